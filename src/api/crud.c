@@ -1,0 +1,298 @@
+/* crud.c — the generic handlers behind every resource of the model (route arg = spec). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/validate.h"
+#include "codec/csv.h"
+#include "core/text.h"
+
+#define PATCH_ATTEMPTS 5
+
+static const resource_spec *spec_of(http_request *req) { return (const resource_spec *)req->route->arg; }
+
+static void answer_problem(http_request *req, problem *p)
+{
+    http_problem(req, p);
+    problem_clear(p);
+}
+
+static void answer_doc(http_request *req, int status, char *doc, int64_t version)
+{
+    http_body(req, status, "application/json", doc, strlen(doc));
+    http_etag(req, version);
+}
+
+static int parse_filter(const field_spec *f, const char *q, http_request *req)
+{
+    char *end;
+    switch (f->type) {
+    case FT_INT:
+    case FT_REF:
+        strtoll(q, &end, 10);
+        if (*q && !*end)
+            return 0;
+        break;
+    case FT_BOOL:
+        if (strcmp(q, "true") == 0 || strcmp(q, "false") == 0)
+            return 0;
+        break;
+    case FT_ENUM:
+        for (const char *const *e = f->values; *e; e++)
+            if (strcmp(*e, q) == 0)
+                return 0;
+        break;
+    default:
+        if (strlen(q) <= 1000)
+            return 0;
+    }
+    problem p;
+    problem_init(&p);
+    problem_set(&p, 400, "bad_parameter", "the filter %s=%s is not valid", f->name, q);
+    problem_add(&p, f->name, "is not a valid value for this filter");
+    answer_problem(req, &p);
+    return -1;
+}
+
+void crud_list(http_request *req)
+{
+    const resource_spec *r = spec_of(req);
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    int limit;
+    int64_t after;
+    if (api_page_params(req, &limit, &after) < 0)
+        return;
+    int64_t parent = r->list_by_parent ? req->ids[0] : 0;
+    if (r->list_by_parent) {
+        int found = store_crud_parent_exists(call->db, r, call->scope, parent, &p);
+        if (found <= 0) {
+            if (found == 0)
+                problem_set(&p, 404, "not_found", "no such %s", r->parent_table);
+            answer_problem(req, &p);
+            return;
+        }
+    }
+    const char *filters[VALUES_MAX] = {0};
+    for (int i = 0; i < r->nfields && i < VALUES_MAX; i++) {
+        if (!(r->fields[i].flags & F_FILTER))
+            continue;
+        filters[i] = http_query(req, r->fields[i].name);
+        if (filters[i] && parse_filter(&r->fields[i], filters[i], req) < 0)
+            return;
+    }
+    PGresult *res;
+    if (store_crud_list(call->db, r, call->scope, parent, after, limit + 1, filters, &res, &p) < 0) {
+        answer_problem(req, &p);
+        return;
+    }
+    int rows = PQntuples(res);
+    int more = rows > limit;
+    if (more)
+        rows = limit;
+    char cursor[32] = "";
+    if (more)
+        cursor_encode(strtoll(PQgetvalue(res, rows - 1, 1), NULL, 10), cursor);
+    buf out;
+    buf_init(&out, 0);
+    if (http_wants_csv(req)) {
+        const char *names[MODEL_MAX_OUTPUT];
+        int n = model_output_fields(r, names, MODEL_MAX_OUTPUT);
+        csv_header(&out, names, n);
+        for (int i = 0; i < rows; i++) {
+            json_t *row = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+            csv_row_from_object(&out, row, names, n);
+            json_decref(row);
+        }
+        if (more)
+            snprintf(req->res.link, sizeof req->res.link, "<%s?format=csv&limit=%d&cursor=%s>; rel=\"next\"", req->path,
+                     limit, cursor);
+        PQclear(res);
+        size_t len;
+        char *body = buf_steal(&out, &len);
+        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        return;
+    }
+    buf_puts(&out, "{\"items\":[");
+    for (int i = 0; i < rows; i++) {
+        if (i)
+            buf_putc(&out, ',');
+        buf_puts(&out, PQgetvalue(res, i, 0));
+    }
+    buf_puts(&out, "],\"next_cursor\":");
+    if (more)
+        buf_printf(&out, "\"%s\"}", cursor);
+    else
+        buf_puts(&out, "null}");
+    PQclear(res);
+    size_t len;
+    char *body = buf_steal(&out, &len);
+    http_body(req, 200, "application/json", body, len);
+}
+
+void crud_get(http_request *req)
+{
+    const resource_spec *r = spec_of(req);
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    char *doc = NULL;
+    int64_t version;
+    int found = store_crud_get(call->db, r, call->scope, req->ids[0], &doc, &version, &p);
+    if (found < 0) {
+        answer_problem(req, &p);
+        return;
+    }
+    if (!found) {
+        http_error(req, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+        return;
+    }
+    answer_doc(req, 200, doc, version);
+}
+
+void crud_create(http_request *req)
+{
+    const resource_spec *r = spec_of(req);
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    json_t *body = http_json_body(req);
+    if (!body)
+        return;
+    int64_t parent = r->list_by_parent ? req->ids[0] : 0;
+    if (r->parent_in_body && json_is_object(body) && !json_object_get(body, r->parent_col) && call->scope)
+        json_object_set_new(body, r->parent_col, json_integer(strtoll(call->scope, NULL, 10)));
+    field_values values;
+    if (validate_object(r, body, VALIDATE_CREATE, "", &values, &p) < 0) {
+        json_decref(body);
+        answer_problem(req, &p);
+        return;
+    }
+    if (r->parent_in_body)
+        for (int i = 0; i < r->nfields; i++)
+            if (strcmp(field_column(&r->fields[i]), r->parent_col) == 0 && values.v[i])
+                parent = strtoll(values.v[i], NULL, 10);
+    json_decref(body);
+    char *doc = NULL;
+    int64_t id, version;
+    int ok = store_crud_insert(call->db, r, call->scope, &call->actor, parent, (const char *const *)values.v, &doc, &id,
+                               &version, &p);
+    field_values_free(&values);
+    if (ok < 0) {
+        answer_problem(req, &p);
+        return;
+    }
+    if (!ok) {
+        if (r->parent_in_body) {
+            problem_set(&p, 422, "validation_failed", "the %s is not valid", r->name);
+            problem_add(&p, r->parent_col, "no such %s", r->parent_table);
+        } else {
+            problem_set(&p, 404, "not_found", "no such %s", r->parent_table);
+        }
+        answer_problem(req, &p);
+        return;
+    }
+    snprintf(req->res.location, sizeof req->res.location, "/v1/%s/%" PRId64, r->collection, id);
+    answer_doc(req, 201, doc, version);
+}
+
+void crud_patch(http_request *req)
+{
+    const resource_spec *r = spec_of(req);
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    int64_t wanted = -1;
+    int has_match = http_if_match(req, &wanted);
+    if (has_match < 0) {
+        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+        return;
+    }
+    json_t *patch = http_json_body(req);
+    if (!patch)
+        return;
+    for (int attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
+        char *doc = NULL;
+        int64_t version;
+        int found = store_crud_get(call->db, r, call->scope, req->ids[0], &doc, &version, &p);
+        if (found <= 0) {
+            if (found == 0)
+                problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+            break;
+        }
+        if (has_match && version != wanted) {
+            free(doc);
+            problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
+            problem_hint(&p, "read it again and reapply your change");
+            break;
+        }
+        json_t *current = json_loads(doc, 0, NULL);
+        free(doc);
+        if (validate_patch(r, patch, current, &p) < 0) {
+            json_decref(current);
+            break;
+        }
+        json_t *merged = merge_patch(current, patch);
+        json_decref(current);
+        field_values values;
+        int bad = validate_object(r, merged, VALIDATE_REPLACE, "", &values, &p);
+        json_decref(merged);
+        if (bad < 0)
+            break;
+        int64_t new_version;
+        int ok = store_crud_update(call->db, r, call->scope, &call->actor, req->ids[0], version,
+                                   (const char *const *)values.v, &doc, &new_version, &p);
+        field_values_free(&values);
+        if (ok < 0)
+            break;
+        if (ok) {
+            json_decref(patch);
+            answer_doc(req, 200, doc, new_version);
+            return;
+        }
+        if (has_match) {
+            problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
+            break;
+        }
+        /* Changed between our read and our write: read again and reapply. */
+    }
+    if (!p.status)
+        problem_set(&p, 409, "conflict", "the %s kept changing while the patch was applied; try again", r->name);
+    json_decref(patch);
+    answer_problem(req, &p);
+}
+
+void crud_delete(http_request *req)
+{
+    const resource_spec *r = spec_of(req);
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    int64_t wanted = -1;
+    int has_match = http_if_match(req, &wanted);
+    if (has_match < 0) {
+        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+        return;
+    }
+    int ok = store_crud_delete(call->db, r, call->scope, &call->actor, req->ids[0], has_match ? wanted : -1, &p);
+    if (ok < 0) {
+        answer_problem(req, &p);
+        return;
+    }
+    if (ok) {
+        http_body(req, 204, NULL, NULL, 0);
+        return;
+    }
+    char *doc = NULL;
+    int64_t version;
+    int found = store_crud_get(call->db, r, call->scope, req->ids[0], &doc, &version, &p);
+    free(doc);
+    if (found > 0)
+        problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
+    else if (found == 0)
+        problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+    answer_problem(req, &p);
+}

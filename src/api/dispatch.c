@@ -1,0 +1,129 @@
+/* dispatch.c — authentication, the role check and the body's media type, in one place. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/auth.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/text.h"
+
+static store_pool *the_pool;
+
+store_pool *api_pool(void) { return the_pool; }
+
+int api_init(store_pool *pool, const config *cfg)
+{
+    (void)cfg;
+    the_pool = pool;
+    metrics_set_pool_probe(store_pool_stats, pool);
+    if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0) {
+        log_error("cannot register the SQL statements");
+        return -1;
+    }
+    return 0;
+}
+
+static int media_type_is(const char *ct, const char *want)
+{
+    size_t n = strlen(want);
+    return strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* 415 unless the body's Content-Type is one the route reads. */
+static int check_media_type(http_request *req)
+{
+    const route *rt = req->route;
+    if (req->body.len == 0 || !(rt->flags & (ROUTE_BODY_JSON | ROUTE_BODY_CSV)))
+        return 0;
+    const char *ct = http_header(req, "Content-Type");
+    if (ct && (media_type_is(ct, "application/json") || ((rt->flags & ROUTE_MERGE_PATCH) &&
+                                                         media_type_is(ct, "application/merge-patch+json")) ||
+               ((rt->flags & ROUTE_BODY_CSV) && media_type_is(ct, "text/csv"))))
+        return 0;
+    http_error(req, 415, "unsupported_media_type", "send the body as %s",
+               rt->flags & ROUTE_BODY_CSV ? "application/json or text/csv"
+               : rt->flags & ROUTE_MERGE_PATCH ? "application/merge-patch+json or application/json"
+                                               : "application/json");
+    return -1;
+}
+
+void api_dispatch(http_request *req)
+{
+    const route *rt = req->route;
+    if (rt->roles == 0) {
+        rt->handler(req);
+        return;
+    }
+    problem p;
+    problem_init(&p);
+    api_call call;
+    memset(&call, 0, sizeof call);
+    call.db = store_acquire(the_pool, &p);
+    if (!call.db) {
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    req->app = &call;
+    if (auth_authenticate(call.db, http_header(req, "Authorization"), &req->who, &p) < 0) {
+        if (p.status == 401)
+            log_warn("authentication failed for %s %s: %s", req->method, req->path, p.detail);
+        http_problem(req, &p);
+        goto done;
+    }
+    if (!(rt->roles & (unsigned)req->who.role)) {
+        http_error(req, 403, "forbidden", "a %s token may not %s %s", auth_role_name((unsigned)req->who.role),
+                   req->method, req->path);
+        goto done;
+    }
+    if (check_media_type(req) < 0)
+        goto done;
+    if (req->who.role != (int)ROLE_ADMIN) {
+        snprintf(call.scope_buf, sizeof call.scope_buf, "%" PRId64, req->who.entity_id);
+        call.scope = call.scope_buf;
+    }
+    snprintf(call.token_id, sizeof call.token_id, "%" PRId64, req->who.token_id);
+    call.actor.token_id = call.token_id;
+    call.actor.name = req->who.name;
+    call.actor.role = auth_role_name((unsigned)req->who.role);
+    rt->handler(req);
+done:
+    store_release(the_pool, call.db);
+    req->app = NULL;
+    problem_clear(&p);
+}
+
+int api_page_params(http_request *req, int *limit, int64_t *after)
+{
+    const char *l = http_query(req, "limit");
+    const char *c = http_query(req, "cursor");
+    *limit = 100;
+    *after = 0;
+    if (l) {
+        char *end;
+        long v = strtol(l, &end, 10);
+        if (*end || end == l || v < 1 || v > 1000) {
+            problem p;
+            problem_init(&p);
+            problem_set(&p, 400, "bad_parameter", "limit must be a whole number from 1 to 1000");
+            problem_add(&p, "limit", "must be a whole number from 1 to 1000");
+            http_problem(req, &p);
+            problem_clear(&p);
+            return -1;
+        }
+        *limit = (int)v;
+    }
+    if (c && *c && cursor_decode(c, after) < 0) {
+        problem p;
+        problem_init(&p);
+        problem_set(&p, 400, "bad_parameter", "cursor is not one this server gave out");
+        problem_add(&p, "cursor", "is not a cursor from a previous page");
+        http_problem(req, &p);
+        problem_clear(&p);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,37 @@
+/* routes.c — every endpoint, the roles it admits, and its handler. Keep openapi/openapi.yaml in step. */
+#include "api/api.h"
+#include "api/auth.h"
+
+#define READ ROLES_ALL
+#define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
+#define ADMIN ROLE_ADMIN
+#define J ROUTE_BODY_JSON
+#define MP (ROUTE_BODY_JSON | ROUTE_MERGE_PATCH)
+
+/* The five routes of a resource: list and create under a parent path, one item by id. */
+#define RESOURCE(list_path, item_path, spec, write)                                                                 \
+    {"GET", list_path, crud_list, READ, 0, &spec}, {"POST", list_path, crud_create, write, J, &spec},              \
+        {"GET", item_path, crud_get, READ, 0, &spec}, {"PATCH", item_path, crud_patch, write, MP, &spec},          \
+        {"DELETE", item_path, crud_delete, write, 0, &spec}
+
+const route api_routes[] = {
+    {"GET", "/healthz", ops_healthz, 0, 0, NULL},
+    {"GET", "/readyz", ops_readyz, 0, 0, NULL},
+    {"GET", "/metrics", ops_metrics, 0, 0, NULL},
+    {"GET", "/openapi.yaml", ops_openapi, 0, 0, NULL},
+
+    RESOURCE("/v1/entities", "/v1/entities/{id}", model_entities, ADMIN),
+    RESOURCE("/v1/entities/{id}/structures", "/v1/structures/{id}", model_structures, PLAN_WRITE),
+    RESOURCE("/v1/entities/{id}/people", "/v1/people/{id}", model_people, PLAN_WRITE),
+    RESOURCE("/v1/plans", "/v1/plans/{id}", model_plans, PLAN_WRITE),
+    RESOURCE("/v1/plans/{id}/objectives", "/v1/objectives/{id}", model_objectives, PLAN_WRITE),
+    RESOURCE("/v1/objectives/{id}/assignments", "/v1/assignments/{id}", model_assignments, PLAN_WRITE),
+    RESOURCE("/v1/objectives/{id}/phases", "/v1/phases/{id}", model_phases, PLAN_WRITE),
+    RESOURCE("/v1/objectives/{id}/indicators", "/v1/indicators/{id}", model_indicators, PLAN_WRITE),
+
+    {"GET", "/v1/tokens", tokens_list, ADMIN, 0, NULL},
+    {"POST", "/v1/tokens", tokens_create, ADMIN, J, NULL},
+    {"DELETE", "/v1/tokens/{id}", tokens_delete, ADMIN, 0, NULL},
+};
+
+const int api_route_count = sizeof api_routes / sizeof api_routes[0];

@@ -1,0 +1,304 @@
+#include "api/validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/text.h"
+#include "rules.h"
+
+void field_values_free(field_values *fv)
+{
+    for (int i = 0; i < VALUES_MAX; i++) {
+        free(fv->v[i]);
+        fv->v[i] = NULL;
+    }
+}
+
+static void path_of(char *out, size_t n, const char *prefix, const char *name)
+{
+    snprintf(out, n, "%s%s%s", prefix, *prefix ? "." : "", name);
+}
+
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "a whole number";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+static char *text_array_literal(const json_t *arr)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_putc(&b, '{');
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item)
+    {
+        if (i)
+            buf_putc(&b, ',');
+        buf_putc(&b, '"');
+        for (const char *s = json_string_value(item); *s; s++) {
+            if (*s == '"' || *s == '\\')
+                buf_putc(&b, '\\');
+            buf_putc(&b, *s);
+        }
+        buf_putc(&b, '"');
+    }
+    buf_putc(&b, '}');
+    return buf_steal(&b, NULL);
+}
+
+/* Converts one non-null value. Returns a malloc'd parameter, or NULL after adding an error. */
+static char *convert(const field_spec *f, const json_t *v, const char *path, problem *p)
+{
+    char tmp[64];
+    switch (f->type) {
+    case FT_TEXT: {
+        if (!json_is_string(v))
+            break;
+        const char *s = json_string_value(v);
+        if ((f->flags & F_REQUIRED) && !*s) {
+            problem_add(p, path, "must not be empty");
+            return NULL;
+        }
+        if ((int)utf8_length(s) > f->max_len) {
+            problem_add(p, path, "is longer than %d characters", f->max_len);
+            return NULL;
+        }
+        return strdup(s);
+    }
+    case FT_INT:
+    case FT_REF: {
+        if (!json_is_integer(v))
+            break;
+        long long n = json_integer_value(v);
+        if (n < f->min || n > f->max) {
+            if (f->type == FT_REF)
+                problem_add(p, path, "must be a positive id");
+            else
+                problem_add(p, path, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
+            return NULL;
+        }
+        snprintf(tmp, sizeof tmp, "%lld", n);
+        return strdup(tmp);
+    }
+    case FT_DEC: {
+        if (!json_is_number(v))
+            break;
+        char text[40];
+        if (json_is_integer(v))
+            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+        else
+            snprintf(text, sizeof text, "%.17g", json_real_value(v));
+        rules_decimal d;
+        rules_error e;
+        memset(&e, 0, sizeof e);
+        if (rules_decimal_parse_plain(text, f->decimals, &d, &e) < 0) {
+            problem_add(p, path, "%s", e.message);
+            return NULL;
+        }
+        if (d.units < f->min * RULES_DECIMAL_SCALE || d.units > f->max * RULES_DECIMAL_SCALE) {
+            if (f->min == 0 && d.units < 0)
+                problem_add(p, path, "must not be negative");
+            else
+                problem_add(p, path, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
+            return NULL;
+        }
+        char out[32];
+        return strdup(rules_decimal_format(d, f->decimals, '.', out));
+    }
+    case FT_BOOL:
+        if (!json_is_boolean(v))
+            break;
+        return strdup(json_is_true(v) ? "true" : "false");
+    case FT_DATE: {
+        if (!json_is_string(v))
+            break;
+        rules_date d;
+        rules_error e;
+        memset(&e, 0, sizeof e);
+        if (rules_date_parse_iso(json_string_value(v), &d, &e) < 0) {
+            if (e.hint[0])
+                problem_add(p, path, "%s: %s", e.message, e.hint);
+            else
+                problem_add(p, path, "%s", e.message);
+            return NULL;
+        }
+        char iso[11];
+        rules_date_format_iso(d, iso);
+        return strdup(iso);
+    }
+    case FT_ENUM: {
+        if (!json_is_string(v))
+            break;
+        for (const char *const *e = f->values; *e; e++)
+            if (strcmp(*e, json_string_value(v)) == 0)
+                return strdup(*e);
+        buf b;
+        buf_init(&b, 512);
+        for (const char *const *e = f->values; *e; e++)
+            buf_printf(&b, "%s%s", e == f->values ? "" : ", ", *e);
+        problem_add(p, path, "must be one of: %s", b.data ? b.data : "");
+        buf_free(&b);
+        return NULL;
+    }
+    case FT_JSON: {
+        char kind = json_is_number(v) ? 'n' : json_is_string(v) ? 's' : json_is_boolean(v) ? 'b' : json_is_object(v) ? 'o' : 'a';
+        if (!strchr(f->json_kinds, kind))
+            break;
+        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        if (s && strlen(s) > 65536) {
+            free(s);
+            problem_add(p, path, "is larger than 64 KiB");
+            return NULL;
+        }
+        return s;
+    }
+    case FT_TEXTS: {
+        if (!json_is_array(v))
+            break;
+        if ((int)json_array_size(v) > f->max_len) {
+            problem_add(p, path, "has more than %d items", f->max_len);
+            return NULL;
+        }
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            if (!json_is_string(item) || utf8_length(json_string_value(item)) > 64 || !*json_string_value(item)) {
+                problem_add(p, path, "item %zu must be a non-empty string of at most 64 characters", i);
+                return NULL;
+            }
+        }
+        return text_array_literal(v);
+    }
+    }
+    static const char *const expected[] = {"a string", "a whole number", "a number", "true or false", "a date (YYYY-MM-DD)",
+                                           "a string", "an id (a whole number)", "", "an array of strings"};
+    if (f->type == FT_JSON) {
+        char kinds[96] = "";
+        for (const char *k = f->json_kinds; *k; k++) {
+            const char *word = *k == 'n' ? "a number" : *k == 's' ? "a string" : *k == 'b' ? "a boolean" : "an object";
+            snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s", k == f->json_kinds ? "" : " or ",
+                     word);
+        }
+        problem_add(p, path, "must be %s, not %s", kinds, json_kind(v));
+    } else {
+        problem_add(p, path, "must be %s, not %s", expected[f->type], json_kind(v));
+    }
+    return NULL;
+}
+
+/* Names the server writes: never accepted from a client, ignored in a whole row. */
+static int is_server_name(const resource_spec *r, const char *key)
+{
+    const char *names[MODEL_MAX_OUTPUT];
+    int n = model_output_fields(r, names, MODEL_MAX_OUTPUT);
+    if (model_field(r, key))
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+int validate_object(const resource_spec *r, json_t *obj, validate_mode mode, const char *prefix, field_values *out,
+                    problem *p)
+{
+    char path[256];
+    int before = problem_count(p);
+    memset(out, 0, sizeof *out);
+    if (!json_is_object(obj)) {
+        problem_add(p, *prefix ? prefix : "", "must be a JSON object, not %s", json_kind(obj));
+        problem_set(p, 422, "validation_failed", "the %s is not valid", r->name);
+        return -1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (model_field(r, key))
+            continue;
+        if (mode == VALIDATE_REPLACE && is_server_name(r, key))
+            continue;
+        path_of(path, sizeof path, prefix, key);
+        if (is_server_name(r, key))
+            problem_add(p, path, "is set by the server");
+        else
+            problem_add(p, path, "is not a field of %s", r->name);
+    }
+    for (int i = 0; i < r->nfields && i < VALUES_MAX; i++) {
+        const field_spec *f = &r->fields[i];
+        v = json_object_get(obj, f->name);
+        path_of(path, sizeof path, prefix, f->name);
+        if (f->flags & F_SERVER) {
+            if (mode == VALIDATE_CREATE && v)
+                problem_add(p, path, "is set by the server");
+            continue;
+        }
+        if (!v || json_is_null(v)) {
+            if (f->flags & F_REQUIRED)
+                problem_add(p, path, "is required");
+            else if ((f->flags & F_NOT_NULL) && mode == VALIDATE_REPLACE)
+                problem_add(p, path, "must not be null");
+            continue;
+        }
+        out->v[i] = convert(f, v, path, p);
+    }
+    if (problem_count(p) > before) {
+        problem_set(p, 422, "validation_failed", "the %s is not valid", r->name);
+        field_values_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int validate_patch(const resource_spec *r, json_t *patch, json_t *current, problem *p)
+{
+    if (!json_is_object(patch)) {
+        problem_add(p, "", "a merge patch must be a JSON object");
+        return problem_set(p, 422, "validation_failed", "the patch is not valid");
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(patch, key, v)
+    {
+        const field_spec *f = model_field(r, key);
+        int fixed = f ? (f->flags & (F_SERVER | F_CREATE_ONLY)) != 0 : is_server_name(r, key);
+        if (!f && !fixed)
+            problem_add(p, key, "is not a field of %s", r->name);
+        else if (fixed && !json_equal(v, json_object_get(current, key)))
+            problem_add(p, key, "is read-only");
+    }
+    if (problem_count(p))
+        return problem_set(p, 422, "validation_failed", "the patch is not valid");
+    return 0;
+}
+
+json_t *merge_patch(json_t *target, json_t *patch)
+{
+    if (!json_is_object(patch))
+        return json_incref(patch);
+    json_t *result = json_is_object(target) ? json_copy(target) : json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(patch, key, v)
+    {
+        if (json_is_null(v)) {
+            json_object_del(result, key);
+            continue;
+        }
+        json_object_set_new(result, key, merge_patch(json_object_get(result, key), v));
+    }
+    return result;
+}

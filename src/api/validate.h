@@ -1,0 +1,38 @@
+/* validate.h — request bodies checked against the model and turned into SQL parameters. */
+#ifndef CICLO_VALIDATE_H
+#define CICLO_VALIDATE_H
+#include <jansson.h>
+
+#include "core/problem.h"
+#include "store/model.h"
+
+#define VALUES_MAX 48
+
+/* One text parameter per field of a resource (NULL = absent / SQL NULL). Owns its strings. */
+typedef struct field_values {
+    char *v[VALUES_MAX];
+} field_values;
+
+void field_values_free(field_values *fv);
+
+typedef enum { VALIDATE_CREATE, VALIDATE_REPLACE } validate_mode;
+
+/*
+ * Checks obj against resource r and fills out. CREATE: unknown and server fields are
+ * errors, required fields must be present. REPLACE: obj is a whole row after a merge
+ * patch; server fields are ignored and no non-null field may be null. Every problem is
+ * added to p with its path (prefix, e.g. "objectives[3]", may be ""); p's status is set
+ * to 422 when any was found. Returns 0 when obj is valid, else -1. obj is borrowed.
+ */
+int validate_object(const resource_spec *r, json_t *obj, validate_mode mode, const char *prefix, field_values *out,
+                    problem *p);
+
+/* Checks a merge patch's keys before it is applied: unknown fields, and read-only fields
+ * whose value would change. current is the row as stored. Returns 0 or -1 (p set). */
+int validate_patch(const resource_spec *r, json_t *patch, json_t *current, problem *p);
+
+/* RFC 7396 JSON Merge Patch: returns target with patch applied (a new reference; target
+ * and patch are borrowed). */
+json_t *merge_patch(json_t *target, json_t *patch);
+
+#endif

@@ -1,0 +1,99 @@
+#include "codec/csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void csv_cell_text(buf *out, const char *s, int first)
+{
+    if (!first)
+        buf_putc(out, ';');
+    /* A leading = + - @ would make a spreadsheet evaluate the cell (CSV injection). */
+    int formula = s[0] == '=' || s[0] == '+' || s[0] == '@' || (s[0] == '-' && !(s[1] >= '0' && s[1] <= '9'));
+    if (!formula && !strpbrk(s, ";\"\r\n")) {
+        buf_puts(out, s);
+        return;
+    }
+    buf_putc(out, '"');
+    if (formula)
+        buf_putc(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            buf_putc(out, '"');
+        buf_putc(out, *p);
+    }
+    buf_putc(out, '"');
+}
+
+static void number_text(const json_t *v, char *s, size_t n)
+{
+    if (json_is_integer(v)) {
+        snprintf(s, n, "%lld", (long long)json_integer_value(v));
+        return;
+    }
+    snprintf(s, n, "%.2f", json_real_value(v));
+    char *dot = strchr(s, '.');
+    if (dot)
+        *dot = ',';
+}
+
+void csv_cell_json(buf *out, const json_t *v, int first)
+{
+    char num[64];
+    if (!v || json_is_null(v)) {
+        if (!first)
+            buf_putc(out, ';');
+        return;
+    }
+    if (json_is_string(v)) {
+        csv_cell_text(out, json_string_value(v), first);
+    } else if (json_is_number(v)) {
+        number_text(v, num, sizeof num);
+        csv_cell_text(out, num, first);
+    } else if (json_is_boolean(v)) {
+        csv_cell_text(out, json_is_true(v) ? "true" : "false", first);
+    } else if (json_is_array(v)) {
+        buf joined;
+        buf_init(&joined, 0);
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            if (i)
+                buf_puts(&joined, ", ");
+            if (json_is_string(item)) {
+                buf_puts(&joined, json_string_value(item));
+            } else if (json_is_number(item)) {
+                number_text(item, num, sizeof num);
+                buf_puts(&joined, num);
+            } else {
+                char *s = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+                if (s)
+                    buf_puts(&joined, s);
+                free(s);
+            }
+        }
+        csv_cell_text(out, joined.data ? joined.data : "", first);
+        buf_free(&joined);
+    } else {
+        char *s = json_dumps(v, JSON_COMPACT);
+        csv_cell_text(out, s ? s : "", first);
+        free(s);
+    }
+}
+
+void csv_row_end(buf *out) { buf_puts(out, "\r\n"); }
+
+void csv_header(buf *out, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        csv_cell_text(out, names[i], i == 0);
+    csv_row_end(out);
+}
+
+void csv_row_from_object(buf *out, const json_t *obj, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        csv_cell_json(out, json_object_get(obj, names[i]), i == 0);
+    csv_row_end(out);
+}

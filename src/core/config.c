@@ -1,0 +1,88 @@
+#include "core/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int env_int(const char *name, int def, int min, int max, int *out, char *err, size_t errlen)
+{
+    const char *s = getenv(name);
+    if (!s || !*s) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < min || v > max) {
+        snprintf(err, errlen, "%s=%s is not a whole number between %d and %d", name, s, min, max);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static const char *env_str(const char *name, const char *def)
+{
+    const char *s = getenv(name);
+    return s && *s ? s : def;
+}
+
+static int parse_listen(config *cfg, const char *s, char *err, size_t errlen)
+{
+    const char *colon = strrchr(s, ':');
+    const char *host = s;
+    size_t hostlen = colon ? (size_t)(colon - s) : 0;
+    if (!colon) {
+        snprintf(err, errlen, "CICLO_LISTEN=%s must be HOST:PORT", s);
+        return -1;
+    }
+    if (hostlen && host[0] == '[' && host[hostlen - 1] == ']') {
+        host++;
+        hostlen -= 2;
+    }
+    if (hostlen >= sizeof cfg->listen_host) {
+        snprintf(err, errlen, "CICLO_LISTEN host is too long");
+        return -1;
+    }
+    memcpy(cfg->listen_host, host, hostlen);
+    cfg->listen_host[hostlen] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535) {
+        snprintf(err, errlen, "CICLO_LISTEN=%s: the port must be 1-65535", s);
+        return -1;
+    }
+    cfg->listen_port = (int)port;
+    return 0;
+}
+
+int config_load(config *cfg, char *err, size_t errlen)
+{
+    memset(cfg, 0, sizeof *cfg);
+    int max_body_mib;
+    cfg->database_url = env_str("DATABASE_URL", "");
+    if (parse_listen(cfg, env_str("CICLO_LISTEN", "127.0.0.1:8080"), err, errlen) < 0)
+        return -1;
+    if (env_int("CICLO_THREADS", 8, 1, 256, &cfg->threads, err, errlen) < 0 ||
+        env_int("CICLO_POOL_SIZE", 8, 1, 256, &cfg->pool_size, err, errlen) < 0 ||
+        env_int("CICLO_POOL_WAIT_MS", 2000, 1, 60000, &cfg->pool_wait_ms, err, errlen) < 0 ||
+        env_int("CICLO_DB_TIMEOUT_MS", 5000, 100, 600000, &cfg->db_timeout_ms, err, errlen) < 0 ||
+        env_int("CICLO_MAX_CONNECTIONS", 2000, 1, 60000, &cfg->max_connections, err, errlen) < 0 ||
+        env_int("CICLO_PER_IP_CONNECTIONS", 0, 0, 60000, &cfg->per_ip_connections, err, errlen) < 0 ||
+        env_int("CICLO_CONNECTION_TIMEOUT", 30, 1, 3600, &cfg->connection_timeout_s, err, errlen) < 0 ||
+        env_int("CICLO_MAX_BODY_MIB", 32, 1, 32, &max_body_mib, err, errlen) < 0 ||
+        env_int("CICLO_RATE_LIMIT", 0, 0, 1000000, &cfg->rate_limit, err, errlen) < 0 ||
+        env_int("CICLO_SHUTDOWN_GRACE", 30, 0, 3600, &cfg->shutdown_grace_s, err, errlen) < 0)
+        return -1;
+    cfg->max_body = (size_t)max_body_mib * 1024 * 1024;
+    cfg->cors_origins = env_str("CICLO_CORS_ORIGINS", "");
+    cfg->tls_cert = env_str("CICLO_TLS_CERT", NULL);
+    cfg->tls_key = env_str("CICLO_TLS_KEY", NULL);
+    if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+        snprintf(err, errlen, "CICLO_TLS_CERT and CICLO_TLS_KEY go together");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,29 @@
+/* config.h — the service's settings, read once from the environment. */
+#ifndef CICLO_CONFIG_H
+#define CICLO_CONFIG_H
+#include <stddef.h>
+
+typedef struct config {
+    const char *database_url;   /* DATABASE_URL (libpq conninfo or URI) */
+    char listen_host[64];       /* CICLO_LISTEN host part, default 127.0.0.1 */
+    int listen_port;            /* CICLO_LISTEN port part, default 8080 */
+    int threads;                /* CICLO_THREADS: HTTP worker threads, default 8 */
+    int pool_size;              /* CICLO_POOL_SIZE: PostgreSQL connections, default 8 */
+    int pool_wait_ms;           /* CICLO_POOL_WAIT_MS: wait for a free connection, default 2000 */
+    int db_timeout_ms;          /* CICLO_DB_TIMEOUT_MS: statement and connect timeout, default 5000 */
+    int max_connections;        /* CICLO_MAX_CONNECTIONS: open HTTP connections, default 2000 */
+    int per_ip_connections;     /* CICLO_PER_IP_CONNECTIONS: default 0 (no limit) */
+    int connection_timeout_s;   /* CICLO_CONNECTION_TIMEOUT: idle/slow client, seconds, default 30 */
+    size_t max_body;            /* CICLO_MAX_BODY: request body limit, bytes, default 32 MiB */
+    int rate_limit;             /* CICLO_RATE_LIMIT: requests per second per token, 0 = off */
+    const char *cors_origins;   /* CICLO_CORS_ORIGINS: comma-separated allowed origins */
+    const char *tls_cert;       /* CICLO_TLS_CERT: PEM file, enables HTTPS with tls_key */
+    const char *tls_key;        /* CICLO_TLS_KEY */
+    int shutdown_grace_s;       /* CICLO_SHUTDOWN_GRACE: seconds to finish requests on SIGTERM, default 30 */
+} config;
+
+/* Fills cfg from the environment. Returns 0, or -1 after writing why to err (size errlen).
+ * The strings point into the environment and stay valid for the process lifetime. */
+int config_load(config *cfg, char *err, size_t errlen);
+
+#endif

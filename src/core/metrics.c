@@ -1,0 +1,78 @@
+#include "core/metrics.h"
+
+#include <stdatomic.h>
+
+static const double bucket_le[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+#define NBUCKETS (sizeof bucket_le / sizeof bucket_le[0])
+
+static atomic_llong by_status[600];
+static atomic_llong latency_bucket[NBUCKETS];
+static atomic_llong latency_count;
+static atomic_llong latency_sum_us;
+static atomic_llong auth_failures;
+static atomic_llong rate_limited;
+static void (*pool_probe)(void *, int *, int *, long long *);
+static void *pool_ctx;
+
+void metrics_request(int status, long long micros)
+{
+    if (status >= 100 && status < 600)
+        atomic_fetch_add(&by_status[status], 1);
+    double s = (double)micros / 1e6;
+    for (size_t i = 0; i < NBUCKETS; i++)
+        if (s <= bucket_le[i]) {
+            atomic_fetch_add(&latency_bucket[i], 1);
+            break;
+        }
+    atomic_fetch_add(&latency_count, 1);
+    atomic_fetch_add(&latency_sum_us, micros);
+}
+
+void metrics_auth_failure(void) { atomic_fetch_add(&auth_failures, 1); }
+void metrics_rate_limited(void) { atomic_fetch_add(&rate_limited, 1); }
+
+void metrics_set_pool_probe(void (*probe)(void *, int *, int *, long long *), void *ctx)
+{
+    pool_probe = probe;
+    pool_ctx = ctx;
+}
+
+void metrics_render(buf *out)
+{
+    buf_puts(out, "# HELP ciclo_http_requests_total HTTP requests answered, by status.\n"
+                  "# TYPE ciclo_http_requests_total counter\n");
+    for (int s = 100; s < 600; s++) {
+        long long n = atomic_load(&by_status[s]);
+        if (n)
+            buf_printf(out, "ciclo_http_requests_total{status=\"%d\"} %lld\n", s, n);
+    }
+    buf_puts(out, "# HELP ciclo_http_request_duration_seconds Time from request to response.\n"
+                  "# TYPE ciclo_http_request_duration_seconds histogram\n");
+    long long cum = 0;
+    for (size_t i = 0; i < NBUCKETS; i++) {
+        cum += atomic_load(&latency_bucket[i]);
+        buf_printf(out, "ciclo_http_request_duration_seconds_bucket{le=\"%g\"} %lld\n", bucket_le[i], cum);
+    }
+    long long count = atomic_load(&latency_count);
+    buf_printf(out, "ciclo_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", count);
+    buf_printf(out, "ciclo_http_request_duration_seconds_sum %.6f\n", (double)atomic_load(&latency_sum_us) / 1e6);
+    buf_printf(out, "ciclo_http_request_duration_seconds_count %lld\n", count);
+    buf_printf(out, "# HELP ciclo_auth_failures_total Requests refused for a missing or bad token.\n"
+                    "# TYPE ciclo_auth_failures_total counter\nciclo_auth_failures_total %lld\n",
+               atomic_load(&auth_failures));
+    buf_printf(out, "# HELP ciclo_rate_limited_total Requests refused by the per-token rate limit.\n"
+                    "# TYPE ciclo_rate_limited_total counter\nciclo_rate_limited_total %lld\n",
+               atomic_load(&rate_limited));
+    if (pool_probe) {
+        int in_use = 0, size = 0;
+        long long timeouts = 0;
+        pool_probe(pool_ctx, &in_use, &size, &timeouts);
+        buf_printf(out, "# HELP ciclo_db_pool_connections PostgreSQL pool size.\n"
+                        "# TYPE ciclo_db_pool_connections gauge\nciclo_db_pool_connections %d\n"
+                        "# HELP ciclo_db_pool_in_use PostgreSQL connections lent out now.\n"
+                        "# TYPE ciclo_db_pool_in_use gauge\nciclo_db_pool_in_use %d\n"
+                        "# HELP ciclo_db_pool_wait_timeouts_total Requests that found no free connection in time.\n"
+                        "# TYPE ciclo_db_pool_wait_timeouts_total counter\nciclo_db_pool_wait_timeouts_total %lld\n",
+                   size, in_use, timeouts);
+    }
+}

@@ -1,0 +1,17 @@
+/* metrics.h — process counters rendered in Prometheus text format. Thread-safe (atomics). */
+#ifndef CICLO_METRICS_H
+#define CICLO_METRICS_H
+#include "core/buf.h"
+
+/* Counts one finished request with its status and latency in microseconds. */
+void metrics_request(int status, long long micros);
+/* Counts a failed authentication (missing, unknown, expired or revoked token). */
+void metrics_auth_failure(void);
+/* Counts a request refused by the per-token rate limit. */
+void metrics_rate_limited(void);
+/* Pool gauges: the callback returns in-use and total connections when asked. */
+void metrics_set_pool_probe(void (*probe)(void *ctx, int *in_use, int *size, long long *waits_timed_out), void *ctx);
+/* Appends the whole exposition to out. */
+void metrics_render(buf *out);
+
+#endif

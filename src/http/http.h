@@ -1,0 +1,81 @@
+/*
+ * http.h — the request and response as handlers see them, and the helpers that
+ * answer. A handler reads the request and fills exactly one answer through these
+ * helpers; the server turns it into bytes, headers, CORS and a log line.
+ */
+#ifndef CICLO_HTTP_H
+#define CICLO_HTTP_H
+#include <jansson.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/problem.h"
+
+struct MHD_Connection;
+struct route;
+
+/* Who is calling, as the token says. */
+typedef struct principal {
+    int64_t token_id;
+    int64_t entity_id;  /* 0 for an admin token: every entity */
+    int64_t person_id;  /* 0 when the token names no person */
+    int role;           /* one ROLE_* bit from api/auth.h */
+    char name[128];     /* the token's name, for the audit log */
+} principal;
+
+typedef struct http_response {
+    int status;
+    const char *content_type; /* static string */
+    char *body;               /* owned (malloc) */
+    size_t len;
+    char etag[40];            /* without quotes; empty = none */
+    char location[160];
+    char allow[96];
+    char disposition[128];    /* Content-Disposition, for CSV downloads */
+    char link[256];           /* Link header (RFC 8288), e.g. the next page of a CSV list */
+    int retry_after;
+} http_response;
+
+#define HTTP_MAX_IDS 4
+
+typedef struct http_request {
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    buf body;
+    int body_too_large;
+    int64_t ids[HTTP_MAX_IDS]; /* the {id} segments of the path, in order */
+    int nids;
+    const struct route *route;
+    principal who;
+    struct timespec started;
+    http_response res;
+    int answered;
+    void *app; /* the dispatch layer's per-request state (api_call) */
+} http_request;
+
+/* A query parameter or header value, or NULL. Borrowed: valid during the request. */
+const char *http_query(const http_request *req, const char *key);
+const char *http_header(const http_request *req, const char *key);
+
+/* Answers with j dumped compactly as application/json. Steals j. */
+void http_json(http_request *req, int status, json_t *j);
+/* Answers with a body the caller hands over (malloc'd; freed by the server). */
+void http_body(http_request *req, int status, const char *content_type, char *body, size_t len);
+/* Answers with the problem as application/problem+json. p is borrowed. */
+void http_problem(http_request *req, const problem *p);
+/* Shorthand: a problem with no field errors. */
+void http_error(http_request *req, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Sets the ETag of the answer from a row version. */
+void http_etag(http_request *req, int64_t version);
+/* Parses If-Match: returns 0 when absent, 1 with *version set, -1 when malformed. */
+int http_if_match(const http_request *req, int64_t *version);
+/* Whether the client asked for CSV (Accept: text/csv or ?format=csv). */
+int http_wants_csv(const http_request *req);
+/* Parses the body as a JSON object or array; on failure answers 400 and returns NULL.
+ * New reference. */
+json_t *http_json_body(http_request *req);
+
+#endif

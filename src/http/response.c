@@ -1,0 +1,124 @@
+/* response.c — the helpers handlers answer with (see http.h). */
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+
+const char *http_query(const http_request *req, const char *key)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_header(const http_request *req, const char *key)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, key);
+}
+
+void http_body(http_request *req, int status, const char *content_type, char *body, size_t len)
+{
+    free(req->res.body);
+    req->res.status = status;
+    req->res.content_type = content_type;
+    req->res.body = body;
+    req->res.len = len;
+    req->answered = 1;
+}
+
+void http_json(http_request *req, int status, json_t *j)
+{
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    json_decref(j);
+    if (!s) {
+        problem p;
+        problem_init(&p);
+        problem_set(&p, 500, "internal", "the answer could not be encoded");
+        http_problem(req, &p);
+        return;
+    }
+    http_body(req, status, "application/json", s, strlen(s));
+}
+
+void http_problem(http_request *req, const problem *p)
+{
+    json_t *j = problem_to_json(p);
+    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!s) {
+        s = strdup("{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500}");
+        http_body(req, 500, "application/problem+json", s, s ? strlen(s) : 0);
+        return;
+    }
+    http_body(req, p->status ? p->status : 500, "application/problem+json", s, strlen(s));
+    req->res.retry_after = p->retry_after;
+    req->res.etag[0] = '\0';
+}
+
+void http_error(http_request *req, int status, const char *code, const char *fmt, ...)
+{
+    problem p;
+    problem_init(&p);
+    p.status = status;
+    snprintf(p.code, sizeof p.code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p.detail, sizeof p.detail, fmt, ap);
+    va_end(ap);
+    http_problem(req, &p);
+    problem_clear(&p);
+}
+
+void http_etag(http_request *req, int64_t version)
+{
+    snprintf(req->res.etag, sizeof req->res.etag, "\"%lld\"", (long long)version);
+}
+
+int http_if_match(const http_request *req, int64_t *version)
+{
+    const char *h = http_header(req, "If-Match");
+    if (!h)
+        return 0;
+    while (*h == ' ')
+        h++;
+    if (strncmp(h, "W/", 2) == 0)
+        h += 2;
+    if (*h != '"')
+        return -1;
+    char *end;
+    long long v = strtoll(h + 1, &end, 10);
+    if (end == h + 1 || *end != '"' || v < 0)
+        return -1;
+    *version = v;
+    return 1;
+}
+
+int http_wants_csv(const http_request *req)
+{
+    const char *f = http_query(req, "format");
+    if (f)
+        return strcmp(f, "csv") == 0;
+    const char *a = http_header(req, "Accept");
+    return a && strstr(a, "text/csv") != NULL;
+}
+
+json_t *http_json_body(http_request *req)
+{
+    json_error_t e;
+    if (req->body.len == 0) {
+        http_error(req, 400, "empty_body", "the request needs a JSON body");
+        return NULL;
+    }
+    json_t *j = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &e);
+    if (!j) {
+        problem p;
+        problem_init(&p);
+        problem_set(&p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text, e.line,
+                    e.column);
+        http_problem(req, &p);
+        problem_clear(&p);
+        return NULL;
+    }
+    return j;
+}

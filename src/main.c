@@ -1,0 +1,183 @@
+/* main.c — the ciclo command: serve, migrate, token create, import. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/auth.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "store/migrate.h"
+#include "store/pool.h"
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: ciclo serve\n"
+                    "       ciclo migrate\n"
+                    "       ciclo token create --role ROLE [--entity ID] [--person ID] [--name NAME]\n"
+                    "Settings come from the environment: DATABASE_URL, CICLO_LISTEN (default 127.0.0.1:8080), "
+                    "see README.md.\n");
+}
+
+static const char *database_url(void)
+{
+    const char *url = getenv("DATABASE_URL");
+    if (!url || !*url) {
+        fprintf(stderr, "ciclo: DATABASE_URL is not set (e.g. postgresql://user@localhost/ciclo)\n");
+        return NULL;
+    }
+    return url;
+}
+
+static PGconn *connect_once(void)
+{
+    const char *url = database_url();
+    if (!url)
+        return NULL;
+    PGconn *pg = PQconnectdb(url);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        fprintf(stderr, "ciclo: cannot connect to the database: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL;
+    }
+    return pg;
+}
+
+static int cmd_migrate(void)
+{
+    PGconn *pg = connect_once();
+    if (!pg)
+        return 1;
+    int n = store_migrate(pg);
+    PQfinish(pg);
+    if (n < 0)
+        return 1;
+    printf("%d migration(s) applied; the schema is up to date\n", n);
+    return 0;
+}
+
+static int cmd_token(int argc, char **argv)
+{
+    const char *role = NULL, *name = "bootstrap";
+    int64_t entity = 0, person = 0;
+    if (argc < 1 || strcmp(argv[0], "create") != 0) {
+        usage();
+        return 2;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 >= argc) {
+            usage();
+            return 2;
+        }
+        if (strcmp(argv[i], "--role") == 0)
+            role = argv[++i];
+        else if (strcmp(argv[i], "--entity") == 0)
+            entity = strtoll(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--person") == 0)
+            person = strtoll(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--name") == 0)
+            name = argv[++i];
+        else {
+            usage();
+            return 2;
+        }
+    }
+    if (!auth_role_from_name(role)) {
+        fprintf(stderr, "ciclo: --role must be one of admin, planner, manager, evaluator, reader, erp\n");
+        return 2;
+    }
+    const char *url = database_url();
+    if (!url)
+        return 1;
+    store_pool *pool = store_pool_new(url, 1, 5000, 10000);
+    problem p;
+    problem_init(&p);
+    if (!pool || auth_register() < 0)
+        return 1;
+    store_conn *c = store_acquire(pool, &p);
+    char secret[TOKEN_LEN + 1];
+    int64_t id = c ? auth_token_create(c, role, entity, person, name, NULL, secret, &p) : -1;
+    if (c)
+        store_release(pool, c);
+    store_pool_free(pool);
+    if (id < 0) {
+        fprintf(stderr, "ciclo: cannot create the token: %s\n", p.detail);
+        if (p.errors) {
+            char *e = json_dumps(p.errors, JSON_COMPACT);
+            fprintf(stderr, "%s\n", e ? e : "");
+            free(e);
+        }
+        problem_clear(&p);
+        return 1;
+    }
+    printf("token %" PRId64 " (%s) created; it is shown only once:\n%s\n", id, role, secret);
+    return 0;
+}
+
+static int cmd_serve(void)
+{
+    config cfg;
+    char err[256];
+    if (config_load(&cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "ciclo: %s\n", err);
+        return 2;
+    }
+    if (!database_url())
+        return 2;
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread inherits the mask: only sigwait sees them */
+    signal(SIGPIPE, SIG_IGN);
+
+    store_pool *pool = store_pool_new(cfg.database_url, cfg.pool_size, cfg.pool_wait_ms, cfg.db_timeout_ms);
+    if (!pool || api_init(pool, &cfg) < 0) {
+        store_pool_free(pool);
+        return 1;
+    }
+    http_server_opts opts = {&cfg, api_routes, api_route_count, api_dispatch};
+    http_server *srv = http_server_start(&opts, err, sizeof err);
+    if (!srv) {
+        log_error("%s", err);
+        store_pool_free(pool);
+        return 1;
+    }
+    log_info("ciclo listening on %s://%s:%d (%d threads, %d database connections)", cfg.tls_cert ? "https" : "http",
+             cfg.listen_host, cfg.listen_port, cfg.threads, cfg.pool_size);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("signal %d: finishing the requests in flight, then stopping", sig);
+    http_server_stop(srv, cfg.shutdown_grace_s);
+    store_pool_free(pool);
+    log_info("stopped");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *lvl = getenv("CICLO_LOG_LEVEL");
+    if (lvl)
+        log_set_level(strcmp(lvl, "debug") == 0  ? LOG_DEBUG
+                      : strcmp(lvl, "warn") == 0  ? LOG_WARN
+                      : strcmp(lvl, "error") == 0 ? LOG_ERROR
+                                                  : LOG_INFO);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2) {
+        usage();
+        return 2;
+    }
+    if (strcmp(argv[1], "serve") == 0)
+        return cmd_serve();
+    if (strcmp(argv[1], "migrate") == 0)
+        return cmd_migrate();
+    if (strcmp(argv[1], "token") == 0)
+        return cmd_token(argc - 2, argv + 2);
+    usage();
+    return 2;
+}

@@ -1,0 +1,60 @@
+/*
+ * crud.h — create, read, list, update and delete for every resource of the model,
+ * from statements built once from the specs in model.h. Every statement carries the
+ * caller's entity scope in its WHERE (NULL scope: an admin, every entity), and every
+ * write appends its audit record in the same statement.
+ */
+#ifndef CICLO_STORE_CRUD_H
+#define CICLO_STORE_CRUD_H
+#include <stdint.h>
+
+#include "store/model.h"
+#include "store/pool.h"
+
+/* Who writes, for the audit log. Strings are borrowed. */
+typedef struct store_actor {
+    const char *token_id; /* decimal, or NULL for the command line */
+    const char *name;
+    const char *role;
+} store_actor;
+
+/* Builds and registers the statements of every resource. Call once at start-up. */
+int store_crud_register(void);
+
+/* Reads one row as JSON. Returns 1 (with *doc malloc'd for the caller, *version set),
+ * 0 when there is no such row in scope, -1 on error (p set). scope: entity id as text
+ * or NULL for every entity. */
+int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc,
+                   int64_t *version, problem *p);
+
+/* Whether the parent row exists in scope: 1, 0, or -1 on error. */
+int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *scope, int64_t parent,
+                             problem *p);
+
+/* Lists rows with id > after, at most limit, in id order. filters has one entry per field
+ * of r (NULL = no filter; only F_FILTER fields are used). On success returns 0 and *out
+ * (PQclear it): column 0 is the row's JSON, column 1 its id. */
+int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after,
+                    int limit, const char *const *filters, PGresult **out, problem *p);
+
+/* Inserts a row under parent. values has one entry per field of r (NULL = absent).
+ * Returns 1 (with *doc malloc'd, *id, *version), 0 when the parent is not in scope,
+ * -1 on error. */
+int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who,
+                      int64_t parent, const char *const *values, char **doc, int64_t *id, int64_t *version,
+                      problem *p);
+
+/* Replaces every writable field of row id if its version is still `version`. Returns 1
+ * (with *doc malloc'd and *new_version), 0 when no row matched (gone or changed), -1. */
+int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
+                      int64_t version, const char *const *values, char **doc, int64_t *new_version, problem *p);
+
+/* Deletes row id (only at `version` when version >= 0). Returns 1, 0 when no row
+ * matched, -1 on error (409 when other rows still refer to it). */
+int store_crud_delete(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
+                      int64_t version, problem *p);
+
+/* The SQL type a field's parameter is cast to. */
+const char *store_field_sqltype(const field_spec *f);
+
+#endif

@@ -1,0 +1,105 @@
+/* errors.c — the one table that turns PostgreSQL errors into what the client sees. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "store/pool.h"
+
+struct constraint_msg {
+    const char *constraint;
+    int status;
+    const char *field;
+    const char *message;
+};
+
+/* Constraint names from the migrations in sql/. Foreign keys are listed for writes that point at a
+ * missing row (422); a delete blocked by a reference is a 409 whatever the constraint. */
+static const struct constraint_msg constraints[] = {
+    {"entities_code_unique", 409, "code", "an entity with this code already exists"},
+    {"people_external_id_unique", 409, "external_id", "a person with this external_id already exists in the entity"},
+    {"structures_code_unique", 409, "code", "a structure with this code already exists in the entity"},
+    {"structures_parent_fk", 422, "parent_id", "no such structure in this entity"},
+    {"structures_manager_fk", 422, "manager_id", "no such person in this entity"},
+    {"structures_parent_self", 422, "parent_id", "a structure cannot be its own parent"},
+    {"structures_parent_cycle", 422, "parent_id", "the structure would become its own ancestor"},
+    {"plans_year_kind_unique", 409, "year", "the entity already has a plan of this kind for this year"},
+    {"objectives_code_unique", 409, "code", "an objective with this code already exists in the plan"},
+    {"objectives_parent_fk", 422, "parent_id", "no such objective in this entity"},
+    {"objectives_parent_self", 422, "parent_id", "an objective cannot be its own parent"},
+    {"objectives_parent_cycle", 422, "parent_id", "the objective would become its own ancestor"},
+    {"objectives_years_check", 422, "end_year", "end_year is before start_year"},
+    {"objectives_financial_resources_check", 422, "financial_resources", "must not be negative"},
+    {"assignments_structure_fk", 422, "structure_id", "no such structure in this entity"},
+    {"assignments_person_fk", 422, "person_id", "no such person in this entity"},
+    {"assignments_assignee_check", 422, "structure_id", "give exactly one of structure_id and person_id"},
+    {"assignments_structure_unique", 409, "structure_id", "the objective is already assigned to this structure"},
+    {"assignments_person_unique", 409, "person_id", "the objective is already assigned to this person"},
+    {"phases_seq_unique", 409, "seq", "the objective already has a phase with this seq"},
+    {"phases_dates_check", 422, "deadline", "the deadline is before the start"},
+    {"indicators_code_unique", 409, "code", "an indicator with this code already exists in the plan"},
+    {"tokens_entity_fk", 422, "entity_id", "no such entity"},
+    {"tokens_entity_check", 422, "entity_id", "only an admin token may have no entity"},
+};
+
+static const struct constraint_msg *find_constraint(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < sizeof constraints / sizeof constraints[0]; i++)
+        if (strcmp(constraints[i].constraint, name) == 0)
+            return &constraints[i];
+    return NULL;
+}
+
+void store_map_error(PGconn *pg, const PGresult *res, problem *p)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *cname = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
+    const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+
+    if (!state || (pg && PQstatus(pg) != CONNECTION_OK) || strncmp(state, "08", 2) == 0 ||
+        strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
+        log_error("database unavailable: %s", pg ? PQerrorMessage(pg) : "no connection");
+        problem_set(p, 503, "database_unavailable", "the database is not reachable");
+        p->retry_after = 2;
+        return;
+    }
+    const struct constraint_msg *c = find_constraint(cname);
+    if (strcmp(state, "23503") == 0 && detail && strstr(detail, "is still referenced")) {
+        problem_set(p, 409, "still_referenced", "other records still refer to this one");
+        problem_hint(p, "remove or change them first (%s)", cname ? cname : "reference");
+        return;
+    }
+    if (c && strncmp(state, "23", 2) == 0) {
+        problem_set(p, c->status, c->status == 409 ? "conflict" : "validation_failed", "%s", c->message);
+        problem_add(p, c->field, "%s", c->message);
+        return;
+    }
+    if (strcmp(state, "23502") == 0) {
+        problem_set(p, 422, "validation_failed", "a required field is missing");
+        problem_add(p, column ? column : "", "is required");
+        return;
+    }
+    if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0) {
+        problem_set(p, 422, "validation_failed", "%s", primary ? primary : "the data breaks a rule");
+        return;
+    }
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0) {
+        problem_set(p, 503, "try_again", "the database asked to retry the operation");
+        p->retry_after = 1;
+        return;
+    }
+    if (strcmp(state, "57014") == 0) {
+        problem_set(p, 503, "database_timeout", "the database did not answer in time");
+        p->retry_after = 1;
+        return;
+    }
+    if (strcmp(state, "42501") == 0) {
+        problem_set(p, 403, "forbidden", "%s", primary ? primary : "not allowed");
+        return;
+    }
+    log_error("database error %s: %s", state, primary ? primary : "?");
+    problem_set(p, 500, "internal", "an unexpected database error occurred");
+}

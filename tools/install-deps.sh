@@ -1,0 +1,18 @@
+#!/bin/sh
+# install-deps.sh — installs the Debian packages Ciclo needs to build, run and test,
+# when any is missing. Needs root (or sudo) only when something must be installed.
+set -eu
+PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libgnutls28-dev check \
+postgresql postgresql-client clang python3 python3-yaml curl"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
