@@ -66,7 +66,7 @@ deps:
 	sh tools/install-deps.sh
 
 check-unit: $(UNIT_BIN)
-	CK_TAP_LOG_FILE_NAME= $(UNIT_BIN)
+	$(UNIT_BIN)
 
 check-integration: all
 	sh tests/run-integration.sh
@@ -112,7 +112,7 @@ run: deps all
 	sh tools/run-local.sh
 
 bench: all
-	@echo "see bench/README.md"
+	sh bench/rules_bench.sh
 
 fmt:
 	clang-format -i $(wildcard src/*.c src/*/*.c src/*/*.h include/*.h tests/unit/*.c fuzz/*.c bench/*.c)

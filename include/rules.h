@@ -1,0 +1,541 @@
+/*
+ * rules.h — the Ciclo rules library: every calculation of the performance method.
+ *
+ * Pure C11: no I/O, no libpq, no jansson, no global state, no hidden allocation.
+ * Every function is reentrant and thread-safe; memory is owned by the caller
+ * unless a function's comment says otherwise.
+ *
+ * Errors are values: a function returns 0 on success and -1 on failure, and
+ * fills a caller-owned rules_error with a field path, a message and a hint.
+ */
+#ifndef CICLO_RULES_H
+#define CICLO_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What went wrong, in words a user can act on (PostgreSQL's error style). */
+typedef struct rules_error {
+    char field[128];   /* JSON path of the offending input ("bands[2].max"), may be empty */
+    char message[256]; /* short factual primary message ("31.06.2024 is not a date") */
+    char hint[160];    /* how to fix it ("June has 30 days: use 30.06.2024"), may be empty */
+} rules_error;
+
+/* A calendar date (proleptic Gregorian). */
+typedef struct rules_date {
+    int year;  /* 1..9999 */
+    int month; /* 1..12 */
+    int day;   /* 1..31, valid for the month */
+} rules_date;
+
+/*
+ * Parses a strict ISO date "YYYY-MM-DD" (the API's format).
+ * Returns 0 and fills *out, or -1 with err saying why (e.g. "2024-06-31 is not
+ * a date", hint "June has 30 days"). err may be NULL.
+ */
+int rules_date_parse_iso(const char *s, rules_date *out, rules_error *err);
+
+/* Writes d as "YYYY-MM-DD" into buf (at least 11 bytes). */
+void rules_date_format_iso(rules_date d, char buf[11]);
+
+/* Fixed-point decimal: value = units / 10^4. Exact for money and percentages. */
+typedef struct rules_decimal {
+    int64_t units;
+} rules_decimal;
+
+#define RULES_DECIMAL_SCALE 10000
+
+/*
+ * Parses a plain decimal number as JSON writes it ("-12.5", "1e3", "600000.05")
+ * with at most max_decimals digits after the point once normalised. Returns 0 or
+ * -1 with err ("1.005 has more than 2 decimals"). Rejects values beyond ±9e13.
+ */
+int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *out, rules_error *err);
+
+/* Writes d with exactly `decimals` digits after the separator `sep` ('.' or ','),
+ * no thousands grouping, into buf of at least 32 bytes. Returns buf. */
+char *rules_decimal_format(rules_decimal d, int decimals, char sep, char buf[32]);
+
+/* ------------------------------------------------------------------------- */
+/* Limits. Every structure below is fixed-size; these bound it.              */
+/* ------------------------------------------------------------------------- */
+
+#define RULES_MAX_BANDS 32      /* bands in one bands or deadline rule */
+#define RULES_MAX_PARTS 16      /* parts of one all_targets rule */
+#define RULES_MAX_EXPR 1024     /* characters of a formula expression (without NUL) */
+#define RULES_MAX_EXPR_DEPTH 32 /* nesting of parentheses, calls and unary signs */
+#define RULES_MAX_INPUTS 16     /* named inputs of a formula value */
+#define RULES_MAX_NAME 32       /* bytes of an input name, NUL included */
+#define RULES_MAX_NESTING 4     /* rules inside rules (formula.then, all_targets.parts) */
+#define RULES_EXPLANATION_MAX 512 /* a buffer this large never truncates an explanation
+                                     of a rule without all_targets parts */
+
+/* ------------------------------------------------------------------------- */
+/* Decimal arithmetic (exact, fixed point, 4 decimals).                      */
+/* ------------------------------------------------------------------------- */
+
+#define RULES_DECIMAL_MAX_UNITS INT64_C(900000000000000000) /* 9e13 */
+
+/* Makes a decimal from a whole number (caller keeps |n| <= 9e13). */
+rules_decimal rules_decimal_from_int(int64_t n);
+
+/* Compares a and b: <0, 0 or >0. */
+int rules_decimal_cmp(rules_decimal a, rules_decimal b);
+
+/* Rounds d half away from zero to `decimals` (0..4) digits after the point. */
+rules_decimal rules_decimal_round(rules_decimal d, int decimals);
+
+/* a * b and a / b rounded half away from zero to 4 decimals. Return 0, or -1
+ * with err on overflow (beyond ±9e13) or division by zero. err may be NULL. */
+int rules_decimal_mul(rules_decimal a, rules_decimal b, rules_decimal *out, rules_error *err);
+int rules_decimal_div(rules_decimal a, rules_decimal b, rules_decimal *out, rules_error *err);
+
+/* Writes d with as few decimals as needed ("86.5", "100", "0.0001") into buf
+ * (at least 32 bytes), '.' as separator. Returns buf. */
+char *rules_decimal_format_short(rules_decimal d, char buf[32]);
+
+/* What an Italian number carried besides its value. */
+typedef enum rules_number_unit {
+    RULES_UNIT_NONE = 0,
+    RULES_UNIT_PERCENT = 1, /* "72,19%", "5 %" */
+    RULES_UNIT_EURO = 2     /* "€ 600.000,00", "600.000 euro" */
+} rules_number_unit;
+
+/*
+ * Parses a number as Italian documents write it: "1.000.000,00", "€ 600.000,00",
+ * "5 %", "72,19%", "0,5", "-3", "1000000". '.' groups thousands (groups of three
+ * digits), ',' separates at most 4 decimals; spaces (also U+00A0, U+202F) are
+ * ignored around the sign, the € sign, "euro"/"EUR" and %. unit may be NULL.
+ * Returns 0, or -1 with err ("72.19 is not an Italian number", hint "write
+ * decimals after a comma: 72,19"). Reentrant.
+ */
+int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *unit,
+                          rules_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* Dates.                                                                    */
+/* ------------------------------------------------------------------------- */
+
+/* 1 when d is a real calendar date in years 1..9999, else 0. */
+int rules_date_valid(rules_date d);
+
+/* 1 when year is a leap year (Gregorian). */
+int rules_is_leap_year(int year);
+
+/* Days in the month (28..31), 0 for a month outside 1..12. */
+int rules_days_in_month(int year, int month);
+
+/* Compares two valid dates: <0, 0 or >0. */
+int rules_date_compare(rules_date a, rules_date b);
+
+/* Days from 0001-01-01 (day 0) to d; d must be valid. */
+int32_t rules_date_ordinal(rules_date d);
+
+/* Days from a to b (b - a): negative when b is before a. Both must be valid. */
+int32_t rules_date_days_between(rules_date a, rules_date b);
+
+/*
+ * Parses a date as Italian documents write it: "31.12.2024", "31/12/2024",
+ * "31-12-2024", "31/12/24" (20yy), "31-dic", "31 dic 2024", "30 giugno 2024",
+ * "1° luglio", or ISO "2024-12-31". Month names and three-letter abbreviations
+ * are case-insensitive. A form without a year takes default_year (1..9999; 0
+ * makes a missing year an error). Impossible dates are errors that say why:
+ * "31.06.2024 is not a date: June has 30 days" (hint "use 30.06.2024").
+ */
+int rules_date_parse_it(const char *s, int default_year, rules_date *out, rules_error *err);
+
+/* A reporting frequency as a number of times per year: "trimestrale" -> 4,
+ * "mensile" -> 12, "semestrale" -> 2, "annuale" -> 1, "settimanale" -> 52, etc.
+ * (masculine and feminine forms, case-insensitive). Returns 0 or -1 with err. */
+int rules_frequency_parse_it(const char *s, int *per_year, rules_error *err);
+
+/* An expected value (valore atteso) from a plan's tables, classified. */
+typedef enum rules_expected_kind {
+    RULES_EXPECTED_NUMBER = 1,    /* "12", "1.000.000,00" */
+    RULES_EXPECTED_PERCENT = 2,   /* "72,19%" */
+    RULES_EXPECTED_EURO = 3,      /* "€ 600.000,00" */
+    RULES_EXPECTED_DATE = 4,      /* "31-dic", "15/05/22" */
+    RULES_EXPECTED_FREQUENCY = 5, /* "trimestrale": per_year = 4 */
+    RULES_EXPECTED_BOOLEAN = 6    /* "Si" / "Sì" / "No" */
+} rules_expected_kind;
+
+typedef struct rules_expected {
+    rules_expected_kind kind;
+    rules_decimal number; /* NUMBER, PERCENT, EURO */
+    rules_date date;      /* DATE */
+    int per_year;         /* FREQUENCY */
+    int boolean;          /* BOOLEAN */
+} rules_expected;
+
+/* Classifies and parses an expected value (tries boolean, frequency, date,
+ * number in this order). Returns 0 or -1 with err when it is none of them. */
+int rules_expected_parse_it(const char *s, int default_year, rules_expected *out,
+                            rules_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* Scoring rules.                                                            */
+/* ------------------------------------------------------------------------- */
+
+typedef enum rules_kind {
+    RULES_KIND_BANDS = 1,
+    RULES_KIND_BOOLEAN = 2,
+    RULES_KIND_LINEAR = 3,
+    RULES_KIND_DEADLINE = 4,
+    RULES_KIND_FORMULA = 5,
+    RULES_KIND_ALL_TARGETS = 6
+} rules_kind;
+
+/* Which way is better. AUTO infers it from the scores of the lowest and the
+ * highest band (for checks only; evaluation never needs it). */
+typedef enum rules_direction {
+    RULES_DIRECTION_AUTO = 0,
+    RULES_DIRECTION_HIGHER = 1, /* higher_is_better */
+    RULES_DIRECTION_LOWER = 2   /* lower_is_better */
+} rules_direction;
+
+/* One band: matches min <= v < max by default; a missing end is unbounded. */
+typedef struct rules_band {
+    rules_decimal min, max;
+    rules_decimal score;   /* 0..100 */
+    unsigned char has_min, has_max;
+    unsigned char min_exclusive; /* min < v */
+    unsigned char max_inclusive; /* v <= max */
+    unsigned char proportional;  /* interpolate from score at min to the next band's score at max */
+} rules_band;
+
+typedef struct rules_bands {
+    int count;                  /* 0..RULES_MAX_BANDS */
+    int integer;                /* values are counts: nothing lies between n and n+1 */
+    rules_direction direction;
+    rules_band band[RULES_MAX_BANDS];
+} rules_bands;
+
+/*
+ * A scoring rule: a plain value owned by the caller. formula.then and
+ * all_targets.part[] point to other rules that the caller owns too (typically
+ * in the same array, see rule_json_decode); they must outlive this rule, and
+ * the tree must be at most RULES_MAX_NESTING deep (deeper trees are errors).
+ */
+typedef struct rules_rule {
+    rules_kind kind;
+    union {
+        rules_bands bands; /* BANDS */
+        struct {
+            rules_decimal target, baseline; /* target == baseline is an error */
+        } linear;          /* LINEAR */
+        struct {
+            rules_date due;
+            rules_bands bands; /* on days late (negative = early); integer is implied.
+                                  count 0: on time -> 100, late -> 0 */
+        } deadline;        /* DEADLINE */
+        struct {
+            char expr[RULES_MAX_EXPR + 1];
+            const struct rules_rule *then; /* NULL: the result is the score (0..100) */
+        } formula;         /* FORMULA */
+        struct {
+            int count; /* 1..RULES_MAX_PARTS */
+            const struct rules_rule *part[RULES_MAX_PARTS];
+        } all_targets;     /* ALL_TARGETS */
+    };
+} rules_rule;
+
+/* Initialises *r as an empty rule of the given kind (zeroes everything). */
+void rules_rule_init(rules_rule *r, rules_kind kind);
+
+/* Appends a band to a bands rule; returns 0, or -1 when RULES_MAX_BANDS is reached. */
+int rules_bands_add(rules_bands *b, rules_band band);
+
+/* A named formula input. */
+typedef struct rules_input {
+    char name[RULES_MAX_NAME];
+    rules_decimal value;
+} rules_input;
+
+typedef enum rules_value_kind {
+    RULES_VALUE_NUMBER = 1,  /* bands, linear */
+    RULES_VALUE_BOOLEAN = 2, /* boolean */
+    RULES_VALUE_DATE = 3,    /* deadline: the completion date */
+    RULES_VALUE_INPUTS = 4,  /* formula: named numbers */
+    RULES_VALUE_PARTS = 5    /* all_targets: one value per part, in order */
+} rules_value_kind;
+
+/* A measured value. `parts` is borrowed: the caller keeps it alive while the
+ * value is used. */
+typedef struct rules_value {
+    rules_value_kind kind;
+    rules_decimal number;
+    int boolean;
+    rules_date date;
+    int n_inputs;
+    rules_input inputs[RULES_MAX_INPUTS];
+    int n_parts;
+    const struct rules_value *parts;
+} rules_value;
+
+/* Convenience constructors (fill only what the kind needs). */
+rules_value rules_value_number(rules_decimal d);
+rules_value rules_value_bool(int b);
+rules_value rules_value_date(rules_date d);
+
+/*
+ * Scores `value` with `rule`: *score is 0..100 rounded to 2 decimals.
+ * explanation (may be NULL, then nothing is written and evaluation is faster)
+ * receives a NUL-terminated sentence such as "86.5 is in [85, 90) → 80",
+ * truncated to explanation_size. Returns 0, or -1 with err when the value
+ * cannot be scored: wrong kind of value, a value that no band matches ("74.5
+ * matches no band: it lies in the gap between bands[1] and bands[2]"), a value
+ * in overlapping bands with different scores, a non-whole count for an integer
+ * rule, a formula error (division by zero, unknown input), a malformed rule.
+ * Pure, reentrant, allocation-free.
+ */
+int rules_evaluate(const rules_rule *rule, const rules_value *value, rules_decimal *score,
+                   char *explanation, size_t explanation_size, rules_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* Formula expressions.                                                      */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * The expression language: decimal numbers ("12.5"), input names
+ * ([A-Za-z_][A-Za-z0-9_]*), + - * / (also the signs − × ÷), unary minus,
+ * parentheses, min(a, b, ...) and max(a, b, ...). At most RULES_MAX_EXPR
+ * characters and RULES_MAX_EXPR_DEPTH levels of nesting. Arithmetic is exact
+ * fixed point with 12 decimals (division rounds half away from zero at the
+ * 12th), magnitudes up to 1e18; the result is rounded to 4 decimals.
+ */
+
+/* Evaluates expr over inputs (n may be 0). Returns 0, or -1 with err
+ * ("division by zero at 19: 'assigned' is 0", "unknown input 'lost'" with a
+ * hint listing the inputs given, "syntax error at 7: expected ')'"). */
+int rules_formula_eval(const char *expr, const rules_input *inputs, int n, rules_decimal *out,
+                       rules_error *err);
+
+/* Checks the syntax of expr without inputs and lists the distinct input names
+ * it uses (up to cap, in order of first use; *n_names gets the total, which may
+ * exceed cap). names and n_names may be NULL. Returns 0 or -1 with err. */
+int rules_formula_check(const char *expr, char (*names)[RULES_MAX_NAME], int cap, int *n_names,
+                        rules_error *err);
+
+/* ------------------------------------------------------------------------- */
+/* Findings (rule checks and plan checks).                                   */
+/* ------------------------------------------------------------------------- */
+
+typedef enum rules_severity {
+    RULES_SEVERITY_ERROR = 1,
+    RULES_SEVERITY_WARNING = 2
+} rules_severity;
+
+typedef struct rules_finding {
+    rules_severity severity;
+    char code[40];     /* stable code, see the lists below */
+    char path[128];    /* "rule.bands[2]", "objectives[3].phases", ... */
+    char message[256];
+} rules_finding;
+
+/* Returns "error" or "warning". */
+const char *rules_severity_name(rules_severity s);
+
+/*
+ * Rule check codes (severity):
+ *   band_overlap           error    two bands share values and score differently
+ *   band_gap               error    values between two bands match none (for
+ *                                   "integer" rules only whole numbers count)
+ *   band_open_end          warning  values below the lowest / above the highest
+ *                                   band match none
+ *   band_not_monotonic     error    a worse value scores above a better one
+ *   band_same_score        warning  adjacent bands with the same score
+ *   band_unreachable       error    a band no value can match (min > max, empty)
+ *   band_proportional_end  error    a proportional band without both ends or
+ *                                   without a band starting at its max
+ *   band_no_full_score     warning  no band scores 100
+ *   score_out_of_range     error    a score outside 0..100
+ *   bands_empty            error    a bands rule with no band
+ *   linear_flat            error    linear target == baseline
+ *   formula_invalid        error    the expression does not parse
+ *   parts_empty            error    all_targets without parts
+ *   rule_invalid           error    unknown kind, NULL part, nesting too deep
+ */
+
+/*
+ * Checks rule; findings are appended to out (up to cap; more are counted but
+ * dropped), paths prefixed with `path` (NULL means "rule"). *n_found (may be
+ * NULL) receives the total number of findings. Returns the number of findings
+ * of severity error (0: the rule can be used).
+ */
+int rules_check(const rules_rule *rule, const char *path, rules_finding *out, size_t cap,
+                size_t *n_found);
+
+/* ------------------------------------------------------------------------- */
+/* The plan model: plain caller-owned arrays that refer to each other by index. */
+/* ------------------------------------------------------------------------- */
+
+typedef struct rules_objective {
+    const char *code;      /* borrowed, may be NULL (then not checked for duplicates) */
+    int parent;            /* index of the objective above in the cascade, -1 for none */
+    int payment_timeliness; /* 1: a payment-timeliness objective (DL 13/2023 art. 4-bis) */
+} rules_objective;
+
+typedef struct rules_assignee {
+    const char *code;      /* borrowed, may be NULL */
+    int is_manager;        /* 1: the 30% payment-timeliness rule applies */
+} rules_assignee;
+
+/* An objective carried by an assignee (structure or person) with a weight. */
+typedef struct rules_assignment {
+    int objective;         /* index into objectives */
+    int assignee;          /* index into assignees */
+    rules_decimal weight;  /* 0..100; an assignee's weights total 100 */
+} rules_assignment;
+
+typedef struct rules_phase {
+    int objective;
+    int has_weight;        /* seed 001 has phases without weight: they do not count */
+    rules_decimal weight;  /* % of the objective */
+    int has_cumulative;
+    rules_decimal cumulative; /* % of the objective done when this phase is done */
+    int has_deadline;
+    rules_date deadline;
+    const int *owners;     /* borrowed assignee indices; NULL/n_owners 0: every assignee */
+    int n_owners;
+    rules_decimal percent_complete; /* latest progress as of the scoring date, 0..100 */
+    int completed;         /* 1 when completed_on is set */
+    rules_date completed_on;
+} rules_phase;
+
+typedef enum rules_measure_state {
+    RULES_NOT_MEASURED = 0,    /* no value yet: leaves the mean (not a zero) */
+    RULES_MEASURED = 1,
+    RULES_NOT_ASSESSABLE = 2   /* "non valutabile": leaves sum and weights */
+} rules_measure_state;
+
+typedef struct rules_indicator {
+    const char *code;          /* borrowed, may be NULL; unique in the plan */
+    int objective;
+    rules_decimal weight;      /* weight within the objective (all 0: equal weights) */
+    const rules_rule *rule;    /* borrowed; NULL is a plan-check error */
+    rules_measure_state state;
+    const rules_value *value;  /* borrowed; required when MEASURED */
+} rules_indicator;
+
+typedef struct rules_plan {
+    int year_from, year_to;    /* the plan's years (e.g. 2024..2026); 0: not checked */
+    const rules_objective *objectives; int n_objectives;
+    const rules_assignee *assignees;   int n_assignees;
+    const rules_assignment *assignments; int n_assignments;
+    const rules_phase *phases;         int n_phases;
+    const rules_indicator *indicators; int n_indicators;
+} rules_plan;
+
+typedef enum rules_score_status {
+    RULES_SCORE_NOT_MEASURED = 0,
+    RULES_SCORE_MEASURED = 1,
+    RULES_SCORE_ERROR = 2       /* an indicator could not be evaluated */
+} rules_score_status;
+
+/* An objective's result as of a date. */
+typedef struct rules_objective_result {
+    rules_score_status status;
+    rules_decimal score;        /* 0..100 (2 decimals) when MEASURED */
+    int from_phases;            /* 1: score is the phases' achievement (no indicators) */
+    int n_indicators, n_measured, n_not_assessable;
+    int has_achievement;
+    rules_decimal achievement;  /* Σ weight × percent complete / Σ weight, 0..100 */
+    int has_timeliness;
+    rules_decimal timeliness;   /* weight share of phases due by the date done on time */
+    int error_indicator;        /* index of the failing indicator when ERROR, else -1 */
+    int has_owner_phases;       /* 1: some phase names its owners (scores differ per assignee) */
+    int64_t internal_[16];      /* accumulators of the library: do not use */
+} rules_objective_result;
+
+/*
+ * Scores one objective as of `as_of` (phases completed after as_of count as not
+ * completed). assignee >= 0 restricts phases to those whose owners include it
+ * (owners tags, seed 001); -1 counts every phase. err (may be NULL) receives the
+ * indicator error when status is ERROR. O(indicators + phases) of the plan.
+ */
+void rules_objective_score(const rules_plan *plan, int objective, int assignee, rules_date as_of,
+                           rules_objective_result *out, rules_error *err);
+
+/* An assignee's result: the weighted mean of its measured objectives. */
+typedef struct rules_assignee_result {
+    rules_score_status status;  /* NOT_MEASURED when no objective is measured */
+    rules_decimal score;        /* 0..100 (2 decimals) */
+    rules_decimal weight_total; /* Σ weights assigned */
+    rules_decimal weight_measured; /* Σ weights of the measured objectives */
+    int n_objectives, n_not_measured, n_errors;
+    int64_t internal_[2];       /* accumulators of the library: do not use */
+} rules_assignee_result;
+
+/*
+ * Scores the whole plan in one pass: objectives[n_objectives] receives every
+ * objective's result (assignee -1) and assignees[n_assignees] (may be NULL)
+ * every assignee's. Arrays are caller-owned and sized to the plan. Objectives
+ * whose phases have owners are re-scored per assignee. Weights and percentages
+ * are clamped to 0..100 (rules_plan_check reports them); at most 1,000,000
+ * items of each kind. Returns 0, or -1 with err when an index is out of range
+ * or the plan is too large. Allocation-free, O(size of the plan).
+ */
+int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_result *objectives,
+                     rules_assignee_result *assignees, rules_error *err);
+
+/*
+ * Lists the objectives of `assignee` that are not measured as of the scoring
+ * in `objectives` (the output of rules_plan_score): up to cap indices into out;
+ * returns the total count.
+ */
+int rules_assignee_not_measured(const rules_plan *plan, const rules_objective_result *objectives,
+                                int assignee, int *out, int cap);
+
+/*
+ * Plan check codes (severity, path):
+ *   invalid_reference          error    an index out of range ("indicators[3].objective")
+ *   assignee_weights_not_100   error    "assignees[i]": its objective weights do not total 100
+ *   weight_out_of_range        error    "assignments[i].weight" / "phases[j].weight": not 0..100
+ *   phase_weights_not_100      error    "objectives[i].phases": weighted phases do not total 100
+ *   phase_cumulative_mismatch  error    "phases[j].cumulative": not the running sum of weights
+ *   payment_timeliness_below_30 error   "assignees[i]": a manager's payment-timeliness
+ *                                       objectives weigh less than 30 (DL 13/2023 art. 4-bis)
+ *   objective_without_measure  error    "objectives[i]": no indicator and no phase
+ *   indicator_without_rule     error    "indicators[k].rule"
+ *   (rule check codes)         as above "indicators[k].rule...": a rule that fails its checks
+ *   deadline_outside_plan      warning  "phases[j].deadline" / "indicators[k].rule.due"
+ *   invalid_date               error    "phases[j].deadline" / "phases[j].completed_on"
+ *   objective_cycle            error    "objectives[i].parent": the cascade loops
+ *   duplicate_code             error    "objectives[i].code" / "indicators[k].code" /
+ *                                       "assignees[a].code"
+ */
+
+/* Words of scratch memory (int64_t) that rules_plan_check needs for `plan`:
+ * O(objectives + assignees + indicators). */
+size_t rules_plan_check_scratch(const rules_plan *plan);
+
+/*
+ * Checks a plan. Findings go to out (up to cap, more are counted); *n_found
+ * (may be NULL) gets the total. scratch is caller-owned memory of scratch_len
+ * int64_t words, at least rules_plan_check_scratch(plan); its content on return
+ * is unspecified. Returns the number of error findings, or -1 when scratch is
+ * too small. O(n) in the size of the plan, allocation-free.
+ */
+int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, size_t *n_found,
+                     int64_t *scratch, size_t scratch_len);
+
+/* ------------------------------------------------------------------------- */
+/* Payment timeliness indicator (ITP, DPCM 22/9/2014 art. 9).                */
+/* ------------------------------------------------------------------------- */
+
+typedef struct rules_invoice {
+    rules_date due;        /* scadenza */
+    rules_date paid;       /* data di pagamento */
+    rules_decimal amount;  /* importo pagato, > 0 */
+} rules_invoice;
+
+/*
+ * ITP = Σ(days from due to payment × amount) / Σ amount, in days rounded to 2
+ * decimals, negative when paying early. Exact (128-bit intermediate sums).
+ * Returns 0, or -1 with err (no invoices, an invalid date, an amount <= 0;
+ * field "invoices[i].amount"). *met (may be NULL) is 1 when ITP <= 0.
+ */
+int rules_itp(const rules_invoice *invoices, size_t n, rules_decimal *itp, int *met,
+              rules_error *err);
+
+#endif

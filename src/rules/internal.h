@@ -1,0 +1,58 @@
+/* internal.h — helpers shared by the files of the rules library (private). */
+#ifndef CICLO_RULES_INTERNAL_H
+#define CICLO_RULES_INTERNAL_H
+
+#include "rules.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* A bounded string builder over a caller buffer: never overflows, always
+ * NUL-terminated when cap > 0. A NULL buffer swallows everything. */
+typedef struct sbuf {
+    char *buf;
+    size_t cap;
+    size_t len;
+} sbuf;
+
+void sb_init(sbuf *b, char *buf, size_t cap);
+void sb_puts(sbuf *b, const char *s);
+void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_dec(sbuf *b, rules_decimal d); /* shortest form, '.' separator */
+
+/* Fills err (may be NULL): field, message, hint (printf format for message). */
+void rerr_set(rules_error *err, const char *field, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Like rerr_set, with the hint formatted too. */
+void rerr_hint(rules_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rerr_clear(rules_error *err);
+
+/* snprintf into dst, truncating silently (paths, short texts). */
+void pfmt(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Appends a finding (counted even when out is full). */
+typedef struct findings {
+    rules_finding *out;
+    size_t cap;
+    size_t count;
+    int errors;
+} findings;
+
+void fnd_add(findings *f, rules_severity sev, const char *code, const char *path, const char *fmt,
+             ...) __attribute__((format(printf, 5, 6)));
+
+/* Quotes an input for a message: copies at most 40 bytes of s with "..." if cut. */
+void clip_input(char *dst, size_t cap, const char *s);
+
+extern const char *const rules_month_en[13];
+
+/* Band evaluation shared by bands and deadline rules. */
+int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, rules_decimal *score,
+                     sbuf *expl, rules_error *err);
+/* "[85, 90)", "(-∞, 75)": the interval of a band. */
+void sb_band(sbuf *b, const rules_band *band);
+
+/* Wide fixed point used inside formulas. */
+__extension__ typedef __int128 rules_wide;
+
+#endif

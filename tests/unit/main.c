@@ -1,0 +1,20 @@
+/* main.c — runs every unit test suite of the rules library and the codecs. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(decimal_suite());
+    srunner_add_suite(sr, date_suite());
+    srunner_add_suite(sr, bands_suite());
+    srunner_add_suite(sr, check_suite());
+    srunner_add_suite(sr, formula_suite());
+    srunner_add_suite(sr, kinds_suite());
+    srunner_add_suite(sr, plan_suite());
+    srunner_add_suite(sr, codec_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,25 @@
+/* suites.h — the Check suites of the unit tests, assembled by main.c. */
+#ifndef CICLO_TEST_SUITES_H
+#define CICLO_TEST_SUITES_H
+
+#include <check.h>
+
+#include "rules.h"
+
+Suite *decimal_suite(void);
+Suite *date_suite(void);
+Suite *bands_suite(void);
+Suite *check_suite(void);
+Suite *formula_suite(void);
+Suite *kinds_suite(void);
+Suite *plan_suite(void);
+Suite *codec_suite(void);
+
+/* helpers (helpers.c) */
+rules_decimal D(const char *plain);       /* "86.5" -> decimal, aborts the test on error */
+rules_decimal IT(const char *italian);    /* "1.000.000,00" -> decimal */
+rules_band B(const char *min, int min_excl, const char *max, int max_incl, const char *score);
+const char *dfmt(rules_decimal d);        /* short form in a rotating static buffer */
+int has_finding(const rules_finding *f, size_t n, const char *code, const char *path_part);
+
+#endif
