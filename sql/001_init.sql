@@ -110,7 +110,7 @@ CREATE TABLE assignments (
     objective_id bigint NOT NULL,
     structure_id bigint,
     person_id    bigint,
-    weight       numeric(5, 2) NOT NULL,
+    weight       numeric(5, 2),
     version      integer NOT NULL DEFAULT 1,
     created_at   timestamptz NOT NULL DEFAULT now(),
     updated_at   timestamptz NOT NULL DEFAULT now(),

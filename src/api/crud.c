@@ -13,6 +13,15 @@
 
 static const resource_spec *spec_of(http_request *req) { return (const resource_spec *)req->route->arg; }
 
+/* The parent's name for messages: "entity", "plan", "objective". */
+static const char *parent_noun(const resource_spec *r)
+{
+    for (int i = 0; i < model_resource_count; i++)
+        if (r->parent_table && strcmp(model_resources[i]->table, r->parent_table) == 0)
+            return model_resources[i]->name;
+    return "parent";
+}
+
 static void answer_problem(http_request *req, problem *p)
 {
     http_problem(req, p);
@@ -71,7 +80,7 @@ void crud_list(http_request *req)
         int found = store_crud_parent_exists(call->db, r, call->scope, parent, &p);
         if (found <= 0) {
             if (found == 0)
-                problem_set(&p, 404, "not_found", "no such %s", r->parent_table);
+                problem_set(&p, 404, "not_found", "no such %s", parent_noun(r));
             answer_problem(req, &p);
             return;
         }
@@ -188,9 +197,9 @@ void crud_create(http_request *req)
     if (!ok) {
         if (r->parent_in_body) {
             problem_set(&p, 422, "validation_failed", "the %s is not valid", r->name);
-            problem_add(&p, r->parent_col, "no such %s", r->parent_table);
-        } else {
-            problem_set(&p, 404, "not_found", "no such %s", r->parent_table);
+            problem_add(&p, r->parent_col, "no such %s", parent_noun(r));
+        } else if (store_crud_write_state(call->db, r, call->scope, parent, STORE_WRITE_UNDER, &p) <= 1 && !p.status) {
+            problem_set(&p, 404, "not_found", "no such %s", parent_noun(r));
         }
         answer_problem(req, &p);
         return;
@@ -253,6 +262,14 @@ void crud_patch(http_request *req)
             answer_doc(req, 200, doc, new_version);
             return;
         }
+        /* Refused by the plan's lifecycle (adopted, closed) rather than by a version? */
+        int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_WRITE_ROW, &p);
+        if (state < 0 || state == 2)
+            break;
+        if (state == 0) {
+            problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+            break;
+        }
         if (has_match) {
             problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
             break;
@@ -290,9 +307,12 @@ void crud_delete(http_request *req)
     int64_t version;
     int found = store_crud_get(call->db, r, call->scope, req->ids[0], &doc, &version, &p);
     free(doc);
-    if (found > 0)
-        problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
-    else if (found == 0)
+    if (found > 0) {
+        /* Refused by the plan's lifecycle (p set to 409), or by the version. */
+        int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_DELETE_ROW, &p);
+        if (state == 0 || state == 1)
+            problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
+    } else if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
     answer_problem(req, &p);
 }

@@ -82,6 +82,8 @@ int http_if_match(const http_request *req, int64_t *version)
         return 0;
     while (*h == ' ')
         h++;
+    if (h[0] == '*' && h[1] == '\0')
+        return 0; /* any current version */
     if (strncmp(h, "W/", 2) == 0)
         h += 2;
     if (*h != '"')

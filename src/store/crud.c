@@ -7,11 +7,14 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "store/lifecycle.h"
 
 #define MAX_PARAMS 64
 
 /* Statements that check a parent, one per resource that has one. */
 static int st_parent[16];
+/* Statements that read the lifecycle state of a row's plan, for plans and plan content. */
+static int st_state[16];
 
 const char *store_field_sqltype(const field_spec *f)
 {
@@ -68,6 +71,37 @@ static void scope_cond(buf *b, const resource_spec *r, const char *a, int param)
     buf_printf(b, "($%d::bigint IS NULL OR %s.%s = $%d::bigint)", param, a, entity_col(r), param);
 }
 
+/* The write lock of the plan lifecycle (sql/002_revisions.sql): a plan's content may be
+ * written while the plan (alias a) is a draft or an adopted plan with a revision open. */
+static void plan_writable(buf *b, const char *a)
+{
+    buf_printf(b, "(%s.status = 'draft' OR (%s.status = 'adopted' AND %s.editing))", a, a, a);
+}
+
+/* " AND <the plan of content row a is writable>", locking the plan row in share mode so
+ * that an adoption (which locks it for update) waits for the write, or the write sees the
+ * adopted plan and does nothing. */
+static void content_writable(buf *b, const char *a)
+{
+    buf_printf(b, " AND EXISTS (SELECT 1 FROM plans pl WHERE pl.entity_id = %s.entity_id AND pl.id = %s.plan_id AND ", a,
+               a);
+    plan_writable(b, "pl");
+    buf_puts(b, " FOR SHARE)");
+}
+
+static int is_plans(const resource_spec *r) { return r == &model_plans; }
+
+/* Whether rows of the table are removed softly (hidden when removed_in_revision is set). */
+static int table_is_soft(const char *table)
+{
+    for (int i = 0; table && i < model_resource_count; i++)
+        if (strcmp(model_resources[i]->table, table) == 0)
+            return model_is_plan_content(model_resources[i]);
+    return 0;
+}
+
+void store_row_json_sql(buf *b, const resource_spec *r, const char *alias) { row_json(b, r, alias); }
+
 static const char *plan_expr(const resource_spec *r)
 {
     if (strcmp(r->table, "plans") == 0)
@@ -91,6 +125,8 @@ static int build_get(const resource_spec *r)
     row_json(&b, r, "t");
     buf_printf(&b, ", t.version FROM %s t WHERE t.id = $2::bigint AND ", r->table);
     scope_cond(&b, r, "t", 1);
+    if (model_is_plan_content(r))
+        buf_puts(&b, " AND t.removed_in_revision IS NULL");
     return finish(&b);
 }
 
@@ -101,6 +137,8 @@ static int build_parent_exists(const resource_spec *r)
     const char *pe = strcmp(r->parent_table, "entities") == 0 ? "id" : "entity_id";
     buf_printf(&b, "SELECT 1 FROM %s p WHERE p.id = $2::bigint AND ($1::bigint IS NULL OR p.%s = $1::bigint)",
                r->parent_table, pe);
+    if (table_is_soft(r->parent_table))
+        buf_puts(&b, " AND p.removed_in_revision IS NULL");
     return finish(&b);
 }
 
@@ -113,6 +151,8 @@ static int build_list(const resource_spec *r)
     buf_printf(&b, ", t.id FROM %s t WHERE ", r->table);
     scope_cond(&b, r, "t", 1);
     buf_puts(&b, " AND t.id > $2::bigint");
+    if (model_is_plan_content(r))
+        buf_puts(&b, " AND t.removed_in_revision IS NULL");
     int n = 3;
     if (r->list_by_parent) {
         n++;
@@ -149,7 +189,16 @@ static int build_insert(const resource_spec *r)
         int parent_is_entity = strcmp(r->parent_table, "entities") == 0;
         buf_printf(&b, "p AS (SELECT p.%s AS eid, p.id AS pid%s FROM %s p WHERE p.id = $5::bigint AND ",
                    parent_is_entity ? "id" : "entity_id", r->parent_has_plan ? ", p.plan_id" : "", r->parent_table);
-        buf_printf(&b, "($1::bigint IS NULL OR p.%s = $1::bigint)), ", parent_is_entity ? "id" : "entity_id");
+        buf_printf(&b, "($1::bigint IS NULL OR p.%s = $1::bigint)", parent_is_entity ? "id" : "entity_id");
+        if (model_is_plan_content(r) && strcmp(r->parent_table, "plans") == 0) {
+            buf_puts(&b, " AND ");
+            plan_writable(&b, "p");
+            buf_puts(&b, " FOR SHARE");
+        } else if (model_is_plan_content(r)) {
+            buf_puts(&b, " AND p.removed_in_revision IS NULL");
+            content_writable(&b, "p");
+        }
+        buf_puts(&b, "), ");
     } else {
         /* No parent: $1 and $5 are still sent, so give them a type. */
         buf_puts(&b, "p AS (SELECT $1::bigint AS unused_scope, $5::bigint AS unused_parent), ");
@@ -217,6 +266,13 @@ static int build_update(const resource_spec *r)
     }
     buf_puts(&b, "version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND t.version = $6::integer AND ");
     scope_cond(&b, r, "t", 1);
+    if (model_is_plan_content(r)) {
+        buf_puts(&b, " AND t.removed_in_revision IS NULL");
+        content_writable(&b, "t");
+    } else if (is_plans(r)) {
+        buf_puts(&b, " AND ");
+        plan_writable(&b, "t");
+    }
     buf_puts(&b, " RETURNING t.*), j AS (SELECT ");
     row_json(&b, r, "w");
     buf_printf(&b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r), r->has_plan ? ", w.plan_id AS pid" : "");
@@ -225,8 +281,69 @@ static int build_update(const resource_spec *r)
     return finish(&b);
 }
 
+/* Removal of plan content: deleted while the plan is a draft (never adopted), marked
+ * removed_in_revision = revision + 1 in an adopted plan's open revision (with, for an
+ * objective, its assignments, phases and indicators), refused otherwise. One statement. */
+static int build_delete_content(const resource_spec *r)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "WITH old AS (SELECT ");
+    row_json(&b, r, "t");
+    buf_printf(&b, " AS doc FROM %s t WHERE t.id = $5::bigint AND t.removed_in_revision IS NULL AND ", r->table);
+    scope_cond(&b, r, "t", 1);
+    buf_printf(&b, "), pl AS (SELECT pl.entity_id, pl.id, pl.status, pl.revision FROM %s t JOIN plans pl ON "
+                   "pl.entity_id = t.entity_id AND pl.id = t.plan_id WHERE t.id = $5::bigint AND ",
+               r->table);
+    scope_cond(&b, r, "t", 1);
+    buf_puts(&b, " AND ");
+    plan_writable(&b, "pl");
+    buf_puts(&b, " FOR SHARE OF pl), ");
+    const char *match = " t.id = $5::bigint AND t.entity_id = pl.entity_id AND t.removed_in_revision IS NULL AND "
+                        "($6::integer IS NULL OR t.version = $6::integer)";
+    buf_printf(&b, "hard AS (DELETE FROM %s t USING pl WHERE pl.status = 'draft' AND%s RETURNING t.id, t.entity_id AS "
+                   "eid, t.plan_id AS pid), ",
+               r->table, match);
+    buf_printf(&b, "soft AS (UPDATE %s t SET removed_in_revision = pl.revision + 1, version = t.version + 1, "
+                   "updated_at = now() FROM pl WHERE pl.status = 'adopted' AND%s RETURNING t.id, t.entity_id AS eid, "
+                   "t.plan_id AS pid), ",
+               r->table, match);
+    if (r == &model_objectives) {
+        static const char *const kids[] = {"assignments", "phases", "indicators"};
+        for (int i = 0; i < 3; i++)
+            buf_printf(&b, "k_%s AS (UPDATE %s k SET removed_in_revision = pl.revision + 1, version = k.version + 1, "
+                           "updated_at = now() FROM soft, pl WHERE k.entity_id = soft.eid AND k.objective_id = soft.id "
+                           "AND k.removed_in_revision IS NULL), ",
+                       kids[i], kids[i]);
+    }
+    buf_puts(&b, "j AS (SELECT * FROM hard UNION ALL SELECT * FROM soft), ");
+    audit_insert(&b, r, "delete", "(SELECT doc FROM old)::jsonb", "NULL");
+    buf_puts(&b, " SELECT j.id FROM j");
+    return finish(&b);
+}
+
+/* The plan behind a row of r (a plan itself, or plan content): id, status, editing,
+ * revision. $1 scope, $2 the row's id; hidden removed rows are not found. */
+static int build_state(const resource_spec *r)
+{
+    buf b;
+    buf_init(&b, 0);
+    if (is_plans(r)) {
+        buf_puts(&b, "SELECT t.id, t.status, t.editing, t.revision FROM plans t WHERE t.id = $2::bigint AND ");
+        scope_cond(&b, r, "t", 1);
+    } else {
+        buf_printf(&b, "SELECT pl.id, pl.status, pl.editing, pl.revision FROM %s t JOIN plans pl ON pl.entity_id = "
+                       "t.entity_id AND pl.id = t.plan_id WHERE t.id = $2::bigint AND t.removed_in_revision IS NULL AND ",
+                   r->table);
+        scope_cond(&b, r, "t", 1);
+    }
+    return finish(&b);
+}
+
 static int build_delete(const resource_spec *r)
 {
+    if (model_is_plan_content(r))
+        return build_delete_content(r);
     buf b;
     buf_init(&b, 0);
     buf_puts(&b, "WITH old AS (SELECT ");
@@ -236,6 +353,8 @@ static int build_delete(const resource_spec *r)
     buf_printf(&b, "), j AS (DELETE FROM %s t WHERE t.id = $5::bigint AND ($6::integer IS NULL OR t.version = $6::integer) AND ",
                r->table);
     scope_cond(&b, r, "t", 1);
+    if (is_plans(r)) /* an adopted plan is an act: it stays */
+        buf_puts(&b, " AND t.status = 'draft'");
     buf_printf(&b, " RETURNING t.id, t.%s AS eid%s), ", entity_col(r), r->has_plan ? ", t.plan_id AS pid" : "");
     audit_insert(&b, r, "delete", "(SELECT doc FROM old)::jsonb", "NULL");
     buf_puts(&b, " SELECT j.id FROM j");
@@ -252,11 +371,71 @@ int store_crud_register(void)
         r->st_update = build_update(r);
         r->st_delete = build_delete(r);
         st_parent[i] = r->parent_table ? build_parent_exists(r) : -1;
+        st_state[i] = is_plans(r) || model_is_plan_content(r) ? build_state(r) : -1;
         if (r->st_get < 0 || r->st_list < 0 || r->st_insert < 0 || r->st_update < 0 || r->st_delete < 0 ||
-            (r->parent_table && st_parent[i] < 0))
+            (r->parent_table && st_parent[i] < 0) || ((is_plans(r) || model_is_plan_content(r)) && st_state[i] < 0))
             return -1;
     }
-    return 0;
+    /* The plan lifecycle's statements (store/lifecycle.c, store/plan_doc.c). */
+    return store_lifecycle_register();
+}
+
+static int resource_index(const resource_spec *r)
+{
+    for (int i = 0; i < model_resource_count; i++)
+        if (model_resources[i] == r)
+            return i;
+    return -1;
+}
+
+int store_crud_write_state(store_conn *c, const resource_spec *r, const char *scope, int64_t id, store_write_op op,
+                           problem *p)
+{
+    const resource_spec *target = r;
+    if (op == STORE_WRITE_UNDER) {
+        target = NULL;
+        for (int i = 0; r->parent_table && i < model_resource_count; i++)
+            if (strcmp(model_resources[i]->table, r->parent_table) == 0)
+                target = model_resources[i];
+    }
+    int idx = target ? resource_index(target) : -1;
+    if (idx < 0 || st_state[idx] < 0 || !(is_plans(r) || model_is_plan_content(r)))
+        return 1;
+    char ids[24];
+    snprintf(ids, sizeof ids, "%" PRId64, id);
+    const char *params[] = {scope, ids};
+    PGresult *res = store_exec(c, st_state[idx], 2, params, p);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return 0;
+    }
+    long long plan = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    char status[16];
+    snprintf(status, sizeof status, "%s", PQgetvalue(res, 0, 1));
+    int editing = PQgetvalue(res, 0, 2)[0] == 't';
+    long long revision = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    PQclear(res);
+    int drafting = strcmp(status, "draft") == 0;
+    if (op == STORE_DELETE_ROW && is_plans(r)) {
+        if (drafting)
+            return 1;
+        problem_set(p, 409, "plan_not_draft", "the plan is %s (revision %lld): an adopted plan is an act and cannot be deleted",
+                    status, revision);
+        return 2;
+    }
+    if (drafting || (strcmp(status, "adopted") == 0 && editing))
+        return 1;
+    if (strcmp(status, "adopted") == 0) {
+        problem_set(p, 409, "plan_adopted",
+                    "the plan is adopted: open a revision (POST /v1/plans/%lld/revisions) to change it", plan);
+        problem_hint(p, "progress, measurements and reviews never need a revision");
+    } else {
+        problem_set(p, 409, strcmp(status, "closed") == 0 ? "plan_closed" : "plan_validated",
+                    "the plan is %s: its content can no longer be changed", status);
+    }
+    return 2;
 }
 
 static char *dup_value(PGresult *res, int row, int col)

@@ -8,6 +8,7 @@
 #define CICLO_STORE_CRUD_H
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "store/model.h"
 #include "store/pool.h"
 
@@ -53,6 +54,25 @@ int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, 
  * matched, -1 on error (409 when other rows still refer to it). */
 int store_crud_delete(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
                       int64_t version, problem *p);
+
+/* What a refused write to plan content (or to a plan) is classified with. */
+typedef enum store_write_op {
+    STORE_WRITE_ROW,   /* PATCH or DELETE of row id of r */
+    STORE_DELETE_ROW,  /* DELETE of row id of r (a plan may only be deleted as a draft) */
+    STORE_WRITE_UNDER, /* POST of a new row of r under parent row id */
+} store_write_op;
+
+/* The plan lifecycle's write lock, read after a write of r matched no row, to tell why:
+ * returns 0 when the row (or parent) is not in scope, 1 when its plan accepts the write
+ * (the miss was something else, e.g. a version), 2 when the plan refuses it (p set to a
+ * 409 naming the plan's state: adopted with no revision open, closed, validated), -1 on
+ * error. For resources other than plans and plan content it returns 1. */
+int store_crud_write_state(store_conn *c, const resource_spec *r, const char *scope, int64_t id, store_write_op op,
+                           problem *p);
+
+/* Appends to b the SQL expression (a scalar subquery) that renders row alias `alias` of r
+ * as the API's JSON, for statements built elsewhere in the store. */
+void store_row_json_sql(buf *b, const resource_spec *r, const char *alias);
 
 /* The SQL type a field's parameter is cast to. */
 const char *store_field_sqltype(const field_spec *f);

@@ -37,6 +37,9 @@ static const struct constraint_msg constraints[] = {
     {"phases_seq_unique", 409, "seq", "the objective already has a phase with this seq"},
     {"phases_dates_check", 422, "deadline", "the deadline is before the start"},
     {"indicators_code_unique", 409, "code", "an indicator with this code already exists in the plan"},
+    {"plan_revisions_deliberation_unique", 409, "deliberation.number", "the plan already has a revision adopted by this deliberation"},
+    {"plan_revisions_pkey", 409, "deliberation", "the plan was adopted by someone else in the meantime"},
+    {"plans_editing_check", 409, "status", "only an adopted plan can have a revision open"},
     {"tokens_entity_fk", 422, "entity_id", "no such entity"},
     {"tokens_entity_check", 422, "entity_id", "only an admin token may have no entity"},
 };

@@ -54,6 +54,7 @@ static const field_spec plan_fields[] = {
     TEXT("title", F_REQUIRED, 300),
     ENUM("status", NULL, F_SERVER | F_FILTER, plan_statuses, "'draft'"),
     INT("revision", F_SERVER | F_NOT_NULL, 0, 100000),
+    BOOL("editing", F_SERVER, "false"), /* a revision is open (sql/002_revisions.sql) */
 };
 
 static const field_spec objective_fields[] = {
@@ -78,7 +79,7 @@ static const field_spec objective_fields[] = {
 static const field_spec assignment_fields[] = {
     REF("structure_id", F_FILTER),
     REF("person_id", F_FILTER),
-    DEC("weight", F_REQUIRED, 0, 100),
+    DEC("weight", 0, 0, 100),
 };
 
 static const field_spec phase_fields[] = {
@@ -156,4 +157,9 @@ const field_spec *model_field(const resource_spec *r, const char *name)
         if (strcmp(r->fields[i].name, name) == 0)
             return &r->fields[i];
     return NULL;
+}
+
+int model_is_plan_content(const resource_spec *r)
+{
+    return r == &model_objectives || r == &model_assignments || r == &model_phases || r == &model_indicators;
 }

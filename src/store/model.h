@@ -73,6 +73,11 @@ int model_output_fields(const resource_spec *r, const char **names, int max);
 /* The field spec for a JSON name, or NULL for server columns (id, created_at ...). */
 const field_spec *model_field(const resource_spec *r, const char *name);
 
+/* Rows of a plan's content (objectives, assignments, phases, indicators): writable only
+ * while their plan is a draft or has a revision open, and removed softly (marked with
+ * removed_in_revision) once the plan has been adopted. See sql/002_revisions.sql. */
+int model_is_plan_content(const resource_spec *r);
+
 /* The column of a field. */
 static inline const char *field_column(const field_spec *f) { return f->column ? f->column : f->name; }
 

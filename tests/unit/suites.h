@@ -14,6 +14,7 @@ Suite *formula_suite(void);
 Suite *kinds_suite(void);
 Suite *plan_suite(void);
 Suite *codec_suite(void);
+Suite *plan_diff_suite(void);
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);       /* "86.5" -> decimal, aborts the test on error */

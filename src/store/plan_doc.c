@@ -1,0 +1,103 @@
+/* plan_doc.c — the plan document, built by PostgreSQL in one statement (see plan_doc.h). */
+#include "store/plan_doc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCOPE_PL "($1::bigint IS NULL OR pl.entity_id = $1::bigint)"
+
+/* References pl (a plans row) and dl (number, date, body). Keep in step with plan_doc.h. */
+static const char doc_sql[] =
+    "json_build_object("
+    "'format', 'ciclo-plan/1', "
+    "'entity', (SELECT json_build_object('code', e.code, 'name', e.name, 'kind', e.kind, 'fiscal_code', e.fiscal_code) "
+    "FROM entities e WHERE e.id = pl.entity_id), "
+    "'year', pl.year, 'kind', pl.kind, 'title', pl.title, "
+    "'deliberation', CASE WHEN dl.number IS NULL THEN NULL "
+    "ELSE json_build_object('number', dl.number, 'date', dl.date, 'body', dl.body) END, "
+    "'structures', COALESCE((SELECT json_agg(json_build_object('code', s.code, 'name', s.name, 'kind', s.kind, "
+    "'parent_code', sp.code, 'manager', sm.external_id, 'interim', s.interim) ORDER BY s.code COLLATE \"C\") "
+    "FROM structures s LEFT JOIN structures sp ON sp.entity_id = s.entity_id AND sp.id = s.parent_id "
+    "LEFT JOIN people sm ON sm.entity_id = s.entity_id AND sm.id = s.manager_id "
+    "WHERE s.entity_id = pl.entity_id), '[]'::json), "
+    "'people', COALESCE((SELECT json_agg(json_build_object('external_id', x.external_id, 'name', x.name, "
+    "'role', x.role, 'category', x.category) ORDER BY x.external_id COLLATE \"C\" NULLS LAST, x.name COLLATE \"C\", x.id) "
+    "FROM people x WHERE x.entity_id = pl.entity_id), '[]'::json), "
+    "'objectives', COALESCE((SELECT json_agg(json_build_object("
+    "'id', o.id, 'code', o.code, 'title', o.title, 'description', o.description, 'level', o.level, "
+    "'parent_code', op.code, 'scope', o.scope, 'routine', o.routine, 'dup_ref', o.dup_ref, 'mission', o.mission, "
+    "'programme', o.programme, 'public_value_dimension', o.public_value_dimension, "
+    "'expected_result', o.expected_result, 'financial_resources', o.financial_resources, "
+    "'start_year', o.start_year, 'end_year', o.end_year, 'payment_timeliness', o.payment_timeliness, "
+    "'assignments', COALESCE((SELECT json_agg(CASE WHEN a.structure_id IS NOT NULL "
+    "THEN json_build_object('structure_code', sa.code, 'weight', a.weight) "
+    "ELSE json_build_object('person_external_id', xa.external_id, 'weight', a.weight) END "
+    "ORDER BY sa.code COLLATE \"C\" NULLS LAST, xa.external_id COLLATE \"C\", a.id) "
+    "FROM assignments a LEFT JOIN structures sa ON sa.entity_id = a.entity_id AND sa.id = a.structure_id "
+    "LEFT JOIN people xa ON xa.entity_id = a.entity_id AND xa.id = a.person_id "
+    "WHERE a.entity_id = o.entity_id AND a.objective_id = o.id AND a.removed_in_revision IS NULL), '[]'::json), "
+    "'phases', COALESCE((SELECT json_agg(json_build_object('id', f.id, 'seq', f.seq, 'description', f.description, "
+    "'owners', f.owners, 'start', f.start, 'deadline', f.deadline, 'weight', f.weight, 'cumulative', f.cumulative) "
+    "ORDER BY f.seq) FROM phases f "
+    "WHERE f.entity_id = o.entity_id AND f.objective_id = o.id AND f.removed_in_revision IS NULL), '[]'::json), "
+    "'indicators', COALESCE((SELECT json_agg(json_build_object('id', i.id, 'code', i.code, 'name', i.name, "
+    "'group', i.indicator_group, 'unit', i.unit, 'value_type', i.value_type, 'baseline', i.baseline, "
+    "'target', i.target, 'direction', i.direction, 'rule', i.rule, 'weight', i.weight, 'source', i.source) "
+    "ORDER BY i.code COLLATE \"C\") FROM indicators i "
+    "WHERE i.entity_id = o.entity_id AND i.objective_id = o.id AND i.removed_in_revision IS NULL), '[]'::json)"
+    ") ORDER BY o.code COLLATE \"C\") "
+    "FROM objectives o LEFT JOIN objectives op ON op.entity_id = o.entity_id AND op.id = o.parent_id "
+    "WHERE o.entity_id = pl.entity_id AND o.plan_id = pl.id AND o.removed_in_revision IS NULL), '[]'::json))";
+
+static int st_working = -1, st_revision = -1;
+
+const char *store_plan_doc_sql(void) { return doc_sql; }
+
+int store_plan_doc_register(void)
+{
+    static char working[sizeof doc_sql + 1024];
+    snprintf(working, sizeof working,
+             "SELECT (%s)::text FROM plans pl LEFT JOIN LATERAL (SELECT r.deliberation_number AS number, "
+             "r.deliberation_date AS date, r.deliberation_body AS body FROM plan_revisions r "
+             "WHERE r.entity_id = pl.entity_id AND r.plan_id = pl.id AND r.number = pl.revision AND NOT pl.editing) dl "
+             "ON true WHERE pl.id = $2::bigint AND " SCOPE_PL,
+             doc_sql);
+    st_working = store_stmt_register(working);
+    st_revision = store_stmt_register("SELECT r.document::text FROM plan_revisions r WHERE r.plan_id = $2::bigint "
+                                      "AND r.number = $3::integer AND ($1::bigint IS NULL OR r.entity_id = $1::bigint)");
+    return st_working < 0 || st_revision < 0 ? -1 : 0;
+}
+
+/* Runs a one-cell statement; 1 with *doc, 0 for no row, -1. */
+static int one_doc(store_conn *c, int st, int n, const char *const *params, char **doc, problem *p)
+{
+    PGresult *res = store_exec(c, st, n, params, p);
+    if (!res)
+        return -1;
+    int found = PQntuples(res) > 0;
+    if (found && !(*doc = strdup(PQgetvalue(res, 0, 0)))) {
+        PQclear(res);
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    }
+    PQclear(res);
+    return found;
+}
+
+int store_plan_document(store_conn *c, const char *scope, int64_t plan_id, char **doc, problem *p)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, plan_id);
+    const char *params[] = {scope, id};
+    return one_doc(c, st_working, 2, params, doc, p);
+}
+
+int store_plan_revision_document(store_conn *c, const char *scope, int64_t plan_id, int n, char **doc, problem *p)
+{
+    char id[24], num[16];
+    snprintf(id, sizeof id, "%" PRId64, plan_id);
+    snprintf(num, sizeof num, "%d", n);
+    const char *params[] = {scope, id, num};
+    return one_doc(c, st_revision, 3, params, doc, p);
+}
