@@ -48,6 +48,27 @@ void ops_healthz(http_request *req);
 void ops_readyz(http_request *req);
 void ops_metrics(http_request *req);
 void ops_openapi(http_request *req);
+/* Writes today's date (UTC) as YYYY-MM-DD. */
+void api_today(char out[11]);
+/* Reads the date query parameter `name` (default today) into out; answers 400 and returns -1
+ * when it is not a real date. */
+int api_date_param(http_request *req, const char *name, char out[11]);
+/* Answers a list from rows (column 0 JSON, column 1 id) as JSON or CSV; limit > 0 means the
+ * rows hold limit + 1 to tell whether there is a next page. Takes r. */
+void api_answer_rows(http_request *req, PGresult *r, int limit);
+void progress_create(http_request *req);
+void progress_list(http_request *req);
+void measurement_create(http_request *req);
+void measurement_list(http_request *req);
+void objective_score(http_request *req);
+void plan_scores(http_request *req);
+void plan_checks(http_request *req);
+void plan_report(http_request *req);
+void review_create(http_request *req);
+void review_list(http_request *req);
+void review_get(http_request *req);
+void rules_evaluate_handler(http_request *req);
+void rules_check_handler(http_request *req);
 /* Registers the statements of /v1/tokens. */
 int tokens_register(void);
 void tokens_create(http_request *req);

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/text.h"
+#include "store/monitoring.h"
 
 static store_pool *the_pool;
 
@@ -19,7 +20,8 @@ int api_init(store_pool *pool, const config *cfg)
     (void)cfg;
     the_pool = pool;
     metrics_set_pool_probe(store_pool_stats, pool);
-    if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0) {
+    if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 ||
+        store_monitoring_register() < 0) {
         log_error("cannot register the SQL statements");
         return -1;
     }

@@ -1,10 +1,13 @@
 /* routes.c — every endpoint, the roles it admits, and its handler. Keep openapi/openapi.yaml in step. */
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/lifecycle.h"
 
 #define READ ROLES_ALL
 #define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
 #define ADMIN ROLE_ADMIN
+#define MONITOR (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER | ROLE_EVALUATOR)
+#define REVIEW (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR)
 #define J ROUTE_BODY_JSON
 #define MP (ROUTE_BODY_JSON | ROUTE_MERGE_PATCH)
 
@@ -28,6 +31,33 @@ const route api_routes[] = {
     RESOURCE("/v1/objectives/{id}/assignments", "/v1/assignments/{id}", model_assignments, PLAN_WRITE),
     RESOURCE("/v1/objectives/{id}/phases", "/v1/phases/{id}", model_phases, PLAN_WRITE),
     RESOURCE("/v1/objectives/{id}/indicators", "/v1/indicators/{id}", model_indicators, PLAN_WRITE),
+
+    /* monitoring and scoring */
+    {"POST", "/v1/phases/{id}/progress", progress_create, MONITOR, J, NULL},
+    {"GET", "/v1/phases/{id}/progress", progress_list, READ, 0, NULL},
+    {"POST", "/v1/indicators/{id}/measurements", measurement_create, MONITOR | ROLE_ERP, J, NULL},
+    {"GET", "/v1/indicators/{id}/measurements", measurement_list, READ, 0, NULL},
+    {"GET", "/v1/objectives/{id}/score", objective_score, READ, 0, NULL},
+    {"GET", "/v1/plans/{id}/scores", plan_scores, READ, 0, NULL},
+    {"GET", "/v1/plans/{id}/checks", plan_checks, READ, 0, NULL},
+    {"GET", "/v1/plans/{id}/report", plan_report, READ, 0, NULL},
+    {"POST", "/v1/plans/{id}/reviews", review_create, REVIEW, J, NULL},
+    {"GET", "/v1/plans/{id}/reviews", review_list, READ, 0, NULL},
+    {"GET", "/v1/reviews/{id}", review_get, READ, 0, NULL},
+
+    {"POST", "/v1/rules:evaluate", rules_evaluate_handler, READ, J, NULL},
+    {"POST", "/v1/rules:check", rules_check_handler, READ, J, NULL},
+
+    /* lifecycle, revisions, audit */
+    {"POST", "/v1/plans/{id}/adopt", plan_adopt, PLAN_WRITE, J, NULL},
+    {"GET", "/v1/plans/{id}/revisions", plan_revision_list, READ, 0, NULL},
+    {"POST", "/v1/plans/{id}/revisions", plan_revision_open, PLAN_WRITE, J, NULL},
+    {"GET", "/v1/plans/{id}/revisions/{id}", plan_revision_get, READ, 0, NULL},
+    {"GET", "/v1/plans/{id}/revisions/{id}/changes", plan_revision_changes, READ, 0, NULL},
+    {"POST", "/v1/plans/{id}/close", plan_close, PLAN_WRITE, J, NULL},
+    {"POST", "/v1/plans/{id}/validation", plan_validate, ROLE_ADMIN | ROLE_EVALUATOR, J, NULL},
+    {"GET", "/v1/audit", audit_list, ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR, 0, NULL},
+    /* end of lifecycle, revisions, audit */
 
     {"GET", "/v1/tokens", tokens_list, ADMIN, 0, NULL},
     {"POST", "/v1/tokens", tokens_create, ADMIN, J, NULL},

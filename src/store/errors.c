@@ -37,6 +37,7 @@ static const struct constraint_msg constraints[] = {
     {"phases_seq_unique", 409, "seq", "the objective already has a phase with this seq"},
     {"phases_dates_check", 422, "deadline", "the deadline is before the start"},
     {"indicators_code_unique", 409, "code", "an indicator with this code already exists in the plan"},
+    {"reviews_date_unique", 409, "as_of", "the plan already has a review of this kind at this date"},
     {"plan_revisions_deliberation_unique", 409, "deliberation.number", "the plan already has a revision adopted by this deliberation"},
     {"plan_revisions_pkey", 409, "deliberation", "the plan was adopted by someone else in the meantime"},
     {"plans_editing_check", 409, "status", "only an adopted plan can have a revision open"},
@@ -78,6 +79,10 @@ void store_map_error(PGconn *pg, const PGresult *res, problem *p)
     if (c && strncmp(state, "23", 2) == 0) {
         problem_set(p, c->status, c->status == 409 ? "conflict" : "validation_failed", "%s", c->message);
         problem_add(p, c->field, "%s", c->message);
+        return;
+    }
+    if (strcmp(state, "23505") == 0) {
+        problem_set(p, 409, "conflict", "a record with the same key already exists");
         return;
     }
     if (strcmp(state, "23502") == 0) {

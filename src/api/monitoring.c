@@ -1,0 +1,377 @@
+/* monitoring.c — progress of phases, measurements of indicators, and reviews. History is
+ * kept: every POST adds an entry; the latest on or before a date is what scores use. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "api/auth.h"
+#include "codec/csv.h"
+#include "codec/rule_json.h"
+#include "core/text.h"
+#include "store/monitoring.h"
+
+void api_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    rules_date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    rules_date_format_iso(d, out);
+}
+
+int api_date_param(http_request *req, const char *name, char out[11])
+{
+    const char *q = http_query(req, name);
+    if (!q) {
+        api_today(out);
+        return 0;
+    }
+    rules_date d;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (rules_date_parse_iso(q, &d, &e) < 0) {
+        problem p;
+        problem_init(&p);
+        problem_set(&p, 400, "bad_parameter", "%s must be a date (YYYY-MM-DD)", name);
+        problem_add(&p, name, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
+        http_problem(req, &p);
+        problem_clear(&p);
+        return -1;
+    }
+    rules_date_format_iso(d, out);
+    return 0;
+}
+
+/* Reads an optional ISO date field into out ("" when absent). Adds an error and returns -1 when
+ * it is not a date or lies before the plan's year. */
+static int date_field(json_t *body, const char *name, int plan_year, char out[11], problem *p)
+{
+    json_t *v = json_object_get(body, name);
+    out[0] = '\0';
+    if (!v || json_is_null(v))
+        return 0;
+    rules_date d;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (!json_is_string(v)) {
+        problem_add(p, name, "must be a date (YYYY-MM-DD)");
+        return -1;
+    }
+    if (rules_date_parse_iso(json_string_value(v), &d, &e) < 0) {
+        problem_add(p, name, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
+        return -1;
+    }
+    if (d.year < plan_year) {
+        problem_add(p, name, "%s is before the plan's year %d", json_string_value(v), plan_year);
+        return -1;
+    }
+    rules_date_format_iso(d, out);
+    return 0;
+}
+
+static int text_field(json_t *body, const char *name, int max, const char **out, problem *p)
+{
+    json_t *v = json_object_get(body, name);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v) || (int)utf8_length(json_string_value(v)) > max) {
+        problem_add(p, name, "must be a string of at most %d characters", max);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
+static void unknown_fields(json_t *body, const char *const *known, const char *what, problem *p)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        int ok = 0;
+        for (const char *const *k = known; *k; k++)
+            ok |= strcmp(*k, key) == 0;
+        if (!ok)
+            problem_add(p, key, "is not a field of %s", what);
+    }
+}
+
+/* Loads the owner and answers 404 / 422 for a missing or removed one. Returns 1 when usable. */
+static int owner(http_request *req, const char *kind, const char *noun, owner_info *info, problem *p)
+{
+    api_call *call = api_call_of(req);
+    int found = store_owner_info(call->db, kind, call->scope, req->ids[0], info, p);
+    if (found < 0)
+        return 0;
+    if (found == 0) {
+        problem_set(p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
+        return 0;
+    }
+    if (info->removed) {
+        problem_set(p, 422, "removed", "the %s was removed from the plan by a revision", noun);
+        problem_add(p, "", "the %s %" PRId64 " is no longer part of the plan", noun, req->ids[0]);
+        return 0;
+    }
+    return 1;
+}
+
+static void finish(http_request *req, problem *p, json_t *body, char *doc, int found, const char *noun)
+{
+    json_decref(body);
+    if (found > 0) {
+        http_body(req, 201, "application/json", doc, strlen(doc));
+        return;
+    }
+    if (found == 0)
+        problem_set(p, 404, "not_found", "no such %s", noun);
+    http_problem(req, p);
+    problem_clear(p);
+}
+
+void progress_create(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    owner_info info;
+    json_t *body = NULL;
+    char *doc = NULL;
+    int found = -1;
+    if (!owner(req, "phases", "phase", &info, &p))
+        goto out;
+    if (!(body = http_json_body(req)))
+        return;
+    if (!json_is_object(body)) {
+        problem_add(&p, "", "must be a JSON object");
+        problem_set(&p, 422, "validation_failed", "the progress entry is not valid");
+        goto out;
+    }
+    static const char *const known[] = {"percent_complete", "completed_on", "as_of", "note", NULL};
+    unknown_fields(body, known, "progress", &p);
+    char completed[11], as_of[11], percent[32] = "";
+    const char *note;
+    date_field(body, "completed_on", info.year, completed, &p);
+    date_field(body, "as_of", info.year, as_of, &p);
+    text_field(body, "note", 5000, &note, &p);
+    if (!as_of[0])
+        api_today(as_of);
+    json_t *pc = json_object_get(body, "percent_complete");
+    rules_decimal d = {0};
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (pc && !json_is_null(pc)) {
+        if (rule_json_number(pc, 2, "percent_complete", &d, &e) < 0)
+            problem_add(&p, "percent_complete", "%s", e.message);
+        else if (d.units < 0 || d.units > 100 * RULES_DECIMAL_SCALE)
+            problem_add(&p, "percent_complete", "must be between 0 and 100");
+        else
+            rules_decimal_format(d, 2, '.', percent);
+    } else if (completed[0]) {
+        snprintf(percent, sizeof percent, "100.00");
+        d.units = 100 * RULES_DECIMAL_SCALE;
+    } else {
+        problem_add(&p, "percent_complete", "is required (or give completed_on for a finished phase)");
+    }
+    if (completed[0] && percent[0] && d.units != 100 * RULES_DECIMAL_SCALE)
+        problem_add(&p, "percent_complete", "a phase completed on %s is 100%% complete", completed);
+    if (completed[0] && strcmp(completed, as_of) > 0)
+        problem_add(&p, "completed_on", "%s is after as_of %s", completed, as_of);
+    if (problem_count(&p)) {
+        problem_set(&p, 422, "validation_failed", "the progress entry is not valid");
+        goto out;
+    }
+    found = store_progress_add(call->db, call->scope, &call->actor, req->ids[0], percent,
+                               completed[0] ? completed : NULL, as_of, note, &doc, &p);
+out:
+    free(info.rule);
+    finish(req, &p, body, doc, found, "phase");
+}
+
+/* Checks a measured value against the indicator's type and rule; returns its JSON text (malloc'd). */
+static char *measured_value(json_t *v, const owner_info *info, problem *p)
+{
+    const char *t = info->value_type;
+    rules_decimal d;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    rules_rule nodes[RULE_JSON_MAX_NODES];
+    int has_rule = 0;
+    if (info->rule) {
+        json_t *rj = json_loads(info->rule, 0, NULL);
+        has_rule = rj && rule_json_decode(rj, "rule", nodes, RULE_JSON_MAX_NODES, NULL, &e) == 0;
+        json_decref(rj);
+        memset(&e, 0, sizeof e);
+    }
+    int structured = has_rule && (nodes[0].kind == RULES_KIND_FORMULA || nodes[0].kind == RULES_KIND_ALL_TARGETS);
+    if (!structured) {
+        if (strcmp(t, "boolean") == 0 && !json_is_boolean(v)) {
+            problem_add(p, "value", "must be true or false for this indicator (value_type boolean)");
+            return NULL;
+        }
+        if (strcmp(t, "date") == 0) {
+            rules_date dt;
+            if (!json_is_string(v) || rules_date_parse_iso(json_string_value(v), &dt, &e) < 0) {
+                problem_add(p, "value", "must be a date (YYYY-MM-DD) for this indicator (value_type date)%s%s",
+                            e.message[0] ? ": " : "", e.message);
+                return NULL;
+            }
+        }
+        if (strcmp(t, "number") == 0 || strcmp(t, "percent") == 0 || strcmp(t, "money") == 0) {
+            if (!json_is_number(v)) {
+                problem_add(p, "value", "must be a number for this indicator (value_type %s)", t);
+                return NULL;
+            }
+            if (rule_json_number(v, strcmp(t, "money") == 0 ? 2 : 4, "value", &d, &e) < 0) {
+                problem_add(p, "value", "%s", e.message);
+                return NULL;
+            }
+        }
+    }
+    if (has_rule) {
+        rules_value vals[RULE_JSON_MAX_VALUES];
+        if (rule_json_decode_value(v, &nodes[0], "value", vals, RULE_JSON_MAX_VALUES, NULL, &e) < 0) {
+            problem_add(p, e.field[0] ? e.field : "value", "%s", e.message);
+            return NULL;
+        }
+    }
+    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+}
+
+void measurement_create(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    owner_info info;
+    json_t *body = NULL;
+    char *doc = NULL, *value = NULL;
+    int found = -1;
+    if (!owner(req, "indicators", "indicator", &info, &p))
+        goto out;
+    if (!(body = http_json_body(req)))
+        return;
+    if (!json_is_object(body)) {
+        problem_add(&p, "", "must be a JSON object");
+        problem_set(&p, 422, "validation_failed", "the measurement is not valid");
+        goto out;
+    }
+    static const char *const known[] = {"value", "as_of", "source", "note", "not_assessable", NULL};
+    unknown_fields(body, known, "measurement", &p);
+    char as_of[11];
+    const char *source, *note;
+    date_field(body, "as_of", info.year, as_of, &p);
+    if (!as_of[0])
+        api_today(as_of);
+    text_field(body, "source", 200, &source, &p);
+    text_field(body, "note", 5000, &note, &p);
+    json_t *na = json_object_get(body, "not_assessable");
+    int not_assessable = json_is_true(na);
+    if (na && !json_is_boolean(na))
+        problem_add(&p, "not_assessable", "must be true or false");
+    json_t *v = json_object_get(body, "value");
+    if (not_assessable) {
+        if (!(req->who.role & (ROLE_EVALUATOR | ROLE_ADMIN))) {
+            problem_set(&p, 403, "forbidden", "only the evaluator (Nucleo di Valutazione) may declare an indicator "
+                                              "not assessable");
+            goto out;
+        }
+        if (!note || !*note)
+            problem_add(&p, "note", "give the reason why the indicator is not assessable");
+        if (v && !json_is_null(v))
+            problem_add(&p, "value", "a not assessable indicator has no value");
+    } else if (!v || json_is_null(v)) {
+        problem_add(&p, "value", "is required");
+    } else if (problem_count(&p) == 0) {
+        value = measured_value(v, &info, &p);
+    }
+    if (problem_count(&p)) {
+        problem_set(&p, 422, "validation_failed", "the measurement is not valid");
+        goto out;
+    }
+    found = store_measurement_add(call->db, call->scope, &call->actor, req->ids[0], value, not_assessable, as_of,
+                                  source, note, &doc, &p);
+out:
+    free(value);
+    free(info.rule);
+    finish(req, &p, body, doc, found, "indicator");
+}
+
+static void history(http_request *req, const char *kind, const char *owner_kind, const char *noun)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    int limit;
+    int64_t after;
+    if (api_page_params(req, &limit, &after) < 0)
+        return;
+    owner_info info;
+    int found = store_owner_info(call->db, owner_kind, call->scope, req->ids[0], &info, &p);
+    free(info.rule);
+    PGresult *r = NULL;
+    if (found == 0)
+        problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
+    if (found <= 0 || store_history(call->db, kind, call->scope, req->ids[0], after, limit + 1, &r, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    api_answer_rows(req, r, limit);
+}
+
+void progress_list(http_request *req) { history(req, "progress", "phases", "phase"); }
+void measurement_list(http_request *req) { history(req, "measurements", "indicators", "indicator"); }
+
+void api_answer_rows(http_request *req, PGresult *r, int limit)
+{
+    int rows = PQntuples(r), more = limit > 0 && rows > limit;
+    if (more)
+        rows = limit;
+    char cursor[32] = "";
+    if (more)
+        cursor_encode(strtoll(PQgetvalue(r, rows - 1, 1), NULL, 10), cursor);
+    buf out;
+    buf_init(&out, 0);
+    if (http_wants_csv(req)) {
+        json_t *first = rows ? json_loads(PQgetvalue(r, 0, 0), 0, NULL) : NULL;
+        const char *names[64];
+        int n = 0;
+        const char *key;
+        json_t *v;
+        json_object_foreach(first, key, v)
+        {
+            if (n < 64)
+                names[n++] = key;
+        }
+        csv_header(&out, names, n);
+        for (int i = 0; i < rows; i++) {
+            json_t *row = json_loads(PQgetvalue(r, i, 0), 0, NULL);
+            csv_row_from_object(&out, row, names, n);
+            json_decref(row);
+        }
+        json_decref(first);
+        if (more)
+            snprintf(req->res.link, sizeof req->res.link, "<%s?format=csv&limit=%d&cursor=%s>; rel=\"next\"",
+                     req->path, limit, cursor);
+        PQclear(r);
+        size_t len;
+        char *b = buf_steal(&out, &len);
+        http_body(req, 200, "text/csv; charset=utf-8", b, len);
+        return;
+    }
+    buf_puts(&out, "{\"items\":[");
+    for (int i = 0; i < rows; i++)
+        buf_printf(&out, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
+    if (more)
+        buf_printf(&out, "],\"next_cursor\":\"%s\"}", cursor);
+    else
+        buf_puts(&out, "],\"next_cursor\":null}");
+    PQclear(r);
+    size_t len;
+    char *b = buf_steal(&out, &len);
+    http_body(req, 200, "application/json", b, len);
+}

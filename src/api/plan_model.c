@@ -1,0 +1,436 @@
+#include "api/plan_model.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/rule_json.h"
+
+static int64_t id_at(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static rules_decimal dec_at(const PGresult *r, int row, int col, int *present)
+{
+    rules_decimal d = {0};
+    *present = !PQgetisnull(r, row, col);
+    if (*present && rules_decimal_parse_plain(PQgetvalue(r, row, col), 4, &d, NULL) < 0)
+        *present = 0;
+    return d;
+}
+
+static int date_at(const PGresult *r, int row, int col, rules_date *d)
+{
+    return !PQgetisnull(r, row, col) && rules_date_parse_iso(PQgetvalue(r, row, col), d, NULL) == 0;
+}
+
+static const char *str_at(plan_model *m, const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : arena_strdup(&m->mem, PQgetvalue(r, row, col));
+}
+
+/* Copies decoded rule nodes into the arena, moving the pointers between them. */
+static const rules_rule *keep_rule(plan_model *m, const rules_rule *tmp, size_t used)
+{
+    rules_rule *copy = arena_array(&m->mem, used, sizeof *copy);
+    if (!copy)
+        return NULL;
+    memcpy(copy, tmp, used * sizeof *copy);
+    for (size_t k = 0; k < used; k++) {
+        if (copy[k].kind == RULES_KIND_FORMULA && copy[k].formula.then)
+            copy[k].formula.then = copy + (copy[k].formula.then - tmp);
+        if (copy[k].kind == RULES_KIND_ALL_TARGETS)
+            for (int i = 0; i < copy[k].all_targets.count; i++)
+                if (copy[k].all_targets.part[i])
+                    copy[k].all_targets.part[i] = copy + (copy[k].all_targets.part[i] - tmp);
+    }
+    return copy;
+}
+
+static const rules_value *keep_value(plan_model *m, const rules_value *tmp, size_t used)
+{
+    rules_value *copy = arena_array(&m->mem, used, sizeof *copy);
+    if (!copy)
+        return NULL;
+    memcpy(copy, tmp, used * sizeof *copy);
+    for (size_t k = 0; k < used; k++)
+        if (copy[k].parts)
+            copy[k].parts = copy + (copy[k].parts - tmp);
+    return copy;
+}
+
+static void normalise_tag(const char *in, char *out, size_t n)
+{
+    size_t o = 0;
+    for (; *in && o + 1 < n; in++)
+        if (*in != '.' && *in != ' ')
+            out[o++] = (char)toupper((unsigned char)*in);
+    out[o] = '\0';
+}
+
+/* Whether an owner tag ("FIN.", "LL.PP.") names this structure: its code, or the start of its name. */
+static int tag_names(const char *tag, const pm_assignee *a)
+{
+    char t[64], c[64], nm[64];
+    normalise_tag(tag, t, sizeof t);
+    normalise_tag(a->code ? a->code : "", c, sizeof c);
+    normalise_tag(a->name ? a->name : "", nm, sizeof nm);
+    return t[0] && (strcmp(t, c) == 0 || strncmp(nm, t, strlen(t)) == 0);
+}
+
+static int is_everyone(const char *tag)
+{
+    char t[64];
+    normalise_tag(tag, t, sizeof t);
+    return strcmp(t, "TUTTI") == 0 || strcmp(t, "TUTTE") == 0 || strcmp(t, "ALL") == 0 ||
+           strncmp(t, "TUTTIISETTORI", 13) == 0;
+}
+
+typedef struct builder {
+    plan_model *m;
+    const plan_rows *rows;
+    idmap structure_row;  /* structure id → row of rows->structures */
+    idmap person_row;     /* person id → row of rows->people */
+    idmap structure_as;   /* structure id → assignee index */
+    idmap person_as;      /* person id → PERSON assignee index */
+    idmap manager_as;     /* person id → MANAGER assignee index */
+    int cap_as;
+    int *asg_start, *asg_list; /* per objective: its real assignees (CSR) */
+} builder;
+
+static int add_assignee(builder *b, pm_assignee_kind kind, int64_t id)
+{
+    plan_model *m = b->m;
+    int i = m->plan.n_assignees++;
+    pm_assignee *a = &m->assignee[i];
+    a->kind = kind;
+    a->id = id;
+    a->manager = -1;
+    if (kind == PM_STRUCTURE) {
+        int row = idmap_get(&b->structure_row, id);
+        if (row >= 0) {
+            a->code = str_at(m, b->rows->structures, row, 1);
+            a->name = str_at(m, b->rows->structures, row, 2);
+            a->manager_id = id_at(b->rows->structures, row, 3);
+            a->interim = strcmp(PQgetvalue(b->rows->structures, row, 4), "t") == 0;
+        }
+        idmap_put(&b->structure_as, id, i);
+    } else if (kind == PM_PERSON || kind == PM_MANAGER) {
+        int row = idmap_get(&b->person_row, id);
+        if (row >= 0) {
+            a->code = str_at(m, b->rows->people, row, 1);
+            a->name = str_at(m, b->rows->people, row, 2);
+        }
+        idmap_put(kind == PM_PERSON ? &b->person_as : &b->manager_as, id, i);
+    } else {
+        a->name = "entity";
+    }
+    return i;
+}
+
+static int manager_of(builder *b, int64_t person_id)
+{
+    int i = idmap_get(&b->manager_as, person_id);
+    return i >= 0 ? i : add_assignee(b, PM_MANAGER, person_id);
+}
+
+static int build_assignees(builder *b, problem *p)
+{
+    plan_model *m = b->m;
+    const PGresult *ar = b->rows->assignments;
+    int n = PQntuples(ar);
+    m->plan.assignments = arena_array(&m->mem, (size_t)n * 3 + 1, sizeof(rules_assignment));
+    rules_assignment *asg = (rules_assignment *)m->plan.assignments;
+    int *row_assignee = arena_array(&m->mem, (size_t)n + 1, sizeof(int));
+    b->asg_start = arena_array(&m->mem, (size_t)m->plan.n_objectives + 1, sizeof(int));
+    b->asg_list = arena_array(&m->mem, (size_t)n + 1, sizeof(int));
+    if (!asg || !row_assignee || !b->asg_start || !b->asg_list)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
+    /* Real assignees and their assignments first: the plan as the checker sees it. */
+    int na = 0;
+    for (int r = 0; r < n; r++) {
+        int obj = plan_model_objective(m, id_at(ar, r, 0));
+        row_assignee[r] = -1;
+        if (obj < 0)
+            continue;
+        int64_t sid = id_at(ar, r, 1), pid = id_at(ar, r, 2);
+        int a = sid ? idmap_get(&b->structure_as, sid) : idmap_get(&b->person_as, pid);
+        if (a < 0)
+            a = add_assignee(b, sid ? PM_STRUCTURE : PM_PERSON, sid ? sid : pid);
+        int present;
+        rules_decimal w = dec_at(ar, r, 3, &present);
+        asg[na++] = (rules_assignment){obj, a, w};
+        row_assignee[r] = a;
+        b->asg_start[obj + 1]++;
+    }
+    m->n_real_assignees = m->plan.n_assignees;
+    for (int a = 0; a < m->n_real_assignees; a++) {
+        pm_assignee *as = &m->assignee[a];
+        m->assignee[a].manager = -1;
+        int64_t manager = as->kind == PM_STRUCTURE ? as->manager_id : as->id;
+        if (manager > 0)
+            m->assignee[a].manager = manager_of(b, manager);
+    }
+    m->check_plan = m->plan;
+    m->check_plan.n_assignments = na;
+    /* Synthetic assignees: each manager, and the entity over every structure. */
+    m->entity_assignee = -1;
+    for (int r = 0; r < n; r++) {
+        int a = row_assignee[r];
+        if (a < 0)
+            continue;
+        rules_assignment base = asg[r < na ? r : 0];
+        (void)base;
+    }
+    int k = 0;
+    int total = na;
+    for (int r = 0; r < n; r++) {
+        int a = row_assignee[r];
+        if (a < 0)
+            continue;
+        rules_assignment real = asg[k++];
+        if (m->assignee[a].manager >= 0)
+            asg[total++] = (rules_assignment){real.objective, m->assignee[a].manager, real.weight};
+        if (m->assignee[a].kind == PM_STRUCTURE) {
+            if (m->entity_assignee < 0)
+                m->entity_assignee = add_assignee(b, PM_ENTITY, 0);
+            asg[total++] = (rules_assignment){real.objective, m->entity_assignee, real.weight};
+        }
+    }
+    m->plan.n_assignments = total;
+    /* Per objective, its real assignees (for owner tags). */
+    for (int o = 0; o < m->plan.n_objectives; o++)
+        b->asg_start[o + 1] += b->asg_start[o];
+    int *fill = arena_array(&m->mem, (size_t)m->plan.n_objectives + 1, sizeof(int));
+    if (!fill)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
+    for (int i = 0; i < na; i++) {
+        int o = asg[i].objective;
+        b->asg_list[b->asg_start[o] + fill[o]++] = asg[i].assignee;
+    }
+    return 0;
+}
+
+static int build_phases(builder *b, problem *p)
+{
+    plan_model *m = b->m;
+    const PGresult *pr = b->rows->phases;
+    int n = PQntuples(pr);
+    rules_phase *ph = arena_array(&m->mem, (size_t)n + 1, sizeof *ph);
+    m->phase_id = arena_array(&m->mem, (size_t)n + 1, sizeof *m->phase_id);
+    m->phase_deadline = arena_array(&m->mem, (size_t)n + 1, sizeof *m->phase_deadline);
+    idmap phase_index;
+    if (!ph || !m->phase_id || !m->phase_deadline || idmap_init(&phase_index, &m->mem, (size_t)n) < 0)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
+    int k = 0;
+    for (int r = 0; r < n; r++) {
+        int obj = plan_model_objective(m, id_at(pr, r, 1));
+        if (obj < 0)
+            continue;
+        rules_phase *x = &ph[k];
+        x->objective = obj;
+        x->weight = dec_at(pr, r, 2, &x->has_weight);
+        x->cumulative = dec_at(pr, r, 3, &x->has_cumulative);
+        x->has_deadline = date_at(pr, r, 4, &x->deadline);
+        m->phase_deadline[k] = str_at(m, pr, r, 4);
+        const char *owners = PQgetvalue(pr, r, 5);
+        if (*owners) {
+            int everyone = 0, cap = b->asg_start[obj + 1] - b->asg_start[obj];
+            int *list = arena_array(&m->mem, (size_t)cap * 3 + 1, sizeof(int));
+            int cnt = 0;
+            char tag[128];
+            for (const char *s = owners; *s && list;) {
+                const char *e = strchr(s, '\x1f');
+                size_t len = e ? (size_t)(e - s) : strlen(s);
+                snprintf(tag, sizeof tag, "%.*s", (int)(len < sizeof tag ? len : sizeof tag - 1), s);
+                if (is_everyone(tag))
+                    everyone = 1;
+                for (int i = b->asg_start[obj]; i < b->asg_start[obj + 1]; i++) {
+                    const pm_assignee *a = &m->assignee[b->asg_list[i]];
+                    if (a->kind != PM_STRUCTURE || !tag_names(tag, a))
+                        continue;
+                    list[cnt++] = b->asg_list[i];
+                    if (a->manager >= 0)
+                        list[cnt++] = a->manager;
+                    if (m->entity_assignee >= 0)
+                        list[cnt++] = m->entity_assignee;
+                }
+                s = e ? e + 1 : s + len;
+            }
+            if (!everyone && cnt > 0) {
+                x->owners = list;
+                x->n_owners = cnt;
+            }
+        }
+        m->phase_id[k] = id_at(pr, r, 0);
+        idmap_put(&phase_index, m->phase_id[k], k);
+        k++;
+    }
+    const PGresult *gr = b->rows->progress;
+    for (int r = 0; r < PQntuples(gr); r++) {
+        int i = idmap_get(&phase_index, id_at(gr, r, 0));
+        if (i < 0)
+            continue;
+        int present;
+        ph[i].percent_complete = dec_at(gr, r, 1, &present);
+        ph[i].completed = date_at(gr, r, 2, &ph[i].completed_on);
+    }
+    m->plan.phases = ph;
+    m->plan.n_phases = k;
+    return 0;
+}
+
+static int build_indicators(builder *b, problem *p)
+{
+    plan_model *m = b->m;
+    const PGresult *ir = b->rows->indicators;
+    int n = PQntuples(ir);
+    rules_indicator *ind = arena_array(&m->mem, (size_t)n + 1, sizeof *ind);
+    m->indicator_id = arena_array(&m->mem, (size_t)n + 1, sizeof *m->indicator_id);
+    m->indicator = arena_array(&m->mem, (size_t)n + 1, sizeof *m->indicator);
+    idmap index;
+    if (!ind || !m->indicator_id || !m->indicator || idmap_init(&index, &m->mem, (size_t)n) < 0)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
+    static _Thread_local rules_rule tmp[RULE_JSON_MAX_NODES];
+    int k = 0;
+    for (int r = 0; r < n; r++) {
+        int obj = plan_model_objective(m, id_at(ir, r, 1));
+        if (obj < 0)
+            continue;
+        rules_indicator *x = &ind[k];
+        pm_indicator_info *info = &m->indicator[k];
+        x->objective = obj;
+        x->code = str_at(m, ir, r, 2);
+        int present;
+        x->weight = dec_at(ir, r, 3, &present);
+        info->name = str_at(m, ir, r, 5);
+        info->value_type = str_at(m, ir, r, 6);
+        if (!PQgetisnull(ir, r, 4)) {
+            json_t *j = json_loads(PQgetvalue(ir, r, 4), 0, NULL);
+            rules_error e;
+            memset(&e, 0, sizeof e);
+            size_t used = 0;
+            if (j && rule_json_decode(j, "rule", tmp, RULE_JSON_MAX_NODES, &used, &e) == 0)
+                x->rule = keep_rule(m, tmp, used);
+            else
+                info->rule_error = arena_strdup(&m->mem, e.message[0] ? e.message : "the rule is not valid JSON");
+            json_decref(j);
+        }
+        m->indicator_id[k] = id_at(ir, r, 0);
+        idmap_put(&index, m->indicator_id[k], k);
+        k++;
+    }
+    const PGresult *mr = b->rows->measurements;
+    rules_value vals[RULE_JSON_MAX_VALUES];
+    for (int r = 0; r < PQntuples(mr); r++) {
+        int i = idmap_get(&index, id_at(mr, r, 0));
+        if (i < 0)
+            continue;
+        pm_indicator_info *info = &m->indicator[i];
+        info->as_of = str_at(m, mr, r, 3);
+        if (strcmp(PQgetvalue(mr, r, 2), "t") == 0) {
+            ind[i].state = RULES_NOT_ASSESSABLE;
+            continue;
+        }
+        info->value_json = str_at(m, mr, r, 1);
+        if (!ind[i].rule)
+            continue; /* the library reports an indicator without a usable rule */
+        json_t *j = json_loads(PQgetvalue(mr, r, 1), JSON_DECODE_ANY, NULL);
+        rules_error e;
+        memset(&e, 0, sizeof e);
+        size_t used = 0;
+        if (j && rule_json_decode_value(j, ind[i].rule, "value", vals, RULE_JSON_MAX_VALUES, &used, &e) == 0) {
+            ind[i].value = keep_value(m, vals, used);
+            ind[i].state = ind[i].value ? RULES_MEASURED : RULES_NOT_MEASURED;
+        } else {
+            info->value_error = arena_strdup(&m->mem, e.message[0] ? e.message : "the value is not valid JSON");
+        }
+        json_decref(j);
+    }
+    m->plan.indicators = ind;
+    m->plan.n_indicators = k;
+    return 0;
+}
+
+int plan_model_objective(const plan_model *m, int64_t id) { return idmap_get(&m->objective_index, id); }
+
+int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p)
+{
+    memset(m, 0, sizeof *m);
+    arena_init(&m->mem);
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.m = m;
+    b.rows = rows;
+    m->plan_id = plan_id;
+    m->entity_id = id_at(rows->plan, 0, 0);
+    m->year = atoi(PQgetvalue(rows->plan, 0, 1));
+    m->revision = atoi(PQgetvalue(rows->plan, 0, 2));
+    m->status = str_at(m, rows->plan, 0, 3);
+
+    const PGresult *orow = rows->objectives;
+    int n = PQntuples(orow);
+    rules_objective *obj = arena_array(&m->mem, (size_t)n + 1, sizeof *obj);
+    m->objective_id = arena_array(&m->mem, (size_t)n + 1, sizeof *m->objective_id);
+    m->objective_title = arena_array(&m->mem, (size_t)n + 1, sizeof *m->objective_title);
+    int ns = PQntuples(rows->structures), np = PQntuples(rows->people), na = PQntuples(rows->assignments);
+    b.cap_as = na * 2 + 2;
+    m->assignee = arena_array(&m->mem, (size_t)b.cap_as, sizeof *m->assignee);
+    rules_assignee *ras = arena_array(&m->mem, (size_t)b.cap_as, sizeof *ras);
+    if (!obj || !m->objective_id || !m->objective_title || !m->assignee || !ras ||
+        idmap_init(&m->objective_index, &m->mem, (size_t)n) < 0 ||
+        idmap_init(&b.structure_row, &m->mem, (size_t)ns) < 0 || idmap_init(&b.person_row, &m->mem, (size_t)np) < 0 ||
+        idmap_init(&b.structure_as, &m->mem, (size_t)na) < 0 || idmap_init(&b.person_as, &m->mem, (size_t)na) < 0 ||
+        idmap_init(&b.manager_as, &m->mem, (size_t)na + (size_t)ns) < 0)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
+    int ymin = m->year, ymax = m->year;
+    for (int r = 0; r < n; r++) {
+        m->objective_id[r] = id_at(orow, r, 0);
+        idmap_put(&m->objective_index, m->objective_id[r], r);
+        obj[r].code = str_at(m, orow, r, 1);
+        m->objective_title[r] = str_at(m, orow, r, 2);
+        obj[r].payment_timeliness = strcmp(PQgetvalue(orow, r, 4), "t") == 0;
+        if (!PQgetisnull(orow, r, 5) && atoi(PQgetvalue(orow, r, 5)) < ymin)
+            ymin = atoi(PQgetvalue(orow, r, 5));
+        if (!PQgetisnull(orow, r, 6) && atoi(PQgetvalue(orow, r, 6)) > ymax)
+            ymax = atoi(PQgetvalue(orow, r, 6));
+    }
+    for (int r = 0; r < n; r++)
+        obj[r].parent = PQgetisnull(orow, r, 3) ? -1 : plan_model_objective(m, id_at(orow, r, 3));
+    m->plan.year_from = ymin;
+    m->plan.year_to = ymax;
+    m->plan.objectives = obj;
+    m->plan.n_objectives = n;
+    for (int r = 0; r < ns; r++)
+        idmap_put(&b.structure_row, id_at(rows->structures, r, 0), r);
+    for (int r = 0; r < np; r++)
+        idmap_put(&b.person_row, id_at(rows->people, r, 0), r);
+    m->plan.assignees = ras;
+    if (build_assignees(&b, p) < 0 || build_phases(&b, p) < 0 || build_indicators(&b, p) < 0)
+        return -1;
+    for (int a = 0; a < m->plan.n_assignees; a++) {
+        ras[a].code = m->assignee[a].kind == PM_MANAGER || m->assignee[a].kind == PM_ENTITY ? NULL
+                                                                                            : m->assignee[a].code;
+        ras[a].is_manager = m->assignee[a].kind == PM_PERSON ||
+                            (m->assignee[a].kind == PM_STRUCTURE && m->assignee[a].manager_id > 0);
+    }
+    m->check_plan.assignees = ras;
+    m->check_plan.n_assignees = m->n_real_assignees;
+    m->check_plan.assignments = m->plan.assignments;
+    m->check_plan.phases = m->plan.phases;
+    m->check_plan.n_phases = m->plan.n_phases;
+    m->check_plan.indicators = m->plan.indicators;
+    m->check_plan.n_indicators = m->plan.n_indicators;
+    m->check_plan.objectives = obj;
+    m->check_plan.n_objectives = n;
+    m->check_plan.year_from = ymin;
+    m->check_plan.year_to = ymax;
+    if (m->mem.failed)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
+    return 0;
+}
+
+void plan_model_free(plan_model *m) { arena_free(&m->mem); }

@@ -1,0 +1,67 @@
+/*
+ * plan_model.h — a stored plan turned into the rules library's plain arrays, with the
+ * ids and names the answers need. The model owns everything it points to (one arena).
+ *
+ * Assignees: the structures and people that carry objectives come first (the plan as
+ * the checker sees it), then one synthetic assignee per manager (the objectives of the
+ * structures they lead, interim included, and their personal ones) and one for the
+ * whole entity (every structure's objectives), so that every score is the library's.
+ */
+#ifndef CICLO_PLAN_MODEL_H
+#define CICLO_PLAN_MODEL_H
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/problem.h"
+#include "rules.h"
+#include "store/monitoring.h"
+
+typedef enum { PM_STRUCTURE, PM_PERSON, PM_MANAGER, PM_ENTITY } pm_assignee_kind;
+
+typedef struct pm_assignee {
+    pm_assignee_kind kind;
+    int64_t id;            /* structure id, person id (PERSON and MANAGER), 0 for the entity */
+    const char *code;      /* structure code / person external_id */
+    const char *name;
+    int64_t manager_id;    /* STRUCTURE: its manager (person id) or 0 */
+    int interim;           /* STRUCTURE: led ad interim */
+    int manager;           /* STRUCTURE/PERSON: index of its MANAGER assignee, -1 */
+} pm_assignee;
+
+typedef struct pm_indicator_info {
+    const char *value_json; /* the measured value as stored (JSON text), NULL when not measured */
+    const char *as_of;      /* date of that measurement */
+    const char *rule_error; /* why the stored rule cannot be used, NULL when it can */
+    const char *value_error;/* why the measured value cannot be scored with the rule */
+    const char *name;
+    const char *value_type;
+} pm_indicator_info;
+
+typedef struct plan_model {
+    arena mem;
+    int64_t plan_id, entity_id;
+    int year, revision;
+    const char *status;
+    rules_plan plan;        /* every assignee (scoring) */
+    rules_plan check_plan;  /* real assignees only (plan checks) */
+    int64_t *objective_id;
+    const char **objective_title;
+    int64_t *phase_id;
+    const char **phase_deadline; /* ISO text or NULL */
+    int64_t *indicator_id;
+    pm_indicator_info *indicator;
+    pm_assignee *assignee;
+    int n_real_assignees;
+    int entity_assignee;    /* index of the PM_ENTITY assignee, -1 when no structure carries objectives */
+    idmap objective_index;  /* objective id → index */
+} plan_model;
+
+/* Builds the model from rows (borrowed; may be cleared afterwards). Returns 0, or -1 with
+ * p set (out of memory, a plan too large). Free with plan_model_free in any case. */
+int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p);
+void plan_model_free(plan_model *m);
+
+/* The index of objective id, or -1. */
+int plan_model_objective(const plan_model *m, int64_t id);
+
+#endif

@@ -1,0 +1,627 @@
+/* scores.c — scores, plan checks, the year-end report and reviews. Every number comes from
+ * the rules library (rules_plan_score, rules_objective_score, rules_evaluate,
+ * rules_plan_check); this file moves data in and out. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/auth.h"
+#include "api/plan_model.h"
+#include "codec/csv.h"
+#include "codec/rule_json.h"
+#include "core/text.h"
+#include "store/monitoring.h"
+
+#define CHECK_FINDINGS_MAX 5000
+
+typedef struct scored {
+    plan_model m;
+    rules_date as_of;
+    char as_of_text[11];
+    rules_objective_result *obj;
+    rules_assignee_result *as;
+    int *by_assignee_start; /* assignments grouped by assignee (CSR over m.plan.assignments) */
+    int *by_assignee;
+} scored;
+
+static json_t *dec(rules_decimal d) { return rule_json_decimal(d); }
+
+static const char *status_name(rules_score_status s)
+{
+    return s == RULES_SCORE_MEASURED ? "measured" : s == RULES_SCORE_ERROR ? "error" : "not_measured";
+}
+
+static json_t *score_or_null(rules_score_status s, rules_decimal d) { return s == RULES_SCORE_MEASURED ? dec(d) : json_null(); }
+
+/* Loads plan_id as of the date in ?as_of= and scores it. Answers and returns -1 on failure. */
+static int load_and_score(http_request *req, int64_t plan_id, const char *as_of, scored *s)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    memset(s, 0, sizeof *s);
+    snprintf(s->as_of_text, sizeof s->as_of_text, "%s", as_of);
+    rules_date_parse_iso(as_of, &s->as_of, NULL);
+    plan_rows rows;
+    int found = store_plan_rows(call->db, call->scope, plan_id, as_of, &rows, &p);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no plan with id %" PRId64, plan_id);
+        goto fail;
+    }
+    int built = plan_model_build(&s->m, &rows, plan_id, &p);
+    store_plan_rows_clear(&rows);
+    if (built < 0)
+        goto fail;
+    rules_plan *pl = &s->m.plan;
+    arena *a = &s->m.mem;
+    s->obj = arena_array(a, (size_t)pl->n_objectives + 1, sizeof *s->obj);
+    s->as = arena_array(a, (size_t)pl->n_assignees + 1, sizeof *s->as);
+    s->by_assignee_start = arena_array(a, (size_t)pl->n_assignees + 2, sizeof(int));
+    s->by_assignee = arena_array(a, (size_t)pl->n_assignments + 1, sizeof(int));
+    int *fill = arena_array(a, (size_t)pl->n_assignees + 1, sizeof(int));
+    if (!s->obj || !s->as || !s->by_assignee_start || !s->by_assignee || !fill) {
+        problem_set(&p, 503, "out_of_memory", "the plan is too large to score now");
+        goto fail;
+    }
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (rules_plan_score(pl, s->as_of, s->obj, s->as, &e) < 0) {
+        problem_set(&p, 422, "plan_not_scorable", "%s", e.message);
+        goto fail;
+    }
+    for (int i = 0; i < pl->n_assignments; i++)
+        s->by_assignee_start[pl->assignments[i].assignee + 1]++;
+    for (int i = 0; i < pl->n_assignees; i++)
+        s->by_assignee_start[i + 1] += s->by_assignee_start[i];
+    for (int i = 0; i < pl->n_assignments; i++) {
+        int as = pl->assignments[i].assignee;
+        s->by_assignee[s->by_assignee_start[as] + fill[as]++] = i;
+    }
+    return 0;
+fail:
+    plan_model_free(&s->m);
+    http_problem(req, &p);
+    problem_clear(&p);
+    return -1;
+}
+
+/* The result of objective o as seen by assignee a (phases with owners differ per assignee). */
+static rules_objective_result result_for(const scored *s, int o, int a)
+{
+    if (!s->obj[o].has_owner_phases)
+        return s->obj[o];
+    rules_objective_result r;
+    rules_objective_score(&s->m.plan, o, a, s->as_of, &r, NULL);
+    return r;
+}
+
+static json_t *assignee_objectives(const scored *s, int a, int full)
+{
+    json_t *arr = json_array();
+    for (int k = s->by_assignee_start[a]; k < s->by_assignee_start[a + 1]; k++) {
+        const rules_assignment *asg = &s->m.plan.assignments[s->by_assignee[k]];
+        rules_objective_result r = result_for(s, asg->objective, a);
+        json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:s}", "objective_id", (json_int_t)s->m.objective_id[asg->objective],
+                              "code", s->m.plan.objectives[asg->objective].code, "weight", dec(asg->weight), "score",
+                              score_or_null(r.status, r.score), "status", status_name(r.status));
+        if (full) {
+            json_object_set_new(o, "title", json_string(s->m.objective_title[asg->objective]));
+            json_object_set_new(o, "achievement", r.has_achievement ? dec(r.achievement) : json_null());
+            json_object_set_new(o, "timeliness", r.has_timeliness ? dec(r.timeliness) : json_null());
+        }
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static json_t *assignee_json(const scored *s, int a, int full)
+{
+    const pm_assignee *x = &s->m.assignee[a];
+    const rules_assignee_result *r = &s->as[a];
+    json_t *j = json_object();
+    if (x->kind == PM_STRUCTURE) {
+        json_object_set_new(j, "structure_id", json_integer(x->id));
+        json_object_set_new(j, "code", json_string(x->code ? x->code : ""));
+        json_object_set_new(j, "name", json_string(x->name ? x->name : ""));
+        json_object_set_new(j, "manager_id", x->manager_id ? json_integer(x->manager_id) : json_null());
+        json_object_set_new(j, "interim", json_boolean(x->interim));
+    } else {
+        json_object_set_new(j, "person_id", json_integer(x->id));
+        json_object_set_new(j, "name", json_string(x->name ? x->name : ""));
+    }
+    json_object_set_new(j, "score", score_or_null(r->status, r->score));
+    json_object_set_new(j, "status", json_string(status_name(r->status)));
+    json_object_set_new(j, "weight_total", dec(r->weight_total));
+    json_object_set_new(j, "weight_measured", dec(r->weight_measured));
+    json_object_set_new(j, "not_measured", json_integer(r->n_not_measured));
+    json_object_set_new(j, "objectives", assignee_objectives(s, a, full));
+    if (x->kind == PM_MANAGER) {
+        json_t *led = json_array();
+        for (int b = 0; b < s->m.n_real_assignees; b++) {
+            const pm_assignee *y = &s->m.assignee[b];
+            if (y->manager != a)
+                continue;
+            if (y->kind == PM_STRUCTURE)
+                json_array_append_new(led, json_pack("{s:I, s:s, s:b}", "structure_id", (json_int_t)y->id, "code",
+                                                     y->code ? y->code : "", "interim", y->interim));
+        }
+        json_object_set_new(j, "structures", led);
+        json_object_set_new(j, "interim", json_boolean(0));
+        size_t i;
+        json_t *v;
+        json_array_foreach(led, i, v) if (json_is_true(json_object_get(v, "interim")))
+            json_object_set_new(j, "interim", json_true());
+    }
+    return j;
+}
+
+/* Personal scores are for admin, planner, evaluator and the person themselves. */
+static int may_see_person(const http_request *req, int64_t person_id)
+{
+    unsigned role = (unsigned)req->who.role;
+    return (role & (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR)) || (person_id && req->who.person_id == person_id);
+}
+
+static json_t *plan_scores_json(http_request *req, const scored *s)
+{
+    json_t *structures = json_array(), *managers = json_array(), *people = json_array();
+    for (int a = 0; a < s->m.plan.n_assignees; a++) {
+        const pm_assignee *x = &s->m.assignee[a];
+        if (x->kind == PM_STRUCTURE)
+            json_array_append_new(structures, assignee_json(s, a, 0));
+        else if (x->kind == PM_MANAGER && may_see_person(req, x->id))
+            json_array_append_new(managers, assignee_json(s, a, 0));
+        else if (x->kind == PM_PERSON && may_see_person(req, x->id))
+            json_array_append_new(people, assignee_json(s, a, 0));
+    }
+    int e = s->m.entity_assignee;
+    json_t *entity = e >= 0 ? json_pack("{s:I, s:o, s:s}", "entity_id", (json_int_t)s->m.entity_id, "score",
+                                        score_or_null(s->as[e].status, s->as[e].score), "status",
+                                        status_name(s->as[e].status))
+                            : json_pack("{s:I, s:n, s:s}", "entity_id", (json_int_t)s->m.entity_id, "score", "status",
+                                        "not_measured");
+    return json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)s->m.plan_id, "as_of",
+                     s->as_of_text, "revision", s->m.revision, "entity", entity, "structures", structures,
+                     "managers", managers, "individuals", people);
+}
+
+void plan_scores(http_request *req)
+{
+    char as_of[11];
+    scored s;
+    if (api_date_param(req, "as_of", as_of) < 0 || load_and_score(req, req->ids[0], as_of, &s) < 0)
+        return;
+    json_t *j = plan_scores_json(req, &s);
+    plan_model_free(&s.m);
+    http_json(req, 200, j);
+}
+
+static json_t *on_time(const rules_phase *ph, rules_date as_of)
+{
+    if (!ph->has_deadline)
+        return json_null();
+    if (ph->completed && rules_date_compare(ph->completed_on, as_of) <= 0)
+        return json_boolean(rules_date_compare(ph->completed_on, ph->deadline) <= 0);
+    return rules_date_compare(ph->deadline, as_of) <= 0 ? json_false() : json_null(); /* due by the date */
+}
+
+void objective_score(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    char as_of[11];
+    if (api_date_param(req, "as_of", as_of) < 0)
+        return;
+    owner_info info;
+    int found = store_owner_info(call->db, "objectives", call->scope, req->ids[0], &info, &p);
+    free(info.rule);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no objective with id %" PRId64, req->ids[0]);
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    scored s;
+    if (load_and_score(req, info.plan_id, as_of, &s) < 0)
+        return;
+    int o = plan_model_objective(&s.m, req->ids[0]);
+    if (o < 0) {
+        plan_model_free(&s.m);
+        http_error(req, 404, "not_found", "objective %" PRId64 " is not part of the plan as it stands", req->ids[0]);
+        return;
+    }
+    const rules_objective_result *r = &s.obj[o];
+    json_t *inds = json_array(), *phases = json_array(), *not_measured = json_array();
+    for (int i = 0; i < s.m.plan.n_indicators; i++) {
+        const rules_indicator *ind = &s.m.plan.indicators[i];
+        if (ind->objective != o)
+            continue;
+        const pm_indicator_info *info2 = &s.m.indicator[i];
+        json_t *j = json_pack("{s:I, s:s}", "indicator_id", (json_int_t)s.m.indicator_id[i], "code",
+                              ind->code ? ind->code : "");
+        json_t *value = info2->value_json ? json_loads(info2->value_json, JSON_DECODE_ANY, NULL) : NULL;
+        json_object_set_new(j, "value", value ? value : json_null());
+        json_object_set_new(j, "as_of", info2->as_of ? json_string(info2->as_of) : json_null());
+        json_object_set_new(j, "weight", dec(ind->weight));
+        char expl[RULES_EXPLANATION_MAX] = "";
+        rules_decimal score;
+        rules_error e;
+        memset(&e, 0, sizeof e);
+        const char *state = "not_measured";
+        json_t *score_j = json_null();
+        if (ind->state == RULES_NOT_ASSESSABLE) {
+            state = "not_assessable";
+        } else if (info2->rule_error || (!ind->rule && info2->value_json)) {
+            state = "error";
+            snprintf(expl, sizeof expl, "%s", info2->rule_error ? info2->rule_error : "the indicator has no rule");
+        } else if (info2->value_error) {
+            state = "error";
+            snprintf(expl, sizeof expl, "%s", info2->value_error);
+        } else if (ind->state == RULES_MEASURED) {
+            if (rules_evaluate(ind->rule, ind->value, &score, expl, sizeof expl, &e) == 0) {
+                state = "measured";
+                score_j = dec(score);
+            } else {
+                state = "error";
+                snprintf(expl, sizeof expl, "%s", e.message);
+            }
+        }
+        if (strcmp(state, "not_measured") == 0)
+            json_array_append_new(not_measured, json_integer(s.m.indicator_id[i]));
+        json_object_set_new(j, "state", json_string(state));
+        json_object_set_new(j, "score", score_j);
+        json_object_set_new(j, "explanation", expl[0] ? json_string(expl) : json_null());
+        json_array_append_new(inds, j);
+    }
+    for (int k = 0; k < s.m.plan.n_phases; k++) {
+        const rules_phase *ph = &s.m.plan.phases[k];
+        if (ph->objective != o)
+            continue;
+        char done[11];
+        if (ph->completed)
+            rules_date_format_iso(ph->completed_on, done);
+        json_array_append_new(
+            phases, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "phase_id", (json_int_t)s.m.phase_id[k], "weight",
+                              ph->has_weight ? dec(ph->weight) : json_null(), "deadline",
+                              s.m.phase_deadline[k] ? json_string(s.m.phase_deadline[k]) : json_null(),
+                              "percent_complete", dec(ph->percent_complete), "completed_on",
+                              ph->completed ? json_string(done) : json_null(), "on_time", on_time(ph, s.as_of)));
+    }
+    json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:o, s:o, s:o, s:o, s:o}", "objective_id",
+                            (json_int_t)req->ids[0], "code", s.m.plan.objectives[o].code, "as_of", as_of, "score",
+                            score_or_null(r->status, r->score), "status", status_name(r->status), "from_phases",
+                            r->from_phases, "achievement", r->has_achievement ? dec(r->achievement) : json_null(),
+                            "timeliness", r->has_timeliness ? dec(r->timeliness) : json_null(), "indicators", inds,
+                            "phases", phases, "not_measured", not_measured);
+    plan_model_free(&s.m);
+    http_json(req, 200, out);
+}
+
+/* Rewrites a library path ("objectives[3].phases") with the API's ids and codes. */
+static json_t *finding_json(const scored *s, const rules_finding *f)
+{
+    json_t *j = json_pack("{s:s, s:s, s:s}", "severity", rules_severity_name(f->severity), "code", f->code,
+                          "message", f->message);
+    char kind[16];
+    int idx = -1, used = 0;
+    const char *path = f->path;
+    if (sscanf(path, "%15[a-z][%d]%n", kind, &idx, &used) == 2 && idx >= 0) {
+        const char *rest = path + used;
+        char label[160] = "";
+        const char *resource = NULL;
+        int64_t id = 0;
+        if (strcmp(kind, "objectives") == 0 && idx < s->m.plan.n_objectives) {
+            resource = "objective";
+            id = s->m.objective_id[idx];
+            snprintf(label, sizeof label, "objectives[%s]", s->m.plan.objectives[idx].code);
+        } else if (strcmp(kind, "indicators") == 0 && idx < s->m.plan.n_indicators) {
+            resource = "indicator";
+            id = s->m.indicator_id[idx];
+            snprintf(label, sizeof label, "indicators[%s]", s->m.plan.indicators[idx].code);
+        } else if (strcmp(kind, "phases") == 0 && idx < s->m.plan.n_phases) {
+            resource = "phase";
+            id = s->m.phase_id[idx];
+            snprintf(label, sizeof label, "phases[%" PRId64 "]", id);
+        } else if (strcmp(kind, "assignees") == 0 && idx < s->m.n_real_assignees) {
+            const pm_assignee *a = &s->m.assignee[idx];
+            resource = a->kind == PM_STRUCTURE ? "structure" : "person";
+            id = a->id;
+            snprintf(label, sizeof label, "%s[%s]", a->kind == PM_STRUCTURE ? "structures" : "people",
+                     a->code ? a->code : "?");
+        } else if (strcmp(kind, "assignments") == 0 && idx < s->m.plan.n_assignments) {
+            int o = s->m.plan.assignments[idx].objective;
+            resource = "objective";
+            id = s->m.objective_id[o];
+            snprintf(label, sizeof label, "objectives[%s].assignments", s->m.plan.objectives[o].code);
+        }
+        if (resource) {
+            char full[300];
+            snprintf(full, sizeof full, "%s%s", label, rest);
+            utf8_trim_partial(full);
+            json_object_set_new(j, "path", json_string(full));
+            json_object_set_new(j, "resource", json_string(resource));
+            json_object_set_new(j, "resource_id", json_integer(id));
+            return j;
+        }
+    }
+    json_object_set_new(j, "path", json_string(path));
+    return j;
+}
+
+void plan_checks(http_request *req)
+{
+    char as_of[11];
+    api_today(as_of);
+    scored s;
+    if (load_and_score(req, req->ids[0], as_of, &s) < 0)
+        return;
+    const rules_plan *cp = &s.m.check_plan;
+    size_t words = rules_plan_check_scratch(cp);
+    int64_t *scratch = malloc((words + 1) * sizeof *scratch);
+    rules_finding *findings = malloc(CHECK_FINDINGS_MAX * sizeof *findings);
+    if (!scratch || !findings) {
+        free(scratch);
+        free(findings);
+        plan_model_free(&s.m);
+        http_error(req, 503, "out_of_memory", "the plan is too large to check now");
+        return;
+    }
+    size_t n = 0;
+    rules_plan_check(cp, findings, CHECK_FINDINGS_MAX, &n, scratch, words + 1);
+    size_t kept = n < CHECK_FINDINGS_MAX ? n : CHECK_FINDINGS_MAX;
+    json_t *arr = json_array();
+    int errors = 0, warnings = 0;
+    for (size_t i = 0; i < kept; i++) {
+        json_array_append_new(arr, finding_json(&s, &findings[i]));
+        if (findings[i].severity == RULES_SEVERITY_ERROR)
+            errors++;
+        else
+            warnings++;
+    }
+    for (int i = 0; i < s.m.plan.n_indicators; i++) /* rules the library could not even read */
+        if (s.m.indicator[i].rule_error) {
+            char path[200];
+            snprintf(path, sizeof path, "indicators[%s].rule", s.m.plan.indicators[i].code);
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "severity", "error", "code",
+                                                 "rule_invalid", "message", s.m.indicator[i].rule_error, "path", path,
+                                                 "resource", "indicator", "resource_id",
+                                                 (json_int_t)s.m.indicator_id[i]));
+            errors++;
+        }
+    free(scratch);
+    free(findings);
+    json_t *out = json_pack("{s:I, s:i, s:i, s:I, s:o}", "plan_id", (json_int_t)req->ids[0], "errors", errors,
+                            "warnings", warnings, "not_listed", (json_int_t)(n - kept), "findings", arr);
+    plan_model_free(&s.m);
+    if (http_wants_csv(req)) {
+        static const char *const names[] = {"severity", "code", "path", "message", "resource", "resource_id"};
+        buf b;
+        buf_init(&b, 0);
+        csv_header(&b, names, 6);
+        size_t i;
+        json_t *f;
+        json_array_foreach(json_object_get(out, "findings"), i, f) csv_row_from_object(&b, f, names, 6);
+        json_decref(out);
+        size_t len;
+        char *body = buf_steal(&b, &len);
+        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        return;
+    }
+    http_json(req, 200, out);
+}
+
+/* One row of the report per objective of each structure and each manager, then totals. */
+void plan_report(http_request *req)
+{
+    char as_of[11];
+    scored s;
+    if (api_date_param(req, "as_of", as_of) < 0 || load_and_score(req, req->ids[0], as_of, &s) < 0)
+        return;
+    json_t *rows = json_array(), *totals = json_array();
+    for (int a = 0; a < s.m.plan.n_assignees; a++) {
+        const pm_assignee *x = &s.m.assignee[a];
+        if (x->kind != PM_STRUCTURE && x->kind != PM_MANAGER && x->kind != PM_PERSON)
+            continue;
+        if (x->kind != PM_STRUCTURE && !may_see_person(req, x->id))
+            continue;
+        const char *kind = x->kind == PM_STRUCTURE ? "structure" : x->kind == PM_MANAGER ? "manager" : "person";
+        for (int k = s.by_assignee_start[a]; k < s.by_assignee_start[a + 1]; k++) {
+            const rules_assignment *asg = &s.m.plan.assignments[s.by_assignee[k]];
+            rules_objective_result r = result_for(&s, asg->objective, a);
+            json_array_append_new(
+                rows, json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "assignee_kind", kind,
+                                "assignee_id", (json_int_t)x->id, "assignee_code", x->code ? x->code : "",
+                                "assignee_name", x->name ? x->name : "", "objective_id",
+                                (json_int_t)s.m.objective_id[asg->objective], "objective_code",
+                                s.m.plan.objectives[asg->objective].code, "objective_title",
+                                s.m.objective_title[asg->objective], "weight", dec(asg->weight), "achievement",
+                                r.has_achievement ? dec(r.achievement) : json_null(), "timeliness",
+                                r.has_timeliness ? dec(r.timeliness) : json_null(), "score",
+                                score_or_null(r.status, r.score), "status", status_name(r.status)));
+        }
+        json_array_append_new(
+            totals, json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:s}", "assignee_kind", kind, "assignee_id",
+                              (json_int_t)x->id, "assignee_code", x->code ? x->code : "", "assignee_name",
+                              x->name ? x->name : "", "weight_total", dec(s.as[a].weight_total), "weight_measured",
+                              dec(s.as[a].weight_measured), "score", score_or_null(s.as[a].status, s.as[a].score),
+                              "status", status_name(s.as[a].status)));
+    }
+    int64_t plan_id = s.m.plan_id;
+    int revision = s.m.revision;
+    plan_model_free(&s.m);
+    if (http_wants_csv(req)) {
+        static const char *const names[] = {"assignee_kind", "assignee_code", "assignee_name", "objective_code",
+                                            "objective_title", "weight", "achievement", "timeliness", "score",
+                                            "status"};
+        buf b;
+        buf_init(&b, 0);
+        csv_header(&b, names, 10);
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r) csv_row_from_object(&b, r, names, 10);
+        json_array_foreach(totals, i, r)
+        {
+            json_object_set_new(r, "objective_code", json_string("TOTALE"));
+            json_object_set_new(r, "objective_title", json_string(""));
+            json_object_set_new(r, "weight", json_incref(json_object_get(r, "weight_total")));
+            csv_row_from_object(&b, r, names, 10);
+        }
+        json_decref(rows);
+        json_decref(totals);
+        snprintf(req->res.disposition, sizeof req->res.disposition,
+                 "attachment; filename=\"relazione-%" PRId64 "-%s.csv\"", plan_id, as_of);
+        size_t len;
+        char *body = buf_steal(&b, &len);
+        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        return;
+    }
+    http_json(req, 200, json_pack("{s:I, s:s, s:i, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of,
+                                  "revision", revision, "rows", rows, "totals", totals));
+}
+
+void review_create(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    json_t *body = http_json_body(req);
+    if (!body)
+        return;
+    json_t *kind = json_object_get(body, "kind"), *as_of = json_object_get(body, "as_of");
+    json_t *note = json_object_get(body, "note"), *items = json_object_get(body, "items");
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) if (strcmp(key, "kind") && strcmp(key, "as_of") && strcmp(key, "note") &&
+                                          strcmp(key, "items")) problem_add(&p, key, "is not a field of review");
+    if (!json_is_string(kind) ||
+        (strcmp(json_string_value(kind), "intermediate") && strcmp(json_string_value(kind), "final")))
+        problem_add(&p, "kind", "must be one of: intermediate, final");
+    rules_date d;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    int date_ok = json_is_string(as_of) && rules_date_parse_iso(json_string_value(as_of), &d, &e) == 0;
+    if (!date_ok)
+        problem_add(&p, "as_of", "%s", e.message[0] ? e.message : "is required: the date of the review (YYYY-MM-DD)");
+    if (note && !json_is_null(note) && (!json_is_string(note) || utf8_length(json_string_value(note)) > 20000))
+        problem_add(&p, "note", "must be a string of at most 20000 characters");
+    if (items && !json_is_array(items))
+        problem_add(&p, "items", "must be an array");
+    scored s;
+    int have_model = 0;
+    if (date_ok) { /* the plan as of the review's date, to check the objectives named */
+        if (load_and_score(req, req->ids[0], json_string_value(as_of), &s) < 0) {
+            json_decref(body);
+            problem_clear(&p);
+            return;
+        }
+        have_model = 1;
+    }
+    static const char *const text_fields[] = {"causes", "effects", "actions_taken", "actions_planned"};
+    size_t i;
+    json_t *it;
+    char path[64];
+    if (json_is_array(items) && json_array_size(items) > 10000)
+        problem_add(&p, "items", "has more than 10000 items");
+    else if (json_is_array(items))
+        json_array_foreach(items, i, it)
+        {
+            snprintf(path, sizeof path, "items[%zu]", i);
+            json_t *oid = json_object_get(it, "objective_id");
+            if (!json_is_object(it) || !json_is_integer(oid)) {
+                snprintf(path, sizeof path, "items[%zu].objective_id", i);
+                problem_add(&p, path, "is required: the id of an objective of the plan");
+                continue;
+            }
+            if (have_model && plan_model_objective(&s.m, json_integer_value(oid)) < 0) {
+                snprintf(path, sizeof path, "items[%zu].objective_id", i);
+                problem_add(&p, path, "objective %" JSON_INTEGER_FORMAT " is not part of this plan",
+                            json_integer_value(oid));
+            }
+            json_object_foreach(it, key, v)
+            {
+                int ok = strcmp(key, "objective_id") == 0;
+                for (int t = 0; t < 4; t++)
+                    ok |= strcmp(key, text_fields[t]) == 0;
+                snprintf(path, sizeof path, "items[%zu].%s", i, key);
+                if (!ok)
+                    problem_add(&p, path, "is not a field of a review item");
+                else if (strcmp(key, "objective_id") && !json_is_null(v) &&
+                         (!json_is_string(v) || utf8_length(json_string_value(v)) > 20000))
+                    problem_add(&p, path, "must be a string of at most 20000 characters");
+            }
+        }
+    if (have_model)
+        plan_model_free(&s.m);
+    char *doc = NULL;
+    int found = -1;
+    if (problem_count(&p)) {
+        problem_set(&p, 422, "validation_failed", "the review is not valid");
+    } else {
+        char *items_text = json_dumps(items ? items : json_array(), JSON_COMPACT);
+        found = store_review_add(call->db, call->scope, &call->actor, req->ids[0], json_string_value(kind),
+                                 json_string_value(as_of), json_is_string(note) ? json_string_value(note) : NULL,
+                                 items_text ? items_text : "[]", &doc, &p);
+        free(items_text);
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
+    }
+    json_decref(body);
+    if (found > 0) {
+        json_t *j = json_loads(doc, 0, NULL);
+        free(doc);
+        snprintf(req->res.location, sizeof req->res.location, "/v1/reviews/%" JSON_INTEGER_FORMAT,
+                 json_integer_value(json_object_get(j, "id")));
+        http_json(req, 201, j);
+        return;
+    }
+    http_problem(req, &p);
+    problem_clear(&p);
+}
+
+void review_list(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    PGresult *r;
+    if (store_crud_parent_exists(call->db, &model_objectives, call->scope, req->ids[0], &p) == 0)
+        problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
+    if (p.status || store_review_list(call->db, call->scope, req->ids[0], &r, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    api_answer_rows(req, r, 0);
+}
+
+void review_get(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    char *doc = NULL;
+    int64_t plan_id;
+    int found = store_review_get(call->db, call->scope, req->ids[0], &doc, &plan_id, &p);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no review with id %" PRId64, req->ids[0]);
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    json_t *j = json_loads(doc, 0, NULL);
+    free(doc);
+    scored s;
+    if (load_and_score(req, plan_id, json_string_value(json_object_get(j, "as_of")), &s) < 0) {
+        json_decref(j);
+        return;
+    }
+    json_object_set_new(j, "scores", plan_scores_json(req, &s));
+    plan_model_free(&s.m);
+    http_json(req, 200, j);
+}

@@ -1,0 +1,275 @@
+#include "store/monitoring.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIVE "removed_in_revision IS NULL"
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+enum {
+    Q_PLAN,
+    Q_OBJECTIVES,
+    Q_ASSIGNMENTS,
+    Q_STRUCTURES,
+    Q_PEOPLE,
+    Q_PHASES,
+    Q_INDICATORS,
+    Q_PROGRESS,
+    Q_MEASUREMENTS,
+    Q_OWNER_OBJECTIVE,
+    Q_OWNER_PHASE,
+    Q_OWNER_INDICATOR,
+    Q_PROGRESS_ADD,
+    Q_MEASUREMENT_ADD,
+    Q_PROGRESS_LIST,
+    Q_MEASUREMENT_LIST,
+    Q_REVIEW_ADD,
+    Q_REVIEW_LIST,
+    Q_REVIEW_GET,
+    Q_COUNT
+};
+
+static int st[Q_COUNT];
+
+#define PROGRESS_JSON                                                                                               \
+    "(SELECT row_to_json(x) FROM (SELECT g.id, g.phase_id, g.objective_id, g.plan_id, g.percent_complete, "         \
+    "g.completed_on, g.as_of, g.note, g.actor_name AS recorded_by, " TS("g.created_at") " AS created_at) x)"
+#define MEASUREMENT_JSON                                                                                            \
+    "(SELECT row_to_json(x) FROM (SELECT g.id, g.indicator_id, g.objective_id, g.plan_id, g.value, "                \
+    "g.not_assessable, g.as_of, g.source, g.note, g.actor_name AS recorded_by, " TS("g.created_at")                 \
+    " AS created_at) x)"
+#define REVIEW_JSON                                                                                                 \
+    "(SELECT row_to_json(x) FROM (SELECT g.id, g.plan_id, g.kind, g.as_of, g.note, g.items, g.actor_name AS "       \
+    "recorded_by, " TS("g.created_at") " AS created_at) x)"
+
+static const char *const sql[Q_COUNT] = {
+    [Q_PLAN] = "SELECT entity_id, year, revision, status FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
+               "entity_id = $1::bigint)",
+    [Q_OBJECTIVES] = "SELECT id, code, title, parent_id, payment_timeliness, start_year, end_year FROM objectives "
+                     "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY code, id",
+    [Q_ASSIGNMENTS] = "SELECT objective_id, structure_id, person_id, weight FROM assignments WHERE entity_id = "
+                      "$1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY id",
+    [Q_STRUCTURES] = "SELECT id, code, name, manager_id, interim FROM structures WHERE entity_id = $1::bigint "
+                     "ORDER BY code",
+    [Q_PEOPLE] = "SELECT id, external_id, name, role FROM people p WHERE p.entity_id = $1::bigint AND (p.id IN "
+                 "(SELECT person_id FROM assignments WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE
+                 ") OR p.id IN (SELECT manager_id FROM structures WHERE entity_id = $1::bigint)) ORDER BY p.name, p.id",
+    [Q_PHASES] = "SELECT id, objective_id, weight, cumulative, deadline, array_to_string(owners, chr(31)) FROM phases "
+                 "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, seq",
+    [Q_INDICATORS] = "SELECT id, objective_id, code, weight, rule::text, name, value_type FROM indicators WHERE "
+                     "entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
+    [Q_PROGRESS] = "SELECT DISTINCT ON (phase_id) phase_id, percent_complete, completed_on FROM progress WHERE "
+                   "entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date ORDER BY phase_id, as_of "
+                   "DESC, id DESC",
+    [Q_MEASUREMENTS] = "SELECT DISTINCT ON (indicator_id) indicator_id, value::text, not_assessable, as_of FROM "
+                       "measurements WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date "
+                       "ORDER BY indicator_id, as_of DESC, id DESC",
+    [Q_OWNER_OBJECTIVE] = "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
+                          "p ON p.entity_id = o.entity_id AND p.id = o.plan_id WHERE o.id = $2::bigint AND "
+                          "($1::bigint IS NULL OR o.entity_id = $1::bigint)",
+    [Q_OWNER_PHASE] = "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT "
+                      "NULL, NULL, NULL FROM phases t JOIN objectives o ON o.entity_id = t.entity_id AND o.id = t.objective_id "
+                      "JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = $2::bigint AND "
+                      "($1::bigint IS NULL OR t.entity_id = $1::bigint)",
+    [Q_OWNER_INDICATOR] = "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS "
+                          "NOT NULL, t.value_type, t.rule::text FROM indicators t JOIN objectives o ON o.entity_id = t.entity_id AND o.id = "
+                          "t.objective_id JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = "
+                          "$2::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)",
+    [Q_PROGRESS_ADD] =
+        "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM phases WHERE id = $5::bigint AND ($1::bigint "
+        "IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO progress (entity_id, plan_id, objective_id, phase_id, "
+        "percent_complete, completed_on, as_of, note, actor_name, actor_role) SELECT t.entity_id, t.plan_id, "
+        "t.objective_id, t.id, $6::numeric, $7::date, $8::date, $9::text, $3::text, $4::text FROM t RETURNING *), "
+        "j AS (SELECT " PROGRESS_JSON " AS doc, g.id, g.entity_id, g.plan_id FROM g), a AS (INSERT INTO audit "
+        "(entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, after) SELECT "
+        "j.entity_id, $2::bigint, $3::text, $4::text, 'create', 'progress', j.id, j.plan_id, j.doc::jsonb FROM j) "
+        "SELECT j.doc FROM j",
+    [Q_MEASUREMENT_ADD] =
+        "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM indicators WHERE id = $5::bigint AND "
+        "($1::bigint IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO measurements (entity_id, plan_id, "
+        "objective_id, indicator_id, value, not_assessable, as_of, source, note, actor_name, actor_role) SELECT "
+        "t.entity_id, t.plan_id, t.objective_id, t.id, $6::jsonb, $7::boolean, $8::date, $9::text, $10::text, "
+        "$3::text, $4::text FROM t RETURNING *), j AS (SELECT " MEASUREMENT_JSON " AS doc, g.id, g.entity_id, "
+        "g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
+        "resource, resource_id, plan_id, after) SELECT j.entity_id, $2::bigint, $3::text, $4::text, 'create', "
+        "'measurements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
+    [Q_PROGRESS_LIST] = "SELECT " PROGRESS_JSON ", g.id FROM progress g WHERE g.phase_id = $2::bigint AND "
+                        "($1::bigint IS NULL OR g.entity_id = $1::bigint) AND g.id > $3::bigint ORDER BY g.id "
+                        "LIMIT $4::integer",
+    [Q_MEASUREMENT_LIST] = "SELECT " MEASUREMENT_JSON ", g.id FROM measurements g WHERE g.indicator_id = "
+                           "$2::bigint AND ($1::bigint IS NULL OR g.entity_id = $1::bigint) AND g.id > $3::bigint "
+                           "ORDER BY g.id LIMIT $4::integer",
+    [Q_REVIEW_ADD] =
+        "WITH t AS (SELECT entity_id, id FROM plans WHERE id = $5::bigint AND ($1::bigint IS NULL OR entity_id = "
+        "$1::bigint)), g AS (INSERT INTO reviews (entity_id, plan_id, kind, as_of, note, items, actor_name) SELECT "
+        "t.entity_id, t.id, $6::text, $7::date, $8::text, $9::jsonb, $3::text FROM t RETURNING *), j AS (SELECT "
+        REVIEW_JSON " AS doc, g.id, g.entity_id, g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, "
+        "actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, after) SELECT j.entity_id, "
+        "$2::bigint, $3::text, $4::text, 'create', 'reviews', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc "
+        "FROM j",
+    [Q_REVIEW_LIST] = "SELECT " REVIEW_JSON ", g.id FROM reviews g WHERE g.plan_id = $2::bigint AND ($1::bigint IS "
+                      "NULL OR g.entity_id = $1::bigint) ORDER BY g.as_of, g.id",
+    [Q_REVIEW_GET] = "SELECT " REVIEW_JSON ", g.plan_id FROM reviews g WHERE g.id = $2::bigint AND ($1::bigint IS "
+                     "NULL OR g.entity_id = $1::bigint)",
+};
+
+int store_monitoring_register(void)
+{
+    for (int i = 0; i < Q_COUNT; i++)
+        if ((st[i] = store_stmt_register(sql[i])) < 0)
+            return -1;
+    return 0;
+}
+
+void store_plan_rows_clear(plan_rows *rows)
+{
+    PGresult **all[] = {&rows->plan,   &rows->objectives, &rows->assignments, &rows->structures,  &rows->people,
+                        &rows->phases, &rows->indicators, &rows->progress,    &rows->measurements};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        PQclear(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, plan_rows *out,
+                    problem *p)
+{
+    memset(out, 0, sizeof *out);
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
+    PGresult *r = store_exec_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, p);
+    if (!r)
+        return -1;
+    PQclear(r);
+    const char *pp[] = {scope, id_s};
+    if (!(out->plan = store_exec(c, st[Q_PLAN], 2, pp, p)))
+        goto fail;
+    if (PQntuples(out->plan) == 0) {
+        store_rollback(c);
+        store_plan_rows_clear(out);
+        return 0;
+    }
+    const char *eid = PQgetvalue(out->plan, 0, 0);
+    const char *params[] = {eid, id_s, as_of};
+    if (!(out->objectives = store_exec(c, st[Q_OBJECTIVES], 2, params, p)) ||
+        !(out->assignments = store_exec(c, st[Q_ASSIGNMENTS], 2, params, p)) ||
+        !(out->structures = store_exec(c, st[Q_STRUCTURES], 1, params, p)) ||
+        !(out->people = store_exec(c, st[Q_PEOPLE], 2, params, p)) ||
+        !(out->phases = store_exec(c, st[Q_PHASES], 2, params, p)) ||
+        !(out->indicators = store_exec(c, st[Q_INDICATORS], 2, params, p)) ||
+        !(out->progress = store_exec(c, st[Q_PROGRESS], 3, params, p)) ||
+        !(out->measurements = store_exec(c, st[Q_MEASUREMENTS], 3, params, p)))
+        goto fail;
+    store_rollback(c); /* read only: nothing to keep */
+    return 1;
+fail:
+    store_rollback(c);
+    store_plan_rows_clear(out);
+    return -1;
+}
+
+int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p)
+{
+    memset(info, 0, sizeof *info);
+    int q = strcmp(kind, "phases") == 0 ? Q_OWNER_PHASE : strcmp(kind, "indicators") == 0 ? Q_OWNER_INDICATOR
+                                                                                            : Q_OWNER_OBJECTIVE;
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, id);
+    const char *params[] = {scope, id_s};
+    PGresult *r = store_exec(c, st[q], 2, params, p);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found) {
+        info->plan_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        info->year = atoi(PQgetvalue(r, 0, 1));
+        info->removed = strcmp(PQgetvalue(r, 0, 2), "t") == 0;
+        snprintf(info->value_type, sizeof info->value_type, "%s", PQgetvalue(r, 0, 3));
+        if (!PQgetisnull(r, 0, 4))
+            info->rule = strdup(PQgetvalue(r, 0, 4));
+    }
+    PQclear(r);
+    return found;
+}
+
+static int single_doc(PGresult *r, char **doc)
+{
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found)
+        *doc = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return found;
+}
+
+int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id,
+                       const char *percent, const char *completed_on, const char *as_of, const char *note, char **doc,
+                       problem *p)
+{
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, phase_id);
+    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, percent, completed_on, as_of, note};
+    return single_doc(store_exec(c, st[Q_PROGRESS_ADD], 9, params, p), doc);
+}
+
+int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
+                          const char *value_json, int not_assessable, const char *as_of, const char *source,
+                          const char *note, char **doc, problem *p)
+{
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, indicator_id);
+    const char *params[] = {scope,         who->token_id, who->name, who->role, id_s, value_json,
+                            not_assessable ? "true" : "false", as_of, source, note};
+    return single_doc(store_exec(c, st[Q_MEASUREMENT_ADD], 10, params, p), doc);
+}
+
+int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,
+                  PGresult **out, problem *p)
+{
+    char id_s[24], after_s[24], limit_s[16];
+    snprintf(id_s, sizeof id_s, "%" PRId64, owner_id);
+    snprintf(after_s, sizeof after_s, "%" PRId64, after);
+    snprintf(limit_s, sizeof limit_s, "%d", limit);
+    const char *params[] = {scope, id_s, after_s, limit_s};
+    int q = strcmp(kind, "progress") == 0 ? Q_PROGRESS_LIST : Q_MEASUREMENT_LIST;
+    *out = store_exec(c, st[q], 4, params, p);
+    return *out ? 0 : -1;
+}
+
+int store_review_add(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, const char *kind,
+                     const char *as_of, const char *note, const char *items_json, char **doc, problem *p)
+{
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
+    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, kind, as_of, note, items_json};
+    return single_doc(store_exec(c, st[Q_REVIEW_ADD], 9, params, p), doc);
+}
+
+int store_review_list(store_conn *c, const char *scope, int64_t plan_id, PGresult **out, problem *p)
+{
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
+    const char *params[] = {scope, id_s};
+    *out = store_exec(c, st[Q_REVIEW_LIST], 2, params, p);
+    return *out ? 0 : -1;
+}
+
+int store_review_get(store_conn *c, const char *scope, int64_t review_id, char **doc, int64_t *plan_id, problem *p)
+{
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, review_id);
+    const char *params[] = {scope, id_s};
+    PGresult *r = store_exec(c, st[Q_REVIEW_GET], 2, params, p);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found) {
+        *doc = strdup(PQgetvalue(r, 0, 0));
+        *plan_id = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    }
+    PQclear(r);
+    return found;
+}

@@ -1,0 +1,70 @@
+/*
+ * monitoring.h — the store side of the year: progress, measurements, reviews, and the
+ * set-based reads that load a whole plan for scoring (one consistent snapshot).
+ */
+#ifndef CICLO_STORE_MONITORING_H
+#define CICLO_STORE_MONITORING_H
+#include <stdint.h>
+
+#include "store/crud.h"
+#include "store/pool.h"
+
+/* A plan as rows, read in one REPEATABLE READ transaction. Each result is owned here. */
+typedef struct plan_rows {
+    PGresult *plan;         /* entity_id, year, revision, status */
+    PGresult *objectives;   /* id, code, title, parent_id, payment_timeliness, start_year, end_year */
+    PGresult *assignments;  /* objective_id, structure_id, person_id, weight */
+    PGresult *structures;   /* id, code, name, manager_id, interim (every structure of the entity) */
+    PGresult *people;       /* id, external_id, name, role (those the plan names) */
+    PGresult *phases;       /* id, objective_id, weight, cumulative, deadline, owners (joined by \x1f) */
+    PGresult *indicators;   /* id, objective_id, code, weight, rule (json text), name, value_type */
+    PGresult *progress;     /* phase_id, percent_complete, completed_on (latest on or before as_of) */
+    PGresult *measurements; /* indicator_id, value (json text), not_assessable, as_of (latest on or before) */
+} plan_rows;
+
+/* Registers the statements of this module. */
+int store_monitoring_register(void);
+
+/* Reads plan_id (in scope) with its latest progress and measurements on or before as_of
+ * ("YYYY-MM-DD"). Returns 1, 0 when there is no such plan, -1 on error. Free with
+ * store_plan_rows_clear. */
+int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, plan_rows *out,
+                    problem *p);
+void store_plan_rows_clear(plan_rows *rows);
+
+/* What a progress or measurement needs to know about the row it is for. */
+typedef struct owner_info {
+    int64_t plan_id;
+    int year;           /* the plan's year */
+    int removed;        /* removed from the plan by a revision */
+    char value_type[16];/* indicators: number, percent, money, date, boolean */
+    char *rule;         /* indicators: the rule as JSON text (malloc'd, may be NULL) */
+} owner_info;
+
+/* Reads the owner info of an objective, phase or indicator (kind: "objectives",
+ * "phases", "indicators"). Returns 1, 0 when not in scope, -1 on error. Free info->rule. */
+int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p);
+
+/* Appends a progress entry for phase_id. Text parameters (NULL = absent). Returns 1 with
+ * *doc (malloc'd JSON of the entry), 0 when the phase is not in scope, -1 on error. */
+int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id,
+                       const char *percent, const char *completed_on, const char *as_of, const char *note, char **doc,
+                       problem *p);
+/* Appends a measurement for indicator_id (value as JSON text, or NULL when not assessable). */
+int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
+                          const char *value_json, int not_assessable, const char *as_of, const char *source,
+                          const char *note, char **doc, problem *p);
+/* History lists, oldest first: kind "progress" (by phase) or "measurements" (by indicator).
+ * Returns 0 with *out (column 0 JSON, column 1 id) or -1. */
+int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,
+                  PGresult **out, problem *p);
+
+/* Reviews. items_json is a JSON array text. Returns 1 with *doc, 0 when the plan is not in
+ * scope, -1 on error (409 for a second review of the same kind and date). */
+int store_review_add(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, const char *kind,
+                     const char *as_of, const char *note, const char *items_json, char **doc, problem *p);
+/* Lists a plan's reviews (JSON, id) or reads one (1 with *doc and *plan_id, 0, -1). */
+int store_review_list(store_conn *c, const char *scope, int64_t plan_id, PGresult **out, problem *p);
+int store_review_get(store_conn *c, const char *scope, int64_t review_id, char **doc, int64_t *plan_id, problem *p);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# run-local.sh — `make run`: a private PostgreSQL under ./var, migrations, the demo plans
+# of examples/, an admin token, and the server in the foreground.
+# With DATABASE_URL set, that database is used instead of the private one.
+set -eu
+cd "$(dirname "$0")/.."
+BIN=build/ciclo
+if [ -z "${DATABASE_URL:-}" ]; then
+  DATABASE_URL=$(sh tools/pg.sh start var/pg "${CICLO_PG_PORT:-54329}")
+  export DATABASE_URL
+  trap 'sh tools/pg.sh stop var/pg' EXIT INT TERM
+  echo "private PostgreSQL under ./var/pg ($DATABASE_URL)"
+fi
+"$BIN" migrate
+export CICLO_LISTEN=${CICLO_LISTEN:-127.0.0.1:8080}
+if [ -d examples ] && ls examples/*.json >/dev/null 2>&1 && "$BIN" 2>&1 | grep -q "ciclo import"; then
+  for f in examples/*.json; do
+    "$BIN" import "$f" >/dev/null 2>&1 && echo "demo plan loaded: $f" || echo "demo plan $f: already loaded or not importable (see 'build/ciclo import $f')"
+  done
+fi
+TOKEN=$("$BIN" token create --role admin --name "make run" | tail -n 1)
+cat <<MSG
+
+Ciclo is starting on http://$CICLO_LISTEN  (stop it with Ctrl-C)
+Admin token (shown once): $TOKEN
+
+Try:
+  curl -s -H "Authorization: Bearer $TOKEN" http://$CICLO_LISTEN/v1/plans
+
+MSG
+"$BIN" serve
