@@ -368,7 +368,7 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
     m->plan_id = plan_id;
     m->entity_id = id_at(rows->plan, 0, 0);
     m->year = atoi(PQgetvalue(rows->plan, 0, 1));
-    m->revision = atoi(PQgetvalue(rows->plan, 0, 2));
+    m->revision = rows->revision;
     m->status = str_at(m, rows->plan, 0, 3);
 
     const PGresult *orow = rows->objectives;

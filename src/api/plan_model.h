@@ -40,7 +40,7 @@ typedef struct pm_indicator_info {
 typedef struct plan_model {
     arena mem;
     int64_t plan_id, entity_id;
-    int year, revision;
+    int year, revision; /* revision: the adopted revision scored, 0 for the working copy */
     const char *status;
     rules_plan plan;        /* every assignee (scoring) */
     rules_plan check_plan;  /* real assignees only (plan checks) */

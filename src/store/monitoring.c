@@ -18,6 +18,11 @@ enum {
     Q_INDICATORS,
     Q_PROGRESS,
     Q_MEASUREMENTS,
+    Q_REV_EXISTS,
+    Q_REV_OBJECTIVES,
+    Q_REV_ASSIGNMENTS,
+    Q_REV_PHASES,
+    Q_REV_INDICATORS,
     Q_OWNER_OBJECTIVE,
     Q_OWNER_PHASE,
     Q_OWNER_INDICATOR,
@@ -40,12 +45,15 @@ static int st[Q_COUNT];
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.indicator_id, g.objective_id, g.plan_id, g.value, "                \
     "g.not_assessable, g.as_of, g.source, g.note, g.actor_name AS recorded_by, " TS("g.created_at")                 \
     " AS created_at) x)"
+#define REV_DOC                                                                                                     \
+    "SELECT document FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "       \
+    "$3::integer"
 #define REVIEW_JSON                                                                                                 \
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.plan_id, g.kind, g.as_of, g.note, g.items, g.actor_name AS "       \
     "recorded_by, " TS("g.created_at") " AS created_at) x)"
 
 static const char *const sql[Q_COUNT] = {
-    [Q_PLAN] = "SELECT entity_id, year, revision, status FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
+    [Q_PLAN] = "SELECT entity_id, year, revision, status, editing FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
                "entity_id = $1::bigint)",
     [Q_OBJECTIVES] = "SELECT id, code, title, parent_id, payment_timeliness, start_year, end_year FROM objectives "
                      "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY code, id",
@@ -66,6 +74,31 @@ static const char *const sql[Q_COUNT] = {
     [Q_MEASUREMENTS] = "SELECT DISTINCT ON (indicator_id) indicator_id, value::text, not_assessable, as_of FROM "
                        "measurements WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date "
                        "ORDER BY indicator_id, as_of DESC, id DESC",
+    /* The same row sets, read from an adopted revision's snapshot (src/store/plan_doc.c). */
+    [Q_REV_EXISTS] = "SELECT 1 FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "
+                     "$3::integer",
+    [Q_REV_OBJECTIVES] =
+        "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, o->>'code', o->>'title', (SELECT (q->>'id')::bigint FROM "
+        "jsonb_array_elements(d.document->'objectives') q WHERE q->>'code' = o->>'parent_code' LIMIT 1), "
+        "COALESCE((o->>'payment_timeliness')::boolean, false), (o->>'start_year')::integer, "
+        "(o->>'end_year')::integer FROM d, jsonb_array_elements(d.document->'objectives') o ORDER BY o->>'code'",
+    [Q_REV_ASSIGNMENTS] =
+        "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, s.id, pe.id, (a->>'weight')::numeric FROM d "
+        "CROSS JOIN jsonb_array_elements(d.document->'objectives') o CROSS JOIN jsonb_array_elements(o->'assignments') "
+        "a LEFT JOIN structures s ON s.entity_id = $1::bigint AND s.code = a->>'structure_code' LEFT JOIN people pe "
+        "ON pe.entity_id = $1::bigint AND pe.external_id = a->>'person_external_id' WHERE s.id IS NOT NULL OR pe.id "
+        "IS NOT NULL",
+    [Q_REV_PHASES] =
+        "WITH d AS (" REV_DOC ") SELECT (f->>'id')::bigint, (o->>'id')::bigint, (f->>'weight')::numeric, "
+        "(f->>'cumulative')::numeric, (f->>'deadline')::date, array_to_string(ARRAY(SELECT "
+        "jsonb_array_elements_text(CASE WHEN jsonb_typeof(f->'owners') = 'array' THEN f->'owners' ELSE '[]' END)), "
+        "chr(31)) FROM d, jsonb_array_elements(d.document->'objectives') o, jsonb_array_elements(o->'phases') f "
+        "ORDER BY (o->>'id')::bigint, (f->>'seq')::integer",
+    [Q_REV_INDICATORS] =
+        "WITH d AS (" REV_DOC ") SELECT (i->>'id')::bigint, (o->>'id')::bigint, i->>'code', (i->>'weight')::numeric, "
+        "CASE WHEN jsonb_typeof(i->'rule') = 'object' THEN (i->'rule')::text END, i->>'name', "
+        "COALESCE(i->>'value_type', 'number') FROM d, jsonb_array_elements(d.document->'objectives') o, "
+        "jsonb_array_elements(o->'indicators') i ORDER BY (o->>'id')::bigint, i->>'code'",
     [Q_OWNER_OBJECTIVE] = "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
                           "p ON p.entity_id = o.entity_id AND p.id = o.plan_id WHERE o.id = $2::bigint AND "
                           "($1::bigint IS NULL OR o.entity_id = $1::bigint)",
@@ -133,11 +166,11 @@ void store_plan_rows_clear(plan_rows *rows)
     }
 }
 
-int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, plan_rows *out,
-                    problem *p)
+int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
+                    plan_rows *out, problem *p)
 {
     memset(out, 0, sizeof *out);
-    char id_s[24];
+    char id_s[24], rev_s[16];
     snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
     PGresult *r = store_exec_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, p);
     if (!r)
@@ -151,17 +184,40 @@ int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const cha
         store_plan_rows_clear(out);
         return 0;
     }
+    /* While a revision is open, the working copy is a draft: scores read the adopted one. */
+    if (revision < 0)
+        revision = strcmp(PQgetvalue(out->plan, 0, 4), "t") == 0 ? atoi(PQgetvalue(out->plan, 0, 2)) : 0;
+    snprintf(rev_s, sizeof rev_s, "%d", revision);
     const char *eid = PQgetvalue(out->plan, 0, 0);
     const char *params[] = {eid, id_s, as_of};
-    if (!(out->objectives = store_exec(c, st[Q_OBJECTIVES], 2, params, p)) ||
-        !(out->assignments = store_exec(c, st[Q_ASSIGNMENTS], 2, params, p)) ||
-        !(out->structures = store_exec(c, st[Q_STRUCTURES], 1, params, p)) ||
+    const char *rparams[] = {eid, id_s, rev_s};
+    if (revision > 0) {
+        PGresult *x = store_exec(c, st[Q_REV_EXISTS], 3, rparams, p);
+        int exists = x && PQntuples(x) > 0;
+        PQclear(x);
+        if (!x)
+            goto fail;
+        if (!exists) {
+            problem_set(p, 404, "not_found", "plan %" PRId64 " has no adopted revision %d", plan_id, revision);
+            goto fail;
+        }
+        if (!(out->objectives = store_exec(c, st[Q_REV_OBJECTIVES], 3, rparams, p)) ||
+            !(out->assignments = store_exec(c, st[Q_REV_ASSIGNMENTS], 3, rparams, p)) ||
+            !(out->phases = store_exec(c, st[Q_REV_PHASES], 3, rparams, p)) ||
+            !(out->indicators = store_exec(c, st[Q_REV_INDICATORS], 3, rparams, p)))
+            goto fail;
+    } else if (!(out->objectives = store_exec(c, st[Q_OBJECTIVES], 2, params, p)) ||
+               !(out->assignments = store_exec(c, st[Q_ASSIGNMENTS], 2, params, p)) ||
+               !(out->phases = store_exec(c, st[Q_PHASES], 2, params, p)) ||
+               !(out->indicators = store_exec(c, st[Q_INDICATORS], 2, params, p))) {
+        goto fail;
+    }
+    if (!(out->structures = store_exec(c, st[Q_STRUCTURES], 1, params, p)) ||
         !(out->people = store_exec(c, st[Q_PEOPLE], 2, params, p)) ||
-        !(out->phases = store_exec(c, st[Q_PHASES], 2, params, p)) ||
-        !(out->indicators = store_exec(c, st[Q_INDICATORS], 2, params, p)) ||
         !(out->progress = store_exec(c, st[Q_PROGRESS], 3, params, p)) ||
         !(out->measurements = store_exec(c, st[Q_MEASUREMENTS], 3, params, p)))
         goto fail;
+    out->revision = revision;
     store_rollback(c); /* read only: nothing to keep */
     return 1;
 fail:

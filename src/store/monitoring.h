@@ -11,7 +11,7 @@
 
 /* A plan as rows, read in one REPEATABLE READ transaction. Each result is owned here. */
 typedef struct plan_rows {
-    PGresult *plan;         /* entity_id, year, revision, status */
+    PGresult *plan;         /* entity_id, year, revision, status, editing */
     PGresult *objectives;   /* id, code, title, parent_id, payment_timeliness, start_year, end_year */
     PGresult *assignments;  /* objective_id, structure_id, person_id, weight */
     PGresult *structures;   /* id, code, name, manager_id, interim (every structure of the entity) */
@@ -20,16 +20,19 @@ typedef struct plan_rows {
     PGresult *indicators;   /* id, objective_id, code, weight, rule (json text), name, value_type */
     PGresult *progress;     /* phase_id, percent_complete, completed_on (latest on or before as_of) */
     PGresult *measurements; /* indicator_id, value (json text), not_assessable, as_of (latest on or before) */
+    int revision;           /* the adopted revision read, 0 for the working copy */
 } plan_rows;
 
 /* Registers the statements of this module. */
 int store_monitoring_register(void);
 
 /* Reads plan_id (in scope) with its latest progress and measurements on or before as_of
- * ("YYYY-MM-DD"). Returns 1, 0 when there is no such plan, -1 on error. Free with
- * store_plan_rows_clear. */
-int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, plan_rows *out,
-                    problem *p);
+ * ("YYYY-MM-DD"). revision n > 0 reads the plan as adopted in revision n (its snapshot);
+ * 0 the working copy; -1 the working copy, or the current revision while a new one is open
+ * (a draft). Returns 1, 0 when there is no such plan, -1 on error (404 for a missing
+ * revision). Free with store_plan_rows_clear. */
+int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
+                    plan_rows *out, problem *p);
 void store_plan_rows_clear(plan_rows *rows);
 
 /* What a progress or measurement needs to know about the row it is for. */

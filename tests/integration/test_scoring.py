@@ -220,3 +220,27 @@ def test_rules_endpoints(ctx):
         {"min": 400000, "max": 450000, "score": 30}, {"max": 400000, "score": 30}, {"min": 450000, "score": 100}]}})
     assert r.status == 200 and r.json["valid"] is True
     assert "band_same_score" in [f["code"] for f in r.json["findings"]]
+
+
+def test_scores_by_revision(ctx):
+    e, boss, s, plan, a, b, ind, phases = worked_example(ctx)
+    pid = plan["id"]
+    assert ctx.post("/v1/plans/%d/adopt" % pid, {"deliberation": {"number": "8/2024", "date": "2024-01-30"}}).status == 200
+    assert ctx.post("/v1/plans/%d/revisions" % pid, {}).status == 201
+    asg = {x["objective_id"]: x for x in ctx.get("/v1/objectives/%d/assignments" % a["id"]).json["items"]}
+    ctx.patch("/v1/assignments/%d" % asg[a["id"]]["id"], {"weight": 20})
+    asg_b = ctx.get("/v1/objectives/%d/assignments" % b["id"]).json["items"][0]
+    ctx.patch("/v1/assignments/%d" % asg_b["id"], {"weight": 80})
+    # while the revision is a draft, scores stay those of the adopted revision 1
+    r = ctx.get("/v1/plans/%d/scores?as_of=2024-12-31" % pid).json
+    assert r["revision"] == 1 and r["structures"][0]["score"] == 92, r
+    assert ctx.post("/v1/plans/%d/adopt" % pid, {"deliberation": {"number": "100/2024", "date": "2024-10-18"}}).status == 200
+    # revision 2: (20×100 + 80×80)/100 = 84; revision 1 is still readable and still 92
+    r2 = ctx.get("/v1/plans/%d/scores?as_of=2024-12-31&revision=2" % pid).json
+    r1 = ctx.get("/v1/plans/%d/scores?as_of=2024-12-31&revision=1" % pid).json
+    assert r2["structures"][0]["score"] == 84 and r1["structures"][0]["score"] == 92, (r1, r2)
+    assert r1["managers"][0]["score"] == 92 and r2["managers"][0]["score"] == 84
+    rep = ctx.get("/v1/plans/%d/report?as_of=2024-12-31&revision=1" % pid).json
+    assert rep["revision"] == 1 and {x["assignee_kind"]: x["score"] for x in rep["totals"]}["structure"] == 92
+    expect_problem(ctx.get("/v1/plans/%d/scores?revision=7" % pid), 404)
+    expect_problem(ctx.get("/v1/plans/%d/scores?revision=zero" % pid), 400, "revision")
