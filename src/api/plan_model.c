@@ -414,8 +414,9 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
     for (int a = 0; a < m->plan.n_assignees; a++) {
         ras[a].code = m->assignee[a].kind == PM_MANAGER || m->assignee[a].kind == PM_ENTITY ? NULL
                                                                                             : m->assignee[a].code;
-        ras[a].is_manager = m->assignee[a].kind == PM_PERSON ||
-                            (m->assignee[a].kind == PM_STRUCTURE && m->assignee[a].manager_id > 0);
+        /* DL 13/2023 art. 4-bis: the 30% payment-timeliness share applies from the 2023 plans. */
+        ras[a].is_manager = m->year >= 2023 && (m->assignee[a].kind == PM_PERSON ||
+                                                (m->assignee[a].kind == PM_STRUCTURE && m->assignee[a].manager_id > 0));
     }
     m->check_plan.assignees = ras;
     m->check_plan.n_assignees = m->n_real_assignees;
