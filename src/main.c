@@ -9,10 +9,12 @@
 
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/import.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "store/migrate.h"
+#include "store/import.h"
 #include "store/pool.h"
 
 static void usage(void)
@@ -20,6 +22,7 @@ static void usage(void)
     fprintf(stderr, "usage: ciclo serve\n"
                     "       ciclo migrate\n"
                     "       ciclo token create --role ROLE [--entity ID] [--person ID] [--name NAME]\n"
+                    "       ciclo import FILE      (a plan document, ciclo-plan/1; see examples/)\n"
                     "Settings come from the environment: DATABASE_URL, CICLO_LISTEN (default 127.0.0.1:8080), "
                     "see README.md.\n");
 }
@@ -119,6 +122,85 @@ static int cmd_token(int argc, char **argv)
     return 0;
 }
 
+static void print_problem(const char *what, const problem *p)
+{
+    fprintf(stderr, "ciclo: %s: %s (%d %s)\n", what, p->detail, p->status, p->code);
+    size_t i;
+    json_t *e;
+    json_array_foreach(p->errors, i, e)
+    {
+        fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "field")),
+                json_string_value(json_object_get(e, "message")));
+    }
+    if (p->dropped)
+        fprintf(stderr, "  ... and %d more\n", p->dropped);
+    if (p->hint[0])
+        fprintf(stderr, "hint: %s\n", p->hint);
+}
+
+/* ciclo import FILE: what POST /v1/plans:import does, as an admin, from the command line. */
+static int cmd_import(int argc, char **argv)
+{
+    if (argc != 1) {
+        usage();
+        return 2;
+    }
+    json_error_t je;
+    json_t *doc = json_load_file(argv[0], JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        fprintf(stderr, "ciclo: %s: line %d, column %d: %s\n", argv[0], je.line, je.column, je.text);
+        return 1;
+    }
+    const char *url = database_url();
+    store_pool *pool = url ? store_pool_new(url, 1, 5000, 600000) : NULL;
+    if (!pool || api_init(pool, NULL) < 0) {
+        json_decref(doc);
+        store_pool_free(pool);
+        return 1;
+    }
+    problem p;
+    problem_init(&p);
+    store_actor who = {NULL, "ciclo import", "admin"};
+    import_caller caller = {&who, 0, 1};
+    json_t *result = NULL;
+    int rc = 1;
+    store_conn *c = store_acquire(pool, &p);
+    if (c && store_import_begin(c, 600000, &p) == 0) {
+        if (plan_import_run(c, &caller, doc, &result, &p) == 0 && store_commit(c, &p) == 0) {
+            rc = 0;
+            store_import_analyze(c);
+        }
+        else
+            store_rollback(c);
+    }
+    if (rc == 0) {
+        printf("plan %" JSON_INTEGER_FORMAT " imported from %s\n", json_integer_value(json_object_get(result, "id")),
+               argv[0]);
+        char *counts = json_dumps(json_object_get(result, "counts"), JSON_COMPACT);
+        printf("counts: %s\n", counts ? counts : "");
+        free(counts);
+        json_t *w = json_object_get(result, "warnings");
+        printf("%" JSON_INTEGER_FORMAT " warning(s)\n", json_integer_value(json_object_get(result, "warnings_total")));
+        size_t i;
+        json_t *f;
+        json_array_foreach(w, i, f)
+        {
+            printf("  %s %s %s: %s\n", json_string_value(json_object_get(f, "severity")),
+                   json_string_value(json_object_get(f, "code")), json_string_value(json_object_get(f, "path")),
+                   json_string_value(json_object_get(f, "message")));
+        }
+    } else {
+        print_problem(argv[0], &p);
+    }
+    if (c)
+        store_release(pool, c);
+    store_pool_free(pool);
+    problem_clear(&p);
+    json_decref(result);
+    json_decref(doc);
+    return rc;
+}
+
 static int cmd_serve(void)
 {
     config cfg;
@@ -178,6 +260,8 @@ int main(int argc, char **argv)
         return cmd_migrate();
     if (strcmp(argv[1], "token") == 0)
         return cmd_token(argc - 2, argv + 2);
+    if (strcmp(argv[1], "import") == 0)
+        return cmd_import(argc - 2, argv + 2);
     usage();
     return 2;
 }

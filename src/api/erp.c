@@ -1,0 +1,754 @@
+/* erp.c — the ERP feeds (CSV or JSON, all-or-nothing, errors by line), the change feed,
+ * and Idempotency-Key handling. */
+#include "api/erp.h"
+
+#include <ctype.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "api/import.h"
+#include "codec/csv_read.h"
+#include "core/text.h"
+#include "rules.h"
+#include "store/erp.h"
+#include "store/import.h"
+
+#define FEED_TIMEOUT_MS 120000
+
+int erp_register(void) { return store_import_register() < 0 || store_erp_register() < 0 ? -1 : 0; }
+
+/* ----------------------------------------------------------------------------------- */
+/* Idempotency keys                                                                    */
+/* ----------------------------------------------------------------------------------- */
+
+int idem_read(http_request *req, idem_key *k)
+{
+    memset(k, 0, sizeof *k);
+    const char *key = http_header(req, "Idempotency-Key");
+    if (!key)
+        return 0;
+    size_t n = strlen(key);
+    if (n == 0 || n > 200) {
+        problem p;
+        problem_init(&p);
+        problem_set(&p, 400, "bad_header", "Idempotency-Key must have 1 to 200 characters");
+        problem_add(&p, "Idempotency-Key", "must have 1 to 200 characters");
+        http_problem(req, &p);
+        problem_clear(&p);
+        return -1;
+    }
+    memcpy(k->key, key, n + 1);
+    api_call *call = api_call_of(req);
+    snprintf(k->owner, sizeof k->owner, "%s", call->scope ? call->scope : "0");
+    const char *ct = http_header(req, "Content-Type");
+    buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "%s %s\n%s\n", req->method, req->path, ct ? ct : "");
+    buf_append(&b, req->body.data ? req->body.data : "", req->body.len);
+    unsigned char digest[32];
+    if (b.failed || gnutls_hash_fast(GNUTLS_DIG_SHA256, b.data, b.len, digest) < 0) {
+        buf_free(&b);
+        http_error(req, 503, "out_of_memory", "the server is out of memory");
+        return -1;
+    }
+    buf_free(&b);
+    for (int i = 0; i < 32; i++)
+        snprintf(k->hash + 2 * i, 3, "%02x", digest[i]);
+    k->active = 1;
+    return 0;
+}
+
+int idem_replay(http_request *req, const idem_key *k, problem *p)
+{
+    if (!k->active)
+        return 0;
+    char *hash = NULL, *response = NULL;
+    int status = 0;
+    int found = store_idem_get(api_call_of(req)->db, k->owner, k->key, &hash, &status, &response, p);
+    if (found <= 0)
+        return found;
+    int same = strcmp(hash, k->hash) == 0;
+    free(hash);
+    if (!same) {
+        free(response);
+        problem_set(p, 422, "idempotency_key_reused", "the Idempotency-Key %s was used for another request", k->key);
+        problem_add(p, "Idempotency-Key", "was used for a request with another method, path or body");
+        problem_hint(p, "use a new key for a new request");
+        return -1;
+    }
+    http_body(req, status, "application/json", response, strlen(response));
+    return 1;
+}
+
+int idem_store(store_conn *c, const idem_key *k, int status, const char *body, problem *p)
+{
+    if (!k->active)
+        return 0;
+    return store_idem_put(c, k->owner, k->key, k->hash, status, body, p);
+}
+
+/* ----------------------------------------------------------------------------------- */
+/* Reading a feed: CSV (';', header row) or a JSON array of objects                   */
+/* ----------------------------------------------------------------------------------- */
+
+static int is_csv(http_request *req)
+{
+    const char *ct = http_header(req, "Content-Type");
+    return ct && strncasecmp(ct, "text/csv", 8) == 0;
+}
+
+static int list_has(const char *const *cols, const char *name)
+{
+    for (; *cols; cols++)
+        if (strcmp(*cols, name) == 0)
+            return 1;
+    return 0;
+}
+
+static void join_cols(char *out, size_t n, const char *const *cols)
+{
+    out[0] = '\0';
+    for (const char *const *c = cols; *c; c++)
+        snprintf(out + strlen(out), n - strlen(out), "%s%s", c == cols ? "" : ";", *c);
+}
+
+/* Reads the body into *items (objects; CSV cells as strings, empty cells left out) and
+ * *paths (the prefix of each row's errors: "line[N]" with N the CSV line, or "[i]").
+ * Returns 0, or -1 with p set (400 for a body that cannot be read, 422 for columns). */
+static int read_rows(http_request *req, const char *const *cols, json_t **items, json_t **paths, problem *p)
+{
+    *items = json_array();
+    *paths = json_array();
+    char path[64];
+    if (!is_csv(req)) {
+        json_error_t e;
+        json_t *j = json_loadb(req->body.data ? req->body.data : "", req->body.len, JSON_REJECT_DUPLICATES, &e);
+        if (!j)
+            return problem_set(p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text,
+                               e.line, e.column);
+        json_t *list = json_is_object(j) ? json_object_get(j, "items") : j;
+        if (!json_is_array(list)) {
+            json_decref(j);
+            problem_add(p, "", "must be a JSON array of rows (or {\"items\": [...]})");
+            return problem_set(p, 422, "validation_failed", "the feed is not valid");
+        }
+        size_t i;
+        json_t *row;
+        json_array_foreach(list, i, row)
+        {
+            snprintf(path, sizeof path, "[%zu]", i);
+            if (!json_is_object(row)) {
+                problem_add(p, path, "must be a JSON object");
+                continue;
+            }
+            json_array_append(*items, row);
+            json_array_append_new(*paths, json_string(path));
+        }
+        json_decref(j);
+        if (problem_count(p))
+            return problem_set(p, 422, "validation_failed", "the feed is not valid");
+        return 0;
+    }
+    csv_reader r;
+    csv_reader_init(&r, req->body.data, req->body.len, ';');
+    int rc = csv_read_record(&r), ncols = 0;
+    char *header[CSV_MAX_CELLS];
+    if (rc <= 0) {
+        if (rc < 0)
+            problem_set(p, 400, "malformed_csv", "line %d: %s", r.line, r.error);
+        else
+            problem_set(p, 400, "empty_body", "the CSV feed needs a header row");
+        csv_reader_free(&r);
+        return -1;
+    }
+    char expected[256];
+    join_cols(expected, sizeof expected, cols);
+    ncols = r.ncells;
+    for (int i = 0; i < ncols; i++) {
+        header[i] = strdup(r.cells[i]);
+        char *h = header[i];
+        if (!h)
+            continue;
+        /* trim and lower-case the column names as spreadsheets write them */
+        size_t n = strlen(h);
+        while (n && isspace((unsigned char)h[n - 1]))
+            h[--n] = '\0';
+        size_t lead = strspn(h, " \t");
+        memmove(h, h + lead, strlen(h + lead) + 1);
+        for (char *c = h; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        snprintf(path, sizeof path, "line[1].%s", h);
+        if (!list_has(cols, h))
+            problem_add(p, *h ? path : "line[1]", "is not a column of this feed (columns: %s)", expected);
+        for (int k = 0; k < i; k++)
+            if (header[k] && strcmp(header[k], h) == 0)
+                problem_add(p, path, "the column is given twice");
+    }
+    while (!problem_count(p) && (rc = csv_read_record(&r)) == 1) {
+        snprintf(path, sizeof path, "line[%d]", r.line);
+        if (r.ncells != ncols) {
+            problem_add(p, path, "has %d cells; the header has %d", r.ncells, ncols);
+            continue;
+        }
+        json_t *row = json_object();
+        for (int i = 0; i < ncols; i++)
+            if (r.cells[i][0] && header[i])
+                json_object_set_new(row, header[i], json_stringn(r.cells[i], strlen(r.cells[i])));
+        if (json_object_size(row) == 0 && ncols > 0) {
+            /* a row of empty cells (spreadsheets leave them at the end) */
+            json_decref(row);
+            continue;
+        }
+        json_array_append_new(*items, row);
+        json_array_append_new(*paths, json_string(path));
+    }
+    for (int i = 0; i < ncols; i++)
+        free(header[i]);
+    if (rc < 0) {
+        snprintf(path, sizeof path, "line[%d]", r.line);
+        problem_add(p, path, "%s", r.error);
+    }
+    csv_reader_free(&r);
+    if (problem_count(p))
+        return problem_set(p, 422, "validation_failed", "the feed is not valid");
+    return 0;
+}
+
+/* JSON rows may carry only the feed's columns. */
+static void check_keys(json_t *row, const char *path, const char *const *cols, problem *p)
+{
+    const char *key;
+    json_t *v;
+    char expected[256], fp[160];
+    json_object_foreach(row, key, v)
+    {
+        if (!list_has(cols, key)) {
+            join_cols(expected, sizeof expected, cols);
+            snprintf(fp, sizeof fp, "%s.%s", path, key);
+            problem_add(p, fp, "is not a column of this feed (columns: %s)", expected);
+        }
+    }
+}
+
+/* A text member (string) or NULL; errors for other kinds or texts longer than max. */
+static const char *text_of(json_t *row, const char *key, const char *path, int max, int required, problem *p)
+{
+    json_t *v = json_object_get(row, key);
+    char fp[160];
+    snprintf(fp, sizeof fp, "%s.%s", path, key);
+    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+        if (required)
+            problem_add(p, fp, "is required");
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        problem_add(p, fp, "must be a string");
+        return NULL;
+    }
+    if ((int)utf8_length(json_string_value(v)) > max) {
+        problem_add(p, fp, "is longer than %d characters", max);
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* ----------------------------------------------------------------------------------- */
+/* The feed's transaction                                                              */
+/* ----------------------------------------------------------------------------------- */
+
+typedef int (*feed_fn)(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p);
+
+/* Reads the body, opens the transaction, replays a known Idempotency-Key, runs fn, stores
+ * the key and commits; answers 200 with result, or the problem (nothing stored). */
+static void run_feed(http_request *req, const char *const *cols, feed_fn fn)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    json_t *items = NULL, *paths = NULL, *result = NULL;
+    idem_key key;
+    if (idem_read(req, &key) < 0)
+        return;
+    if (read_rows(req, cols, &items, &paths, &p) < 0)
+        goto fail;
+    if (store_import_begin(call->db, FEED_TIMEOUT_MS, &p) < 0)
+        goto fail;
+    int replayed = idem_replay(req, &key, &p);
+    if (replayed != 0) {
+        store_rollback(call->db);
+        if (replayed < 0)
+            goto fail;
+        json_decref(items);
+        json_decref(paths);
+        return;
+    }
+    result = json_object();
+    json_object_set_new(result, "rows", json_integer((json_int_t)json_array_size(items)));
+    if (fn(req, items, paths, result, &p) < 0) {
+        store_rollback(call->db);
+        goto fail;
+    }
+    char *body = json_dumps(result, JSON_COMPACT);
+    if (!body || idem_store(call->db, &key, 200, body, &p) < 0 || store_commit(call->db, &p) < 0) {
+        free(body);
+        store_rollback(call->db);
+        if (!p.status)
+            problem_set(&p, 503, "out_of_memory", "the server is out of memory");
+        goto fail;
+    }
+    http_body(req, 200, "application/json", body, strlen(body));
+    json_decref(items);
+    json_decref(paths);
+    json_decref(result);
+    return;
+fail:
+    if (!p.status)
+        problem_set(&p, 422, "validation_failed", "the feed is not valid");
+    json_decref(items);
+    json_decref(paths);
+    json_decref(result);
+    http_problem(req, &p);
+    problem_clear(&p);
+}
+
+static int entity_in_scope(http_request *req, problem *p)
+{
+    api_call *call = api_call_of(req);
+    int found = store_entity_lock(call->db, call->scope, req->ids[0], p);
+    if (found == 0)
+        return problem_set(p, 404, "not_found", "no such entity");
+    return found < 0 ? -1 : 0;
+}
+
+/* ----------------------------------------------------------------------------------- */
+/* Structures and people                                                               */
+/* ----------------------------------------------------------------------------------- */
+
+static const char *const structure_cols[] = {"code", "name", "kind", "parent_code", "manager", "interim", NULL};
+static const char *const people_cols[] = {"external_id", "name", "role", "category", NULL};
+
+/* CSV cells are text: "interim" becomes a boolean when it reads as one. */
+static void csv_booleans(json_t *row)
+{
+    json_t *v = json_object_get(row, "interim");
+    if (!json_is_string(v))
+        return;
+    static const char *const yes[] = {"true", "1", "si", "sì", "s", "x", "yes", "vero", NULL};
+    static const char *const no[] = {"false", "0", "no", "n", "falso", NULL};
+    const char *s = json_string_value(v);
+    for (const char *const *w = yes; *w; w++)
+        if (strcasecmp(s, *w) == 0 || strcmp(s, "Sì") == 0 || strcmp(s, "SÌ") == 0) {
+            json_object_set_new(row, "interim", json_true());
+            return;
+        }
+    for (const char *const *w = no; *w; w++)
+        if (strcasecmp(s, *w) == 0) {
+            json_object_set_new(row, "interim", json_false());
+            return;
+        }
+}
+
+static int org_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p, int structures)
+{
+    api_call *call = api_call_of(req);
+    if (entity_in_scope(req, p) < 0)
+        return -1;
+    org_rows o;
+    org_rows_init(&o);
+    int rc = -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(items, i, row)
+    {
+        const char *path = json_string_value(json_array_get(paths, i));
+        if (structures) {
+            csv_booleans(row);
+            org_add_structure(&o, row, path, p);
+        } else {
+            org_add_person(&o, row, path, p);
+        }
+    }
+    if (org_resolve(&o, call->db, req->ids[0], p) < 0)
+        goto done;
+    if (problem_count(p) || p->status) {
+        problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
+        goto done;
+    }
+    json_t *counts = json_object();
+    if (org_write(&o, call->db, &call->actor, req->ids[0], counts, p) < 0) {
+        json_decref(counts);
+        goto done;
+    }
+    json_t *c = json_object_get(counts, structures ? "structures" : "people");
+    json_int_t ins = json_integer_value(json_object_get(c, "inserted")),
+               upd = json_integer_value(json_object_get(c, "updated"));
+    json_object_set_new(result, "inserted", json_integer(ins));
+    json_object_set_new(result, "updated", json_integer(upd));
+    json_object_set_new(result, "unchanged", json_integer((json_int_t)json_array_size(items) - ins - upd));
+    json_decref(counts);
+    rc = 0;
+done:
+    org_rows_free(&o);
+    return rc;
+}
+
+static int structures_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
+{
+    return org_feed(req, items, paths, result, p, 1);
+}
+
+static int people_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
+{
+    return org_feed(req, items, paths, result, p, 0);
+}
+
+void erp_structures_import(http_request *req) { run_feed(req, structure_cols, structures_feed); }
+void erp_people_import(http_request *req) { run_feed(req, people_cols, people_feed); }
+
+/* ----------------------------------------------------------------------------------- */
+/* Measurements                                                                        */
+/* ----------------------------------------------------------------------------------- */
+
+static const char *const measurement_cols[] = {"indicator_code", "as_of", "value", "source", "note", NULL};
+
+static void add_rules_error(problem *p, const char *path, const rules_error *e)
+{
+    if (e->hint[0])
+        problem_add(p, path, "%s (%s)", e->message, e->hint);
+    else
+        problem_add(p, path, "%s", e->message);
+}
+
+/* A number as Italian documents write it ("72,19%", "1.000.000,00") or as JSON does. */
+static int number_of(const char *s, rules_decimal *d, rules_error *e)
+{
+    if (rules_number_parse_it(s, d, NULL, e) == 0)
+        return 0;
+    rules_error e2;
+    return rules_decimal_parse_plain(s, 4, d, &e2);
+}
+
+/* The measured value as JSON text for an indicator of value_type (malloc'd), or NULL
+ * after adding an error at path. */
+static char *measure_value(json_t *v, const char *type, int year, const char *path, problem *p)
+{
+    char out[64];
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    int is_date = strcmp(type, "date") == 0, is_bool = strcmp(type, "boolean") == 0;
+    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+        problem_add(p, path, "is required");
+        return NULL;
+    }
+    if (json_is_object(v) || json_is_array(v)) /* formula inputs, all_targets parts */
+        return json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (json_is_boolean(v)) {
+        if (!is_bool) {
+            problem_add(p, path, "must be a %s value, not true or false", type);
+            return NULL;
+        }
+        return strdup(json_is_true(v) ? "true" : "false");
+    }
+    rules_decimal d;
+    if (json_is_number(v)) {
+        if (is_date || is_bool) {
+            problem_add(p, path, "must be a %s, not a number", is_date ? "date" : "yes/no value");
+            return NULL;
+        }
+        char text[40];
+        if (json_is_integer(v))
+            snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        else
+            snprintf(text, sizeof text, "%.17g", json_real_value(v));
+        if (rules_decimal_parse_plain(text, 4, &d, &e) < 0) {
+            add_rules_error(p, path, &e);
+            return NULL;
+        }
+        return strdup(rules_decimal_format_short(d, out));
+    }
+    const char *s = json_string_value(v);
+    if (is_date) {
+        rules_date dt;
+        if (rules_date_parse_it(s, year, &dt, &e) < 0) {
+            add_rules_error(p, path, &e);
+            return NULL;
+        }
+        char iso[11];
+        rules_date_format_iso(dt, iso);
+        snprintf(out, sizeof out, "\"%s\"", iso);
+        return strdup(out);
+    }
+    if (is_bool) {
+        if (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0)
+            return strdup("true");
+        if (strcasecmp(s, "false") == 0 || strcmp(s, "0") == 0)
+            return strdup("false");
+        rules_expected x;
+        if (rules_expected_parse_it(s, year, &x, &e) == 0 && x.kind == RULES_EXPECTED_BOOLEAN)
+            return strdup(x.boolean ? "true" : "false");
+        problem_add(p, path, "%s is not a yes/no value (Sì, No, true, false)", s);
+        return NULL;
+    }
+    if (number_of(s, &d, &e) < 0) {
+        add_rules_error(p, path, &e);
+        return NULL;
+    }
+    return strdup(rules_decimal_format_short(d, out));
+}
+
+static int measurements_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
+{
+    api_call *call = api_call_of(req);
+    store_plan_state_row pl;
+    int found = store_plan_lock(call->db, call->scope, req->ids[0], &pl, p);
+    if (found <= 0)
+        return found == 0 ? problem_set(p, 404, "not_found", "no such plan") : -1;
+    PGresult *inds = NULL;
+    if (store_plan_indicator_codes(call->db, pl.entity_id, req->ids[0], &inds, p) < 0)
+        return -1;
+    json_t *index = json_object();
+    for (int i = 0; i < PQntuples(inds); i++)
+        json_object_set_new(index, PQgetvalue(inds, i, 0), json_integer(i));
+    json_t *rows = json_array();
+    size_t i;
+    json_t *row;
+    char fp[160];
+    json_array_foreach(items, i, row)
+    {
+        const char *path = json_string_value(json_array_get(paths, i));
+        int before = problem_count(p);
+        check_keys(row, path, measurement_cols, p);
+        const char *code = text_of(row, "indicator_code", path, 32, 1, p);
+        const char *as_of = text_of(row, "as_of", path, 40, 1, p);
+        const char *source = text_of(row, "source", path, 200, 0, p);
+        const char *note = text_of(row, "note", path, 2000, 0, p);
+        json_t *ix = code ? json_object_get(index, code) : NULL;
+        if (code && !ix) {
+            snprintf(fp, sizeof fp, "%s.indicator_code", path);
+            problem_add(p, fp, "no indicator with code %s in plan %" PRId64, code, req->ids[0]);
+        }
+        char iso[11] = "";
+        if (as_of) {
+            rules_date dt;
+            rules_error e;
+            memset(&e, 0, sizeof e);
+            snprintf(fp, sizeof fp, "%s.as_of", path);
+            if (rules_date_parse_it(as_of, pl.year, &dt, &e) < 0)
+                add_rules_error(p, fp, &e);
+            else
+                rules_date_format_iso(dt, iso);
+        }
+        char *value = NULL;
+        snprintf(fp, sizeof fp, "%s.value", path);
+        if (ix)
+            value = measure_value(json_object_get(row, "value"), PQgetvalue(inds, (int)json_integer_value(ix), 2),
+                                  pl.year, fp, p);
+        else if (!json_object_get(row, "value"))
+            problem_add(p, fp, "is required");
+        if (problem_count(p) == before && value) {
+            const char *line = strchr(path, '[');
+            json_array_append_new(
+                rows, json_pack("{sissssssss?ss?}", "line", line ? atoi(line + 1) : (int)i, "indicator_id",
+                                PQgetvalue(inds, (int)json_integer_value(ix), 1), "as_of", iso, "value", value,
+                                "source", source, "note", note));
+        }
+        free(value);
+    }
+    json_decref(index);
+    PQclear(inds);
+    int rc = -1;
+    if (problem_count(p)) {
+        problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
+        goto done;
+    }
+    char *text = json_dumps(rows, JSON_COMPACT);
+    int64_t inserted = 0;
+    if (!text) {
+        problem_set(p, 503, "out_of_memory", "the server is out of memory");
+        goto done;
+    }
+    rc = store_measurements_add_rows(call->db, &call->actor, pl.entity_id, req->ids[0], text, &inserted, p);
+    free(text);
+    if (rc == 0) {
+        json_object_set_new(result, "inserted", json_integer(inserted));
+        json_object_set_new(result, "unchanged", json_integer((json_int_t)json_array_size(items) - inserted));
+    }
+done:
+    json_decref(rows);
+    return rc;
+}
+
+void erp_measurements_import(http_request *req) { run_feed(req, measurement_cols, measurements_feed); }
+
+/* ----------------------------------------------------------------------------------- */
+/* Financial figures: objectives' financial_resources by code                          */
+/* ----------------------------------------------------------------------------------- */
+
+static const char *const financial_cols[] = {"objective_code", "financial_resources", NULL};
+
+static int financials_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
+{
+    api_call *call = api_call_of(req);
+    store_plan_state_row pl;
+    int found = store_plan_lock(call->db, call->scope, req->ids[0], &pl, p);
+    if (found <= 0)
+        return found == 0 ? problem_set(p, 404, "not_found", "no such plan") : -1;
+    if (!(strcmp(pl.status, "draft") == 0 || (strcmp(pl.status, "adopted") == 0 && pl.editing))) {
+        problem_set(p, 409, "plan_locked", "plan %" PRId64 " is %s: its objectives cannot change", req->ids[0],
+                    pl.status);
+        problem_hint(p, "open a revision (POST /v1/plans/%" PRId64 "/revisions) to change an adopted plan",
+                     req->ids[0]);
+        return -1;
+    }
+    PGresult *objs = NULL;
+    if (store_plan_objective_codes(call->db, pl.entity_id, req->ids[0], &objs, p) < 0)
+        return -1;
+    json_t *index = json_object();
+    for (int i = 0; i < PQntuples(objs); i++)
+        json_object_set_new(index, PQgetvalue(objs, i, 0), json_true());
+    PQclear(objs);
+    json_t *rows = json_array();
+    size_t i;
+    json_t *row;
+    char fp[160];
+    json_array_foreach(items, i, row)
+    {
+        const char *path = json_string_value(json_array_get(paths, i));
+        int before = problem_count(p);
+        check_keys(row, path, financial_cols, p);
+        const char *code = text_of(row, "objective_code", path, 32, 1, p);
+        if (code && !json_object_get(index, code)) {
+            snprintf(fp, sizeof fp, "%s.objective_code", path);
+            problem_add(p, fp, "no objective with code %s in plan %" PRId64, code, req->ids[0]);
+        }
+        json_t *v = json_object_get(row, "financial_resources");
+        snprintf(fp, sizeof fp, "%s.financial_resources", path);
+        rules_decimal d = {0};
+        rules_error e;
+        memset(&e, 0, sizeof e);
+        int have = 0;
+        if (json_is_string(v) && *json_string_value(v)) {
+            have = number_of(json_string_value(v), &d, &e) == 0;
+            if (!have)
+                add_rules_error(p, fp, &e);
+        } else if (json_is_number(v)) {
+            char text[40];
+            if (json_is_integer(v))
+                snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            else
+                snprintf(text, sizeof text, "%.17g", json_real_value(v));
+            have = rules_decimal_parse_plain(text, 2, &d, &e) == 0;
+            if (!have)
+                add_rules_error(p, fp, &e);
+        } else if (v && !json_is_null(v) && !json_is_string(v)) {
+            problem_add(p, fp, "must be an amount in euro");
+        }
+        /* absent or empty: the objective's figure is cleared */
+        if (have && (d.units < 0 || d.units % 100 != 0 || d.units > INT64_C(9999999999999) * RULES_DECIMAL_SCALE)) {
+            problem_add(p, fp, "must be an amount in euro from 0, with at most 2 decimals");
+            have = 0;
+        }
+        if (problem_count(p) == before) {
+            char amount[32];
+            const char *line = strchr(path, '[');
+            json_array_append_new(rows, json_pack("{sissss?}", "line", line ? atoi(line + 1) : (int)i, "code", code,
+                                                  "amount", have ? rules_decimal_format(d, 2, '.', amount) : NULL));
+        }
+    }
+    json_decref(index);
+    int rc = -1;
+    if (problem_count(p)) {
+        problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
+        goto done;
+    }
+    char *text = json_dumps(rows, JSON_COMPACT);
+    int64_t updated = 0;
+    if (!text) {
+        problem_set(p, 503, "out_of_memory", "the server is out of memory");
+        goto done;
+    }
+    rc = store_financials_set(call->db, &call->actor, pl.entity_id, req->ids[0], text, &updated, p);
+    free(text);
+    if (rc == 0) {
+        json_object_set_new(result, "updated", json_integer(updated));
+        json_object_set_new(result, "unchanged", json_integer((json_int_t)json_array_size(items) - updated));
+    }
+done:
+    json_decref(rows);
+    return rc;
+}
+
+void erp_financials_import(http_request *req) { run_feed(req, financial_cols, financials_feed); }
+
+/* ----------------------------------------------------------------------------------- */
+/* The change feed                                                                     */
+/* ----------------------------------------------------------------------------------- */
+
+void erp_changes(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    int limit = 100;
+    int64_t after = 0;
+    const char *l = http_query(req, "limit");
+    const char *since = http_query(req, "since");
+    if (!since)
+        since = http_query(req, "cursor");
+    if (l) {
+        char *end;
+        long v = strtol(l, &end, 10);
+        if (*end || end == l || v < 1 || v > 1000) {
+            problem_set(&p, 400, "bad_parameter", "limit must be a whole number from 1 to 1000");
+            problem_add(&p, "limit", "must be a whole number from 1 to 1000");
+            goto fail;
+        }
+        limit = (int)v;
+    }
+    if (since && *since) {
+        char *end;
+        long long v = strtoll(since, &end, 10);
+        if (!*end && v >= 0)
+            after = v;
+        else if (cursor_decode(since, &after) < 0) {
+            problem_set(&p, 400, "bad_parameter", "since is not a cursor this server gave out");
+            problem_add(&p, "since", "is not a next_cursor of a previous answer");
+            goto fail;
+        }
+    }
+    PGresult *r = NULL;
+    if (store_changes(call->db, call->scope, after, limit, &r, &p) < 0)
+        goto fail;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "{\"items\":[");
+    int64_t last = after;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (i)
+            buf_putc(&b, ',');
+        buf_puts(&b, PQgetvalue(r, i, 0));
+        last = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+    }
+    char cur[32];
+    cursor_encode(last, cur);
+    buf_printf(&b, "],\"next_cursor\":\"%s\",\"more\":%s}", cur, PQntuples(r) == limit ? "true" : "false");
+    PQclear(r);
+    if (b.failed) {
+        buf_free(&b);
+        problem_set(&p, 503, "out_of_memory", "the server is out of memory");
+        goto fail;
+    }
+    size_t len;
+    char *body = buf_steal(&b, &len);
+    http_body(req, 200, "application/json", body, len);
+    return;
+fail:
+    http_problem(req, &p);
+    problem_clear(&p);
+}

@@ -1,0 +1,208 @@
+/* erp.c — idempotency keys, feed locks, measurements, financial figures, changes (erp.h). */
+#include "store/erp.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+enum { Q_IDEM_GET, Q_IDEM_PUT, Q_ENTITY_LOCK, Q_PLAN_LOCK, Q_INDICATORS, Q_OBJECTIVES, Q_MEASUREMENTS,
+       Q_FINANCIALS, Q_CHANGES, Q_COUNT };
+static int st[Q_COUNT];
+
+static const char *const sql[Q_COUNT] = {
+    [Q_IDEM_GET] = "SELECT request_hash, status, response FROM idempotency_keys WHERE entity_id = $1::bigint AND "
+                   "key = $2::text",
+    [Q_IDEM_PUT] = "INSERT INTO idempotency_keys (entity_id, key, request_hash, status, response) VALUES "
+                   "($1::bigint, $2::text, $3::text, $4::integer, $5::text) ON CONFLICT DO NOTHING RETURNING 1",
+    [Q_ENTITY_LOCK] = "SELECT id FROM entities WHERE id = $2::bigint AND ($1::bigint IS NULL OR id = $1::bigint) "
+                      "FOR NO KEY UPDATE",
+    [Q_PLAN_LOCK] = "SELECT entity_id, year, status, editing FROM plans WHERE id = $2::bigint AND ($1::bigint IS "
+                    "NULL OR entity_id = $1::bigint) FOR NO KEY UPDATE",
+    [Q_INDICATORS] = "SELECT i.code, i.id, i.value_type FROM indicators i JOIN objectives o ON o.entity_id = "
+                     "i.entity_id AND o.id = i.objective_id WHERE i.entity_id = $1::bigint AND i.plan_id = "
+                     "$2::bigint AND i.removed_in_revision IS NULL AND o.removed_in_revision IS NULL",
+    [Q_OBJECTIVES] = "SELECT code FROM objectives WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
+                     "removed_in_revision IS NULL",
+    /* $1 entity, $2 token, $3 name, $4 role, $5 plan, $6 rows */
+    [Q_MEASUREMENTS] =
+        "WITH x AS (SELECT DISTINCT ON (x.indicator_id, x.as_of, x.value::jsonb, x.source) x.line, x.indicator_id, "
+        "x.as_of, x.value::jsonb AS value, x.source, x.note FROM json_to_recordset($6::json) AS x(line integer, "
+        "indicator_id bigint, as_of date, value text, source text, note text) ORDER BY x.indicator_id, x.as_of, "
+        "x.value::jsonb, x.source, x.line), "
+        "t AS (SELECT x.*, i.plan_id, i.objective_id FROM x JOIN indicators i ON i.entity_id = $1::bigint AND i.id = "
+        "x.indicator_id AND i.plan_id = $5::bigint WHERE NOT EXISTS (SELECT 1 FROM measurements m WHERE "
+        "m.entity_id = $1::bigint AND m.indicator_id = x.indicator_id AND m.as_of = x.as_of AND m.value = x.value "
+        "AND NOT m.not_assessable AND m.source IS NOT DISTINCT FROM x.source)), "
+        "g AS (INSERT INTO measurements (entity_id, plan_id, objective_id, indicator_id, value, not_assessable, as_of, "
+        "source, note, actor_name, actor_role) SELECT $1::bigint, t.plan_id, t.objective_id, t.indicator_id, "
+        "t.value, false, t.as_of, t.source, t.note, $3::text, $4::text FROM t ORDER BY t.line RETURNING *), "
+        "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, "
+        "plan_id, after) SELECT g.entity_id, $2::bigint, $3::text, $4::text, 'create', 'measurements', g.id, "
+        "g.plan_id, jsonb_build_object('id', g.id, 'indicator_id', g.indicator_id, 'value', g.value, "
+        "'not_assessable', g.not_assessable, 'as_of', g.as_of, 'source', g.source, 'note', g.note) FROM g) "
+        "SELECT count(*) FROM g",
+    /* $1 entity, $2 token, $3 name, $4 role, $5 plan, $6 rows */
+    [Q_FINANCIALS] =
+        "WITH x AS (SELECT DISTINCT ON (x.code) x.code, x.amount FROM json_to_recordset($6::json) AS x(line integer, "
+        "code text, amount numeric) ORDER BY x.code, x.line DESC), "
+        "cur AS (SELECT o.id, o.financial_resources FROM objectives o JOIN x ON o.entity_id = $1::bigint AND "
+        "o.plan_id = $5::bigint AND o.code = x.code AND o.removed_in_revision IS NULL), "
+        "upd AS (UPDATE objectives t SET financial_resources = x.amount, version = t.version + 1, updated_at = now() "
+        "FROM x WHERE t.entity_id = $1::bigint AND t.plan_id = $5::bigint AND t.code = x.code AND "
+        "t.removed_in_revision IS NULL AND t.financial_resources IS DISTINCT FROM x.amount RETURNING t.*), "
+        "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, "
+        "plan_id, before, after) SELECT upd.entity_id, $2::bigint, $3::text, $4::text, 'update', 'objectives', "
+        "upd.id, upd.plan_id, jsonb_build_object('financial_resources', cur.financial_resources), "
+        "jsonb_build_object('financial_resources', upd.financial_resources) FROM upd JOIN cur ON cur.id = upd.id) "
+        "SELECT count(*) FROM upd",
+    /* A transaction that is still running may commit audit rows with ids below the ones
+     * already visible: rows written since the oldest such transaction began are held back
+     * until it ends, so that a cursor never skips a row. */
+    [Q_CHANGES] =
+        "SELECT json_build_object('id', a.id, 'at', to_char(a.at AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'entity_id', a.entity_id, 'resource', a.resource, 'resource_id', "
+        "a.resource_id, 'action', a.action, 'plan_id', a.plan_id)::text, a.id FROM audit a WHERE ($1::bigint IS NULL "
+        "OR a.entity_id = $1::bigint) AND a.id > $2::bigint AND a.at < COALESCE((SELECT min(s.xact_start) FROM "
+        "pg_stat_activity s WHERE s.backend_xid IS NOT NULL AND s.pid <> pg_backend_pid()), 'infinity') "
+        "ORDER BY a.id LIMIT $3::integer",
+};
+
+int store_erp_register(void)
+{
+    for (int i = 0; i < Q_COUNT; i++)
+        if ((st[i] = store_stmt_register(sql[i])) < 0)
+            return -1;
+    return 0;
+}
+
+int store_idem_get(store_conn *c, const char *owner, const char *key, char **hash, int *status, char **response,
+                   problem *p)
+{
+    const char *params[] = {owner, key};
+    PGresult *r = store_exec(c, st[Q_IDEM_GET], 2, params, p);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return 0;
+    }
+    *hash = strdup(PQgetvalue(r, 0, 0));
+    *status = atoi(PQgetvalue(r, 0, 1));
+    *response = strdup(PQgetvalue(r, 0, 2));
+    PQclear(r);
+    if (!*hash || !*response) {
+        free(*hash);
+        free(*response);
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    }
+    return 1;
+}
+
+int store_idem_put(store_conn *c, const char *owner, const char *key, const char *hash, int status,
+                   const char *response, problem *p)
+{
+    char s[16];
+    snprintf(s, sizeof s, "%d", status);
+    const char *params[] = {owner, key, hash, s, response};
+    PGresult *r = store_exec(c, st[Q_IDEM_PUT], 5, params, p);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    PQclear(r);
+    if (n == 0)
+        return problem_set(p, 409, "idempotency_key_in_use", "another request with this Idempotency-Key was stored "
+                                                             "meanwhile: send it again to get its answer");
+    return 0;
+}
+
+int store_entity_lock(store_conn *c, const char *scope, int64_t id, problem *p)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%" PRId64, id);
+    const char *params[] = {scope, s};
+    PGresult *r = store_exec(c, st[Q_ENTITY_LOCK], 2, params, p);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    PQclear(r);
+    return found;
+}
+
+int store_plan_lock(store_conn *c, const char *scope, int64_t id, store_plan_state_row *out, problem *p)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%" PRId64, id);
+    const char *params[] = {scope, s};
+    PGresult *r = store_exec(c, st[Q_PLAN_LOCK], 2, params, p);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found) {
+        out->entity_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        out->year = atoi(PQgetvalue(r, 0, 1));
+        snprintf(out->status, sizeof out->status, "%s", PQgetvalue(r, 0, 2));
+        out->editing = PQgetvalue(r, 0, 3)[0] == 't';
+    }
+    PQclear(r);
+    return found;
+}
+
+static int two_ids(store_conn *c, int q, int64_t a, int64_t b, PGresult **out, problem *p)
+{
+    char x[24], y[24];
+    snprintf(x, sizeof x, "%" PRId64, a);
+    snprintf(y, sizeof y, "%" PRId64, b);
+    const char *params[] = {x, y};
+    *out = store_exec(c, st[q], 2, params, p);
+    return *out ? 0 : -1;
+}
+
+int store_plan_indicator_codes(store_conn *c, int64_t entity, int64_t plan, PGresult **out, problem *p)
+{
+    return two_ids(c, Q_INDICATORS, entity, plan, out, p);
+}
+
+int store_plan_objective_codes(store_conn *c, int64_t entity, int64_t plan, PGresult **out, problem *p)
+{
+    return two_ids(c, Q_OBJECTIVES, entity, plan, out, p);
+}
+
+static int rows_write(store_conn *c, int q, const store_actor *who, int64_t entity, int64_t plan, const char *rows,
+                      int64_t *count, problem *p)
+{
+    char e[24], pl[24];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    snprintf(pl, sizeof pl, "%" PRId64, plan);
+    const char *params[] = {e, who->token_id, who->name, who->role, pl, rows};
+    PGresult *r = store_exec(c, st[q], 6, params, p);
+    if (!r)
+        return -1;
+    *count = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+int store_measurements_add_rows(store_conn *c, const store_actor *who, int64_t entity, int64_t plan,
+                                const char *rows_json, int64_t *inserted, problem *p)
+{
+    return rows_write(c, Q_MEASUREMENTS, who, entity, plan, rows_json, inserted, p);
+}
+
+int store_financials_set(store_conn *c, const store_actor *who, int64_t entity, int64_t plan, const char *rows_json,
+                         int64_t *updated, problem *p)
+{
+    return rows_write(c, Q_FINANCIALS, who, entity, plan, rows_json, updated, p);
+}
+
+int store_changes(store_conn *c, const char *scope, int64_t after, int limit, PGresult **out, problem *p)
+{
+    char a[24], l[16];
+    snprintf(a, sizeof a, "%" PRId64, after);
+    snprintf(l, sizeof l, "%d", limit);
+    const char *params[] = {scope, a, l};
+    *out = store_exec(c, st[Q_CHANGES], 3, params, p);
+    return *out ? 0 : -1;
+}

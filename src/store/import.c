@@ -1,0 +1,340 @@
+/* import.c — set-based statements of the plan import and the organisation feeds (import.h). */
+#include "store/import.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "store/plan_doc.h"
+
+enum {
+    Q_ENTITY_BY_CODE,
+    Q_ENTITY_EXISTS,
+    Q_ENTITY_CREATE,
+    Q_KNOWN,
+    Q_PLAN_FIND,
+    Q_PEOPLE,
+    Q_STRUCTURES,
+    Q_PLAN,
+    Q_ADOPT,
+    Q_COUNT
+};
+static int st[Q_COUNT];
+
+#define ACTOR "$2::bigint, $3::text, $4::text" /* token, name, role */
+#define AUDIT_COLS "INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, before, after) "
+
+static int finish(buf *b)
+{
+    if (b->failed)
+        return -1;
+    return store_stmt_register(buf_steal(b, NULL)); /* lives for the process */
+}
+
+static int build_entity_create(void)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "WITH e AS (INSERT INTO entities (code, name, kind, fiscal_code) VALUES ($4::text, $5::text, "
+                 "COALESCE($6::text, 'comune'), $7::text) RETURNING *), a AS (" AUDIT_COLS
+                 "SELECT e.id, $1::bigint, $2::text, $3::text, 'create', 'entities', e.id, NULL::bigint, NULL::jsonb, ");
+    store_row_json_sql(&b, &model_entities, "e");
+    buf_puts(&b, "::jsonb FROM e) SELECT e.id FROM e");
+    return finish(&b);
+}
+
+/* $1 entity, $2-$4 actor, $5 rows. */
+static int build_people(void)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b,
+             "WITH src AS (SELECT DISTINCT ON (x.external_id) x.* FROM json_to_recordset($5::json) AS x(external_id "
+             "text, name text, role text, category text) ORDER BY x.external_id), "
+             "cur AS (SELECT t.* FROM people t JOIN src ON t.entity_id = $1::bigint AND t.external_id = src.external_id), "
+             "ins AS (INSERT INTO people (entity_id, external_id, name, role, category) SELECT $1::bigint, "
+             "src.external_id, src.name, src.role, src.category FROM src WHERE NOT EXISTS (SELECT 1 FROM cur WHERE "
+             "cur.external_id = src.external_id) RETURNING *), "
+             "upd AS (UPDATE people t SET name = src.name, role = src.role, category = src.category, version = "
+             "t.version + 1, updated_at = now() FROM src WHERE t.entity_id = $1::bigint AND t.external_id = "
+             "src.external_id AND (t.name, t.role, t.category) IS DISTINCT FROM (src.name, src.role, src.category) "
+             "RETURNING t.*), "
+             "a AS (" AUDIT_COLS "SELECT ins.entity_id, " ACTOR ", 'create', 'people', ins.id, NULL::bigint, NULL::jsonb, ");
+    store_row_json_sql(&b, &model_people, "ins");
+    buf_puts(&b, "::jsonb FROM ins UNION ALL SELECT upd.entity_id, " ACTOR ", 'update', 'people', upd.id, NULL::bigint, ");
+    store_row_json_sql(&b, &model_people, "cur");
+    buf_puts(&b, "::jsonb, ");
+    store_row_json_sql(&b, &model_people, "upd");
+    buf_puts(&b, "::jsonb FROM upd JOIN cur ON cur.id = upd.id) "
+                 "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)");
+    return finish(&b);
+}
+
+/* $1 entity, $2-$4 actor, $5 rows. New structures get their ids first (nextval), so that
+ * parents and children of the same feed are written by one INSERT. */
+static int build_structures(void)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b,
+             "WITH doc AS (SELECT DISTINCT ON (x.code) x.* FROM json_to_recordset($5::json) AS x(code text, name text, "
+             "kind text, interim boolean, parent_code text, manager text) ORDER BY x.code), "
+             "cur AS (SELECT t.* FROM structures t JOIN doc ON t.entity_id = $1::bigint AND t.code = doc.code), "
+             "src AS (SELECT doc.*, COALESCE(cur.id, nextval(pg_get_serial_sequence('structures', 'id'))) AS id, "
+             "cur.id IS NULL AS is_new FROM doc LEFT JOIN cur ON cur.code = doc.code), "
+             "res AS (SELECT src.id, src.is_new, src.code, src.name, COALESCE(src.kind, 'other') AS kind, "
+             "COALESCE(src.interim, false) AS interim, COALESCE(ps.id, pe.id) AS parent_id, m.id AS manager_id "
+             "FROM src LEFT JOIN src ps ON ps.code = src.parent_code LEFT JOIN structures pe ON pe.entity_id = "
+             "$1::bigint AND pe.code = src.parent_code LEFT JOIN people m ON m.entity_id = $1::bigint AND "
+             "m.external_id = src.manager), "
+             "ins AS (INSERT INTO structures (entity_id, id, code, name, kind, interim, parent_id, manager_id) SELECT "
+             "$1::bigint, res.id, res.code, res.name, res.kind, res.interim, res.parent_id, res.manager_id FROM res "
+             "WHERE res.is_new RETURNING *), "
+             "upd AS (UPDATE structures t SET name = res.name, kind = res.kind, interim = res.interim, parent_id = "
+             "res.parent_id, manager_id = res.manager_id, version = t.version + 1, updated_at = now() FROM res WHERE "
+             "NOT res.is_new AND t.entity_id = $1::bigint AND t.id = res.id AND (t.name, t.kind, t.interim, "
+             "t.parent_id, t.manager_id) IS DISTINCT FROM (res.name, res.kind, res.interim, res.parent_id, "
+             "res.manager_id) RETURNING t.*), "
+             "a AS (" AUDIT_COLS "SELECT ins.entity_id, " ACTOR ", 'create', 'structures', ins.id, NULL::bigint, NULL::jsonb, ");
+    store_row_json_sql(&b, &model_structures, "ins");
+    buf_puts(&b, "::jsonb FROM ins UNION ALL SELECT upd.entity_id, " ACTOR ", 'update', 'structures', upd.id, NULL::bigint, ");
+    store_row_json_sql(&b, &model_structures, "cur");
+    buf_puts(&b, "::jsonb, ");
+    store_row_json_sql(&b, &model_structures, "upd");
+    buf_puts(&b, "::jsonb FROM upd JOIN cur ON cur.id = upd.id) "
+                 "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)");
+    return finish(&b);
+}
+
+/* $1 entity, $2-$4 actor, $5 year, $6 kind, $7 title, $8 objectives, $9 assignments,
+ * $10 phases, $11 indicators. Objective ids are drawn first so that the cascade
+ * (parent_id) and the children are written by the same statement. */
+static int build_plan(void)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(
+        &b,
+        "WITH pl AS (INSERT INTO plans (entity_id, year, kind, title) VALUES ($1::bigint, $5::integer, $6::text, "
+        "$7::text) RETURNING *), "
+        "o AS (SELECT x.*, nextval(pg_get_serial_sequence('objectives', 'id')) AS id FROM json_to_recordset($8::json) "
+        "AS x(ord integer, parent_ord integer, code text, title text, description text, level text, scope text, "
+        "routine boolean, dup_ref text, mission text, programme text, public_value_dimension text, expected_result "
+        "text, financial_resources numeric, start_year integer, end_year integer, payment_timeliness boolean)), "
+        "io AS (INSERT INTO objectives (entity_id, id, plan_id, code, title, description, level, parent_id, scope, "
+        "routine, dup_ref, mission, programme, public_value_dimension, expected_result, financial_resources, "
+        "start_year, end_year, payment_timeliness) SELECT $1::bigint, o.id, pl.id, o.code, o.title, o.description, "
+        "COALESCE(o.level, 'management'), po.id, COALESCE(o.scope, 'structure'), COALESCE(o.routine, false), "
+        "o.dup_ref, o.mission, o.programme, o.public_value_dimension, o.expected_result, o.financial_resources, "
+        "o.start_year, o.end_year, COALESCE(o.payment_timeliness, false) FROM o CROSS JOIN pl LEFT JOIN o po ON "
+        "po.ord = o.parent_ord RETURNING 1), "
+        "ia AS (INSERT INTO assignments (entity_id, plan_id, objective_id, structure_id, person_id, weight) SELECT "
+        "$1::bigint, pl.id, o.id, s.id, pe.id, x.weight FROM json_to_recordset($9::json) AS x(ord integer, "
+        "structure_code text, person_external_id text, weight numeric) JOIN o ON o.ord = x.ord CROSS JOIN pl "
+        "LEFT JOIN structures s ON x.structure_code IS NOT NULL AND s.entity_id = $1::bigint AND s.code = "
+        "x.structure_code LEFT JOIN people pe ON x.person_external_id IS NOT NULL AND pe.entity_id = $1::bigint AND "
+        "pe.external_id = x.person_external_id RETURNING 1), "
+        "ip AS (INSERT INTO phases (entity_id, plan_id, objective_id, seq, description, owners, start, deadline, "
+        "weight, cumulative) SELECT $1::bigint, pl.id, o.id, x.seq, x.description, COALESCE(x.owners::text[], "
+        "'{}'), x.start, x.deadline, x.weight, x.cumulative FROM json_to_recordset($10::json) AS x(ord integer, seq "
+        "integer, description text, owners text, start date, deadline date, weight numeric, cumulative numeric) "
+        "JOIN o ON o.ord = x.ord CROSS JOIN pl RETURNING 1), "
+        "ii AS (INSERT INTO indicators (entity_id, plan_id, objective_id, code, name, indicator_group, unit, "
+        "value_type, baseline, target, direction, rule, weight, source) SELECT $1::bigint, pl.id, o.id, x.code, "
+        "x.name, COALESCE(x.\"group\", 'quantity'), x.unit, COALESCE(x.value_type, 'number'), x.baseline::jsonb, "
+        "x.target::jsonb, COALESCE(x.direction, 'higher_is_better'), x.rule::jsonb, x.weight, x.source FROM "
+        "json_to_recordset($11::json) AS x(ord integer, code text, name text, \"group\" text, unit text, value_type "
+        "text, baseline text, target text, direction text, rule text, weight numeric, source text) JOIN o ON o.ord = "
+        "x.ord CROSS JOIN pl RETURNING 1), "
+        "n AS (SELECT (SELECT count(*) FROM io) AS objectives, (SELECT count(*) FROM ia) AS assignments, "
+        "(SELECT count(*) FROM ip) AS phases, (SELECT count(*) FROM ii) AS indicators), "
+        "a AS (" AUDIT_COLS "SELECT pl.entity_id, " ACTOR ", 'import', 'plans', pl.id, pl.id, NULL, ");
+    store_row_json_sql(&b, &model_plans, "pl");
+    buf_puts(&b, "::jsonb || jsonb_build_object('imported', jsonb_build_object('objectives', n.objectives, "
+                 "'assignments', n.assignments, 'phases', n.phases, 'indicators', n.indicators)) FROM pl, n) "
+                 "SELECT pl.id, n.objectives, n.assignments, n.phases, n.indicators FROM pl, n");
+    return finish(&b);
+}
+
+/* $1 entity, $2-$4 actor, $5 plan, $6 number, $7 date, $8 body. The snapshot is the plan
+ * document of store/plan_doc.c (which reads the aliases pl and dl). */
+static int build_adopt(void)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "WITH dl AS (SELECT $6::text AS number, $7::date AS date, $8::text AS body), "
+                 "rv AS (INSERT INTO plan_revisions (entity_id, plan_id, number, deliberation_number, "
+                 "deliberation_date, deliberation_body, adopted_by, document) SELECT pl.entity_id, pl.id, 1, "
+                 "dl.number, dl.date, dl.body, $3::text, (");
+    buf_puts(&b, store_plan_doc_sql());
+    buf_puts(&b, ")::jsonb FROM plans pl, dl WHERE pl.entity_id = $1::bigint AND pl.id = $5::bigint AND pl.status = "
+                 "'draft' RETURNING entity_id, plan_id, number), "
+                 "w AS (UPDATE plans t SET status = 'adopted', editing = false, revision = rv.number, version = "
+                 "t.version + 1, updated_at = now() FROM rv WHERE t.entity_id = rv.entity_id AND t.id = rv.plan_id "
+                 "RETURNING t.*), "
+                 "a AS (" AUDIT_COLS "SELECT w.entity_id, " ACTOR ", 'adopt', 'plans', w.id, w.id, NULL, ");
+    store_row_json_sql(&b, &model_plans, "w");
+    buf_puts(&b, "::jsonb || jsonb_build_object('deliberation', jsonb_build_object('number', dl.number, 'date', "
+                 "dl.date, 'body', dl.body)) FROM w, dl) SELECT w.revision FROM w");
+    return finish(&b);
+}
+
+int store_import_register(void)
+{
+    st[Q_ENTITY_BY_CODE] = store_stmt_register("SELECT id FROM entities WHERE code = $1::text");
+    st[Q_ENTITY_EXISTS] = store_stmt_register("SELECT 1 FROM entities WHERE id = $1::bigint");
+    st[Q_ENTITY_CREATE] = build_entity_create();
+    st[Q_KNOWN] = store_stmt_register(
+        "SELECT 's', code FROM structures WHERE entity_id = $1::bigint AND code IN (SELECT "
+        "json_array_elements_text($2::json)) UNION ALL SELECT 'p', external_id FROM people WHERE entity_id = "
+        "$1::bigint AND external_id IN (SELECT json_array_elements_text($3::json))");
+    st[Q_PLAN_FIND] = store_stmt_register(
+        "SELECT id FROM plans WHERE entity_id = $1::bigint AND year = $2::integer AND kind = $3::text");
+    st[Q_PEOPLE] = build_people();
+    st[Q_STRUCTURES] = build_structures();
+    st[Q_PLAN] = build_plan();
+    st[Q_ADOPT] = build_adopt();
+    for (int i = 0; i < Q_COUNT; i++)
+        if (st[i] < 0)
+            return -1;
+    return 0;
+}
+
+int store_import_begin(store_conn *c, int timeout_ms, problem *p)
+{
+    if (store_begin(c, p) < 0)
+        return -1;
+    char sql[96];
+    snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %d", timeout_ms);
+    PGresult *r = store_exec_sql(c, sql, 0, NULL, p);
+    if (!r) {
+        store_rollback(c);
+        return -1;
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* Runs a statement whose first row's first column is an id; 1 with *id, 0 for no row, -1. */
+static int one_id(store_conn *c, int q, int n, const char *const *params, int64_t *id, problem *p)
+{
+    PGresult *r = store_exec(c, st[q], n, params, p);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found && id)
+        *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return found;
+}
+
+int store_entity_by_code(store_conn *c, const char *code, int64_t *id, problem *p)
+{
+    const char *params[] = {code};
+    return one_id(c, Q_ENTITY_BY_CODE, 1, params, id, p);
+}
+
+int store_entity_exists(store_conn *c, int64_t id, problem *p)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%" PRId64, id);
+    const char *params[] = {s};
+    return one_id(c, Q_ENTITY_EXISTS, 1, params, NULL, p);
+}
+
+int store_entity_create(store_conn *c, const store_actor *who, const char *code, const char *name, const char *kind,
+                        const char *fiscal_code, int64_t *id, problem *p)
+{
+    const char *params[] = {who->token_id, who->name, who->role, code, name, kind, fiscal_code};
+    int rc = one_id(c, Q_ENTITY_CREATE, 7, params, id, p);
+    if (rc == 0)
+        return problem_set(p, 409, "conflict", "the entity %s could not be created", code);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_known_codes(store_conn *c, int64_t entity, const char *structure_codes_json, const char *person_ids_json,
+                      PGresult **out, problem *p)
+{
+    char e[24];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    const char *params[] = {e, structure_codes_json, person_ids_json};
+    *out = store_exec(c, st[Q_KNOWN], 3, params, p);
+    return *out ? 0 : -1;
+}
+
+int store_plan_find(store_conn *c, int64_t entity, const char *year, const char *kind, int64_t *plan_id, problem *p)
+{
+    char e[24];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    const char *params[] = {e, year, kind};
+    return one_id(c, Q_PLAN_FIND, 3, params, plan_id, p);
+}
+
+static int upsert(store_conn *c, int q, const store_actor *who, int64_t entity, const char *rows_json,
+                  int64_t *inserted, int64_t *updated, problem *p)
+{
+    char e[24];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    const char *params[] = {e, who->token_id, who->name, who->role, rows_json};
+    PGresult *r = store_exec(c, st[q], 5, params, p);
+    if (!r)
+        return -1;
+    *inserted = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    *updated = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+int store_people_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json,
+                        int64_t *inserted, int64_t *updated, problem *p)
+{
+    return upsert(c, Q_PEOPLE, who, entity, rows_json, inserted, updated, p);
+}
+
+int store_structures_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json,
+                            int64_t *inserted, int64_t *updated, problem *p)
+{
+    return upsert(c, Q_STRUCTURES, who, entity, rows_json, inserted, updated, p);
+}
+
+int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, const store_plan_rows_in *in,
+                      int64_t *plan_id, store_import_counts *n, problem *p)
+{
+    char e[24];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    const char *params[] = {e,         who->token_id,  who->name,       who->role,      in->year,      in->kind,
+                            in->title, in->objectives, in->assignments, in->phases,     in->indicators};
+    PGresult *r = store_exec(c, st[Q_PLAN], 11, params, p);
+    if (!r)
+        return -1;
+    *plan_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    n->objectives = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    n->assignments = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+    n->phases = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
+    n->indicators = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+int store_plan_adopt_imported(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id,
+                              const char *number, const char *date, const char *body, problem *p)
+{
+    char e[24], id[24];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    snprintf(id, sizeof id, "%" PRId64, plan_id);
+    const char *params[] = {e, who->token_id, who->name, who->role, id, number, date, body};
+    int rc = one_id(c, Q_ADOPT, 8, params, NULL, p);
+    if (rc == 0)
+        return problem_set(p, 409, "conflict", "the imported plan %" PRId64 " could not be adopted", plan_id);
+    return rc < 0 ? -1 : 0;
+}
+
+void store_import_analyze(store_conn *c)
+{
+    problem ignored;
+    problem_init(&ignored);
+    PQclear(store_exec_sql(c, "ANALYZE objectives, assignments, phases, indicators", 0, NULL, &ignored));
+    problem_clear(&ignored);
+}

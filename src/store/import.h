@@ -1,0 +1,81 @@
+/*
+ * import.h — the store side of the whole-plan import (POST /v1/plans:import, `ciclo
+ * import`) and of the organisation feeds: set-based statements that take their rows as
+ * one JSON array parameter each (json_to_recordset), so a plan of any size costs a
+ * fixed number of round trips. The caller holds the transaction (store_import_begin /
+ * store_commit / store_rollback): nothing here commits.
+ *
+ * Rows are JSON arrays of flat objects whose values are the validated text parameters
+ * of api/validate.c (strings or null), so every cast happens in SQL exactly as for a
+ * single write.
+ */
+#ifndef CICLO_STORE_IMPORT_H
+#define CICLO_STORE_IMPORT_H
+#include <stdint.h>
+
+#include "store/crud.h"
+#include "store/pool.h"
+
+/* Registers the statements of this module. Called once at start-up. */
+int store_import_register(void);
+
+/* BEGIN, with the statement timeout raised to timeout_ms for this transaction only
+ * (a large import outlives the pool's per-statement timeout). Returns 0 or -1 (p set). */
+int store_import_begin(store_conn *c, int timeout_ms, problem *p);
+
+/* The entity with this code: 1 with *id, 0 when there is none, -1. */
+int store_entity_by_code(store_conn *c, const char *code, int64_t *id, problem *p);
+/* Whether entity id exists: 1, 0, -1. */
+int store_entity_exists(store_conn *c, int64_t id, problem *p);
+/* Creates an entity (text parameters, kind/fiscal_code may be NULL) with its audit record.
+ * Returns 0 with *id, -1 (409 when the code is taken meanwhile). */
+int store_entity_create(store_conn *c, const store_actor *who, const char *code, const char *name, const char *kind,
+                        const char *fiscal_code, int64_t *id, problem *p);
+
+/* Which of the given structure codes and person external ids exist in entity: both lists
+ * are JSON arrays of strings (text). Returns 0 with *out (PQclear it): rows ('s'|'p', code). */
+int store_known_codes(store_conn *c, int64_t entity, const char *structure_codes_json, const char *person_ids_json,
+                      PGresult **out, problem *p);
+
+/* The plan of entity for (year, kind): 1 with *plan_id, 0 when there is none, -1. */
+int store_plan_find(store_conn *c, int64_t entity, const char *year, const char *kind, int64_t *plan_id, problem *p);
+
+/* Upserts people by external_id: rows [{external_id, name, role, category}]. Only rows
+ * that change are written, each with its audit record. *inserted / *updated count them. */
+int store_people_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json,
+                        int64_t *inserted, int64_t *updated, problem *p);
+/* Upserts structures by code: rows [{code, name, kind, interim, parent_code, manager}],
+ * parent_code naming a row of the same array or an existing structure, manager an
+ * existing person's external_id (upsert people first). Same contract as above. */
+int store_structures_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json,
+                            int64_t *inserted, int64_t *updated, problem *p);
+
+/* The plan's content, as JSON arrays of rows. Objectives carry "ord" (their position) and
+ * "parent_ord"; assignments, phases and indicators carry the "ord" of their objective.
+ * Assignments name structure_code or person_external_id (existing rows). */
+typedef struct store_plan_rows_in {
+    const char *year, *kind, *title;
+    const char *objectives, *assignments, *phases, *indicators;
+} store_plan_rows_in;
+
+typedef struct store_import_counts {
+    int64_t objectives, assignments, phases, indicators;
+} store_import_counts;
+
+/* Inserts the plan and all its content in one statement, with the audit record "import".
+ * Returns 0 with *plan_id and *n, or -1 (409 when the plan exists meanwhile). */
+int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, const store_plan_rows_in *in,
+                      int64_t *plan_id, store_import_counts *n, problem *p);
+
+/* Adopts the plan just imported as revision 1 by the deliberation (text: number, ISO
+ * date, body or NULL), storing the snapshot as POST /v1/plans/{id}/adopt does, with its
+ * audit record "adopt". Returns 0 or -1. */
+int store_plan_adopt_imported(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id,
+                              const char *number, const char *date, const char *body, problem *p);
+
+/* After a large import has committed: refreshes the planner's statistics of the plan
+ * tables, so that the next reads (the export's one statement) do not plan against the
+ * sizes of before. Best effort, outside any transaction; errors are ignored. */
+void store_import_analyze(store_conn *c);
+
+#endif
