@@ -538,4 +538,195 @@ typedef struct rules_invoice {
 int rules_itp(const rules_invoice *invoices, size_t n, rules_decimal *itp, int *met,
               rules_error *err);
 
+/* ========================================================================= */
+/* People evaluation and bonus (issue 10). See docs/EVALUATION.md.           */
+/* ========================================================================= */
+
+#define RULES_EVAL_MAX_BEHAVIOURS 32 /* behaviours in one scheme */
+#define RULES_EVAL_MAX_LEVELS 11     /* levels of one rating scale */
+#define RULES_EVAL_MAX_BANDS 16      /* score bands of one scheme */
+#define RULES_EVAL_MAX_GIVEN 100000  /* evaluations given, for the differentiation measure */
+#define RULES_EVAL_EXPLANATION 512   /* one explanation line of a form or a bonus */
+
+/* Who a scheme evaluates. */
+typedef enum rules_eval_role {
+    RULES_EVAL_MANAGER = 1, /* dirigente */
+    RULES_EVAL_EQ = 2,      /* incaricato di Elevata Qualificazione */
+    RULES_EVAL_STAFF = 3    /* dipendente */
+} rules_eval_role;
+
+/* The components of an evaluation, in this order everywhere. */
+typedef enum rules_eval_component {
+    RULES_EVAL_STRUCTURE = 0,       /* performance of the structure (organisational performance) */
+    RULES_EVAL_OBJECTIVES = 1,      /* individual objectives, weighted by participation */
+    RULES_EVAL_BEHAVIOURS = 2,      /* behaviours rated by the evaluator */
+    RULES_EVAL_DIFFERENTIATION = 3, /* managers: how much they differentiated (D.Lgs. 150/2009 art. 9) */
+    RULES_EVAL_COMPONENTS = 4
+} rules_eval_component;
+
+/* A behaviour of the catalogue: its weight among behaviours (they total 100) and the
+ * ratings its scale allows, strictly ascending (the last is the scale's maximum). */
+typedef struct rules_behaviour {
+    const char *code;       /* borrowed, may be NULL; for explanations */
+    rules_decimal weight;   /* 0..100 */
+    int n_levels;           /* 2..RULES_EVAL_MAX_LEVELS */
+    rules_decimal level[RULES_EVAL_MAX_LEVELS];
+} rules_behaviour;
+
+/* A score band: from min_score (inclusive) up to the next band's min_score, the
+ * coefficient of the bonus. Scores below the first band get no bonus. */
+typedef struct rules_eval_band {
+    rules_decimal min_score;   /* 0..100, strictly ascending across bands */
+    rules_decimal coefficient; /* 0..10, never lower than the band below */
+} rules_eval_band;
+
+/* An evaluation scheme (the SMVP of one entity, year and role): plain caller-owned value. */
+typedef struct rules_eval_scheme {
+    rules_eval_role role;
+    rules_decimal weight[RULES_EVAL_COMPONENTS]; /* total 100; differentiation only for managers */
+    int n_behaviours;
+    rules_behaviour behaviour[RULES_EVAL_MAX_BEHAVIOURS];
+    int n_bands;
+    rules_eval_band band[RULES_EVAL_MAX_BANDS];
+    rules_decimal premium_share;    /* % of the people evaluated who may get the art. 69/81
+                                       premium (0: none), 0..100 */
+    rules_decimal premium_increase; /* the premium as % of the average individual bonus, >= 30 */
+    rules_decimal cv_target;        /* managers: the coefficient of variation (%) of the scores
+                                       they gave that earns the full differentiation score, > 0 */
+} rules_eval_scheme;
+
+/* Names of the components ("structure", "objectives", "behaviours", "differentiation"). */
+const char *rules_eval_component_name(rules_eval_component c);
+
+/*
+ * Checks a scheme. Codes (all errors): weight_out_of_range ("weights.<component>",
+ * "behaviours[i].weight"), weights_not_100 ("weights"), differentiation_not_for_role
+ * ("weights.differentiation": only managers are judged on it), behaviours_missing
+ * ("behaviours": the behaviour component weighs but there is no behaviour, or the
+ * reverse), behaviour_weights_not_100 ("behaviours"), scale_too_short, scale_not_ascending,
+ * scale_negative (a level outside 0..1000; "behaviours[i].scale[j]"), bands_missing
+ * ("bands"), band_not_ascending, band_out_of_range, band_coefficient_decreasing
+ * ("bands[i]"), premium_out_of_range
+ * ("premium.share" / "premium.increase": share 0..100, increase 30..100), cv_target_invalid
+ * ("differentiation_cv_target"). Findings go to out (up to cap, more are counted);
+ * *n_found (may be NULL) gets the total. Returns the number of errors (0: usable).
+ */
+int rules_eval_scheme_check(const rules_eval_scheme *s, rules_finding *out, size_t cap, size_t *n_found);
+
+/* A participation in an objective: the objective's score as of the evaluation date and
+ * the share of the person's work it took. Its weight in the individual objectives score
+ * is percent × months/12 × part_time/100 (part-time and partial years count pro rata). */
+typedef struct rules_participation {
+    const char *code;         /* the objective's code, borrowed, may be NULL */
+    rules_score_status status; /* only MEASURED objectives count (others leave the mean) */
+    rules_decimal score;      /* 0..100 */
+    rules_decimal percent;    /* % participation, 0..100 */
+    int months;               /* months of service on it in the year, 0..12 */
+    rules_decimal part_time;  /* % of full time, 0..100 */
+} rules_participation;
+
+/* What a form is computed from. Arrays are borrowed. */
+typedef struct rules_eval_input {
+    int has_structure;                 /* 0: the structure's score is not measured */
+    rules_decimal structure_score;     /* 0..100 */
+    const rules_participation *participations; /* may be NULL when n_participations is 0 */
+    int n_participations;
+    int has_own_score;                 /* without participations: the person's own score */
+    rules_decimal own_score;           /* (a manager's objectives in the plan), 0..100 */
+    const rules_decimal *ratings;      /* one per behaviour of the scheme, in its order */
+    const unsigned char *rated;        /* rated[i] 0: behaviour i not rated yet */
+    int n_ratings;                     /* = scheme n_behaviours (or 0: nothing rated) */
+    const rules_decimal *given;        /* managers: final scores of the evaluations they gave */
+    int n_given;
+} rules_eval_input;
+
+/* A form's numbers, each with the sentence that explains it. */
+typedef struct rules_eval_result {
+    int has[RULES_EVAL_COMPONENTS];             /* 1: the component has a score */
+    rules_decimal score[RULES_EVAL_COMPONENTS]; /* 0..100, 2 decimals */
+    rules_decimal weight[RULES_EVAL_COMPONENTS];
+    char explanation[RULES_EVAL_COMPONENTS][RULES_EVAL_EXPLANATION];
+    int complete;             /* 1: every weighted component has a score (a form may be signed) */
+    int has_total;
+    rules_decimal total;      /* Σ weight × score / Σ weight over the scored components, 2 decimals */
+    char total_explanation[RULES_EVAL_EXPLANATION];
+    int has_cv;
+    rules_decimal cv;         /* managers: coefficient of variation (%) of the scores given */
+    int band;                 /* index of the bonus band of the total, -1 below the first */
+    rules_decimal coefficient;
+} rules_eval_result;
+
+/*
+ * Computes a form: the structure's score as given; the individual objectives as the
+ * mean of the measured participations weighted by percent × months/12 × part_time/100
+ * (own_score when there is no participation); behaviours as Σ weight × rating /
+ * scale maximum / 100 (every behaviour rated, each rating one of its scale's levels);
+ * for managers the differentiation as min(100, 100 × CV / cv_target) where CV is the
+ * population coefficient of variation (%) of the scores given (at least 2 needed).
+ * A component without a score leaves both the weighted sum and the sum of weights
+ * (like a non-assessable indicator) and makes the form incomplete. Returns 0, or -1
+ * with err on bad input: a scheme that fails rules_eval_scheme_check ("scheme"), a rating
+ * outside the scale ("ratings[2]"), more ratings than
+ * behaviours, a percentage or score outside 0..100, months outside 0..12. Pure,
+ * reentrant, allocation-free; exact (128-bit integer intermediates).
+ */
+int rules_eval_form(const rules_eval_scheme *s, const rules_eval_input *in, rules_eval_result *out,
+                    rules_error *err);
+
+/* The bonus band of score (index into s->band, -1 below the first) and its coefficient. */
+int rules_eval_band_of(const rules_eval_scheme *s, rules_decimal score, rules_decimal *coefficient);
+
+/* One person in a bonus distribution. */
+typedef struct rules_bonus_input {
+    rules_decimal score;     /* the final evaluation score, 0..100 */
+    int months;              /* months of service in the year, 0..12 */
+    rules_decimal part_time; /* % of full time, 0..100 */
+    int64_t tiebreak;        /* equal scores: the lower key ranks first (e.g. the person's id) */
+} rules_bonus_input;
+
+typedef struct rules_bonus_output {
+    int band;                  /* -1: below the first band, no bonus */
+    rules_decimal coefficient;
+    int eligible;              /* coefficient > 0 and some service */
+    int rank;                  /* 1 = best evaluated (score desc, tiebreak asc) */
+    int premium;               /* 1: gets the art. 69/81 premium */
+    int64_t base_cents;        /* share of the fund by points */
+    int64_t premium_cents;     /* the premium (0 or the result's premium_cents) */
+    int64_t bonus_cents;       /* base + premium */
+    char explanation[RULES_EVAL_EXPLANATION];
+} rules_bonus_output;
+
+typedef struct rules_bonus_result {
+    int64_t fund_cents;
+    int64_t distributed_cents;
+    int64_t remainder_cents;    /* fund - distributed: > 0 when nobody (or, without
+                                   redistribution, not everybody) may take it */
+    int n_people, n_eligible, n_premium;
+    int64_t average_cents;      /* fund / eligible people (the average individual bonus) */
+    int64_t premium_cents;      /* per premium person: ceil(increase% × average) */
+    int64_t points_total;       /* Σ points (coefficient × months × part-time, in 1e-4·1e-4 units) */
+    char explanation[RULES_EVAL_EXPLANATION];
+} rules_bonus_result;
+
+/*
+ * Distributes fund_cents among n people evaluated with scheme s (its bands and premium).
+ * Each eligible person earns points = coefficient × months/12 × part_time/100. The best
+ * evaluated, at most floor(n_eligible × premium_share / 100) of them (ranked by score
+ * descending, then tiebreak ascending: ties at the cut-off go to the lower key), get a
+ * premium of ceil(premium_increase% × fund / n_eligible) each (CCNL Funzioni Locali
+ * 2019-21 art. 81, formerly art. 69: a supplement of at least 30% of the average
+ * individual bonus); the rest of the fund is shared by points. redistribute = 1 shares
+ * the whole rest among the eligible by largest remainder, so the total is exact to the
+ * cent (ties of remainders: higher score, then lower tiebreak); redistribute = 0 values
+ * a point as if every evaluated person were full time, full year and in the top band, rounds
+ * each share down to the cent and reports what is left (part-time, partial years and lower
+ * bands become savings). scratch: caller-owned, at least n ints. Returns 0, or -1 with
+ * err: a scheme that fails rules_eval_scheme_check ("scheme"), fund < 0 ("fund"), a score,
+ * months or part-time out of range ("people[i].score"),
+ * premiums that exceed the fund, n > 1,000,000. Pure, allocation-free, O(n log n).
+ */
+int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int redistribute,
+                           const rules_bonus_input *in, rules_bonus_output *out, size_t n, int *scratch,
+                           rules_bonus_result *res, rules_error *err);
+
 #endif
