@@ -35,7 +35,10 @@ void auth_token_hash_hex(const char *token, char out[67]);
 int auth_register(void);
 
 /* Resolves "Authorization: Bearer …" into who. Returns 0, or -1 with p set (401 for a
- * missing, unknown, expired or revoked token; 503 when the database is down). */
+ * missing, unknown, expired or revoked token; 503 when the database is down). A token seen
+ * before by this process is answered from memory, and its validity is then checked by a
+ * guard sent with the request's first statement on c (store_guard): that statement fails
+ * with 401 when the token has been revoked or has expired in the meantime. */
 int auth_authenticate(store_conn *c, const char *authorization, principal *who, problem *p);
 
 /* Stores a new token for role/entity/name (entity 0 = none; person 0 = none; expires

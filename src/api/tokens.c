@@ -1,43 +1,140 @@
-/* tokens.c — /v1/tokens: create (the secret is shown once), list without secrets, revoke. */
+/*
+ * tokens.c — /v1/tokens: create (the secret is shown once, only its SHA-256 is stored),
+ * list without secrets (JSON or CSV; ?active=true leaves out revoked and expired ones), revoke (at once: every request looks the token up).
+ *
+ * Who may do what: an admin manages every token; a planner manages the non-admin tokens
+ * of its own entity (the route admits both roles, the rest is checked here). A manager
+ * token names the person it belongs to (person_id, a person of the same entity), since
+ * a manager reports only on what that person leads (api/monitoring.c).
+ */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "api/auth.h"
 #include "core/text.h"
+#include "rules.h"
 
-static int st_list = -1, st_revoke = -1, st_get = -1;
+static int st_list = -1, st_revoke = -1, st_insert = -1;
 
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define TOKEN_JSON                                                                                                  \
     "json_build_object('id', id, 'role', role, 'entity_id', entity_id, 'person_id', person_id, 'name', name, "      \
-    "'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                       \
-    "'expires_at', to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "                       \
-    "'revoked_at', to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+    "'created_at', " TS("created_at") ", 'expires_at', " TS("expires_at") ", 'revoked_at', " TS("revoked_at") ")"
 
 int tokens_register(void)
 {
     st_list = store_stmt_register("SELECT " TOKEN_JSON ", id FROM tokens WHERE ($1::bigint IS NULL OR entity_id = "
-                                  "$1::bigint) AND id > $2::bigint ORDER BY id LIMIT $3::integer");
-    st_get = store_stmt_register("SELECT " TOKEN_JSON " FROM tokens WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
-                                 "entity_id = $1::bigint)");
+                                  "$1::bigint) AND id > $2::bigint AND (NOT $4::boolean OR (revoked_at IS NULL AND "
+                                  "(expires_at IS NULL OR expires_at > now()))) ORDER BY id LIMIT $3::integer");
+    /* The person must belong to the token's entity: no row is inserted otherwise. */
+    st_insert = store_stmt_register(
+        "WITH t AS (INSERT INTO tokens (role, entity_id, person_id, name, hash, expires_at) SELECT $4, $5::bigint, "
+        "$6::bigint, $7, $8::bytea, $9::timestamptz WHERE $6::bigint IS NULL OR EXISTS (SELECT 1 FROM people WHERE "
+        "entity_id = $5::bigint AND id = $6::bigint) RETURNING *), j AS (SELECT " TOKEN_JSON " AS doc, id, entity_id "
+        "FROM t), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
+        "resource_id, after) SELECT j.entity_id, $1::bigint, $2, $3, 'create', 'tokens', j.id, j.doc::jsonb FROM j) "
+        "SELECT doc, id FROM j");
     st_revoke = store_stmt_register(
         "WITH w AS (UPDATE tokens SET revoked_at = now() WHERE id = $2::bigint AND revoked_at IS NULL AND "
         "($1::bigint IS NULL OR entity_id = $1::bigint) RETURNING id, entity_id), "
         "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id) "
         "SELECT w.entity_id, $3::bigint, $4, $5, 'revoke', 'tokens', w.id FROM w) SELECT id FROM w");
-    return st_list < 0 || st_revoke < 0 || st_get < 0 ? -1 : 0;
+    return st_list < 0 || st_revoke < 0 || st_insert < 0 ? -1 : 0;
+}
+
+static int all_digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int num(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* Parses an RFC 3339 timestamp ("2025-12-31T23:59:59Z", "...T10:00:00.5+01:00") into
+ * seconds since the epoch. Returns 0, or -1 with why (a static message). */
+static int parse_rfc3339(const char *s, int64_t *epoch, const char **why)
+{
+    *why = "must be an RFC 3339 timestamp, e.g. 2025-12-31T23:59:59Z";
+    size_t len = strlen(s);
+    if (len < 20 || len > 40 || !all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2) || s[7] != '-' ||
+        !all_digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't') || !all_digits(s + 11, 2) || s[13] != ':' ||
+        !all_digits(s + 14, 2) || s[16] != ':' || !all_digits(s + 17, 2))
+        return -1;
+    char day[11];
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    rules_date d;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (rules_date_parse_iso(day, &d, &e) < 0) {
+        *why = "is not a real calendar date";
+        return -1;
+    }
+    int hh = num(s + 11, 2), mm = num(s + 14, 2), ss = num(s + 17, 2);
+    if (hh > 23 || mm > 59 || ss > 59) {
+        *why = "is not a valid time of day";
+        return -1;
+    }
+    const char *z = s + 19;
+    if (*z == '.') {
+        z++;
+        if (!all_digits(z, 1))
+            return -1;
+        while (*z >= '0' && *z <= '9')
+            z++;
+    }
+    int offset = 0;
+    if ((z[0] == 'Z' || z[0] == 'z') && z[1] == '\0') {
+        offset = 0;
+    } else if ((z[0] == '+' || z[0] == '-') && strlen(z) == 6 && all_digits(z + 1, 2) && z[3] == ':' &&
+               all_digits(z + 4, 2) && num(z + 1, 2) <= 23 && num(z + 4, 2) <= 59) {
+        offset = (num(z + 1, 2) * 60 + num(z + 4, 2)) * 60 * (z[0] == '-' ? -1 : 1);
+    } else {
+        return -1;
+    }
+    /* days from the civil date (H. Hinnant's algorithm) */
+    int y = d.year - (d.month <= 2);
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + doe - 719468;
+    *epoch = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
+    return 0;
+}
+
+static void answer(http_request *req, problem *p)
+{
+    http_problem(req, p);
+    problem_clear(p);
 }
 
 void tokens_create(http_request *req)
 {
     api_call *call = api_call_of(req);
+    int is_planner = req->who.role == (int)ROLE_PLANNER;
     problem p;
     problem_init(&p);
     json_t *body = http_json_body(req);
     if (!body)
         return;
+    if (!json_is_object(body)) {
+        problem_add(&p, "", "must be a JSON object");
+        problem_set(&p, 422, "validation_failed", "the token is not valid");
+        goto out;
+    }
     json_t *role = json_object_get(body, "role"), *name = json_object_get(body, "name");
     json_t *entity = json_object_get(body, "entity_id"), *person = json_object_get(body, "person_id");
     json_t *expires = json_object_get(body, "expires_at");
@@ -49,7 +146,20 @@ void tokens_create(http_request *req)
             strcmp(key, "expires_at"))
             problem_add(&p, key, "is not a field of token");
     }
-    if (!json_is_string(role) || !auth_role_from_name(json_string_value(role)))
+    const char *role_s = json_is_string(role) ? json_string_value(role) : NULL;
+    unsigned role_bit = auth_role_from_name(role_s);
+    /* A planner hands out tokens of its own entity only, never an admin's: 403 whatever the rest. */
+    if (is_planner && (role_bit == ROLE_ADMIN ||
+                       (json_is_integer(entity) && json_integer_value(entity) != req->who.entity_id))) {
+        problem_clear(&p);
+        problem_set(&p, 403, "forbidden",
+                    role_bit == ROLE_ADMIN ? "a planner may not create admin tokens"
+                                           : "a planner may create tokens of its own entity only");
+        goto out;
+    }
+    if (is_planner && (!entity || json_is_null(entity)))
+        entity = NULL; /* defaults to the planner's entity below */
+    if (!role_bit)
         problem_add(&p, "role", "must be one of: admin, planner, manager, evaluator, reader, erp");
     if (!json_is_string(name) || !*json_string_value(name) || utf8_length(json_string_value(name)) > 100)
         problem_add(&p, "name", "must be a non-empty string of at most 100 characters");
@@ -57,40 +167,68 @@ void tokens_create(http_request *req)
         problem_add(&p, "entity_id", "must be an entity id");
     if (person && !json_is_null(person) && (!json_is_integer(person) || json_integer_value(person) < 1))
         problem_add(&p, "person_id", "must be a person id");
-    if (expires && !json_is_null(expires) && !json_is_string(expires))
-        problem_add(&p, "expires_at", "must be an RFC 3339 timestamp");
-    int is_admin = json_is_string(role) && strcmp(json_string_value(role), "admin") == 0;
-    if (!is_admin && !json_is_integer(entity) && problem_count(&p) == 0)
+    int64_t expires_epoch = 0;
+    if (expires && !json_is_null(expires)) {
+        const char *why;
+        if (!json_is_string(expires) || parse_rfc3339(json_string_value(expires), &expires_epoch, &why) < 0)
+            problem_add(&p, "expires_at", "%s",
+                        json_is_string(expires) ? why : "must be an RFC 3339 timestamp, e.g. 2025-12-31T23:59:59Z");
+        else if (expires_epoch <= (int64_t)time(NULL))
+            problem_add(&p, "expires_at", "%s is in the past", json_string_value(expires));
+    }
+    int64_t entity_id = is_planner ? req->who.entity_id : json_is_integer(entity) ? json_integer_value(entity) : 0;
+    int64_t person_id = json_is_integer(person) ? json_integer_value(person) : 0;
+    if (role_bit && role_bit != ROLE_ADMIN && !entity_id && !problem_count(&p))
         problem_add(&p, "entity_id", "is required for every role but admin");
-    if (is_admin && json_is_integer(entity))
+    if (role_bit == ROLE_ADMIN && json_is_integer(entity))
         problem_add(&p, "entity_id", "an admin token belongs to no entity");
+    if (role_bit == ROLE_ADMIN && json_is_integer(person))
+        problem_add(&p, "person_id", "an admin token names no person");
+    if (role_bit == ROLE_MANAGER && !person_id && !(person && !json_is_null(person)))
+        problem_add(&p, "person_id", "a manager token names the person it belongs to");
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the token is not valid");
         goto out;
     }
-    char secret[TOKEN_LEN + 1];
-    int64_t id = auth_token_create(call->db, json_string_value(role), json_is_integer(entity) ? json_integer_value(entity) : 0,
-                                   json_is_integer(person) ? json_integer_value(person) : 0, json_string_value(name),
-                                   json_is_string(expires) ? json_string_value(expires) : NULL, secret, &p);
-    if (id < 0)
+    char secret[TOKEN_LEN + 1], hash[67], entity_s[24], person_s[24];
+    if (auth_token_generate(secret) < 0) {
+        problem_set(&p, 503, "no_randomness", "no randomness available; try again");
+        p.retry_after = 1;
         goto out;
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, id);
-    const char *params[] = {NULL, ids};
-    PGresult *r = store_exec(call->db, st_get, 2, params, &p);
+    }
+    auth_token_hash_hex(secret, hash);
+    snprintf(entity_s, sizeof entity_s, "%" PRId64, entity_id);
+    snprintf(person_s, sizeof person_s, "%" PRId64, person_id);
+    const char *params[] = {call->actor.token_id,
+                            call->actor.name,
+                            call->actor.role,
+                            role_s,
+                            entity_id ? entity_s : NULL,
+                            person_id ? person_s : NULL,
+                            json_string_value(name),
+                            hash,
+                            json_is_string(expires) ? json_string_value(expires) : NULL};
+    PGresult *r = store_exec(call->db, st_insert, 9, params, &p);
     if (!r)
         goto out;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        problem_set(&p, 422, "validation_failed", "the token is not valid");
+        problem_add(&p, "person_id", "no such person in this entity");
+        goto out;
+    }
     json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+    int64_t id = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
     PQclear(r);
     json_object_set_new(doc, "token", json_string(secret));
+    memset(secret, 0, sizeof secret);
     snprintf(req->res.location, sizeof req->res.location, "/v1/tokens/%" PRId64, id);
     json_decref(body);
     http_json(req, 201, doc);
     return;
 out:
     json_decref(body);
-    http_problem(req, &p);
-    problem_clear(&p);
+    answer(req, &p);
 }
 
 void tokens_list(http_request *req)
@@ -102,35 +240,23 @@ void tokens_list(http_request *req)
     int64_t after;
     if (api_page_params(req, &limit, &after) < 0)
         return;
+    const char *active = http_query(req, "active");
+    if (active && strcmp(active, "true") && strcmp(active, "false")) {
+        problem_set(&p, 400, "bad_parameter", "active must be true or false");
+        problem_add(&p, "active", "must be true or false");
+        answer(req, &p);
+        return;
+    }
     char after_s[24], limit_s[16];
     snprintf(after_s, sizeof after_s, "%" PRId64, after);
     snprintf(limit_s, sizeof limit_s, "%d", limit + 1);
-    const char *params[] = {call->scope, after_s, limit_s};
-    PGresult *r = store_exec(call->db, st_list, 3, params, &p);
+    const char *params[] = {call->scope, after_s, limit_s, active && strcmp(active, "true") == 0 ? "true" : "false"};
+    PGresult *r = store_exec(call->db, st_list, 4, params, &p);
     if (!r) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        answer(req, &p);
         return;
     }
-    int rows = PQntuples(r), more = rows > limit;
-    if (more)
-        rows = limit;
-    buf out;
-    buf_init(&out, 0);
-    buf_puts(&out, "{\"items\":[");
-    for (int i = 0; i < rows; i++)
-        buf_printf(&out, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
-    char cursor[32];
-    if (more) {
-        cursor_encode(strtoll(PQgetvalue(r, rows - 1, 1), NULL, 10), cursor);
-        buf_printf(&out, "],\"next_cursor\":\"%s\"}", cursor);
-    } else {
-        buf_puts(&out, "],\"next_cursor\":null}");
-    }
-    PQclear(r);
-    size_t len;
-    char *body = buf_steal(&out, &len);
-    http_body(req, 200, "application/json", body, len);
+    api_answer_rows(req, r, limit);
 }
 
 void tokens_delete(http_request *req)
@@ -143,8 +269,7 @@ void tokens_delete(http_request *req)
     const char *params[] = {call->scope, ids, call->actor.token_id, call->actor.name, call->actor.role};
     PGresult *r = store_exec(call->db, st_revoke, 5, params, &p);
     if (!r) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        answer(req, &p);
         return;
     }
     int ok = PQntuples(r) > 0;

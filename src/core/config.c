@@ -74,9 +74,12 @@ int config_load(config *cfg, char *err, size_t errlen)
         env_int("CICLO_CONNECTION_TIMEOUT", 30, 1, 3600, &cfg->connection_timeout_s, err, errlen) < 0 ||
         env_int("CICLO_MAX_BODY_MIB", 32, 1, 32, &max_body_mib, err, errlen) < 0 ||
         env_int("CICLO_RATE_LIMIT", 0, 0, 1000000, &cfg->rate_limit, err, errlen) < 0 ||
+        env_int("CICLO_RATE_BURST", 0, 0, 1000000, &cfg->rate_burst, err, errlen) < 0 ||
         env_int("CICLO_SHUTDOWN_GRACE", 30, 0, 3600, &cfg->shutdown_grace_s, err, errlen) < 0)
         return -1;
     cfg->max_body = (size_t)max_body_mib * 1024 * 1024;
+    if (cfg->rate_burst == 0)
+        cfg->rate_burst = cfg->rate_limit > 0 ? 2 * cfg->rate_limit : 0;
     cfg->cors_origins = env_str("CICLO_CORS_ORIGINS", "");
     cfg->tls_cert = env_str("CICLO_TLS_CERT", NULL);
     cfg->tls_key = env_str("CICLO_TLS_KEY", NULL);

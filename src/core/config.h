@@ -16,6 +16,7 @@ typedef struct config {
     int connection_timeout_s;   /* CICLO_CONNECTION_TIMEOUT: idle/slow client, seconds, default 30 */
     size_t max_body;            /* CICLO_MAX_BODY: request body limit, bytes, default 32 MiB */
     int rate_limit;             /* CICLO_RATE_LIMIT: requests per second per token, 0 = off */
+    int rate_burst;             /* CICLO_RATE_BURST: requests a token may make at once, default 2 x rate */
     const char *cors_origins;   /* CICLO_CORS_ORIGINS: comma-separated allowed origins */
     const char *tls_cert;       /* CICLO_TLS_CERT: PEM file, enables HTTPS with tls_key */
     const char *tls_key;        /* CICLO_TLS_KEY */

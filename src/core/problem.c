@@ -47,9 +47,17 @@ void problem_add(problem *p, const char *field, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     utf8_trim_partial(msg);
+    /* A field path cut short by a caller's buffer may end inside a UTF-8 sequence: trim it,
+     * and never lose the error (a lost error would let an invalid body through). */
+    char path[512];
+    snprintf(path, sizeof path, "%s", field ? field : "");
+    utf8_trim_partial(path);
+    json_t *e = json_pack("{s:s, s:s}", "field", path, "message", msg);
+    if (!e)
+        e = json_pack("{s:s, s:s}", "field", "", "message", "is not valid");
     if (!p->errors)
         p->errors = json_array();
-    json_array_append_new(p->errors, json_pack("{s:s, s:s}", "field", field ? field : "", "message", msg));
+    json_array_append_new(p->errors, e);
 }
 
 int problem_count(const problem *p) { return p->errors ? (int)json_array_size(p->errors) : 0; }
