@@ -97,9 +97,11 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := $(CSTD) -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
-$(BUILD)/fuzz/%: fuzz/%.c $(RULES_SRC) $(CODEC_SRC)
+# The pure parts of the request path (no libpq or libmicrohttpd calls) are linked too.
+FUZZ_LINK := src/core/buf.c src/core/text.c src/core/problem.c src/api/validate.c src/store/model.c
+$(BUILD)/fuzz/%: fuzz/%.c $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(RULES_SRC) $(CODEC_SRC) src/core/buf.c src/core/text.c $(PKG_LIBS) -lm
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(PKG_LIBS) -lm
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)

@@ -1,4 +1,5 @@
 /* crud.c — the generic handlers behind every resource of the model (route arg = spec). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,11 +40,13 @@ static int parse_filter(const field_spec *f, const char *q, http_request *req)
     char *end;
     switch (f->type) {
     case FT_INT:
-    case FT_REF:
-        strtoll(q, &end, 10);
-        if (*q && !*end)
+    case FT_REF: {
+        errno = 0;
+        long long v = strtoll(q, &end, 10);
+        if (*q && !*end && !errno && v >= f->min && v <= f->max)
             return 0;
         break;
+    }
     case FT_BOOL:
         if (strcmp(q, "true") == 0 || strcmp(q, "false") == 0)
             return 0;
@@ -228,7 +231,9 @@ void crud_patch(http_request *req)
         int64_t version;
         int found = store_crud_get(call->db, r, call->scope, req->ids[0], &doc, &version, &p);
         if (found <= 0) {
-            if (found == 0)
+            if (found == 0 && has_match) /* RFC 9110: If-Match is false when nothing is there */
+                problem_set(&p, 412, "precondition_failed", "the %s no longer exists", r->name);
+            else if (found == 0)
                 problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
             break;
         }
@@ -267,7 +272,10 @@ void crud_patch(http_request *req)
         if (state < 0 || state == 2)
             break;
         if (state == 0) {
-            problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+            if (has_match) /* RFC 9110: If-Match is false when nothing is there */
+                problem_set(&p, 412, "precondition_failed", "the %s no longer exists", r->name);
+            else
+                problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
             break;
         }
         if (has_match) {
@@ -312,7 +320,10 @@ void crud_delete(http_request *req)
         int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_DELETE_ROW, &p);
         if (state == 0 || state == 1)
             problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
-    } else if (found == 0)
+    } else if (found == 0 && has_match) {
+        problem_set(&p, 412, "precondition_failed", "the %s no longer exists", r->name);
+    } else if (found == 0) {
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+    }
     answer_problem(req, &p);
 }

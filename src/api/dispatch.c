@@ -6,8 +6,11 @@
 
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/erp.h"
+#include "api/evaluation.h" /* people evaluation and bonus */
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/ratelimit.h"
 #include "core/text.h"
 #include "store/monitoring.h"
 
@@ -17,11 +20,12 @@ store_pool *api_pool(void) { return the_pool; }
 
 int api_init(store_pool *pool, const config *cfg)
 {
-    (void)cfg;
     the_pool = pool;
+    ratelimit_configure(cfg ? cfg->rate_limit : 0, cfg ? cfg->rate_burst : 0);
     metrics_set_pool_probe(store_pool_stats, pool);
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 ||
-        store_monitoring_register() < 0) {
+        store_monitoring_register() < 0 || erp_register() < 0 ||
+        evaluation_register() < 0 /* people evaluation and bonus */) {
         log_error("cannot register the SQL statements");
         return -1;
     }
@@ -73,6 +77,15 @@ void api_dispatch(http_request *req)
     if (auth_authenticate(call.db, http_header(req, "Authorization"), &req->who, &p) < 0) {
         if (p.status == 401)
             log_warn("authentication failed for %s %s: %s", req->method, req->path, p.detail);
+        http_problem(req, &p);
+        goto done;
+    }
+    int wait = ratelimit_take_now(req->who.token_id);
+    if (wait > 0) {
+        metrics_rate_limited();
+        problem_set(&p, 429, "rate_limited", "this token made too many requests; wait %d s", wait);
+        problem_hint(&p, "retry after the number of seconds in Retry-After");
+        p.retry_after = wait;
         http_problem(req, &p);
         goto done;
     }

@@ -119,6 +119,28 @@ static int owner(http_request *req, const char *kind, const char *noun, owner_in
     return 1;
 }
 
+/* A manager reports only on objectives assigned to itself or to the structures it leads; a
+ * manager token that names no person reports on nothing. Returns 1 when the caller may
+ * write; else 0 with p set (403, or the database error). Other roles pass. */
+static int may_report(http_request *req, const char *kind, const char *noun, problem *p)
+{
+    if (req->who.role != (int)ROLE_MANAGER)
+        return 1;
+    api_call *call = api_call_of(req);
+    if (!req->who.person_id) {
+        problem_set(p, 403, "forbidden", "this manager token names no person, so it may report on nothing");
+        problem_hint(p, "ask for a token with person_id");
+        return 0;
+    }
+    int yes = store_manager_reaches(call->db, kind, call->scope, req->ids[0], req->who.person_id, p);
+    if (yes == 0)
+        problem_set(p, 403, "forbidden",
+                    "a manager reports only on objectives assigned to itself or to the structures it leads; this %s "
+                    "is not one of them",
+                    noun);
+    return yes > 0;
+}
+
 static void finish(http_request *req, problem *p, json_t *body, char *doc, int found, const char *noun)
 {
     json_decref(body);
@@ -141,7 +163,7 @@ void progress_create(http_request *req)
     json_t *body = NULL;
     char *doc = NULL;
     int found = -1;
-    if (!owner(req, "phases", "phase", &info, &p))
+    if (!owner(req, "phases", "phase", &info, &p) || !may_report(req, "phases", "phase", &p))
         goto out;
     if (!(body = http_json_body(req)))
         return;
@@ -250,7 +272,7 @@ void measurement_create(http_request *req)
     json_t *body = NULL;
     char *doc = NULL, *value = NULL;
     int found = -1;
-    if (!owner(req, "indicators", "indicator", &info, &p))
+    if (!owner(req, "indicators", "indicator", &info, &p) || !may_report(req, "indicators", "indicator", &p))
         goto out;
     if (!(body = http_json_body(req)))
         return;

@@ -1,13 +1,22 @@
 /* routes.c — every endpoint, the roles it admits, and its handler. Keep openapi/openapi.yaml in step. */
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/erp.h"
+#include "api/evaluation.h" /* people evaluation and bonus */
+#include "api/import.h"
 #include "api/lifecycle.h"
 
 #define READ ROLES_ALL
 #define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
 #define ADMIN ROLE_ADMIN
+#define ERP_FEED (ROLE_ADMIN | ROLE_PLANNER | ROLE_ERP)
 #define MONITOR (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER | ROLE_EVALUATOR)
 #define REVIEW (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR)
+/* people evaluation and bonus: who reads forms (handlers narrow it to the person, their
+ * evaluator, the Nucleo and HR), participations, and bonus distributions (payroll reads them) */
+#define EVAL_FORMS (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER | ROLE_EVALUATOR | ROLE_READER)
+#define EVAL_PEOPLE (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER | ROLE_EVALUATOR)
+#define EVAL_BONUS (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR | ROLE_ERP)
 #define J ROUTE_BODY_JSON
 #define MP (ROUTE_BODY_JSON | ROUTE_MERGE_PATCH)
 
@@ -59,9 +68,43 @@ const route api_routes[] = {
     {"GET", "/v1/audit", audit_list, ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR, 0, NULL},
     /* end of lifecycle, revisions, audit */
 
-    {"GET", "/v1/tokens", tokens_list, ADMIN, 0, NULL},
-    {"POST", "/v1/tokens", tokens_create, ADMIN, J, NULL},
-    {"DELETE", "/v1/tokens/{id}", tokens_delete, ADMIN, 0, NULL},
+    /* import, export, ERP */
+    {"POST", "/v1/plans:import", plan_import, PLAN_WRITE, J, NULL},
+    {"GET", "/v1/plans/{id}/export", plan_export, READ, 0, NULL},
+    {"POST", "/v1/entities/{id}/structures:import", erp_structures_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
+    {"POST", "/v1/entities/{id}/people:import", erp_people_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
+    {"POST", "/v1/plans/{id}/measurements:import", erp_measurements_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
+    {"POST", "/v1/plans/{id}/financials:import", erp_financials_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
+    {"GET", "/v1/changes", erp_changes, ERP_FEED, 0, NULL},
+    /* end of import, export, ERP */
+
+    /* a planner manages its own entity's non-admin tokens (checked in api/tokens.c) */
+    {"GET", "/v1/tokens", tokens_list, PLAN_WRITE, 0, NULL},
+    {"POST", "/v1/tokens", tokens_create, PLAN_WRITE, J, NULL},
+    {"DELETE", "/v1/tokens/{id}", tokens_delete, PLAN_WRITE, 0, NULL},
+
+    /* people evaluation and bonus */
+    {"GET", "/v1/entities/{id}/evaluation-schemes", eval_scheme_list, READ, 0, NULL},
+    {"POST", "/v1/entities/{id}/evaluation-schemes", eval_scheme_create, PLAN_WRITE, J, NULL},
+    {"GET", "/v1/evaluation-schemes/{id}", eval_scheme_get, READ, 0, NULL},
+    {"PATCH", "/v1/evaluation-schemes/{id}", eval_scheme_patch, PLAN_WRITE, MP, NULL},
+    {"DELETE", "/v1/evaluation-schemes/{id}", eval_scheme_delete, PLAN_WRITE, 0, NULL},
+    {"GET", "/v1/objectives/{id}/participations", participation_list, EVAL_PEOPLE, 0, NULL},
+    {"POST", "/v1/objectives/{id}/participations", participation_create, PLAN_WRITE, J, NULL},
+    {"DELETE", "/v1/participations/{id}", participation_delete, PLAN_WRITE, 0, NULL},
+    {"POST", "/v1/evaluation-forms", eval_form_create, PLAN_WRITE, J, NULL},
+    {"GET", "/v1/evaluation-forms", eval_form_list, EVAL_FORMS, 0, NULL},
+    {"GET", "/v1/evaluation-forms/{id}", eval_form_get, EVAL_FORMS, 0, NULL},
+    {"PATCH", "/v1/evaluation-forms/{id}", eval_form_patch, EVAL_FORMS, MP, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/sign", eval_form_sign, EVAL_FORMS, J, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/accept", eval_form_accept, EVAL_FORMS, J, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/contest", eval_form_contest, EVAL_FORMS, J, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/conciliate", eval_form_conciliate, REVIEW, J, NULL},
+    {"POST", "/v1/entities/{id}/bonus-distributions", bonus_distribution_create, PLAN_WRITE, J, NULL},
+    {"GET", "/v1/entities/{id}/bonus-distributions", bonus_distribution_list, EVAL_BONUS, 0, NULL},
+    {"GET", "/v1/bonus-distributions/{id}", bonus_distribution_get, EVAL_BONUS, 0, NULL},
+    /* end of people evaluation and bonus */
 };
+
 
 const int api_route_count = sizeof api_routes / sizeof api_routes[0];

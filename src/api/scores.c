@@ -8,10 +8,12 @@
 
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/plan_model.h"
 #include "codec/csv.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
+#include "http/server.h"
 #include "store/monitoring.h"
 
 #define CHECK_FINDINGS_MAX 5000
@@ -24,7 +26,23 @@ typedef struct scored {
     rules_assignee_result *as;
     int *by_assignee_start; /* assignments grouped by assignee (CSR over m.plan.assignments) */
     int *by_assignee;
+    double sql_ms, rules_ms; /* where load_and_score spent its time, for Server-Timing */
 } scored;
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Server-Timing: the database, the rules library (model and scores), the JSON encoding. */
+static void timing_header(const scored *s, double json_ms)
+{
+    char v[128];
+    snprintf(v, sizeof v, "sql;dur=%.2f, rules;dur=%.2f, json;dur=%.2f", s->sql_ms, s->rules_ms, json_ms);
+    http_server_timing(v);
+}
 
 static json_t *dec(rules_decimal d) { return rule_json_decimal(d); }
 
@@ -59,7 +77,11 @@ static int load_and_score(http_request *req, int64_t plan_id, const char *as_of,
         }
         revision = (int)v;
     }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int found = store_plan_rows(call->db, call->scope, plan_id, as_of, revision, &rows, &p);
+    s->sql_ms = ms_since(&t0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (found <= 0) {
         if (found == 0)
             problem_set(&p, 404, "not_found", "no plan with id %" PRId64, plan_id);
@@ -94,6 +116,7 @@ static int load_and_score(http_request *req, int64_t plan_id, const char *as_of,
         int as = pl->assignments[i].assignee;
         s->by_assignee[s->by_assignee_start[as] + fill[as]++] = i;
     }
+    s->rules_ms = ms_since(&t0);
     return 0;
 fail:
     plan_model_free(&s->m);
@@ -208,9 +231,12 @@ void plan_scores(http_request *req)
     scored s;
     if (api_date_param(req, "as_of", as_of) < 0 || load_and_score(req, req->ids[0], as_of, &s) < 0)
         return;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     json_t *j = plan_scores_json(req, &s);
-    plan_model_free(&s.m);
     http_json(req, 200, j);
+    timing_header(&s, ms_since(&t0));
+    plan_model_free(&s.m);
 }
 
 static json_t *on_time(const rules_phase *ph, rules_date as_of)
@@ -576,7 +602,7 @@ void review_create(http_request *req)
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the review is not valid");
     } else {
-        char *items_text = json_dumps(items ? items : json_array(), JSON_COMPACT);
+        char *items_text = items ? json_dumps(items, JSON_COMPACT) : NULL;
         found = store_review_add(call->db, call->scope, &call->actor, req->ids[0], json_string_value(kind),
                                  json_string_value(as_of), json_is_string(note) ? json_string_value(note) : NULL,
                                  items_text ? items_text : "[]", &doc, &p);
@@ -638,4 +664,47 @@ void review_get(http_request *req)
     json_object_set_new(j, "scores", plan_scores_json(req, &s));
     plan_model_free(&s.m);
     http_json(req, 200, j);
+}
+
+/* people evaluation and bonus: the plan's scores that an evaluation form is computed from
+ * (api/evaluation.h). Additive: reuses load_and_score and changes nothing above. */
+int scores_for_evaluation(http_request *req, int64_t plan_id, const char *as_of, int64_t structure_id,
+                          int64_t person_id, const int64_t *objective_ids, int n, rules_score_status *status,
+                          rules_decimal *score, eval_plan_scores *out)
+{
+    scored s;
+    memset(out, 0, sizeof *out);
+    if (load_and_score(req, plan_id, as_of, &s) < 0)
+        return -1;
+    out->revision = s.m.revision;
+    int e = s.m.entity_assignee;
+    if (e >= 0 && s.as[e].status == RULES_SCORE_MEASURED) {
+        out->has_entity = 1;
+        out->entity = s.as[e].score;
+    }
+    int own_manager = -1, own_person = -1;
+    for (int a = 0; a < s.m.plan.n_assignees; a++) {
+        const pm_assignee *x = &s.m.assignee[a];
+        if (x->kind == PM_STRUCTURE && structure_id > 0 && x->id == structure_id &&
+            s.as[a].status == RULES_SCORE_MEASURED) {
+            out->has_structure = 1;
+            out->structure = s.as[a].score;
+        }
+        if (x->kind == PM_MANAGER && x->id == person_id)
+            own_manager = a;
+        if (x->kind == PM_PERSON && x->id == person_id)
+            own_person = a;
+    }
+    int own = own_manager >= 0 ? own_manager : own_person;
+    if (own >= 0 && s.as[own].status == RULES_SCORE_MEASURED) {
+        out->has_own = 1;
+        out->own = s.as[own].score;
+    }
+    for (int i = 0; i < n; i++) {
+        int o = plan_model_objective(&s.m, objective_ids[i]);
+        status[i] = o >= 0 ? s.obj[o].status : RULES_SCORE_NOT_MEASURED;
+        score[i] = o >= 0 ? s.obj[o].score : (rules_decimal){0};
+    }
+    plan_model_free(&s.m);
+    return 0;
 }

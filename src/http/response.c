@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/json_limits.h"
 #include "http/http.h"
 
 const char *http_query(const http_request *req, const char *key)
@@ -110,6 +111,20 @@ json_t *http_json_body(http_request *req)
     json_error_t e;
     if (req->body.len == 0) {
         http_error(req, 400, "empty_body", "the request needs a JSON body");
+        return NULL;
+    }
+    switch (json_limits_check(req->body.data, req->body.len)) {
+    case JSON_WITHIN_LIMITS:
+        break;
+    case JSON_TOO_DEEP:
+        http_error(req, 400, "too_deep", "the body nests arrays and objects more than %d deep", JSON_MAX_DEPTH);
+        return NULL;
+    case JSON_TOO_MANY_ITEMS:
+        http_error(req, 413, "too_many_items", "an array of the body has more than %d items", JSON_MAX_ARRAY);
+        return NULL;
+    case JSON_TOO_MANY_VALUES:
+        http_error(req, 413, "too_many_values", "the body holds more than %d JSON values; send it in parts",
+                   JSON_MAX_VALUES);
         return NULL;
     }
     json_t *j = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &e);

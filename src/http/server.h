@@ -17,6 +17,10 @@ typedef struct http_server_opts {
     void (*dispatch)(http_request *req);
 } http_server_opts;
 
+/* Sets the Server-Timing header (RFC: W3C Server Timing, e.g. "sql;dur=12.3, json;dur=4.5")
+ * of the answer being built on the calling worker thread. value is copied (up to 255 bytes). */
+void http_server_timing(const char *value);
+
 /* Starts listening. Returns NULL after writing why into err. */
 http_server *http_server_start(const http_server_opts *opts, char *err, size_t errlen);
 /* Stops accepting, waits up to grace_s seconds for requests in flight to be answered,

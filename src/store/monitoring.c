@@ -33,6 +33,8 @@ enum {
     Q_REVIEW_ADD,
     Q_REVIEW_LIST,
     Q_REVIEW_GET,
+    Q_MANAGER_PHASE,
+    Q_MANAGER_INDICATOR,
     Q_COUNT
 };
 
@@ -146,6 +148,17 @@ static const char *const sql[Q_COUNT] = {
                       "NULL OR g.entity_id = $1::bigint) ORDER BY g.as_of, g.id",
     [Q_REVIEW_GET] = "SELECT " REVIEW_JSON ", g.plan_id FROM reviews g WHERE g.id = $2::bigint AND ($1::bigint IS "
                      "NULL OR g.entity_id = $1::bigint)",
+    /* Whether person $3 may report on the phase / indicator $2: its objective is assigned
+     * (live) to that person or to a structure the person leads (structures.manager_id). */
+    [Q_MANAGER_PHASE] = "SELECT EXISTS (SELECT 1 FROM phases t JOIN assignments a ON a.entity_id = t.entity_id AND "
+                        "a.objective_id = t.objective_id AND a." LIVE " LEFT JOIN structures s ON s.entity_id = "
+                        "a.entity_id AND s.id = a.structure_id WHERE t.id = $2::bigint AND ($1::bigint IS NULL OR "
+                        "t.entity_id = $1::bigint) AND (a.person_id = $3::bigint OR s.manager_id = $3::bigint))",
+    [Q_MANAGER_INDICATOR] = "SELECT EXISTS (SELECT 1 FROM indicators t JOIN assignments a ON a.entity_id = "
+                            "t.entity_id AND a.objective_id = t.objective_id AND a." LIVE " LEFT JOIN structures s "
+                            "ON s.entity_id = a.entity_id AND s.id = a.structure_id WHERE t.id = $2::bigint AND "
+                            "($1::bigint IS NULL OR t.entity_id = $1::bigint) AND (a.person_id = $3::bigint OR "
+                            "s.manager_id = $3::bigint))",
 };
 
 int store_monitoring_register(void)
@@ -172,7 +185,9 @@ int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const cha
     memset(out, 0, sizeof *out);
     char id_s[24], rev_s[16];
     snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
-    PGresult *r = store_exec_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, p);
+    /* work_mem: the indicator rows (rules as text) of a large plan sort in memory, not on disk. */
+    PGresult *r = store_exec_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '64MB'", 0,
+                                 NULL, p);
     if (!r)
         return -1;
     PQclear(r);
@@ -248,6 +263,23 @@ int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t
     }
     PQclear(r);
     return found;
+}
+
+int store_manager_reaches(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id,
+                          problem *p)
+{
+    if (person_id <= 0)
+        return 0;
+    char id_s[24], person_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, id);
+    snprintf(person_s, sizeof person_s, "%" PRId64, person_id);
+    const char *params[] = {scope, id_s, person_s};
+    PGresult *r = store_exec(c, st[strcmp(kind, "phases") == 0 ? Q_MANAGER_PHASE : Q_MANAGER_INDICATOR], 3, params, p);
+    if (!r)
+        return -1;
+    int yes = PQntuples(r) > 0 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return yes;
 }
 
 static int single_doc(PGresult *r, char **doc)

@@ -48,6 +48,12 @@ typedef struct owner_info {
  * "phases", "indicators"). Returns 1, 0 when not in scope, -1 on error. Free info->rule. */
 int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p);
 
+/* Whether person_id may report on the phase or indicator id (kind "phases" or "indicators"):
+ * its objective is assigned to that person or to a structure whose manager_id is that person.
+ * Returns 1, 0 (also for person_id 0 and for a row out of scope), -1 on error. */
+int store_manager_reaches(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id,
+                          problem *p);
+
 /* Appends a progress entry for phase_id. Text parameters (NULL = absent). Returns 1 with
  * *doc (malloc'd JSON of the entry), 0 when the phase is not in scope, -1 on error. */
 int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id,

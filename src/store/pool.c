@@ -1,10 +1,12 @@
 #include "store/pool.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/log.h"
@@ -23,7 +25,13 @@ int store_stmt_register(const char *sql)
 struct store_conn {
     PGconn *pg;
     int in_use;
+    int timeout_ms;       /* the server-side statement_timeout in force (the pool's, or a SET LOCAL) */
+    int pool_timeout_ms;  /* the pool's, restored when the transaction ends */
     unsigned char prepared[STORE_MAX_STMTS];
+    /* The guard queued by store_guard for the next statement; guard_stmt -1: none. */
+    int guard_stmt;
+    char guard_param[STORE_GUARD_PARAM_MAX];
+    void (*guard_refused)(const char *param, problem *p);
 };
 
 struct store_pool {
@@ -34,6 +42,7 @@ struct store_pool {
     char connect_timeout[16];
     int size;
     int wait_ms;
+    int timeout_ms;
     int in_use;
     long long wait_timeouts;
     store_conn *conns;
@@ -56,6 +65,9 @@ store_pool *store_pool_new(const char *conninfo, int size, int wait_ms, int time
     pthread_cond_init(&pool->freed, NULL);
     pool->size = size;
     pool->wait_ms = wait_ms;
+    pool->timeout_ms = timeout_ms;
+    for (int i = 0; i < size; i++)
+        pool->conns[i].timeout_ms = pool->conns[i].pool_timeout_ms = timeout_ms;
     snprintf(pool->options, sizeof pool->options, "-c statement_timeout=%d -c lock_timeout=%d", timeout_ms,
              timeout_ms);
     int ct = (timeout_ms + 999) / 1000;
@@ -77,22 +89,103 @@ void store_pool_free(store_pool *pool)
     free(pool);
 }
 
+/* Milliseconds left before deadline (CLOCK_MONOTONIC), 0 when it has passed. */
+static int ms_left(const struct timespec *deadline)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+    return ms <= 0 ? 0 : ms > 3600000 ? 3600000 : (int)ms;
+}
+
+static void deadline_in(struct timespec *deadline, int ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, deadline);
+    deadline->tv_sec += ms / 1000;
+    deadline->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (deadline->tv_nsec >= 1000000000L) {
+        deadline->tv_sec++;
+        deadline->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Waits until the connection's socket is ready for events or the deadline passes: 1 ready, 0 timed out,
+ * -1 no socket or a poll error. */
+static int wait_socket(PGconn *pg, short events, const struct timespec *deadline)
+{
+    int fd = PQsocket(pg);
+    if (fd < 0)
+        return -1;
+    for (;;) {
+        struct pollfd pfd = {fd, events, 0};
+        int n = poll(&pfd, 1, ms_left(deadline));
+        if (n > 0)
+            return 1;
+        if (n == 0)
+            return 0;
+        if (errno != EINTR)
+            return -1;
+    }
+}
+
+static void set_unavailable(problem *p, const char *why)
+{
+    log_error("database unavailable: %s", why);
+    problem_set(p, 503, "database_unavailable", "the database is not reachable");
+    p->retry_after = 2;
+}
+
+/* Connects without ever blocking longer than the pool's timeout (at least a second): a database host
+ * that accepts the connection but never answers (frozen, half-open network) is a 503, not a hang. */
 static int pool_connect(store_pool *pool, store_conn *c, problem *p)
 {
     const char *keys[] = {"dbname", "options", "connect_timeout", "application_name", NULL};
     const char *vals[] = {pool->conninfo, pool->options, pool->connect_timeout, "ciclo", NULL};
-    c->pg = PQconnectdbParams(keys, vals, 1);
+    struct timespec deadline;
+    deadline_in(&deadline, pool->timeout_ms < 1000 ? 1000 : pool->timeout_ms);
     memset(c->prepared, 0, sizeof c->prepared);
-    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-        log_error("database connection failed: %s", c->pg ? PQerrorMessage(c->pg) : "out of memory");
-        if (c->pg)
+    c->timeout_ms = c->pool_timeout_ms = pool->timeout_ms;
+    c->pg = PQconnectStartParams(keys, vals, 1);
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (c->pg && PQstatus(c->pg) != CONNECTION_BAD && st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+        int ready = wait_socket(c->pg, st == PGRES_POLLING_READING ? POLLIN : POLLOUT, &deadline);
+        if (ready <= 0) {
+            set_unavailable(p, ready == 0 ? "connection timed out" : "connection failed");
             PQfinish(c->pg);
+            c->pg = NULL;
+            return -1;
+        }
+        st = PQconnectPoll(c->pg);
+    }
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        set_unavailable(p, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+        PQfinish(c->pg);
         c->pg = NULL;
-        problem_set(p, 503, "database_unavailable", "the database is not reachable");
-        p->retry_after = 2;
         return -1;
     }
     return 0;
+}
+
+/* 1 when an idle pooled connection is still usable. The server closing it while it sat in the pool
+ * (a restart, an administrator's pg_terminate_backend) shows as a readable socket: reading it finds
+ * the end of the stream and libpq marks the connection bad. */
+static int still_alive(PGconn *pg)
+{
+    for (int round = 0; round < 4; round++) {
+        if (PQstatus(pg) != CONNECTION_OK)
+            return 0;
+        struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
+        if (pfd.fd < 0)
+            return 0;
+        int n = poll(&pfd, 1, 0);
+        if (n == 0)
+            return 1;
+        if (n < 0 || (pfd.revents & (POLLERR | POLLNVAL)) || !PQconsumeInput(pg))
+            return 0;
+        if (PQisBusy(pg)) /* data we did not ask for: never reuse a connection in an unknown state */
+            return 0;
+    }
+    return PQstatus(pg) == CONNECTION_OK;
 }
 
 store_conn *store_acquire(store_pool *pool, problem *p)
@@ -126,10 +219,12 @@ store_conn *store_acquire(store_pool *pool, problem *p)
         if (!pool->conns[i].in_use)
             c = &pool->conns[i];
     c->in_use = 1;
+    c->guard_stmt = -1;
     pool->in_use++;
     pthread_mutex_unlock(&pool->lock);
 
-    if (c->pg && PQstatus(c->pg) != CONNECTION_OK) {
+    if (c->pg && !still_alive(c->pg)) {
+        log_warn("dropping a pooled database connection that the server closed");
         PQfinish(c->pg);
         c->pg = NULL;
     }
@@ -137,19 +232,36 @@ store_conn *store_acquire(store_pool *pool, problem *p)
         store_release(pool, c);
         return NULL;
     }
+    c->timeout_ms = c->pool_timeout_ms;
     return c;
 }
 
-void store_release(store_pool *pool, store_conn *c)
+/* Closes a connection that can no longer be trusted (timed out mid-query, broken). The server side
+ * sees the socket close and rolls back whatever the connection had open. */
+static void drop(store_conn *c)
 {
-    if (c->pg && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-        PGresult *r = PQexec(c->pg, "ROLLBACK");
-        PQclear(r);
-    }
-    if (c->pg && (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE)) {
+    if (c->pg) {
         PQfinish(c->pg);
         c->pg = NULL;
     }
+    memset(c->prepared, 0, sizeof c->prepared);
+}
+
+static PGresult *exec_simple(store_conn *c, const char *sql, problem *p);
+
+void store_release(store_pool *pool, store_conn *c)
+{
+    c->guard_stmt = -1; /* never sent: the request touched no data */
+    if (c->pg && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        problem ignored;
+        problem_init(&ignored);
+        PQclear(exec_simple(c, "ROLLBACK", &ignored));
+        problem_clear(&ignored);
+    }
+    if (c->pg && (PQstatus(c->pg) != CONNECTION_OK || PQtransactionStatus(c->pg) != PQTRANS_IDLE ||
+                  PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF))
+        drop(c);
+    c->timeout_ms = c->pool_timeout_ms;
     pthread_mutex_lock(&pool->lock);
     c->in_use = 0;
     pool->in_use--;
@@ -157,36 +269,270 @@ void store_release(store_pool *pool, store_conn *c)
     pthread_mutex_unlock(&pool->lock);
 }
 
+/* Collects the result of a query sent with one of libpq's PQsend* functions (sent = its return value),
+ * never waiting past the statement timeout in force plus a second: the server enforces the timeout
+ * itself, so the client deadline fires only when the server cannot (frozen, unreachable). Then the
+ * connection is closed. Returns the last result, like PQexec, or NULL with p set. */
+static PGresult *collect(store_conn *c, int sent, problem *p)
+{
+    if (!sent) {
+        set_unavailable(p, c->pg ? PQerrorMessage(c->pg) : "no connection");
+        drop(c);
+        return NULL;
+    }
+    struct timespec deadline;
+    deadline_in(&deadline, c->timeout_ms + 1000);
+    int f;
+    while ((f = PQflush(c->pg)) == 1) {
+        int ready = wait_socket(c->pg, POLLOUT | POLLIN, &deadline);
+        if (ready <= 0 || !PQconsumeInput(c->pg)) {
+            f = ready == 0 ? -2 : -1;
+            break;
+        }
+    }
+    PGresult *last = NULL;
+    while (f == 0) {
+        while (PQisBusy(c->pg)) {
+            int ready = wait_socket(c->pg, POLLIN, &deadline);
+            if (ready == 0) {
+                f = -2;
+                break;
+            }
+            if (ready < 0 || !PQconsumeInput(c->pg))
+                break; /* the connection is gone: PQgetResult reports it */
+        }
+        if (f)
+            break;
+        PGresult *r = PQgetResult(c->pg);
+        if (!r)
+            break;
+        PQclear(last);
+        last = r;
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH || PQstatus(c->pg) == CONNECTION_BAD)
+            break;
+    }
+    if (f == -2) {
+        log_error("the database did not answer within %d ms: closing the connection", c->timeout_ms + 1000);
+        PQclear(last);
+        drop(c);
+        problem_set(p, 503, "database_timeout", "the database did not answer in time");
+        p->retry_after = 2;
+        return NULL;
+    }
+    if (!last) {
+        set_unavailable(p, PQerrorMessage(c->pg));
+        drop(c);
+    }
+    return last;
+}
+
 static PGresult *check_result(store_conn *c, PGresult *r, problem *p)
 {
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || st == PGRES_COPY_IN)
         return r;
-    store_map_error(c->pg, r, p);
+    if (r || c->pg) /* without either, collect() has filled p already */
+        store_map_error(c->pg, r, p);
     PQclear(r);
     return NULL;
 }
 
-PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *params, problem *p)
+static PGresult *exec_simple(store_conn *c, const char *sql, problem *p)
 {
+    if (!c->pg) {
+        set_unavailable(p, "the connection was closed");
+        return NULL;
+    }
+    return check_result(c, collect(c, PQsendQuery(c->pg, sql), p), p);
+}
+
+static void stmt_name(char name[16], int stmt) { snprintf(name, 16, "s%d", stmt); }
+
+/* Prepares statement stmt on c once. Returns 0 or -1 with p set. */
+static int ensure_prepared(store_conn *c, int stmt, problem *p)
+{
+    if (c->prepared[stmt])
+        return 0;
     char name[16];
-    snprintf(name, sizeof name, "s%d", stmt);
-    if (!c->prepared[stmt]) {
-        PGresult *r = check_result(c, PQprepare(c->pg, name, stmt_sql[stmt], 0, NULL), p);
-        if (!r) {
-            log_error("prepare of statement %d failed: %s", stmt, p->detail);
+    stmt_name(name, stmt);
+    PGresult *r = check_result(c, collect(c, PQsendPrepare(c->pg, name, stmt_sql[stmt], 0, NULL), p), p);
+    if (!r) {
+        log_error("prepare of statement %d failed: %s", stmt, p->detail);
+        return -1;
+    }
+    PQclear(r);
+    c->prepared[stmt] = 1;
+    return 0;
+}
+
+/* Whether a failed guard result says "refused" (division_by_zero) rather than an outage. */
+static int guard_refused(const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return state && strcmp(state, "22012") == 0;
+}
+
+/* Fills p from a failed guard result (refused, or the database's own error). */
+static void guard_failed(store_conn *c, const char *param, void (*refused)(const char *, problem *),
+                         const PGresult *r, problem *p)
+{
+    if (guard_refused(r))
+        refused(param, p);
+    else
+        store_map_error(c->pg, r, p);
+}
+
+/* Runs the queued guard on its own. Returns 0 when there is none or it holds, else -1 with p set. */
+static int run_guard(store_conn *c, problem *p)
+{
+    if (c->guard_stmt < 0)
+        return 0;
+    int g = c->guard_stmt;
+    c->guard_stmt = -1;
+    if (ensure_prepared(c, g, p) < 0)
+        return -1;
+    char name[16];
+    stmt_name(name, g);
+    const char *params[] = {c->guard_param};
+    PGresult *r = collect(c, PQsendQueryPrepared(c->pg, name, 1, params, NULL, NULL, 0), p);
+    if (!r && !c->pg)
+        return -1; /* collect() has filled p */
+    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        guard_failed(c, c->guard_param, c->guard_refused, r, p);
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+void store_guard(store_conn *c, int stmt, const char *param, void (*refused)(const char *param, problem *p))
+{
+    c->guard_stmt = stmt;
+    snprintf(c->guard_param, sizeof c->guard_param, "%s", param);
+    c->guard_refused = refused;
+}
+
+/* The next result of a pipeline, waiting no later than deadline; *late set when it passed. */
+static PGresult *pipeline_result(store_conn *c, const struct timespec *deadline, int *late)
+{
+    while (!*late && PQisBusy(c->pg)) {
+        int ready = wait_socket(c->pg, POLLIN, deadline);
+        if (ready == 0)
+            *late = 1;
+        else if (ready < 0 || !PQconsumeInput(c->pg))
+            break; /* the connection is gone: PQgetResult reports it */
+    }
+    return *late ? NULL : PQgetResult(c->pg);
+}
+
+/* One query's result in a pipeline and the NULL that closes it; NULL when the connection broke. */
+static PGresult *pipeline_query(store_conn *c, const struct timespec *deadline, int *late)
+{
+    PGresult *r = pipeline_result(c, deadline, late);
+    if (r) {
+        PGresult *end = pipeline_result(c, deadline, late);
+        if (end || *late) {
+            PQclear(end);
+            PQclear(r);
             return NULL;
         }
-        PQclear(r);
-        c->prepared[stmt] = 1;
     }
-    return check_result(c, PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0), p);
+    return r;
+}
+
+/* The guard and statement stmt in one pipeline: one round trip. The guard aborts the
+ * statement (the rest of the pipeline) when it fails. */
+static PGresult *exec_guarded(store_conn *c, int stmt, int nparams, const char *const *params, problem *p)
+{
+    int g = c->guard_stmt;
+    c->guard_stmt = -1;
+    if (ensure_prepared(c, g, p) < 0 || ensure_prepared(c, stmt, p) < 0)
+        return NULL;
+    char gname[16], name[16];
+    stmt_name(gname, g);
+    stmt_name(name, stmt);
+    const char *gparams[] = {c->guard_param};
+    if (!PQenterPipelineMode(c->pg) || !PQsendQueryPrepared(c->pg, gname, 1, gparams, NULL, NULL, 0) ||
+        !PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL, 0) || !PQpipelineSync(c->pg)) {
+        set_unavailable(p, PQerrorMessage(c->pg));
+        drop(c);
+        return NULL;
+    }
+    struct timespec deadline;
+    deadline_in(&deadline, c->timeout_ms + 1000);
+    int late = 0, f;
+    while ((f = PQflush(c->pg)) == 1) {
+        int ready = wait_socket(c->pg, POLLOUT | POLLIN, &deadline);
+        if (ready <= 0 || !PQconsumeInput(c->pg)) {
+            late = ready == 0;
+            f = -1;
+            break;
+        }
+    }
+    PGresult *gr = f == 0 ? pipeline_query(c, &deadline, &late) : NULL;
+    PGresult *r = gr ? pipeline_query(c, &deadline, &late) : NULL;
+    PGresult *sync = r ? pipeline_result(c, &deadline, &late) : NULL;
+    int clean = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC && PQexitPipelineMode(c->pg);
+    PQclear(sync);
+    if (!clean) {
+        PQclear(gr);
+        PQclear(r);
+        if (late) {
+            log_error("the database did not answer within %d ms: closing the connection", c->timeout_ms + 1000);
+            problem_set(p, 503, "database_timeout", "the database did not answer in time");
+            p->retry_after = 2;
+        } else {
+            set_unavailable(p, PQerrorMessage(c->pg));
+        }
+        drop(c);
+        return NULL;
+    }
+    if (PQresultStatus(gr) != PGRES_TUPLES_OK) {
+        guard_failed(c, c->guard_param, c->guard_refused, gr, p);
+        PQclear(gr);
+        PQclear(r);
+        return NULL;
+    }
+    PQclear(gr);
+    return check_result(c, r, p);
+}
+
+PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *params, problem *p)
+{
+    if (!c->pg) {
+        set_unavailable(p, "the connection was closed");
+        return NULL;
+    }
+    if (c->guard_stmt >= 0)
+        return exec_guarded(c, stmt, nparams, params, p);
+    if (ensure_prepared(c, stmt, p) < 0)
+        return NULL;
+    char name[16];
+    stmt_name(name, stmt);
+    return check_result(c, collect(c, PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL, 0), p), p);
 }
 
 PGresult *store_exec_sql(store_conn *c, const char *sql, int nparams, const char *const *params, problem *p)
 {
-    PGresult *r = nparams > 0 ? PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0) : PQexec(c->pg, sql);
-    return check_result(c, r, p);
+    if (!c->pg) {
+        set_unavailable(p, "the connection was closed");
+        return NULL;
+    }
+    if (run_guard(c, p) < 0)
+        return NULL;
+    if (nparams == 0) {
+        PGresult *r = exec_simple(c, sql, p);
+        /* A longer (or shorter) timeout for this transaction: wait for the database that long. */
+        static const char set_local[] = "SET LOCAL statement_timeout";
+        if (r && strncasecmp(sql, set_local, sizeof set_local - 1) == 0) {
+            const char *v = sql + sizeof set_local - 1;
+            int ms = atoi(v + strcspn(v, "0123456789"));
+            if (ms > 0)
+                c->timeout_ms = ms;
+        }
+        return r;
+    }
+    return check_result(c, collect(c, PQsendQueryParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0), p), p);
 }
 
 int store_begin(store_conn *c, problem *p)
@@ -200,16 +546,29 @@ int store_commit(store_conn *c, problem *p)
 {
     PGresult *r = store_exec_sql(c, "COMMIT", 0, NULL, p);
     PQclear(r);
+    c->timeout_ms = c->pool_timeout_ms;
     return r ? 0 : -1;
 }
 
 void store_rollback(store_conn *c)
 {
-    if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
-        PQclear(PQexec(c->pg, "ROLLBACK"));
+    if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        problem ignored;
+        problem_init(&ignored);
+        PQclear(exec_simple(c, "ROLLBACK", &ignored));
+        problem_clear(&ignored);
+    }
+    c->timeout_ms = c->pool_timeout_ms;
 }
 
-PGconn *store_pg(store_conn *c) { return c->pg; }
+PGconn *store_pg(store_conn *c)
+{
+    problem p;
+    problem_init(&p);
+    int ok = run_guard(c, &p) == 0;
+    problem_clear(&p);
+    return ok ? c->pg : NULL;
+}
 
 void store_pool_stats(void *ctx, int *in_use, int *size, long long *wait_timeouts)
 {

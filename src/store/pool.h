@@ -4,7 +4,17 @@
  * Statements are registered once at start-up (store_stmt_register) and prepared
  * lazily on each connection the first time they run. A connection is lent to one
  * request at a time; a broken one is dropped on release and a new one is made on
- * the next acquire, so the pool heals itself after a database outage.
+ * the next acquire, so the pool heals itself after a database outage. An idle one
+ * that the server closed while it sat in the pool (a restart) is noticed on acquire
+ * and replaced, so the first requests after a restart do not fail.
+ *
+ * Nothing here waits without a bound: connecting gives up after max(timeout, 1 s),
+ * and every query after the statement timeout in force plus one second (the server
+ * enforces the timeout itself; the client deadline is for a server that cannot:
+ * frozen, or cut off by the network). A connection that missed its deadline is
+ * closed, and the server rolls back whatever it had open. A SET LOCAL
+ * statement_timeout run through store_exec_sql moves the deadline until the
+ * transaction ends (long imports).
  */
 #ifndef CICLO_STORE_POOL_H
 #define CICLO_STORE_POOL_H
@@ -30,7 +40,8 @@ store_pool *store_pool_new(const char *conninfo, int size, int wait_ms, int time
 void store_pool_free(store_pool *pool);
 
 /* Lends a connection, connecting if needed. Returns NULL with p set to 503 when no
- * connection is free within wait_ms or the database cannot be reached. */
+ * connection is free within wait_ms or the database cannot be reached (within
+ * max(timeout_ms, 1 s)). */
 store_conn *store_acquire(store_pool *pool, problem *p);
 /* Takes the connection back. A connection left inside a transaction is rolled back;
  * a broken one is closed. */
@@ -38,16 +49,30 @@ void store_release(store_pool *pool, store_conn *c);
 
 /* Runs registered statement `stmt` with text parameters (NULL = SQL NULL). Returns a
  * result owned by the caller (PQclear it), or NULL with p filled from the database
- * error (409, 422, 503 ... see errors.c). */
+ * error (409, 422, 503 ... see errors.c); 503 database_timeout when the server did
+ * not answer by the deadline (the connection is then closed: later calls on it fail
+ * with 503 until it is released). */
 PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *params, problem *p);
 /* Runs a statement that is not registered (migrations, rare admin paths): parameterised
  * when nparams > 0, several statements when 0. Same result contract as store_exec. */
 PGresult *store_exec_sql(store_conn *c, const char *sql, int nparams, const char *const *params, problem *p);
+/* Queues a guard on c: registered statement `stmt`, run with the one text parameter `param`
+ * (copied; at most STORE_GUARD_PARAM_MAX - 1 bytes), that raises division_by_zero when
+ * what it guards no longer holds (e.g. "SELECT 1 / (SELECT count(*)::int FROM ... )").
+ * The guard runs just before the next statement on c and in the same round trip:
+ * store_exec sends both in one libpq pipeline, so a failed guard aborts the statement
+ * before it runs; store_exec_sql, store_begin and store_pg run the guard on its own first.
+ * When the guard fails, `refused` fills p (it gets param) and the caller of the statement
+ * gets NULL / -1 with that problem. A guard that no statement follows is dropped when the
+ * connection is released: that request read and wrote nothing. */
+#define STORE_GUARD_PARAM_MAX 80
+void store_guard(store_conn *c, int stmt, const char *param, void (*refused)(const char *param, problem *p));
 /* BEGIN / COMMIT / ROLLBACK. Return 0 or -1 with p set. */
 int store_begin(store_conn *c, problem *p);
 int store_commit(store_conn *c, problem *p);
 void store_rollback(store_conn *c);
-/* The libpq connection, for COPY and other streaming work. Borrowed while lent. */
+/* The libpq connection, for COPY and other streaming work. Borrowed while lent. Runs a
+ * queued guard first, and returns NULL when it fails or cannot run. */
 PGconn *store_pg(store_conn *c);
 
 /* Probes for /metrics and /readyz. */

@@ -13,7 +13,9 @@ int main(void)
     srunner_add_suite(sr, kinds_suite());
     srunner_add_suite(sr, plan_suite());
     srunner_add_suite(sr, codec_suite());
+    srunner_add_suite(sr, csv_read_suite());
     srunner_add_suite(sr, plan_diff_suite());
+    srunner_add_suite(sr, evaluation_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -14,7 +14,9 @@ Suite *formula_suite(void);
 Suite *kinds_suite(void);
 Suite *plan_suite(void);
 Suite *codec_suite(void);
+Suite *csv_read_suite(void);
 Suite *plan_diff_suite(void);
+Suite *evaluation_suite(void);
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);       /* "86.5" -> decimal, aborts the test on error */
