@@ -14,7 +14,7 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 [ -x "$BIN" ] || { echo "bench: $BIN is missing: run make first" >&2; exit 1; }
 for tool in wrk pgbench psql python3; do
-  command -v $tool >/dev/null 2>&1 || { echo "bench: $tool is missing (apt-get install wrk postgresql-client python3)" >&2; exit 1; }
+  command -v $tool >/dev/null 2>&1 || { echo "bench: $tool is missing: run sh tools/install-deps.sh (Debian: apt-get install wrk postgresql-client python3)" >&2; exit 1; }
 done
 TMP=$(mktemp -d /tmp/ciclo-bench.XXXXXX)
 chmod 755 "$TMP"
@@ -140,8 +140,10 @@ machine() {
 # person leads two), every objective one structure (weights total 100 per structure),
 # every indicator a bands or linear rule and two measurements (the later one counts),
 # every phase a deadline and a progress entry. Ids are explicit, then the sequences move on.
+# DISTINCT_RULES=1: every indicator gets a rule text of its own (the target or the first band
+# moves with the id), so that nothing the server could share between equal rules helps.
 seed_plan() {
-  sql -v code="$1" -v ns="$2" -v no="$3" -v ni="$4" -v np="$5" >"$TMP/seed.out" <<'EOF2'
+  sql -v code="$1" -v ns="$2" -v no="$3" -v ni="$4" -v np="$5" -v distinct="${DISTINCT_RULES:-0}" >"$TMP/seed.out" <<'EOF2'
 BEGIN;
 INSERT INTO entities (code, name) VALUES (:'code', 'Comune di ' || :'code');
 SELECT id AS e FROM entities WHERE code = :'code' \gset
@@ -171,6 +173,9 @@ INSERT INTO indicators (entity_id, id, plan_id, objective_id, code, name, value_
               THEN '{"kind":"bands","bands":[{"min":90,"score":100},{"min":85,"max":90,"score":80},{"min":0,"max":85,"score":0}]}'::jsonb
               ELSE '{"kind":"linear","target":60,"baseline":0}'::jsonb END
   FROM generate_series(1, :no) g, generate_series(1, :ni) k;
+UPDATE indicators SET rule = CASE WHEN rule->>'kind' = 'linear' THEN jsonb_set(rule, '{target}', to_jsonb(60 + id))
+                                   ELSE jsonb_set(rule, '{bands,0,min}', to_jsonb(90 + id)) END
+  WHERE :distinct = 1 AND entity_id = :e AND plan_id = :plan;
 INSERT INTO phases (entity_id, id, plan_id, objective_id, seq, description, deadline, weight)
   SELECT :e, :f0 + (g - 1) * :np + k, :plan, :o0 + g, k, 'Fase ' || k, date '2024-03-31' + 60 * k,
          round(100.0 / greatest(:np, 1), 2)

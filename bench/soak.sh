@@ -97,5 +97,6 @@ fail=0
 if grep -q "ERROR" "$TMP/server.log"; then
   echo "soak: server errors:"; grep "ERROR" "$TMP/server.log" | sort | uniq -c | sort -rn | head -5
 fi
-[ "$fail" -eq 0 ] && echo "soak: OK (memory flat, no errors)"
+# The last line: the figures and the ratio of the growth to the limit (<= 1 is flat enough).
+echo "soak: $([ "$fail" -eq 0 ] && echo OK || echo FAIL): ${requests:-0} requests, $errors errors, rss ${rss_start} -> ${rss_end} KiB (growth ${growth} KiB); ratio to the ${MAX_GROWTH_KIB} KiB limit $(ratio "$growth" "$MAX_GROWTH_KIB") (<= 1 meets it)"
 exit "$fail"

@@ -23,6 +23,7 @@ static void usage(void)
                     "       ciclo migrate\n"
                     "       ciclo token create --role ROLE [--entity ID] [--person ID] [--name NAME]\n"
                     "       ciclo import FILE      (a plan document, ciclo-plan/1; see examples/)\n"
+                    "       ciclo import --revise FILE (the document as the next revision of its adopted plan)\n"
                     "Settings come from the environment: DATABASE_URL, CICLO_LISTEN (default 127.0.0.1:8080), "
                     "see README.md.\n");
 }
@@ -138,9 +139,16 @@ static void print_problem(const char *what, const problem *p)
         fprintf(stderr, "hint: %s\n", p->hint);
 }
 
-/* ciclo import FILE: what POST /v1/plans:import does, as an admin, from the command line. */
+/* ciclo import FILE: what POST /v1/plans:import does, as an admin, from the command line.
+ * ciclo import --revise FILE: what POST /v1/plans/{id}/revisions:import does, for the plan
+ * of the document's entity, year and kind. */
 static int cmd_import(int argc, char **argv)
 {
+    int revise = argc == 2 && strcmp(argv[0], "--revise") == 0;
+    if (revise) {
+        argc--;
+        argv++;
+    }
     if (argc != 1) {
         usage();
         return 2;
@@ -166,7 +174,11 @@ static int cmd_import(int argc, char **argv)
     int rc = 1;
     store_conn *c = store_acquire(pool, &p);
     if (c && store_import_begin(c, 600000, &p) == 0) {
-        if (plan_import_run(c, &caller, doc, &result, &p) == 0 && store_commit(c, &p) == 0) {
+        int64_t plan_id = 0;
+        int ran = revise ? (plan_revise_find(c, doc, &plan_id, &p) == 0 &&
+                            plan_revise_run(c, &caller, NULL, plan_id, doc, &result, &p) == 0)
+                         : plan_import_run(c, &caller, doc, &result, &p) == 0;
+        if (ran && store_commit(c, &p) == 0) {
             rc = 0;
             store_import_analyze(c);
         }
@@ -174,8 +186,17 @@ static int cmd_import(int argc, char **argv)
             store_rollback(c);
     }
     if (rc == 0) {
-        printf("plan %" JSON_INTEGER_FORMAT " imported from %s\n", json_integer_value(json_object_get(result, "id")),
-               argv[0]);
+        if (revise)
+            printf("plan %" JSON_INTEGER_FORMAT " revised from %s: revision %" JSON_INTEGER_FORMAT "\n",
+                   json_integer_value(json_object_get(result, "id")), argv[0],
+                   json_integer_value(json_object_get(result, "revision")));
+        else
+            printf("plan %" JSON_INTEGER_FORMAT " imported from %s\n",
+                   json_integer_value(json_object_get(result, "id")), argv[0]);
+        char *changes = revise ? json_dumps(json_object_get(result, "changes"), JSON_COMPACT) : NULL;
+        if (changes)
+            printf("changes: %s\n", changes);
+        free(changes);
         char *counts = json_dumps(json_object_get(result, "counts"), JSON_COMPACT);
         printf("counts: %s\n", counts ? counts : "");
         free(counts);

@@ -14,8 +14,16 @@ fi
 "$BIN" migrate
 export CICLO_LISTEN=${CICLO_LISTEN:-127.0.0.1:8080}
 if [ -d examples ] && ls examples/*.json >/dev/null 2>&1 && "$BIN" 2>&1 | grep -q "ciclo import"; then
+  # a file named *-rN.json with N > 1 is revision N of the plan of *-r1.json (Caluso 2022:
+  # adopted by G.C. 8/2022, revised by G.C. 100/2022): it is loaded after the plans, as the
+  # next revision of its adopted plan (`ciclo import --revise`)
   for f in examples/*.json; do
-    "$BIN" import "$f" >/dev/null 2>&1 && echo "demo plan loaded: $f" || echo "demo plan $f: already loaded or not importable (see 'build/ciclo import $f')"
+    case "$f" in *-r[2-9].json) continue ;; esac
+    "$BIN" import "$f" >/dev/null 2>&1 && echo "demo plan loaded: $f" || echo "demo plan $f: already loaded or not importable (see '$BIN import $f')"
+  done
+  for f in examples/*-r[2-9].json; do
+    [ -f "$f" ] || continue
+    "$BIN" import --revise "$f" >/dev/null 2>&1 && echo "demo plan revision loaded: $f" || echo "demo plan revision $f: already loaded or not applicable (see '$BIN import --revise $f')"
   done
 fi
 TOKEN=$("$BIN" token create --role admin --name "make run" | tail -n 1)

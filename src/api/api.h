@@ -44,6 +44,26 @@ void crud_get(http_request *req);
 void crud_list(http_request *req);
 void crud_patch(http_request *req);
 void crud_delete(http_request *req);
+/* Reads If-Match: 1 with *wanted the version asked for, 0 when absent (*wanted = -1), or -1
+ * after answering 400. */
+int crud_if_match(http_request *req, int64_t *wanted);
+
+/* What crud_patch_with patches: a resource outside the model's specs. */
+#define PATCH_GONE (-2)
+typedef struct patch_target {
+    const char *noun; /* for messages: "evaluation scheme" */
+    /* Reads row req->ids[0]: 1 with *doc (its JSON text, malloc'd: the caller frees it) and
+     * *version, 0 when there is none, -1 with p set. */
+    int (*load)(http_request *req, char **doc, int64_t *version, problem *p);
+    /* Validates patch against current (both borrowed) and writes the merged row where it is still
+     * at version: 1 with *doc (malloc'd, handed to the caller) and *new_version; 0 when the
+     * version moved on; PATCH_GONE when the row is gone; -1 with p set (422, 409 ...). */
+    int (*write)(http_request *req, json_t *current, json_t *patch, int64_t version, char **doc,
+                 int64_t *new_version, problem *p);
+} patch_target;
+/* Answers a JSON Merge Patch (RFC 7396) request on t: If-Match (412 when stale), 404, and a
+ * fresh read and reapply when the row changes between read and write (409 after a few). */
+void crud_patch_with(http_request *req, const patch_target *t);
 void ops_healthz(http_request *req);
 void ops_readyz(http_request *req);
 void ops_metrics(http_request *req);
@@ -53,8 +73,9 @@ void api_today(char out[11]);
 /* Reads the date query parameter `name` (default today) into out; answers 400 and returns -1
  * when it is not a real date. */
 int api_date_param(http_request *req, const char *name, char out[11]);
-/* Answers a list from rows (column 0 JSON, column 1 id) as JSON or CSV; limit > 0 means the
- * rows hold limit + 1 to tell whether there is a next page. Takes r. */
+/* Answers a list from rows (column 0 JSON, column 1 id) as JSON or CSV with the columns of the
+ * first row; limit > 0 means the rows hold limit + 1 to tell whether there is a next page.
+ * Takes r. list_answer (api/list_answer.h) is the same with CSV columns of the caller's choice. */
 void api_answer_rows(http_request *req, PGresult *r, int limit);
 void progress_create(http_request *req);
 void progress_list(http_request *req);

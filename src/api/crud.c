@@ -1,4 +1,5 @@
-/* crud.c — the generic handlers behind every resource of the model (route arg = spec). */
+/* crud.c — the generic handlers behind every resource of the model (route arg = spec), and their
+ * If-Match and merge-patch loop for handlers of resources outside the model (crud_patch_with). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -6,9 +7,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/list_answer.h"
 #include "api/validate.h"
-#include "codec/csv.h"
-#include "core/text.h"
 
 #define PATCH_ATTEMPTS 5
 
@@ -89,9 +89,12 @@ void crud_list(http_request *req)
         }
     }
     const char *filters[VALUES_MAX] = {0};
+    const char *keep[VALUES_MAX + 1]; /* the filters, for the next CSV page's link */
+    int nkeep = 0;
     for (int i = 0; i < r->nfields && i < VALUES_MAX; i++) {
         if (!(r->fields[i].flags & F_FILTER))
             continue;
+        keep[nkeep++] = r->fields[i].name;
         filters[i] = http_query(req, r->fields[i].name);
         if (filters[i] && parse_filter(&r->fields[i], filters[i], req) < 0)
             return;
@@ -101,48 +104,10 @@ void crud_list(http_request *req)
         answer_problem(req, &p);
         return;
     }
-    int rows = PQntuples(res);
-    int more = rows > limit;
-    if (more)
-        rows = limit;
-    char cursor[32] = "";
-    if (more)
-        cursor_encode(strtoll(PQgetvalue(res, rows - 1, 1), NULL, 10), cursor);
-    buf out;
-    buf_init(&out, 0);
-    if (http_wants_csv(req)) {
-        const char *names[MODEL_MAX_OUTPUT];
-        int n = model_output_fields(r, names, MODEL_MAX_OUTPUT);
-        csv_header(&out, names, n);
-        for (int i = 0; i < rows; i++) {
-            json_t *row = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-            csv_row_from_object(&out, row, names, n);
-            json_decref(row);
-        }
-        if (more)
-            snprintf(req->res.link, sizeof req->res.link, "<%s?format=csv&limit=%d&cursor=%s>; rel=\"next\"", req->path,
-                     limit, cursor);
-        PQclear(res);
-        size_t len;
-        char *body = buf_steal(&out, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
-        return;
-    }
-    buf_puts(&out, "{\"items\":[");
-    for (int i = 0; i < rows; i++) {
-        if (i)
-            buf_putc(&out, ',');
-        buf_puts(&out, PQgetvalue(res, i, 0));
-    }
-    buf_puts(&out, "],\"next_cursor\":");
-    if (more)
-        buf_printf(&out, "\"%s\"}", cursor);
-    else
-        buf_puts(&out, "null}");
-    PQclear(res);
-    size_t len;
-    char *body = buf_steal(&out, &len);
-    http_body(req, 200, "application/json", body, len);
+    keep[nkeep] = NULL;
+    const char *names[MODEL_MAX_OUTPUT];
+    list_csv csv = {names, model_output_fields(r, names, MODEL_MAX_OUTPUT), NULL, keep};
+    list_answer(req, res, limit, &csv);
 }
 
 void crud_get(http_request *req)
@@ -211,83 +176,117 @@ void crud_create(http_request *req)
     answer_doc(req, 201, doc, version);
 }
 
-void crud_patch(http_request *req)
+int crud_if_match(http_request *req, int64_t *wanted)
 {
-    const resource_spec *r = spec_of(req);
-    api_call *call = api_call_of(req);
+    *wanted = -1;
+    int has = http_if_match(req, wanted);
+    if (has < 0) {
+        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+        return -1;
+    }
+    if (!has)
+        *wanted = -1;
+    return has;
+}
+
+/* The row is gone: 412 when the client sent If-Match (RFC 9110: it is false when nothing is
+ * there), else 404. */
+static void gone(http_request *req, const char *noun, int has_match, problem *p)
+{
+    if (has_match)
+        problem_set(p, 412, "precondition_failed", "the %s no longer exists", noun);
+    else
+        problem_set(p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
+}
+
+void crud_patch_with(http_request *req, const patch_target *t)
+{
     problem p;
     problem_init(&p);
-    int64_t wanted = -1;
-    int has_match = http_if_match(req, &wanted);
-    if (has_match < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+    int64_t wanted;
+    int has_match = crud_if_match(req, &wanted);
+    if (has_match < 0)
         return;
-    }
     json_t *patch = http_json_body(req);
     if (!patch)
         return;
     for (int attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
         char *doc = NULL;
         int64_t version;
-        int found = store_crud_get(call->db, r, call->scope, req->ids[0], &doc, &version, &p);
+        int found = t->load(req, &doc, &version, &p);
         if (found <= 0) {
-            if (found == 0 && has_match) /* RFC 9110: If-Match is false when nothing is there */
-                problem_set(&p, 412, "precondition_failed", "the %s no longer exists", r->name);
-            else if (found == 0)
-                problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+            if (found == 0)
+                gone(req, t->noun, has_match, &p);
             break;
         }
         if (has_match && version != wanted) {
             free(doc);
-            problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
+            problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", t->noun);
             problem_hint(&p, "read it again and reapply your change");
             break;
         }
         json_t *current = json_loads(doc, 0, NULL);
         free(doc);
-        if (validate_patch(r, patch, current, &p) < 0) {
-            json_decref(current);
-            break;
-        }
-        json_t *merged = merge_patch(current, patch);
-        json_decref(current);
-        field_values values;
-        int bad = validate_object(r, merged, VALIDATE_REPLACE, "", &values, &p);
-        json_decref(merged);
-        if (bad < 0)
-            break;
+        doc = NULL;
         int64_t new_version;
-        int ok = store_crud_update(call->db, r, call->scope, &call->actor, req->ids[0], version,
-                                   (const char *const *)values.v, &doc, &new_version, &p);
-        field_values_free(&values);
-        if (ok < 0)
-            break;
-        if (ok) {
+        int ok = current ? t->write(req, current, patch, version, &doc, &new_version, &p) : -1;
+        json_decref(current);
+        if (ok > 0) {
             json_decref(patch);
             answer_doc(req, 200, doc, new_version);
             return;
         }
-        /* Refused by the plan's lifecycle (adopted, closed) rather than by a version? */
-        int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_WRITE_ROW, &p);
-        if (state < 0 || state == 2)
+        if (ok == PATCH_GONE)
+            gone(req, t->noun, has_match, &p);
+        if (ok < 0)
             break;
-        if (state == 0) {
-            if (has_match) /* RFC 9110: If-Match is false when nothing is there */
-                problem_set(&p, 412, "precondition_failed", "the %s no longer exists", r->name);
-            else
-                problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
-            break;
-        }
         if (has_match) {
-            problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
+            problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", t->noun);
             break;
         }
         /* Changed between our read and our write: read again and reapply. */
     }
     if (!p.status)
-        problem_set(&p, 409, "conflict", "the %s kept changing while the patch was applied; try again", r->name);
+        problem_set(&p, 409, "conflict", "the %s kept changing while the patch was applied; try again", t->noun);
     json_decref(patch);
     answer_problem(req, &p);
+}
+
+static int spec_load(http_request *req, char **doc, int64_t *version, problem *p)
+{
+    api_call *call = api_call_of(req);
+    return store_crud_get(call->db, spec_of(req), call->scope, req->ids[0], doc, version, p);
+}
+
+static int spec_write(http_request *req, json_t *current, json_t *patch, int64_t version, char **doc,
+                      int64_t *new_version, problem *p)
+{
+    const resource_spec *r = spec_of(req);
+    api_call *call = api_call_of(req);
+    if (validate_patch(r, patch, current, p) < 0)
+        return -1;
+    json_t *merged = merge_patch(current, patch);
+    field_values values;
+    int bad = validate_object(r, merged, VALIDATE_REPLACE, "", &values, p);
+    json_decref(merged);
+    if (bad < 0)
+        return -1;
+    int ok = store_crud_update(call->db, r, call->scope, &call->actor, req->ids[0], version,
+                               (const char *const *)values.v, doc, new_version, p);
+    field_values_free(&values);
+    if (ok)
+        return ok > 0 ? 1 : -1;
+    /* Refused by the plan's lifecycle (adopted, closed) rather than by a version? */
+    int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_WRITE_ROW, p);
+    if (state < 0 || state == 2)
+        return -1;
+    return state == 0 ? PATCH_GONE : 0;
+}
+
+void crud_patch(http_request *req)
+{
+    const patch_target t = {spec_of(req)->name, spec_load, spec_write};
+    crud_patch_with(req, &t);
 }
 
 void crud_delete(http_request *req)
@@ -296,12 +295,10 @@ void crud_delete(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    int64_t wanted = -1;
-    int has_match = http_if_match(req, &wanted);
-    if (has_match < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+    int64_t wanted;
+    int has_match = crud_if_match(req, &wanted);
+    if (has_match < 0)
         return;
-    }
     int ok = store_crud_delete(call->db, r, call->scope, &call->actor, req->ids[0], has_match ? wanted : -1, &p);
     if (ok < 0) {
         answer_problem(req, &p);
@@ -320,10 +317,8 @@ void crud_delete(http_request *req)
         int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_DELETE_ROW, &p);
         if (state == 0 || state == 1)
             problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
-    } else if (found == 0 && has_match) {
-        problem_set(&p, 412, "precondition_failed", "the %s no longer exists", r->name);
     } else if (found == 0) {
-        problem_set(&p, 404, "not_found", "no %s with id %" PRId64, r->name, req->ids[0]);
+        gone(req, r->name, has_match, &p);
     }
     answer_problem(req, &p);
 }

@@ -8,6 +8,7 @@
 #include "api/auth.h"
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
+#include "api/idempotency.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/ratelimit.h"
@@ -24,7 +25,7 @@ int api_init(store_pool *pool, const config *cfg)
     ratelimit_configure(cfg ? cfg->rate_limit : 0, cfg ? cfg->rate_burst : 0);
     metrics_set_pool_probe(store_pool_stats, pool);
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 ||
-        store_monitoring_register() < 0 || erp_register() < 0 ||
+        store_monitoring_register() < 0 || erp_register() < 0 || idem_register() < 0 ||
         evaluation_register() < 0 /* people evaluation and bonus */) {
         log_error("cannot register the SQL statements");
         return -1;
@@ -104,7 +105,12 @@ void api_dispatch(http_request *req)
     call.actor.token_id = call.token_id;
     call.actor.name = req->who.name;
     call.actor.role = auth_role_name((unsigned)req->who.role);
-    rt->handler(req);
+    /* Idempotency-Key on every POST (api/idempotency.h); the routes that keep the key in
+     * their own transaction read it themselves */
+    if (strcmp(req->method, "POST") == 0 && !(rt->flags & ROUTE_OWN_IDEMPOTENCY))
+        idem_run(req);
+    else
+        rt->handler(req);
 done:
     store_release(the_pool, call.db);
     req->app = NULL;

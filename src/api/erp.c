@@ -1,5 +1,5 @@
-/* erp.c — the ERP feeds (CSV or JSON, all-or-nothing, errors by line), the change feed,
- * and Idempotency-Key handling. */
+/* erp.c — the ERP feeds (CSV or JSON, all-or-nothing, errors by line) and the change feed.
+ * Idempotency-Key: api/idempotency.h (the feeds keep their key in their own transaction). */
 #include "api/erp.h"
 
 #include <ctype.h>
@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "api/idempotency.h"
 #include "api/import.h"
 #include "codec/csv_read.h"
 #include "core/text.h"
@@ -22,76 +23,6 @@
 #define FEED_TIMEOUT_MS 120000
 
 int erp_register(void) { return store_import_register() < 0 || store_erp_register() < 0 ? -1 : 0; }
-
-/* ----------------------------------------------------------------------------------- */
-/* Idempotency keys                                                                    */
-/* ----------------------------------------------------------------------------------- */
-
-int idem_read(http_request *req, idem_key *k)
-{
-    memset(k, 0, sizeof *k);
-    const char *key = http_header(req, "Idempotency-Key");
-    if (!key)
-        return 0;
-    size_t n = strlen(key);
-    if (n == 0 || n > 200) {
-        problem p;
-        problem_init(&p);
-        problem_set(&p, 400, "bad_header", "Idempotency-Key must have 1 to 200 characters");
-        problem_add(&p, "Idempotency-Key", "must have 1 to 200 characters");
-        http_problem(req, &p);
-        problem_clear(&p);
-        return -1;
-    }
-    memcpy(k->key, key, n + 1);
-    api_call *call = api_call_of(req);
-    snprintf(k->owner, sizeof k->owner, "%s", call->scope ? call->scope : "0");
-    const char *ct = http_header(req, "Content-Type");
-    buf b;
-    buf_init(&b, 0);
-    buf_printf(&b, "%s %s\n%s\n", req->method, req->path, ct ? ct : "");
-    buf_append(&b, req->body.data ? req->body.data : "", req->body.len);
-    unsigned char digest[32];
-    if (b.failed || gnutls_hash_fast(GNUTLS_DIG_SHA256, b.data, b.len, digest) < 0) {
-        buf_free(&b);
-        http_error(req, 503, "out_of_memory", "the server is out of memory");
-        return -1;
-    }
-    buf_free(&b);
-    for (int i = 0; i < 32; i++)
-        snprintf(k->hash + 2 * i, 3, "%02x", digest[i]);
-    k->active = 1;
-    return 0;
-}
-
-int idem_replay(http_request *req, const idem_key *k, problem *p)
-{
-    if (!k->active)
-        return 0;
-    char *hash = NULL, *response = NULL;
-    int status = 0;
-    int found = store_idem_get(api_call_of(req)->db, k->owner, k->key, &hash, &status, &response, p);
-    if (found <= 0)
-        return found;
-    int same = strcmp(hash, k->hash) == 0;
-    free(hash);
-    if (!same) {
-        free(response);
-        problem_set(p, 422, "idempotency_key_reused", "the Idempotency-Key %s was used for another request", k->key);
-        problem_add(p, "Idempotency-Key", "was used for a request with another method, path or body");
-        problem_hint(p, "use a new key for a new request");
-        return -1;
-    }
-    http_body(req, status, "application/json", response, strlen(response));
-    return 1;
-}
-
-int idem_store(store_conn *c, const idem_key *k, int status, const char *body, problem *p)
-{
-    if (!k->active)
-        return 0;
-    return store_idem_put(c, k->owner, k->key, k->hash, status, body, p);
-}
 
 /* ----------------------------------------------------------------------------------- */
 /* Reading a feed: CSV (';', header row) or a JSON array of objects                   */
@@ -127,11 +58,10 @@ static int read_rows(http_request *req, const char *const *cols, json_t **items,
     *paths = json_array();
     char path[64];
     if (!is_csv(req)) {
-        json_error_t e;
-        json_t *j = json_loadb(req->body.data ? req->body.data : "", req->body.len, JSON_REJECT_DUPLICATES, &e);
+        /* the shape limits every JSON body has (http_json_body), then jansson */
+        json_t *j = json_body_parse(req->body.data ? req->body.data : "", req->body.len, &json_limits_default, p);
         if (!j)
-            return problem_set(p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text,
-                               e.line, e.column);
+            return -1;
         json_t *list = json_is_object(j) ? json_object_get(j, "items") : j;
         if (!json_is_array(list)) {
             json_decref(j);
@@ -264,57 +194,39 @@ static const char *text_of(json_t *row, const char *key, const char *path, int m
 
 typedef int (*feed_fn)(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p);
 
-/* Reads the body, opens the transaction, replays a known Idempotency-Key, runs fn, stores
- * the key and commits; answers 200 with result, or the problem (nothing stored). */
+/* A feed's rows and the function that stores them, for import_in_transaction. */
+typedef struct feed_run {
+    json_t *items, *paths;
+    feed_fn fn;
+} feed_run;
+
+static int run_rows(http_request *req, void *arg, json_t **result, problem *p)
+{
+    feed_run *f = arg;
+    *result = json_pack("{sI}", "rows", (json_int_t)json_array_size(f->items));
+    if (!*result)
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    return f->fn(req, f->items, f->paths, *result, p);
+}
+
+/* Reads the body (CSV or JSON rows), then runs fn in the import's transaction
+ * (import_in_transaction: Idempotency-Key, all or nothing); answers 200 with
+ * {"rows", ...what fn adds}, or the problem (nothing stored). */
 static void run_feed(http_request *req, const char *const *cols, feed_fn fn)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    json_t *items = NULL, *paths = NULL, *result = NULL;
-    idem_key key;
-    if (idem_read(req, &key) < 0)
-        return;
-    if (read_rows(req, cols, &items, &paths, &p) < 0)
-        goto fail;
-    if (store_import_begin(call->db, FEED_TIMEOUT_MS, &p) < 0)
-        goto fail;
-    int replayed = idem_replay(req, &key, &p);
-    if (replayed != 0) {
-        store_rollback(call->db);
-        if (replayed < 0)
-            goto fail;
-        json_decref(items);
-        json_decref(paths);
-        return;
-    }
-    result = json_object();
-    json_object_set_new(result, "rows", json_integer((json_int_t)json_array_size(items)));
-    if (fn(req, items, paths, result, &p) < 0) {
-        store_rollback(call->db);
-        goto fail;
-    }
-    char *body = json_dumps(result, JSON_COMPACT);
-    if (!body || idem_store(call->db, &key, 200, body, &p) < 0 || store_commit(call->db, &p) < 0) {
-        free(body);
-        store_rollback(call->db);
+    feed_run f = {NULL, NULL, fn};
+    if (read_rows(req, cols, &f.items, &f.paths, &p) < 0) {
         if (!p.status)
-            problem_set(&p, 503, "out_of_memory", "the server is out of memory");
-        goto fail;
+            problem_set(&p, 422, "validation_failed", "the feed is not valid");
+        http_problem(req, &p);
+        problem_clear(&p);
+    } else {
+        json_decref(import_in_transaction(req, FEED_TIMEOUT_MS, 200, run_rows, &f));
     }
-    http_body(req, 200, "application/json", body, strlen(body));
-    json_decref(items);
-    json_decref(paths);
-    json_decref(result);
-    return;
-fail:
-    if (!p.status)
-        problem_set(&p, 422, "validation_failed", "the feed is not valid");
-    json_decref(items);
-    json_decref(paths);
-    json_decref(result);
-    http_problem(req, &p);
-    problem_clear(&p);
+    json_decref(f.items);
+    json_decref(f.paths);
 }
 
 static int entity_in_scope(http_request *req, problem *p)
@@ -411,6 +323,82 @@ static int people_feed(http_request *req, json_t *items, json_t *paths, json_t *
 void erp_structures_import(http_request *req) { run_feed(req, structure_cols, structures_feed); }
 void erp_people_import(http_request *req) { run_feed(req, people_cols, people_feed); }
 
+/* How a plan feed stores its validated rows (store/erp.h): *n rows written. */
+typedef int (*plan_rows_writer)(store_conn *c, const store_actor *who, int64_t entity, int64_t plan,
+                                const char *rows_json, int64_t *n, problem *p);
+
+/* The end of a plan feed: 422 when any row had an error (p holds them all), else the rows
+ * (borrowed) stored by write, and result gains {counted: n, "unchanged": n_items - n}. */
+static int write_plan_rows(http_request *req, int64_t entity, json_t *rows, size_t n_items, plan_rows_writer write,
+                           const char *counted, json_t *result, problem *p)
+{
+    api_call *call = api_call_of(req);
+    if (problem_count(p))
+        return problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
+    char *text = json_dumps(rows, JSON_COMPACT);
+    if (!text)
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    int64_t n = 0;
+    int rc = write(call->db, &call->actor, entity, req->ids[0], text, &n, p);
+    free(text);
+    if (rc == 0) {
+        json_object_set_new(result, counted, json_integer(n));
+        json_object_set_new(result, "unchanged", json_integer((json_int_t)n_items - n));
+    }
+    return rc;
+}
+
+/* The line of a row's path ("line[7]" → 7, "[3]" → 3), or fallback. */
+static int line_of(const char *path, int fallback)
+{
+    const char *b = strchr(path, '[');
+    return b ? atoi(b + 1) : fallback;
+}
+
+/* The start of a plan feed: the plan locked against other feeds (404 when not in scope;
+ * for objectives, 409 plan_locked unless its content is writable) and the live codes the
+ * rows name — indicators (code, id, value_type) or objectives (code) — as *codes (PQclear
+ * it) and *index, code → row of *codes (json_decref it). Returns 0, or -1 with p set. */
+static int plan_feed_start(http_request *req, store_plan_state_row *pl, int objectives, PGresult **codes,
+                           json_t **index, problem *p)
+{
+    api_call *call = api_call_of(req);
+    int found = store_plan_lock(call->db, call->scope, req->ids[0], pl, p);
+    if (found <= 0)
+        return found == 0 ? problem_set(p, 404, "not_found", "no such plan") : -1;
+    if (objectives && !(strcmp(pl->status, "draft") == 0 || (strcmp(pl->status, "adopted") == 0 && pl->editing))) {
+        problem_set(p, 409, "plan_locked", "plan %" PRId64 " is %s: its objectives cannot change", req->ids[0],
+                    pl->status);
+        problem_hint(p, "open a revision (POST /v1/plans/%" PRId64 "/revisions) to change an adopted plan",
+                     req->ids[0]);
+        return -1;
+    }
+    if ((objectives ? store_plan_objective_codes : store_plan_indicator_codes)(call->db, pl->entity_id, req->ids[0],
+                                                                             codes, p) < 0)
+        return -1;
+    *index = json_object();
+    for (int i = 0; i < PQntuples(*codes); i++)
+        json_object_set_new(*index, PQgetvalue(*codes, i, 0), json_integer(i));
+    return 0;
+}
+
+/* A plan feed's row at path: its keys checked against cols, and its code — the first
+ * column, "<what>_code" — looked up in index (plan_feed_start). Returns the index entry,
+ * or NULL after adding the error (missing, not a string, or no such code in the plan). */
+static json_t *row_code(http_request *req, json_t *row, const char *path, const char *const *cols, json_t *index,
+                        const char *what, problem *p)
+{
+    check_keys(row, path, cols, p);
+    const char *code = text_of(row, cols[0], path, 32, 1, p);
+    json_t *ix = code ? json_object_get(index, code) : NULL;
+    if (code && !ix) {
+        char fp[160];
+        snprintf(fp, sizeof fp, "%s.%s", path, cols[0]);
+        problem_add(p, fp, "no %s with code %s in plan %" PRId64, what, code, req->ids[0]);
+    }
+    return ix;
+}
+
 /* ----------------------------------------------------------------------------------- */
 /* Measurements                                                                        */
 /* ----------------------------------------------------------------------------------- */
@@ -504,17 +492,11 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
 
 static int measurements_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
-    api_call *call = api_call_of(req);
     store_plan_state_row pl;
-    int found = store_plan_lock(call->db, call->scope, req->ids[0], &pl, p);
-    if (found <= 0)
-        return found == 0 ? problem_set(p, 404, "not_found", "no such plan") : -1;
     PGresult *inds = NULL;
-    if (store_plan_indicator_codes(call->db, pl.entity_id, req->ids[0], &inds, p) < 0)
+    json_t *index = NULL;
+    if (plan_feed_start(req, &pl, 0, &inds, &index, p) < 0)
         return -1;
-    json_t *index = json_object();
-    for (int i = 0; i < PQntuples(inds); i++)
-        json_object_set_new(index, PQgetvalue(inds, i, 0), json_integer(i));
     json_t *rows = json_array();
     size_t i;
     json_t *row;
@@ -523,16 +505,10 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
     {
         const char *path = json_string_value(json_array_get(paths, i));
         int before = problem_count(p);
-        check_keys(row, path, measurement_cols, p);
-        const char *code = text_of(row, "indicator_code", path, 32, 1, p);
+        json_t *ix = row_code(req, row, path, measurement_cols, index, "indicator", p);
         const char *as_of = text_of(row, "as_of", path, 40, 1, p);
         const char *source = text_of(row, "source", path, 200, 0, p);
         const char *note = text_of(row, "note", path, 2000, 0, p);
-        json_t *ix = code ? json_object_get(index, code) : NULL;
-        if (code && !ix) {
-            snprintf(fp, sizeof fp, "%s.indicator_code", path);
-            problem_add(p, fp, "no indicator with code %s in plan %" PRId64, code, req->ids[0]);
-        }
         char iso[11] = "";
         if (as_of) {
             rules_date dt;
@@ -552,9 +528,8 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
         else if (!json_object_get(row, "value"))
             problem_add(p, fp, "is required");
         if (problem_count(p) == before && value) {
-            const char *line = strchr(path, '[');
             json_array_append_new(
-                rows, json_pack("{sissssssss?ss?}", "line", line ? atoi(line + 1) : (int)i, "indicator_id",
+                rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "indicator_id",
                                 PQgetvalue(inds, (int)json_integer_value(ix), 1), "as_of", iso, "value", value,
                                 "source", source, "note", note));
         }
@@ -562,24 +537,8 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
     }
     json_decref(index);
     PQclear(inds);
-    int rc = -1;
-    if (problem_count(p)) {
-        problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
-        goto done;
-    }
-    char *text = json_dumps(rows, JSON_COMPACT);
-    int64_t inserted = 0;
-    if (!text) {
-        problem_set(p, 503, "out_of_memory", "the server is out of memory");
-        goto done;
-    }
-    rc = store_measurements_add_rows(call->db, &call->actor, pl.entity_id, req->ids[0], text, &inserted, p);
-    free(text);
-    if (rc == 0) {
-        json_object_set_new(result, "inserted", json_integer(inserted));
-        json_object_set_new(result, "unchanged", json_integer((json_int_t)json_array_size(items) - inserted));
-    }
-done:
+    int rc = write_plan_rows(req, pl.entity_id, rows, json_array_size(items), store_measurements_add_rows, "inserted",
+                             result, p);
     json_decref(rows);
     return rc;
 }
@@ -594,24 +553,11 @@ static const char *const financial_cols[] = {"objective_code", "financial_resour
 
 static int financials_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
-    api_call *call = api_call_of(req);
     store_plan_state_row pl;
-    int found = store_plan_lock(call->db, call->scope, req->ids[0], &pl, p);
-    if (found <= 0)
-        return found == 0 ? problem_set(p, 404, "not_found", "no such plan") : -1;
-    if (!(strcmp(pl.status, "draft") == 0 || (strcmp(pl.status, "adopted") == 0 && pl.editing))) {
-        problem_set(p, 409, "plan_locked", "plan %" PRId64 " is %s: its objectives cannot change", req->ids[0],
-                    pl.status);
-        problem_hint(p, "open a revision (POST /v1/plans/%" PRId64 "/revisions) to change an adopted plan",
-                     req->ids[0]);
-        return -1;
-    }
     PGresult *objs = NULL;
-    if (store_plan_objective_codes(call->db, pl.entity_id, req->ids[0], &objs, p) < 0)
+    json_t *index = NULL;
+    if (plan_feed_start(req, &pl, 1, &objs, &index, p) < 0)
         return -1;
-    json_t *index = json_object();
-    for (int i = 0; i < PQntuples(objs); i++)
-        json_object_set_new(index, PQgetvalue(objs, i, 0), json_true());
     PQclear(objs);
     json_t *rows = json_array();
     size_t i;
@@ -621,12 +567,8 @@ static int financials_feed(http_request *req, json_t *items, json_t *paths, json
     {
         const char *path = json_string_value(json_array_get(paths, i));
         int before = problem_count(p);
-        check_keys(row, path, financial_cols, p);
-        const char *code = text_of(row, "objective_code", path, 32, 1, p);
-        if (code && !json_object_get(index, code)) {
-            snprintf(fp, sizeof fp, "%s.objective_code", path);
-            problem_add(p, fp, "no objective with code %s in plan %" PRId64, code, req->ids[0]);
-        }
+        json_t *ix = row_code(req, row, path, financial_cols, index, "objective", p);
+        const char *code = ix ? json_string_value(json_object_get(row, "objective_code")) : NULL;
         json_t *v = json_object_get(row, "financial_resources");
         snprintf(fp, sizeof fp, "%s.financial_resources", path);
         rules_decimal d = {0};
@@ -656,30 +598,13 @@ static int financials_feed(http_request *req, json_t *items, json_t *paths, json
         }
         if (problem_count(p) == before) {
             char amount[32];
-            const char *line = strchr(path, '[');
-            json_array_append_new(rows, json_pack("{sissss?}", "line", line ? atoi(line + 1) : (int)i, "code", code,
+            json_array_append_new(rows, json_pack("{sissss?}", "line", line_of(path, (int)i), "code", code,
                                                   "amount", have ? rules_decimal_format(d, 2, '.', amount) : NULL));
         }
     }
     json_decref(index);
-    int rc = -1;
-    if (problem_count(p)) {
-        problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
-        goto done;
-    }
-    char *text = json_dumps(rows, JSON_COMPACT);
-    int64_t updated = 0;
-    if (!text) {
-        problem_set(p, 503, "out_of_memory", "the server is out of memory");
-        goto done;
-    }
-    rc = store_financials_set(call->db, &call->actor, pl.entity_id, req->ids[0], text, &updated, p);
-    free(text);
-    if (rc == 0) {
-        json_object_set_new(result, "updated", json_integer(updated));
-        json_object_set_new(result, "unchanged", json_integer((json_int_t)json_array_size(items) - updated));
-    }
-done:
+    int rc = write_plan_rows(req, pl.entity_id, rows, json_array_size(items), store_financials_set, "updated", result,
+                             p);
     json_decref(rows);
     return rc;
 }

@@ -20,6 +20,7 @@
 
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/list_answer.h"
 #include "api/validate.h"
 #include "codec/csv.h"
 #include "codec/rule_json.h"
@@ -100,37 +101,6 @@ static int int_field(json_t *obj, const char *key, int64_t lo, int64_t hi, int64
     return 1;
 }
 
-/* A text field of at most max characters: its value (borrowed), NULL when absent or bad. */
-static const char *text_field(json_t *obj, const char *key, size_t max, problem *p)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v) || utf8_length(json_string_value(v)) > max) {
-        problem_add(p, key, "must be a string of at most %zu characters", max);
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-/* An ISO date field: 1 present (out filled), 0 absent, -1 error added. */
-static int date_field(json_t *obj, const char *key, char out[11], problem *p)
-{
-    json_t *v = json_object_get(obj, key);
-    out[0] = '\0';
-    if (!v || json_is_null(v))
-        return 0;
-    rules_date d;
-    rules_error e;
-    memset(&e, 0, sizeof e);
-    if (!json_is_string(v) || rules_date_parse_iso(json_string_value(v), &d, &e) < 0) {
-        problem_add(p, key, "%s", e.message[0] ? e.message : "must be a date (YYYY-MM-DD)");
-        return -1;
-    }
-    rules_date_format_iso(d, out);
-    return 1;
-}
-
 static void unknown_keys(json_t *obj, const char *const *allowed, const char *prefix, problem *p)
 {
     const char *key;
@@ -145,6 +115,34 @@ static void unknown_keys(json_t *obj, const char *const *allowed, const char *pr
     }
 }
 
+/* Element i of the array arr (at path, e.g. "bands") when it is an object with no key but those
+ * allowed; NULL after adding an error ("must be an object <shape>") when it is not. prefix
+ * receives "path[i]." for the paths of its fields. */
+static json_t *array_object(json_t *arr, size_t i, const char *path, const char *const *allowed, const char *shape,
+                            char *prefix, size_t n, problem *p)
+{
+    json_t *o = json_array_get(arr, i);
+    int len = snprintf(prefix, n, "%s[%zu]", path, i);
+    if (!json_is_object(o)) {
+        problem_add(p, prefix, "must be an object %s", shape);
+        return NULL;
+    }
+    if (len > 0 && (size_t)len + 1 < n)
+        snprintf(prefix + len, n - (size_t)len, ".");
+    unknown_keys(o, allowed, prefix, p);
+    return o;
+}
+
+/* A required decimal field (dec_field) at path prefix + key. */
+static void required_dec(json_t *obj, const char *prefix, const char *key, int decimals, int64_t lo, int64_t hi,
+                         rules_decimal *out, problem *p)
+{
+    char path[200];
+    snprintf(path, sizeof path, "%s%s", prefix, key);
+    if (dec_field(obj, key, path, decimals, lo, hi, out, p) == 0)
+        problem_add(p, path, "is required");
+}
+
 /* The optional JSON body of an action (sign, accept ...): {} when empty. NULL after answering 400. */
 static json_t *optional_body(http_request *req)
 {
@@ -157,6 +155,119 @@ static json_t *optional_body(http_request *req)
         return NULL;
     }
     return b;
+}
+
+/* Sets p to the 422 of an invalid body described by what; returns -1. */
+static int invalid(problem *p, const char *what)
+{
+    problem_set(p, 422, "validation_failed", "%s", what);
+    return -1;
+}
+
+/* Runs q with the parameters {scope, id}: the reads by id. NULL with p set on a database error. */
+static PGresult *by_id(http_request *req, store_eval_stmt q, int64_t id, problem *p)
+{
+    api_call *call = api_call_of(req);
+    char id_s[24];
+    id_text(id, id_s);
+    const char *params[] = {call->scope, id_s};
+    return store_eval(call->db, q, 2, params, p);
+}
+
+/* The row q reads for id (PQclear it), or NULL after answering: the database error, or 404
+ * naming noun. */
+static PGresult *row_or_answer(http_request *req, store_eval_stmt q, int64_t id, const char *noun)
+{
+    problem p;
+    problem_init(&p);
+    PGresult *r = by_id(req, q, id, &p);
+    if (!r) {
+        answer(req, &p);
+    } else if (PQntuples(r) == 0) {
+        PQclear(r);
+        r = NULL;
+        http_error(req, 404, "not_found", "no %s with id %" PRId64, noun, id);
+    }
+    return r;
+}
+
+#define WRITE_PARAMS_MAX 24
+
+/* Runs the write q with the parameters of its scope and audit row (scope, token id, actor name,
+ * actor role), then the n of rest. NULL with p set on a database error. */
+static PGresult *write_row(http_request *req, store_eval_stmt q, int n, const char *const *rest, problem *p)
+{
+    api_call *call = api_call_of(req);
+    const char *params[WRITE_PARAMS_MAX] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role};
+    if (n > WRITE_PARAMS_MAX - 4) {
+        problem_set(p, 500, "internal", "too many parameters");
+        return NULL;
+    }
+    memcpy(params + 4, rest, (size_t)n * sizeof *rest);
+    return store_eval(call->db, q, 4 + n, params, p);
+}
+
+/* Copies the doc (column 0) and version (column 1) of the first row of r: 1, 0 when r has no
+ * row, -1 with p set when out of memory. *doc is malloc'd for the caller. Takes r. */
+static int take_doc(PGresult *r, char **doc, int64_t *version, problem *p)
+{
+    int found = PQntuples(r) > 0;
+    if (found) {
+        *doc = strdup(PQgetvalue(r, 0, 0));
+        *version = col_id(r, 0, 1);
+        if (!*doc) {
+            problem_set(p, 503, "out_of_memory", "try again");
+            found = -1;
+        }
+    }
+    PQclear(r);
+    return found;
+}
+
+/* The query filter name: its value (borrowed; NULL when absent) when it is a whole number
+ * (values NULL) or one of values (NULL-terminated). Otherwise answers 400 and sets *bad; does
+ * nothing once *bad is set. */
+static const char *list_filter(http_request *req, const char *name, const char *const *values, int *bad)
+{
+    const char *v = *bad ? NULL : http_query(req, name);
+    char *end = NULL;
+    if (!v || (values ? is_one_of(v, values) : (strtol(v, &end, 10), *v && !*end)))
+        return v;
+    char expected[160] = "a whole number";
+    if (values) {
+        size_t len = (size_t)snprintf(expected, sizeof expected, "one of");
+        for (int i = 0; values[i] && len < sizeof expected; i++)
+            len += (size_t)snprintf(expected + len, sizeof expected - len, "%s %s", i ? "," : "", values[i]);
+    }
+    problem p;
+    problem_init(&p);
+    problem_set(&p, 400, "bad_parameter", "%s must be %s", name, expected);
+    problem_add(&p, name, "is not a valid value for this filter");
+    answer(req, &p);
+    *bad = 1;
+    return NULL;
+}
+
+/* Answers the page pg of the list q, run with {scope, the n filters, after, limit + 1}. keep
+ * names the query filters that the link to the next CSV page repeats (NULL-terminated, or NULL). */
+static void answer_page(http_request *req, const list_page *pg, store_eval_stmt q, int n, const char *const *filters,
+                        const char *const *keep)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    const char *params[8] = {call->scope};
+    if (n > 5)
+        n = 5;
+    memcpy(params + 1, filters, (size_t)n * sizeof *filters);
+    params[1 + n] = pg->after_text;
+    params[2 + n] = pg->limit_text;
+    PGresult *r = store_eval(call->db, q, 3 + n, params, &p);
+    if (!r) {
+        answer(req, &p);
+        return;
+    }
+    list_answer(req, r, pg->limit, &(list_csv){NULL, 0, NULL, keep});
 }
 
 /* ------------------------------------------------------------------------- */
@@ -208,18 +319,13 @@ static int scheme_decode(json_t *def, const char *role, scheme_def *out, problem
     if (bs && !json_is_null(bs) && (!json_is_array(bs) || json_array_size(bs) > RULES_EVAL_MAX_BEHAVIOURS)) {
         problem_add(p, "behaviours", "must be an array of at most %d behaviours", RULES_EVAL_MAX_BEHAVIOURS);
     } else if (bs) {
-        size_t i;
-        json_t *b;
-        json_array_foreach(bs, i, b)
-        {
+        for (size_t i = 0; i < json_array_size(bs); i++) {
             char prefix[64], path[96];
-            snprintf(prefix, sizeof prefix, "behaviours[%zu].", i);
             rules_behaviour *bh = &s->behaviour[s->n_behaviours++];
-            if (!json_is_object(b)) {
-                problem_add(p, prefix, "must be an object {code, name, weight, scale}");
+            json_t *b = array_object(bs, i, "behaviours", beh_keys, "{code, name, weight, scale}", prefix, sizeof prefix,
+                                     p);
+            if (!b)
                 continue;
-            }
-            unknown_keys(b, beh_keys, prefix, p);
             json_t *code = json_object_get(b, "code");
             snprintf(path, sizeof path, "%scode", prefix);
             if (!json_is_string(code) || !json_string_length(code) || utf8_length(json_string_value(code)) > 32)
@@ -234,34 +340,22 @@ static int scheme_decode(json_t *def, const char *role, scheme_def *out, problem
             snprintf(path, sizeof path, "%sname", prefix);
             if (name && (!json_is_string(name) || utf8_length(json_string_value(name)) > 300))
                 problem_add(p, path, "must be a string of at most 300 characters");
-            snprintf(path, sizeof path, "%sweight", prefix);
-            if (dec_field(b, "weight", path, 2, 0, 100, &bh->weight, p) == 0)
-                problem_add(p, path, "is required");
+            required_dec(b, prefix, "weight", 2, 0, 100, &bh->weight, p);
             json_t *scale = json_object_get(b, "scale");
             snprintf(path, sizeof path, "%sscale", prefix);
             if (!json_is_array(scale) || json_array_size(scale) > RULES_EVAL_MAX_LEVELS) {
                 problem_add(p, path, "is required: 2 to %d levels [{value, descriptor}]", RULES_EVAL_MAX_LEVELS);
                 continue;
             }
-            size_t j;
-            json_t *lv;
-            json_array_foreach(scale, j, lv)
-            {
-                char lpath[128];
-                snprintf(lpath, sizeof lpath, "%sscale[%zu]", prefix, j);
-                if (!json_is_object(lv)) {
-                    problem_add(p, lpath, "must be an object {value, descriptor}");
-                    continue;
-                }
+            for (size_t j = 0; j < json_array_size(scale); j++) {
                 char lprefix[140];
-                snprintf(lprefix, sizeof lprefix, "%s.", lpath);
-                unknown_keys(lv, level_keys, lprefix, p);
+                json_t *lv = array_object(scale, j, path, level_keys, "{value, descriptor}", lprefix, sizeof lprefix, p);
+                if (!lv)
+                    continue;
                 json_t *desc = json_object_get(lv, "descriptor");
                 if (desc && (!json_is_string(desc) || utf8_length(json_string_value(desc)) > 2000))
                     problem_add(p, lprefix, "descriptor must be a string of at most 2000 characters");
-                snprintf(lpath, sizeof lpath, "%sscale[%zu].value", prefix, j);
-                if (dec_field(lv, "value", lpath, 2, 0, 1000, &bh->level[bh->n_levels], p) == 0)
-                    problem_add(p, lpath, "is required");
+                required_dec(lv, lprefix, "value", 2, 0, 1000, &bh->level[bh->n_levels], p);
                 bh->n_levels++;
             }
         }
@@ -271,24 +365,14 @@ static int scheme_decode(json_t *def, const char *role, scheme_def *out, problem
     if (!json_is_array(bands) || json_array_size(bands) > RULES_EVAL_MAX_BANDS) {
         problem_add(p, "bands", "is required: 1 to %d bands [{min_score, coefficient}]", RULES_EVAL_MAX_BANDS);
     } else {
-        size_t i;
-        json_t *b;
-        json_array_foreach(bands, i, b)
-        {
-            char prefix[32], path[64];
-            snprintf(prefix, sizeof prefix, "bands[%zu].", i);
+        for (size_t i = 0; i < json_array_size(bands); i++) {
+            char prefix[32];
             rules_eval_band *bd = &s->band[s->n_bands++];
-            if (!json_is_object(b)) {
-                problem_add(p, prefix, "must be an object {min_score, coefficient}");
+            json_t *b = array_object(bands, i, "bands", band_keys, "{min_score, coefficient}", prefix, sizeof prefix, p);
+            if (!b)
                 continue;
-            }
-            unknown_keys(b, band_keys, prefix, p);
-            snprintf(path, sizeof path, "%smin_score", prefix);
-            if (dec_field(b, "min_score", path, 2, 0, 100, &bd->min_score, p) == 0)
-                problem_add(p, path, "is required");
-            snprintf(path, sizeof path, "%scoefficient", prefix);
-            if (dec_field(b, "coefficient", path, 4, 0, 10, &bd->coefficient, p) == 0)
-                problem_add(p, path, "is required");
+            required_dec(b, prefix, "min_score", 2, 0, 100, &bd->min_score, p);
+            required_dec(b, prefix, "coefficient", 4, 0, 10, &bd->coefficient, p);
         }
     }
     json_t *prem = json_object_get(def, "premium");
@@ -330,7 +414,7 @@ static json_t *scheme_body(json_t *body, int64_t *year, const char **role, const
     *role = json_is_string(r) ? json_string_value(r) : NULL;
     if (!is_one_of(*role, eval_roles))
         problem_add(p, "role", "must be one of: manager, eq, staff");
-    *title = text_field(body, "title", 300, p);
+    *title = body_text(body, "title", 300, p);
     if (!problem_count(p)) {
         scheme_def d;
         scheme_decode(body, *role, &d, p);
@@ -348,6 +432,8 @@ static json_t *scheme_body(json_t *body, int64_t *year, const char **role, const
     return def;
 }
 
+/* Answers status with the doc in column 0 of r's first row and, when version_col >= 0, its
+ * ETag. Takes r. */
 static void answer_doc(http_request *req, int status, PGresult *r, int version_col)
 {
     const char *doc = PQgetvalue(r, 0, 0);
@@ -371,9 +457,42 @@ static void location(http_request *req, const char *collection, PGresult *r)
     json_decref(j);
 }
 
+/* Answers a create from the result r of its INSERT (NULL: the database error in p): 201 with
+ * the row (version in version_col, or -1) and its Location under collection, or 404 naming
+ * the parent when no row came back. Takes r. */
+static void answer_created(http_request *req, PGresult *r, problem *p, const char *collection, int version_col,
+                           const char *parent)
+{
+    if (!r) {
+        answer(req, p);
+        return;
+    }
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        http_error(req, 404, "not_found", "no %s with id %" PRId64, parent, req->ids[0]);
+        return;
+    }
+    location(req, collection, r);
+    answer_doc(req, 201, r, version_col);
+}
+
+/* Writes a scheme: EV_SCHEME_INSERT (key: the entity id) or EV_SCHEME_UPDATE (key: the scheme
+ * id, at version) with the validated year, role, title and definition. */
+static PGresult *scheme_store(http_request *req, store_eval_stmt q, const char *key, const char *version,
+                              int64_t year, const char *role, const char *title, json_t *def, problem *p)
+{
+    char year_s[16];
+    snprintf(year_s, sizeof year_s, "%" PRId64, year);
+    char *def_text = json_dumps(def, JSON_COMPACT);
+    const char *insert[] = {key, year_s, role, title, def_text};
+    const char *update[] = {key, version, year_s, role, title, def_text};
+    PGresult *r = q == EV_SCHEME_INSERT ? write_row(req, q, 5, insert, p) : write_row(req, q, 6, update, p);
+    free(def_text);
+    return r;
+}
+
 void eval_scheme_create(http_request *req)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     json_t *body = http_json_body(req);
@@ -382,201 +501,113 @@ void eval_scheme_create(http_request *req)
     int64_t year = 0;
     const char *role = NULL, *title = NULL;
     json_t *def = scheme_body(body, &year, &role, &title, &p);
-    if (!def) {
-        json_decref(body);
+    if (def) {
+        char eid[24];
+        id_text(req->ids[0], eid);
+        PGresult *r = scheme_store(req, EV_SCHEME_INSERT, eid, NULL, year, role, title, def, &p);
+        answer_created(req, r, &p, "evaluation-schemes", 1, "entity");
+    } else {
         answer(req, &p);
-        return;
     }
-    char eid[24], year_s[16];
-    id_text(req->ids[0], eid);
-    snprintf(year_s, sizeof year_s, "%" PRId64, year);
-    char *def_text = json_dumps(def, JSON_COMPACT);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, eid, year_s,
-                            role, title, def_text};
-    PGresult *r = store_eval(call->db, EV_SCHEME_INSERT, 9, params, &p);
-    free(def_text);
     json_decref(def);
     json_decref(body);
-    if (!r) {
-        answer(req, &p);
-        return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        http_error(req, 404, "not_found", "no entity with id %" PRId64, req->ids[0]);
-        return;
-    }
-    location(req, "evaluation-schemes", r);
-    answer_doc(req, 201, r, 1);
 }
 
 void eval_scheme_get(http_request *req)
 {
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    char id[24];
-    id_text(req->ids[0], id);
-    const char *params[] = {call->scope, id};
-    PGresult *r = store_eval(call->db, EV_SCHEME_GET, 2, params, &p);
-    if (!r) {
-        answer(req, &p);
-        return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        http_error(req, 404, "not_found", "no evaluation scheme with id %" PRId64, req->ids[0]);
-        return;
-    }
-    answer_doc(req, 200, r, 1);
+    PGresult *r = row_or_answer(req, EV_SCHEME_GET, req->ids[0], "evaluation scheme");
+    if (r)
+        answer_doc(req, 200, r, 1);
 }
 
 void eval_scheme_list(http_request *req)
 {
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    int limit;
-    int64_t after;
-    if (api_page_params(req, &limit, &after) < 0)
+    list_page pg;
+    if (list_page_read(req, &pg) < 0)
         return;
-    const char *year = http_query(req, "year"), *role = http_query(req, "role");
-    char *end = NULL;
-    if ((year && (strtol(year, &end, 10), !*year || *end)) || (role && !is_one_of(role, eval_roles))) {
-        problem_set(&p, 400, "bad_parameter", "year must be a whole number and role one of manager, eq, staff");
-        problem_add(&p, year && (!*year || (end && *end)) ? "year" : "role", "is not a valid value for this filter");
-        answer(req, &p);
-        return;
-    }
-    char eid[24], after_s[24], limit_s[16];
+    int bad = 0;
+    char eid[24];
     id_text(req->ids[0], eid);
-    id_text(after, after_s);
-    snprintf(limit_s, sizeof limit_s, "%d", limit + 1);
-    const char *params[] = {call->scope, eid, year, role, after_s, limit_s};
-    PGresult *r = store_eval(call->db, EV_SCHEME_LIST, 6, params, &p);
-    if (!r) {
-        answer(req, &p);
-        return;
-    }
-    api_answer_rows(req, r, limit);
+    const char *year = list_filter(req, "year", NULL, &bad);
+    const char *role = list_filter(req, "role", eval_roles, &bad);
+    const char *filters[] = {eid, year, role};
+    static const char *const keep[] = {"year", "role", NULL};
+    if (!bad)
+        answer_page(req, &pg, EV_SCHEME_LIST, 3, filters, keep);
 }
 
-void eval_scheme_patch(http_request *req)
+static int scheme_load(http_request *req, char **doc, int64_t *version, problem *p)
 {
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    int64_t wanted = -1;
-    int has_match = http_if_match(req, &wanted);
-    if (has_match < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
-        return;
-    }
-    json_t *patch = http_json_body(req);
-    if (!patch)
-        return;
-    char id[24];
-    id_text(req->ids[0], id);
-    const char *gp[] = {call->scope, id};
-    PGresult *r = store_eval(call->db, EV_SCHEME_GET, 2, gp, &p);
-    json_t *current = NULL, *merged = NULL, *def = NULL;
-    if (!r)
-        goto out;
-    if (PQntuples(r) == 0) {
-        problem_set(&p, 404, "not_found", "no evaluation scheme with id %" PRId64, req->ids[0]);
-        goto out;
-    }
-    int64_t version = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    if (has_match && version != wanted) {
-        problem_set(&p, 412, "precondition_failed", "the evaluation scheme has changed since you read it");
-        goto out;
-    }
+    PGresult *r = by_id(req, EV_SCHEME_GET, req->ids[0], p);
+    return r ? take_doc(r, doc, version, p) : -1;
+}
+
+/* The patch_target write of a scheme: the merged scheme is validated like a new one. */
+static int scheme_write(http_request *req, json_t *current, json_t *patch, int64_t version, char **doc,
+                        int64_t *new_version, problem *p)
+{
     static const char *const server_keys[] = {"id", "entity_id", "version", "created_at", "updated_at", NULL};
-    current = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     const char *key;
     json_t *v;
     if (json_is_object(patch))
-        json_object_foreach(patch, key, v) if (is_one_of(key, server_keys) &&
-                                               !json_equal(v, json_object_get(current, key)))
-            problem_add(&p, key, "is set by the server");
-    if (problem_count(&p)) {
-        problem_set(&p, 422, "validation_failed", "the evaluation scheme is not valid");
-        goto out;
-    }
-    merged = merge_patch(current, patch);
+        json_object_foreach(patch, key, v)
+        {
+            if (is_one_of(key, server_keys) && !json_equal(v, json_object_get(current, key)))
+                problem_add(p, key, "is set by the server");
+        }
+    if (problem_count(p))
+        return invalid(p, "the evaluation scheme is not valid");
+    json_t *merged = merge_patch(current, patch);
     for (int i = 0; server_keys[i]; i++)
         json_object_del(merged, server_keys[i]);
     int64_t year = 0;
     const char *role = NULL, *title = NULL;
-    def = scheme_body(merged, &year, &role, &title, &p);
-    if (!def)
-        goto out;
-    char year_s[16], version_s[16];
-    snprintf(year_s, sizeof year_s, "%" PRId64, year);
-    snprintf(version_s, sizeof version_s, "%" PRId64, version);
-    char *def_text = json_dumps(def, JSON_COMPACT);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, id, version_s,
-                            year_s, role, title, def_text};
-    PQclear(r);
-    r = store_eval(call->db, EV_SCHEME_UPDATE, 10, params, &p);
-    free(def_text);
-    if (r && PQntuples(r) == 0)
-        problem_set(&p, 412, "precondition_failed", "the evaluation scheme changed while the patch was applied");
-    else if (r) {
-        json_decref(current);
-        json_decref(merged);
-        json_decref(def);
-        json_decref(patch);
-        answer_doc(req, 200, r, 1);
-        return;
+    json_t *def = scheme_body(merged, &year, &role, &title, p);
+    int rc = -1;
+    if (def) {
+        char id[24], version_s[24];
+        id_text(req->ids[0], id);
+        id_text(version, version_s);
+        PGresult *r = scheme_store(req, EV_SCHEME_UPDATE, id, version_s, year, role, title, def, p);
+        rc = r ? take_doc(r, doc, new_version, p) : -1;
     }
-out:
-    PQclear(r);
-    json_decref(current);
-    json_decref(merged);
     json_decref(def);
-    json_decref(patch);
-    answer(req, &p);
+    json_decref(merged);
+    return rc;
+}
+
+void eval_scheme_patch(http_request *req)
+{
+    static const patch_target scheme = {"evaluation scheme", scheme_load, scheme_write};
+    crud_patch_with(req, &scheme);
 }
 
 void eval_scheme_delete(http_request *req)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    int64_t wanted = -1;
-    int has_match = http_if_match(req, &wanted);
-    if (has_match < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+    int64_t wanted;
+    int has_match = crud_if_match(req, &wanted);
+    if (has_match < 0)
         return;
-    }
     char id[24], version_s[24];
     id_text(req->ids[0], id);
     id_text(wanted, version_s);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, id,
-                            has_match ? version_s : NULL};
-    PGresult *r = store_eval(call->db, EV_SCHEME_DELETE, 6, params, &p);
-    if (!r) {
-        answer(req, &p);
-        return;
-    }
-    int n = PQntuples(r);
+    const char *params[] = {id, has_match ? version_s : NULL};
+    PGresult *r = write_row(req, EV_SCHEME_DELETE, 2, params, &p);
+    int deleted = r && PQntuples(r) > 0;
     PQclear(r);
-    if (n) {
+    if (deleted) {
         http_body(req, 204, NULL, NULL, 0);
         return;
     }
-    if (has_match) {
-        const char *gp[] = {call->scope, id};
-        r = store_eval(call->db, EV_SCHEME_GET, 2, gp, &p);
-        int found = r && PQntuples(r) > 0;
-        PQclear(r);
-        if (found) {
-            http_error(req, 412, "precondition_failed", "the evaluation scheme has changed since you read it");
-            return;
-        }
-    }
-    http_error(req, 404, "not_found", "no evaluation scheme with id %" PRId64, req->ids[0]);
+    r = NULL;
+    if (!p.status && has_match && (r = by_id(req, EV_SCHEME_GET, req->ids[0], &p)) && PQntuples(r) > 0)
+        problem_set(&p, 412, "precondition_failed", "the evaluation scheme has changed since you read it");
+    PQclear(r);
+    if (!p.status)
+        problem_set(&p, 404, "not_found", "no evaluation scheme with id %" PRId64, req->ids[0]);
+    answer(req, &p);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -586,13 +617,9 @@ void eval_scheme_delete(http_request *req)
 /* The objective (live, in scope): its entity id, or 0 after answering 404 / -1 on error. */
 static int64_t objective_entity(http_request *req, int64_t objective_id)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    char id[24];
-    id_text(objective_id, id);
-    const char *params[] = {call->scope, id};
-    PGresult *r = store_eval(call->db, EV_OBJECTIVE, 2, params, &p);
+    PGresult *r = by_id(req, EV_OBJECTIVE, objective_id, &p);
     if (!r) {
         answer(req, &p);
         return -1;
@@ -606,15 +633,11 @@ static int64_t objective_entity(http_request *req, int64_t objective_id)
 
 void participation_list(http_request *req)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     if (objective_entity(req, req->ids[0]) <= 0)
         return;
-    char id[24];
-    id_text(req->ids[0], id);
-    const char *params[] = {call->scope, id};
-    PGresult *r = store_eval(call->db, EV_PART_LIST, 2, params, &p);
+    PGresult *r = by_id(req, EV_PART_LIST, req->ids[0], &p);
     if (!r) {
         answer(req, &p);
         return;
@@ -665,7 +688,7 @@ void participation_create(http_request *req)
         PQclear(r);
     }
     if (problem_count(&p)) {
-        problem_set(&p, 422, "validation_failed", "the participation is not valid");
+        invalid(&p, "the participation is not valid");
         answer(req, &p);
         return;
     }
@@ -674,26 +697,19 @@ void participation_create(http_request *req)
     rules_decimal_format(percent, 2, '.', pct);
     snprintf(mon, sizeof mon, "%" PRId64, months);
     rules_decimal_format(part_time, 2, '.', pt);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, obj, person_s,
-                            pct, mon, pt};
-    PGresult *r = store_eval(call->db, EV_PART_INSERT, 9, params, &p);
-    if (!r) {
-        answer(req, &p);
-        return;
-    }
-    location(req, "participations", r);
-    answer_doc(req, 201, r, -1);
+    const char *params[] = {obj, person_s, pct, mon, pt};
+    PGresult *r = write_row(req, EV_PART_INSERT, 5, params, &p);
+    answer_created(req, r, &p, "participations", -1, "objective");
 }
 
 void participation_delete(http_request *req)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     char id[24];
     id_text(req->ids[0], id);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, id};
-    PGresult *r = store_eval(call->db, EV_PART_DELETE, 5, params, &p);
+    const char *params[] = {id};
+    PGresult *r = write_row(req, EV_PART_DELETE, 1, params, &p);
     if (!r) {
         answer(req, &p);
         return;
@@ -966,24 +982,10 @@ static void form_row_clear(form_row *f)
  * (404, 403, 503). */
 static int form_load(http_request *req, int64_t id, form_row *f)
 {
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
     memset(f, 0, sizeof *f);
-    char id_s[24];
-    id_text(id, id_s);
-    const char *params[] = {call->scope, id_s};
-    f->r = store_eval(call->db, EV_FORM_GET, 2, params, &p);
-    if (!f->r) {
-        answer(req, &p);
+    PGresult *r = f->r = row_or_answer(req, EV_FORM_GET, id, "evaluation form");
+    if (!r)
         return 0;
-    }
-    if (PQntuples(f->r) == 0) {
-        form_row_clear(f);
-        http_error(req, 404, "not_found", "no evaluation form with id %" PRId64, id);
-        return 0;
-    }
-    PGresult *r = f->r;
     f->version = col_id(r, 0, 1);
     f->id = col_id(r, 0, 2);
     f->entity_id = col_id(r, 0, 3);
@@ -1026,7 +1028,6 @@ typedef struct form_change {
 /* Recomputes (when asked) and writes the change; answers in every case. */
 static void form_apply(http_request *req, form_row *f, form_change *c)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     json_t *computed = NULL;
@@ -1085,12 +1086,10 @@ static void form_apply(http_request *req, form_row *f, form_change *c)
     snprintf(months_s, sizeof months_s, "%d", c->months);
     rules_decimal_format(c->part_time, 2, '.', pt_s);
     char *ratings_text = json_dumps(c->ratings, JSON_COMPACT);
-    const char *params[] = {call->scope,       call->actor.token_id, call->actor.name,  call->actor.role,
-                            id_s,              version_s,            c->action,         c->status,
-                            ratings_text,      c->comments,          c->interview_date, months_s,
-                            pt_s,              computed_text,        score[0] ? score : NULL, c->signed_by,
-                            c->contest_reason, c->conciliation_note};
-    PGresult *r = store_eval(call->db, EV_FORM_UPDATE, 18, params, &p);
+    const char *params[] = {id_s,          version_s,          c->action,      c->status,          ratings_text,
+                            c->comments,   c->interview_date,  months_s,       pt_s,               computed_text,
+                            score[0] ? score : NULL, c->signed_by, c->contest_reason, c->conciliation_note};
+    PGresult *r = write_row(req, EV_FORM_UPDATE, 14, params, &p);
     free(ratings_text);
     if (!r) {
         answer(req, &p);
@@ -1184,19 +1183,18 @@ void eval_form_create(http_request *req)
         role = json_is_string(rv) ? json_string_value(rv) : NULL;
         if (!is_one_of(role, eval_roles))
             problem_add(&p, "role", "must be one of: manager, eq, staff");
-        date_field(body, "as_of", as_of, &p);
-        date_field(body, "interview_date", interview, &p);
+        body_date(body, "as_of", as_of, &p);
+        body_date(body, "interview_date", interview, &p);
         int_field(body, "months", 0, 12, &months, &p);
         dec_field(body, "part_time", "part_time", 2, 0, 100, &part_time, &p);
-        comments = text_field(body, "comments", 20000, &p);
+        comments = body_text(body, "comments", 20000, &p);
     }
     if (problem_count(&p))
         goto invalid;
     char person_s[24], plan_s[24], eid_s[24], struct_s[24];
     id_text(person, person_s);
     id_text(plan, plan_s);
-    const char *pp[] = {call->scope, person_s};
-    if (!(r = store_eval(call->db, EV_PERSON, 2, pp, &p)))
+    if (!(r = by_id(req, EV_PERSON, person, &p)))
         goto fail;
     if (PQntuples(r) == 0) {
         problem_add(&p, "person_id", "no person with id %" PRId64, person);
@@ -1205,8 +1203,7 @@ void eval_form_create(http_request *req)
     int64_t entity = col_id(r, 0, 1);
     id_text(entity, eid_s);
     PQclear(r);
-    const char *plp[] = {call->scope, plan_s};
-    if (!(r = store_eval(call->db, EV_PLAN, 2, plp, &p)))
+    if (!(r = by_id(req, EV_PLAN, plan, &p)))
         goto fail;
     if (PQntuples(r) == 0 || col_id(r, 0, 0) != entity) {
         problem_add(&p, "plan_id", "no plan with id %" PRId64 " in the person's entity", plan);
@@ -1295,32 +1292,20 @@ void eval_form_create(http_request *req)
     if (res.has_total)
         rules_decimal_format(res.total, 2, '.', score);
     char *computed_text = json_dumps(computed, JSON_COMPACT);
-    const char *params[] = {call->scope,  call->actor.token_id,
-                            call->actor.name, call->actor.role,
-                            person_s,     year_s,
-                            role,         scheme_s,
-                            plan_s,       structure ? struct_s : NULL,
-                            evaluator ? eval_s : NULL, as_of,
-                            months_s,     pt_s,
-                            "{}",         comments,
-                            interview[0] ? interview : NULL, computed_text,
-                            score[0] ? score : NULL};
-    r = store_eval(call->db, EV_FORM_INSERT, 19, params, &p);
+    const char *params[] = {person_s, year_s, role, scheme_s, plan_s, structure ? struct_s : NULL,
+                            evaluator ? eval_s : NULL, as_of, months_s, pt_s, "{}", comments,
+                            interview[0] ? interview : NULL, computed_text, score[0] ? score : NULL};
+    r = write_row(req, EV_FORM_INSERT, 15, params, &p);
     free(computed_text);
-    if (!r)
-        goto fail;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        r = NULL;
+    if (r && PQntuples(r) == 0) {
         problem_add(&p, "person_id", "no person with id %" PRId64, person);
         goto invalid;
     }
-    location(req, "evaluation-forms", r);
-    answer_doc(req, 201, r, 1);
+    answer_created(req, r, &p, "evaluation-forms", 1, "person");
     r = NULL;
     goto done;
 invalid:
-    problem_set(&p, 422, "validation_failed", "the evaluation form is not valid");
+    invalid(&p, "the evaluation form is not valid");
 fail:
     answer(req, &p);
 done:
@@ -1336,53 +1321,26 @@ void eval_form_get(http_request *req)
     form_row f;
     if (!form_load(req, req->ids[0], &f))
         return;
-    char *doc = strdup(PQgetvalue(f.r, 0, 0));
-    int64_t version = f.version;
+    answer_doc(req, 200, f.r, 1);
+    f.r = NULL;
     form_row_clear(&f);
-    if (!doc) {
-        http_error(req, 503, "out_of_memory", "try again");
-        return;
-    }
-    http_body(req, 200, "application/json", doc, strlen(doc));
-    http_etag(req, version);
 }
 
 void eval_form_list(http_request *req)
 {
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    int limit;
-    int64_t after;
-    if (api_page_params(req, &limit, &after) < 0)
+    list_page pg;
+    if (list_page_read(req, &pg) < 0)
         return;
-    const char *year = http_query(req, "year"), *role = http_query(req, "role"), *status = http_query(req, "status");
-    char *end = NULL;
-    if (year && (strtol(year, &end, 10), !*year || *end)) {
-        problem_set(&p, 400, "bad_parameter", "year must be a whole number");
-        problem_add(&p, "year", "is not a valid value for this filter");
-    } else if (role && !is_one_of(role, eval_roles)) {
-        problem_set(&p, 400, "bad_parameter", "role must be one of manager, eq, staff");
-        problem_add(&p, "role", "is not a valid value for this filter");
-    } else if (status && !is_one_of(status, form_statuses)) {
-        problem_set(&p, 400, "bad_parameter", "status must be one of draft, signed, accepted, contested, conciliated");
-        problem_add(&p, "status", "is not a valid value for this filter");
-    }
-    if (p.status) {
-        answer(req, &p);
-        return;
-    }
-    char viewer[24], after_s[24], limit_s[16];
+    int bad = 0;
+    const char *year = list_filter(req, "year", NULL, &bad);
+    const char *role = list_filter(req, "role", eval_roles, &bad);
+    const char *status = list_filter(req, "status", form_statuses, &bad);
+    char viewer[24];
     id_text(req->who.person_id, viewer); /* 0 matches no form */
-    id_text(after, after_s);
-    snprintf(limit_s, sizeof limit_s, "%d", limit + 1);
-    const char *params[] = {call->scope, reads_all_forms(req) ? NULL : viewer, year, role, status, after_s, limit_s};
-    PGresult *r = store_eval(call->db, EV_FORM_LIST, 7, params, &p);
-    if (!r) {
-        answer(req, &p);
-        return;
-    }
-    api_answer_rows(req, r, limit);
+    const char *filters[] = {reads_all_forms(req) ? NULL : viewer, year, role, status};
+    static const char *const keep[] = {"year", "role", "status", NULL};
+    if (!bad)
+        answer_page(req, &pg, EV_FORM_LIST, 4, filters, keep);
 }
 
 /* Merges a ratings patch (RFC 7396: null removes) into a copy of current. New reference. */
@@ -1392,202 +1350,166 @@ static json_t *merge_ratings(json_t *current, json_t *patch, problem *p)
         problem_add(p, "ratings", "must be an object {behaviour code: rating}");
         return NULL;
     }
-    json_t *out = json_deep_copy(current);
-    const char *key;
-    json_t *v;
-    json_object_foreach(patch, key, v)
-    {
-        if (json_is_null(v))
-            json_object_del(out, key);
-        else
-            json_object_set(out, key, v);
-    }
-    return out;
+    return merge_patch(current, patch);
 }
 
-void eval_form_patch(http_request *req)
+/* An action on a stored form, run by form_action once the form is loaded: it answers (by
+ * form_apply, or with a refusal) and returns 0, or returns -1 with p set for form_action to
+ * answer. body is a JSON value (an object unless a required body was something else). */
+typedef int (*form_act)(http_request *req, form_row *f, json_t *body, problem *p);
+
+/* Reads the body (body_required: a JSON body as for any write; else {} when the body is empty),
+ * loads the form the path names (404, or 403 for who may not read it), and runs act. */
+static void form_action(http_request *req, int body_required, form_act act)
 {
     problem p;
     problem_init(&p);
-    json_t *body = http_json_body(req);
+    json_t *body = body_required ? http_json_body(req) : optional_body(req);
     if (!body)
         return;
     form_row f;
-    json_t *ratings = NULL;
-    if (!form_load(req, req->ids[0], &f)) {
-        json_decref(body);
-        return;
+    if (form_load(req, req->ids[0], &f)) {
+        if (act(req, &f, body, &p) < 0)
+            answer(req, &p);
+        form_row_clear(&f);
     }
-    if (!if_match_ok(req, &f) || !status_is(req, &f, "draft", "changed"))
-        goto done;
+    json_decref(body);
+    problem_clear(&p);
+}
+
+/* PATCH: the evaluator rates and comments, the HR office sets months and part-time. */
+static int update_form(http_request *req, form_row *f, json_t *body, problem *p)
+{
+    static const char *const what = "the change to the evaluation form is not valid";
+    if (!if_match_ok(req, f) || !status_is(req, f, "draft", "changed"))
+        return 0;
     static const char *const keys[] = {"ratings", "comments", "interview_date", "months", "part_time", NULL};
     if (!json_is_object(body)) {
-        problem_add(&p, "", "must be a JSON object");
-        goto invalid;
+        problem_add(p, "", "must be a JSON object");
+        return invalid(p, what);
     }
-    unknown_keys(body, keys, "", &p);
+    unknown_keys(body, keys, "", p);
     int evaluator_fields = json_object_get(body, "ratings") || json_object_get(body, "comments") ||
                            json_object_get(body, "interview_date");
     int hr_fields = json_object_get(body, "months") || json_object_get(body, "part_time");
-    if (evaluator_fields && !entitled(req, f.role, f.evaluator_id, &p)) {
-        answer(req, &p);
-        goto done;
-    }
+    if (evaluator_fields && !entitled(req, f->role, f->evaluator_id, p))
+        return -1;
     if (hr_fields && !((unsigned)req->who.role & (ROLE_ADMIN | ROLE_PLANNER))) {
-        problem_set(&p, 403, "forbidden", "months of service and part-time are set by the HR office (a planner token)");
-        answer(req, &p);
-        goto done;
+        problem_set(p, 403, "forbidden", "months of service and part-time are set by the HR office (a planner token)");
+        return -1;
     }
-    form_change c = change_of(&f, "update");
+    form_change c = change_of(f, "update");
     c.recompute = 1;
     json_t *rp = json_object_get(body, "ratings");
-    if (rp && !(ratings = merge_ratings(f.ratings, rp, &p)))
-        goto invalid;
+    json_t *ratings = rp ? merge_ratings(f->ratings, rp, p) : NULL;
+    if (rp && !ratings)
+        return invalid(p, what);
     if (ratings)
         c.ratings = ratings;
     char interview[11];
     if (json_object_get(body, "comments"))
-        c.comments = json_is_null(json_object_get(body, "comments")) ? NULL : text_field(body, "comments", 20000, &p);
+        c.comments = json_is_null(json_object_get(body, "comments")) ? NULL : body_text(body, "comments", 20000, p);
     if (json_object_get(body, "interview_date"))
-        c.interview_date = date_field(body, "interview_date", interview, &p) > 0 ? interview : NULL;
+        c.interview_date = body_date(body, "interview_date", interview, p) > 0 ? interview : NULL;
     int64_t months = c.months;
-    if (int_field(body, "months", 0, 12, &months, &p) > 0)
+    if (int_field(body, "months", 0, 12, &months, p) > 0)
         c.months = (int)months;
-    dec_field(body, "part_time", "part_time", 2, 0, 100, &c.part_time, &p);
-    if (problem_count(&p))
-        goto invalid;
-    form_apply(req, &f, &c);
-    goto done;
-invalid:
-    problem_set(&p, 422, "validation_failed", "the change to the evaluation form is not valid");
-    answer(req, &p);
-done:
+    dec_field(body, "part_time", "part_time", 2, 0, 100, &c.part_time, p);
+    int rc = problem_count(p) ? invalid(p, what) : 0;
+    if (!rc)
+        form_apply(req, f, &c);
     json_decref(ratings);
-    json_decref(body);
-    form_row_clear(&f);
-    problem_clear(&p);
+    return rc;
 }
 
-void eval_form_sign(http_request *req)
+void eval_form_patch(http_request *req) { form_action(req, 1, update_form); }
+
+static int sign_form(http_request *req, form_row *f, json_t *body, problem *p)
 {
-    problem p;
-    problem_init(&p);
-    json_t *body = optional_body(req);
-    if (!body)
-        return;
-    form_row f;
-    if (!form_load(req, req->ids[0], &f)) {
-        json_decref(body);
-        return;
-    }
-    if (!entitled(req, f.role, f.evaluator_id, &p)) {
-        answer(req, &p);
-        goto done;
-    }
-    if (!if_match_ok(req, &f) || !status_is(req, &f, "draft", "signed"))
-        goto done;
+    if (!entitled(req, f->role, f->evaluator_id, p))
+        return -1;
+    if (!if_match_ok(req, f) || !status_is(req, f, "draft", "signed"))
+        return 0;
     static const char *const keys[] = {"comments", "interview_date", NULL};
-    unknown_keys(body, keys, "", &p);
-    form_change c = change_of(&f, "sign");
+    unknown_keys(body, keys, "", p);
+    form_change c = change_of(f, "sign");
     char interview[11];
     if (json_object_get(body, "comments"))
-        c.comments = text_field(body, "comments", 20000, &p);
-    if (date_field(body, "interview_date", interview, &p) > 0)
+        c.comments = body_text(body, "comments", 20000, p);
+    if (body_date(body, "interview_date", interview, p) > 0)
         c.interview_date = interview;
-    if (problem_count(&p)) {
-        problem_set(&p, 422, "validation_failed", "the signature is not valid");
-        answer(req, &p);
-        goto done;
-    }
+    if (problem_count(p))
+        return invalid(p, "the signature is not valid");
     c.status = "signed";
     c.signed_by = req->who.name;
     c.recompute = 1;
     c.require_complete = 1;
-    form_apply(req, &f, &c);
-done:
-    json_decref(body);
-    form_row_clear(&f);
-    problem_clear(&p);
+    form_apply(req, f, &c);
+    return 0;
 }
+
+void eval_form_sign(http_request *req) { form_action(req, 0, sign_form); }
 
 /* accept and contest: the person answers a signed evaluation. */
-static void person_answers(http_request *req, int contest)
+static int person_answers(http_request *req, form_row *f, json_t *body, problem *p, int contest)
 {
-    problem p;
-    problem_init(&p);
-    json_t *body = optional_body(req);
-    if (!body)
-        return;
-    form_row f;
-    if (!form_load(req, req->ids[0], &f)) {
-        json_decref(body);
-        return;
+    if (!req->who.person_id || req->who.person_id != f->person_id) {
+        problem_set(p, 403, "not_entitled", "only the person evaluated accepts or contests their evaluation");
+        problem_hint(p, "use a token that names person %" PRId64, f->person_id);
+        return -1;
     }
-    if (!req->who.person_id || req->who.person_id != f.person_id) {
-        problem_set(&p, 403, "not_entitled", "only the person evaluated accepts or contests their evaluation");
-        problem_hint(&p, "use a token that names person %" PRId64, f.person_id);
-        answer(req, &p);
-        goto done;
-    }
-    if (!if_match_ok(req, &f) || !status_is(req, &f, "signed", contest ? "contested" : "accepted"))
-        goto done;
+    if (!if_match_ok(req, f) || !status_is(req, f, "signed", contest ? "contested" : "accepted"))
+        return 0;
     static const char *const keys[] = {"reason", NULL};
-    unknown_keys(body, keys, "", &p);
-    const char *reason = text_field(body, "reason", 20000, &p);
-    if (contest && !reason && !problem_count(&p))
-        problem_add(&p, "reason", "is required: why the evaluation is contested");
+    unknown_keys(body, keys, "", p);
+    const char *reason = body_text(body, "reason", 20000, p);
+    if (contest && !reason && !problem_count(p))
+        problem_add(p, "reason", "is required: why the evaluation is contested");
     if (!contest && reason)
-        problem_add(&p, "reason", "is only for contesting");
-    if (problem_count(&p)) {
-        problem_set(&p, 422, "validation_failed", "the answer is not valid");
-        answer(req, &p);
-        goto done;
-    }
-    form_change c = change_of(&f, contest ? "contest" : "accept");
+        problem_add(p, "reason", "is only for contesting");
+    if (problem_count(p))
+        return invalid(p, "the answer is not valid");
+    form_change c = change_of(f, contest ? "contest" : "accept");
     c.status = contest ? "contested" : "accepted";
     c.contest_reason = reason;
-    form_apply(req, &f, &c);
-done:
-    json_decref(body);
-    form_row_clear(&f);
-    problem_clear(&p);
+    form_apply(req, f, &c);
+    return 0;
 }
 
-void eval_form_accept(http_request *req) { person_answers(req, 0); }
-void eval_form_contest(http_request *req) { person_answers(req, 1); }
-
-void eval_form_conciliate(http_request *req)
+static int accept_form(http_request *req, form_row *f, json_t *body, problem *p)
 {
-    problem p;
-    problem_init(&p);
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
-    json_t *ratings = NULL;
-    form_row f;
-    if (!form_load(req, req->ids[0], &f)) {
-        json_decref(body);
-        return;
-    }
-    if (!if_match_ok(req, &f) || !status_is(req, &f, "contested", "conciliated"))
-        goto done;
+    return person_answers(req, f, body, p, 0);
+}
+
+static int contest_form(http_request *req, form_row *f, json_t *body, problem *p)
+{
+    return person_answers(req, f, body, p, 1);
+}
+
+void eval_form_accept(http_request *req) { form_action(req, 0, accept_form); }
+void eval_form_contest(http_request *req) { form_action(req, 0, contest_form); }
+
+static int conciliate_form(http_request *req, form_row *f, json_t *body, problem *p)
+{
+    if (!if_match_ok(req, f) || !status_is(req, f, "contested", "conciliated"))
+        return 0;
     static const char *const keys[] = {"note", "ratings", NULL};
+    json_t *ratings = NULL;
     if (!json_is_object(body)) {
-        problem_add(&p, "", "must be a JSON object {note, ratings}");
+        problem_add(p, "", "must be a JSON object {note, ratings}");
     } else {
-        unknown_keys(body, keys, "", &p);
-        if (!text_field(body, "note", 20000, &p) && !problem_count(&p))
-            problem_add(&p, "note", "is required: the outcome of the conciliation");
+        unknown_keys(body, keys, "", p);
+        if (!body_text(body, "note", 20000, p) && !problem_count(p))
+            problem_add(p, "note", "is required: the outcome of the conciliation");
         json_t *rp = json_object_get(body, "ratings");
         if (rp)
-            ratings = merge_ratings(f.ratings, rp, &p);
+            ratings = merge_ratings(f->ratings, rp, p);
     }
-    if (problem_count(&p)) {
-        problem_set(&p, 422, "validation_failed", "the conciliation is not valid");
-        answer(req, &p);
-        goto done;
+    if (problem_count(p)) {
+        json_decref(ratings);
+        return invalid(p, "the conciliation is not valid");
     }
-    form_change c = change_of(&f, "conciliate");
+    form_change c = change_of(f, "conciliate");
     c.status = "conciliated";
     c.conciliation_note = json_string_value(json_object_get(body, "note"));
     if (ratings) {
@@ -1595,13 +1517,12 @@ void eval_form_conciliate(http_request *req)
         c.recompute = 1;
         c.require_complete = 1;
     }
-    form_apply(req, &f, &c);
-done:
+    form_apply(req, f, &c);
     json_decref(ratings);
-    json_decref(body);
-    form_row_clear(&f);
-    problem_clear(&p);
+    return 0;
 }
+
+void eval_form_conciliate(http_request *req) { form_action(req, 1, conciliate_form); }
 
 /* ------------------------------------------------------------------------- */
 /* Bonus distributions                                                       */
@@ -1647,7 +1568,7 @@ void bonus_distribution_create(http_request *req)
         problem_add(&p, "fund", "%s", e.message);
     else if (fund.units < 0)
         problem_add(&p, "fund", "the fund is below zero");
-    category = text_field(body, "category", 32, &p);
+    category = body_text(body, "category", 32, &p);
     json_t *rd = json_object_get(body, "redistribute");
     if (rd && !json_is_boolean(rd))
         problem_add(&p, "redistribute", "must be true or false");
@@ -1740,22 +1661,15 @@ void bonus_distribution_create(http_request *req)
     rules_decimal_format(fund, 2, '.', fund_s);
     rules_decimal_format((rules_decimal){res.distributed_cents * 100}, 2, '.', dist_s);
     rules_decimal_format((rules_decimal){res.remainder_cents * 100}, 2, '.', rem_s);
-    const char *ip[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, eid, year_s, role,
-                        category, scheme_s, fund_s, redistribute ? "true" : "false", dist_s, rem_s, result_text};
-    r = store_eval(call->db, EV_DIST_INSERT, 14, ip, &p);
+    const char *ip[] = {eid,    year_s, role,  category, scheme_s, fund_s, redistribute ? "true" : "false",
+                        dist_s, rem_s,  result_text};
+    r = write_row(req, EV_DIST_INSERT, 10, ip, &p);
     free(result_text);
-    if (!r)
-        goto fail;
-    if (PQntuples(r) == 0) {
-        problem_set(&p, 404, "not_found", "no entity with id %" PRId64, req->ids[0]);
-        goto fail;
-    }
-    location(req, "bonus-distributions", r);
-    answer_doc(req, 201, r, -1);
+    answer_created(req, r, &p, "bonus-distributions", -1, "entity");
     r = NULL;
     goto done;
 invalid:
-    problem_set(&p, 422, "validation_failed", "the bonus distribution is not valid");
+    invalid(&p, "the bonus distribution is not valid");
 fail:
     answer(req, &p);
 done:
@@ -1773,24 +1687,13 @@ done:
 
 void bonus_distribution_list(http_request *req)
 {
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    int limit;
-    int64_t after;
-    if (api_page_params(req, &limit, &after) < 0)
+    list_page pg;
+    if (list_page_read(req, &pg) < 0)
         return;
-    char eid[24], after_s[24], limit_s[16];
+    char eid[24];
     id_text(req->ids[0], eid);
-    id_text(after, after_s);
-    snprintf(limit_s, sizeof limit_s, "%d", limit + 1);
-    const char *params[] = {call->scope, eid, after_s, limit_s};
-    PGresult *r = store_eval(call->db, EV_DIST_LIST, 4, params, &p);
-    if (!r) {
-        answer(req, &p);
-        return;
-    }
-    api_answer_rows(req, r, limit);
+    const char *filters[] = {eid};
+    answer_page(req, &pg, EV_DIST_LIST, 1, filters, NULL);
 }
 
 /* A money cell for payroll: "1234,56". */
@@ -1804,22 +1707,9 @@ static void csv_money(buf *b, json_t *v)
 
 void bonus_distribution_get(http_request *req)
 {
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    char id[24];
-    id_text(req->ids[0], id);
-    const char *params[] = {call->scope, id};
-    PGresult *r = store_eval(call->db, EV_DIST_GET, 2, params, &p);
-    if (!r) {
-        answer(req, &p);
+    PGresult *r = row_or_answer(req, EV_DIST_GET, req->ids[0], "bonus distribution");
+    if (!r)
         return;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        http_error(req, 404, "not_found", "no bonus distribution with id %" PRId64, req->ids[0]);
-        return;
-    }
     if (!http_wants_csv(req)) {
         answer_doc(req, 200, r, -1);
         return;

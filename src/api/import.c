@@ -9,11 +9,15 @@
 
 #include "api/api.h"
 #include "api/erp.h"
+#include "api/idempotency.h"
 #include "api/validate.h"
+#include "codec/json_limits.h"
 #include "codec/rule_json.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "store/erp.h"
 #include "store/import.h"
+#include "store/lifecycle.h"
 #include "store/plan_doc.h"
 
 #define IMPORT_TIMEOUT_MS 600000
@@ -804,6 +808,22 @@ static json_t *plan_warnings(doc_state *s, int *total)
     return out;
 }
 
+/* An empty state gathering problems into p; doc_state_free releases it. */
+static void doc_state_init(doc_state *s, problem *p)
+{
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    org_rows_init(&s->org);
+    s->objectives = json_array();
+    s->assignments = json_array();
+    s->phases = json_array();
+    s->indicators = json_array();
+    s->objective_index = json_object();
+    s->indicator_paths = json_object();
+    s->assignee_index = json_object();
+    arena_init(&s->mem);
+}
+
 static void doc_state_free(doc_state *s)
 {
     org_rows_free(&s->org);
@@ -945,7 +965,16 @@ static int resolve_entity(store_conn *c, const import_caller *caller, json_t *do
     return problem_set(p, 422, "validation_failed", "the plan document is not valid");
 }
 
-static char *dump_rows(json_t *rows) { return json_dumps(rows, JSON_COMPACT); }
+/* The content rows of s as the JSON texts of store_plan_rows_in (objectives, assignments,
+ * phases, indicators), malloc'd into rows[0..3]: the caller frees them, also after -1. */
+static int dump_content(const doc_state *s, char *rows[4], problem *p)
+{
+    json_t *const lists[4] = {s->objectives, s->assignments, s->phases, s->indicators};
+    for (int k = 0; k < 4; k++)
+        if (!(rows[k] = json_dumps(lists[k], JSON_COMPACT)))
+            return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    return 0;
+}
 
 int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, json_t **result, problem *p)
 {
@@ -955,17 +984,7 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         return problem_set(p, 422, "validation_failed", "the plan document is not valid");
     }
     doc_state s;
-    memset(&s, 0, sizeof s);
-    s.p = p;
-    org_rows_init(&s.org);
-    s.objectives = json_array();
-    s.assignments = json_array();
-    s.phases = json_array();
-    s.indicators = json_array();
-    s.objective_index = json_object();
-    s.indicator_paths = json_object();
-    s.assignee_index = json_object();
-    arena_init(&s.mem);
+    doc_state_init(&s, p);
     field_values ev;
     memset(&ev, 0, sizeof ev);
     int rc = -1, create = 0;
@@ -1024,14 +1043,8 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         goto done;
     if (org_write(&s.org, c, caller->who, entity, counts, p) < 0)
         goto done;
-    rows[0] = dump_rows(s.objectives);
-    rows[1] = dump_rows(s.assignments);
-    rows[2] = dump_rows(s.phases);
-    rows[3] = dump_rows(s.indicators);
-    if (!rows[0] || !rows[1] || !rows[2] || !rows[3]) {
-        problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    if (dump_content(&s, rows, p) < 0)
         goto done;
-    }
     store_plan_rows_in in = {year, kind, fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2], rows[3]};
     store_import_counts n;
     if (store_plan_insert(c, caller->who, entity, &in, &plan_id, &n, p) < 0)
@@ -1058,6 +1071,222 @@ done:
     json_decref(counts);
     doc_state_free(&s);
     return rc;
+}
+
+/* ----------------------------------------------------------------------------------- */
+/* A revision from a document                                                          */
+/* ----------------------------------------------------------------------------------- */
+
+/* The plan's entity, year and kind against the document's: an error naming each field
+ * of the document that does not match. */
+static void check_same_plan(const doc_state *s, json_t *doc, const store_plan_state_row *t, int64_t plan_id,
+                            problem *p)
+{
+    json_t *eid = json_object_get(doc, "entity_id");
+    if (eid && !json_is_null(eid) && !(json_is_integer(eid) && json_integer_value(eid) == t->entity_id))
+        problem_add(p, "entity_id", "plan %" PRId64 " belongs to entity %" PRId64, plan_id, t->entity_id);
+    json_t *ent = json_object_get(doc, "entity");
+    if (ent && !json_is_null(ent)) {
+        json_t *code = json_is_object(ent) ? json_object_get(ent, "code") : NULL;
+        if (!json_is_string(code) || strcmp(json_string_value(code), t->entity_code) != 0)
+            problem_add(p, "entity.code", "plan %" PRId64 " belongs to entity %s", plan_id, t->entity_code);
+    }
+    if (s->plan_ok && s->year != t->year)
+        problem_add(p, "year", "plan %" PRId64 " is of %d, not %d: a revision keeps the plan's year", plan_id,
+                    t->year, s->year);
+    const char *kind = s->plan_ok ? fv(&model_plans, &s->plan, "kind") : NULL;
+    if (s->plan_ok && strcmp(kind ? kind : "performance", t->kind) != 0)
+        problem_add(p, "kind", "plan %" PRId64 " is a %s plan, not %s", plan_id, t->kind,
+                    kind ? kind : "performance");
+}
+
+static json_t *change_counts(const store_revise_counts *n, int k, size_t rows)
+{
+    return json_pack("{sIsIsIsI}", "inserted", (json_int_t)n->inserted[k], "updated", (json_int_t)n->updated[k],
+                     "removed", (json_int_t)n->removed[k], "unchanged",
+                     (json_int_t)rows - (json_int_t)n->inserted[k] - (json_int_t)n->updated[k]);
+}
+
+int plan_revise_run(store_conn *c, const import_caller *caller, const char *scope, int64_t plan_id, json_t *doc,
+                    json_t **result, problem *p)
+{
+    *result = NULL;
+    if (!json_is_object(doc)) {
+        problem_add(p, "", "a plan document is a JSON object");
+        return problem_set(p, 422, "validation_failed", "the plan document is not valid");
+    }
+    store_plan_state_row t;
+    int found = store_plan_lock(c, scope, plan_id, &t, p);
+    if (found <= 0)
+        return found == 0 ? problem_set(p, 404, "not_found", "no plan with id %" PRId64, plan_id) : -1;
+    if (strcmp(t.status, "adopted") != 0 || t.editing) {
+        if (strcmp(t.status, "draft") == 0)
+            problem_set(p, 409, "plan_draft",
+                        "plan %" PRId64 " is a draft: import the document with POST /v1/plans:import, or adopt "
+                        "the plan first (POST /v1/plans/%" PRId64 "/adopt)",
+                        plan_id, plan_id);
+        else if (t.editing)
+            problem_set(p, 409, "revision_open",
+                        "revision %d of plan %" PRId64 " is open for editing: adopt it (POST /v1/plans/%" PRId64
+                        "/adopt) before importing another",
+                        t.revision + 1, plan_id, plan_id);
+        else
+            problem_set(p, 409, "plan_not_revisable", "plan %" PRId64 " is %s: it can no longer be revised", plan_id,
+                        t.status);
+        return -1;
+    }
+    doc_state s;
+    doc_state_init(&s, p);
+    int rc = -1;
+    char *rows[4] = {NULL, NULL, NULL, NULL};
+    char *adopted = NULL, *opened = NULL;
+    json_t *counts = json_object();
+
+    if (check_document(&s, doc) < 0)
+        goto done;
+    json_t *dl = json_object_get(doc, "deliberation");
+    if (!dl || json_is_null(dl))
+        problem_add(p, "deliberation", "is required: the deliberation {number, date, body} that revises the plan");
+    check_same_plan(&s, doc, &t, plan_id, p);
+    /* references to structures and people are told with the other errors */
+    if ((!p->status || p->status == 422) && org_resolve(&s.org, c, t.entity_id, p) < 0)
+        goto done;
+    if (problem_count(p) > 0 || p->status) {
+        if (!p->status || p->status == 422)
+            problem_set(p, 422, "validation_failed", "the plan document is not valid: nothing was changed");
+        goto done;
+    }
+    if (org_write(&s.org, c, caller->who, t.entity_id, counts, p) < 0)
+        goto done;
+    int64_t version;
+    /* the revision is opened, filled and adopted as by hand (open_revision, the writes, adopt) */
+    if (store_plan_transition(c, scope, caller->who, plan_id, STORE_OPEN_REVISION, -1, NULL, &opened, &version, p) <=
+        0) {
+        if (!p->status)
+            problem_set(p, 409, "conflict", "plan %" PRId64 " changed while it was revised; try again", plan_id);
+        goto done;
+    }
+    if (dump_content(&s, rows, p) < 0)
+        goto done;
+    store_plan_rows_in in = {NULL, NULL, fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2], rows[3]};
+    store_revise_counts n;
+    if (store_plan_revise_content(c, caller->who, t.entity_id, plan_id, t.revision + 1, &in, &n, p) < 0)
+        goto done;
+    store_deliberation d = {s.deliberation[0], s.deliberation[1], s.deliberation[2]};
+    int revision = 0;
+    found = store_plan_adopt_in_tx(c, scope, caller->who, plan_id, -1, &d, &adopted, &version, &revision, p);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(p, 404, "not_found", "no plan with id %" PRId64, plan_id);
+        goto done;
+    }
+    json_t *rows_of[STORE_REV_TABLES] = {s.objectives, s.assignments, s.phases, s.indicators};
+    static const char *const names[STORE_REV_TABLES] = {"objectives", "assignments", "phases", "indicators"};
+    json_t *changes = json_object();
+    for (int k = 0; k < STORE_REV_TABLES; k++) {
+        json_object_set_new(counts, names[k], json_integer((json_int_t)json_array_size(rows_of[k])));
+        json_object_set_new(changes, names[k], change_counts(&n, k, json_array_size(rows_of[k])));
+    }
+    int total = 0;
+    json_t *warnings = plan_warnings(&s, &total);
+    *result = json_pack("{sIsIsssisOsososi}", "id", (json_int_t)plan_id, "entity_id", (json_int_t)t.entity_id,
+                        "status", "adopted", "revision", revision, "counts", counts, "changes", changes, "warnings",
+                        warnings, "warnings_total", total);
+    rc = *result ? 0 : problem_set(p, 503, "out_of_memory", "the server is out of memory");
+done:
+    free(adopted);
+    free(opened);
+    for (int i = 0; i < 4; i++)
+        free(rows[i]);
+    json_decref(counts);
+    doc_state_free(&s);
+    return rc;
+}
+
+int plan_revise_find(store_conn *c, json_t *doc, int64_t *plan_id, problem *p)
+{
+    *plan_id = 0;
+    int64_t entity = 0;
+    json_t *eid = json_object_get(doc, "entity_id"), *ent = json_object_get(doc, "entity");
+    json_t *code = json_is_object(ent) ? json_object_get(ent, "code") : NULL;
+    json_t *year = json_object_get(doc, "year"), *kind = json_object_get(doc, "kind");
+    if (json_is_integer(eid)) {
+        entity = json_integer_value(eid);
+    } else if (json_is_string(code)) {
+        int found = store_entity_by_code(c, json_string_value(code), &entity, p);
+        if (found < 0)
+            return -1;
+        if (!found) {
+            problem_add(p, "entity.code", "no entity %s: import the plan first", json_string_value(code));
+            return problem_set(p, 404, "not_found", "no entity %s", json_string_value(code));
+        }
+    } else {
+        problem_add(p, "entity", "give entity_id or entity {code} to name the plan to revise");
+        return problem_set(p, 422, "validation_failed", "the plan document is not valid");
+    }
+    if (!json_is_integer(year)) {
+        problem_add(p, "year", "is required: the year of the plan to revise");
+        return problem_set(p, 422, "validation_failed", "the plan document is not valid");
+    }
+    char y[24];
+    snprintf(y, sizeof y, "%" JSON_INTEGER_FORMAT, json_integer_value(year));
+    const char *k = json_is_string(kind) ? json_string_value(kind) : "performance";
+    int found = store_plan_find(c, entity, y, k, plan_id, p);
+    if (found < 0)
+        return -1;
+    if (!found) {
+        problem_add(p, "year", "entity %" PRId64 " has no %s plan for %s to revise", entity, k, y);
+        return problem_set(p, 404, "not_found", "no %s plan of %s to revise: import it first", k, y);
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------------------------------- */
+/* Request bodies within the limits of the route                                       */
+/* ----------------------------------------------------------------------------------- */
+
+json_t *json_body_parse(const char *s, size_t n, const json_limits *lim, problem *p)
+{
+    if (n == 0) {
+        problem_set(p, 400, "empty_body", "the request needs a JSON body");
+        return NULL;
+    }
+    switch (json_limits_check_with(s, n, lim)) {
+    case JSON_WITHIN_LIMITS:
+        break;
+    case JSON_TOO_DEEP:
+        problem_set(p, 400, "too_deep", "the body nests arrays and objects more than %d deep", lim->max_depth);
+        return NULL;
+    case JSON_TOO_MANY_ITEMS:
+        problem_set(p, 413, "too_many_items", "an array of the body has more than %ld items", lim->max_array);
+        problem_hint(p, "the limit of this route is %ld items in one array; send the rows in parts", lim->max_array);
+        return NULL;
+    case JSON_TOO_MANY_VALUES:
+        problem_set(p, 413, "too_many_values", "the body holds more than %ld JSON values; send it in parts",
+                    lim->max_values);
+        problem_hint(p, "the limit of this route is %ld JSON values (every key, value, array and object counts)",
+                     lim->max_values);
+        return NULL;
+    }
+    json_error_t e;
+    json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &e);
+    if (!j)
+        problem_set(p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text, e.line,
+                    e.column);
+    return j;
+}
+
+/* The request's JSON body within lim, or NULL after answering. */
+static json_t *limited_body(http_request *req, const json_limits *lim)
+{
+    problem p;
+    problem_init(&p);
+    json_t *j = json_body_parse(req->body.data ? req->body.data : "", req->body.len, lim, &p);
+    if (!j) {
+        http_problem(req, &p);
+        problem_clear(&p);
+    }
+    return j;
 }
 
 /* ----------------------------------------------------------------------------------- */
@@ -1216,59 +1445,102 @@ int plan_doc_strip(const char *in, size_t n, buf *out)
 /* Handlers                                                                            */
 /* ----------------------------------------------------------------------------------- */
 
-void plan_import(http_request *req)
+json_t *import_in_transaction(http_request *req, int timeout_ms, int status, import_tx_fn fn, void *arg)
 {
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    json_t *doc = http_json_body(req);
-    if (!doc)
-        return;
     idem_key key;
-    if (idem_read(req, &key) < 0) {
-        json_decref(doc);
-        return;
-    }
-    import_caller caller = {&call->actor, req->who.entity_id, call->scope == NULL};
+    if (idem_read(req, &key) < 0)
+        return NULL;
     json_t *result = NULL;
-    if (store_import_begin(call->db, IMPORT_TIMEOUT_MS, &p) < 0)
+    if (store_import_begin(call->db, timeout_ms, &p) < 0)
         goto fail;
     int replayed = idem_replay(req, &key, &p);
     if (replayed != 0) {
         store_rollback(call->db);
         if (replayed < 0)
             goto fail;
-        json_decref(doc);
-        return;
+        return NULL;
     }
-    if (plan_import_run(call->db, &caller, doc, &result, &p) < 0) {
+    if (fn(req, arg, &result, &p) < 0) {
         store_rollback(call->db);
         goto fail;
     }
     char *body = json_dumps(result, JSON_COMPACT);
-    if (!body || idem_store(call->db, &key, 201, body, &p) < 0 || store_commit(call->db, &p) < 0) {
+    if (!body || idem_store(call->db, &key, status, body, &p) < 0 || store_commit(call->db, &p) < 0) {
         free(body);
         store_rollback(call->db);
         if (!p.status)
             problem_set(&p, 503, "out_of_memory", "the server is out of memory");
         goto fail;
     }
-    json_int_t n_obj = json_integer_value(json_object_get(json_object_get(result, "counts"), "objectives"));
-    log_info("plan %" JSON_INTEGER_FORMAT " imported (%" JSON_INTEGER_FORMAT " objectives)",
-             json_integer_value(json_object_get(result, "id")), n_obj);
-    if (n_obj >= ANALYZE_FROM)
-        store_import_analyze(call->db);
-    snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" JSON_INTEGER_FORMAT,
-             json_integer_value(json_object_get(result, "id")));
-    http_body(req, 201, "application/json", body, strlen(body));
-    json_decref(result);
-    json_decref(doc);
-    return;
+    http_body(req, status, "application/json", body, strlen(body));
+    return result;
 fail:
     json_decref(result);
-    json_decref(doc);
+    if (!p.status) /* a feed's rows refused without a status of their own */
+        problem_set(&p, 422, "validation_failed", "the request is not valid: nothing was stored");
     http_problem(req, &p);
     problem_clear(&p);
+    return NULL;
+}
+
+static int run_plan_import(http_request *req, void *doc, json_t **result, problem *p)
+{
+    api_call *call = api_call_of(req);
+    import_caller caller = {&call->actor, req->who.entity_id, call->scope == NULL};
+    return plan_import_run(call->db, &caller, doc, result, p);
+}
+
+static int run_plan_revise(http_request *req, void *doc, json_t **result, problem *p)
+{
+    api_call *call = api_call_of(req);
+    import_caller caller = {&call->actor, req->who.entity_id, call->scope == NULL};
+    return plan_revise_run(call->db, &caller, call->scope, req->ids[0], doc, result, p);
+}
+
+/* After a plan document was stored and answered: the log line, fresh statistics after a
+ * large load (the commit is done: the answer waits only for this). */
+static void after_plan_document(http_request *req, json_t *result, const char *what)
+{
+    json_int_t n_obj = json_integer_value(json_object_get(json_object_get(result, "counts"), "objectives"));
+    log_info("plan %" JSON_INTEGER_FORMAT " %s (revision %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT
+             " objectives)",
+             json_integer_value(json_object_get(result, "id")), what,
+             json_integer_value(json_object_get(result, "revision")), n_obj);
+    if (n_obj >= ANALYZE_FROM)
+        store_import_analyze(api_call_of(req)->db);
+}
+
+void plan_import(http_request *req)
+{
+    json_t *doc = limited_body(req, &json_limits_plan_document);
+    if (!doc)
+        return;
+    json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_import, doc);
+    if (result) {
+        snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" JSON_INTEGER_FORMAT,
+                 json_integer_value(json_object_get(result, "id")));
+        after_plan_document(req, result, "imported");
+    }
+    json_decref(result);
+    json_decref(doc);
+}
+
+void plan_revision_import(http_request *req)
+{
+    json_t *doc = limited_body(req, &json_limits_plan_document);
+    if (!doc)
+        return;
+    json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_revise, doc);
+    if (result) {
+        snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%" JSON_INTEGER_FORMAT,
+                 req->ids[0], json_integer_value(json_object_get(result, "revision")));
+        after_plan_document(req, result, "revised");
+    }
+    json_decref(result);
+    json_decref(doc);
 }
 
 void plan_export(http_request *req)

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "codec/json_limits.h"
 #include "core/problem.h"
 #include "http/http.h"
 #include "store/crud.h"
@@ -62,12 +63,55 @@ typedef struct import_caller {
  */
 int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, json_t **result, problem *p);
 
+/*
+ * Applies the plan document doc (borrowed) to plan_id (in scope) as its next revision,
+ * inside the transaction the caller has open on c: the plan must be adopted with no
+ * revision open (409 plan_draft / revision_open / plan_not_revisable); the document's
+ * entity, year and kind must be the plan's and its deliberation is required (422 naming
+ * the field, with every other error of the document and its path). Then, as if edited by
+ * hand: the revision is opened, structures and people are upserted by code, the content
+ * is matched row by row (store_plan_revise_content: matched rows keep their ids) and the
+ * revision is adopted by the document's deliberation. Returns 0 with *result (new
+ * reference): {"id","entity_id","status":"adopted","revision","counts":{structures,
+ * people,objectives,...},"changes":{"objectives":{"inserted","updated","removed",
+ * "unchanged"},...},"warnings","warnings_total"}; or -1 with p set (the caller rolls
+ * back).
+ */
+int plan_revise_run(store_conn *c, const import_caller *caller, const char *scope, int64_t plan_id, json_t *doc,
+                    json_t **result, problem *p);
+
+/* The plan a revision document is for (`ciclo import --revise`): the plan of the
+ * document's entity (entity_id, or entity.code) for its year and kind. Returns 0 with
+ * *plan_id, or -1 with p set (404 naming the field when there is none, 422). */
+int plan_revise_find(store_conn *c, json_t *doc, int64_t *plan_id, problem *p);
+
+/* Decodes the JSON text s[0..n) within lim (json_limits.h): NULL with p set — 400
+ * empty_body / too_deep / malformed_json, 413 too_many_items / too_many_values naming the
+ * limit — or a new reference the caller owns. */
+json_t *json_body_parse(const char *s, size_t n, const json_limits *lim, problem *p);
+
 /* Copies the JSON text in[0..n) to out without object members named "id" and members
  * whose value is null (the export's form of store_plan_document). Returns 0, or -1 when
  * the text is not JSON or out fails. */
 int plan_doc_strip(const char *in, size_t n, buf *out);
 
+/* The work of an import inside its transaction: 0 with *result (a new reference, the
+ * answer's body), or -1 with p set (a status of 0 becomes 422 validation_failed). */
+typedef int (*import_tx_fn)(http_request *req, void *arg, json_t **result, problem *p);
+
+/*
+ * The transaction of every import (plan documents, revisions, ERP feeds): reads the
+ * Idempotency-Key, begins with the statement timeout raised to timeout_ms, replays the
+ * answer of a key already used, runs fn(req, arg), stores the key with the answer and
+ * commits — the key commits with the rows it protects (routes flagged
+ * ROUTE_OWN_IDEMPOTENCY). Answers `status` with the result as JSON and returns the result
+ * (a new reference the caller owns, to set headers or log from; the answer is already
+ * given), or answers the problem or the replay and returns NULL; nothing is stored then.
+ */
+json_t *import_in_transaction(http_request *req, int timeout_ms, int status, import_tx_fn fn, void *arg);
+
 void plan_import(http_request *req); /* POST /v1/plans:import */
 void plan_export(http_request *req); /* GET /v1/plans/{id}/export */
+void plan_revision_import(http_request *req); /* POST /v1/plans/{id}/revisions:import */
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/list_answer.h"
 #include "codec/csv.h"
 #include "codec/plan_diff.h"
 #include "core/text.h"
@@ -458,30 +459,12 @@ static int id_param(http_request *req, const char *name, const char **out)
     return 0;
 }
 
-/* The Link header of the next CSV page, keeping the filters (percent-encoded). */
-static void next_link(http_request *req, int limit, const char *cursor)
+/* CSV has no nested objects: the actor's name and role become columns of their own. */
+static void audit_flatten(json_t *row)
 {
-    static const char *const keys[] = {"entity_id", "plan_id", "resource", "resource_id", "actor",
-                                       "role",      "action",  "since",    "until"};
-    buf b;
-    buf_init(&b, sizeof req->res.link - 1);
-    buf_printf(&b, "<%s?format=csv&limit=%d&cursor=%s", req->path, limit, cursor);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *v = http_query(req, keys[i]);
-        if (!v)
-            continue;
-        buf_printf(&b, "&%s=", keys[i]);
-        for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
-            if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("-_.~", *c))
-                buf_putc(&b, (char)*c);
-            else
-                buf_printf(&b, "%%%02X", *c);
-        }
-    }
-    buf_puts(&b, ">; rel=\"next\"");
-    if (!b.failed && b.data)
-        snprintf(req->res.link, sizeof req->res.link, "%s", b.data);
-    buf_free(&b);
+    json_t *actor = json_object_get(row, "actor");
+    json_object_set(row, "actor_name", json_object_get(actor, "name"));
+    json_object_set(row, "actor_role", json_object_get(actor, "role"));
 }
 
 void audit_list(http_request *req)
@@ -540,48 +523,9 @@ void audit_list(http_request *req)
         answer(req, &p);
         return;
     }
-    int rows = PQntuples(res);
-    int more = rows > limit;
-    if (more)
-        rows = limit;
-    char cursor[32] = "";
-    if (more)
-        cursor_encode(strtoll(PQgetvalue(res, rows - 1, 1), NULL, 10), cursor);
-    buf out;
-    buf_init(&out, 0);
-    if (http_wants_csv(req)) {
-        static const char *const names[] = {"id",          "at",        "actor_name", "actor_role", "action", "resource",
-                                            "resource_id", "entity_id", "plan_id",    "before",     "after"};
-        csv_header(&out, names, 11);
-        for (int i = 0; i < rows; i++) {
-            json_t *row = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-            json_t *actor = json_object_get(row, "actor");
-            json_object_set(row, "actor_name", json_object_get(actor, "name"));
-            json_object_set(row, "actor_role", json_object_get(actor, "role"));
-            csv_row_from_object(&out, row, names, 11);
-            json_decref(row);
-        }
-        if (more)
-            next_link(req, limit, cursor);
-        PQclear(res);
-        size_t len;
-        char *body = buf_steal(&out, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
-        return;
-    }
-    buf_puts(&out, "{\"items\":[");
-    for (int i = 0; i < rows; i++) {
-        if (i)
-            buf_putc(&out, ',');
-        buf_puts(&out, PQgetvalue(res, i, 0));
-    }
-    buf_puts(&out, "],\"next_cursor\":");
-    if (more)
-        buf_printf(&out, "\"%s\"}", cursor);
-    else
-        buf_puts(&out, "null}");
-    PQclear(res);
-    size_t len;
-    char *body = buf_steal(&out, &len);
-    http_body(req, 200, "application/json", body, len);
+    static const char *const columns[] = {"id",          "at",        "actor_name", "actor_role", "action", "resource",
+                                          "resource_id", "entity_id", "plan_id",    "before",     "after"};
+    static const char *const keep[] = {"entity_id", "plan_id", "resource", "resource_id", "actor",
+                                       "role",      "action",  "since",    "until",       NULL};
+    list_answer(req, res, limit, &(list_csv){columns, 11, audit_flatten, keep});
 }

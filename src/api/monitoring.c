@@ -8,7 +8,7 @@
 
 #include "api/api.h"
 #include "api/auth.h"
-#include "codec/csv.h"
+#include "api/validate.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
 #include "store/monitoring.h"
@@ -49,40 +49,15 @@ int api_date_param(http_request *req, const char *name, char out[11])
  * it is not a date or lies before the plan's year. */
 static int date_field(json_t *body, const char *name, int plan_year, char out[11], problem *p)
 {
-    json_t *v = json_object_get(body, name);
-    out[0] = '\0';
-    if (!v || json_is_null(v))
-        return 0;
-    rules_date d;
-    rules_error e;
-    memset(&e, 0, sizeof e);
-    if (!json_is_string(v)) {
-        problem_add(p, name, "must be a date (YYYY-MM-DD)");
+    int rc = body_date(body, name, out, p);
+    if (rc <= 0)
+        return rc;
+    if (atoi(out) < plan_year) {
+        problem_add(p, name, "%s is before the plan's year %d", json_string_value(json_object_get(body, name)),
+                    plan_year);
+        out[0] = '\0';
         return -1;
     }
-    if (rules_date_parse_iso(json_string_value(v), &d, &e) < 0) {
-        problem_add(p, name, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
-        return -1;
-    }
-    if (d.year < plan_year) {
-        problem_add(p, name, "%s is before the plan's year %d", json_string_value(v), plan_year);
-        return -1;
-    }
-    rules_date_format_iso(d, out);
-    return 0;
-}
-
-static int text_field(json_t *body, const char *name, int max, const char **out, problem *p)
-{
-    json_t *v = json_object_get(body, name);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v) || (int)utf8_length(json_string_value(v)) > max) {
-        problem_add(p, name, "must be a string of at most %d characters", max);
-        return -1;
-    }
-    *out = json_string_value(v);
     return 0;
 }
 
@@ -178,7 +153,7 @@ void progress_create(http_request *req)
     const char *note;
     date_field(body, "completed_on", info.year, completed, &p);
     date_field(body, "as_of", info.year, as_of, &p);
-    text_field(body, "note", 5000, &note, &p);
+    note = body_text(body, "note", 5000, &p);
     if (!as_of[0])
         api_today(as_of);
     json_t *pc = json_object_get(body, "percent_complete");
@@ -288,8 +263,8 @@ void measurement_create(http_request *req)
     date_field(body, "as_of", info.year, as_of, &p);
     if (!as_of[0])
         api_today(as_of);
-    text_field(body, "source", 200, &source, &p);
-    text_field(body, "note", 5000, &note, &p);
+    source = body_text(body, "source", 200, &p);
+    note = body_text(body, "note", 5000, &p);
     json_t *na = json_object_get(body, "not_assessable");
     int not_assessable = json_is_true(na);
     if (na && !json_is_boolean(na))
@@ -347,53 +322,3 @@ static void history(http_request *req, const char *kind, const char *owner_kind,
 
 void progress_list(http_request *req) { history(req, "progress", "phases", "phase"); }
 void measurement_list(http_request *req) { history(req, "measurements", "indicators", "indicator"); }
-
-void api_answer_rows(http_request *req, PGresult *r, int limit)
-{
-    int rows = PQntuples(r), more = limit > 0 && rows > limit;
-    if (more)
-        rows = limit;
-    char cursor[32] = "";
-    if (more)
-        cursor_encode(strtoll(PQgetvalue(r, rows - 1, 1), NULL, 10), cursor);
-    buf out;
-    buf_init(&out, 0);
-    if (http_wants_csv(req)) {
-        json_t *first = rows ? json_loads(PQgetvalue(r, 0, 0), 0, NULL) : NULL;
-        const char *names[64];
-        int n = 0;
-        const char *key;
-        json_t *v;
-        json_object_foreach(first, key, v)
-        {
-            if (n < 64)
-                names[n++] = key;
-        }
-        csv_header(&out, names, n);
-        for (int i = 0; i < rows; i++) {
-            json_t *row = json_loads(PQgetvalue(r, i, 0), 0, NULL);
-            csv_row_from_object(&out, row, names, n);
-            json_decref(row);
-        }
-        json_decref(first);
-        if (more)
-            snprintf(req->res.link, sizeof req->res.link, "<%s?format=csv&limit=%d&cursor=%s>; rel=\"next\"",
-                     req->path, limit, cursor);
-        PQclear(r);
-        size_t len;
-        char *b = buf_steal(&out, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", b, len);
-        return;
-    }
-    buf_puts(&out, "{\"items\":[");
-    for (int i = 0; i < rows; i++)
-        buf_printf(&out, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
-    if (more)
-        buf_printf(&out, "],\"next_cursor\":\"%s\"}", cursor);
-    else
-        buf_puts(&out, "],\"next_cursor\":null}");
-    PQclear(r);
-    size_t len;
-    char *b = buf_steal(&out, &len);
-    http_body(req, 200, "application/json", b, len);
-}

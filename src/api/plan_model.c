@@ -62,6 +62,61 @@ static const rules_value *keep_value(plan_model *m, const rules_value *tmp, size
     return copy;
 }
 
+/* Decoding memo for one build (performance, issue 8). Decoding a rule or a value is a pure
+ * function of its JSON text (and, for a value, of the decoded rule), so indicators that
+ * share the same rule text share one decoded rule, and measurements with the same text
+ * under the same decoded rule share one decoded value (the library only reads them). On a
+ * plan where every text differs the memo costs one hash and one probe per row; where texts
+ * repeat (standard band schemes, the same target) it saves json_loads + decode, which were
+ * two thirds of the server's instructions for a 20,000-indicator plan. Slots live in the
+ * model's arena; their text points into the rows (borrowed: the memo lives only while
+ * build_indicators runs). */
+typedef struct memo_slot {
+    const char *text;      /* the JSON text (borrowed from the rows), NULL: empty slot */
+    const void *owner;     /* values: the decoded rule they were decoded under */
+    const void *decoded;   /* rules_rule * or rules_value *, NULL when it failed */
+    const char *error;     /* why it failed (arena), NULL when it did not */
+} memo_slot;
+
+typedef struct memo {
+    memo_slot *slot;
+    size_t cap; /* a power of two, at least twice the entries */
+} memo;
+
+static int memo_init(memo *t, arena *a, size_t n)
+{
+    t->cap = 16;
+    while (t->cap < n * 2)
+        t->cap <<= 1;
+    t->slot = arena_array(a, t->cap, sizeof *t->slot);
+    return t->slot ? 0 : -1;
+}
+
+/* A multiplicative hash over 8 bytes at a time (the texts are ~100 bytes of JSON). */
+static uint64_t memo_hash(const char *s, size_t len, const void *owner)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)owner ^ len;
+    for (; len >= 8; s += 8, len -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+/* The slot for (text, owner): a filled one when seen before, else the empty one to fill. */
+static memo_slot *memo_find(memo *t, const char *text, size_t len, const void *owner)
+{
+    size_t i = (size_t)memo_hash(text, len, owner) & (t->cap - 1);
+    while (t->slot[i].text && (t->slot[i].owner != owner || strcmp(t->slot[i].text, text) != 0))
+        i = (i + 1) & (t->cap - 1);
+    return &t->slot[i];
+}
+
 static void normalise_tag(const char *in, char *out, size_t n)
 {
     size_t o = 0;
@@ -295,6 +350,10 @@ static int build_indicators(builder *b, problem *p)
     if (!ind || !m->indicator_id || !m->indicator || idmap_init(&index, &m->mem, (size_t)n) < 0)
         return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     static _Thread_local rules_rule tmp[RULE_JSON_MAX_NODES];
+    memo rules_seen, values_seen;
+    int rule_hits = 0; /* indicators whose rule text an earlier one had */
+    if (memo_init(&rules_seen, &m->mem, (size_t)n) < 0)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     int k = 0;
     for (int r = 0; r < n; r++) {
         int obj = plan_model_objective(m, id_at(ir, r, 1));
@@ -309,15 +368,24 @@ static int build_indicators(builder *b, problem *p)
         info->name = str_at(m, ir, r, 5);
         info->value_type = str_at(m, ir, r, 6);
         if (!PQgetisnull(ir, r, 4)) {
-            json_t *j = json_loads(PQgetvalue(ir, r, 4), 0, NULL);
-            rules_error e;
-            memset(&e, 0, sizeof e);
-            size_t used = 0;
-            if (j && rule_json_decode(j, "rule", tmp, RULE_JSON_MAX_NODES, &used, &e) == 0)
-                x->rule = keep_rule(m, tmp, used);
-            else
-                info->rule_error = arena_strdup(&m->mem, e.message[0] ? e.message : "the rule is not valid JSON");
-            json_decref(j);
+            const char *text = PQgetvalue(ir, r, 4);
+            memo_slot *seen = memo_find(&rules_seen, text, (size_t)PQgetlength(ir, r, 4), NULL);
+            if (!seen->text) {
+                json_t *j = json_loads(text, 0, NULL);
+                rules_error e;
+                memset(&e, 0, sizeof e);
+                size_t used = 0;
+                if (j && rule_json_decode(j, "rule", tmp, RULE_JSON_MAX_NODES, &used, &e) == 0)
+                    seen->decoded = keep_rule(m, tmp, used);
+                else
+                    seen->error = arena_strdup(&m->mem, e.message[0] ? e.message : "the rule is not valid JSON");
+                json_decref(j);
+                seen->text = text;
+            } else {
+                rule_hits++;
+            }
+            x->rule = seen->decoded;
+            info->rule_error = seen->error;
         }
         m->indicator_id[k] = id_at(ir, r, 0);
         idmap_put(&index, m->indicator_id[k], k);
@@ -325,6 +393,9 @@ static int build_indicators(builder *b, problem *p)
     }
     const PGresult *mr = b->rows->measurements;
     rules_value vals[RULE_JSON_MAX_VALUES];
+    /* Values share only under a shared rule: with every rule text distinct, no memo. */
+    if (rule_hits > 0 && memo_init(&values_seen, &m->mem, (size_t)PQntuples(mr)) < 0)
+        return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     for (int r = 0; r < PQntuples(mr); r++) {
         int i = idmap_get(&index, id_at(mr, r, 0));
         if (i < 0)
@@ -338,17 +409,29 @@ static int build_indicators(builder *b, problem *p)
         info->value_json = str_at(m, mr, r, 1);
         if (!ind[i].rule)
             continue; /* the library reports an indicator without a usable rule */
-        json_t *j = json_loads(PQgetvalue(mr, r, 1), JSON_DECODE_ANY, NULL);
-        rules_error e;
-        memset(&e, 0, sizeof e);
-        size_t used = 0;
-        if (j && rule_json_decode_value(j, ind[i].rule, "value", vals, RULE_JSON_MAX_VALUES, &used, &e) == 0) {
-            ind[i].value = keep_value(m, vals, used);
-            ind[i].state = ind[i].value ? RULES_MEASURED : RULES_NOT_MEASURED;
-        } else {
-            info->value_error = arena_strdup(&m->mem, e.message[0] ? e.message : "the value is not valid JSON");
+        const char *text = PQgetvalue(mr, r, 1);
+        memo_slot once = {0};
+        memo_slot *seen = rule_hits > 0 ? memo_find(&values_seen, text, (size_t)PQgetlength(mr, r, 1), ind[i].rule)
+                                        : &once;
+        if (!seen->text) {
+            json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+            rules_error e;
+            memset(&e, 0, sizeof e);
+            size_t used = 0;
+            if (j && rule_json_decode_value(j, ind[i].rule, "value", vals, RULE_JSON_MAX_VALUES, &used, &e) == 0)
+                seen->decoded = keep_value(m, vals, used);
+            else
+                seen->error = arena_strdup(&m->mem, e.message[0] ? e.message : "the value is not valid JSON");
+            json_decref(j);
+            seen->text = text;
+            seen->owner = ind[i].rule;
         }
-        json_decref(j);
+        if (seen->error) {
+            info->value_error = seen->error;
+        } else {
+            ind[i].value = seen->decoded;
+            ind[i].state = ind[i].value ? RULES_MEASURED : RULES_NOT_MEASURED;
+        }
     }
     m->plan.indicators = ind;
     m->plan.n_indicators = k;

@@ -19,6 +19,7 @@
 #define EVAL_BONUS (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR | ROLE_ERP)
 #define J ROUTE_BODY_JSON
 #define MP (ROUTE_BODY_JSON | ROUTE_MERGE_PATCH)
+#define OWN_IDEM ROUTE_OWN_IDEMPOTENCY /* the key commits with the rows (api/idempotency.h) */
 
 /* The five routes of a resource: list and create under a parent path, one item by id. */
 #define RESOURCE(list_path, item_path, spec, write)                                                                 \
@@ -69,18 +70,19 @@ const route api_routes[] = {
     /* end of lifecycle, revisions, audit */
 
     /* import, export, ERP */
-    {"POST", "/v1/plans:import", plan_import, PLAN_WRITE, J, NULL},
+    {"POST", "/v1/plans:import", plan_import, PLAN_WRITE, J | OWN_IDEM, NULL},
+    {"POST", "/v1/plans/{id}/revisions:import", plan_revision_import, PLAN_WRITE, J | OWN_IDEM, NULL},
     {"GET", "/v1/plans/{id}/export", plan_export, READ, 0, NULL},
-    {"POST", "/v1/entities/{id}/structures:import", erp_structures_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
-    {"POST", "/v1/entities/{id}/people:import", erp_people_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
-    {"POST", "/v1/plans/{id}/measurements:import", erp_measurements_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
-    {"POST", "/v1/plans/{id}/financials:import", erp_financials_import, ERP_FEED, J | ROUTE_BODY_CSV, NULL},
+    {"POST", "/v1/entities/{id}/structures:import", erp_structures_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
+    {"POST", "/v1/entities/{id}/people:import", erp_people_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
+    {"POST", "/v1/plans/{id}/measurements:import", erp_measurements_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
+    {"POST", "/v1/plans/{id}/financials:import", erp_financials_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
     {"GET", "/v1/changes", erp_changes, ERP_FEED, 0, NULL},
     /* end of import, export, ERP */
 
     /* a planner manages its own entity's non-admin tokens (checked in api/tokens.c) */
     {"GET", "/v1/tokens", tokens_list, PLAN_WRITE, 0, NULL},
-    {"POST", "/v1/tokens", tokens_create, PLAN_WRITE, J, NULL},
+    {"POST", "/v1/tokens", tokens_create, PLAN_WRITE, J | ROUTE_SECRET_ANSWER, NULL},
     {"DELETE", "/v1/tokens/{id}", tokens_delete, PLAN_WRITE, 0, NULL},
 
     /* people evaluation and bonus */

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/list_answer.h"
 #include "core/text.h"
 #include "rules.h"
 
@@ -236,9 +237,8 @@ void tokens_list(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    int limit;
-    int64_t after;
-    if (api_page_params(req, &limit, &after) < 0)
+    list_page pg;
+    if (list_page_read(req, &pg) < 0)
         return;
     const char *active = http_query(req, "active");
     if (active && strcmp(active, "true") && strcmp(active, "false")) {
@@ -247,16 +247,16 @@ void tokens_list(http_request *req)
         answer(req, &p);
         return;
     }
-    char after_s[24], limit_s[16];
-    snprintf(after_s, sizeof after_s, "%" PRId64, after);
-    snprintf(limit_s, sizeof limit_s, "%d", limit + 1);
-    const char *params[] = {call->scope, after_s, limit_s, active && strcmp(active, "true") == 0 ? "true" : "false"};
+    const char *params[] = {call->scope, pg.after_text, pg.limit_text, active && strcmp(active, "true") == 0 ? "true" : "false"};
     PGresult *r = store_exec(call->db, st_list, 4, params, &p);
     if (!r) {
         answer(req, &p);
         return;
     }
-    api_answer_rows(req, r, limit);
+    static const char *const columns[] = {"id",   "role",       "entity_id",  "person_id",
+                                          "name", "created_at", "expires_at", "revoked_at"};
+    static const char *const keep[] = {"active", NULL};
+    list_answer(req, r, pg.limit, &(list_csv){columns, 8, NULL, keep});
 }
 
 void tokens_delete(http_request *req)

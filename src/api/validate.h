@@ -31,6 +31,17 @@ int validate_object(const resource_spec *r, json_t *obj, validate_mode mode, con
  * whose value would change. current is the row as stored. Returns 0 or -1 (p set). */
 int validate_patch(const resource_spec *r, json_t *patch, json_t *current, problem *p);
 
+/* Readers of single fields, for bodies that are not model resources. Each adds an error to p
+ * naming the field (key) when the value is there but not right. */
+
+/* The string at key of obj (borrowed from obj) of at most max characters; NULL when absent,
+ * null or not right. */
+const char *body_text(json_t *obj, const char *key, size_t max, problem *p);
+
+/* The date (YYYY-MM-DD) at key of obj, normalised into out: 1 when present, 0 when absent or
+ * null (out ""), -1 when it is not a date. */
+int body_date(json_t *obj, const char *key, char out[11], problem *p);
+
 /* RFC 7396 JSON Merge Patch: returns target with patch applied (a new reference; target
  * and patch are borrowed). */
 json_t *merge_patch(json_t *target, json_t *patch);

@@ -1,8 +1,14 @@
 /* json_limits.c — one pass over the bytes, counting depth, array items and values. */
 #include "codec/json_limits.h"
 
-enum json_limit json_limits_check(const char *s, size_t n)
+const json_limits json_limits_default = {JSON_MAX_DEPTH, JSON_MAX_ARRAY, JSON_MAX_VALUES};
+const json_limits json_limits_plan_document = {JSON_MAX_DEPTH, JSON_MAX_ARRAY, JSON_MAX_VALUES_PLAN_DOCUMENT};
+
+enum json_limit json_limits_check(const char *s, size_t n) { return json_limits_check_with(s, n, &json_limits_default); }
+
+enum json_limit json_limits_check_with(const char *s, size_t n, const json_limits *lim)
 {
+    int max_depth = lim->max_depth > 0 && lim->max_depth < JSON_MAX_DEPTH ? lim->max_depth : JSON_MAX_DEPTH;
     long items[JSON_MAX_DEPTH]; /* commas seen in each open array; -1 for an object */
     int depth = 0, in_string = 0, in_scalar = 0;
     long values = 0;
@@ -23,7 +29,7 @@ enum json_limit json_limits_check(const char *s, size_t n)
             break;
         case '[':
         case '{':
-            if (depth == JSON_MAX_DEPTH)
+            if (depth == max_depth)
                 return JSON_TOO_DEEP;
             items[depth++] = c == '[' ? 0 : -1;
             values++;
@@ -34,7 +40,7 @@ enum json_limit json_limits_check(const char *s, size_t n)
                 depth--;
             break;
         case ',':
-            if (depth > 0 && items[depth - 1] >= 0 && ++items[depth - 1] >= JSON_MAX_ARRAY)
+            if (depth > 0 && items[depth - 1] >= 0 && ++items[depth - 1] >= lim->max_array)
                 return JSON_TOO_MANY_ITEMS;
             break;
         case ' ':
@@ -50,7 +56,7 @@ enum json_limit json_limits_check(const char *s, size_t n)
             break;
         }
         in_scalar = scalar;
-        if (values > JSON_MAX_VALUES)
+        if (values > lim->max_values)
             return JSON_TOO_MANY_VALUES;
     }
     return JSON_WITHIN_LIMITS;

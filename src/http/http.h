@@ -35,6 +35,7 @@ typedef struct http_response {
     char disposition[128];    /* Content-Disposition, for CSV downloads */
     char link[256];           /* Link header (RFC 8288), e.g. the next page of a CSV list */
     int retry_after;
+    char content_type_buf[96]; /* content_type points here for a replayed answer (http_replay) */
 } http_response;
 
 #define HTTP_MAX_IDS 4
@@ -68,6 +69,11 @@ void http_problem(http_request *req, const problem *p);
 /* Shorthand: a problem with no field errors. */
 void http_error(http_request *req, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Answers again as a stored answer was given (Idempotency-Key): status, content type,
+ * Location and ETag are copied (NULL: none), body (malloc'd) is handed over. The answer a
+ * handler gives is itself in req->res once it returns: that is what gets stored. */
+void http_replay(http_request *req, int status, const char *content_type, char *body, size_t len,
+                 const char *location, const char *etag);
 /* Sets the ETag of the answer from a row version. */
 void http_etag(http_request *req, int64_t version);
 /* Parses If-Match: returns 0 when absent, 1 with *version set, -1 when malformed. */

@@ -28,6 +28,18 @@ void http_body(http_request *req, int status, const char *content_type, char *bo
     req->answered = 1;
 }
 
+void http_replay(http_request *req, int status, const char *content_type, char *body, size_t len,
+                 const char *location, const char *etag)
+{
+    http_body(req, status, NULL, body, len);
+    if (content_type) {
+        snprintf(req->res.content_type_buf, sizeof req->res.content_type_buf, "%s", content_type);
+        req->res.content_type = req->res.content_type_buf;
+    }
+    snprintf(req->res.location, sizeof req->res.location, "%s", location ? location : "");
+    snprintf(req->res.etag, sizeof req->res.etag, "%s", etag ? etag : "");
+}
+
 void http_json(http_request *req, int status, json_t *j)
 {
     char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;

@@ -17,6 +17,8 @@ typedef struct route {
 #define ROUTE_BODY_JSON 1u   /* the body must be JSON */
 #define ROUTE_BODY_CSV 2u    /* the body may also be text/csv */
 #define ROUTE_MERGE_PATCH 4u /* application/merge-patch+json accepted */
+#define ROUTE_OWN_IDEMPOTENCY 8u /* a POST that stores its Idempotency-Key in its own transaction */
+#define ROUTE_SECRET_ANSWER 16u  /* a POST whose answer holds a secret: never stored (api/idempotency.h) */
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 

@@ -1,4 +1,4 @@
-/* erp.c — idempotency keys, feed locks, measurements, financial figures, changes (erp.h). */
+/* erp.c — feed locks, measurements, financial figures, changes (erp.h). */
 #include "store/erp.h"
 
 #include <inttypes.h>
@@ -8,19 +8,16 @@
 
 #include "core/buf.h"
 
-enum { Q_IDEM_GET, Q_IDEM_PUT, Q_ENTITY_LOCK, Q_PLAN_LOCK, Q_INDICATORS, Q_OBJECTIVES, Q_MEASUREMENTS,
+enum { Q_ENTITY_LOCK, Q_PLAN_LOCK, Q_INDICATORS, Q_OBJECTIVES, Q_MEASUREMENTS,
        Q_FINANCIALS, Q_CHANGES, Q_COUNT };
 static int st[Q_COUNT];
 
 static const char *const sql[Q_COUNT] = {
-    [Q_IDEM_GET] = "SELECT request_hash, status, response FROM idempotency_keys WHERE entity_id = $1::bigint AND "
-                   "key = $2::text",
-    [Q_IDEM_PUT] = "INSERT INTO idempotency_keys (entity_id, key, request_hash, status, response) VALUES "
-                   "($1::bigint, $2::text, $3::text, $4::integer, $5::text) ON CONFLICT DO NOTHING RETURNING 1",
     [Q_ENTITY_LOCK] = "SELECT id FROM entities WHERE id = $2::bigint AND ($1::bigint IS NULL OR id = $1::bigint) "
                       "FOR NO KEY UPDATE",
-    [Q_PLAN_LOCK] = "SELECT entity_id, year, status, editing FROM plans WHERE id = $2::bigint AND ($1::bigint IS "
-                    "NULL OR entity_id = $1::bigint) FOR NO KEY UPDATE",
+    [Q_PLAN_LOCK] = "SELECT pl.entity_id, pl.year, pl.status, pl.editing, pl.kind, pl.revision, e.code FROM plans pl "
+                    "JOIN entities e ON e.id = pl.entity_id WHERE pl.id = $2::bigint AND ($1::bigint IS NULL OR "
+                    "pl.entity_id = $1::bigint) FOR NO KEY UPDATE OF pl",
     [Q_INDICATORS] = "SELECT i.code, i.id, i.value_type FROM indicators i JOIN objectives o ON o.entity_id = "
                      "i.entity_id AND o.id = i.objective_id WHERE i.entity_id = $1::bigint AND i.plan_id = "
                      "$2::bigint AND i.removed_in_revision IS NULL AND o.removed_in_revision IS NULL",
@@ -78,46 +75,6 @@ int store_erp_register(void)
     return 0;
 }
 
-int store_idem_get(store_conn *c, const char *owner, const char *key, char **hash, int *status, char **response,
-                   problem *p)
-{
-    const char *params[] = {owner, key};
-    PGresult *r = store_exec(c, st[Q_IDEM_GET], 2, params, p);
-    if (!r)
-        return -1;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return 0;
-    }
-    *hash = strdup(PQgetvalue(r, 0, 0));
-    *status = atoi(PQgetvalue(r, 0, 1));
-    *response = strdup(PQgetvalue(r, 0, 2));
-    PQclear(r);
-    if (!*hash || !*response) {
-        free(*hash);
-        free(*response);
-        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
-    }
-    return 1;
-}
-
-int store_idem_put(store_conn *c, const char *owner, const char *key, const char *hash, int status,
-                   const char *response, problem *p)
-{
-    char s[16];
-    snprintf(s, sizeof s, "%d", status);
-    const char *params[] = {owner, key, hash, s, response};
-    PGresult *r = store_exec(c, st[Q_IDEM_PUT], 5, params, p);
-    if (!r)
-        return -1;
-    int n = PQntuples(r);
-    PQclear(r);
-    if (n == 0)
-        return problem_set(p, 409, "idempotency_key_in_use", "another request with this Idempotency-Key was stored "
-                                                             "meanwhile: send it again to get its answer");
-    return 0;
-}
-
 int store_entity_lock(store_conn *c, const char *scope, int64_t id, problem *p)
 {
     char s[24];
@@ -145,6 +102,9 @@ int store_plan_lock(store_conn *c, const char *scope, int64_t id, store_plan_sta
         out->year = atoi(PQgetvalue(r, 0, 1));
         snprintf(out->status, sizeof out->status, "%s", PQgetvalue(r, 0, 2));
         out->editing = PQgetvalue(r, 0, 3)[0] == 't';
+        snprintf(out->kind, sizeof out->kind, "%s", PQgetvalue(r, 0, 4));
+        out->revision = atoi(PQgetvalue(r, 0, 5));
+        snprintf(out->entity_code, sizeof out->entity_code, "%s", PQgetvalue(r, 0, 6));
     }
     PQclear(r);
     return found;

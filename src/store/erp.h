@@ -1,5 +1,5 @@
 /*
- * erp.h — the store side of the ERP feeds: idempotency keys, the locks that make a feed
+ * erp.h — the store side of the ERP feeds (their idempotency keys: store/idempotency.h): the locks that make a feed
  * all-or-nothing against a concurrent one, the set-based writes of measurements and
  * financial figures, and the change feed over the audit log. Like store/import.h, the
  * caller holds the transaction.
@@ -14,16 +14,6 @@
 /* Registers the statements of this module. */
 int store_erp_register(void);
 
-/* The answer stored for (owner, key): 1 with *hash, *status and *response (both strings
- * malloc'd, the caller frees them), 0 when the key is new, -1. owner: the caller's
- * entity id as text ("0" for an admin). */
-int store_idem_get(store_conn *c, const char *owner, const char *key, char **hash, int *status, char **response,
-                   problem *p);
-/* Stores the answer for (owner, key) in the caller's transaction. -1 (409) when another
- * request stored the key meanwhile. */
-int store_idem_put(store_conn *c, const char *owner, const char *key, const char *hash, int status,
-                   const char *response, problem *p);
-
 /* Locks entity id (in scope) against concurrent feeds: 1, 0 when not in scope, -1. */
 int store_entity_lock(store_conn *c, const char *scope, int64_t id, problem *p);
 
@@ -32,8 +22,12 @@ typedef struct store_plan_state_row {
     int year;
     char status[16];
     int editing;
+    char kind[16];
+    int revision;          /* the current (last adopted) revision, 0 for a draft */
+    char entity_code[72];
 } store_plan_state_row;
-/* Locks plan id (in scope) against concurrent feeds and reads its state: 1, 0, -1. */
+/* Locks plan id (in scope) against concurrent feeds and revisions (FOR NO KEY UPDATE,
+ * for the caller's transaction) and reads its state: 1, 0, -1. */
 int store_plan_lock(store_conn *c, const char *scope, int64_t id, store_plan_state_row *out, problem *p);
 
 /* The live indicators of a plan: *out rows (code, id, value_type); PQclear it. */

@@ -43,6 +43,9 @@ static const struct constraint_msg constraints[] = {
     {"plans_editing_check", 409, "status", "only an adopted plan can have a revision open"},
     {"tokens_entity_fk", 422, "entity_id", "no such entity"},
     {"tokens_entity_check", 422, "entity_id", "only an admin token may have no entity"},
+    {"evaluation_schemes_role_unique", 409, "role", "the entity already has an evaluation scheme for this year and role"},
+    {"participations_person_unique", 409, "person_id", "the person already takes part in this objective"},
+    {"evaluation_forms_person_year_unique", 409, "person_id", "the person already has an evaluation form for this year"},
 };
 
 static const struct constraint_msg *find_constraint(const char *name)

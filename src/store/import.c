@@ -19,6 +19,11 @@ enum {
     Q_STRUCTURES,
     Q_PLAN,
     Q_ADOPT,
+    Q_REV_TITLE,
+    Q_REV_OBJ,
+    Q_REV_ASG,
+    Q_REV_PH,
+    Q_REV_IND,
     Q_COUNT
 };
 static int st[Q_COUNT];
@@ -45,6 +50,32 @@ static int build_entity_create(void)
     return finish(&b);
 }
 
+/* The end of a statement that writes rows of table r through the CTEs ins (created), upd
+ * (updated; cur holds them as they were) and, with_del, del (removed; before in cur): the
+ * audit record of each, then SELECT the counts (ins, upd[, del]). plan: the rows carry
+ * plan_id (plan content). */
+static void audit_writes(buf *b, const resource_spec *r, const char *table, int plan, int with_del)
+{
+    const char *ins_pid = plan ? "ins.plan_id" : "NULL::bigint", *upd_pid = plan ? "upd.plan_id" : "NULL::bigint",
+               *del_pid = plan ? "del.plan_id" : "NULL::bigint";
+    buf_printf(b, "a AS (" AUDIT_COLS "SELECT ins.entity_id, " ACTOR ", 'create', '%s', ins.id, %s, NULL::jsonb, ",
+               table, ins_pid);
+    store_row_json_sql(b, r, "ins");
+    buf_printf(b, "::jsonb FROM ins UNION ALL SELECT upd.entity_id, " ACTOR ", 'update', '%s', upd.id, %s, ", table,
+               upd_pid);
+    store_row_json_sql(b, r, "cur");
+    buf_puts(b, "::jsonb, ");
+    store_row_json_sql(b, r, "upd");
+    buf_puts(b, "::jsonb FROM upd JOIN cur ON cur.id = upd.id");
+    if (with_del) {
+        buf_printf(b, " UNION ALL SELECT del.entity_id, " ACTOR ", 'delete', '%s', del.id, %s, ", table, del_pid);
+        store_row_json_sql(b, r, "cur");
+        buf_puts(b, "::jsonb, NULL::jsonb FROM del JOIN cur ON cur.id = del.id");
+    }
+    buf_printf(b, ") SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)%s",
+               with_del ? ", (SELECT count(*) FROM del)" : "");
+}
+
 /* $1 entity, $2-$4 actor, $5 rows. */
 static int build_people(void)
 {
@@ -60,15 +91,8 @@ static int build_people(void)
              "upd AS (UPDATE people t SET name = src.name, role = src.role, category = src.category, version = "
              "t.version + 1, updated_at = now() FROM src WHERE t.entity_id = $1::bigint AND t.external_id = "
              "src.external_id AND (t.name, t.role, t.category) IS DISTINCT FROM (src.name, src.role, src.category) "
-             "RETURNING t.*), "
-             "a AS (" AUDIT_COLS "SELECT ins.entity_id, " ACTOR ", 'create', 'people', ins.id, NULL::bigint, NULL::jsonb, ");
-    store_row_json_sql(&b, &model_people, "ins");
-    buf_puts(&b, "::jsonb FROM ins UNION ALL SELECT upd.entity_id, " ACTOR ", 'update', 'people', upd.id, NULL::bigint, ");
-    store_row_json_sql(&b, &model_people, "cur");
-    buf_puts(&b, "::jsonb, ");
-    store_row_json_sql(&b, &model_people, "upd");
-    buf_puts(&b, "::jsonb FROM upd JOIN cur ON cur.id = upd.id) "
-                 "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)");
+             "RETURNING t.*), ");
+    audit_writes(&b, &model_people, "people", 0, 0);
     return finish(&b);
 }
 
@@ -96,15 +120,8 @@ static int build_structures(void)
              "res.parent_id, manager_id = res.manager_id, version = t.version + 1, updated_at = now() FROM res WHERE "
              "NOT res.is_new AND t.entity_id = $1::bigint AND t.id = res.id AND (t.name, t.kind, t.interim, "
              "t.parent_id, t.manager_id) IS DISTINCT FROM (res.name, res.kind, res.interim, res.parent_id, "
-             "res.manager_id) RETURNING t.*), "
-             "a AS (" AUDIT_COLS "SELECT ins.entity_id, " ACTOR ", 'create', 'structures', ins.id, NULL::bigint, NULL::jsonb, ");
-    store_row_json_sql(&b, &model_structures, "ins");
-    buf_puts(&b, "::jsonb FROM ins UNION ALL SELECT upd.entity_id, " ACTOR ", 'update', 'structures', upd.id, NULL::bigint, ");
-    store_row_json_sql(&b, &model_structures, "cur");
-    buf_puts(&b, "::jsonb, ");
-    store_row_json_sql(&b, &model_structures, "upd");
-    buf_puts(&b, "::jsonb FROM upd JOIN cur ON cur.id = upd.id) "
-                 "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)");
+             "res.manager_id) RETURNING t.*), ");
+    audit_writes(&b, &model_structures, "structures", 0, 0);
     return finish(&b);
 }
 
@@ -181,6 +198,142 @@ static int build_adopt(void)
     return finish(&b);
 }
 
+
+/* ----------------------------------------------------------------------------------- */
+/* A revision from a document: the plan's content matched row by row                  */
+/* ----------------------------------------------------------------------------------- */
+
+/* One table of plan content as a revision rewrites it. src defines the CTE m: one row per
+ * row of the document, with cur_id (the live row it matches, NULL for a new one), the
+ * columns cols, and for objectives the id drawn in advance (with_id). */
+typedef struct rev_table {
+    const char *table;
+    const resource_spec *model;
+    const char *const *cols;
+    const char *src;
+    int with_id;
+} rev_table;
+
+static void col_list(buf *b, const char *const *cols, const char *alias)
+{
+    for (int i = 0; cols[i]; i++)
+        buf_printf(b, "%s%s%s%s", i ? ", " : "", alias ? alias : "", alias ? "." : "", cols[i]);
+}
+
+/* $1 entity, $2-$4 actor, $5 plan, $6 the revision being made (removed_in_revision of the
+ * rows left out), $7 objectives rows, $8 the table's rows (not for objectives). Every
+ * live row of the plan lands in exactly one of ins / upd / del / unchanged, so no row is
+ * written twice by the statement; each write carries its audit record. */
+static int build_revise(const rev_table *t)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "WITH cur AS (SELECT t.* FROM %s t WHERE t.entity_id = $1::bigint AND t.plan_id = $5::bigint AND "
+                   "t.removed_in_revision IS NULL), %s, ",
+               t->table, t->src);
+    buf_printf(&b, "ins AS (INSERT INTO %s (entity_id, plan_id, %s", t->table, t->with_id ? "id, " : "");
+    col_list(&b, t->cols, NULL);
+    buf_printf(&b, ") SELECT $1::bigint, $5::bigint, %s", t->with_id ? "m.id, " : "");
+    col_list(&b, t->cols, "m");
+    buf_printf(&b, " FROM m WHERE m.cur_id IS NULL RETURNING *), upd AS (UPDATE %s t SET ", t->table);
+    for (int i = 0; t->cols[i]; i++)
+        buf_printf(&b, "%s = m.%s, ", t->cols[i], t->cols[i]);
+    buf_puts(&b, "version = t.version + 1, updated_at = now() FROM m WHERE m.cur_id IS NOT NULL AND t.entity_id = "
+                 "$1::bigint AND t.id = m.cur_id AND (");
+    col_list(&b, t->cols, "t");
+    buf_puts(&b, ") IS DISTINCT FROM (");
+    col_list(&b, t->cols, "m");
+    buf_printf(&b, ") RETURNING t.*), del AS (UPDATE %s t SET removed_in_revision = $6::integer, version = t.version "
+                   "+ 1, updated_at = now() FROM cur WHERE t.entity_id = $1::bigint AND t.id = cur.id AND NOT EXISTS "
+                   "(SELECT 1 FROM m WHERE m.cur_id = cur.id) RETURNING t.*), ",
+               t->table);
+    audit_writes(&b, t->model, t->table, 1, 1);
+    return finish(&b);
+}
+
+/* The document's objectives by position, as live rows of the plan (after Q_REV_OBJ). */
+#define REV_OBJECTIVES                                                                                               \
+    "o AS (SELECT x.ord, ob.id FROM json_to_recordset($7::json) AS x(ord integer, code text) JOIN objectives ob ON " \
+    "ob.entity_id = $1::bigint AND ob.plan_id = $5::bigint AND ob.removed_in_revision IS NULL AND ob.code = x.code)"
+
+static const char *const rev_obj_cols[] = {"code", "title", "description", "level", "parent_id", "scope", "routine",
+                                           "dup_ref", "mission", "programme", "public_value_dimension",
+                                           "expected_result", "financial_resources", "start_year", "end_year",
+                                           "payment_timeliness", NULL};
+static const char *const rev_asg_cols[] = {"objective_id", "structure_id", "person_id", "weight", NULL};
+static const char *const rev_ph_cols[] = {"objective_id", "seq", "description", "owners", "start", "deadline",
+                                          "weight", "cumulative", NULL};
+static const char *const rev_ind_cols[] = {"objective_id", "code", "name", "indicator_group", "unit", "value_type",
+                                           "baseline", "target", "direction", "rule", "weight", "source", NULL};
+
+/* Objectives are matched by code; ids of new ones are drawn first so that the cascade
+ * (parent_id) may point at them. Defaults as in build_plan. */
+static const rev_table rev_objectives = {
+    "objectives", &model_objectives, rev_obj_cols,
+    "d AS (SELECT x.* FROM json_to_recordset($7::json) AS x(ord integer, parent_ord integer, code text, title text, "
+    "description text, level text, scope text, routine boolean, dup_ref text, mission text, programme text, "
+    "public_value_dimension text, expected_result text, financial_resources numeric, start_year integer, end_year "
+    "integer, payment_timeliness boolean)), "
+    "k AS (SELECT d.*, cur.id AS cur_id, COALESCE(cur.id, nextval(pg_get_serial_sequence('objectives', 'id'))) AS id "
+    "FROM d LEFT JOIN cur ON cur.code = d.code), "
+    "m AS (SELECT k.cur_id, k.id, k.code, k.title, k.description, COALESCE(k.level, 'management') AS level, pk.id AS "
+    "parent_id, COALESCE(k.scope, 'structure') AS scope, COALESCE(k.routine, false) AS routine, k.dup_ref, k.mission, "
+    "k.programme, k.public_value_dimension, k.expected_result, k.financial_resources, k.start_year, k.end_year, "
+    "COALESCE(k.payment_timeliness, false) AS payment_timeliness FROM k LEFT JOIN k pk ON pk.ord = k.parent_ord)",
+    1};
+
+/* Assignments are matched by (objective, assignee). */
+static const rev_table rev_assignments = {
+    "assignments", &model_assignments, rev_asg_cols,
+    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, s.id AS structure_id, pe.id AS person_id, x.weight FROM "
+    "json_to_recordset($8::json) AS x(ord integer, structure_code text, person_external_id text, weight numeric) "
+    "JOIN o ON o.ord = x.ord LEFT JOIN structures s ON x.structure_code IS NOT NULL AND s.entity_id = $1::bigint AND "
+    "s.code = x.structure_code LEFT JOIN people pe ON x.person_external_id IS NOT NULL AND pe.entity_id = $1::bigint "
+    "AND pe.external_id = x.person_external_id), "
+    "m AS (SELECT d.*, cur.id AS cur_id FROM d LEFT JOIN cur ON cur.objective_id = d.objective_id AND "
+    "cur.structure_id IS NOT DISTINCT FROM d.structure_id AND cur.person_id IS NOT DISTINCT FROM d.person_id)",
+    0};
+
+/* Phases are matched by (objective, seq). */
+static const rev_table rev_phases = {
+    "phases", &model_phases, rev_ph_cols,
+    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, x.seq, x.description, COALESCE(x.owners::text[], '{}') AS "
+    "owners, x.start, x.deadline, x.weight, x.cumulative FROM json_to_recordset($8::json) AS x(ord integer, seq "
+    "integer, description text, owners text, start date, deadline date, weight numeric, cumulative numeric) JOIN o "
+    "ON o.ord = x.ord), "
+    "m AS (SELECT d.*, cur.id AS cur_id FROM d LEFT JOIN cur ON cur.objective_id = d.objective_id AND cur.seq = "
+    "d.seq)",
+    0};
+
+/* Indicators are matched by code (unique in the plan): one that moves to another
+ * objective keeps its id and its measurements. */
+static const rev_table rev_indicators = {
+    "indicators", &model_indicators, rev_ind_cols,
+    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, x.code, x.name, COALESCE(x.\"group\", 'quantity') AS "
+    "indicator_group, x.unit, COALESCE(x.value_type, 'number') AS value_type, x.baseline::jsonb AS baseline, "
+    "x.target::jsonb AS target, COALESCE(x.direction, 'higher_is_better') AS direction, x.rule::jsonb AS rule, "
+    "x.weight, x.source FROM json_to_recordset($8::json) AS x(ord integer, code text, name text, \"group\" text, "
+    "unit text, value_type text, baseline text, target text, direction text, rule text, weight numeric, source "
+    "text) JOIN o ON o.ord = x.ord), "
+    "m AS (SELECT d.*, cur.id AS cur_id FROM d LEFT JOIN cur ON cur.code = d.code)",
+    0};
+
+/* $1 entity, $2-$4 actor, $5 plan, $6 title. */
+static int build_rev_title(void)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "WITH old AS (SELECT ");
+    store_row_json_sql(&b, &model_plans, "t");
+    buf_puts(&b, " AS doc FROM plans t WHERE t.entity_id = $1::bigint AND t.id = $5::bigint), w AS (UPDATE plans t "
+                 "SET title = $6::text, version = t.version + 1, updated_at = now() WHERE t.entity_id = $1::bigint AND "
+                 "t.id = $5::bigint AND t.title IS DISTINCT FROM $6::text RETURNING t.*), a AS (" AUDIT_COLS
+                 "SELECT w.entity_id, " ACTOR ", 'update', 'plans', w.id, w.id, (SELECT doc FROM old)::jsonb, ");
+    store_row_json_sql(&b, &model_plans, "w");
+    buf_puts(&b, "::jsonb FROM w) SELECT count(*) FROM w");
+    return finish(&b);
+}
+
 int store_import_register(void)
 {
     st[Q_ENTITY_BY_CODE] = store_stmt_register("SELECT id FROM entities WHERE code = $1::text");
@@ -196,6 +349,11 @@ int store_import_register(void)
     st[Q_STRUCTURES] = build_structures();
     st[Q_PLAN] = build_plan();
     st[Q_ADOPT] = build_adopt();
+    st[Q_REV_TITLE] = build_rev_title();
+    st[Q_REV_OBJ] = build_revise(&rev_objectives);
+    st[Q_REV_ASG] = build_revise(&rev_assignments);
+    st[Q_REV_PH] = build_revise(&rev_phases);
+    st[Q_REV_IND] = build_revise(&rev_indicators);
     for (int i = 0; i < Q_COUNT; i++)
         if (st[i] < 0)
             return -1;
@@ -337,4 +495,35 @@ void store_import_analyze(store_conn *c)
     problem_init(&ignored);
     PQclear(store_exec_sql(c, "ANALYZE objectives, assignments, phases, indicators", 0, NULL, &ignored));
     problem_clear(&ignored);
+}
+
+int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id, int revision,
+                              const store_plan_rows_in *in, store_revise_counts *n, problem *p)
+{
+    char e[24], id[24], rev[16];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    snprintf(id, sizeof id, "%" PRId64, plan_id);
+    snprintf(rev, sizeof rev, "%d", revision);
+    memset(n, 0, sizeof *n);
+    if (in->title) {
+        const char *tp[] = {e, who->token_id, who->name, who->role, id, in->title};
+        PGresult *r = store_exec(c, st[Q_REV_TITLE], 6, tp, p);
+        if (!r)
+            return -1;
+        PQclear(r);
+    }
+    /* objectives first: the other tables find them by code */
+    static const int q[STORE_REV_TABLES] = {Q_REV_OBJ, Q_REV_ASG, Q_REV_PH, Q_REV_IND};
+    const char *rows[STORE_REV_TABLES] = {in->objectives, in->assignments, in->phases, in->indicators};
+    for (int k = 0; k < STORE_REV_TABLES; k++) {
+        const char *params[] = {e, who->token_id, who->name, who->role, id, rev, in->objectives, rows[k]};
+        PGresult *r = store_exec(c, st[q[k]], k == 0 ? 7 : 8, params, p);
+        if (!r)
+            return -1;
+        n->inserted[k] = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        n->updated[k] = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+        n->removed[k] = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+        PQclear(r);
+    }
+    return 0;
 }

@@ -73,6 +73,26 @@ int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, con
 int store_plan_adopt_imported(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id,
                               const char *number, const char *date, const char *body, problem *p);
 
+/* Per table of plan content: objectives, assignments, phases, indicators. */
+#define STORE_REV_TABLES 4
+typedef struct store_revise_counts {
+    int64_t inserted[STORE_REV_TABLES], updated[STORE_REV_TABLES], removed[STORE_REV_TABLES];
+} store_revise_counts;
+
+/*
+ * Makes the plan's live content (the working copy of an open revision) equal to the rows
+ * in (store_plan_rows_in, as for store_plan_insert; year and kind are not used, title
+ * is set when it differs): objectives matched by code, assignments by (objective,
+ * assignee), phases by (objective, seq), indicators by code. A matched row keeps its id
+ * (its measurements and progress stay attached) and is updated only where a field
+ * differs; a row of the document without a match is inserted; a live row without one
+ * is removed softly (removed_in_revision = revision, the revision being made). Every
+ * write has its audit record (create / update / delete). Four statements plus one for
+ * the title, whatever the plan's size. Returns 0 with *n, or -1 (p set).
+ */
+int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id, int revision,
+                              const store_plan_rows_in *in, store_revise_counts *n, problem *p);
+
 /* After a large import has committed: refreshes the planner's statistics of the plan
  * tables, so that the next reads (the export's one statement) do not plan against the
  * sizes of before. Best effort, outside any transaction; errors are ignored. */

@@ -178,17 +178,32 @@ static void refuse(problem *p, int64_t plan_id, const char *what, const char *st
 int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
                      const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
     if (store_begin(c, p) < 0)
         return -1;
+    int rc = store_plan_adopt_in_tx(c, scope, who, plan_id, if_version, d, doc, version, revision, p);
+    if (rc == 1 && store_commit(c, p) < 0) {
+        free(*doc);
+        *doc = NULL;
+        rc = -1;
+    }
+    if (rc != 1)
+        store_rollback(c);
+    return rc;
+}
+
+int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
+                           int64_t if_version, const store_deliberation *d, char **doc, int64_t *version,
+                           int *revision, problem *p)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, plan_id);
+    *doc = NULL;
     const char *lock_params[] = {scope, id};
     PGresult *res = store_exec(c, st_lock, 2, lock_params, p);
     if (!res)
         goto fail;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        store_rollback(c);
         return 0;
     }
     const char *status = status_name(PQgetvalue(res, 0, 0));
@@ -232,14 +247,8 @@ int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, i
         problem_set(p, 503, "out_of_memory", "the server is out of memory");
         goto fail;
     }
-    if (store_commit(c, p) < 0) {
-        free(*doc);
-        *doc = NULL;
-        goto fail;
-    }
     return 1;
 fail:
-    store_rollback(c);
     return -1;
 }
 

@@ -35,6 +35,14 @@ typedef struct store_deliberation {
 int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
                      const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p);
 
+/* store_plan_adopt inside the transaction the caller holds on c (nothing is begun,
+ * committed or rolled back here: on -1 the caller rolls back). Same results. Used by the
+ * revision import (api/import.c), which opens, fills and adopts a revision in one
+ * transaction. */
+int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
+                           int64_t if_version, const store_deliberation *d, char **doc, int64_t *version,
+                           int *revision, problem *p);
+
 typedef enum store_transition {
     STORE_OPEN_REVISION, /* adopted, no revision open → a revision open ("open_revision") */
     STORE_CLOSE,         /* adopted, no revision open → closed ("close") */

@@ -9,6 +9,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -196,6 +197,22 @@ def expect_problem(r, status, field=None):
     return doc
 
 
+# What a sanitizer or valgrind writes when it found something (regular expressions). Valgrind's
+# summary is "==PID== ERROR SUMMARY: N errors from M contexts": only N > 0 is a report.
+SANITIZER_MARKERS = (r"ERROR: AddressSanitizer", r"runtime error:", r"LeakSanitizer",
+                     r"==\d+== ERROR SUMMARY: [1-9]")
+
+
+def sanitizer_reports(log):
+    """[(marker, offset of its first match)] for every marker found in the server log."""
+    found = []
+    for marker in SANITIZER_MARKERS:
+        m = re.search(marker, log)
+        if m:
+            found.append((marker, m.start()))
+    return found
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -241,12 +258,10 @@ def main():
             failed += 1
             failures.append("server exit code %s" % code)
             print("FAIL the server exited with %s\n%s" % (code, log[-3000:]))
-        for marker in ("ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer", "== ERROR SUMMARY: [1-9]"):
-            if marker in log:
-                failed += 1
-                failures.append("sanitizer report: " + marker)
-                i = log.index(marker)
-                print("FAIL sanitizer report in the server log:\n" + log[max(0, i - 200):i + 4000])
+        for marker, i in sanitizer_reports(log):
+            failed += 1
+            failures.append("sanitizer report: " + marker)
+            print("FAIL sanitizer report in the server log:\n" + log[max(0, i - 200):i + 4000])
     print("integration suite: %.1fs" % (time.time() - started))
     for f in failures:
         print("failed: " + f)

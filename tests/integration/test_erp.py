@@ -205,3 +205,34 @@ def test_changes_feed_pages_with_a_cursor(ctx):
     assert [c["resource"] for c in new] == ["measurements"], new
     expect_problem(ctx.get("/v1/changes?since=garbage!", token=erp), 400, "since")
     expect_problem(ctx.get("/v1/changes?limit=0", token=erp), 400, "limit")
+
+
+def test_every_feed_replays_idempotently(ctx):
+    """Each feed, sent twice with one Idempotency-Key, answers the same and writes once; sent
+    again without the key, it finds every row unchanged and writes nothing."""
+    eid, pid, erp = small_plan(ctx)
+    feeds = [
+        ("/v1/entities/%d/structures:import" % eid,
+         "code;name;kind;parent_code;manager;interim\nFIN;Finanziario;settore;;ROSSI_M;no\n"
+         "FIN-T;Tributi;servizio;FIN;;sì\n", {"rows": 2, "inserted": 1, "updated": 0, "unchanged": 1}),
+        ("/v1/entities/%d/people:import" % eid,
+         "external_id;name;role;category\nROSSI_M;Mario Rossi;dirigente;\nBIANCHI_A;Anna Bianchi;istruttore;C\n",
+         {"rows": 2, "inserted": 1, "updated": 0, "unchanged": 1}),
+        ("/v1/plans/%d/measurements:import" % pid,
+         "indicator_code;as_of;value;source;note\nPCT;30/06/2024;80%;ERP;\nNUM;30/06/2024;60;ERP;\n",
+         {"rows": 2, "inserted": 2, "unchanged": 0}),
+        ("/v1/plans/%d/financials:import" % pid, "objective_code;financial_resources\nOB-1;1.500,00\n",
+         {"rows": 1, "updated": 1, "unchanged": 0}),
+    ]
+    for url, csv, first in feeds:
+        key = {"Idempotency-Key": "replay-" + ctx.unique()}
+        r1 = ctx.post(url, raw=csv, headers=dict(CSV, **key), token=erp)
+        assert r1.status == 200 and r1.json == first, (url, r1)
+        audit = count(ctx, "SELECT count(*) FROM audit WHERE entity_id = %d" % eid)
+        r2 = ctx.post(url, raw=csv, headers=dict(CSV, **key), token=erp)
+        assert r2.status == 200 and r2.body == r1.body, (url, r2)
+        again = ctx.post(url, raw=csv, headers=CSV, token=erp)
+        assert again.status == 200, (url, again)
+        assert again.json["unchanged"] == again.json["rows"] == first["rows"], (url, again.json)
+        assert again.json.get("inserted", 0) == 0 and again.json.get("updated", 0) == 0, (url, again.json)
+        assert count(ctx, "SELECT count(*) FROM audit WHERE entity_id = %d" % eid) == audit, url

@@ -1,6 +1,8 @@
 """Whole-plan import and export (POST /v1/plans:import, GET /v1/plans/{id}/export, `ciclo import`):
 the five example plans of examples/, all-or-nothing with every error's path, 409, scope,
-a 20,000-objective plan in seconds, and kill -9 during an import leaving no trace."""
+a 20,000-objective plan in seconds (lean and dense), the JSON limits of a plan document
+(413 naming the limit), and kill -9 during an import leaving no trace. Revisions from a
+document: test_import_revisions.py."""
 import copy
 import json
 import os
@@ -245,8 +247,8 @@ def test_cli_import(ctx):
 
 def big_document(code, n=20000):
     """A plan of n objectives (a DUP -> PEG cascade in chains of ten), each with an
-    assignment, a phase and an indicator with its rule. Lean on purpose: the server's
-    JSON limits (src/codec/json_limits.h) admit 1,000,000 values in a body."""
+    assignment, a phase and an indicator with its rule (dense_document below is the
+    heavier one: 4 phases, 4 indicators and 2 assignments an objective)."""
     structures = [{"code": "S%03d" % i, "name": "Struttura %d" % i, "kind": "servizio", "manager": "P%03d" % i}
                   for i in range(50)]
     people = [{"external_id": "P%03d" % i, "name": "Persona %d" % i, "role": "dirigente"} for i in range(50)]
@@ -339,3 +341,94 @@ def test_import_with_an_idempotency_key(ctx):
     assert ctx.sql("SELECT count(*) FROM plans WHERE entity_id = %d" % r1.json["entity_id"]) == [["1"]]
     doc["title"] = "altro"
     expect_problem(ctx.post("/v1/plans:import", doc, headers=key), 422, "Idempotency-Key")
+
+
+def dense_document(code, n=20000):
+    """A dense plan: n objectives, each with 2 assignments, 4 phases and 4 indicators with
+    their rules, in DUP -> PEG chains of ten. About 3.5 million JSON values (keys count)
+    and 29 MB of compact JSON: above the 1,000,000 values of an ordinary body, within the
+    limits of a plan document (src/codec/json_limits.h) and the 32 MiB body limit."""
+    structures = [{"code": "S%03d" % i, "name": "Struttura %d" % i, "kind": "servizio", "manager": "P%03d" % i}
+                  for i in range(50)]
+    people = [{"external_id": "P%03d" % i, "name": "Persona %d" % i, "role": "dirigente"} for i in range(50)]
+    groups = ["quantity", "time", "cost", "quality"]
+    objectives = []
+    for i in range(n):
+        o = {"code": "OB-%05d" % i, "title": "Obiettivo di prova numero %d" % i,
+             "description": "Descrizione dell'obiettivo %d" % i, "level": "management", "scope": "structure",
+             "start_year": 2024, "end_year": 2024,
+             "assignments": [{"structure_code": "S%03d" % (i % 50), "weight": 0.5},
+                             {"structure_code": "S%03d" % ((i + 1) % 50), "weight": 0.5}],
+             "phases": [{"seq": k + 1, "description": "Fase %d" % (k + 1), "start": "2024-01-01",
+                         "deadline": "2024-%02d-28" % (3 * k + 3), "weight": 25, "cumulative": 25 * (k + 1)}
+                        for k in range(4)],
+             "indicators": [{"code": "IN-%05d-%d" % (i, k), "name": "Indicatore %d.%d" % (i, k), "group": groups[k],
+                             "value_type": "percent", "target": 80, "baseline": 0, "weight": 25,
+                             "rule": {"kind": "linear", "target": 80, "baseline": 0}} for k in range(4)]}
+        if i % 10:
+            o["parent_code"] = "OB-%05d" % (i - 1)
+        objectives.append(o)
+    return {"format": "ciclo-plan/1", "entity": {"code": code, "name": "Ente denso", "kind": "comune"},
+            "year": 2024, "kind": "performance", "title": "Piano denso", "structures": structures,
+            "people": people, "objectives": objectives}
+
+
+def peak_rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def test_dense_20000_objective_document_imports(ctx):
+    code = ctx.unique("DENSE")
+    body = json.dumps(dense_document(code), separators=(",", ":")).encode()
+    assert len(body) < 32 * 1024 * 1024, len(body)
+    srv = ctx.start_server()  # its own process, to read its peak memory
+    try:
+        rss0 = peak_rss_kib(srv.proc.pid)
+        t0 = time.time()
+        r = ctx.request("POST", "/v1/plans:import", raw=body, base=srv.url,
+                        headers={"Content-Type": "application/json"}, timeout=600)
+        seconds = time.time() - t0
+        assert r.status == 201, r
+        c = r.json["counts"]
+        print("    dense 20,000-objective import (%.1f MB, 80,000 phases and indicators, 40,000 assignments): "
+              "%.2f s, server peak RSS %d -> %d MiB" % (len(body) / 1e6, seconds, rss0 // 1024,
+                                                        peak_rss_kib(srv.proc.pid) // 1024))
+    finally:
+        srv.stop()
+    assert (c["objectives"], c["assignments"], c["phases"], c["indicators"]) == (20000, 40000, 80000, 80000), c
+    limit = 300 if "asan" in ctx.bin or ctx.wrap else 90  # a shared, busy machine: "seconds", not a benchmark
+    assert seconds < limit, seconds
+
+
+def test_over_limit_document_is_413_naming_the_limit(ctx):
+    # 60 arrays of 90,000 zeros: 5.4 million values in 11 MB, over the 5,000,000 of a plan document
+    zeros = "[" + ",".join(["0"] * 90000) + "]"
+    objectives = ",".join('{"code":"X%d","title":"t","phases":%s}' % (i, zeros) for i in range(60))
+    raw = ('{"format":"ciclo-plan/1","year":2024,"title":"troppo","objectives":[%s]}' % objectives).encode()
+    t0 = time.time()
+    r = ctx.post("/v1/plans:import", raw=raw, headers={"Content-Type": "application/json"}, timeout=120)
+    body = expect_problem(r, 413)
+    assert "5000000" in body["detail"], body
+    assert time.time() - t0 < 30
+    # the revision import has the same limit
+    e = ctx.entity()
+    plan = ctx.plan(e["id"])
+    body = expect_problem(ctx.post("/v1/plans/%d/revisions:import" % plan["id"], raw=raw,
+                                   headers={"Content-Type": "application/json"}, timeout=120), 413)
+    assert "5000000" in body["detail"], body
+    # an ordinary body keeps the ordinary limit: 1,000,000 values
+    raw = ("[" + ",".join(["[" + ",".join(["0"] * 90000) + "]"] * 12) + "]").encode()
+    body = expect_problem(ctx.post("/v1/rules:check", raw=raw, headers={"Content-Type": "application/json"}), 413)
+    assert "1000000" in body["detail"], body
+    # and so do the ERP feeds (json_body_parse): too many values, too deep
+    body = expect_problem(ctx.post("/v1/entities/%d/people:import" % e["id"], raw=raw,
+                                   headers={"Content-Type": "application/json"}), 413)
+    assert "1000000" in body["detail"], body
+    deep = ("[" * 100 + "]" * 100).encode()
+    body = expect_problem(ctx.post("/v1/entities/%d/people:import" % e["id"], raw=deep,
+                                   headers={"Content-Type": "application/json"}), 400)
+    assert "64" in body["detail"], body

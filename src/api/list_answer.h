@@ -1,0 +1,42 @@
+/*
+ * list_answer.h — the answer of every list endpoint: {"items": [...], "next_cursor": ...} in
+ * JSON, or CSV (';', header row; docs API.md) with a Link header to the next page.
+ */
+#ifndef CICLO_API_LIST_ANSWER_H
+#define CICLO_API_LIST_ANSWER_H
+#include <jansson.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+
+#include "http/http.h"
+
+/* How a list is written as CSV. Every member may be left 0 / NULL. */
+typedef struct list_csv {
+    const char *const *columns; /* header and cells, in order; NULL: the keys of the first row */
+    int ncolumns;
+    void (*reshape)(json_t *row); /* applied to each decoded row before its cells are read */
+    const char *const *keep;      /* query parameters the next page's Link repeats; NULL-terminated */
+} list_csv;
+
+/* The page a list request asks for (?limit=, ?cursor=), also as the text parameters that the
+ * list statements take. */
+typedef struct list_page {
+    int limit;
+    int64_t after;        /* the id the page starts after */
+    char after_text[24];  /* after */
+    char limit_text[16];  /* limit + 1: the extra row tells whether there is a next page */
+} list_page;
+
+/* Reads ?limit= and ?cursor= into pg. Returns 0, or -1 after answering 400. */
+int list_page_read(http_request *req, list_page *pg);
+
+/*
+ * Answers a list from the rows r: column 0 the item's JSON text, column 1 its id (the cursor
+ * key). limit > 0 means r holds up to limit + 1 rows, the extra one only telling that there is
+ * a next page; limit 0 means r is the whole list. JSON unless the client asks for CSV
+ * (http_wants_csv). csv may be NULL; it and everything it points to are borrowed for the call.
+ * Takes r (cleared before returning).
+ */
+void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv);
+
+#endif
