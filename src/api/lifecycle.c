@@ -21,20 +21,6 @@ static void answer(http_request *req, problem *p)
     problem_clear(p);
 }
 
-/* If-Match on the plan: 0 absent (*v = -1), 1 present, -1 after answering 400. */
-static int plan_if_match(http_request *req, int64_t *v)
-{
-    *v = -1;
-    int has = http_if_match(req, v);
-    if (has < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
-        return -1;
-    }
-    if (!has)
-        *v = -1;
-    return has;
-}
-
 static void no_plan(http_request *req)
 {
     http_error(req, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
@@ -156,7 +142,7 @@ void plan_adopt(http_request *req)
     problem p;
     problem_init(&p);
     int64_t if_version;
-    if (plan_if_match(req, &if_version) < 0)
+    if (crud_if_match(req, &if_version) < 0)
         return;
     json_t *body = http_json_body(req);
     if (!body)
@@ -194,7 +180,7 @@ static void transition(http_request *req, store_transition t, const char *what)
     problem p;
     problem_init(&p);
     int64_t if_version;
-    if (plan_if_match(req, &if_version) < 0)
+    if (crud_if_match(req, &if_version) < 0)
         return;
     char *extra = NULL;
     if (note_body(req, what, &extra) < 0)
