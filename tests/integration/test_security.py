@@ -587,6 +587,8 @@ def test_connections_per_address_are_capped(ctx):
     srv = ctx.start_server({"CICLO_PER_IP_CONNECTIONS": "5", "CICLO_CONNECTION_TIMEOUT": "30"})
     held = []
     try:
+        # start_server's readiness probe may still hold a slot until the server sees it closed
+        time.sleep(0.5)
         for _ in range(5):
             s = _server_socket(srv)
             s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # an unfinished request holds the connection
