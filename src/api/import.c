@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/erp.h"
 #include "api/idempotency.h"
+#include "api/plan_model.h"
 #include "api/validate.h"
 #include "codec/json_limits.h"
 #include "codec/rule_json.h"
@@ -507,24 +508,6 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
     field_values_free(&v);
 }
 
-/* Copies decoded rule nodes into the arena, moving the pointers between them. */
-static const rules_rule *keep_rule(arena *mem, const rules_rule *tmp, size_t used)
-{
-    rules_rule *copy = arena_array(mem, used, sizeof *copy);
-    if (!copy)
-        return NULL;
-    memcpy(copy, tmp, used * sizeof *copy);
-    for (size_t k = 0; k < used; k++) {
-        if (copy[k].kind == RULES_KIND_FORMULA && copy[k].formula.then)
-            copy[k].formula.then = copy + (copy[k].formula.then - tmp);
-        if (copy[k].kind == RULES_KIND_ALL_TARGETS)
-            for (int i = 0; i < copy[k].all_targets.count; i++)
-                if (copy[k].all_targets.part[i])
-                    copy[k].all_targets.part[i] = copy + (copy[k].all_targets.part[i] - tmp);
-    }
-    return copy;
-}
-
 static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
 {
     static const char *const doc_keys[] = {"id", NULL};
@@ -551,7 +534,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
             problem_set(p, 422, "validation_failed", "the document is not valid");
             bad = 1;
         } else {
-            rule = keep_rule(&s->mem, s->nodes, used);
+            rule = plan_model_keep_rule(&s->mem, s->nodes, used);
         }
     }
     if (rc < 0)

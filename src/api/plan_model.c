@@ -32,10 +32,9 @@ static const char *str_at(plan_model *m, const PGresult *r, int row, int col)
     return PQgetisnull(r, row, col) ? NULL : arena_strdup(&m->mem, PQgetvalue(r, row, col));
 }
 
-/* Copies decoded rule nodes into the arena, moving the pointers between them. */
-static const rules_rule *keep_rule(plan_model *m, const rules_rule *tmp, size_t used)
+const rules_rule *plan_model_keep_rule(arena *mem, const rules_rule *tmp, size_t used)
 {
-    rules_rule *copy = arena_array(&m->mem, used, sizeof *copy);
+    rules_rule *copy = arena_array(mem, used, sizeof *copy);
     if (!copy)
         return NULL;
     memcpy(copy, tmp, used * sizeof *copy);
@@ -376,7 +375,7 @@ static int build_indicators(builder *b, problem *p)
                 memset(&e, 0, sizeof e);
                 size_t used = 0;
                 if (j && rule_json_decode(j, "rule", tmp, RULE_JSON_MAX_NODES, &used, &e) == 0)
-                    seen->decoded = keep_rule(m, tmp, used);
+                    seen->decoded = plan_model_keep_rule(&m->mem, tmp, used);
                 else
                     seen->error = arena_strdup(&m->mem, e.message[0] ? e.message : "the rule is not valid JSON");
                 json_decref(j);

@@ -61,6 +61,11 @@ typedef struct plan_model {
 int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p);
 void plan_model_free(plan_model *m);
 
+/* Copies the `used` decoded rule nodes of tmp (as rule_json_decode leaves them, pointing
+ * into tmp) into mem, moving the pointers between nodes; the copy is owned by mem.
+ * Returns the root node, or NULL when mem is exhausted. */
+const rules_rule *plan_model_keep_rule(arena *mem, const rules_rule *tmp, size_t used);
+
 /* The index of objective id, or -1. */
 int plan_model_objective(const plan_model *m, int64_t id);
 
