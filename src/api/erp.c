@@ -3,8 +3,6 @@
 #include "api/erp.h"
 
 #include <ctype.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
