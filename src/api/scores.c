@@ -1,6 +1,6 @@
-/* scores.c — scores, plan checks, the year-end report and reviews. Every number comes from
- * the rules library (rules_plan_score, rules_objective_score, rules_evaluate,
- * rules_plan_check); this file moves data in and out. */
+/* scores.c — scores, the year-end report and reviews. Every number comes from
+ * the rules library (rules_plan_score, rules_objective_score, rules_evaluate);
+ * this file moves data in and out. Plan checks are in checks.c. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,6 @@
 #include "core/text.h"
 #include "http/server.h"
 #include "store/monitoring.h"
-
-#define CHECK_FINDINGS_MAX 5000
 
 typedef struct scored {
     plan_model m;
@@ -339,119 +337,6 @@ void objective_score(http_request *req)
                             "timeliness", r->has_timeliness ? dec(r->timeliness) : json_null(), "indicators", inds,
                             "phases", phases, "not_measured", not_measured);
     plan_model_free(&s.m);
-    http_json(req, 200, out);
-}
-
-/* Rewrites a library path ("objectives[3].phases") with the API's ids and codes. */
-static json_t *finding_json(const scored *s, const rules_finding *f)
-{
-    json_t *j = json_pack("{s:s, s:s, s:s}", "severity", rules_severity_name(f->severity), "code", f->code,
-                          "message", f->message);
-    char kind[16];
-    int idx = -1, used = 0;
-    const char *path = f->path;
-    if (sscanf(path, "%15[a-z][%d]%n", kind, &idx, &used) == 2 && idx >= 0) {
-        const char *rest = path + used;
-        char label[160] = "";
-        const char *resource = NULL;
-        int64_t id = 0;
-        if (strcmp(kind, "objectives") == 0 && idx < s->m.plan.n_objectives) {
-            resource = "objective";
-            id = s->m.objective_id[idx];
-            snprintf(label, sizeof label, "objectives[%s]", s->m.plan.objectives[idx].code);
-        } else if (strcmp(kind, "indicators") == 0 && idx < s->m.plan.n_indicators) {
-            resource = "indicator";
-            id = s->m.indicator_id[idx];
-            snprintf(label, sizeof label, "indicators[%s]", s->m.plan.indicators[idx].code);
-        } else if (strcmp(kind, "phases") == 0 && idx < s->m.plan.n_phases) {
-            resource = "phase";
-            id = s->m.phase_id[idx];
-            snprintf(label, sizeof label, "phases[%" PRId64 "]", id);
-        } else if (strcmp(kind, "assignees") == 0 && idx < s->m.n_real_assignees) {
-            const pm_assignee *a = &s->m.assignee[idx];
-            resource = a->kind == PM_STRUCTURE ? "structure" : "person";
-            id = a->id;
-            snprintf(label, sizeof label, "%s[%s]", a->kind == PM_STRUCTURE ? "structures" : "people",
-                     a->code ? a->code : "?");
-        } else if (strcmp(kind, "assignments") == 0 && idx < s->m.plan.n_assignments) {
-            int o = s->m.plan.assignments[idx].objective;
-            resource = "objective";
-            id = s->m.objective_id[o];
-            snprintf(label, sizeof label, "objectives[%s].assignments", s->m.plan.objectives[o].code);
-        }
-        if (resource) {
-            char full[300];
-            snprintf(full, sizeof full, "%s%s", label, rest);
-            utf8_trim_partial(full);
-            json_object_set_new(j, "path", json_string(full));
-            json_object_set_new(j, "resource", json_string(resource));
-            json_object_set_new(j, "resource_id", json_integer(id));
-            return j;
-        }
-    }
-    json_object_set_new(j, "path", json_string(path));
-    return j;
-}
-
-void plan_checks(http_request *req)
-{
-    char as_of[11];
-    api_today(as_of);
-    scored s;
-    if (load_and_score(req, req->ids[0], as_of, &s) < 0)
-        return;
-    const rules_plan *cp = &s.m.check_plan;
-    size_t words = rules_plan_check_scratch(cp);
-    int64_t *scratch = malloc((words + 1) * sizeof *scratch);
-    rules_finding *findings = malloc(CHECK_FINDINGS_MAX * sizeof *findings);
-    if (!scratch || !findings) {
-        free(scratch);
-        free(findings);
-        plan_model_free(&s.m);
-        http_error(req, 503, "out_of_memory", "the plan is too large to check now");
-        return;
-    }
-    size_t n = 0;
-    rules_plan_check(cp, findings, CHECK_FINDINGS_MAX, &n, scratch, words + 1);
-    size_t kept = n < CHECK_FINDINGS_MAX ? n : CHECK_FINDINGS_MAX;
-    json_t *arr = json_array();
-    int errors = 0, warnings = 0;
-    for (size_t i = 0; i < kept; i++) {
-        json_array_append_new(arr, finding_json(&s, &findings[i]));
-        if (findings[i].severity == RULES_SEVERITY_ERROR)
-            errors++;
-        else
-            warnings++;
-    }
-    for (int i = 0; i < s.m.plan.n_indicators; i++) /* rules the library could not even read */
-        if (s.m.indicator[i].rule_error) {
-            char path[200];
-            snprintf(path, sizeof path, "indicators[%s].rule", s.m.plan.indicators[i].code);
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "severity", "error", "code",
-                                                 "rule_invalid", "message", s.m.indicator[i].rule_error, "path", path,
-                                                 "resource", "indicator", "resource_id",
-                                                 (json_int_t)s.m.indicator_id[i]));
-            errors++;
-        }
-    free(scratch);
-    free(findings);
-    json_t *out = json_pack("{s:I, s:i, s:i, s:I, s:o}", "plan_id", (json_int_t)req->ids[0], "errors", errors,
-                            "warnings", warnings, "not_listed", (json_int_t)(n - kept), "findings", arr);
-    plan_model_free(&s.m);
-    if (http_wants_csv(req)) {
-        static const char *const names[] = {"severity", "code", "path", "message", "resource", "resource_id"};
-        buf b;
-        buf_init(&b, 0);
-        csv_header(&b, names, 6);
-        size_t i;
-        json_t *f;
-        json_array_foreach(json_object_get(out, "findings"), i, f) csv_row_from_object(&b, f, names, 6);
-        json_decref(out);
-        size_t len;
-        char *body = buf_steal(&b, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
-        return;
-    }
     http_json(req, 200, out);
 }
 

@@ -1,0 +1,167 @@
+/* checks.c — GET /v1/plans/{id}/checks: the plan as stored, turned into the rules
+ * library's model and checked by rules_plan_check; this file names each finding's
+ * object as the API knows it (codes and ids) and moves the answer out. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/plan_model.h"
+#include "codec/csv.h"
+#include "core/text.h"
+#include "http/server.h"
+#include "store/monitoring.h"
+
+#define CHECK_FINDINGS_MAX 5000
+
+/* Loads plan_id (today's state, or ?revision=) into m. Answers and returns -1 on failure. */
+static int load_model(http_request *req, int64_t plan_id, plan_model *m)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    memset(m, 0, sizeof *m);
+    int revision = -1;
+    const char *rq = http_query(req, "revision");
+    if (rq) {
+        char *end;
+        long v = strtol(rq, &end, 10);
+        if (!*rq || *end || v < 1 || v > 100000) {
+            problem_set(&p, 400, "bad_parameter", "revision must be the number of an adopted revision");
+            problem_add(&p, "revision", "must be a whole number from 1");
+            goto fail;
+        }
+        revision = (int)v;
+    }
+    char today[11];
+    api_today(today);
+    plan_rows rows;
+    int found = store_plan_rows(call->db, call->scope, plan_id, today, revision, &rows, &p);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no plan with id %" PRId64, plan_id);
+        goto fail;
+    }
+    int built = plan_model_build(m, &rows, plan_id, &p);
+    store_plan_rows_clear(&rows);
+    if (built == 0)
+        return 0;
+    plan_model_free(m);
+fail:
+    http_problem(req, &p);
+    problem_clear(&p);
+    return -1;
+}
+
+/* Rewrites a library path ("objectives[3].phases") with the API's ids and codes. */
+static json_t *finding_json(const plan_model *m, const rules_finding *f)
+{
+    json_t *j = json_pack("{s:s, s:s, s:s}", "severity", rules_severity_name(f->severity), "code", f->code,
+                          "message", f->message);
+    char kind[16];
+    int idx = -1, used = 0;
+    const char *path = f->path;
+    if (sscanf(path, "%15[a-z][%d]%n", kind, &idx, &used) == 2 && idx >= 0) {
+        const char *rest = path + used;
+        char label[160] = "";
+        const char *resource = NULL;
+        int64_t id = 0;
+        if (strcmp(kind, "objectives") == 0 && idx < m->plan.n_objectives) {
+            resource = "objective";
+            id = m->objective_id[idx];
+            snprintf(label, sizeof label, "objectives[%s]", m->plan.objectives[idx].code);
+        } else if (strcmp(kind, "indicators") == 0 && idx < m->plan.n_indicators) {
+            resource = "indicator";
+            id = m->indicator_id[idx];
+            snprintf(label, sizeof label, "indicators[%s]", m->plan.indicators[idx].code);
+        } else if (strcmp(kind, "phases") == 0 && idx < m->plan.n_phases) {
+            resource = "phase";
+            id = m->phase_id[idx];
+            snprintf(label, sizeof label, "phases[%" PRId64 "]", id);
+        } else if (strcmp(kind, "assignees") == 0 && idx < m->n_real_assignees) {
+            const pm_assignee *a = &m->assignee[idx];
+            resource = a->kind == PM_STRUCTURE ? "structure" : "person";
+            id = a->id;
+            snprintf(label, sizeof label, "%s[%s]", a->kind == PM_STRUCTURE ? "structures" : "people",
+                     a->code ? a->code : "?");
+        } else if (strcmp(kind, "assignments") == 0 && idx < m->plan.n_assignments) {
+            int o = m->plan.assignments[idx].objective;
+            resource = "objective";
+            id = m->objective_id[o];
+            snprintf(label, sizeof label, "objectives[%s].assignments", m->plan.objectives[o].code);
+        }
+        if (resource) {
+            char full[300];
+            snprintf(full, sizeof full, "%s%s", label, rest);
+            utf8_trim_partial(full);
+            json_object_set_new(j, "path", json_string(full));
+            json_object_set_new(j, "resource", json_string(resource));
+            json_object_set_new(j, "resource_id", json_integer(id));
+            return j;
+        }
+    }
+    json_object_set_new(j, "path", json_string(path));
+    return j;
+}
+
+void plan_checks(http_request *req)
+{
+    plan_model m;
+    if (load_model(req, req->ids[0], &m) < 0)
+        return;
+    const rules_plan *cp = &m.check_plan;
+    size_t words = rules_plan_check_scratch(cp);
+    int64_t *scratch = malloc((words + 1) * sizeof *scratch);
+    rules_finding *findings = malloc(CHECK_FINDINGS_MAX * sizeof *findings);
+    if (!scratch || !findings) {
+        free(scratch);
+        free(findings);
+        plan_model_free(&m);
+        http_error(req, 503, "out_of_memory", "the plan is too large to check now");
+        return;
+    }
+    size_t n = 0;
+    rules_plan_check(cp, findings, CHECK_FINDINGS_MAX, &n, scratch, words + 1);
+    size_t kept = n < CHECK_FINDINGS_MAX ? n : CHECK_FINDINGS_MAX;
+    json_t *arr = json_array();
+    int errors = 0, warnings = 0;
+    for (size_t i = 0; i < kept; i++) {
+        json_array_append_new(arr, finding_json(&m, &findings[i]));
+        if (findings[i].severity == RULES_SEVERITY_ERROR)
+            errors++;
+        else
+            warnings++;
+    }
+    for (int i = 0; i < m.plan.n_indicators; i++) /* rules the library could not even read */
+        if (m.indicator[i].rule_error) {
+            char path[200];
+            snprintf(path, sizeof path, "indicators[%s].rule", m.plan.indicators[i].code);
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "severity", "error", "code",
+                                                 "rule_invalid", "message", m.indicator[i].rule_error, "path", path,
+                                                 "resource", "indicator", "resource_id",
+                                                 (json_int_t)m.indicator_id[i]));
+            errors++;
+        }
+    free(scratch);
+    free(findings);
+    json_t *out = json_pack("{s:I, s:i, s:i, s:I, s:o}", "plan_id", (json_int_t)req->ids[0], "errors", errors,
+                            "warnings", warnings, "not_listed", (json_int_t)(n - kept), "findings", arr);
+    plan_model_free(&m);
+    if (http_wants_csv(req)) {
+        static const char *const names[] = {"severity", "code", "path", "message", "resource", "resource_id"};
+        buf b;
+        buf_init(&b, 0);
+        csv_header(&b, names, 6);
+        size_t i;
+        json_t *f;
+        json_array_foreach(json_object_get(out, "findings"), i, f) csv_row_from_object(&b, f, names, 6);
+        json_decref(out);
+        size_t len;
+        char *body = buf_steal(&b, &len);
+        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        return;
+    }
+    http_json(req, 200, out);
+}
+
