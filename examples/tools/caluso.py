@@ -28,9 +28,11 @@ def target_of(group, raw, notes, n):
     t = raw.strip()
     m = re.fullmatch(r"(\d{1,2})-(gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)", t)
     if m:
-        notes.append((n, t, "day-month without year: year 2022 (the plan year) assumed"))
-        return {"value_type": "date", "target": "2022-%02d-%02d" % (MONTHS[m.group(2)], int(m.group(1))),
-                "direction": "lower_is_better"}
+        # day-month without year: kept as the seed writes it (the checker reports it)
+        return {"value_type": "date", "target": t, "direction": "lower_is_better"}
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}", t):
+        # two-digit year (15/05/22): kept as the seed writes it (the checker reports it)
+        return {"value_type": "date", "target": t, "direction": "lower_is_better"}
     d = it_date(t)
     if d:
         return {"value_type": "date", "target": d, "direction": "lower_is_better"}

@@ -5,16 +5,16 @@ often are not.  The slot table of every row (manager, structure, objective ids a
 weights) and the scoring rules are therefore transcribed here by hand from the seed;
 objective titles, public-value dimensions and types are read from the seed's matrix
 ("Matrice per assegnazione degli obiettivi ...").  Every weight carries how it was
-obtained: 'seed' (legible in the row), 'same' (illegible in this row: the weight the
-same shared objective has where legible: obj 1 → 10, obj 2 → 10, obj 3 → 15, obj 4 → 10),
-'total' (the only weight still missing in the row, from the row's printed total 100).
-A weight that none of these gives is left out of the assignment.
+obtained: 's' (legible in the row), 'e' (illegible in this row; the same shared objective
+is legible elsewhere), 't' (illegible; the row's printed total 100 would fix it), '-'
+(illegible).  Only 's' weights are stored: a weight the seed does not print in the row
+stays null, and the checker reports the row (issue 15: the examples keep what the seed
+says, and nothing else).
 """
 import re
 from common import seed_lines, write
 
 SEED = "000_63c10e375ed7a47e.txt"
-SAME = {1: 10, 2: 10, 3: 15, 4: 10}
 
 # (seed line, structure code, structure name, manager name as 'Surname Given', role, interim,
 #  [(objective id, weight or None, how)])  how: s = legible in seed, e = same objective elsewhere,
@@ -220,6 +220,44 @@ NOTES = {
     90: "(Nota: i giorni si considerano dalla ricezione del provvisorio di incasso ricevuto dalla direzione Finanze)",
 }
 DG_APPROVAL = [4, 10, 12, 14, 27, 32, 101]  # "Tipo Si/No. Approvazione del Direttore Generale"
+# Objectives whose matrix row is not their own: the title is the table's ("Obiettivo" column).
+# Matrix line 265 (row 97) repeats objective 78's text, direction (QA7) and dimension.
+TITLE_FROM_TABLE = {97: 147}
+# Objective 49's table text (line 98) gives the budget base the 8% target refers to; the matrix
+# title (line 214) drops it.  Kept as the seed writes it.
+DESCRIPTION_FROM_TABLE = {49: (98, "(Il target fa riferimento ad un valore a bilancio al netto delle utenze pari a 1.500.000 €)")}
+# Where the seed's two tables disagree, the title stays the matrix's and the conflict is kept
+# as a note on the objective (the checker reports it as `seed_conflict`).
+T, M = "tabella «Target e regole di calcolo»", "matrice «Matrice per assegnazione…»"
+CONFLICTS = {
+    14: [(60, T, "entro il 31/03/2024"), (172, M, "entro il 30/03/2024")],
+    34: [(84, T, "entro 31/12/2024"), (195, M, "entro 30/06/2024")],
+    42: [(92, T, "dall'accettazione sul portale FEL all'invio alla Ragioneria"),
+         (206, M, "dall'accettazione sul portale FEL all'invio alla Direzione")],
+    65: [(116, T, "Presentazione di almeno un progetto semplice"),
+         (231, M, "Presentazione di almeno 2 progetti semplici")],
+    87: [(136, T, "entro 30/04/2024"), (253, M, "entro 30/03/2024")],
+    93: [(141, T, "entro il 20/11/2024"), (261, M, "entro il 30/11/2024")],
+    4: [(50, T, "Definire entro il 30/04/2024 un set di indicatori"),
+        (159, M, "Definire entro il 30/04/2004 un set di indicatori")],
+    88: [(137, T, "procedura di controllo … entro il 30/04/2024"), (254, M, "procedura di controllo … entro il 31/03/2024")],
+    99: [(149, T, "entro il 31/10/2024"), (267, M, "entro il 30/10/2024")],
+    97: [(147, T, "Riduzione dei tempi nella predisposizione degli atti (A80)"),
+         (265, M, "riga 97 con il testo dell'obiettivo 78, Individuale, QA7, Istruzione e scuole")],
+}
+# The matrix gives a type per structure ("Direzione / Individuale" with "QA 4 QA 7"): the type
+# belongs to the assignment.  Elsewhere the matrix gives one type for the objective.
+ASSIGNMENT_SCOPE = {14: {"QA4": "structure", "QA7": "individual"},
+                    34: {"UB1": "individual", "UC0": "structure"}}
+
+
+def conflict_notes(oid):
+    return ["Conflitto nel seed: %s" % "; ".join("%s (riga %d): «%s»" % (where, line, text)
+                                                  for line, where, text in CONFLICTS[oid])]
+
+
+def table_title(line):
+    return seed_lines(SEED)[line - 1].split("\t")[2].strip()
 
 
 def matrix():
@@ -269,8 +307,8 @@ def build():
     for line, code, name, mgr, role, interim, slots in ROWS:
         for oid, w, how in slots:
             a = {"structure_code": code}
-            if how == "e":
-                w = SAME[oid]
+            if how != "s":
+                w = None  # not printed in this row: the seed does not give it
             if w is not None:
                 a["weight"] = w
             assigns.setdefault(oid, []).append(a)
@@ -284,16 +322,26 @@ def build():
     for oid in sorted(assigns):
         title, tipo, direz, dim, driver, mline = mx[oid]
         title = re.sub(r"</?i>", "", title)
+        if oid in TITLE_FROM_TABLE:
+            title = table_title(TITLE_FROM_TABLE[oid])
         o = {"code": str(oid), "title": title}
         if oid in NOTES:
             o["description"] = NOTES[oid]
+        if oid in DESCRIPTION_FROM_TABLE:
+            line, text = DESCRIPTION_FROM_TABLE[oid]
+            assert text in seed_lines(SEED)[line - 1], oid
+            o["description"] = text
         o["level"] = "management"
         o["scope"] = scope_of[tipo.split("/")[0].strip()]
         o["routine"] = False
-        if oid != 97:  # matrix row 97 describes objective 78, not the table's 97
+        if oid not in TITLE_FROM_TABLE:  # matrix row 97 describes objective 78, not the table's 97
             o["public_value_dimension"] = dim
-        o["start_year"], o["end_year"] = 2024, 2024
         o["payment_timeliness"] = oid == 2
+        if oid in CONFLICTS:
+            o["notes"] = conflict_notes(oid)
+        for a in assigns[oid]:
+            if a["structure_code"] in ASSIGNMENT_SCOPE.get(oid, {}):
+                a["scope"] = ASSIGNMENT_SCOPE[oid][a["structure_code"]]
         o["assignments"] = assigns[oid]
         o["phases"] = []
         inds = []

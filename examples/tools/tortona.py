@@ -1,6 +1,6 @@
 """Seed 001 (Città di Tortona, Piano della Performance 2024) → examples/tortona-2024.json."""
 import re
-from common import seed_lines, it_date, it_number, write
+from common import seed_lines, it_date, it_number, valid_date, write
 
 SEED = "001_69bda1bd9f3434d6.txt"
 
@@ -228,7 +228,13 @@ def phase_list(blk, corrections):
         ph = {"seq": seq, "description": desc}
         if owners:
             ph["owners"] = owners
-        ph["deadline"] = it_date(c[1], corrections, "line %d" % pn)
+        dm = re.fullmatch(r"\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*", c[1])
+        if not dm or valid_date(int(dm.group(3)), int(dm.group(2)), int(dm.group(1))):
+            ph["deadline"] = it_date(c[1])
+        else:
+            # an impossible date (31.06.2024): the seed contradicts itself, so the deadline stays
+            # empty and the seed's text is kept as a note on the objective
+            blk.setdefault("bad_dates", []).append((seq, c[1].strip(), pn))
         if len(c) >= 4:
             ph["weight"] = it_number(c[2].replace("%", ""))
             ph["cumulative"] = it_number(c[3].replace("%", ""))
@@ -275,6 +281,8 @@ def build():
         if sig in by_sig:
             by_sig[sig]["assignments"].append(assign)
             by_sig[sig]["_lines"].append(blk["line"])
+            for seq, raw, pn in blk.get("bad_dates", []):
+                by_sig[sig]["_bad_dates"].setdefault((seq, raw), []).append(pn)
             continue
         prefix = "SIS" if blk["category"] == "sistema" else "SET"
         key = re.sub(r"[^A-Z]", "", blk["title"].upper())[:40]
@@ -322,10 +330,22 @@ def build():
             inds.append(d)
         o["indicators"] = inds
         o["_lines"] = [blk["line"]]
+        o["_bad_dates"] = {}
+        for seq, raw, pn in blk.get("bad_dates", []):
+            o["_bad_dates"].setdefault((seq, raw), []).append(pn)
         objectives.append(o)
         by_sig[sig] = o
     for o in objectives:
         o.pop("_lines")
+        bad = o.pop("_bad_dates")
+        if bad:
+            o["notes"] = ["Data impossibile nel seed: fase %d «%s» (riga %s); scadenza lasciata vuota" % (
+                seq, raw, ", ".join(str(n) for n in lines)) for (seq, raw), lines in sorted(bad.items())]
+            keys = list(o)  # notes right after payment_timeliness, before the lists
+            o_items = [(k, o[k]) for k in keys if k not in ("assignments", "phases", "indicators")]
+            o_items += [(k, o[k]) for k in ("assignments", "phases", "indicators")]
+            o.clear()
+            o.update(o_items)
     doc = {
         "format": "ciclo-plan/1",
         "entity": {"code": "TORTONA", "name": "Città di Tortona", "kind": "comune"},

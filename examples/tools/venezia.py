@@ -3,6 +3,10 @@ import re
 from common import seed_lines, it_date, it_number, write
 
 SEED = "002_18030e1fd3c646f4.txt"
+# Strategic objectives the seed numbers only by their place: the rows from seed line 86 (after
+# the table break of line 85) up to the block of "7" follow 5's rows and precede 7, so they are
+# strategic objective 6's, whose name the seed never prints (title left empty).
+UNNAMED_STRATEGIC = {86: "6"}
 MISSION_RE = re.compile(r"^(\d{1,2})\s*[-–]?\s*[-–]?\s*[A-Za-zà]|^12$")
 # CdR labels that name a person → (external_id, name)
 PEOPLE = {
@@ -124,6 +128,9 @@ def build():
                 tail = [x for x in f[8:] if x.strip()]
                 f = f[:8] + [tail[0] if tail else ""]
             parsed.append((n, f))
+        for start, num in UNNAMED_STRATEGIC.items():
+            if not heading and parsed and parsed[0][0] >= start and current and int(current[0]) == int(num) - 1:
+                heading = (num, "")
         if heading:
             current = heading
             strategic[heading[0]] = heading[1]
