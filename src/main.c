@@ -105,11 +105,15 @@ static int cmd_token(int argc, char **argv)
         return 1;
     store_conn *c = store_acquire(pool, &p);
     char secret[TOKEN_LEN + 1];
-    int64_t id = c ? auth_token_create(c, role, entity, person, name, NULL, secret, &p) : -1;
+    /* the command line on the server is the root of every issuer chain (issued_by NULL);
+     * its issuing is audited like any other */
+    token_spec t = {auth_role_from_name(role), entity, person, 0};
+    store_actor cli = {NULL, "ciclo token create", "admin"};
+    int64_t id = c && auth_may_issue(NULL, &t, &p) ? auth_token_create(c, &cli, &t, name, NULL, secret, NULL, &p) : -1;
     if (c)
         store_release(pool, c);
     store_pool_free(pool);
-    if (id < 0) {
+    if (id <= 0) {
         fprintf(stderr, "ciclo: cannot create the token: %s\n", p.detail);
         if (p.errors) {
             char *e = json_dumps(p.errors, JSON_COMPACT);

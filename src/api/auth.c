@@ -154,15 +154,25 @@ void auth_token_hash_hex(const char *token, char out[67])
 int auth_register(void)
 {
     pthread_once(&cache_once, cache_init);
+    /* A token that names a person goes by the person's registered name, not by the label
+     * its issuer gave it (docs/SECURITY.md). */
     st_lookup = store_stmt_register(
-        "SELECT id, entity_id, role, name, person_id, extract(epoch FROM expires_at)::bigint FROM tokens WHERE hash "
-        "= $1::bytea AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())");
+        "SELECT t.id, t.entity_id, t.role, coalesce(pe.name, t.name), t.person_id, "
+        "extract(epoch FROM t.expires_at)::bigint FROM tokens t LEFT JOIN people pe ON pe.entity_id = t.entity_id "
+        "AND pe.id = t.person_id WHERE t.hash = $1::bytea AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR "
+        "t.expires_at > now())");
     /* The guard of a cached token: division by zero when it no longer holds (see above). */
     st_guard = store_stmt_register("SELECT 1 / (SELECT count(*)::integer FROM tokens WHERE hash = $1::bytea AND "
                                    "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))");
+    /* The person must belong to the token's entity: no row is inserted otherwise. $1-$3 the
+     * issuer (token id, name, role: the audit row), $4-$9 the new token. */
     st_create = store_stmt_register(
-        "INSERT INTO tokens (role, entity_id, person_id, name, hash, expires_at) "
-        "VALUES ($1, $2::bigint, $3::bigint, $4, $5::bytea, $6::timestamptz) RETURNING id");
+        "WITH t AS (INSERT INTO tokens (role, entity_id, person_id, name, hash, expires_at, issued_by) SELECT $4, "
+        "$5::bigint, $6::bigint, $7, $8::bytea, $9::timestamptz, $1::bigint WHERE $6::bigint IS NULL OR EXISTS "
+        "(SELECT 1 FROM people WHERE entity_id = $5::bigint AND id = $6::bigint) RETURNING *), j AS (SELECT "
+        TOKEN_JSON " AS doc, id, entity_id FROM t), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, "
+        "actor_role, action, resource, resource_id, after) SELECT j.entity_id, $1::bigint, $2, $3, 'create', "
+        "'tokens', j.id, j.doc::jsonb FROM j) SELECT doc, id FROM j");
     return st_lookup < 0 || st_create < 0 || st_guard < 0 ? -1 : 0;
 }
 
@@ -221,22 +231,95 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     return 0;
 }
 
-int64_t auth_token_create(store_conn *c, const char *role, int64_t entity_id, int64_t person_id, const char *name,
-                          const char *expires_at, char secret[TOKEN_LEN + 1], problem *p)
+int64_t auth_token_create(store_conn *c, const store_actor *by, const token_spec *t, const char *name,
+                          const char *expires_at, char secret[TOKEN_LEN + 1], char **doc, problem *p)
 {
     char hash[67], entity_s[24], person_s[24];
     if (auth_token_generate(secret) < 0) {
-        problem_set(p, 500, "internal", "no randomness available");
+        problem_set(p, 503, "no_randomness", "no randomness available; try again");
+        p->retry_after = 1;
         return -1;
     }
     auth_token_hash_hex(secret, hash);
-    snprintf(entity_s, sizeof entity_s, "%" PRId64, entity_id);
-    snprintf(person_s, sizeof person_s, "%" PRId64, person_id);
-    const char *params[] = {role, entity_id ? entity_s : NULL, person_id ? person_s : NULL, name, hash, expires_at};
-    PGresult *r = store_exec(c, st_create, 6, params, p);
+    snprintf(entity_s, sizeof entity_s, "%" PRId64, t->entity_id);
+    snprintf(person_s, sizeof person_s, "%" PRId64, t->person_id);
+    const char *params[] = {by->token_id,
+                            by->name,
+                            by->role,
+                            auth_role_name(t->role),
+                            t->entity_id ? entity_s : NULL,
+                            t->person_id ? person_s : NULL,
+                            name,
+                            hash,
+                            expires_at};
+    PGresult *r = store_exec(c, st_create, 9, params, p);
     if (!r)
         return -1;
-    int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        problem_set(p, 422, "validation_failed", "the token is not valid");
+        problem_add(p, "person_id", "no such person in this entity");
+        return 0;
+    }
+    int64_t id = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    if (doc)
+        *doc = strdup(PQgetvalue(r, 0, 0));
     PQclear(r);
+    if (doc && !*doc) {
+        problem_set(p, 503, "out_of_memory", "the server is out of memory");
+        return -1;
+    }
     return id;
+}
+
+/* The roles each role may issue: the ones it may itself act as (indexed like role_names). */
+static const unsigned issuable[] = {
+    ROLES_ALL,                                /* admin */
+    ROLE_PLANNER | ROLE_READER | ROLE_ERP,    /* planner: never manager, evaluator or admin */
+    ROLE_MANAGER | ROLE_READER,              /* manager */
+    ROLE_EVALUATOR | ROLE_READER,            /* evaluator */
+    ROLE_READER,                             /* reader */
+    ROLE_ERP,                                /* erp */
+};
+
+static unsigned issuable_by(unsigned role)
+{
+    for (unsigned i = 0; i < 6; i++)
+        if (role == 1u << i)
+            return issuable[i];
+    return 0;
+}
+
+int auth_may_issue(const principal *issuer, const token_spec *t, problem *p)
+{
+    if (!issuer || issuer->role == (int)ROLE_ADMIN)
+        return 1;
+    const char *mine = auth_role_name((unsigned)issuer->role);
+    if (!(issuable_by((unsigned)issuer->role) & t->role)) {
+        problem_set(p, 403, "forbidden", "a %s may not issue %s tokens: only roles it may act as itself", mine,
+                    auth_role_name(t->role));
+        problem_hint(p, "ask the administrator (an admin token) for this token");
+        return 0;
+    }
+    if (t->entity_id != issuer->entity_id) {
+        problem_set(p, 403, "forbidden", "a %s may issue tokens of its own entity only", mine);
+        return 0;
+    }
+    if (t->person_id && t->person_id != issuer->person_id) {
+        problem_set(p, 403, "forbidden", "a token that names a person is issued only to that person or by the admin");
+        problem_hint(p, "ask the administrator (an admin token) for this person's token");
+        return 0;
+    }
+    return 1;
+}
+
+int auth_may_revoke(const principal *who, int64_t id, const token_spec *t, problem *p)
+{
+    if (who->role == (int)ROLE_ADMIN || id == who->token_id || (t->issued_by && t->issued_by == who->token_id))
+        return 1;
+    if (auth_may_issue(who, t, p))
+        return 1;
+    problem_set(p, 403, "forbidden", "a %s may revoke only its own token, the tokens it issued and those it may issue",
+                auth_role_name((unsigned)who->role));
+    return 0;
 }

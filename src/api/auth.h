@@ -9,6 +9,7 @@
 
 #include "core/problem.h"
 #include "http/http.h"
+#include "store/crud.h"
 #include "store/pool.h"
 
 #define ROLE_ADMIN 1u
@@ -41,9 +42,41 @@ int auth_register(void);
  * with 401 when the token has been revoked or has expired in the meantime. */
 int auth_authenticate(store_conn *c, const char *authorization, principal *who, problem *p);
 
-/* Stores a new token for role/entity/name (entity 0 = none; person 0 = none; expires
- * NULL = never) and writes the secret into secret. Returns the new token's id, or -1. */
-int64_t auth_token_create(store_conn *c, const char *role, int64_t entity_id, int64_t person_id, const char *name,
-                          const char *expires_at, char secret[TOKEN_LEN + 1], problem *p);
+/* ---- separation of duties (docs/SECURITY.md): the one place that decides who may issue
+ * and revoke which token. ---- */
+
+/* What a token is or would be: its role bit, entity (0 = none), person (0 = none) and, for an
+ * existing token, the token that issued it (0 = the command line). */
+typedef struct token_spec {
+    unsigned role;
+    int64_t entity_id;
+    int64_t person_id;
+    int64_t issued_by;
+} token_spec;
+
+/* Whether issuer may issue a token t (issuer NULL: the command line on the server, which may
+ * issue any). The rules: an admin issues any token; any other issuer only tokens of its own
+ * entity, of a role it may itself act as (a planner: planner, reader, erp; any other role:
+ * its own), and a token that names a person only for itself (its own person). Returns 1, or 0
+ * with p set to 403 naming the rule. */
+int auth_may_issue(const principal *issuer, const token_spec *t, problem *p);
+/* Whether who may revoke the token `id` described by t: its own token, one it issued, or one
+ * it may issue (auth_may_issue). Returns 1, or 0 with p set to 403. */
+int auth_may_revoke(const principal *who, int64_t id, const token_spec *t, problem *p);
+
+/* The JSON of a token row (columns of tokens, no secret, no hash), for SQL text. */
+#define TOKEN_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define TOKEN_JSON                                                                                                  \
+    "json_build_object('id', id, 'role', role, 'entity_id', entity_id, 'person_id', person_id, 'name', name, "      \
+    "'issued_by', issued_by, 'created_at', " TOKEN_TS("created_at") ", 'expires_at', " TOKEN_TS(                    \
+        "expires_at") ", 'revoked_at', " TOKEN_TS("revoked_at") ")"
+
+/* Stores a new token t named `name` (expires NULL = never), issued by `by` (by->token_id NULL:
+ * the command line), with its audit row in the same statement, and writes the secret into
+ * secret. Does not check auth_may_issue: the caller does. Returns the new token's id with
+ * *doc (its JSON, malloc'd, for the caller to free; doc may be NULL), 0 with p set to 422
+ * when the person is not one of the entity's, or -1 with p set. */
+int64_t auth_token_create(store_conn *c, const store_actor *by, const token_spec *t, const char *name,
+                          const char *expires_at, char secret[TOKEN_LEN + 1], char **doc, problem *p);
 
 #endif

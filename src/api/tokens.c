@@ -2,10 +2,11 @@
  * tokens.c — /v1/tokens: create (the secret is shown once, only its SHA-256 is stored),
  * list without secrets (JSON or CSV; ?active=true leaves out revoked and expired ones), revoke (at once: every request looks the token up).
  *
- * Who may do what: an admin manages every token; a planner manages the non-admin tokens
- * of its own entity (the route admits both roles, the rest is checked here). A manager
- * token names the person it belongs to (person_id, a person of the same entity), since
- * a manager reports only on what that person leads (api/monitoring.c).
+ * Who may issue and revoke which token is decided in one place, auth_may_issue and
+ * auth_may_revoke (api/auth.c; the table is in docs/SECURITY.md): an admin any; a planner
+ * planner, reader and erp tokens of its own entity that name no person but itself. A
+ * manager token names the person it belongs to (person_id, a person of the same entity),
+ * since a manager reports only on what that person leads (api/monitoring.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,32 +20,23 @@
 #include "core/text.h"
 #include "rules.h"
 
-static int st_list = -1, st_revoke = -1, st_insert = -1;
-
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define TOKEN_JSON                                                                                                  \
-    "json_build_object('id', id, 'role', role, 'entity_id', entity_id, 'person_id', person_id, 'name', name, "      \
-    "'created_at', " TS("created_at") ", 'expires_at', " TS("expires_at") ", 'revoked_at', " TS("revoked_at") ")"
+static int st_list = -1, st_get = -1, st_revoke = -1;
 
 int tokens_register(void)
 {
     st_list = store_stmt_register("SELECT " TOKEN_JSON ", id FROM tokens WHERE ($1::bigint IS NULL OR entity_id = "
                                   "$1::bigint) AND id > $2::bigint AND (NOT $4::boolean OR (revoked_at IS NULL AND "
                                   "(expires_at IS NULL OR expires_at > now()))) ORDER BY id LIMIT $3::integer");
-    /* The person must belong to the token's entity: no row is inserted otherwise. */
-    st_insert = store_stmt_register(
-        "WITH t AS (INSERT INTO tokens (role, entity_id, person_id, name, hash, expires_at) SELECT $4, $5::bigint, "
-        "$6::bigint, $7, $8::bytea, $9::timestamptz WHERE $6::bigint IS NULL OR EXISTS (SELECT 1 FROM people WHERE "
-        "entity_id = $5::bigint AND id = $6::bigint) RETURNING *), j AS (SELECT " TOKEN_JSON " AS doc, id, entity_id "
-        "FROM t), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
-        "resource_id, after) SELECT j.entity_id, $1::bigint, $2, $3, 'create', 'tokens', j.id, j.doc::jsonb FROM j) "
-        "SELECT doc, id FROM j");
+    st_get = store_stmt_register("SELECT role, entity_id, person_id, issued_by FROM tokens WHERE id = $2::bigint AND "
+                                 "revoked_at IS NULL AND ($1::bigint IS NULL OR entity_id = $1::bigint)");
+    /* the audit row has the token before and after its revocation */
     st_revoke = store_stmt_register(
-        "WITH w AS (UPDATE tokens SET revoked_at = now() WHERE id = $2::bigint AND revoked_at IS NULL AND "
-        "($1::bigint IS NULL OR entity_id = $1::bigint) RETURNING id, entity_id), "
-        "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id) "
-        "SELECT w.entity_id, $3::bigint, $4, $5, 'revoke', 'tokens', w.id FROM w) SELECT id FROM w");
-    return st_list < 0 || st_revoke < 0 || st_insert < 0 ? -1 : 0;
+        "WITH b AS (SELECT " TOKEN_JSON "::jsonb AS doc FROM tokens WHERE id = $2::bigint), w AS (UPDATE tokens SET "
+        "revoked_at = now() WHERE id = $2::bigint AND revoked_at IS NULL AND ($1::bigint IS NULL OR entity_id = "
+        "$1::bigint) RETURNING *), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
+        "resource, resource_id, before, after) SELECT w.entity_id, $3::bigint, $4, $5, 'revoke', 'tokens', w.id, "
+        "b.doc, (SELECT " TOKEN_JSON " FROM w)::jsonb FROM w, b) SELECT id FROM w");
+    return st_list < 0 || st_get < 0 || st_revoke < 0 ? -1 : 0;
 }
 
 static int all_digits(const char *s, int n)
@@ -125,7 +117,7 @@ static void answer(http_request *req, problem *p)
 void tokens_create(http_request *req)
 {
     api_call *call = api_call_of(req);
-    int is_planner = req->who.role == (int)ROLE_PLANNER;
+    int is_admin = req->who.role == (int)ROLE_ADMIN;
     problem p;
     problem_init(&p);
     json_t *body = http_json_body(req);
@@ -148,19 +140,11 @@ void tokens_create(http_request *req)
             problem_add(&p, key, "is not a field of token");
     }
     const char *role_s = json_is_string(role) ? json_string_value(role) : NULL;
-    unsigned role_bit = auth_role_from_name(role_s);
-    /* A planner hands out tokens of its own entity only, never an admin's: 403 whatever the rest. */
-    if (is_planner && (role_bit == ROLE_ADMIN ||
-                       (json_is_integer(entity) && json_integer_value(entity) != req->who.entity_id))) {
-        problem_clear(&p);
-        problem_set(&p, 403, "forbidden",
-                    role_bit == ROLE_ADMIN ? "a planner may not create admin tokens"
-                                           : "a planner may create tokens of its own entity only");
-        goto out;
-    }
-    if (is_planner && (!entity || json_is_null(entity)))
-        entity = NULL; /* defaults to the planner's entity below */
-    if (!role_bit)
+    token_spec t = {auth_role_from_name(role_s), 0, 0, 0};
+    /* anyone but an admin issues tokens of its own entity: the entity defaults to it */
+    if (!is_admin && (!entity || json_is_null(entity)))
+        entity = NULL;
+    if (!t.role)
         problem_add(&p, "role", "must be one of: admin, planner, manager, evaluator, reader, erp");
     if (!json_is_string(name) || !*json_string_value(name) || utf8_length(json_string_value(name)) > 100)
         problem_add(&p, "name", "must be a non-empty string of at most 100 characters");
@@ -170,57 +154,44 @@ void tokens_create(http_request *req)
         problem_add(&p, "person_id", "must be a person id");
     int64_t expires_epoch = 0;
     if (expires && !json_is_null(expires)) {
-        const char *why;
+        const char *why = NULL;
         if (!json_is_string(expires) || parse_rfc3339(json_string_value(expires), &expires_epoch, &why) < 0)
             problem_add(&p, "expires_at", "%s",
                         json_is_string(expires) ? why : "must be an RFC 3339 timestamp, e.g. 2025-12-31T23:59:59Z");
         else if (expires_epoch <= (int64_t)time(NULL))
             problem_add(&p, "expires_at", "%s is in the past", json_string_value(expires));
     }
-    int64_t entity_id = is_planner ? req->who.entity_id : json_is_integer(entity) ? json_integer_value(entity) : 0;
-    int64_t person_id = json_is_integer(person) ? json_integer_value(person) : 0;
-    if (role_bit && role_bit != ROLE_ADMIN && !entity_id && !problem_count(&p))
+    t.entity_id = json_is_integer(entity) ? json_integer_value(entity) : is_admin ? 0 : req->who.entity_id;
+    t.person_id = json_is_integer(person) ? json_integer_value(person) : 0;
+    /* the separation of duties first: 403 whatever the rest of the body */
+    problem deny;
+    problem_init(&deny);
+    if (t.role && !auth_may_issue(&req->who, &t, &deny)) {
+        problem_clear(&p);
+        json_decref(body);
+        answer(req, &deny);
+        return;
+    }
+    if (t.role && t.role != ROLE_ADMIN && !t.entity_id && !problem_count(&p))
         problem_add(&p, "entity_id", "is required for every role but admin");
-    if (role_bit == ROLE_ADMIN && json_is_integer(entity))
+    if (t.role == ROLE_ADMIN && json_is_integer(entity))
         problem_add(&p, "entity_id", "an admin token belongs to no entity");
-    if (role_bit == ROLE_ADMIN && json_is_integer(person))
+    if (t.role == ROLE_ADMIN && json_is_integer(person))
         problem_add(&p, "person_id", "an admin token names no person");
-    if (role_bit == ROLE_MANAGER && !person_id && !(person && !json_is_null(person)))
+    if (t.role == ROLE_MANAGER && !t.person_id && !(person && !json_is_null(person)))
         problem_add(&p, "person_id", "a manager token names the person it belongs to");
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the token is not valid");
         goto out;
     }
-    char secret[TOKEN_LEN + 1], hash[67], entity_s[24], person_s[24];
-    if (auth_token_generate(secret) < 0) {
-        problem_set(&p, 503, "no_randomness", "no randomness available; try again");
-        p.retry_after = 1;
+    char secret[TOKEN_LEN + 1];
+    char *doc_text = NULL;
+    int64_t id = auth_token_create(call->db, &call->actor, &t, json_string_value(name),
+                                   json_is_string(expires) ? json_string_value(expires) : NULL, secret, &doc_text, &p);
+    if (id <= 0)
         goto out;
-    }
-    auth_token_hash_hex(secret, hash);
-    snprintf(entity_s, sizeof entity_s, "%" PRId64, entity_id);
-    snprintf(person_s, sizeof person_s, "%" PRId64, person_id);
-    const char *params[] = {call->actor.token_id,
-                            call->actor.name,
-                            call->actor.role,
-                            role_s,
-                            entity_id ? entity_s : NULL,
-                            person_id ? person_s : NULL,
-                            json_string_value(name),
-                            hash,
-                            json_is_string(expires) ? json_string_value(expires) : NULL};
-    PGresult *r = store_exec(call->db, st_insert, 9, params, &p);
-    if (!r)
-        goto out;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        problem_set(&p, 422, "validation_failed", "the token is not valid");
-        problem_add(&p, "person_id", "no such person in this entity");
-        goto out;
-    }
-    json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    int64_t id = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    PQclear(r);
+    json_t *doc = json_loads(doc_text, 0, NULL);
+    free(doc_text);
     json_object_set_new(doc, "token", json_string(secret));
     memset(secret, 0, sizeof secret);
     snprintf(req->res.location, sizeof req->res.location, "/v1/tokens/%" PRId64, id);
@@ -266,8 +237,26 @@ void tokens_delete(http_request *req)
     problem_init(&p);
     char ids[24];
     snprintf(ids, sizeof ids, "%" PRId64, req->ids[0]);
+    const char *get_params[] = {call->scope, ids};
+    PGresult *r = store_exec(call->db, st_get, 2, get_params, &p);
+    if (!r) {
+        answer(req, &p);
+        return;
+    }
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        http_error(req, 404, "not_found", "no active token with id %" PRId64, req->ids[0]);
+        return;
+    }
+    token_spec t = {auth_role_from_name(PQgetvalue(r, 0, 0)), strtoll(PQgetvalue(r, 0, 1), NULL, 10),
+                    strtoll(PQgetvalue(r, 0, 2), NULL, 10), strtoll(PQgetvalue(r, 0, 3), NULL, 10)};
+    PQclear(r);
+    if (!auth_may_revoke(&req->who, req->ids[0], &t, &p)) {
+        answer(req, &p);
+        return;
+    }
     const char *params[] = {call->scope, ids, call->actor.token_id, call->actor.name, call->actor.role};
-    PGresult *r = store_exec(call->db, st_revoke, 5, params, &p);
+    r = store_exec(call->db, st_revoke, 5, params, &p);
     if (!r) {
         answer(req, &p);
         return;

@@ -94,7 +94,7 @@ int store_lifecycle_register(void)
     st_audit = store_stmt_register(
         "SELECT json_build_object('id', a.id, 'at', to_char(a.at AT TIME ZONE 'UTC', "
         "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'actor', json_build_object('name', a.actor_name, 'role', a.actor_role, "
-        "'token_id', a.actor_token), 'action', a.action, 'resource', a.resource, 'resource_id', a.resource_id, "
+        "'token_id', a.actor_token, 'chain', a.actor_chain), 'action', a.action, 'resource', a.resource, 'resource_id', a.resource_id, "
         "'entity_id', a.entity_id, 'plan_id', a.plan_id, 'before', a.before, 'after', a.after)::text, a.id "
         "FROM audit a WHERE ($1::bigint IS NULL OR a.entity_id = $1::bigint) AND a.id > $2::bigint "
         "AND ($4::bigint IS NULL OR a.entity_id = $4::bigint) AND ($5::bigint IS NULL OR a.plan_id = $5::bigint) "

@@ -408,7 +408,8 @@ def test_caluso_plan_revised_by_deliberation_100_2022(ctx):
     adopts = audit("action=adopt")
     assert [(a["after"]["deliberation"]["number"], a["after"]["revision"], a["before"]["status"]) for a in adopts] == \
         [("8/2022", 1, "draft"), ("100/2022", 2, "adopted")]
-    assert all(a["actor"] == {"name": "ufficio-controllo", "role": "planner", "token_id": a["actor"]["token_id"]} for a in adopts)
+    assert all(a["actor"] == {"name": "ufficio-controllo", "role": "planner", "token_id": a["actor"]["token_id"],
+                              "chain": [a["actor"]["token_id"]]} for a in adopts)
     assert all(a["resource"] == "plans" and a["resource_id"] == pid and a["at"].endswith("Z") for a in adopts)
     opened = audit("action=open_revision")
     assert len(opened) == 1 and opened[0]["before"]["editing"] is False and opened[0]["after"]["editing"] is True

@@ -430,11 +430,13 @@ def test_personal_scores_by_role(ctx):
 def test_planner_manages_its_entitys_tokens(ctx):
     A, B = worlds(ctx)
     pl = A.tok["planner"]
-    r = ctx.post("/v1/tokens", {"role": "manager", "name": "dirigente S1", "person_id": A.boss["id"]}, token=pl)
-    assert r.status == 201 and r.json["entity_id"] == A.id and r.json["person_id"] == A.boss["id"], r
+    measure = lambda t: ctx.post("/v1/indicators/%d/measurements" % A.ind[0]["id"],  # noqa: E731
+                                 {"value": 5, "as_of": "2024-06-01"}, token=t)
+    r = ctx.post("/v1/tokens", {"role": "erp", "name": "contabilità"}, token=pl)
+    assert r.status == 201 and r.json["entity_id"] == A.id and r.json["person_id"] is None, r
     tok, tid = r.json["token"], r.json["id"]
     assert r.header("Location") == "/v1/tokens/%d" % tid
-    assert ctx.post("/v1/phases/%d/progress" % A.ph[0]["id"], {"percent_complete": 5}, token=tok).status == 201
+    assert measure(tok).status == 201
     # shown once: stored as a hash only; listed without a secret
     assert ctx.sql("SELECT count(*) FROM tokens WHERE hash = sha256('%s'::bytea)" % tok)[0][0] == "1"
     listed = ctx.get("/v1/tokens?limit=1000", token=pl).json["items"]
@@ -444,14 +446,15 @@ def test_planner_manages_its_entitys_tokens(ctx):
     # what a planner may not do: an admin token, another entity's, another entity's person
     expect_problem(ctx.post("/v1/tokens", {"role": "admin", "name": "x"}, token=pl), 403)
     expect_problem(ctx.post("/v1/tokens", {"role": "reader", "name": "x", "entity_id": B.id}, token=pl), 403)
-    expect_problem(ctx.post("/v1/tokens", {"role": "manager", "name": "x", "person_id": B.boss["id"]}, token=pl),
-                   422, "person_id")
+    expect_problem(ctx.post("/v1/tokens", {"role": "manager", "name": "x", "person_id": B.boss["id"]}, token=pl), 403)
+    expect_problem(ctx.post("/v1/tokens", {"role": "manager", "name": "x", "person_id": B.boss["id"],
+                                           "entity_id": A.id}), 422, "person_id")
     expect_problem(ctx.delete("/v1/tokens/%d" % B.spare_token_id, token=pl), 404)
     for role in ("manager", "evaluator", "reader", "erp"):
         expect_problem(ctx.post("/v1/tokens", {"role": "reader", "name": "x"}, token=A.tok[role]), 403)
         expect_problem(ctx.get("/v1/tokens", token=A.tok[role]), 403)
     # validation: manager needs a person; expires_at is RFC 3339 and in the future
-    expect_problem(ctx.post("/v1/tokens", {"role": "manager", "name": "x"}, token=pl), 422, "person_id")
+    expect_problem(ctx.post("/v1/tokens", {"role": "manager", "name": "x", "entity_id": A.id}), 422, "person_id")
     for bad in ("tomorrow", "2030-02-30T00:00:00Z", "2030-01-01 10:00:00", "2030-01-01T25:00:00Z", 12, "2020-01-01T00:00:00Z"):
         d = expect_problem(ctx.post("/v1/tokens", {"role": "reader", "name": "x", "expires_at": bad}, token=pl),
                            422, "expires_at")
@@ -466,7 +469,7 @@ def test_planner_manages_its_entitys_tokens(ctx):
     active = ctx.get("/v1/tokens?active=true&limit=1000", token=pl).json["items"]
     assert r.json["id"] not in [t["id"] for t in active]
     assert ctx.delete("/v1/tokens/%d" % tid, token=pl).status == 204
-    expect_problem(ctx.post("/v1/phases/%d/progress" % A.ph[0]["id"], {"percent_complete": 5}, token=tok), 401)
+    expect_problem(measure(tok), 401)
     expect_problem(ctx.delete("/v1/tokens/%d" % tid, token=pl), 404)
     trail = ctx.get("/v1/audit?resource=tokens/%d" % tid, token=pl).json["items"]
     assert [a["action"] for a in trail] == ["create", "revoke"], trail

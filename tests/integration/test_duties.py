@@ -1,0 +1,122 @@
+"""Separation of duties (issue 16, hole 2; docs/SECURITY.md "Separation of duties").
+
+Who may issue and revoke which token is decided by auth_may_issue / auth_may_revoke (src/api/auth.c);
+these tests call it from the outside, as the planner, the admin and the command line.
+"""
+import json
+
+from run import expect_problem
+
+
+def token_id(ctx, secret):
+    return int(ctx.sql("SELECT id FROM tokens WHERE hash = sha256('%s'::bytea)" % secret)[0][0])
+
+
+def setup(ctx):
+    e = ctx.entity(name="Comune dei doveri")
+    eid = e["id"]
+    anna = ctx.create("/v1/entities/%d/people" % eid, {"name": "Anna Rossi", "external_id": "AR"})
+    s1 = ctx.create("/v1/entities/%d/structures" % eid, {"code": "S1", "name": "Ragioneria", "manager_id": anna["id"]})
+    return eid, anna, s1
+
+
+def test_planner_mints_only_roles_it_may_act_as(ctx):
+    eid, anna, _ = setup(ctx)
+    pl = ctx.token("planner", entity=eid, name="ufficio piano")
+    pl_id = token_id(ctx, pl)
+    # never a manager (the one who signs its staff's forms), an evaluator (the Nucleo), an admin, nor a
+    # token that names someone else: each is a 403, and nothing is stored
+    before = ctx.sql("SELECT count(*) FROM tokens")[0][0]
+    for body in ({"role": "manager", "name": "Anna Rossi", "person_id": anna["id"]},
+                 {"role": "evaluator", "name": "Nucleo"},
+                 {"role": "admin", "name": "root"},
+                 {"role": "reader", "name": "Anna", "person_id": anna["id"]},
+                 {"role": "planner", "name": "Anna", "person_id": anna["id"]}):
+        d = expect_problem(ctx.post("/v1/tokens", body, token=pl), 403)
+        assert "person" in d["detail"] or "may not issue" in d["detail"], d
+    assert ctx.sql("SELECT count(*) FROM tokens")[0][0] == before
+    # what it may act as itself: planner, reader, erp of its entity; each remembers its issuer
+    for role in ("planner", "reader", "erp"):
+        r = ctx.post("/v1/tokens", {"role": role, "name": "per %s" % role}, token=pl)
+        assert r.status == 201 and r.json["issued_by"] == pl_id and r.json["entity_id"] == eid, r
+    # the chain does not launder: a planner made by a planner still cannot make an evaluator
+    child = ctx.post("/v1/tokens", {"role": "planner", "name": "figlio"}, token=pl).json["token"]
+    expect_problem(ctx.post("/v1/tokens", {"role": "evaluator", "name": "Nucleo"}, token=child), 403)
+    expect_problem(ctx.post("/v1/tokens", {"role": "manager", "name": "x", "person_id": anna["id"]}, token=child), 403)
+
+
+def test_evaluator_acts_never_come_from_a_planner(ctx):
+    """The planner validated its own plan with an evaluator token it minted; it signed a manager's
+    form with a manager token it minted. Neither token can be minted any more, by the planner or
+    by anything the planner minted, so validation and signing stay with the Nucleo and the admin."""
+    eid, anna, _ = setup(ctx)
+    plan = ctx.plan(eid, year=2031)
+    o = ctx.create("/v1/plans/%d/objectives" % plan["id"], {"code": "OB1", "title": "x"})
+    ctx.create("/v1/objectives/%d/phases" % o["id"], {"seq": 1, "description": "x", "weight": 100})
+    assert ctx.post("/v1/plans/%d/adopt" % plan["id"], {"deliberation": {"number": "1", "date": "2031-01-20"}}).status == 200
+    assert ctx.post("/v1/plans/%d/close" % plan["id"]).status == 200
+    pl = ctx.token("planner", entity=eid)
+    minted = [pl] + [ctx.post("/v1/tokens", {"role": r, "name": "m"}, token=pl).json["token"]
+                     for r in ("planner", "reader", "erp")]
+    for t in minted:
+        expect_problem(ctx.post("/v1/plans/%d/validation" % plan["id"], {}, token=t), 403)
+        expect_problem(ctx.post("/v1/tokens", {"role": "evaluator", "name": "Nucleo"}, token=t), 403)
+    # the admin's evaluator token (the Nucleo's) validates
+    nucleo = ctx.post("/v1/tokens", {"role": "evaluator", "name": "Nucleo", "entity_id": eid}).json["token"]
+    assert ctx.post("/v1/plans/%d/validation" % plan["id"], {}, token=nucleo).status == 200
+
+
+def test_planner_cannot_revoke_the_nucleo(ctx):
+    eid, anna, _ = setup(ctx)
+    pl = ctx.token("planner", entity=eid)
+    nucleo = ctx.post("/v1/tokens", {"role": "evaluator", "name": "Nucleo", "entity_id": eid}).json
+    boss = ctx.post("/v1/tokens", {"role": "manager", "name": "x", "entity_id": eid, "person_id": anna["id"]}).json
+    for t in (nucleo, boss):
+        expect_problem(ctx.delete("/v1/tokens/%d" % t["id"], token=pl), 403)
+        assert ctx.get("/v1/plans", token=t["token"]).status == 200
+    # its own issues, itself: yes
+    mine = ctx.post("/v1/tokens", {"role": "reader", "name": "mio"}, token=pl).json
+    assert ctx.delete("/v1/tokens/%d" % mine["id"], token=pl).status == 204
+    # the admin revokes the Nucleo's; the audit row has before and after
+    assert ctx.delete("/v1/tokens/%d" % nucleo["id"]).status == 204
+    expect_problem(ctx.get("/v1/plans", token=nucleo["token"]), 401)
+    row = ctx.get("/v1/audit?resource=tokens&resource_id=%d&action=revoke" % nucleo["id"]).json["items"]
+    assert len(row) == 1, row
+    assert row[0]["before"]["revoked_at"] is None and row[0]["after"]["revoked_at"], row
+    assert row[0]["before"]["role"] == "evaluator" and row[0]["after"]["id"] == nucleo["id"]
+    assert nucleo["token"] not in json.dumps(row)
+
+
+def test_issuing_is_audited_with_the_issuer_chain(ctx):
+    eid, anna, s1 = setup(ctx)
+    # the command line (the first admin's path) writes an audit row too
+    root = ctx.token("admin", name="primo amministratore")
+    root_id = token_id(ctx, root)
+    rows = ctx.get("/v1/audit?resource=tokens&resource_id=%d" % root_id, token=root).json["items"]
+    assert [(a["action"], a["actor"]["name"], a["actor"]["token_id"]) for a in rows] == \
+        [("create", "ciclo token create", None)], rows
+    assert rows[0]["after"]["role"] == "admin" and rows[0]["after"]["issued_by"] is None
+    # the admin issues Anna's manager token under a made-up name; Anna acts under her registered
+    # name, and the audit row names the token, its issuer and the issuer's issuer (the command line)
+    r = ctx.post("/v1/tokens", {"role": "manager", "name": "Mario Bianchi", "entity_id": eid,
+                                "person_id": anna["id"]}, token=root)
+    assert r.status == 201 and r.json["issued_by"] == root_id, r
+    made = ctx.get("/v1/audit?resource=tokens&resource_id=%d" % r.json["id"], token=root).json["items"]
+    assert made[0]["actor"]["chain"] == [root_id], made
+    mgr = r.json["token"]
+    plan = ctx.plan(eid, year=2032)
+    o = ctx.create("/v1/plans/%d/objectives" % plan["id"], {"code": "OB1", "title": "x"})
+    ctx.create("/v1/objectives/%d/assignments" % o["id"], {"structure_id": s1["id"], "weight": 100})
+    ph = ctx.create("/v1/objectives/%d/phases" % o["id"], {"seq": 1, "description": "x", "weight": 100})
+    assert ctx.post("/v1/plans/%d/adopt" % plan["id"], {"deliberation": {"number": "1", "date": "2032-01-20"}}).status == 200
+    assert ctx.post("/v1/phases/%d/progress" % ph["id"], {"percent_complete": 10}, token=mgr).status == 201
+    acts = ctx.get("/v1/audit?resource=progress&plan_id=%d" % plan["id"]).json["items"]
+    assert len(acts) == 1, acts
+    assert acts[0]["actor"]["name"] == "Anna Rossi", acts
+    assert acts[0]["actor"]["chain"] == [r.json["id"], root_id], acts
+    assert "Mario Bianchi" not in json.dumps(acts)
+    # a forged chain cannot be written: the database fills it from tokens.issued_by
+    ctx.sql("INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, actor_chain) "
+            "VALUES (%d, %d, 'x', 'manager', 'probe', 'probe', ARRAY[1,2,3])" % (eid, r.json["id"]))
+    assert ctx.sql("SELECT actor_chain FROM audit WHERE action = 'probe' AND entity_id = %d" % eid) == \
+        [["{%d,%d}" % (r.json["id"], root_id)]]
