@@ -366,6 +366,70 @@ int rules_check(const rules_rule *rule, const char *path, rules_finding *out, si
                 size_t *n_found);
 
 /* ------------------------------------------------------------------------- */
+/* The plan's method (its SMVP) and scoring without a written rule (issue 14). */
+/* See README "Scoring" for each choice in words with a worked example.       */
+/* ------------------------------------------------------------------------- */
+
+/* "target" direction: the value should equal the target (neither more nor less). */
+#define RULES_DIRECTION_EXACT ((rules_direction)3)
+
+/* How an objective's indicators and phases make its score. */
+typedef enum rules_combine {
+    RULES_COMBINE_AUTO = 0,       /* the default: indicators when the objective has any, else phases */
+    RULES_COMBINE_INDICATORS = 1, /* indicators only (phases are shown, not scored) */
+    RULES_COMBINE_PHASES = 2,     /* phases only, indicators only when there is no phase (seed 001) */
+    RULES_COMBINE_MIX = 3         /* value × mix_value% + time × (100 - mix_value)% (seed 003):
+                                     value = indicators without a date target, time = indicators
+                                     with a date target or, without any, the phases' timeliness */
+} rules_combine;
+
+/* How phases score. */
+typedef enum rules_phase_scoring {
+    RULES_PHASES_SHARE = 0,      /* the default: Σ weight × percent complete / Σ weight */
+    RULES_PHASES_CUMULATIVE = 1  /* Σ weights of the phases completed by their deadline (the running
+                                    total reached, "valore obiettivo", seed 001); unweighted phases
+                                    do not count */
+} rules_phase_scoring;
+
+/* What an indicator without a value does to its objective. */
+typedef enum rules_unmeasured {
+    RULES_UNMEASURED_LEAVE = 0,  /* the default: it leaves the mean (not a zero) */
+    RULES_UNMEASURED_ZERO = 1    /* once the objective has some value, it counts as 0 */
+} rules_unmeasured;
+
+/* A plan's method (plain caller-owned value); start from rules_method_default(). */
+typedef struct rules_method {
+    rules_combine combine;
+    rules_decimal mix_value;      /* MIX: weight % of the achieved value, 0..100 (time: the rest) */
+    rules_phase_scoring phases;
+    rules_decimal threshold;      /* achievement % below which a number scores 0, 0..100 */
+    int rounding;                 /* decimals of every score, 0..2 */
+    rules_unmeasured unmeasured;
+    rules_decimal late_per_day;   /* date targets: points lost per day late (0: late scores 0), 0..100 */
+    int no_roll_up;               /* 0 (default): an objective without indicators and phases scores
+                                     from its children; 1: it is not measured */
+} rules_method;
+
+/* The default method: indicators, else phases by share completed; no threshold; 2 decimals;
+ * not measured leaves the mean; late dates score 0; parents roll up from their children. */
+rules_method rules_method_default(void);
+
+/*
+ * Checks a method. Codes (errors): method_out_of_range with paths "method.mix.value",
+ * "method.threshold", "method.rounding", "method.late_per_day"; method_invalid ("method.combine",
+ * "method.phases", "method.not_measured"). Findings as rules_check. Returns the error count.
+ */
+int rules_method_check(const rules_method *m, rules_finding *out, size_t cap, size_t *n_found);
+
+/* Expected, achieved, deviation (seed 003's ATTESO, RAGGIUNTO, Scost.). */
+typedef struct rules_deviation {
+    int has_absolute;
+    rules_decimal absolute;  /* value - target (numbers: in the target's unit; dates: days, late > 0) */
+    int has_percent;
+    rules_decimal percent;   /* absolute / |target| × 100, 2 decimals (numbers with target != 0) */
+} rules_deviation;
+
+/* ------------------------------------------------------------------------- */
 /* The plan model: plain caller-owned arrays that refer to each other by index. */
 /* ------------------------------------------------------------------------- */
 
@@ -415,6 +479,17 @@ typedef struct rules_indicator {
     const rules_rule *rule;    /* borrowed; NULL is a plan-check error */
     rules_measure_state state;
     const rules_value *value;  /* borrowed; required when MEASURED */
+    /* Scoring without a rule (issue 14): read only when rule is NULL. */
+    int has_target;            /* 1: the plan states a target (valore atteso) */
+    int target_comparable;     /* 1: target is a number, a date or yes/no that a value can meet;
+                                  0: "trimestrale", "nessuna", free text: an evaluator judges it */
+    rules_expected target;     /* the target, when comparable (FREQUENCY is never comparable) */
+    rules_direction direction; /* HIGHER, LOWER or RULES_DIRECTION_EXACT; AUTO reads as HIGHER */
+    int has_baseline;          /* 1: baseline holds a comparable starting value (shown, not scored) */
+    rules_expected baseline;
+    int judged;                /* 1: an evaluator recorded a score for it (counts instead of any
+                                  default scoring of a target that cannot be compared) */
+    rules_decimal judgement;   /* that score, 0..100 */
 } rules_indicator;
 
 typedef struct rules_plan {
@@ -424,12 +499,15 @@ typedef struct rules_plan {
     const rules_assignment *assignments; int n_assignments;
     const rules_phase *phases;         int n_phases;
     const rules_indicator *indicators; int n_indicators;
+    const rules_method *method; /* borrowed; NULL: rules_method_default() (issue 14) */
 } rules_plan;
 
 typedef enum rules_score_status {
     RULES_SCORE_NOT_MEASURED = 0,
     RULES_SCORE_MEASURED = 1,
-    RULES_SCORE_ERROR = 2       /* an indicator could not be evaluated */
+    RULES_SCORE_ERROR = 2,      /* an indicator could not be evaluated */
+    RULES_SCORE_NEEDS_JUDGEMENT = 3 /* an indicator's target cannot be compared and no evaluator
+                                       has judged it yet (issue 14) */
 } rules_score_status;
 
 /* An objective's result as of a date. */
@@ -445,6 +523,20 @@ typedef struct rules_objective_result {
     int error_indicator;        /* index of the failing indicator when ERROR, else -1 */
     int has_owner_phases;       /* 1: some phase names its owners (scores differ per assignee) */
     int64_t internal_[16];      /* accumulators of the library: do not use */
+    /* issue 14 */
+    int n_needs_judgement;      /* indicators waiting for an evaluator's judgement */
+    int judgement_indicator;    /* the first of them, -1 for none */
+    rules_combine combined;     /* how the score was made (AUTO never: the rule that applied) */
+    int has_value;
+    rules_decimal value;        /* the indicators' part (MIX: those without a date target) */
+    int has_time;
+    rules_decimal time;         /* MIX: the date-target indicators' or the phases' timeliness part */
+    int has_phase_value;
+    rules_decimal phase_value;  /* the phases' score by the method (share or cumulative) */
+    int from_children;          /* 1: score is the (weighted) mean of the children's scores */
+    int n_children, n_children_scored;
+    int children_weighted;      /* 1: weighted by the children's assignment weights, 0: plain mean */
+    int64_t internal2_[24];     /* accumulators of the library: do not use */
 } rules_objective_result;
 
 /*
@@ -464,6 +556,7 @@ typedef struct rules_assignee_result {
     rules_decimal weight_measured; /* Σ weights of the measured objectives */
     int n_objectives, n_not_measured, n_errors;
     int64_t internal_[2];       /* accumulators of the library: do not use */
+    int n_needs_judgement;      /* objectives waiting for a judgement (also counted not measured) */
 } rules_assignee_result;
 
 /*
@@ -485,6 +578,30 @@ int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_r
  */
 int rules_assignee_not_measured(const rules_plan *plan, const rules_objective_result *objectives,
                                 int assignee, int *out, int cap);
+
+/*
+ * Scores one indicator the way rules_plan_score does (issue 14): by its rule when it has one,
+ * else by its target and direction under method m (NULL: default), else by an evaluator's
+ * judgement. Returns RULES_SCORE_MEASURED with *score, RULES_SCORE_NOT_MEASURED (no value,
+ * not assessable), RULES_SCORE_NEEDS_JUDGEMENT, or RULES_SCORE_ERROR with err. explanation
+ * (may be NULL) gets a sentence ("value 45 / target 50 = 90% → 90"); dev (may be NULL) the
+ * deviation of the value from the target (has_* 0 when there is none). Pure, allocation-free.
+ */
+rules_score_status rules_indicator_score(const rules_method *m, const rules_indicator *ind, rules_decimal *score,
+                                         rules_deviation *dev, char *explanation, size_t explanation_size,
+                                         rules_error *err);
+
+/* Deviation of a value from a comparable target (numbers and dates; nothing for yes/no). */
+rules_deviation rules_deviation_of(const rules_expected *target, const rules_value *value);
+
+/*
+ * One sentence on how objective `objective` got its result `r` (from rules_plan_score or
+ * rules_objective_score) under the plan's method: "indicators 80 × 50% + time 100 × 50% = 90",
+ * "weighted mean of 3 children = 82.5", "phases completed by their deadline: 50 of 100".
+ * Returns buf (NUL-terminated, truncated to size).
+ */
+char *rules_objective_explain(const rules_plan *plan, int objective, const rules_objective_result *r, char *buf,
+                              size_t size);
 
 /*
  * Plan check codes (severity, path):

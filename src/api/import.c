@@ -13,6 +13,7 @@
 #include "api/plan_model.h"
 #include "api/validate.h"
 #include "codec/json_limits.h"
+#include "codec/method_json.h"
 #include "codec/rule_json.h"
 #include "core/arena.h"
 #include "core/log.h"
@@ -561,6 +562,8 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         dec_of(fv(&model_indicators, &v, "weight"), &ri->weight);
         ri->rule = rule;
         ri->state = RULES_NOT_MEASURED;
+        method_indicator_target(ri, json_object_get(ind, "target"), fv(&model_indicators, &v, "value_type"),
+                                fv(&model_indicators, &v, "direction"), s->year);
         s->ind_sub[j] = k;
     }
     field_values_free(&v);
@@ -770,7 +773,7 @@ static void finding_path(const doc_state *s, const char *in, char *out)
 static json_t *plan_warnings(doc_state *s, int *total)
 {
     rules_plan plan = {s->year, s->year_to, s->r_obj, s->n_obj, s->r_asg, s->n_asg, s->r_a, s->n_a,
-                       s->r_ph, s->n_ph, s->r_ind, s->n_ind};
+                       s->r_ph, s->n_ph, s->r_ind, s->n_ind, NULL};
     json_t *out = json_array();
     *total = 0;
     size_t words = rules_plan_check_scratch(&plan);

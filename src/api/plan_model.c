@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/method_json.h"
 #include "codec/rule_json.h"
 
 static int64_t id_at(const PGresult *r, int row, int col)
@@ -337,6 +338,47 @@ static int build_phases(builder *b, problem *p)
     return 0;
 }
 
+/* Target, baseline and direction of an indicator (columns 7..9): what scores it without a rule. */
+static void read_target(plan_model *m, const PGresult *ir, int r, rules_indicator *x, pm_indicator_info *info)
+{
+    info->target_json = str_at(m, ir, r, 7);
+    info->baseline_json = str_at(m, ir, r, 8);
+    info->direction = str_at(m, ir, r, 9);
+    for (int col = 7; col <= 8; col++) {
+        json_t *j = PQgetisnull(ir, r, col) ? NULL : json_loads(PQgetvalue(ir, r, col), JSON_DECODE_ANY, NULL);
+        if (col == 7) {
+            method_indicator_target(x, j, info->value_type, info->direction, m->year);
+        } else {
+            rules_expected e;
+            if (method_target(j, info->value_type, m->year, &e) == 1) {
+                x->has_baseline = 1;
+                x->baseline = e;
+            }
+        }
+        json_decref(j);
+    }
+}
+
+/* A measured value of an indicator without a rule: a number, yes/no or a date. */
+static void read_plain_value(plan_model *m, const char *text, rules_indicator *x, pm_indicator_info *info)
+{
+    json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+    rules_value v;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (j && method_value(j, &v, &e) == 0) {
+        rules_value *keep = arena_array(&m->mem, 1, sizeof *keep);
+        if (keep) {
+            *keep = v;
+            x->value = keep;
+            x->state = RULES_MEASURED;
+        }
+    } else {
+        info->value_error = arena_strdup(&m->mem, e.message[0] ? e.message : "the value is not valid JSON");
+    }
+    json_decref(j);
+}
+
 static int build_indicators(builder *b, problem *p)
 {
     plan_model *m = b->m;
@@ -366,6 +408,7 @@ static int build_indicators(builder *b, problem *p)
         x->weight = dec_at(ir, r, 3, &present);
         info->name = str_at(m, ir, r, 5);
         info->value_type = str_at(m, ir, r, 6);
+        read_target(m, ir, r, x, info);
         if (!PQgetisnull(ir, r, 4)) {
             const char *text = PQgetvalue(ir, r, 4);
             memo_slot *seen = memo_find(&rules_seen, text, (size_t)PQgetlength(ir, r, 4), NULL);
@@ -406,8 +449,11 @@ static int build_indicators(builder *b, problem *p)
             continue;
         }
         info->value_json = str_at(m, mr, r, 1);
-        if (!ind[i].rule)
-            continue; /* the library reports an indicator without a usable rule */
+        if (!ind[i].rule) {
+            if (!info->rule_error)
+                read_plain_value(m, PQgetvalue(mr, r, 1), &ind[i], info);
+            continue;
+        }
         const char *text = PQgetvalue(mr, r, 1);
         memo_slot once = {0};
         memo_slot *seen = rule_hits > 0 ? memo_find(&values_seen, text, (size_t)PQgetlength(mr, r, 1), ind[i].rule)
@@ -432,12 +478,42 @@ static int build_indicators(builder *b, problem *p)
             ind[i].state = ind[i].value ? RULES_MEASURED : RULES_NOT_MEASURED;
         }
     }
+    const PGresult *jr = b->rows->judgements;
+    for (int r = 0; jr && r < PQntuples(jr); r++) {
+        int i = idmap_get(&index, id_at(jr, r, 0));
+        int present;
+        rules_decimal score = dec_at(jr, r, 1, &present);
+        if (i < 0 || !present)
+            continue;
+        ind[i].judged = 1;
+        ind[i].judgement = score;
+        m->indicator[i].judgement_reason = str_at(m, jr, r, 2);
+        m->indicator[i].judgement_as_of = str_at(m, jr, r, 3);
+    }
     m->plan.indicators = ind;
     m->plan.n_indicators = k;
     return 0;
 }
 
 int plan_model_objective(const plan_model *m, int64_t id) { return idmap_get(&m->objective_index, id); }
+
+/* The plan's method (column 5): a method the server accepted always decodes; one that does not
+ * (written around the API) is reported and the default applies. */
+static void read_method(plan_model *m, const PGresult *pl)
+{
+    m->plan.method = &m->method;
+    m->method = rules_method_default();
+    if (PQnfields(pl) < 6 || PQgetisnull(pl, 0, 5))
+        return;
+    json_t *j = json_loads(PQgetvalue(pl, 0, 5), 0, NULL);
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (!j || method_json_decode(j, &m->method, &e) < 0) {
+        m->method = rules_method_default();
+        m->method_error = arena_strdup(&m->mem, e.message[0] ? e.message : "the method is not valid JSON");
+    }
+    json_decref(j);
+}
 
 int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p)
 {
@@ -450,8 +526,10 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
     m->plan_id = plan_id;
     m->entity_id = id_at(rows->plan, 0, 0);
     m->year = atoi(PQgetvalue(rows->plan, 0, 1));
-    m->revision = rows->revision;
+    m->scored_revision = rows->revision;
+    m->revision = rows->revision ? rows->revision : atoi(PQgetvalue(rows->plan, 0, 2));
     m->status = str_at(m, rows->plan, 0, 3);
+    read_method(m, rows->plan);
 
     const PGresult *orow = rows->objectives;
     int n = PQntuples(orow);
@@ -511,6 +589,7 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
     m->check_plan.n_objectives = n;
     m->check_plan.year_from = ymin;
     m->check_plan.year_to = ymax;
+    m->check_plan.method = m->plan.method;
     if (m->mem.failed)
         return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     return 0;

@@ -35,12 +35,21 @@ typedef struct pm_indicator_info {
     const char *value_error;/* why the measured value cannot be scored with the rule */
     const char *name;
     const char *value_type;
+    const char *target_json;   /* the target as stored (JSON text), NULL when none (issue 14) */
+    const char *baseline_json; /* the baseline as stored, NULL when none */
+    const char *direction;     /* "higher_is_better", "lower_is_better", "target" */
+    const char *judgement_reason; /* the evaluator's reason when judged, else NULL */
+    const char *judgement_as_of;  /* the date the judgement is for, NULL when undated */
 } pm_indicator_info;
 
 typedef struct plan_model {
     arena mem;
     int64_t plan_id, entity_id;
-    int year, revision; /* revision: the adopted revision scored, 0 for the working copy */
+    int year, revision; /* revision: the adopted revision scored; for the working copy the plan's
+                           current revision (0 when never adopted) */
+    int scored_revision;   /* the adopted revision read (0: the working copy) */
+    rules_method method;   /* the plan's method (plans.method, or the default); plan.method points here */
+    const char *method_error; /* why the stored method cannot be used (then the default applies) */
     const char *status;
     rules_plan plan;        /* every assignee (scoring) */
     rules_plan check_plan;  /* real assignees only (plan checks) */

@@ -46,7 +46,10 @@ static json_t *dec(rules_decimal d) { return rule_json_decimal(d); }
 
 static const char *status_name(rules_score_status s)
 {
-    return s == RULES_SCORE_MEASURED ? "measured" : s == RULES_SCORE_ERROR ? "error" : "not_measured";
+    return s == RULES_SCORE_MEASURED            ? "measured"
+           : s == RULES_SCORE_ERROR             ? "error"
+           : s == RULES_SCORE_NEEDS_JUDGEMENT ? "needs_judgement"
+                                                : "not_measured";
 }
 
 static json_t *score_or_null(rules_score_status s, rules_decimal d) { return s == RULES_SCORE_MEASURED ? dec(d) : json_null(); }
@@ -287,27 +290,28 @@ void objective_score(http_request *req)
         json_object_set_new(j, "as_of", info2->as_of ? json_string(info2->as_of) : json_null());
         json_object_set_new(j, "weight", dec(ind->weight));
         char expl[RULES_EXPLANATION_MAX] = "";
-        rules_decimal score;
+        rules_decimal score = {0};
         rules_error e;
         memset(&e, 0, sizeof e);
         const char *state = "not_measured";
         json_t *score_j = json_null();
+        rules_deviation dev;
+        memset(&dev, 0, sizeof dev);
         if (ind->state == RULES_NOT_ASSESSABLE) {
             state = "not_assessable";
-        } else if (info2->rule_error || (!ind->rule && info2->value_json)) {
+        } else if (info2->rule_error) {
             state = "error";
-            snprintf(expl, sizeof expl, "%s", info2->rule_error ? info2->rule_error : "the indicator has no rule");
+            snprintf(expl, sizeof expl, "%s", info2->rule_error);
         } else if (info2->value_error) {
             state = "error";
             snprintf(expl, sizeof expl, "%s", info2->value_error);
-        } else if (ind->state == RULES_MEASURED) {
-            if (rules_evaluate(ind->rule, ind->value, &score, expl, sizeof expl, &e) == 0) {
-                state = "measured";
+        } else {
+            rules_score_status st = rules_indicator_score(s.m.plan.method, ind, &score, &dev, expl, sizeof expl, &e);
+            state = status_name(st);
+            if (st == RULES_SCORE_MEASURED)
                 score_j = dec(score);
-            } else {
-                state = "error";
+            else if (st == RULES_SCORE_ERROR)
                 snprintf(expl, sizeof expl, "%s", e.message);
-            }
         }
         if (strcmp(state, "not_measured") == 0)
             json_array_append_new(not_measured, json_integer(s.m.indicator_id[i]));

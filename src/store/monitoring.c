@@ -18,6 +18,7 @@ enum {
     Q_INDICATORS,
     Q_PROGRESS,
     Q_MEASUREMENTS,
+    Q_JUDGEMENTS,
     Q_REV_EXISTS,
     Q_REV_OBJECTIVES,
     Q_REV_ASSIGNMENTS,
@@ -55,7 +56,7 @@ static int st[Q_COUNT];
     "recorded_by, " TS("g.created_at") " AS created_at) x)"
 
 static const char *const sql[Q_COUNT] = {
-    [Q_PLAN] = "SELECT entity_id, year, revision, status, editing FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
+    [Q_PLAN] = "SELECT entity_id, year, revision, status, editing, method::text FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
                "entity_id = $1::bigint)",
     [Q_OBJECTIVES] = "SELECT id, code, title, parent_id, payment_timeliness, start_year, end_year FROM objectives "
                      "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY code", /* unique among live */
@@ -68,7 +69,8 @@ static const char *const sql[Q_COUNT] = {
                  ") OR p.id IN (SELECT manager_id FROM structures WHERE entity_id = $1::bigint)) ORDER BY p.name, p.id",
     [Q_PHASES] = "SELECT id, objective_id, weight, cumulative, deadline, array_to_string(owners, chr(31)) FROM phases "
                  "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, seq",
-    [Q_INDICATORS] = "SELECT id, objective_id, code, weight, rule::text, name, value_type FROM indicators WHERE "
+    [Q_INDICATORS] = "SELECT id, objective_id, code, weight, rule::text, name, value_type, target::text, "
+                     "baseline::text, direction FROM indicators WHERE "
                      "entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
     [Q_PROGRESS] = "SELECT DISTINCT ON (phase_id) phase_id, percent_complete, completed_on FROM progress WHERE "
                    "entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date ORDER BY phase_id, as_of "
@@ -76,6 +78,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_MEASUREMENTS] = "SELECT DISTINCT ON (indicator_id) indicator_id, value::text, not_assessable, as_of FROM "
                        "measurements WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date "
                        "ORDER BY indicator_id, as_of DESC, id DESC",
+    [Q_JUDGEMENTS] = "SELECT DISTINCT ON (indicator_id) indicator_id, score, reason, as_of FROM judgements WHERE "
+                     "entity_id = $1::bigint AND plan_id = $2::bigint AND (as_of IS NULL OR as_of <= $3::date) "
+                     "ORDER BY indicator_id, id DESC",
     /* The same row sets, read from an adopted revision's snapshot (src/store/plan_doc.c). */
     [Q_REV_EXISTS] = "SELECT 1 FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "
                      "$3::integer",
@@ -99,7 +104,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_REV_INDICATORS] =
         "WITH d AS (" REV_DOC ") SELECT (i->>'id')::bigint, (o->>'id')::bigint, i->>'code', (i->>'weight')::numeric, "
         "CASE WHEN jsonb_typeof(i->'rule') = 'object' THEN (i->'rule')::text END, i->>'name', "
-        "COALESCE(i->>'value_type', 'number') FROM d, jsonb_array_elements(d.document->'objectives') o, "
+        "COALESCE(i->>'value_type', 'number'), CASE WHEN jsonb_typeof(i->'target') <> 'null' THEN "
+        "(i->'target')::text END, CASE WHEN jsonb_typeof(i->'baseline') <> 'null' THEN (i->'baseline')::text END, "
+        "COALESCE(i->>'direction', 'higher_is_better') FROM d, jsonb_array_elements(d.document->'objectives') o, "
         "jsonb_array_elements(o->'indicators') i ORDER BY (o->>'id')::bigint, i->>'code'",
     [Q_OWNER_OBJECTIVE] = "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
                           "p ON p.entity_id = o.entity_id AND p.id = o.plan_id WHERE o.id = $2::bigint AND "
@@ -172,7 +179,8 @@ int store_monitoring_register(void)
 void store_plan_rows_clear(plan_rows *rows)
 {
     PGresult **all[] = {&rows->plan,   &rows->objectives, &rows->assignments, &rows->structures,  &rows->people,
-                        &rows->phases, &rows->indicators, &rows->progress,    &rows->measurements};
+                        &rows->phases, &rows->indicators, &rows->progress,    &rows->measurements,
+                        &rows->judgements};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         PQclear(*all[i]);
         *all[i] = NULL;
@@ -235,7 +243,8 @@ int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const cha
     if (!(out->structures = store_exec(c, st[Q_STRUCTURES], 1, params, p)) ||
         !(out->people = store_exec(c, st[Q_PEOPLE], 2, params, p)) ||
         !(out->progress = store_exec(c, st[Q_PROGRESS], 3, params, p)) ||
-        !(out->measurements = store_exec(c, st[Q_MEASUREMENTS], 3, params, p)))
+        !(out->measurements = store_exec(c, st[Q_MEASUREMENTS], 3, params, p)) ||
+        !(out->judgements = store_exec(c, st[Q_JUDGEMENTS], 3, params, p)))
         goto fail;
     out->revision = revision;
     store_rollback(c); /* read only: nothing to keep */

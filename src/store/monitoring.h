@@ -11,15 +11,17 @@
 
 /* A plan as rows, read in one REPEATABLE READ transaction. Each result is owned here. */
 typedef struct plan_rows {
-    PGresult *plan;         /* entity_id, year, revision, status, editing */
+    PGresult *plan;         /* entity_id, year, revision, status, editing, method (json text or NULL) */
     PGresult *objectives;   /* id, code, title, parent_id, payment_timeliness, start_year, end_year */
     PGresult *assignments;  /* objective_id, structure_id, person_id, weight */
     PGresult *structures;   /* id, code, name, manager_id, interim (every structure of the entity) */
     PGresult *people;       /* id, external_id, name, role (those the plan names) */
     PGresult *phases;       /* id, objective_id, weight, cumulative, deadline, owners (joined by \x1f) */
-    PGresult *indicators;   /* id, objective_id, code, weight, rule (json text), name, value_type */
+    PGresult *indicators;   /* id, objective_id, code, weight, rule (json text), name, value_type,
+                               target, baseline (json text), direction */
     PGresult *progress;     /* phase_id, percent_complete, completed_on (latest on or before as_of) */
     PGresult *measurements; /* indicator_id, value (json text), not_assessable, as_of (latest on or before) */
+    PGresult *judgements;   /* indicator_id, score, reason, as_of (latest undated or on or before) */
     int revision;           /* the adopted revision read, 0 for the working copy */
 } plan_rows;
 

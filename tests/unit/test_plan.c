@@ -362,7 +362,7 @@ START_TEST(owner_phases_per_assignee)
     p[1].weight = D("50");
     p[1].owners = OWN_FIN;
     p[1].n_owners = 1;
-    rules_plan plan = {2024, 2024, o, 1, as, 2, w, 2, p, 2, NULL, 0};
+    rules_plan plan = {2024, 2024, o, 1, as, 2, w, 2, p, 2, NULL, 0, NULL};
     rules_objective_result r[1], one;
     rules_assignee_result a[2];
     ck_assert_int_eq(rules_plan_score(&plan, (rules_date){2024, 12, 31}, r, a, NULL), 0);
