@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/oidc.h"
 #include "api/auth.h"
 #include "api/import.h"
 #include "core/config.h"
@@ -261,6 +262,7 @@ static int cmd_serve(void)
     sigwait(&stop, &sig);
     log_info("signal %d: finishing the requests in flight, then stopping", sig);
     http_server_stop(srv, cfg.shutdown_grace_s);
+    oidc_shutdown();
     store_pool_free(pool);
     log_info("stopped");
     return 0;

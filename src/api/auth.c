@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/oidc.h"
 #include "core/metrics.h"
 #include "core/text.h"
 
@@ -201,6 +202,9 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     const char *token = authorization + 7;
     while (*token == ' ')
         token++;
+    /* OpenID Connect: a JWT from the administration's identity provider (api/oidc.h) */
+    if (oidc_is_jwt(token))
+        return oidc_authenticate(c, token, who, p);
     if (strlen(token) != TOKEN_LEN || strncmp(token, "ciclo_", 6) != 0)
         return unauthorized(p, "the token is not valid");
     unsigned char digest[32];

@@ -9,6 +9,7 @@
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/idempotency.h"
+#include "api/oidc.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/ratelimit.h"
@@ -26,7 +27,7 @@ int api_init(store_pool *pool, const config *cfg)
     metrics_set_pool_probe(store_pool_stats, pool);
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 ||
         store_monitoring_register() < 0 || erp_register() < 0 || idem_register() < 0 ||
-        evaluation_register() < 0 /* people evaluation and bonus */) {
+        evaluation_register() < 0 /* people evaluation and bonus */ || oidc_init(cfg) < 0) {
         log_error("cannot register the SQL statements");
         return -1;
     }
@@ -93,6 +94,13 @@ void api_dispatch(http_request *req)
     if (!(rt->roles & (unsigned)req->who.role)) {
         http_error(req, 403, "forbidden", "a %s token may not %s %s", auth_role_name((unsigned)req->who.role),
                    req->method, req->path);
+        goto done;
+    }
+    /* an employee signed in with no group sees only their own data (api/oidc.h) */
+    if (req->who.own_data_only && !(rt->flags & ROUTE_OWN_DATA)) {
+        http_error(req, 403, "own_data_only",
+                   "an employee without a role reads only their own data: /v1/me, their objectives and their "
+                   "evaluation forms");
         goto done;
     }
     if (check_media_type(req) < 0)

@@ -5,6 +5,7 @@
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/import.h"
 #include "api/lifecycle.h"
+#include "api/oidc.h"
 
 #define READ ROLES_ALL
 #define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
@@ -20,6 +21,7 @@
 #define J ROUTE_BODY_JSON
 #define MP (ROUTE_BODY_JSON | ROUTE_MERGE_PATCH)
 #define OWN_IDEM ROUTE_OWN_IDEMPOTENCY /* the key commits with the rows (api/idempotency.h) */
+#define OWN ROUTE_OWN_DATA /* open to an employee signed in with no group (api/oidc.h) */
 
 /* The five routes of a resource: list and create under a parent path, one item by id. */
 #define RESOURCE(list_path, item_path, spec, write)                                                                 \
@@ -95,17 +97,32 @@ const route api_routes[] = {
     {"POST", "/v1/objectives/{id}/participations", participation_create, PLAN_WRITE, J, NULL},
     {"DELETE", "/v1/participations/{id}", participation_delete, PLAN_WRITE, 0, NULL},
     {"POST", "/v1/evaluation-forms", eval_form_create, PLAN_WRITE, J, NULL},
-    {"GET", "/v1/evaluation-forms", eval_form_list, EVAL_FORMS, 0, NULL},
-    {"GET", "/v1/evaluation-forms/{id}", eval_form_get, EVAL_FORMS, 0, NULL},
+    {"GET", "/v1/evaluation-forms", eval_form_list, EVAL_FORMS, OWN, NULL},
+    {"GET", "/v1/evaluation-forms/{id}", eval_form_get, EVAL_FORMS, OWN, NULL},
     {"PATCH", "/v1/evaluation-forms/{id}", eval_form_patch, EVAL_FORMS, MP, NULL},
     {"POST", "/v1/evaluation-forms/{id}/sign", eval_form_sign, EVAL_FORMS, J, NULL},
-    {"POST", "/v1/evaluation-forms/{id}/accept", eval_form_accept, EVAL_FORMS, J, NULL},
-    {"POST", "/v1/evaluation-forms/{id}/contest", eval_form_contest, EVAL_FORMS, J, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/accept", eval_form_accept, EVAL_FORMS, J | OWN, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/contest", eval_form_contest, EVAL_FORMS, J | OWN, NULL},
     {"POST", "/v1/evaluation-forms/{id}/conciliate", eval_form_conciliate, REVIEW, J, NULL},
     {"POST", "/v1/entities/{id}/bonus-distributions", bonus_distribution_create, PLAN_WRITE, J, NULL},
     {"GET", "/v1/entities/{id}/bonus-distributions", bonus_distribution_list, EVAL_BONUS, 0, NULL},
     {"GET", "/v1/bonus-distributions/{id}", bonus_distribution_get, EVAL_BONUS, 0, NULL},
     /* end of people evaluation and bonus */
+
+    /* OpenID Connect sign-in: who the caller is, and the admin's per-entity tables (api/oidc.h) */
+    {"GET", "/v1/me", me_get, READ, OWN, NULL},
+    {"GET", "/v1/me/objectives", me_objectives, READ, OWN, NULL},
+    {"GET", "/v1/entities/{id}/oidc-issuers", crud_list, PLAN_WRITE, 0, &model_oidc_issuers},
+    {"POST", "/v1/entities/{id}/oidc-issuers", crud_create, ADMIN, J, &model_oidc_issuers},
+    {"GET", "/v1/oidc-issuers/{id}", crud_get, PLAN_WRITE, 0, &model_oidc_issuers},
+    {"PATCH", "/v1/oidc-issuers/{id}", crud_patch, ADMIN, MP, &model_oidc_issuers},
+    {"DELETE", "/v1/oidc-issuers/{id}", crud_delete, ADMIN, 0, &model_oidc_issuers},
+    {"GET", "/v1/entities/{id}/oidc-groups", crud_list, PLAN_WRITE, 0, &model_oidc_groups},
+    {"POST", "/v1/entities/{id}/oidc-groups", crud_create, ADMIN, J, &model_oidc_groups},
+    {"GET", "/v1/oidc-groups/{id}", crud_get, PLAN_WRITE, 0, &model_oidc_groups},
+    {"PATCH", "/v1/oidc-groups/{id}", crud_patch, ADMIN, MP, &model_oidc_groups},
+    {"DELETE", "/v1/oidc-groups/{id}", crud_delete, ADMIN, 0, &model_oidc_groups},
+    /* end of OpenID Connect sign-in */
 };
 
 

@@ -87,5 +87,19 @@ int config_load(config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "CICLO_TLS_CERT and CICLO_TLS_KEY go together");
         return -1;
     }
+    /* OpenID Connect sign-in */
+    cfg->oidc_issuers = env_str("CICLO_OIDC_ISSUER", NULL);
+    cfg->oidc_audience = env_str("CICLO_OIDC_AUDIENCE", NULL);
+    cfg->oidc_person_claim = env_str("CICLO_OIDC_PERSON_CLAIM", "employee_id");
+    cfg->oidc_groups_claim = env_str("CICLO_OIDC_GROUPS_CLAIM", "groups");
+    cfg->oidc_entity_claim = env_str("CICLO_OIDC_ENTITY_CLAIM", NULL);
+    if (env_int("CICLO_OIDC_CLOCK_SKEW", 60, 0, 600, &cfg->oidc_clock_skew_s, err, errlen) < 0 ||
+        env_int("CICLO_OIDC_JWKS_REFRESH_FLOOR", 60, 0, 86400, &cfg->oidc_jwks_refresh_floor_s, err, errlen) < 0 ||
+        env_int("CICLO_OIDC_JWKS_MAX_AGE", 3600, 1, 604800, &cfg->oidc_jwks_max_age_s, err, errlen) < 0)
+        return -1;
+    if (cfg->oidc_issuers && !cfg->oidc_audience) {
+        snprintf(err, errlen, "CICLO_OIDC_ISSUER needs CICLO_OIDC_AUDIENCE (the aud of the access tokens)");
+        return -1;
+    }
     return 0;
 }

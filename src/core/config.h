@@ -21,6 +21,17 @@ typedef struct config {
     const char *tls_cert;       /* CICLO_TLS_CERT: PEM file, enables HTTPS with tls_key */
     const char *tls_key;        /* CICLO_TLS_KEY */
     int shutdown_grace_s;       /* CICLO_SHUTDOWN_GRACE: seconds to finish requests on SIGTERM, default 30 */
+    /* OpenID Connect sign-in (api/oidc.h); off while oidc_issuers is NULL */
+    const char *oidc_issuers;       /* CICLO_OIDC_ISSUER: issuer URLs the service trusts, comma-separated */
+    const char *oidc_audience;      /* CICLO_OIDC_AUDIENCE: the aud a token must carry (required with an issuer) */
+    const char *oidc_person_claim;  /* CICLO_OIDC_PERSON_CLAIM: claim matched to people.external_id, default employee_id */
+    const char *oidc_groups_claim;  /* CICLO_OIDC_GROUPS_CLAIM: claim listing the groups, default groups */
+    const char *oidc_entity_claim;  /* CICLO_OIDC_ENTITY_CLAIM: claim naming the entity code, default none */
+    int oidc_clock_skew_s;          /* CICLO_OIDC_CLOCK_SKEW: seconds allowed on exp, nbf, iat, default 60 */
+    int oidc_jwks_refresh_floor_s;  /* CICLO_OIDC_JWKS_REFRESH_FLOOR: at most one key fetch per issuer in this
+                                       many seconds, default 60 */
+    int oidc_jwks_max_age_s;        /* CICLO_OIDC_JWKS_MAX_AGE: keys are fetched again after, default 3600 */
+    /* end of OpenID Connect sign-in */
 } config;
 
 /* Fills cfg from the environment. Returns 0, or -1 after writing why to err (size errlen).

@@ -22,6 +22,10 @@ typedef struct principal {
     int64_t person_id;  /* 0 when the token names no person */
     int role;           /* one ROLE_* bit from api/auth.h */
     char name[128];     /* the token's name, for the audit log */
+    /* OpenID Connect sign-in (api/oidc.h); empty and 0 for an opaque token */
+    char issuer[256];      /* the access token's iss */
+    char role_source[300]; /* where the role came from: "group <name>", "structure <id>", "employee" */
+    int own_data_only;     /* an employee with no group: only the routes marked ROUTE_OWN_DATA */
 } principal;
 
 typedef struct http_response {

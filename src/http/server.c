@@ -91,6 +91,10 @@ static enum MHD_Result send_answer(http_server *srv, http_request *req)
         MHD_add_response_header(resp, "Link", r->link);
     if (r->disposition[0])
         MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+    /* RFC 6750: how to authenticate; invalid_token when a token was sent and refused */
+    if (r->status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                http_header(req, "Authorization") ? "Bearer error=\"invalid_token\"" : "Bearer");
     if (r->retry_after > 0) {
         char s[16];
         snprintf(s, sizeof s, "%d", r->retry_after);

@@ -45,6 +45,8 @@ static const struct constraint_msg constraints[] = {
     {"tokens_entity_check", 422, "entity_id", "only an admin token may have no entity"},
     {"evaluation_schemes_role_unique", 409, "role", "the entity already has an evaluation scheme for this year and role"},
     {"participations_person_unique", 409, "person_id", "the person already takes part in this objective"},
+    {"oidc_issuers_unique", 409, "issuer", "the entity already accepts this issuer"},
+    {"oidc_groups_unique", 409, "group", "the group already gives a role in this entity"},
     {"evaluation_forms_person_year_unique", 409, "person_id", "the person already has an evaluation form for this year"},
 };
 

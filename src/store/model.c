@@ -123,8 +123,26 @@ resource_spec model_phases = {"phase", "phases", "phases", "objectives", "object
 resource_spec model_indicators = {"indicator", "indicators", "indicators", "objectives", "objective_id", 0, 1, 1, 1,
                                    indicator_fields, COUNT(indicator_fields), -1, -1, -1, -1, -1};
 
-resource_spec *const model_resources[] = {&model_entities, &model_people, &model_structures, &model_plans,
-                                          &model_objectives, &model_assignments, &model_phases, &model_indicators};
+/* OpenID Connect sign-in (sql/013_oidc.sql, api/oidc.h): the issuers an entity accepts and the
+ * identity-provider groups that give a role. */
+static const char *const oidc_group_roles[] = {"planner", "evaluator", "erp", "reader", NULL};
+static const field_spec oidc_issuer_fields[] = {
+    TEXT("issuer", F_REQUIRED | F_FILTER, 255),
+};
+static const field_spec oidc_group_fields[] = {
+    {"group", "group_name", FT_TEXT, F_REQUIRED | F_FILTER, 255, 0, 0, 0, NULL, NULL, NULL},
+    ENUM("role", NULL, F_REQUIRED | F_FILTER, oidc_group_roles, NULL),
+};
+resource_spec model_oidc_issuers = {"issuer", "oidc-issuers", "oidc_issuers", "entities", "entity_id",
+                                    0, 1, 0, 0, oidc_issuer_fields, COUNT(oidc_issuer_fields), -1, -1, -1, -1, -1};
+resource_spec model_oidc_groups = {"group", "oidc-groups", "oidc_groups", "entities", "entity_id",
+                                   0, 1, 0, 0, oidc_group_fields, COUNT(oidc_group_fields), -1, -1, -1, -1, -1};
+/* end of OpenID Connect sign-in */
+
+resource_spec *const model_resources[] = {&model_entities,     &model_people,       &model_structures,
+                                          &model_plans,        &model_objectives,   &model_assignments,
+                                          &model_phases,       &model_indicators,   &model_oidc_issuers,
+                                          &model_oidc_groups};
 const int model_resource_count = COUNT(model_resources);
 
 int model_output_fields(const resource_spec *r, const char **names, int max)

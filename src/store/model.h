@@ -59,6 +59,8 @@ typedef struct resource_spec {
 
 extern resource_spec model_entities, model_people, model_structures, model_plans, model_objectives,
     model_assignments, model_phases, model_indicators;
+/* OpenID Connect sign-in: an entity's accepted issuers and its group-to-role table (api/oidc.h) */
+extern resource_spec model_oidc_issuers, model_oidc_groups;
 
 /* Every resource, for start-up registration and docs. */
 extern resource_spec *const model_resources[];

@@ -125,6 +125,12 @@ class World:
     def fresh_token(self):
         return self.ctx.post("/v1/tokens", {"role": "reader", "entity_id": self.id, "name": "fresh"}).json["id"]
 
+    def fresh_oidc(self, kind):
+        """A new row of the entity's OpenID Connect issuers or group table."""
+        body = {"issuer": "https://sso.example/f%d" % self.n()} if kind == "issuers" else {"group": "f%d" % self.n(),
+                                                                                           "role": "reader"}
+        return self.ctx.create("/v1/entities/%d/oidc-%s" % (self.id, kind), body)["id"]
+
     def plan_doc(self, own_entity_id):
         year, kind = self.slot()
         return {"format": "ciclo-plan/1", "entity_id": own_entity_id, "year": year, "kind": kind, "title": "Importato",
@@ -235,6 +241,23 @@ RECIPES = {
     ("GET", "/v1/tokens"): R(200, lambda w: ("/v1/tokens", None)),
     ("POST", "/v1/tokens"): R(201, lambda w: ("/v1/tokens", {"role": "reader", "entity_id": w.id, "name": "nuovo"})),
     ("DELETE", "/v1/tokens/{id}"): R(204, lambda w: ("/v1/tokens/%d" % w.fresh_token(), None)),
+    # OpenID Connect sign-in: who the caller is, an entity's issuers and group table
+    ("GET", "/v1/me"): R(200, lambda w: ("/v1/me", None)),
+    ("GET", "/v1/me/objectives"): R(200, lambda w: ("/v1/me/objectives", None)),
+    ("GET", "/v1/entities/{id}/oidc-issuers"): R(200, lambda w: ("/v1/entities/%d/oidc-issuers" % w.id, None)),
+    ("POST", "/v1/entities/{id}/oidc-issuers"): R(201, lambda w: ("/v1/entities/%d/oidc-issuers" % w.id,
+                                                                  {"issuer": "https://sso.example/%d" % w.n()})),
+    ("GET", "/v1/oidc-issuers/{id}"): R(200, lambda w: ("/v1/oidc-issuers/%d" % w.fresh_oidc("issuers"), None)),
+    ("PATCH", "/v1/oidc-issuers/{id}"): R(200, lambda w: ("/v1/oidc-issuers/%d" % w.fresh_oidc("issuers"),
+                                                          {"issuer": "https://sso.example/p%d" % w.n()})),
+    ("DELETE", "/v1/oidc-issuers/{id}"): R(204, lambda w: ("/v1/oidc-issuers/%d" % w.fresh_oidc("issuers"), None)),
+    ("GET", "/v1/entities/{id}/oidc-groups"): R(200, lambda w: ("/v1/entities/%d/oidc-groups" % w.id, None)),
+    ("POST", "/v1/entities/{id}/oidc-groups"): R(201, lambda w: ("/v1/entities/%d/oidc-groups" % w.id,
+                                                                 {"group": "g%d" % w.n(), "role": "reader"})),
+    ("GET", "/v1/oidc-groups/{id}"): R(200, lambda w: ("/v1/oidc-groups/%d" % w.fresh_oidc("groups"), None)),
+    ("PATCH", "/v1/oidc-groups/{id}"): R(200, lambda w: ("/v1/oidc-groups/%d" % w.fresh_oidc("groups"),
+                                                         {"role": "planner"})),
+    ("DELETE", "/v1/oidc-groups/{id}"): R(204, lambda w: ("/v1/oidc-groups/%d" % w.fresh_oidc("groups"), None)),
 }
 
 
