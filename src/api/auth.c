@@ -298,6 +298,12 @@ int auth_may_issue(const principal *issuer, const token_spec *t, problem *p)
 {
     if (!issuer || issuer->role == (int)ROLE_ADMIN)
         return 1;
+    /* a person signed in with OpenID Connect (api/oidc.h) has no token to chain an issued one to */
+    if (issuer->issuer[0]) {
+        problem_set(p, 403, "forbidden", "a person signed in with the identity provider does not issue tokens");
+        problem_hint(p, "tokens are for machines: an admin or planner token issues them");
+        return 0;
+    }
     const char *mine = auth_role_name((unsigned)issuer->role);
     if (!(issuable_by((unsigned)issuer->role) & t->role)) {
         problem_set(p, 403, "forbidden", "a %s may not issue %s tokens: only roles it may act as itself", mine,

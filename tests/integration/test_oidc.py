@@ -295,6 +295,10 @@ def test_oidc_group_table_decides_roles(ctx):
         r = w.call("POST", "/v1/plans", w.a.token("a1", employee_id="EMP-N", groups=["nucleo"]),
                    {"entity_id": E, "year": 2031, "title": "Piano 2031"})
         assert r.status == 201, r
+        # a signed-in planner issues no opaque token: it would have no issuer chain (sql/011_duties.sql)
+        d = expect_problem(w.call("POST", "/v1/tokens", w.a.token("a1", employee_id="EMP-N", groups=["nucleo"]),
+                                  {"role": "reader", "entity_id": E, "name": "script"}), 403)
+        assert "identity provider" in d["detail"], d
         # a planner group outranks leading a structure
         assert me("EMP-B", ["nucleo"])["role"] == "planner"
 
@@ -332,6 +336,7 @@ def test_oidc_employee_accepts_own_form_and_the_audit_names_them(ctx):
         actor = accept[0]["actor"]
         assert actor["name"] == "person %d via %s" % (p1["id"], w.a.issuer), actor
         assert actor["role"] == "reader" and "Nome Scelto" not in json.dumps(rows), actor
+        assert actor["chain"] == [], actor  # no token issued it: the identity row names person and issuer
         ident = ctx.sql("SELECT id, person_id, issuer FROM oidc_identities WHERE entity_id = %d" % E)
         assert ident == [[str(actor["token_id"]), str(p1["id"]), w.a.issuer]], ident
         # P2 signs in and reads only their own form
