@@ -161,7 +161,7 @@ int main(void)
             ph[j].completed_on = (rules_date){2024, 4 * (j % 3) + 3, (int)(1 + RND() % 30)};
         }
     }
-    rules_plan plan = {2024, 2024, obj, NOBJ, asg, NASG, as, NOBJ, ph, NPH, ind, NIND};
+    rules_plan plan = {2024, 2024, obj, NOBJ, asg, NASG, as, NOBJ, ph, NPH, ind, NIND, NULL, NULL};
 
     /* warm up and sanity */
     if (rules_plan_score(&plan, (rules_date){2024, 12, 31}, res, ares, &err) < 0) {

@@ -321,8 +321,9 @@ int rules_formula_check(const char *expr, char (*names)[RULES_MAX_NAME], int cap
 /* ------------------------------------------------------------------------- */
 
 typedef enum rules_severity {
-    RULES_SEVERITY_ERROR = 1,
-    RULES_SEVERITY_WARNING = 2
+    RULES_SEVERITY_ERROR = 1,   /* the plan cannot be scored as written */
+    RULES_SEVERITY_WARNING = 2, /* a defect a programming office should fix */
+    RULES_SEVERITY_INFO = 3     /* worth a look (a yearless date, a two-digit year) */
 } rules_severity;
 
 typedef struct rules_finding {
@@ -332,7 +333,7 @@ typedef struct rules_finding {
     char message[256];
 } rules_finding;
 
-/* Returns "error" or "warning". */
+/* Returns "error", "warning" or "info". */
 const char *rules_severity_name(rules_severity s);
 
 /*
@@ -340,6 +341,8 @@ const char *rules_severity_name(rules_severity s);
  *   band_overlap           error    two bands share values and score differently
  *   band_gap               error    values between two bands match none (for
  *                                   "integer" rules only whole numbers count)
+ *   band_gap_fractional    warning  only fractions fall between two bands ("1-10",
+ *                                   "11-30" in days) in a rule not marked integer
  *   band_open_end          warning  values below the lowest / above the highest
  *                                   band match none
  *   band_not_monotonic     error    a worse value scores above a better one
@@ -492,6 +495,68 @@ typedef struct rules_indicator {
     rules_decimal judgement;   /* that score, 0..100 */
 } rules_indicator;
 
+/* ---- Plan-check context (issue 15): what the checker reads beyond the scores ----
+ * Every pointer may be NULL: the checks that need it are skipped. Arrays are parallel to
+ * the plan's (objectives, phases, indicators, assignments) or list the entity's
+ * organisation (structures, people). Texts are borrowed, as written in the plan. */
+
+typedef enum rules_level {
+    RULES_LEVEL_UNKNOWN = 0,
+    RULES_LEVEL_STRATEGIC = 1,   /* DUP strategic objective: measured through its children */
+    RULES_LEVEL_OPERATIONAL = 2, /* DUP operational objective */
+    RULES_LEVEL_MANAGEMENT = 3   /* PEG / performance-plan objective */
+} rules_level;
+
+typedef struct rules_check_objective {
+    const char *title;           /* may be NULL; dates in it are checked */
+    rules_level level;
+} rules_check_objective;
+
+typedef struct rules_check_phase {
+    int seq;                     /* the phase's number in its objective (0: unknown) */
+    const char *description;     /* may be NULL; a month label in it ("Giugno") is checked */
+    const char *deadline_text;   /* the deadline as written when it is not an ISO date
+                                    ("31.06.2024", "45291", "30 giugno"), else NULL */
+} rules_check_phase;
+
+typedef struct rules_check_indicator {
+    const char *name;            /* may be NULL; operators and stated numbers are read */
+    const char *target;          /* as written ("72,19%", "trimestrale", "2024-12-31"); NULL: none */
+    const char *baseline;        /* as written; NULL: none */
+    rules_direction direction;   /* HIGHER, LOWER; AUTO: not stated or "target" */
+    int date_valued;             /* 1: the indicator's value is a date */
+} rules_check_indicator;
+
+typedef enum rules_role {
+    RULES_ROLE_OTHER = 0,
+    RULES_ROLE_MANAGER = 1,      /* dirigente, segretario: should lead a structure */
+    RULES_ROLE_EQ = 2            /* incarico di elevata qualificazione (ex PO): needs a unit */
+} rules_role;
+
+typedef struct rules_check_structure {
+    const char *code, *name;
+    int manager;                 /* index into people; -1: none named; -2: one named who is not
+                                    in people (known elsewhere) */
+    int carries_objectives;      /* 1: some assignment of the plan is to it */
+} rules_check_structure;
+
+typedef struct rules_check_person {
+    const char *code, *name;
+    rules_role role;
+} rules_check_person;
+
+typedef struct rules_check_context {
+    const rules_check_objective *objectives;   /* [n_objectives] */
+    const rules_check_phase *phases;           /* [n_phases] */
+    const rules_check_indicator *indicators;   /* [n_indicators] */
+    const unsigned char *assignment_weighted;  /* [n_assignments]: 1 when the plan gives the
+                                                  weight, 0 when it does not (NULL: all given) */
+    const rules_check_structure *structures; int n_structures;
+    const rules_check_person *people; int n_people;
+    int has_adopted;
+    rules_date adopted;                        /* the first adoption (deliberation date) */
+} rules_check_context;
+
 typedef struct rules_plan {
     int year_from, year_to;    /* the plan's years (e.g. 2024..2026); 0: not checked */
     const rules_objective *objectives; int n_objectives;
@@ -500,6 +565,7 @@ typedef struct rules_plan {
     const rules_phase *phases;         int n_phases;
     const rules_indicator *indicators; int n_indicators;
     const rules_method *method; /* borrowed; NULL: rules_method_default() (issue 14) */
+    const rules_check_context *check; /* borrowed; NULL: the checks that need it are skipped */
 } rules_plan;
 
 typedef enum rules_score_status {

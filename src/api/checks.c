@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "api/checks.h"
 
 #include "api/api.h"
 #include "api/plan_model.h"
@@ -15,14 +18,200 @@
 
 #define CHECK_FINDINGS_MAX 5000
 
+rules_level checks_level(const char *level)
+{
+    if (!level)
+        return RULES_LEVEL_UNKNOWN;
+    return strcmp(level, "strategic") == 0     ? RULES_LEVEL_STRATEGIC
+           : strcmp(level, "operational") == 0 ? RULES_LEVEL_OPERATIONAL
+           : strcmp(level, "management") == 0  ? RULES_LEVEL_MANAGEMENT
+                                               : RULES_LEVEL_UNKNOWN;
+}
+
+rules_role checks_role(const char *role)
+{
+    if (!role)
+        return RULES_ROLE_OTHER;
+    return strcasecmp(role, "dirigente") == 0                               ? RULES_ROLE_MANAGER
+           : strcasecmp(role, "eq") == 0 || strcasecmp(role, "po") == 0 ? RULES_ROLE_EQ
+                                                                             : RULES_ROLE_OTHER;
+}
+
+rules_direction checks_direction(const char *direction)
+{
+    if (!direction)
+        return RULES_DIRECTION_AUTO;
+    return strcmp(direction, "higher_is_better") == 0  ? RULES_DIRECTION_HIGHER
+           : strcmp(direction, "lower_is_better") == 0 ? RULES_DIRECTION_LOWER
+                                                       : RULES_DIRECTION_AUTO;
+}
+
+/* What the checker reads beyond the scoring model, for the working copy of a plan. */
+typedef struct check_extra {
+    rules_check_context cx;
+    rules_phase *phases;       /* the model's phases with owners limited to real assignees */
+    int *structure_of_assignee;/* assignee index → index into cx.structures, -1 */
+    int64_t *person_id;        /* cx.people[i]'s id */
+    int64_t *structure_id;     /* cx.structures[i]'s id */
+} check_extra;
+
+static const char *const extra_sql[] = {
+    "SELECT id, level FROM objectives WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
+    "removed_in_revision IS NULL",
+    "SELECT id, seq, description FROM phases WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
+    "removed_in_revision IS NULL",
+    "SELECT id, target #>> '{}', baseline #>> '{}', direction, value_type FROM indicators WHERE entity_id = "
+    "$1::bigint AND plan_id = $2::bigint AND removed_in_revision IS NULL",
+    "SELECT id, code, name, manager_id FROM structures WHERE entity_id = $1::bigint ORDER BY code",
+    "SELECT id, external_id, name, role FROM people WHERE entity_id = $1::bigint ORDER BY name, id",
+    "SELECT min(deliberation_date)::text FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = "
+    "$2::bigint",
+};
+enum { X_OBJ, X_PHASE, X_IND, X_STRUCT, X_PEOPLE, X_ADOPTED, X_COUNT };
+
+static const char *cell(plan_model *m, const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : arena_strdup(&m->mem, PQgetvalue(r, row, col));
+}
+
+/* Fills x from the database; everything lives in m's arena. Per-plan texts (levels,
+ * phase and indicator texts) are read for the working copy only (with_texts). Returns 0,
+ * or -1 with p set. */
+static int load_extra(store_conn *c, plan_model *m, int with_texts, check_extra *x, problem *p)
+{
+    rules_plan *cp = &m->check_plan;
+    char eid[24], pid[24];
+    snprintf(eid, sizeof eid, "%" PRId64, m->entity_id);
+    snprintf(pid, sizeof pid, "%" PRId64, m->plan_id);
+    const char *params[] = {eid, pid};
+    PGresult *r[X_COUNT] = {0};
+    int rc = -1;
+    memset(x, 0, sizeof *x);
+    for (int q = 0; q < X_COUNT; q++) {
+        if (!with_texts && q <= X_IND)
+            continue;
+        if (!(r[q] = store_exec_sql(c, extra_sql[q], q == X_STRUCT || q == X_PEOPLE ? 1 : 2, params, p)))
+            goto out;
+    }
+    arena *a = &m->mem;
+    x->cx.assignment_weighted = m->assignment_weighted;
+    /* phases: owners limited to the plan's real assignees (the model adds managers and the entity) */
+    x->phases = arena_array(a, (size_t)cp->n_phases + 1, sizeof *x->phases);
+    if (!x->phases)
+        goto oom;
+    for (int j = 0; j < cp->n_phases; j++) {
+        x->phases[j] = cp->phases[j];
+        if (x->phases[j].owners) {
+            int *own = arena_array(a, (size_t)x->phases[j].n_owners + 1, sizeof(int));
+            int n = 0;
+            if (!own)
+                goto oom;
+            for (int k = 0; k < x->phases[j].n_owners; k++)
+                if (x->phases[j].owners[k] < m->n_real_assignees)
+                    own[n++] = x->phases[j].owners[k];
+            x->phases[j].owners = n ? own : NULL;
+            x->phases[j].n_owners = n;
+        }
+    }
+    cp->phases = x->phases;
+    if (with_texts) {
+        rules_check_objective *co = arena_array(a, (size_t)cp->n_objectives + 1, sizeof *co);
+        rules_check_phase *ph = arena_array(a, (size_t)cp->n_phases + 1, sizeof *ph);
+        rules_check_indicator *ci = arena_array(a, (size_t)cp->n_indicators + 1, sizeof *ci);
+        idmap pidx, iidx;
+        if (!co || !ph || !ci || idmap_init(&pidx, a, (size_t)cp->n_phases) < 0 ||
+            idmap_init(&iidx, a, (size_t)cp->n_indicators) < 0)
+            goto oom;
+        for (int j = 0; j < cp->n_phases; j++)
+            idmap_put(&pidx, m->phase_id[j], j);
+        for (int k = 0; k < cp->n_indicators; k++)
+            idmap_put(&iidx, m->indicator_id[k], k);
+        for (int i = 0; i < cp->n_objectives; i++)
+            co[i].title = m->objective_title[i];
+        for (int row = 0; row < PQntuples(r[X_OBJ]); row++) {
+            int i = plan_model_objective(m, strtoll(PQgetvalue(r[X_OBJ], row, 0), NULL, 10));
+            if (i >= 0)
+                co[i].level = checks_level(PQgetvalue(r[X_OBJ], row, 1));
+        }
+        for (int row = 0; row < PQntuples(r[X_PHASE]); row++) {
+            int j = idmap_get(&pidx, strtoll(PQgetvalue(r[X_PHASE], row, 0), NULL, 10));
+            if (j < 0)
+                continue;
+            ph[j].seq = atoi(PQgetvalue(r[X_PHASE], row, 1));
+            ph[j].description = cell(m, r[X_PHASE], row, 2);
+        }
+        for (int row = 0; row < PQntuples(r[X_IND]); row++) {
+            int k = idmap_get(&iidx, strtoll(PQgetvalue(r[X_IND], row, 0), NULL, 10));
+            if (k < 0)
+                continue;
+            ci[k].name = m->indicator[k].name;
+            ci[k].target = cell(m, r[X_IND], row, 1);
+            ci[k].baseline = cell(m, r[X_IND], row, 2);
+            ci[k].direction = checks_direction(PQgetvalue(r[X_IND], row, 3));
+            ci[k].date_valued = strcmp(PQgetvalue(r[X_IND], row, 4), "date") == 0;
+        }
+        x->cx.objectives = co;
+        x->cx.phases = ph;
+        x->cx.indicators = ci;
+    }
+    /* the organisation: every structure and person of the entity */
+    int ns = PQntuples(r[X_STRUCT]), np = PQntuples(r[X_PEOPLE]);
+    rules_check_structure *st = arena_array(a, (size_t)ns + 1, sizeof *st);
+    rules_check_person *pe = arena_array(a, (size_t)np + 1, sizeof *pe);
+    x->person_id = arena_array(a, (size_t)np + 1, sizeof *x->person_id);
+    x->structure_id = arena_array(a, (size_t)ns + 1, sizeof *x->structure_id);
+    x->structure_of_assignee = arena_array(a, (size_t)cp->n_assignees + 1, sizeof(int));
+    idmap people, sidx;
+    if (!st || !pe || !x->person_id || !x->structure_id || !x->structure_of_assignee || idmap_init(&people, a, (size_t)np) < 0 ||
+        idmap_init(&sidx, a, (size_t)ns) < 0)
+        goto oom;
+    for (int i = 0; i < np; i++) {
+        x->person_id[i] = strtoll(PQgetvalue(r[X_PEOPLE], i, 0), NULL, 10);
+        idmap_put(&people, x->person_id[i], i);
+        pe[i].code = cell(m, r[X_PEOPLE], i, 1);
+        pe[i].name = cell(m, r[X_PEOPLE], i, 2);
+        pe[i].role = checks_role(PQgetvalue(r[X_PEOPLE], i, 3));
+    }
+    for (int i = 0; i < ns; i++) {
+        x->structure_id[i] = strtoll(PQgetvalue(r[X_STRUCT], i, 0), NULL, 10);
+        idmap_put(&sidx, x->structure_id[i], i);
+        st[i].code = cell(m, r[X_STRUCT], i, 1);
+        st[i].name = cell(m, r[X_STRUCT], i, 2);
+        st[i].manager = PQgetisnull(r[X_STRUCT], i, 3)
+                            ? -1
+                            : idmap_get(&people, strtoll(PQgetvalue(r[X_STRUCT], i, 3), NULL, 10));
+    }
+    for (int i = 0; i < cp->n_assignees; i++) {
+        const pm_assignee *as = &m->assignee[i];
+        x->structure_of_assignee[i] = as->kind == PM_STRUCTURE ? idmap_get(&sidx, as->id) : -1;
+        if (x->structure_of_assignee[i] >= 0)
+            st[x->structure_of_assignee[i]].carries_objectives = 1;
+    }
+    x->cx.structures = st;
+    x->cx.n_structures = ns;
+    x->cx.people = pe;
+    x->cx.n_people = np;
+    if (PQntuples(r[X_ADOPTED]) > 0 && !PQgetisnull(r[X_ADOPTED], 0, 0))
+        x->cx.has_adopted = rules_date_parse_iso(PQgetvalue(r[X_ADOPTED], 0, 0), &x->cx.adopted, NULL) == 0;
+    cp->check = &x->cx;
+    rc = 0;
+    goto out;
+oom:
+    problem_set(p, 503, "out_of_memory", "the plan is too large to check now");
+out:
+    for (int q = 0; q < X_COUNT; q++)
+        PQclear(r[q]);
+    return rc;
+}
+
 /* Loads plan_id (today's state, or ?revision=) into m. Answers and returns -1 on failure. */
-static int load_model(http_request *req, int64_t plan_id, plan_model *m)
+static int load_model(http_request *req, int64_t plan_id, plan_model *m, check_extra *x)
 {
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     memset(m, 0, sizeof *m);
-    int revision = -1;
+    int revision = 0; /* the working copy: while a revision is open, the draft being edited */
     const char *rq = http_query(req, "revision");
     if (rq) {
         char *end;
@@ -45,7 +234,7 @@ static int load_model(http_request *req, int64_t plan_id, plan_model *m)
     }
     int built = plan_model_build(m, &rows, plan_id, &p);
     store_plan_rows_clear(&rows);
-    if (built == 0)
+    if (built == 0 && load_extra(call->db, m, revision == 0, x, &p) == 0)
         return 0;
     plan_model_free(m);
 fail:
@@ -55,7 +244,7 @@ fail:
 }
 
 /* Rewrites a library path ("objectives[3].phases") with the API's ids and codes. */
-static json_t *finding_json(const plan_model *m, const rules_finding *f)
+static json_t *finding_json(const plan_model *m, const check_extra *x, const rules_finding *f)
 {
     json_t *j = json_pack("{s:s, s:s, s:s}", "severity", rules_severity_name(f->severity), "code", f->code,
                           "message", f->message);
@@ -78,7 +267,12 @@ static json_t *finding_json(const plan_model *m, const rules_finding *f)
         } else if (strcmp(kind, "phases") == 0 && idx < m->plan.n_phases) {
             resource = "phase";
             id = m->phase_id[idx];
-            snprintf(label, sizeof label, "phases[%" PRId64 "]", id);
+            const char *oc = m->plan.objectives[m->plan.phases[idx].objective].code;
+            int seq = x->cx.phases ? x->cx.phases[idx].seq : 0;
+            if (seq > 0)
+                snprintf(label, sizeof label, "objectives[%s].phases[%d]", oc, seq);
+            else
+                snprintf(label, sizeof label, "objectives[%s].phases", oc);
         } else if (strcmp(kind, "assignees") == 0 && idx < m->n_real_assignees) {
             const pm_assignee *a = &m->assignee[idx];
             resource = a->kind == PM_STRUCTURE ? "structure" : "person";
@@ -89,7 +283,16 @@ static json_t *finding_json(const plan_model *m, const rules_finding *f)
             int o = m->plan.assignments[idx].objective;
             resource = "objective";
             id = m->objective_id[o];
-            snprintf(label, sizeof label, "objectives[%s].assignments", m->plan.objectives[o].code);
+            const char *ac = m->assignee[m->plan.assignments[idx].assignee].code;
+            snprintf(label, sizeof label, "objectives[%s].assignments[%s]", m->plan.objectives[o].code, ac ? ac : "?");
+        } else if (strcmp(kind, "structures") == 0 && idx < x->cx.n_structures) {
+            resource = "structure";
+            id = x->structure_id[idx];
+            snprintf(label, sizeof label, "structures[%s]", x->cx.structures[idx].code);
+        } else if (strcmp(kind, "people") == 0 && idx < x->cx.n_people) {
+            resource = "person";
+            id = x->person_id[idx];
+            snprintf(label, sizeof label, "people[%s]", x->cx.people[idx].code ? x->cx.people[idx].code : "?");
         }
         if (resource) {
             char full[300];
@@ -108,7 +311,8 @@ static json_t *finding_json(const plan_model *m, const rules_finding *f)
 void plan_checks(http_request *req)
 {
     plan_model m;
-    if (load_model(req, req->ids[0], &m) < 0)
+    check_extra x;
+    if (load_model(req, req->ids[0], &m, &x) < 0)
         return;
     const rules_plan *cp = &m.check_plan;
     size_t words = rules_plan_check_scratch(cp);
@@ -125,11 +329,13 @@ void plan_checks(http_request *req)
     rules_plan_check(cp, findings, CHECK_FINDINGS_MAX, &n, scratch, words + 1);
     size_t kept = n < CHECK_FINDINGS_MAX ? n : CHECK_FINDINGS_MAX;
     json_t *arr = json_array();
-    int errors = 0, warnings = 0;
+    int errors = 0, warnings = 0, infos = 0;
     for (size_t i = 0; i < kept; i++) {
-        json_array_append_new(arr, finding_json(&m, &findings[i]));
+        json_array_append_new(arr, finding_json(&m, &x, &findings[i]));
         if (findings[i].severity == RULES_SEVERITY_ERROR)
             errors++;
+        else if (findings[i].severity == RULES_SEVERITY_INFO)
+            infos++;
         else
             warnings++;
     }
@@ -145,8 +351,8 @@ void plan_checks(http_request *req)
         }
     free(scratch);
     free(findings);
-    json_t *out = json_pack("{s:I, s:i, s:i, s:I, s:o}", "plan_id", (json_int_t)req->ids[0], "errors", errors,
-                            "warnings", warnings, "not_listed", (json_int_t)(n - kept), "findings", arr);
+    json_t *out = json_pack("{s:I, s:i, s:i, s:i, s:I, s:o}", "plan_id", (json_int_t)req->ids[0], "errors", errors,
+                            "warnings", warnings, "infos", infos, "not_listed", (json_int_t)(n - kept), "findings", arr);
     plan_model_free(&m);
     if (http_wants_csv(req)) {
         static const char *const names[] = {"severity", "code", "path", "message", "resource", "resource_id"};

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/checks.h"
 #include "api/erp.h"
 #include "api/idempotency.h"
 #include "api/plan_model.h"
@@ -370,6 +371,12 @@ typedef struct doc_state {
     int n_obj, n_asg, n_a, n_ph, n_ind;
     json_t *assignee_index;        /* "s:CODE" / "p:ID" → index */
     int year_to;
+    /* the checker's context (texts borrowed from the document, numbers written into mem) */
+    rules_check_objective *c_obj;
+    rules_check_phase *c_ph;
+    rules_check_indicator *c_ind;
+    unsigned char *a_weighted;
+    int first_adoption;            /* 1: the deliberation is the plan's first adoption */
     rules_rule *nodes;             /* scratch for decoding rules */
 } doc_state;
 
@@ -460,6 +467,7 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     rules_decimal d = {0};
     dec_of(weight, &d);
     s->r_a[ai].weight = d;
+    s->a_weighted[ai] = weight != NULL;
     s->a_sub[ai] = k;
     field_values_free(&v2);
 }
@@ -504,9 +512,25 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
         rp->has_deadline = deadline && rules_date_parse_iso(deadline, &rp->deadline, NULL) == 0;
         if (rp->has_deadline && rp->deadline.year > s->year_to)
             s->year_to = rp->deadline.year;
+        s->c_ph[j].seq = atoi(seq);
+        s->c_ph[j].description = json_string_value(json_object_get(ph, "description"));
         s->ph_sub[j] = k;
     }
     field_values_free(&v);
+}
+
+/* A target or baseline as the checker reads it: a string as written, a number as JSON
+ * writes it (in s->mem); NULL for anything else. */
+static const char *value_text(doc_state *s, json_t *v)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (!json_is_number(v))
+        return NULL;
+    char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    const char *copy = t ? arena_strdup(&s->mem, t) : NULL;
+    free(t);
+    return copy;
 }
 
 static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
@@ -564,6 +588,13 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         ri->state = RULES_NOT_MEASURED;
         method_indicator_target(ri, json_object_get(ind, "target"), fv(&model_indicators, &v, "value_type"),
                                 fv(&model_indicators, &v, "direction"), s->year);
+        rules_check_indicator *ci = &s->c_ind[j];
+        ci->name = json_string_value(json_object_get(ind, "name"));
+        ci->target = value_text(s, json_object_get(ind, "target"));
+        ci->baseline = value_text(s, json_object_get(ind, "baseline"));
+        ci->direction = checks_direction(fv(&model_indicators, &v, "direction"));
+        const char *vt = fv(&model_indicators, &v, "value_type");
+        ci->date_valued = vt && strcmp(vt, "date") == 0;
         s->ind_sub[j] = k;
     }
     field_values_free(&v);
@@ -621,6 +652,8 @@ static void check_objective(doc_state *s, json_t *o, int oi)
     s->r_obj[oi].parent = parent_ord >= 0 && parent_ord != oi ? parent_ord : -1;
     s->r_obj[oi].code = json_string_value(json_object_get(o, "code"));
     s->r_obj[oi].payment_timeliness = json_is_true(json_object_get(o, "payment_timeliness"));
+    s->c_obj[oi].title = json_string_value(json_object_get(o, "title"));
+    s->c_obj[oi].level = checks_level(json_string_value(json_object_get(o, "level")));
     if (rc == 0) {
         const char *sy = fv(&model_objectives, &v, "start_year"), *ey = fv(&model_objectives, &v, "end_year");
         if (sy && ey && atoi(ey) < atoi(sy)) {
@@ -735,15 +768,31 @@ static int prepare(doc_state *s, json_t *objectives)
     s->ph_sub = arena_array(&s->mem, nph + 1, sizeof *s->ph_sub);
     s->r_ind = arena_array(&s->mem, nind + 1, sizeof *s->r_ind);
     s->ind_sub = arena_array(&s->mem, nind + 1, sizeof *s->ind_sub);
+    s->c_obj = arena_array(&s->mem, no + 1, sizeof *s->c_obj);
+    s->c_ph = arena_array(&s->mem, nph + 1, sizeof *s->c_ph);
+    s->c_ind = arena_array(&s->mem, nind + 1, sizeof *s->c_ind);
+    s->a_weighted = arena_array(&s->mem, na + 1, 1);
     s->nodes = arena_array(&s->mem, RULE_JSON_MAX_NODES, sizeof *s->nodes);
     s->n_obj = (int)no;
-    return s->mem.failed || !s->nodes ? -1 : 0;
+    return s->mem.failed || !s->nodes || !s->c_obj || !s->c_ph || !s->c_ind || !s->a_weighted ? -1 : 0;
 }
 
 /* The document path of a checker finding's path ("phases[12].weight" →
  * "objectives[3].phases[1].weight"). */
 static void finding_path(const doc_state *s, const char *in, char *out)
 {
+    static const char *const org_kinds[] = {"structures[", "people["};
+    for (int k = 0; k < 2; k++) {
+        size_t n = strlen(org_kinds[k]);
+        char *end;
+        long i = strncmp(in, org_kinds[k], n) == 0 ? strtol(in + n, &end, 10) : -1;
+        json_t *row = i >= 0 && *end == ']' ? json_array_get(k ? s->org.people : s->org.structures, (size_t)i) : NULL;
+        const char *code = json_string_value(json_object_get(row, k ? "external_id" : "code"));
+        if (code) {
+            pathf(out, "%s%s]%s", org_kinds[k], code, end + 1);
+            return;
+        }
+    }
     static const char *const kinds[] = {"assignments[", "phases[", "indicators[", "assignees["};
     for (int k = 0; k < 4; k++) {
         size_t n = strlen(kinds[k]);
@@ -772,10 +821,39 @@ static void finding_path(const doc_state *s, const char *in, char *out)
 /* The plan checker's findings on the document, as the answer's "warnings". */
 static json_t *plan_warnings(doc_state *s, int *total)
 {
+    rules_check_context cx = {s->c_obj, s->c_ph, s->c_ind, s->a_weighted, NULL, 0, NULL, 0, 0, {0, 0, 0}};
     rules_plan plan = {s->year, s->year_to, s->r_obj, s->n_obj, s->r_asg, s->n_asg, s->r_a, s->n_a,
-                       s->r_ph, s->n_ph, s->r_ind, s->n_ind, NULL};
+                       s->r_ph, s->n_ph, s->r_ind, s->n_ind, NULL, &cx};
     json_t *out = json_array();
     *total = 0;
+    if (s->first_adoption && s->deliberation[1])
+        cx.has_adopted = rules_date_parse_iso(s->deliberation[1], &cx.adopted, NULL) == 0;
+    size_t ns = json_array_size(s->org.structures), np = json_array_size(s->org.people);
+    rules_check_structure *st = arena_array(&s->mem, ns + 1, sizeof *st);
+    rules_check_person *pe = arena_array(&s->mem, np + 1, sizeof *pe);
+    if (st && pe) {
+        for (size_t i = 0; i < np; i++) {
+            json_t *row = json_array_get(s->org.people, i);
+            pe[i].code = json_string_value(json_object_get(row, "external_id"));
+            pe[i].name = json_string_value(json_object_get(row, "name"));
+            pe[i].role = checks_role(json_string_value(json_object_get(row, "role")));
+        }
+        for (size_t i = 0; i < ns; i++) {
+            json_t *row = json_array_get(s->org.structures, i);
+            char key[80];
+            st[i].code = json_string_value(json_object_get(row, "code"));
+            st[i].name = json_string_value(json_object_get(row, "name"));
+            json_t *mi = json_object_get(s->org.person_index, json_string_value(json_object_get(row, "manager")) ?
+                                                                  json_string_value(json_object_get(row, "manager")) : "");
+            st[i].manager = mi ? (int)json_integer_value(mi) : json_is_string(json_object_get(row, "manager")) ? -2 : -1;
+            snprintf(key, sizeof key, "s:%s", st[i].code ? st[i].code : "");
+            st[i].carries_objectives = json_object_get(s->assignee_index, key) != NULL;
+        }
+        cx.structures = st;
+        cx.n_structures = (int)ns;
+        cx.people = pe;
+        cx.n_people = (int)np;
+    }
     size_t words = rules_plan_check_scratch(&plan);
     int64_t *scratch = malloc((words + 1) * sizeof *scratch);
     rules_finding *f = malloc(MAX_WARNINGS * sizeof *f);
@@ -1036,6 +1114,7 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
     if (store_plan_insert(c, caller->who, entity, &in, &plan_id, &n, p) < 0)
         goto done;
     int adopted = s.deliberation[0] && s.deliberation[1];
+    s.first_adoption = 1;
     if (adopted && store_plan_adopt_imported(c, caller->who, entity, plan_id, s.deliberation[0], s.deliberation[1],
                                              s.deliberation[2], p) < 0)
         goto done;

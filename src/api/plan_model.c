@@ -200,9 +200,10 @@ static int build_assignees(builder *b, problem *p)
     m->plan.assignments = arena_array(&m->mem, (size_t)n * 3 + 1, sizeof(rules_assignment));
     rules_assignment *asg = (rules_assignment *)m->plan.assignments;
     int *row_assignee = arena_array(&m->mem, (size_t)n + 1, sizeof(int));
+    m->assignment_weighted = arena_array(&m->mem, (size_t)n + 1, 1);
     b->asg_start = arena_array(&m->mem, (size_t)m->plan.n_objectives + 1, sizeof(int));
     b->asg_list = arena_array(&m->mem, (size_t)n + 1, sizeof(int));
-    if (!asg || !row_assignee || !b->asg_start || !b->asg_list)
+    if (!asg || !row_assignee || !b->asg_start || !b->asg_list || !m->assignment_weighted)
         return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     /* Real assignees and their assignments first: the plan as the checker sees it. */
     int na = 0;
@@ -217,6 +218,7 @@ static int build_assignees(builder *b, problem *p)
             a = add_assignee(b, sid ? PM_STRUCTURE : PM_PERSON, sid ? sid : pid);
         int present;
         rules_decimal w = dec_at(ar, r, 3, &present);
+        m->assignment_weighted[na] = (unsigned char)present;
         asg[na++] = (rules_assignment){obj, a, w};
         row_assignee[r] = a;
         b->asg_start[obj + 1]++;

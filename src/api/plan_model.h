@@ -63,6 +63,7 @@ typedef struct plan_model {
     int n_real_assignees;
     int entity_assignee;    /* index of the PM_ENTITY assignee, -1 when no structure carries objectives */
     idmap objective_index;  /* objective id → index */
+    unsigned char *assignment_weighted; /* [check_plan.n_assignments]: 1 when the plan gives the weight */
 } plan_model;
 
 /* Builds the model from rows (borrowed; may be cleared afterwards). Returns 0, or -1 with

@@ -195,7 +195,13 @@ static void check_bands(const rules_bands *b, int integer, const char *path, fin
             }
             sb_printf(&s, " match no band: a gap between bands[%d] and bands[%d]", reach_band,
                       order[k]);
-            fnd_add(f, RULES_SEVERITY_ERROR, "band_gap", bp, "%s", msg);
+            /* "1-10 → 80, 11-30 → 50" in days: only fractions fall in the gap (issue 15) */
+            int whole_ok = !integer && reach.hi % RULES_DECIMAL_SCALE == 0 && x->lo % RULES_DECIMAL_SCALE == 0 &&
+                           x->lo - reach.hi == RULES_DECIMAL_SCALE && !reach.hi_open && !x->lo_open;
+            if (whole_ok)
+                sb_puts(&s, "; whole numbers are all covered: mark the rule integer if the value is a count");
+            fnd_add(f, whole_ok ? RULES_SEVERITY_WARNING : RULES_SEVERITY_ERROR,
+                    whole_ok ? "band_gap_fractional" : "band_gap", bp, "%s", msg);
         }
         if (!x->has_hi) {
             reach.has_hi = 0;

@@ -52,6 +52,31 @@ int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, r
 /* "[85, 90)", "(-∞, 75)": the interval of a band. */
 void sb_band(sbuf *b, const rules_band *band);
 
+/* ---- The plan's own words (check_text.c), for the plan checker ---- */
+
+/* A date written in free text: "31/12/2024", "31.06.2024", "31/12/23", "30/06", "31 marzo",
+ * "31 marzo 2024". year 0: no year written. Numbers such as "1.1.2" or "2,8" are skipped. */
+typedef struct text_date {
+    const char *at;
+    size_t len;
+    int day, month, year;
+    int two_digit_year;
+    int after_deadline_word; /* "entro", "scadenza", "termine" just before it */
+} text_date;
+
+/* The next date in text from *pos (advanced past it): 1, or 0 when there is none. */
+int text_next_date(const char *text, size_t *pos, text_date *d);
+/* The one month named in s as a label ("Monitoraggio - Giugno"), 0 when none, several, or
+ * part of a date ("30 giugno"). */
+int text_month_label(const char *s);
+const char *text_month_name(int month);
+/* A comparison operator followed by a number in s ("<=24", "≥ 5%"): 1 with op ("<=", ">=",
+ * "<", ">"), the number and whether it is a percentage; 0 when there is none. */
+int text_operator(const char *s, char op[4], rules_decimal *n, int *percent);
+/* The one number stated as a target in words ("almeno il 5%", "non inferiore a 10"): 1 with
+ * it, 0 when there is none or several different ones. */
+int text_stated_number(const char *s, rules_decimal *n, int *percent);
+
 /* Wide fixed point used inside formulas. */
 __extension__ typedef __int128 rules_wide;
 

@@ -32,7 +32,7 @@ size_t rules_plan_check_scratch(const rules_plan *plan)
     size_t o = plan->n_objectives > 0 ? (size_t)plan->n_objectives : 0;
     size_t a = plan->n_assignees > 0 ? (size_t)plan->n_assignees : 0;
     size_t i = plan->n_indicators > 0 ? (size_t)plan->n_indicators : 0;
-    return 2 * a + 4 * o + pow2_at_least(2 * max3(o, a, i));
+    return 4 * a + 10 * o + pow2_at_least(2 * max3(o, a, i));
 }
 
 static uint32_t fnv1a(const char *s)
@@ -85,49 +85,385 @@ static const char *asg_code(const rules_plan *p, int i)
     return p->assignees[i].code;
 }
 
-static void check_year(findings *f, const rules_plan *plan, rules_date d, const char *path)
+/* ---- Names a programming office knows ---------------------------------------------- */
+
+static const char *ocode(const rules_plan *plan, int o, char q[48])
 {
-    if (plan->year_from <= 0 || plan->year_to <= 0)
-        return;
-    if (d.year < plan->year_from || d.year > plan->year_to) {
-        char ds[11];
-        rules_date_format_iso(d, ds);
-        if (plan->year_from == plan->year_to)
-            fnd_add(f, RULES_SEVERITY_WARNING, "deadline_outside_plan", path,
-                    "%s is outside the plan's year %d", ds, plan->year_from);
-        else
-            fnd_add(f, RULES_SEVERITY_WARNING, "deadline_outside_plan", path,
-                    "%s is outside the plan's years %d-%d", ds, plan->year_from, plan->year_to);
-    }
+    const char *c = o >= 0 && o < plan->n_objectives ? plan->objectives[o].code : NULL;
+    clip_input(q, 48, c && *c ? c : "?");
+    return q;
 }
 
-static void check_rule_dates(findings *f, const rules_plan *plan, const rules_rule *r,
-                             const char *path, int depth)
+/* "phase 2 of objective SIS-01" */
+static const char *phase_name(const rules_plan *plan, int j, char *buf, size_t cap)
+{
+    char q[48];
+    const rules_check_context *cx = plan->check;
+    int seq = cx && cx->phases ? cx->phases[j].seq : 0;
+    if (seq > 0)
+        pfmt(buf, cap, "phase %d of objective %s", seq, ocode(plan, plan->phases[j].objective, q));
+    else
+        pfmt(buf, cap, "a phase of objective %s", ocode(plan, plan->phases[j].objective, q));
+    return buf;
+}
+
+/* "indicator T1-I1 (objective 1)" */
+static const char *indicator_name(const rules_plan *plan, int k, char *buf, size_t cap)
+{
+    char q[48], c[48];
+    const char *code = plan->indicators[k].code;
+    clip_input(c, sizeof c, code && *code ? code : "?");
+    pfmt(buf, cap, "indicator %s (objective %s)", c, ocode(plan, plan->indicators[k].objective, q));
+    return buf;
+}
+
+static const char *assignee_name(const rules_plan *plan, int a, char q[48])
+{
+    const char *c = plan->assignees[a].code;
+    clip_input(q, 48, c && *c ? c : "?");
+    return q;
+}
+
+/* ---- Dates ------------------------------------------------------------------------- */
+
+static int in_years(const rules_plan *plan, int year)
+{
+    return plan->year_from <= 0 || plan->year_to <= 0 || (year >= plan->year_from && year <= plan->year_to);
+}
+
+static void years_text(const rules_plan *plan, char *buf, size_t cap)
+{
+    if (plan->year_from == plan->year_to)
+        pfmt(buf, cap, "year %d", plan->year_from);
+    else
+        pfmt(buf, cap, "years %d-%d", plan->year_from, plan->year_to);
+}
+
+static void check_year(findings *f, const rules_plan *plan, rules_date d, const char *path, const char *who)
+{
+    if (in_years(plan, d.year))
+        return;
+    char ds[11], ys[24];
+    rules_date_format_iso(d, ds);
+    years_text(plan, ys, sizeof ys);
+    fnd_add(f, RULES_SEVERITY_WARNING, "deadline_outside_plan", path, "the deadline of %s, %s, is outside the plan's %s",
+            who, ds, ys);
+}
+
+static void check_before_adoption(findings *f, const rules_plan *plan, rules_date d, const char *path,
+                                  const char *who)
+{
+    const rules_check_context *cx = plan->check;
+    if (!cx || !cx->has_adopted || !rules_date_valid(d) || rules_date_compare(d, cx->adopted) >= 0)
+        return;
+    char ds[11], as[11];
+    rules_date_format_iso(d, ds);
+    rules_date_format_iso(cx->adopted, as);
+    fnd_add(f, RULES_SEVERITY_WARNING, "deadline_before_adoption", path,
+            "the deadline of %s, %s, had already passed when the plan was adopted on %s", who, ds, as);
+}
+
+static void check_rule_dates(findings *f, const rules_plan *plan, const rules_rule *r, const char *path,
+                             const char *who, int depth)
 {
     char p2[160];
     if (!r || depth > RULES_MAX_NESTING)
         return;
     if (r->kind == RULES_KIND_DEADLINE && rules_date_valid(r->deadline.due)) {
         pfmt(p2, sizeof p2, "%s.due", path);
-        check_year(f, plan, r->deadline.due, p2);
+        check_year(f, plan, r->deadline.due, p2, who);
     } else if (r->kind == RULES_KIND_FORMULA) {
         pfmt(p2, sizeof p2, "%s.then", path);
-        check_rule_dates(f, plan, r->formula.then, p2, depth + 1);
+        check_rule_dates(f, plan, r->formula.then, p2, who, depth + 1);
     } else if (r->kind == RULES_KIND_ALL_TARGETS) {
         for (int i = 0; i < r->all_targets.count && i < RULES_MAX_PARTS; i++) {
             pfmt(p2, sizeof p2, "%s.parts[%d]", path, i);
-            check_rule_dates(f, plan, r->all_targets.part[i], p2, depth + 1);
+            check_rule_dates(f, plan, r->all_targets.part[i], p2, who, depth + 1);
         }
     }
 }
+
+/* Dates written in a text of the plan: impossible ones, two-digit years, missing years,
+ * and deadlines ("entro il ...") outside the plan's years or already past at adoption. */
+static void check_text_dates(findings *f, const rules_plan *plan, const char *text, const char *path,
+                             const char *who, int is_deadline)
+{
+    if (!text)
+        return;
+    size_t pos = 0;
+    text_date d;
+    char shown[48], ys[24];
+    int n = 0;
+    while (n++ < 20 && text_next_date(text, &pos, &d)) {
+        pfmt(shown, sizeof shown, "%.*s", (int)(d.len < 40 ? d.len : 40), d.at);
+        int year = d.year == 0 ? (plan->year_from > 0 ? plan->year_from : 2000)
+                   : d.two_digit_year ? 2000 + d.year
+                                      : d.year;
+        if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > rules_days_in_month(year, d.month)) {
+            if (d.day == 0)
+                fnd_add(f, RULES_SEVERITY_WARNING, "impossible_date", path,
+                        "\"%s\" in %s is not a date: there is no day 0", shown, who);
+            else if (d.month >= 1 && d.month <= 12)
+                fnd_add(f, RULES_SEVERITY_WARNING, "impossible_date", path,
+                        "\"%s\" in %s is not a date: %s has %d days", shown, who, text_month_name(d.month),
+                        rules_days_in_month(year, d.month));
+            else
+                fnd_add(f, RULES_SEVERITY_WARNING, "impossible_date", path,
+                        "\"%s\" in %s is not a date: there is no month %d", shown, who, d.month);
+            continue;
+        }
+        if (d.two_digit_year)
+            fnd_add(f, RULES_SEVERITY_INFO, "two_digit_year", path,
+                    "\"%s\" in %s has a two-digit year: write %02d/%02d/%d", shown, who, d.day, d.month, year);
+        else if (d.year == 0 && (is_deadline || d.after_deadline_word))
+            fnd_add(f, RULES_SEVERITY_INFO, "yearless_date", path,
+                    "\"%s\" in %s has no year: write the year the deadline falls in", shown, who);
+        if (d.year == 0 || !(is_deadline || d.after_deadline_word))
+            continue;
+        if (!in_years(plan, year)) {
+            years_text(plan, ys, sizeof ys);
+            fnd_add(f, RULES_SEVERITY_WARNING, "deadline_outside_plan", path,
+                    "the deadline \"%s\" in %s is outside the plan's %s", shown, who, ys);
+        } else {
+            check_before_adoption(f, plan, (rules_date){year, d.month, d.day}, path, who);
+        }
+    }
+}
+
+/* Excel stores dates as days since 1899-12-30: 45291 is 2023-12-31. */
+static int spreadsheet_serial(const char *text, rules_date *out)
+{
+    int v = 0, n = 0;
+    while (text[n] >= '0' && text[n] <= '9' && n < 6)
+        v = v * 10 + (text[n++] - '0');
+    if (n != 5 || text[n] || v < 36526 || v > 73051) /* 2000-01-01 .. 2099-12-31 */
+        return 0;
+    rules_date d = {1899, 12, 30};
+    int32_t target = rules_date_ordinal(d) + v;
+    int y = 2000;
+    while (rules_date_ordinal((rules_date){y + 1, 1, 1}) <= target)
+        y++;
+    int m = 1;
+    while (m < 12 && rules_date_ordinal((rules_date){y, m + 1, 1}) <= target)
+        m++;
+    *out = (rules_date){y, m, 1 + target - rules_date_ordinal((rules_date){y, m, 1})};
+    return 1;
+}
+
+static void check_serial(findings *f, const char *text, const char *path, const char *who)
+{
+    rules_date d;
+    char ds[11];
+    if (!text || !spreadsheet_serial(text, &d))
+        return;
+    rules_date_format_iso(d, ds);
+    fnd_add(f, RULES_SEVERITY_WARNING, "spreadsheet_serial_date", path,
+            "%s gives %s where a date belongs: a spreadsheet's day number for %s", who, text, ds);
+}
+
+/* ---- Targets ----------------------------------------------------------------------- */
+
+/* A target or baseline as written, classified; 0 when it is not a comparable value. */
+static int read_expected(const char *text, int year, rules_expected *e)
+{
+    if (!text || !*text)
+        return 0;
+    if (rules_decimal_parse_plain(text, 4, &e->number, NULL) == 0) { /* a JSON number */
+        e->kind = RULES_EXPECTED_NUMBER;
+        return 1;
+    }
+    return rules_expected_parse_it(text, year, e, NULL) == 0 && e->kind != RULES_EXPECTED_FREQUENCY;
+}
+
+/* a compared with b in the direction: 1 better, 0 equal, -1 worse. */
+static int better(const rules_expected *a, const rules_expected *b, rules_direction dir)
+{
+    int c = a->kind == RULES_EXPECTED_DATE ? rules_date_compare(a->date, b->date)
+                                           : (a->number.units > b->number.units) - (a->number.units < b->number.units);
+    return dir == RULES_DIRECTION_LOWER ? -c : c;
+}
+
+static int comparable(const rules_expected *a, const rules_expected *b)
+{
+    int an = a->kind == RULES_EXPECTED_NUMBER || a->kind == RULES_EXPECTED_PERCENT || a->kind == RULES_EXPECTED_EURO;
+    return (a->kind == b->kind && a->kind != RULES_EXPECTED_BOOLEAN) ||
+           (an && b->kind == RULES_EXPECTED_NUMBER && a->kind != RULES_EXPECTED_DATE) ||
+           (b->kind == RULES_EXPECTED_NUMBER && a->kind == RULES_EXPECTED_NUMBER);
+}
+
+static void check_target(findings *f, const rules_plan *plan, int k, const char *path)
+{
+    const rules_check_indicator *ci = &plan->check->indicators[k];
+    char who[160], q[48], op[4], vs[32], ws[32];
+    indicator_name(plan, k, who, sizeof who);
+    const char *t = ci->target;
+    int year = plan->year_from > 0 ? plan->year_from : 2000;
+    rules_expected te, be;
+    memset(&te, 0, sizeof te);
+    int has_t = read_expected(t, year, &te);
+    rules_decimal n;
+    int pc;
+    if (t && *t) {
+        clip_input(q, sizeof q, t);
+        rules_expected fe;
+        if (text_operator(t, op, &n, &pc))
+            fnd_add(f, RULES_SEVERITY_WARNING, "target_with_operator", path,
+                    "the target of %s, \"%s\", holds the operator %s: give the number %s%s as the target and "
+                    "the direction %s",
+                    who, q, op, rules_decimal_format_short(n, vs), pc ? "%" : "",
+                    op[0] == '<' ? "lower_is_better" : "higher_is_better");
+        else if (rules_expected_parse_it(t, year, &fe, NULL) == 0 && fe.kind == RULES_EXPECTED_FREQUENCY)
+            fnd_add(f, RULES_SEVERITY_WARNING, "target_not_measurable", path,
+                    "the target of %s, \"%s\", is a frequency, not a value to reach: state what must be done "
+                    "how many times",
+                    who, q);
+        else if (!has_t)
+            fnd_add(f, RULES_SEVERITY_WARNING, "target_not_measurable", path,
+                    "the target of %s, \"%s\", is not a number, a percentage, an amount, a date or Si/No: "
+                    "it cannot be measured as written",
+                    who, q);
+        if (ci->date_valued)
+            check_serial(f, t, path, who);
+        check_text_dates(f, plan, t, path, who, ci->date_valued);
+    } else if (ci->name && text_operator(ci->name, op, &n, &pc)) {
+        clip_input(q, sizeof q, ci->name);
+        fnd_add(f, RULES_SEVERITY_WARNING, "target_with_operator", path,
+                "%s has no target; its name \"%s\" holds %s %s%s: give %s%s as the target", who, q, op,
+                rules_decimal_format_short(n, vs), pc ? "%" : "", rules_decimal_format_short(n, ws), pc ? "%" : "");
+    }
+    if (ci->name)
+        check_text_dates(f, plan, ci->name, path, who, 0);
+    /* a number that contradicts the words: "almeno il 5%" and a target of 72,19% */
+    if (has_t && (te.kind == RULES_EXPECTED_NUMBER || te.kind == RULES_EXPECTED_PERCENT) && ci->name &&
+        text_stated_number(ci->name, &n, &pc) && n.units != te.number.units &&
+        (pc == (te.kind == RULES_EXPECTED_PERCENT) || te.kind == RULES_EXPECTED_NUMBER)) {
+        clip_input(q, sizeof q, t);
+        fnd_add(f, RULES_SEVERITY_WARNING, "target_contradicts_text", path,
+                "the target of %s is %s, but its description states %s%s", who, q, rules_decimal_format_short(n, vs),
+                pc ? "%" : "");
+    }
+    /* a target the baseline already meets */
+    memset(&be, 0, sizeof be);
+    if (has_t && ci->direction != RULES_DIRECTION_AUTO && read_expected(ci->baseline, year, &be) &&
+        comparable(&te, &be) && better(&be, &te, ci->direction) >= 0) {
+        char bq[48];
+        clip_input(q, sizeof q, t);
+        clip_input(bq, sizeof bq, ci->baseline);
+        fnd_add(f, RULES_SEVERITY_WARNING, "target_met_by_baseline", path,
+                "the target of %s, %s, is already met by its baseline %s", who, q, bq);
+    }
+}
+
+/* A child's (PEG) target weaker than its parent's (DUP) one, for indicators of the same
+ * kind and direction when the parent has exactly one such indicator. */
+static void check_target_vs_parent(findings *f, const rules_plan *plan, int k, const char *path)
+{
+    const rules_check_indicator *ci = plan->check->indicators;
+    int year = plan->year_from > 0 ? plan->year_from : 2000;
+    int o = plan->indicators[k].objective, par = plan->objectives[o].parent;
+    rules_expected te, pe, best;
+    if (par < 0 || ci[k].direction == RULES_DIRECTION_AUTO || !read_expected(ci[k].target, year, &te) ||
+        te.kind == RULES_EXPECTED_BOOLEAN)
+        return;
+    int found = 0, pk = -1;
+    for (int i = 0; i < plan->n_indicators; i++) {
+        if (plan->indicators[i].objective != par || ci[i].direction != ci[k].direction ||
+            !read_expected(ci[i].target, year, &pe) || pe.kind != te.kind)
+            continue;
+        best = pe;
+        pk = i;
+        found++;
+    }
+    if (found != 1 || better(&te, &best, ci[k].direction) >= 0)
+        return;
+    char who[160], pw[160], q[48], pq[48];
+    clip_input(q, sizeof q, ci[k].target);
+    clip_input(pq, sizeof pq, ci[pk].target);
+    fnd_add(f, RULES_SEVERITY_WARNING, "target_weaker_than_parent", path,
+            "the target of %s, %s, asks less than %s above it, %s", indicator_name(plan, k, who, sizeof who), q,
+            indicator_name(plan, pk, pw, sizeof pw), pq);
+}
+
+/* ---- Organisation ------------------------------------------------------------------ */
+
+static void norm_name(const char *in, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (; *in && o + 1 < cap; in++) {
+        unsigned char c = (unsigned char)*in;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+            out[o++] = (char)c;
+        else if (c >= 'A' && c <= 'Z')
+            out[o++] = (char)(c - 'A' + 'a');
+    }
+    out[o] = '\0';
+}
+
+static void check_organisation(findings *f, const rules_plan *plan, int64_t *led)
+{
+    const rules_check_context *cx = plan->check;
+    char path[96], q[48], q2[48], nm[48];
+    int ns = cx->n_structures < 100000 ? cx->n_structures : 100000;
+    int np = cx->n_people < 100000 ? cx->n_people : 100000;
+    if (!cx->structures || ns <= 0)
+        return;
+    for (int p = 0; p < np && cx->people; p++)
+        led[p] = 0;
+    for (int s = 0; s < ns; s++) {
+        const rules_check_structure *st = &cx->structures[s];
+        clip_input(q, sizeof q, st->code ? st->code : "?");
+        pfmt(path, sizeof path, "structures[%d]", s);
+        if (st->manager >= 0 && st->manager < np)
+            led[st->manager]++;
+        else if (st->manager == -1 && st->carries_objectives)
+            fnd_add(f, RULES_SEVERITY_WARNING, "structure_without_manager", path,
+                    "structure %s carries objectives but names no manager: nobody answers for them", q);
+    }
+    for (int p = 0; p < np && cx->people; p++) {
+        const rules_check_person *pe = &cx->people[p];
+        if (led[p] || pe->role == RULES_ROLE_OTHER)
+            continue;
+        clip_input(q, sizeof q, pe->name ? pe->name : pe->code ? pe->code : "?");
+        pfmt(path, sizeof path, "people[%d]", p);
+        if (pe->role == RULES_ROLE_MANAGER)
+            fnd_add(f, RULES_SEVERITY_WARNING, "manager_without_structure", path,
+                    "%s is a manager but leads no structure of the plan", q);
+        else
+            fnd_add(f, RULES_SEVERITY_WARNING, "eq_without_unit", path,
+                    "%s holds an EQ post but no unit is given to them", q);
+    }
+    /* one structure under several names: the same name under different codes (quadratic,
+     * so only for organisations of a municipal size) */
+    for (int s = 0; s < ns && ns <= 2000; s++) {
+        char a[96], b[96];
+        norm_name(cx->structures[s].name ? cx->structures[s].name : "", a, sizeof a);
+        if (!a[0])
+            continue;
+        for (int t = s + 1; t < ns; t++) {
+            norm_name(cx->structures[t].name ? cx->structures[t].name : "", b, sizeof b);
+            if (strcmp(a, b) != 0)
+                continue;
+            clip_input(q, sizeof q, cx->structures[s].code ? cx->structures[s].code : "?");
+            clip_input(q2, sizeof q2, cx->structures[t].code ? cx->structures[t].code : "?");
+            clip_input(nm, sizeof nm, cx->structures[s].name);
+            pfmt(path, sizeof path, "structures[%d]", t);
+            fnd_add(f, RULES_SEVERITY_WARNING, "structure_duplicate", path,
+                    "structures %s and %s are both \"%s\": one structure under two codes", q, q2, nm);
+            break;
+        }
+    }
+}
+
+/* ---- The checker ------------------------------------------------------------------- */
 
 int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, size_t *n_found,
                      int64_t *scratch, size_t scratch_len)
 {
     findings f = {out, cap, 0, 0};
-    char path[96], vs[32], ws[32];
+    char path[96], vs[32], ws[48], who[160], q[48];
     int no = plan->n_objectives, na = plan->n_assignees;
     size_t need = rules_plan_check_scratch(plan);
+    const rules_check_context *cx = plan->check;
     int refs_ok = 1;
 
     if (n_found)
@@ -137,13 +473,21 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         plan->n_indicators > MAX_ITEMS || plan->n_phases > MAX_ITEMS ||
         plan->n_assignments > MAX_ITEMS)
         return -1;
-    int64_t *a_w = scratch;              /* per assignee: Σ weights */
+    int64_t *a_w = scratch;              /* per assignee: Σ weights given */
     int64_t *a_pay = a_w + na;           /* per assignee: Σ weights of payment objectives */
-    int64_t *o_pw = a_pay + na;          /* per objective: Σ phase weights */
-    int64_t *o_np = o_pw + no;           /* per objective: weighted phases, phases, indicators */
-    int64_t *o_run = o_np + no;          /* per objective: running cumulative */
+    int64_t *a_n = a_pay + na;           /* per assignee: assignments */
+    int64_t *a_nw = a_n + na;            /* per assignee: assignments with a weight */
+    int64_t *o_pw = a_nw + na;           /* per objective: Σ phase weights */
+    int64_t *o_np = o_pw + no;           /* per objective: weighted phases */
+    int64_t *o_run = o_np + no;          /* per objective: running Σ of phase weights */
     int64_t *o_cnt = o_run + no;         /* per objective: phases + indicators */
-    int64_t *table = o_cnt + no;
+    int64_t *o_child = o_cnt + no;       /* per objective: objectives under it */
+    int64_t *o_ph = o_child + no;        /* per objective: phases */
+    int64_t *o_last = o_ph + no;         /* per objective: last phase deadline (ordinal + 1) */
+    int64_t *o_cum = o_last + no;        /* per objective: last cumulative + 1 */
+    int64_t *o_lastph = o_cum + no;      /* per objective: index of its last phase + 1 */
+    int64_t *o_spare = o_lastph + no;
+    int64_t *table = o_spare + no;
     size_t table_size = need - (size_t)(table - scratch);
     memset(scratch, 0, (size_t)(table - scratch) * sizeof *scratch);
 
@@ -153,7 +497,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         if (p < -1 || p >= no) {
             pfmt(path, sizeof path, "objectives[%d].parent", i);
             fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_reference", path,
-                    "parent %d is not an objective of the plan", p);
+                    "the parent of objective %s is not an objective of the plan", ocode(plan, i, q));
             refs_ok = 0;
         }
     }
@@ -162,7 +506,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         if (o < 0 || o >= no) {
             pfmt(path, sizeof path, "indicators[%d].objective", k);
             fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_reference", path,
-                    "objective %d is not in the plan", o);
+                    "the objective of an indicator is not in the plan");
             refs_ok = 0;
         }
     }
@@ -171,14 +515,16 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         if (ph->objective < 0 || ph->objective >= no) {
             pfmt(path, sizeof path, "phases[%d].objective", j);
             fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_reference", path,
-                    "objective %d is not in the plan", ph->objective);
+                    "the objective of a phase is not in the plan");
             refs_ok = 0;
+            continue;
         }
-        for (int q = 0; ph->owners && q < ph->n_owners; q++)
-            if (ph->owners[q] < 0 || ph->owners[q] >= na) {
-                pfmt(path, sizeof path, "phases[%d].owners[%d]", j, q);
+        for (int k = 0; ph->owners && k < ph->n_owners; k++)
+            if (ph->owners[k] < 0 || ph->owners[k] >= na) {
+                pfmt(path, sizeof path, "phases[%d].owners", j);
                 fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_reference", path,
-                        "assignee %d is not in the plan", ph->owners[q]);
+                        "an owner of %s is not an assignee of the plan", phase_name(plan, j, who, sizeof who));
+                break;
             }
     }
     for (int i = 0; i < plan->n_assignments; i++) {
@@ -186,7 +532,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         if (x->objective < 0 || x->objective >= no || x->assignee < 0 || x->assignee >= na) {
             pfmt(path, sizeof path, "assignments[%d]", i);
             fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_reference", path,
-                    "refers to a missing objective or assignee");
+                    "an assignment refers to a missing objective or assignee");
             refs_ok = 0;
         }
     }
@@ -194,90 +540,172 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         goto done;
 
     /* assignee weights and the payment-timeliness share */
+    int any_weight = 0;
     for (int i = 0; i < plan->n_assignments; i++) {
         const rules_assignment *x = &plan->assignments[i];
+        int given = !cx || !cx->assignment_weighted || cx->assignment_weighted[i];
+        a_n[x->assignee]++;
+        if (!given)
+            continue;
+        any_weight = 1;
+        a_nw[x->assignee]++;
         int64_t w = x->weight.units;
         if (w < 0 || w > HUNDRED) {
             pfmt(path, sizeof path, "assignments[%d].weight", i);
             fnd_add(&f, RULES_SEVERITY_ERROR, "weight_out_of_range", path,
-                    "weight %s is outside 0..100", rules_decimal_format_short(x->weight, vs));
+                    "the weight of objective %s for %s is %s, outside 0..100", ocode(plan, x->objective, q),
+                    assignee_name(plan, x->assignee, ws), rules_decimal_format_short(x->weight, vs));
             w = clamp100(w);
         }
         a_w[x->assignee] += w;
         if (plan->objectives[x->objective].payment_timeliness)
             a_pay[x->assignee] += w;
     }
+    if (!any_weight && plan->n_assignments > 0)
+        fnd_add(&f, RULES_SEVERITY_WARNING, "plan_without_weights", "plan",
+                "no objective of the plan has a weight: every assignee's objectives count the same");
+    for (int i = 0; any_weight && plan->n_assignments > 0 && cx && cx->assignment_weighted && i < plan->n_assignments; i++) {
+        const rules_assignment *x = &plan->assignments[i];
+        if (cx->assignment_weighted[i] || a_nw[x->assignee] == 0)
+            continue;
+        pfmt(path, sizeof path, "assignments[%d].weight", i);
+        fnd_add(&f, RULES_SEVERITY_WARNING, "weight_missing", path,
+                "objective %s of %s has no weight, beside weighted ones", ocode(plan, x->objective, q),
+                assignee_name(plan, x->assignee, ws));
+    }
     for (int a = 0; a < na; a++) {
-        const char *code = plan->assignees[a].code;
-        char q[48];
-        clip_input(q, sizeof q, code ? code : "");
+        assignee_name(plan, a, q);
         pfmt(path, sizeof path, "assignees[%d]", a);
-        if (a_w[a] != 0 && a_w[a] != HUNDRED)
-            fnd_add(&f, RULES_SEVERITY_ERROR, "assignee_weights_not_100", path,
-                    "the objective weights of %s%s%stotal %s, not 100", q[0] ? "\"" : "", q,
-                    q[0] ? "\" " : "", rules_decimal_format_short((rules_decimal){a_w[a]}, vs));
+        if (any_weight && a_n[a] > 0 && a_nw[a] == 0)
+            fnd_add(&f, RULES_SEVERITY_WARNING, "assignee_without_weights", path,
+                    "none of the %d objectives of %s has a weight", (int)a_n[a], q);
+        if (a_nw[a] > 0 && a_w[a] != HUNDRED)
+            fnd_add(&f, RULES_SEVERITY_WARNING, "assignee_weights_not_100", path,
+                    "the objective weights of %s total %s, not 100", q,
+                    rules_decimal_format_short((rules_decimal){a_w[a]}, vs));
         if (plan->assignees[a].is_manager && a_w[a] > 0 && a_pay[a] * 10 < a_w[a] * 3)
-            fnd_add(&f, RULES_SEVERITY_ERROR, "payment_timeliness_below_30", path,
-                    "payment-timeliness objectives weigh %s of %s for %s%s%s: DL 13/2023 art. "
-                    "4-bis requires at least 30%%",
+            fnd_add(&f, RULES_SEVERITY_WARNING, "payment_timeliness_below_30", path,
+                    "payment-timeliness objectives weigh %s of %s for %s: DL 13/2023 art. 4-bis requires at "
+                    "least 30%%",
                     rules_decimal_format_short((rules_decimal){a_pay[a]}, vs),
-                    rules_decimal_format_short((rules_decimal){a_w[a]}, ws), q[0] ? "\"" : "", q[0] ? q : "this manager",
-                    q[0] ? "\"" : "");
+                    rules_decimal_format_short((rules_decimal){a_w[a]}, ws), q);
     }
 
-    /* phases: weights, cumulative values, dates */
+    /* phases: weights, cumulative values, dates, order */
     for (int j = 0; j < plan->n_phases; j++) {
         const rules_phase *ph = &plan->phases[j];
+        const rules_check_phase *cp = cx && cx->phases ? &cx->phases[j] : NULL;
         int o = ph->objective;
+        phase_name(plan, j, who, sizeof who);
         o_cnt[o]++;
+        o_ph[o]++;
+        o_lastph[o] = j + 1;
         if (ph->has_weight) {
             int64_t w = ph->weight.units;
             if (w < 0 || w > HUNDRED) {
                 pfmt(path, sizeof path, "phases[%d].weight", j);
-                fnd_add(&f, RULES_SEVERITY_ERROR, "weight_out_of_range", path,
-                        "weight %s is outside 0..100", rules_decimal_format_short(ph->weight, vs));
+                fnd_add(&f, RULES_SEVERITY_ERROR, "weight_out_of_range", path, "the weight of %s is %s, outside 0..100",
+                        who, rules_decimal_format_short(ph->weight, vs));
             }
             o_pw[o] += clamp100(w);
             o_np[o]++;
             o_run[o] += clamp100(w);
         }
-        if (ph->has_cumulative && ph->cumulative.units != o_run[o]) {
+        if (ph->has_cumulative) {
             pfmt(path, sizeof path, "phases[%d].cumulative", j);
-            fnd_add(&f, RULES_SEVERITY_ERROR, "phase_cumulative_mismatch", path,
-                    "cumulative value %s does not follow from the weights: the phases up to this "
-                    "one weigh %s",
-                    rules_decimal_format_short(ph->cumulative, vs),
-                    rules_decimal_format_short((rules_decimal){o_run[o]}, ws));
+            if (o_cum[o] > 0 && ph->cumulative.units < o_cum[o] - 1)
+                fnd_add(&f, RULES_SEVERITY_WARNING, "phase_cumulative_not_rising", path,
+                        "the cumulative value of %s, %s, is below the one before it, %s", who,
+                        rules_decimal_format_short(ph->cumulative, vs),
+                        rules_decimal_format_short((rules_decimal){o_cum[o] - 1}, ws));
+            else if (o_np[o] > 0 && ph->cumulative.units != o_run[o])
+                fnd_add(&f, RULES_SEVERITY_WARNING, "phase_cumulative_mismatch", path,
+                        "the cumulative value of %s, %s, does not follow from the weights: the phases up to it "
+                        "weigh %s",
+                        who, rules_decimal_format_short(ph->cumulative, vs),
+                        rules_decimal_format_short((rules_decimal){o_run[o]}, ws));
+            o_cum[o] = ph->cumulative.units + 1;
         }
         if (ph->has_deadline) {
             pfmt(path, sizeof path, "phases[%d].deadline", j);
-            if (!rules_date_valid(ph->deadline))
-                fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_date", path, "the deadline is not a date");
-            else
-                check_year(&f, plan, ph->deadline, path);
+            if (!rules_date_valid(ph->deadline)) {
+                fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_date", path, "the deadline of %s is not a date", who);
+            } else {
+                check_year(&f, plan, ph->deadline, path, who);
+                check_before_adoption(&f, plan, ph->deadline, path, who);
+                int64_t ord = rules_date_ordinal(ph->deadline) + 1;
+                if (o_last[o] > ord) {
+                    char ds[11];
+                    rules_date_format_iso(ph->deadline, ds);
+                    fnd_add(&f, RULES_SEVERITY_WARNING, "phases_out_of_order", path,
+                            "%s is due on %s, before the phase that precedes it", who, ds);
+                }
+                o_last[o] = ord;
+                int m = cp && cp->description ? text_month_label(cp->description) : 0;
+                if (m && m != ph->deadline.month) {
+                    char ds[11];
+                    rules_date_format_iso(ph->deadline, ds);
+                    fnd_add(&f, RULES_SEVERITY_WARNING, "deadline_label_mismatch", path,
+                            "%s is labelled \"%s\" but due on %s", who, text_month_name(m), ds);
+                }
+            }
+        }
+        if (cp && cp->deadline_text) {
+            pfmt(path, sizeof path, "phases[%d].deadline", j);
+            check_serial(&f, cp->deadline_text, path, who);
+            check_text_dates(&f, plan, cp->deadline_text, path, who, 1);
+        }
+        if (cp && cp->description) {
+            pfmt(path, sizeof path, "phases[%d].description", j);
+            check_text_dates(&f, plan, cp->description, path, who, 0);
         }
         if (ph->completed && !rules_date_valid(ph->completed_on)) {
             pfmt(path, sizeof path, "phases[%d].completed_on", j);
-            fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_date", path, "the completion date is not a date");
+            fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_date", path, "the completion date of %s is not a date", who);
+        }
+    }
+    for (int j = 0; j < plan->n_phases; j++) {
+        const rules_phase *ph = &plan->phases[j];
+        if (!ph->has_weight && o_np[ph->objective] > 0) {
+            pfmt(path, sizeof path, "phases[%d].weight", j);
+            fnd_add(&f, RULES_SEVERITY_WARNING, "phase_without_weight", path,
+                    "%s has no weight, beside weighted phases: it does not count",
+                    phase_name(plan, j, who, sizeof who));
         }
     }
     for (int i = 0; i < no; i++) {
+        ocode(plan, i, q);
         if (o_np[i] > 0 && o_pw[i] != HUNDRED) {
             pfmt(path, sizeof path, "objectives[%d].phases", i);
-            fnd_add(&f, RULES_SEVERITY_ERROR, "phase_weights_not_100", path,
-                    "the phase weights total %s, not 100",
+            fnd_add(&f, RULES_SEVERITY_WARNING, "phase_weights_not_100", path,
+                    "the phase weights of objective %s total %s, not 100", q,
                     rules_decimal_format_short((rules_decimal){o_pw[i]}, vs));
+        }
+        if (o_cum[i] > 0 && o_cum[i] - 1 != HUNDRED) {
+            pfmt(path, sizeof path, "phases[%d].cumulative", (int)o_lastph[i] - 1);
+            fnd_add(&f, RULES_SEVERITY_WARNING, "phase_cumulative_not_100", path,
+                    "the cumulative values of objective %s end at %s, not 100", q,
+                    rules_decimal_format_short((rules_decimal){o_cum[i] - 1}, vs));
         }
     }
 
-    /* indicators: rules and their checks */
+    /* indicators: rules, targets and their checks */
     for (int k = 0; k < plan->n_indicators; k++) {
         const rules_indicator *ind = &plan->indicators[k];
+        const rules_check_indicator *ci = cx && cx->indicators ? &cx->indicators[k] : NULL;
         o_cnt[ind->objective]++;
+        indicator_name(plan, k, who, sizeof who);
+        if (ci) {
+            pfmt(path, sizeof path, "indicators[%d].target", k);
+            check_target(&f, plan, k, path);
+            check_target_vs_parent(&f, plan, k, path);
+        }
         if (!ind->rule) {
-            pfmt(path, sizeof path, "indicators[%d].rule", k);
-            fnd_add(&f, RULES_SEVERITY_ERROR, "indicator_without_rule", path,
-                    "the indicator has no target or scoring rule");
+            if (!ind->has_target && (!ci || !ci->target || !*ci->target)) {
+                pfmt(path, sizeof path, "indicators[%d].target", k);
+                fnd_add(&f, RULES_SEVERITY_WARNING, "indicator_without_target", path,
+                        "%s has neither a target nor a scoring rule: it cannot be measured", who);
+            }
             continue;
         }
         pfmt(path, sizeof path, "indicators[%d].rule", k);
@@ -286,13 +714,34 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
                                f.out && f.count < f.cap ? f.cap - f.count : 0, &n);
         f.count += n;
         f.errors += errs;
-        check_rule_dates(&f, plan, ind->rule, path, 1);
+        check_rule_dates(&f, plan, ind->rule, path, who, 1);
     }
+
+    /* the cascade: what measures each objective, what hangs from what */
+    int cascaded = 0;
+    for (int i = 0; i < no; i++)
+        if (plan->objectives[i].parent >= 0) {
+            o_child[plan->objectives[i].parent]++;
+            cascaded = 1;
+        }
     for (int i = 0; i < no; i++) {
-        if (o_cnt[i] == 0) {
-            pfmt(path, sizeof path, "objectives[%d]", i);
-            fnd_add(&f, RULES_SEVERITY_ERROR, "objective_without_measure", path,
-                    "the objective has no indicator and no phase: it cannot be measured");
+        rules_level lv = cx && cx->objectives ? cx->objectives[i].level : RULES_LEVEL_UNKNOWN;
+        ocode(plan, i, q);
+        pfmt(path, sizeof path, "objectives[%d]", i);
+        if (lv == RULES_LEVEL_STRATEGIC && o_child[i] == 0 && o_cnt[i] == 0)
+            fnd_add(&f, RULES_SEVERITY_WARNING, "strategic_without_children", path,
+                    "strategic objective %s has no objective under it: nothing measures it", q);
+        else if (o_cnt[i] == 0 && o_child[i] == 0)
+            fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_measure", path,
+                    "objective %s has no indicator, no phase and no objective under it: it cannot be measured", q);
+        if (cascaded && lv != RULES_LEVEL_STRATEGIC && lv != RULES_LEVEL_UNKNOWN && plan->objectives[i].parent < 0 &&
+            o_child[i] == 0)
+            fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_parent", path,
+                    "objective %s hangs from no objective above it, in a plan where objectives cascade", q);
+        if (cx && cx->objectives && cx->objectives[i].title) {
+            char w2[96];
+            pfmt(w2, sizeof w2, "the title of objective %s", q);
+            check_text_dates(&f, plan, cx->objectives[i].title, path, w2, 0);
         }
     }
 
@@ -314,14 +763,27 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
             continue;
         pfmt(path, sizeof path, "objectives[%d].parent", i);
         fnd_add(&f, RULES_SEVERITY_ERROR, "objective_cycle", path,
-                "the objective cascade loops back to objectives[%d] after %d step%s", i, steps + 1,
+                "the cascade of objective %s loops back to it after %d step%s", ocode(plan, i, q), steps + 1,
                 steps ? "s" : "");
+    }
+
+    /* the law: adoption by 31 January of the plan's year */
+    if (cx && cx->has_adopted && plan->year_from > 0 &&
+        rules_date_compare(cx->adopted, (rules_date){plan->year_from, 1, 31}) > 0) {
+        char ds[11];
+        rules_date_format_iso(cx->adopted, ds);
+        fnd_add(&f, RULES_SEVERITY_WARNING, "plan_adopted_late", "plan",
+                "the plan was adopted on %s, after 31 January %d (art. 10 D.Lgs. 150/2009, art. 6 DL 80/2021)",
+                ds, plan->year_from);
     }
 
     /* duplicate codes */
     check_duplicates(&f, "objectives", no, obj_code, plan, table, table_size);
     check_duplicates(&f, "indicators", plan->n_indicators, ind_code, plan, table, table_size);
     check_duplicates(&f, "assignees", na, asg_code, plan, table, table_size);
+
+    if (cx && cx->structures && (size_t)cx->n_people <= table_size)
+        check_organisation(&f, plan, table);
 
 done:
     if (n_found)

@@ -140,7 +140,7 @@ void fnd_add(findings *f, rules_severity sev, const char *code, const char *path
 
 const char *rules_severity_name(rules_severity s)
 {
-    return s == RULES_SEVERITY_ERROR ? "error" : "warning";
+    return s == RULES_SEVERITY_ERROR ? "error" : s == RULES_SEVERITY_INFO ? "info" : "warning";
 }
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */

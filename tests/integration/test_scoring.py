@@ -200,7 +200,8 @@ def test_plan_checks(ctx):
     assert ("assignee_weights_not_100", "structures[A02]") in codes, codes
     assert any(code == "phase_cumulative_mismatch" for code, _ in codes), codes
     assert any(code == "band_same_score" and path.startswith("indicators[IND-C]") for code, path in codes), codes
-    assert r["errors"] >= 2 and r["warnings"] >= 1
+    # weights and cumulative values are defects, but the plan can still be scored: warnings
+    assert r["errors"] == 0 and r["warnings"] >= 3, r
 
 
 def test_rules_endpoints(ctx):

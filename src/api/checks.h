@@ -1,0 +1,15 @@
+/* checks.h — the plan checker's context (rules_check_context) from the words a plan
+ * document and the database use, shared by GET /v1/plans/{id}/checks and the import. */
+#ifndef CICLO_API_CHECKS_H
+#define CICLO_API_CHECKS_H
+
+#include "rules.h"
+
+/* "strategic", "operational", "management" → rules_level (NULL or other: UNKNOWN). */
+rules_level checks_level(const char *level);
+/* "dirigente" → MANAGER, "eq"/"po" → EQ, anything else (NULL too) → OTHER. */
+rules_role checks_role(const char *role);
+/* "higher_is_better" → HIGHER, "lower_is_better" → LOWER, else AUTO. */
+rules_direction checks_direction(const char *direction);
+
+#endif
