@@ -164,9 +164,14 @@ static size_t number_at(const char *s, rules_decimal *n, int *percent)
     if (*percent)
         len = (size_t)(q + 1 - s);
     rules_number_unit u;
-    if (rules_number_parse_it(buf, n, &u, NULL) < 0 && rules_decimal_parse_plain(buf, 4, n, NULL) < 0)
-        return 0;
-    return len;
+    if (rules_number_parse_it(buf, n, &u, NULL) == 0 || rules_decimal_parse_plain(buf, 4, n, NULL) == 0)
+        return len;
+    /* "9,000,000": not an Italian number; its leading digits still say which number */
+    size_t d = 0;
+    while (is_digit(buf[d]))
+        d++;
+    buf[d] = '\0';
+    return d && rules_decimal_parse_plain(buf, 4, n, NULL) == 0 ? len : 0;
 }
 
 int text_operator(const char *s, char op[4], rules_decimal *n, int *percent)
@@ -178,6 +183,10 @@ int text_operator(const char *s, char op[4], rules_decimal *n, int *percent)
             if (strncmp(p, ops[k], l) != 0)
                 continue;
             const char *q = p + l;
+            while (*q == ' ')
+                q++;
+            if (strncmp(q, "\xe2\x82\xac", 3) == 0) /* "€" */
+                q += 3;
             while (*q == ' ')
                 q++;
             if (!number_at(q, n, percent))

@@ -196,6 +196,11 @@ static void check_text_dates(findings *f, const rules_plan *plan, const char *te
     int n = 0;
     while (n++ < 20 && text_next_date(text, &pos, &d)) {
         pfmt(shown, sizeof shown, "%.*s", (int)(d.len < 40 ? d.len : 40), d.at);
+        if ((d.year == 1900 || d.year == 1899) && !d.two_digit_year) { /* a spreadsheet's day 0, 1, 2... */
+            fnd_add(f, RULES_SEVERITY_WARNING, "date_excel_serial", path,
+                    "\"%s\" in %s is a spreadsheet's day number shown as a date, not a date of the plan", shown, who);
+            continue;
+        }
         int year = d.year == 0 ? (plan->year_from > 0 ? plan->year_from : 2000)
                    : d.two_digit_year ? 2000 + d.year
                                       : d.year;
@@ -213,16 +218,16 @@ static void check_text_dates(findings *f, const rules_plan *plan, const char *te
             continue;
         }
         if (d.two_digit_year)
-            fnd_add(f, RULES_SEVERITY_INFO, "two_digit_year", path,
+            fnd_add(f, RULES_SEVERITY_INFO, "date_two_digit_year", path,
                     "\"%s\" in %s has a two-digit year: write %02d/%02d/%d", shown, who, d.day, d.month, year);
         else if (d.year == 0 && (is_deadline || d.after_deadline_word))
-            fnd_add(f, RULES_SEVERITY_INFO, "yearless_date", path,
+            fnd_add(f, RULES_SEVERITY_INFO, "date_without_year", path,
                     "\"%s\" in %s has no year: write the year the deadline falls in", shown, who);
         if (d.year == 0 || !(is_deadline || d.after_deadline_word))
             continue;
         if (!in_years(plan, year)) {
             years_text(plan, ys, sizeof ys);
-            fnd_add(f, RULES_SEVERITY_WARNING, "deadline_outside_plan", path,
+            fnd_add(f, RULES_SEVERITY_WARNING, "date_outside_plan", path,
                     "the deadline \"%s\" in %s is outside the plan's %s", shown, who, ys);
         } else {
             check_before_adoption(f, plan, (rules_date){year, d.month, d.day}, path, who);
@@ -257,8 +262,23 @@ static void check_serial(findings *f, const char *text, const char *path, const 
     if (!text || !spreadsheet_serial(text, &d))
         return;
     rules_date_format_iso(d, ds);
-    fnd_add(f, RULES_SEVERITY_WARNING, "spreadsheet_serial_date", path,
+    fnd_add(f, RULES_SEVERITY_WARNING, "date_excel_serial", path,
             "%s gives %s where a date belongs: a spreadsheet's day number for %s", who, text, ds);
+}
+
+/* 1 when expr divides by an input or a bracket (which may be zero), not by a constant. */
+static int formula_divides_by_input(const char *expr)
+{
+    for (const char *p = expr; *p; p++) {
+        if (*p != '/')
+            continue;
+        const char *q = p + 1;
+        while (*q == ' ')
+            q++;
+        if (*q == '(' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '_')
+            return 1;
+    }
+    return 0;
 }
 
 /* ---- Targets ----------------------------------------------------------------------- */
@@ -307,7 +327,7 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
         clip_input(q, sizeof q, t);
         rules_expected fe;
         if (text_operator(t, op, &n, &pc))
-            fnd_add(f, RULES_SEVERITY_WARNING, "target_with_operator", path,
+            fnd_add(f, RULES_SEVERITY_WARNING, "target_operator_in_text", path,
                     "the target of %s, \"%s\", holds the operator %s: give the number %s%s as the target and "
                     "the direction %s",
                     who, q, op, rules_decimal_format_short(n, vs), pc ? "%" : "",
@@ -327,7 +347,7 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
         check_text_dates(f, plan, t, path, who, ci->date_valued);
     } else if (ci->name && text_operator(ci->name, op, &n, &pc)) {
         clip_input(q, sizeof q, ci->name);
-        fnd_add(f, RULES_SEVERITY_WARNING, "target_with_operator", path,
+        fnd_add(f, RULES_SEVERITY_WARNING, "target_operator_in_text", path,
                 "%s has no target; its name \"%s\" holds %s %s%s: give %s%s as the target", who, q, op,
                 rules_decimal_format_short(n, vs), pc ? "%" : "", rules_decimal_format_short(n, ws), pc ? "%" : "");
     }
@@ -447,7 +467,7 @@ static void check_organisation(findings *f, const rules_plan *plan, int64_t *led
             clip_input(q2, sizeof q2, cx->structures[t].code ? cx->structures[t].code : "?");
             clip_input(nm, sizeof nm, cx->structures[s].name);
             pfmt(path, sizeof path, "structures[%d]", t);
-            fnd_add(f, RULES_SEVERITY_WARNING, "structure_duplicate", path,
+            fnd_add(f, RULES_SEVERITY_WARNING, "structure_several_names", path,
                     "structures %s and %s are both \"%s\": one structure under two codes", q, q2, nm);
             break;
         }
@@ -569,7 +589,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         if (cx->assignment_weighted[i] || a_nw[x->assignee] == 0)
             continue;
         pfmt(path, sizeof path, "assignments[%d].weight", i);
-        fnd_add(&f, RULES_SEVERITY_WARNING, "weight_missing", path,
+        fnd_add(&f, RULES_SEVERITY_WARNING, "assignment_without_weight", path,
                 "objective %s of %s has no weight, beside weighted ones", ocode(plan, x->objective, q),
                 assignee_name(plan, x->assignee, ws));
     }
@@ -650,6 +670,11 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
                 }
             }
         }
+        if (!ph->has_deadline && !(cp && cp->deadline_text)) {
+            pfmt(path, sizeof path, "phases[%d].deadline", j);
+            fnd_add(&f, RULES_SEVERITY_INFO, "phase_without_deadline", path,
+                    "%s has no deadline: its timeliness cannot be judged", who);
+        }
         if (cp && cp->deadline_text) {
             pfmt(path, sizeof path, "phases[%d].deadline", j);
             check_serial(&f, cp->deadline_text, path, who);
@@ -715,6 +740,13 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         f.count += n;
         f.errors += errs;
         check_rule_dates(&f, plan, ind->rule, path, who, 1);
+        if (ind->rule->kind == RULES_KIND_FORMULA && formula_divides_by_input(ind->rule->formula.expr)) {
+            char ex[48];
+            clip_input(ex, sizeof ex, ind->rule->formula.expr);
+            fnd_add(&f, RULES_SEVERITY_WARNING, "formula_division_by_zero", path,
+                    "the formula of %s, \"%s\", divides by a value that may be zero: say what it scores then",
+                    who, ex);
+        }
     }
 
     /* the cascade: what measures each objective, what hangs from what */
@@ -738,6 +770,8 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
             o_child[i] == 0)
             fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_parent", path,
                     "objective %s hangs from no objective above it, in a plan where objectives cascade", q);
+        if (cx && cx->objectives && (!cx->objectives[i].title || !*cx->objectives[i].title))
+            fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_title", path, "objective %s has no title", q);
         if (cx && cx->objectives && cx->objectives[i].title) {
             char w2[96];
             pfmt(w2, sizeof w2, "the title of objective %s", q);
