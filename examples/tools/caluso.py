@@ -136,7 +136,15 @@ def build():
         if sh["status"] in ("MODIFICATO", "ELIMINATO"):
             r1.append(copy.deepcopy(o))
         if sh["status"] in ("MODIFICATO", "INSERITO"):
-            r2.append(o)
+            # the deliberation's own list of what it changes: r2 declares it per objective, so
+            # revision 2's change list shows every MODIFICATO sheet as modified even though
+            # the seed does not print the text it replaced
+            o2 = {}
+            for k, v in o.items():
+                if k == "assignments":
+                    o2["revision_mark"] = "modified" if sh["status"] == "MODIFICATO" else "inserted"
+                o2[k] = v
+            r2.append(o2)
     base = {
         "format": "ciclo-plan/1",
         "entity": {"code": "CALUSO", "name": "Comune di Caluso", "kind": "comune"},

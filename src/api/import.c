@@ -417,18 +417,20 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     json_t *v;
     json_object_foreach(a, key, v)
     {
-        if (strcmp(key, "structure_code") && strcmp(key, "person_external_id") && strcmp(key, "weight")) {
+        if (strcmp(key, "structure_code") && strcmp(key, "person_external_id") && !model_field(&model_assignments, key)) {
             pathf(fp, "%s.%s", path, key);
-            problem_add(p, fp, "is not a field of an assignment (structure_code, person_external_id, weight)");
+            problem_add(p, fp, "is not a field of an assignment (structure_code, person_external_id, weight, scope, "
+                               "slot)");
         }
     }
     int before = problem_count(p);
     const char *sc = code_member(a, "structure_code", path, p);
     const char *pc = code_member(a, "person_external_id", path, p);
-    json_t *w = json_object_get(a, "weight");
+    static const char *const own[] = {"weight", "scope", "slot", NULL};
     json_t *wobj = json_object();
-    if (w)
-        json_object_set(wobj, "weight", w);
+    for (int i = 0; own[i]; i++)
+        if (json_object_get(a, own[i]))
+            json_object_set(wobj, own[i], json_object_get(a, own[i]));
     field_values v2;
     int rc = validate_object(&model_assignments, wobj, VALIDATE_CREATE, path, &v2, p);
     json_decref(wobj);
@@ -460,6 +462,9 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     json_object_set_new(row, "structure_code", sc ? json_string(sc) : json_null());
     json_object_set_new(row, "person_external_id", pc ? json_string(pc) : json_null());
     json_object_set_new(row, "weight", weight ? json_string(weight) : json_null());
+    const char *scope = fv(&model_assignments, &v2, "scope"), *slot = fv(&model_assignments, &v2, "slot");
+    json_object_set_new(row, "scope", scope ? json_string(scope) : json_null());
+    json_object_set_new(row, "slot", slot ? json_string(slot) : json_null());
     json_array_append_new(s->assignments, row);
     int ai = s->n_a++;
     s->r_a[ai].objective = oi;
@@ -615,10 +620,26 @@ static json_t *array_member(json_t *obj, const char *key, const char *path, prob
     return v;
 }
 
+/* The change a revision document declares for an objective ("inserted", "modified": the
+ * deliberation's list), or NULL when it declares none; an error for any other value. */
+static const char *revision_mark_of(json_t *o, const char *path, problem *p)
+{
+    json_t *v = json_object_get(o, "revision_mark");
+    if (!v || json_is_null(v))
+        return NULL;
+    const char *m = json_string_value(v);
+    if (m && (strcmp(m, "inserted") == 0 || strcmp(m, "modified") == 0))
+        return m;
+    char fp[PATH_MAX_LEN];
+    pathf(fp, "%s.revision_mark", path);
+    problem_add(p, fp, "must be \"inserted\", \"modified\" or null (the change the deliberation declares)");
+    return NULL;
+}
+
 static void check_objective(doc_state *s, json_t *o, int oi)
 {
     static const char *const doc_keys[] = {"id", "parent_code", "assignments", "phases", "indicators",
-                                           "participants", NULL};
+                                           "participants", "revision_mark", NULL};
     static const char *const ids[] = {"parent_id", NULL};
     static const char *const instead[] = {"parent_code (an objective code of the document)"};
     problem *p = s->p;
@@ -636,6 +657,7 @@ static void check_objective(doc_state *s, json_t *o, int oi)
         problem_add(p, fp, "participants are not stored by this server: leave the list empty");
     }
     const char *parent = code_member(o, "parent_code", path, p);
+    const char *mark = revision_mark_of(o, path, p);
     json_t *cp = without(o, doc_keys);
     field_values v;
     int rc = validate_object(&model_objectives, cp, VALIDATE_CREATE, path, &v, p);
@@ -666,6 +688,7 @@ static void check_objective(doc_state *s, json_t *o, int oi)
             json_t *row = row_of(&model_objectives, &v);
             json_object_set_new(row, "ord", json_integer(oi));
             json_object_set_new(row, "parent_ord", parent_ord >= 0 ? json_integer(parent_ord) : json_null());
+            json_object_set_new(row, "revision_mark", mark ? json_string(mark) : json_null());
             json_array_append_new(s->objectives, row);
         }
         field_values_free(&v);

@@ -67,7 +67,7 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         if (!json_is_string(v))
             break;
         const char *s = json_string_value(v);
-        if ((f->flags & F_REQUIRED) && !*s) {
+        if ((f->flags & F_REQUIRED) && !(f->flags & F_MAY_BE_EMPTY) && !*s) {
             problem_add(p, path, "must not be empty");
             return NULL;
         }
@@ -175,8 +175,11 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         json_t *item;
         json_array_foreach(v, i, item)
         {
-            if (!json_is_string(item) || utf8_length(json_string_value(item)) > 64 || !*json_string_value(item)) {
-                problem_add(p, path, "item %zu must be a non-empty string of at most 64 characters", i);
+            int64_t most = f->max > 0 ? f->max : 64;
+            if (!json_is_string(item) || (int64_t)utf8_length(json_string_value(item)) > most ||
+                !*json_string_value(item)) {
+                problem_add(p, path, "item %zu must be a non-empty string of at most %lld characters", i,
+                            (long long)most);
                 return NULL;
             }
         }

@@ -14,6 +14,9 @@ static const char *const objective_order[] = {
 
 static const char *const nested[] = {"assignments", "phases", "indicators", NULL};
 
+/* The change the new document declares for an objective (store/plan_doc.h): not a field. */
+#define MARK "revision_mark"
+
 static int is_nested(const char *k)
 {
     for (int i = 0; nested[i]; i++)
@@ -92,7 +95,7 @@ static int skip_id(const char *k) { return strcmp(k, "id") == 0; }
 
 static int skip_known(const char *k)
 {
-    if (strcmp(k, "id") == 0 || is_nested(k))
+    if (strcmp(k, "id") == 0 || strcmp(k, MARK) == 0 || is_nested(k))
         return 1;
     for (int i = 0; objective_order[i]; i++)
         if (strcmp(objective_order[i], k) == 0)
@@ -231,6 +234,7 @@ json_t *plan_diff(const json_t *old_doc, const json_t *new_doc)
         json_t *o = json_object_get(om, codes[i]), *n = json_object_get(nm, codes[i]);
         const char *change;
         json_t *fields;
+        const char *declared = n ? json_string_value(json_object_get(n, MARK)) : NULL;
         if (!o) {
             change = "inserted";
             fields = json_array();
@@ -240,14 +244,19 @@ json_t *plan_diff(const json_t *old_doc, const json_t *new_doc)
         } else {
             change = "modified";
             fields = diff_objective(o, n);
-            if (json_array_size(fields) == 0) {
+            if (json_array_size(fields) == 0 && !declared) {
                 json_decref(fields);
                 continue;
             }
         }
         json_t *title = json_object_get(n ? n : o, "title");
-        json_array_append_new(out, json_pack("{s:s, s:O, s:s, s:o}", "code", codes[i], "title",
-                                             title ? title : json_null(), "change", change, "fields", fields));
+        json_t *item = json_pack("{s:s, s:O, s:s, s:o}", "code", codes[i], "title", title ? title : json_null(),
+                                 "change", change, "fields", fields);
+        if (item && declared) {
+            json_object_set_new(item, "source", json_string("deliberation"));
+            json_object_set_new(item, "declared", json_string(declared));
+        }
+        json_array_append_new(out, item);
     }
 done:
     free(codes);

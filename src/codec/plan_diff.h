@@ -16,6 +16,11 @@
  * Phases are keyed by seq, indicators by code, assignments by assignee. Row ids ("id")
  * are never compared: a row re-created with the same content is unchanged. Numbers
  * compare by value (25 equals 25.00).
+ * An item whose change the new document declares ("revision_mark": the deliberation's
+ * list of modified/inserted sheets) also has "source": "deliberation" and "declared": the
+ * mark; other items come from the comparison alone and have neither. A declared "modified"
+ * objective is listed even when no field differs (the previous text may not be known);
+ * "revision_mark" itself is never compared as a field.
  */
 #ifndef CICLO_PLAN_DIFF_H
 #define CICLO_PLAN_DIFF_H

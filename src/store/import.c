@@ -139,17 +139,21 @@ static int build_plan(void)
         "o AS (SELECT x.*, nextval(pg_get_serial_sequence('objectives', 'id')) AS id FROM json_to_recordset($8::json) "
         "AS x(ord integer, parent_ord integer, code text, title text, description text, level text, scope text, "
         "routine boolean, dup_ref text, mission text, programme text, public_value_dimension text, expected_result "
-        "text, financial_resources numeric, start_year integer, end_year integer, payment_timeliness boolean)), "
+        "text, financial_resources numeric, start_year integer, end_year integer, payment_timeliness boolean, notes "
+        "text, revision_mark text)), "
         "io AS (INSERT INTO objectives (entity_id, id, plan_id, code, title, description, level, parent_id, scope, "
         "routine, dup_ref, mission, programme, public_value_dimension, expected_result, financial_resources, "
-        "start_year, end_year, payment_timeliness) SELECT $1::bigint, o.id, pl.id, o.code, o.title, o.description, "
+        "start_year, end_year, payment_timeliness, notes, revision_mark, revision_mark_in) SELECT $1::bigint, o.id, "
+        "pl.id, o.code, o.title, o.description, "
         "COALESCE(o.level, 'management'), po.id, COALESCE(o.scope, 'structure'), COALESCE(o.routine, false), "
         "o.dup_ref, o.mission, o.programme, o.public_value_dimension, o.expected_result, o.financial_resources, "
-        "o.start_year, o.end_year, COALESCE(o.payment_timeliness, false) FROM o CROSS JOIN pl LEFT JOIN o po ON "
+        "o.start_year, o.end_year, COALESCE(o.payment_timeliness, false), COALESCE(o.notes::text[], '{}'), "
+        "o.revision_mark, CASE WHEN o.revision_mark IS NOT NULL THEN 1 END FROM o CROSS JOIN pl LEFT JOIN o po ON "
         "po.ord = o.parent_ord RETURNING 1), "
-        "ia AS (INSERT INTO assignments (entity_id, plan_id, objective_id, structure_id, person_id, weight) SELECT "
-        "$1::bigint, pl.id, o.id, s.id, pe.id, x.weight FROM json_to_recordset($9::json) AS x(ord integer, "
-        "structure_code text, person_external_id text, weight numeric) JOIN o ON o.ord = x.ord CROSS JOIN pl "
+        "ia AS (INSERT INTO assignments (entity_id, plan_id, objective_id, structure_id, person_id, weight, scope, "
+        "slot) SELECT $1::bigint, pl.id, o.id, s.id, pe.id, x.weight, x.scope, x.slot FROM json_to_recordset($9::json) "
+        "AS x(ord integer, structure_code text, person_external_id text, weight numeric, scope text, slot integer) "
+        "JOIN o ON o.ord = x.ord CROSS JOIN pl "
         "LEFT JOIN structures s ON x.structure_code IS NOT NULL AND s.entity_id = $1::bigint AND s.code = "
         "x.structure_code LEFT JOIN people pe ON x.person_external_id IS NOT NULL AND pe.entity_id = $1::bigint AND "
         "pe.external_id = x.person_external_id RETURNING 1), "
@@ -259,8 +263,9 @@ static int build_revise(const rev_table *t)
 static const char *const rev_obj_cols[] = {"code", "title", "description", "level", "parent_id", "scope", "routine",
                                            "dup_ref", "mission", "programme", "public_value_dimension",
                                            "expected_result", "financial_resources", "start_year", "end_year",
-                                           "payment_timeliness", NULL};
-static const char *const rev_asg_cols[] = {"objective_id", "structure_id", "person_id", "weight", NULL};
+                                           "payment_timeliness", "notes", "revision_mark", "revision_mark_in", NULL};
+static const char *const rev_asg_cols[] = {"objective_id", "structure_id", "person_id", "weight", "scope", "slot",
+                                           NULL};
 static const char *const rev_ph_cols[] = {"objective_id", "seq", "description", "owners", "start", "deadline",
                                           "weight", "cumulative", NULL};
 static const char *const rev_ind_cols[] = {"objective_id", "code", "name", "indicator_group", "unit", "value_type",
@@ -273,20 +278,23 @@ static const rev_table rev_objectives = {
     "d AS (SELECT x.* FROM json_to_recordset($7::json) AS x(ord integer, parent_ord integer, code text, title text, "
     "description text, level text, scope text, routine boolean, dup_ref text, mission text, programme text, "
     "public_value_dimension text, expected_result text, financial_resources numeric, start_year integer, end_year "
-    "integer, payment_timeliness boolean)), "
+    "integer, payment_timeliness boolean, notes text, revision_mark text)), "
     "k AS (SELECT d.*, cur.id AS cur_id, COALESCE(cur.id, nextval(pg_get_serial_sequence('objectives', 'id'))) AS id "
     "FROM d LEFT JOIN cur ON cur.code = d.code), "
     "m AS (SELECT k.cur_id, k.id, k.code, k.title, k.description, COALESCE(k.level, 'management') AS level, pk.id AS "
     "parent_id, COALESCE(k.scope, 'structure') AS scope, COALESCE(k.routine, false) AS routine, k.dup_ref, k.mission, "
     "k.programme, k.public_value_dimension, k.expected_result, k.financial_resources, k.start_year, k.end_year, "
-    "COALESCE(k.payment_timeliness, false) AS payment_timeliness FROM k LEFT JOIN k pk ON pk.ord = k.parent_ord)",
+    "COALESCE(k.payment_timeliness, false) AS payment_timeliness, COALESCE(k.notes::text[], '{}') AS notes, "
+    "k.revision_mark, CASE WHEN k.revision_mark IS NOT NULL THEN $6::integer END AS revision_mark_in FROM k LEFT "
+    "JOIN k pk ON pk.ord = k.parent_ord)",
     1};
 
 /* Assignments are matched by (objective, assignee). */
 static const rev_table rev_assignments = {
     "assignments", &model_assignments, rev_asg_cols,
-    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, s.id AS structure_id, pe.id AS person_id, x.weight FROM "
-    "json_to_recordset($8::json) AS x(ord integer, structure_code text, person_external_id text, weight numeric) "
+    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, s.id AS structure_id, pe.id AS person_id, x.weight, "
+    "x.scope, x.slot FROM json_to_recordset($8::json) AS x(ord integer, structure_code text, person_external_id "
+    "text, weight numeric, scope text, slot integer) "
     "JOIN o ON o.ord = x.ord LEFT JOIN structures s ON x.structure_code IS NOT NULL AND s.entity_id = $1::bigint AND "
     "s.code = x.structure_code LEFT JOIN people pe ON x.person_external_id IS NOT NULL AND pe.entity_id = $1::bigint "
     "AND pe.external_id = x.person_external_id), "

@@ -14,6 +14,10 @@
 #define REF(n, flags) {n, NULL, FT_REF, flags, 0, 1, INT64_MAX, 0, NULL, NULL, NULL}
 #define JSONV(n, flags, kinds) {n, NULL, FT_JSON, flags, 0, 0, 0, 0, NULL, NULL, kinds}
 #define TEXTS(n, flags, items) {n, NULL, FT_TEXTS, (flags) | F_NOT_NULL, items, 0, 0, 0, NULL, "'{}'", NULL}
+/* a list of texts longer than TEXTS' 64 characters an item: at most len characters each */
+#define LONG_TEXTS(n, flags, items, len) {n, NULL, FT_TEXTS, (flags) | F_NOT_NULL, items, 0, len, 0, NULL, "'{}'", NULL}
+/* an enumeration that may be null (no default) */
+#define OPT_ENUM(n, flags, vals) {n, NULL, FT_ENUM, flags, 0, 0, 0, 0, vals, NULL, NULL}
 
 static const char *const entity_kinds[] = {"comune", "provincia", "citta_metropolitana", "unione", "other", NULL};
 static const char *const plan_kinds[] = {"performance", "peg", "piao", NULL};
@@ -59,7 +63,7 @@ static const field_spec plan_fields[] = {
 
 static const field_spec objective_fields[] = {
     TEXT("code", F_REQUIRED | F_FILTER, 32),
-    TEXT("title", F_REQUIRED, 1000),
+    TEXT("title", F_REQUIRED | F_MAY_BE_EMPTY, 1000), /* "" where the source names no title */
     TEXT("description", 0, 20000),
     ENUM("level", NULL, F_FILTER, levels, "'management'"),
     REF("parent_id", F_FILTER),
@@ -74,12 +78,15 @@ static const field_spec objective_fields[] = {
     INT("start_year", 0, 2000, 2100),
     INT("end_year", 0, 2000, 2100),
     BOOL("payment_timeliness", 0, "false"),
+    LONG_TEXTS("notes", 0, 50, 2000), /* sql/010_assignment_slot.sql */
 };
 
 static const field_spec assignment_fields[] = {
     REF("structure_id", F_FILTER),
     REF("person_id", F_FILTER),
     DEC("weight", 0, 0, 100),
+    OPT_ENUM("scope", F_FILTER, scopes), /* the objective's type for this assignee (sql/010) */
+    INT("slot", 0, 1, 10),              /* its slot among the assignee's objectives of that type */
 };
 
 static const field_spec phase_fields[] = {

@@ -19,7 +19,7 @@ typedef enum field_type {
     FT_ENUM,  /* one of values */
     FT_REF,   /* id of a row of the same entity (checked by a foreign key) */
     FT_JSON,  /* any JSON value of the kinds in json_kinds, stored as jsonb */
-    FT_TEXTS, /* array of at most max_len strings, each at most 64 characters, stored as text[] */
+    FT_TEXTS, /* array of at most max_len strings, each at most 64 characters (or max when > 0), stored as text[] */
 } field_type;
 
 #define F_REQUIRED 1u    /* must be given on create, never null */
@@ -27,6 +27,7 @@ typedef enum field_type {
 #define F_SERVER 4u      /* set by the server; clients may not write it */
 #define F_CREATE_ONLY 8u /* written on create only; fixed afterwards */
 #define F_FILTER 16u     /* lists accept ?name=value for it */
+#define F_MAY_BE_EMPTY 32u /* FT_TEXT with F_REQUIRED: "" is accepted (a source that gives no title) */
 
 typedef struct field_spec {
     const char *name;          /* JSON name */

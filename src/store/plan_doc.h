@@ -8,14 +8,18 @@
  * parent_code,manager,interim}],"people":[{external_id,name,role,category}],
  * "objectives":[{id,code,title,description,level,parent_code,scope,routine,dup_ref,
  * mission,programme,public_value_dimension,expected_result,financial_resources,
- * start_year,end_year,payment_timeliness,"assignments":[{structure_code|
- * person_external_id,weight}],"phases":[{id,seq,description,owners,start,deadline,
+ * start_year,end_year,payment_timeliness,notes,revision_mark,"assignments":[{structure_code|
+ * person_external_id,weight,scope,slot}],"phases":[{id,seq,description,owners,start,deadline,
  * weight,cumulative}],"indicators":[{id,code,name,group,unit,value_type,baseline,
  * target,direction,rule,weight,source}]}]}. Lists are ordered (structures, objectives
  * and indicators by code in "C" collation, people by external_id, phases by seq,
  * assignments by assignee code), so equal plans give equal documents. "manager" is the
  * manager's external_id. Rows removed from the plan (removed_in_revision) are left out.
  * The ids are the rows' ids, for attaching measurements and progress to a revision.
+ * "revision_mark" is the change ("inserted", "modified") that the document of the
+ * revision being made (pl.revision + 1: the open draft, or the one being adopted)
+ * declares for the objective, else null: an adopted revision's snapshot keeps the marks
+ * its deliberation declared, and a later revision does not repeat them.
  */
 #ifndef CICLO_STORE_PLAN_DOC_H
 #define CICLO_STORE_PLAN_DOC_H

@@ -63,6 +63,9 @@ def normalise(doc):
         for f in o["phases"]:
             if f.get("owners") == []:
                 del f["owners"]
+        if o.get("notes") == []:
+            del o["notes"]
+        o.pop("revision_mark", None)  # declares a revision's changes: not in the export of an adopted plan
     d["objectives"] = sorted(d.get("objectives", []), key=lambda o: o["code"].encode())
     return d
 
@@ -217,7 +220,8 @@ def test_warnings_do_not_block(ctx):
     res = import_doc(ctx, with_unique_entity(ctx, load("torino-2024.json")))
     w = {(x["code"], x["path"]): x for x in res["warnings"]}
     a02 = [x for x in res["warnings"] if x["code"] == "assignee_weights_not_100" and " A02 " in x["message"]]
-    assert a02 and "60" in a02[0]["message"] and a02[0]["path"].startswith("structures["), a02
+    # A02's row (seed 000 line 3) prints only 3:15 and 22:15; its other weights are illegible
+    assert a02 and "total 30" in a02[0]["message"] and a02[0]["path"].startswith("structures["), a02
     assert all(set(x) == {"severity", "code", "message", "path"} for x in res["warnings"])
     assert res["warnings_total"] >= len(res["warnings"]) and w
 

@@ -185,11 +185,21 @@ def test_examples_caluso_r1_then_r2_as_revision_2(ctx):
     r = ctx.post("/v1/plans/%d/revisions:import" % pid, r2)
     assert r.status == 201 and r.json["revision"] == 2, r
     assert r.json["counts"]["objectives"] == 12 and r.json["counts"]["indicators"] == 51, r.json
-    assert r.json["changes"]["objectives"] == {"inserted": 1, "updated": 0, "removed": 1, "unchanged": 11}, r.json
+    # the 11 MODIFICATO sheets are declared modified by the deliberation (revision_mark): their
+    # rows record the declaration, though their earlier text is not in the seed
+    assert r.json["changes"]["objectives"] == {"inserted": 1, "updated": 11, "removed": 1, "unchanged": 0}, r.json
     revs = ctx.get("/v1/plans/%d/revisions" % pid).json["items"]
     assert [x["deliberation"]["number"] for x in revs] == ["8/2022", "100/2022"]
     ch = ctx.get("/v1/plans/%d/revisions/2/changes" % pid).json["items"]
-    assert {i["code"]: i["change"] for i in ch} == {"FIN-2": "removed", "FIN-2B": "inserted"}, ch
+    modified = sorted(o["code"] for o in r2["objectives"] if o.get("revision_mark") == "modified")
+    assert len(modified) == 11 and "FIN-2B" not in modified
+    assert {i["code"]: i["change"] for i in ch} == dict({"FIN-2": "removed", "FIN-2B": "inserted"},
+                                                       **{c: "modified" for c in modified}), ch
+    by = {i["code"]: i for i in ch}
+    for c in modified:  # same text in r1 and r2: the deliberation is the only source
+        assert by[c]["fields"] == [] and by[c]["source"] == "deliberation" and by[c]["declared"] == "modified", by[c]
+    assert by["FIN-2B"]["source"] == "deliberation" and by["FIN-2B"]["declared"] == "inserted"
+    assert "source" not in by["FIN-2"]  # the removal comes from the comparison of the two revisions
     # the export of revision 2 is r2 (ids and nulls aside)
     exp = ctx.get("/v1/plans/%d/export" % pid).json
     assert exp["deliberation"] == r2["deliberation"]

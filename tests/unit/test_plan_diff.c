@@ -106,6 +106,30 @@ START_TEST(null_and_absent_are_the_same_and_extra_fields_count)
 }
 END_TEST
 
+START_TEST(declared_changes_are_listed_with_the_deliberation_as_source)
+{
+    /* A: declared modified, same text (the previous text is not known); B: declared and
+     * changed; C: changed, not declared; D: declared inserted; E: unchanged, not declared */
+    json_t *a = doc("[{\"code\":\"A\",\"title\":\"a\"},{\"code\":\"B\",\"title\":\"b\"},"
+                    "{\"code\":\"C\",\"title\":\"c\"},{\"code\":\"E\",\"title\":\"e\"}]");
+    json_t *b = doc("[{\"code\":\"A\",\"title\":\"a\",\"revision_mark\":\"modified\"},"
+                    "{\"code\":\"B\",\"title\":\"b2\",\"revision_mark\":\"modified\"},"
+                    "{\"code\":\"C\",\"title\":\"c2\",\"revision_mark\":null},"
+                    "{\"code\":\"D\",\"title\":\"d\",\"revision_mark\":\"inserted\"},{\"code\":\"E\",\"title\":\"e\"}]");
+    char *s = diff_text(a, b);
+    ck_assert_str_eq(s, "[{\"code\":\"A\",\"title\":\"a\",\"change\":\"modified\",\"fields\":[],"
+                        "\"source\":\"deliberation\",\"declared\":\"modified\"},"
+                        "{\"code\":\"B\",\"title\":\"b2\",\"change\":\"modified\",\"fields\":[\"title\"],"
+                        "\"source\":\"deliberation\",\"declared\":\"modified\"},"
+                        "{\"code\":\"C\",\"title\":\"c2\",\"change\":\"modified\",\"fields\":[\"title\"]},"
+                        "{\"code\":\"D\",\"title\":\"d\",\"change\":\"inserted\",\"fields\":[],"
+                        "\"source\":\"deliberation\",\"declared\":\"inserted\"}]");
+    free(s);
+    json_decref(a);
+    json_decref(b);
+}
+END_TEST
+
 START_TEST(not_a_plan_document)
 {
     json_t *x = json_pack("{s:s}", "format", "something else");
@@ -124,6 +148,7 @@ Suite *plan_diff_suite(void)
     tcase_add_test(tc, nested_lists_name_the_item_and_field);
     tcase_add_test(tc, first_revision_inserts_everything);
     tcase_add_test(tc, null_and_absent_are_the_same_and_extra_fields_count);
+    tcase_add_test(tc, declared_changes_are_listed_with_the_deliberation_as_source);
     tcase_add_test(tc, not_a_plan_document);
     suite_add_tcase(s, tc);
     return s;
