@@ -45,13 +45,17 @@ CODES = {
     "target_contradicts_text": "warning — the target number contradicts its own words (\"72,19%\" vs \"almeno il 5%\")",
     "target_met_by_baseline": "warning — the baseline already meets the target",
     "target_weaker_than_parent": "warning — a PEG target weaker than its DUP parent's",
-    "band_gap": "warning — values that no band scores",
+    "band_gap": "warning — values between two bands that no band scores",
+    "band_gap_fractional": "warning — a gap between bands that only fractional values fall in (10 < x < 11)",
+    "band_open_end": "warning — values above the highest or below the lowest band score nothing",
+    "band_not_monotonic": "error — a worse value scores more than a better one",
     "band_overlap": "error — a value scored by two bands with different scores",
     "band_same_score": "warning — adjacent bands with the same score",
     "formula_division_by_zero": "warning — a formula that divides by a value that may be zero",
     "objective_without_measure": "warning — an objective without indicator or rule",
     "structure_without_manager": "warning — a structure without a manager",
-    "manager_without_structure": "warning — a manager (EQ) who leads no structure of the plan",
+    "manager_without_structure": "warning — a manager who leads no structure of the plan",
+    "eq_without_unit": "warning — an EQ post (incaricato di elevata qualificazione) without a unit",
     "structure_several_names": "info — one structure written under several names",
     "objective_without_parent": "warning — an objective without parent in a cascaded plan",
     "objective_without_title": "warning — an objective without title",
@@ -115,10 +119,12 @@ def torino_findings():
         F("band_same_score", "T67-I1", 118, "400.000<=v<450.000 → 30 and v<400.000 → 30"),
         F("band_overlap", "T59-I1", 108, "n=3 scores 50 and (<=3) 0"),
         F("band_overlap", "T84-I1", 133, "<=25 → 100 overlaps 22<=%<25 → 80 … (16–25 in two bands)"),
-        F("band_gap", "T2-I1", 48, "compreso tra 1 e 10 gg / tra 11 e 30 gg: nothing between 10 and 11"),
-        F("band_gap", "T57-I1", 106, "only >=20 → 100 and 10<=%<20 → 0: nothing below 10"),
-        F("band_gap", "T40-I1", 90, "only >=90 → 100 is legible: nothing below 90"),
-        F("band_gap", "T82-I1", 131, "=75 → 100 while the objective says almeno il 75%: nothing above 75"),
+        F("band_not_monotonic", "T84-I1", 133, "target <=25% (lower is better) but 16–19 scores 30 and <16 scores 0"),
+        F("band_open_end", "T84-I1", 133, "nothing above 25"),
+        F("band_gap_fractional", "T2-I1", 48, "compreso tra 1 e 10 gg / tra 11 e 30 gg: nothing between 10 and 11"),
+        F("band_open_end", "T57-I1", 106, "only >=20 → 100 and 10<=%<20 → 0: nothing below 10"),
+        F("band_open_end", "T40-I1", 90, "only >=90 → 100 is legible: nothing below 90"),
+        F("band_open_end", "T82-I1", 131, "=75 → 100 while the objective says almeno il 75%: nothing above 75"),
         F("formula_division_by_zero", "T3-I1", 49, "(assegnati - persi) / assegnati: no PNRR funds assigned → 0/0"),
         F("objective_without_measure", "76", 126, "no target and no rule in the table row"),
         F("date_outside_plan", "4", 159, "matrix: entro il 30/04/2004 (table line 50: 30/04/2024)"),
@@ -174,7 +180,8 @@ def tortona_findings():
             tot[a["structure_code"]] = tot.get(a["structure_code"], 0) + a.get("weight", 0)
     for s, t in sorted(tot.items()):
         if t != 100:
-            out.append(F("assignee_weights_not_100", s, 980, "weights total %s (5+5+5+30+15+15+15)" % t))
+            out.append(F("assignee_weights_not_100", s, 958, "weights total %s (PESO lines 980, 994, 1014, 1032, 1051, "
+                         "1062, 1074: 5+5+5+30+15+15+15)" % t))
     out += phase_findings(doc, line_of)
     for o in doc["objectives"]:
         for n in o.get("notes", []):
@@ -190,12 +197,13 @@ def tortona_findings():
         F("target_contradicts_text", "SET-02-I1", 145, "«N. criticità rilevate >= 5»: more critical issues is not better"),
         F("target_not_measurable", "SET-07-I1", 537, "«diminuzione rispetto al dato al 31/12/23»"),
         F("target_not_measurable", "SET-07-I2", 537, "«aumento della raccolta differenziata rispetto al dato al 31/12/23»"),
-        F("manager_without_structure", "BORGHI_B", 872, "EQ of the Finanziario named without a service"),
-        F("manager_without_structure", "GABATELLI_R", 997, "EQ of Lavori Pubblici named without a service"),
+        F("date_two_digit_year", "SET-07-I1", 537, "«al 31/12/23»"),
+        F("date_two_digit_year", "SET-07-I2", 537, "«al 31/12/23»"),
+        F("eq_without_unit", "BORGHI_B", 845, "EQ of centre 06 (Finanziario) named without a service"),
+        F("eq_without_unit", "GABATELLI_R", 962, "EQ of centre 07 (Lavori Pubblici e CUC) named without a service"),
+        F("structure_without_manager", "00-SSPC", 27, "service of centre 00 with objectives; no responsabile named"),
+        F("structure_without_manager", "00-RU", 33, "service of centre 00 with objectives; no responsabile named"),
     ]
-    for s in doc["structures"]:
-        if "manager" not in s:
-            out.append(F("structure_without_manager", s["code"], None, "the seed names no responsabile for the service"))
     return out
 
 
@@ -217,10 +225,13 @@ def venezia_findings():
                     out.append(F("date_excel_serial", i["code"], src_line(i), t))
                 elif re.search(r"[<>]|≥|≤|=>", t):
                     out.append(F("target_operator_in_text", i["code"], src_line(i), t))
-                elif i["value_type"] != "date" or not re.search(r"\d{1,2}/\d{1,2}/\d{4}", t):
+                elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
                     out.append(F("target_not_measurable", i["code"], src_line(i), t))
-    for n, code, first, other in conflicts:
-        out.append(F("structure_several_names", code, n, "«%s» / «%s»" % (first, other)))
+    # one structure under two codes: CdR 115 (lines 159-160) and 15 (lines 171-180), same label.
+    # (CdR 83 and 126 written two ways, lines 30/32 and 152/153, keep their first spelling: the
+    # document has no field for a second name, so no finding can show it.)
+    out.append(F("structure_several_names", "115", 159, "«115 –Sallustio (Area istruzione, …)» and «15 – Sallustio "
+                 "(Area istruzione, …)» (line 171)"))
     for s in doc["structures"]:
         if "manager" not in s:
             out.append(F("structure_without_manager", s["code"], None, "CdR «%s»" % s["name"]))
@@ -236,6 +247,9 @@ def venezia_findings():
         if isinstance(ta, (int, float)) and isinstance(tb, (int, float)) and a.get("unit") == b.get("unit"):
             if (b["direction"] == "higher_is_better" and tb < ta) or (b["direction"] == "lower_is_better" and tb > ta):
                 out.append(F("target_weaker_than_parent", b["code"], src_line(b), "PEG %s vs DUP %s" % (tb, ta)))
+        iso = re.compile(r"\d{4}-\d{2}-\d{2}")
+        if isinstance(ta, str) and isinstance(tb, str) and iso.fullmatch(ta) and iso.fullmatch(tb) and tb > ta:
+            out.append(F("target_weaker_than_parent", b["code"], src_line(b), "PEG due %s, DUP due %s" % (tb, ta)))
     return out
 
 
@@ -243,12 +257,17 @@ def venezia_findings():
 def caluso_findings(doc, adopted):
     out = []
     tot = {}
+    sheets = caluso.parse()[0]
+    sheet_line = {}
     for o in doc["objectives"]:
         for a in o["assignments"]:
             tot[a["structure_code"]] = tot.get(a["structure_code"], 0) + a.get("weight", 0)
+    for sh in sheets:
+        code = caluso.SECTORS[sh["sector"]][0]
+        sheet_line.setdefault(code, sh["line"])
     for s, t in sorted(tot.items()):
         if t != 100:
-            out.append(F("assignee_weights_not_100", s, None,
+            out.append(F("assignee_weights_not_100", s, sheet_line.get(s),
                          "the deliberation's sheets total %s (the unchanged sheets are not in the seed)" % t))
     for o in doc["objectives"]:
         for i in o["indicators"]:
@@ -266,11 +285,29 @@ def caluso_findings(doc, adopted):
             if isinstance(t, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", t) and not t.startswith("2022") and \
                     not o.get("end_year"):
                 out.append(F("date_outside_plan", i["code"], ln, t))
+            m = re.search(r"\b\d{1,2}/\d{1,2}/\d{2}\b(?![/\d])", i["name"])
+            if m:
+                out.append(F("date_two_digit_year", i["code"], ln, "«%s» in the indicator's name" % m.group(0)))
+            m = re.search(r"(?<![/\d])\d{1,2}/\d{1,2}\b(?![/\d])", i["name"])
+            if m and not any(x["code"] == "date_without_year" and x["where"] == i["code"] for x in out):
+                out.append(F("date_without_year", i["code"], ln, "«%s» in the indicator's name" % m.group(0)))
             if "almeno il 5%" in i["name"] and t == 72.19:
                 out.append(F("target_contradicts_text", i["code"], ln, "«72,19%» vs «Incremento indicatore di almeno il 5%»"))
         for p in o["phases"]:
             out.append(F("phase_without_deadline", "%s phase %d" % (o["code"], p["seq"]), None, "no date in the sheet"))
+            m = re.search(r"(?<![/\d])\d{1,2}/\d{1,2}\b(?![/\d])", p["description"])
+            if m:
+                line = caluso_phase_line(p["description"])
+                out.append(F("date_without_year", "%s phase %d" % (o["code"], p["seq"]), line,
+                             "«%s» in the phase's text" % m.group(0)))
     return out
+
+
+def caluso_phase_line(text):
+    for n, l in enumerate(caluso.seed_lines(caluso.SEED), 1):
+        if text[:60] in l:
+            return n
+    return None
 
 
 def main():
