@@ -150,6 +150,12 @@ def build():
         "entity": {"code": "CALUSO", "name": "Comune di Caluso", "kind": "comune"},
         "year": 2022, "kind": "performance",
         "title": "Piano della Performance 2022 — Comune di Caluso",
+        # The seed's sheets close with MEDIA VALORE RAGGIUNTO % and MEDIA RISPETTO DEI TEMPI %:
+        # the indicators' achieved value and the timeliness (its Indici di Tempo), side by side.
+        # The seed gives no weights between the two: half each (our choice). Threshold, rounding,
+        # not measured, lateness and the roll-up are not in the seed: the defaults.
+        "method": {"combine": "mix", "mix": {"value": 50},
+                   "description": "Media valore raggiunto % e media rispetto dei tempi %, a metà."},
     }
     d1 = dict(base)
     d1["deliberation"] = {"number": "8/2022", "date": "2022-02-07", "body": "Giunta Comunale"}

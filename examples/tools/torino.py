@@ -370,6 +370,9 @@ def build():
         "year": 2024, "kind": "performance",
         "title": "Piano della Performance 2024 — Città metropolitana di Torino",
         "structures": structures, "people": list(people.values()), "objectives": objectives,
+        # Each indicator carries its own rule ("Il risultato è considerato raggiunto: ..."); the
+        # seed says nothing else about scoring: the default method.
+        "method": {"combine": "auto"},
     }
     return doc, weight_log
 

@@ -352,6 +352,13 @@ def build():
         "year": 2024, "kind": "performance",
         "title": "Piano della Performance 2024 — Città di Tortona",
         "structures": structures, "people": people, "objectives": objectives,
+        # The seed's method: each sheet scores its FASI PRINCIPALI, PESO FASE and the running total
+        # VALORE OBIETTIVO reached by DATA ULTIMAZIONE FASE; the INDICATORI DI RISULTATO are shown
+        # (expected, achieved, deviation), not scored. Threshold, rounding, not measured, lateness
+        # and the roll-up are not in the seed: the defaults.
+        "method": {"combine": "phases", "phases": "cumulative",
+                   "description": "Fasi: somma dei pesi delle fasi concluse entro la data di ultimazione "
+                                  "(VALORE OBIETTIVO)."},
     }
     return doc, blocks, corrections
 

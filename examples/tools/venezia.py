@@ -210,6 +210,9 @@ def build():
         "structures": list(structures.values()),
         "people": list(people.values()),
         "objectives": objectives,
+        # The seed states targets ("Valore atteso") but no way of scoring them: the default
+        # method (ratio to the target, dates on time, yes/no; the cascade rolls up).
+        "method": {"combine": "auto"},
     }
     return doc, notes, name_conflicts
 

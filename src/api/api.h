@@ -86,6 +86,7 @@ void plan_scores(http_request *req);
 void plan_checks(http_request *req);
 void plan_report(http_request *req);
 void review_create(http_request *req);
+void judgement_create(http_request *req); /* POST /v1/indicators/{id}/judgement (issue 14) */
 void review_list(http_request *req);
 void review_get(http_request *req);
 void rules_evaluate_handler(http_request *req);

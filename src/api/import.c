@@ -381,7 +381,7 @@ typedef struct doc_state {
 } doc_state;
 
 static const char *const plan_keys[] = {"format", "entity_id", "entity", "year", "kind", "title", "deliberation",
-                                        "structures", "people", "objectives", NULL};
+                                        "structures", "people", "objectives", "method", NULL};
 
 static int dec_of(const char *text, rules_decimal *d)
 {
@@ -946,7 +946,7 @@ static int check_document(doc_state *s, json_t *doc)
     /* the plan's own fields, checked as POST /v1/plans checks them */
     json_t *pf = json_object();
     json_object_set_new(pf, "entity_id", json_integer(1));
-    static const char *const own[] = {"year", "kind", "title", NULL};
+    static const char *const own[] = {"year", "kind", "title", "method", NULL};
     for (const char *const *k = own; *k; k++)
         if (json_object_get(doc, *k))
             json_object_set(pf, *k, json_object_get(doc, *k));
@@ -1132,7 +1132,8 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         goto done;
     if (dump_content(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {year, kind, fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2], rows[3]};
+    store_plan_rows_in in = {year,    kind,    fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2],
+                             rows[3], fv(&model_plans, &s.plan, "method")};
     store_import_counts n;
     if (store_plan_insert(c, caller->who, entity, &in, &plan_id, &n, p) < 0)
         goto done;
@@ -1256,7 +1257,8 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
     }
     if (dump_content(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {NULL, NULL, fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2], rows[3]};
+    store_plan_rows_in in = {NULL,    NULL,    fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2],
+                             rows[3], fv(&model_plans, &s.plan, "method")};
     store_revise_counts n;
     if (store_plan_revise_content(c, caller->who, t.entity_id, plan_id, t.revision + 1, &in, &n, p) < 0)
         goto done;

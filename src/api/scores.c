@@ -11,6 +11,7 @@
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/plan_model.h"
 #include "codec/csv.h"
+#include "codec/method_json.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
 #include "http/server.h"
@@ -126,6 +127,8 @@ fail:
     return -1;
 }
 
+static void objective_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r);
+
 /* The result of objective o as seen by assignee a (phases with owners differ per assignee). */
 static rules_objective_result result_for(const scored *s, int o, int a)
 {
@@ -203,6 +206,22 @@ static int may_see_person(const http_request *req, int64_t person_id)
     return (role & (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR)) || (person_id && req->who.person_id == person_id);
 }
 
+/* Every objective of the plan, the cascade included (strategic and DUP objectives that nobody
+ * carries score from their children), each with the sentence that explains its result. */
+static json_t *objectives_json(const scored *s)
+{
+    json_t *arr = json_array();
+    for (int o = 0; o < s->m.plan.n_objectives; o++) {
+        int parent = s->m.plan.objectives[o].parent;
+        json_t *j = json_pack("{s:I, s:s, s:s, s:o}", "objective_id", (json_int_t)s->m.objective_id[o], "code",
+                              s->m.plan.objectives[o].code, "title", s->m.objective_title[o], "parent_id",
+                              parent >= 0 ? json_integer(s->m.objective_id[parent]) : json_null());
+        objective_result_json(j, s, o, &s->obj[o]);
+        json_array_append_new(arr, j);
+    }
+    return arr;
+}
+
 static json_t *plan_scores_json(http_request *req, const scored *s)
 {
     json_t *structures = json_array(), *managers = json_array(), *people = json_array();
@@ -221,9 +240,14 @@ static json_t *plan_scores_json(http_request *req, const scored *s)
                                         status_name(s->as[e].status))
                             : json_pack("{s:I, s:n, s:s}", "entity_id", (json_int_t)s->m.entity_id, "score", "status",
                                         "not_measured");
-    return json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)s->m.plan_id, "as_of",
-                     s->as_of_text, "revision", s->m.revision, "entity", entity, "structures", structures,
-                     "managers", managers, "individuals", people);
+    json_t *out = json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)s->m.plan_id, "as_of",
+                            s->as_of_text, "revision", s->m.revision, "entity", entity, "structures", structures,
+                            "managers", managers, "individuals", people);
+    json_object_set_new(out, "method", method_json_encode(&s->m.method));
+    if (s->m.method_error)
+        json_object_set_new(out, "method_error", json_string(s->m.method_error));
+    json_object_set_new(out, "objectives", objectives_json(s));
+    return out;
 }
 
 void plan_scores(http_request *req)
@@ -247,6 +271,127 @@ static json_t *on_time(const rules_phase *ph, rules_date as_of)
     if (ph->completed && rules_date_compare(ph->completed_on, as_of) <= 0)
         return json_boolean(rules_date_compare(ph->completed_on, ph->deadline) <= 0);
     return rules_date_compare(ph->deadline, as_of) <= 0 ? json_false() : json_null(); /* due by the date */
+}
+
+/* A stored JSON text as a value (null when absent or unreadable). */
+static json_t *json_text(const char *text)
+{
+    json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+    return j ? j : json_null();
+}
+
+/* One indicator as the score answer and the report show it: its score and why, and the
+ * expected, achieved and deviation (seed 003's ATTESO, RAGGIUNTO, Scost.). */
+static json_t *indicator_json(const scored *s, int i)
+{
+    const rules_indicator *ind = &s->m.plan.indicators[i];
+    const pm_indicator_info *info = &s->m.indicator[i];
+    json_t *j = json_pack("{s:I, s:s, s:s}", "indicator_id", (json_int_t)s->m.indicator_id[i], "code",
+                          ind->code ? ind->code : "", "name", info->name ? info->name : "");
+    json_object_set_new(j, "value", json_text(info->value_json));
+    json_object_set_new(j, "as_of", info->as_of ? json_string(info->as_of) : json_null());
+    json_object_set_new(j, "weight", dec(ind->weight));
+    char expl[RULES_EXPLANATION_MAX] = "";
+    rules_decimal score = {0};
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    rules_deviation dev;
+    memset(&dev, 0, sizeof dev);
+    const char *state = "not_measured";
+    json_t *score_j = json_null();
+    if (ind->state == RULES_NOT_ASSESSABLE) {
+        state = "not_assessable";
+    } else if (info->rule_error || info->value_error) {
+        state = "error";
+        snprintf(expl, sizeof expl, "%s", info->rule_error ? info->rule_error : info->value_error);
+    } else {
+        rules_score_status st = rules_indicator_score(s->m.plan.method, ind, &score, &dev, expl, sizeof expl, &e);
+        state = status_name(st);
+        if (st == RULES_SCORE_MEASURED)
+            score_j = dec(score);
+        else if (st == RULES_SCORE_ERROR)
+            snprintf(expl, sizeof expl, "%s", e.message);
+    }
+    json_object_set_new(j, "state", json_string(state));
+    json_object_set_new(j, "score", score_j);
+    json_object_set_new(j, "explanation", expl[0] ? json_string(expl) : json_null());
+    json_object_set_new(j, "scored_by", json_string(ind->rule ? "rule" : ind->judged ? "judgement" : "target"));
+    json_object_set_new(j, "target", json_text(info->target_json));
+    json_object_set_new(j, "baseline", json_text(info->baseline_json));
+    json_object_set_new(j, "direction", json_string(info->direction ? info->direction : "higher_is_better"));
+    json_object_set_new(j, "deviation", dev.has_absolute ? dec(dev.absolute) : json_null());
+    json_object_set_new(j, "deviation_percent", dev.has_percent ? dec(dev.percent) : json_null());
+    json_object_set_new(j, "judgement", ind->judged ? json_pack("{s:o, s:s?, s:s?}", "score", dec(ind->judgement),
+                                                                "reason", info->judgement_reason, "as_of",
+                                                                info->judgement_as_of)
+                                                    : json_null());
+    return j;
+}
+
+static const char *combined_name(rules_combine c)
+{
+    return c == RULES_COMBINE_PHASES ? "phases" : c == RULES_COMBINE_MIX ? "mix" : "indicators";
+}
+
+/* An objective's result with the sentence that explains it and how it was made. */
+static void objective_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r)
+{
+    char expl[RULES_EXPLANATION_MAX];
+    rules_objective_explain(&s->m.plan, o, r, expl, sizeof expl);
+    json_object_set_new(j, "score", score_or_null(r->status, r->score));
+    json_object_set_new(j, "status", json_string(status_name(r->status)));
+    json_object_set_new(j, "explanation", json_string(expl));
+    json_object_set_new(j, "scored_from", json_string(r->from_children ? "children" : combined_name(r->combined)));
+    json_object_set_new(j, "value", r->has_value ? dec(r->value) : json_null());
+    json_object_set_new(j, "time", r->has_time ? dec(r->time) : json_null());
+    json_object_set_new(j, "phase_value", r->has_phase_value ? dec(r->phase_value) : json_null());
+}
+
+/* objective id (text) → the deviation analysis of the latest review on or before as_of that
+ * names it: {review_id, kind, as_of, causes, effects, actions_taken, actions_planned}. New
+ * reference; an empty object when there is none, NULL when the reviews cannot be read. */
+static json_t *deviation_analyses(http_request *req, int64_t plan_id, const char *as_of)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    PGresult *r;
+    if (store_review_list(call->db, call->scope, plan_id, &r, &p) < 0) {
+        problem_clear(&p);
+        return NULL;
+    }
+    json_t *out = json_object();
+    for (int row = 0; row < PQntuples(r); row++) { /* oldest first: later reviews overwrite */
+        json_t *rev = json_loads(PQgetvalue(r, row, 0), 0, NULL);
+        const char *date = json_string_value(json_object_get(rev, "as_of"));
+        size_t i;
+        json_t *it;
+        if (date && strcmp(date, as_of) <= 0)
+            json_array_foreach(json_object_get(rev, "items"), i, it)
+            {
+                char key[24];
+                snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(it, "objective_id")));
+                json_t *a = json_pack("{s:O, s:O, s:s}", "review_id", json_object_get(rev, "id"), "kind",
+                                      json_object_get(rev, "kind"), "as_of", date);
+                static const char *const fields[] = {"causes", "effects", "actions_taken", "actions_planned"};
+                for (int f = 0; f < 4; f++) {
+                    json_t *v = json_object_get(it, fields[f]);
+                    json_object_set(a, fields[f], v ? v : json_null());
+                }
+                json_object_set_new(out, key, a);
+            }
+        json_decref(rev);
+    }
+    PQclear(r);
+    return out;
+}
+
+static json_t *analysis_of(json_t *analyses, int64_t objective_id)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%" PRId64, objective_id);
+    json_t *a = analyses ? json_object_get(analyses, key) : NULL;
+    return a ? json_incref(a) : json_null();
 }
 
 void objective_score(http_request *req)
@@ -277,47 +422,16 @@ void objective_score(http_request *req)
         return;
     }
     const rules_objective_result *r = &s.obj[o];
-    json_t *inds = json_array(), *phases = json_array(), *not_measured = json_array();
+    json_t *inds = json_array(), *phases = json_array(), *not_measured = json_array(), *judge = json_array();
     for (int i = 0; i < s.m.plan.n_indicators; i++) {
-        const rules_indicator *ind = &s.m.plan.indicators[i];
-        if (ind->objective != o)
+        if (s.m.plan.indicators[i].objective != o)
             continue;
-        const pm_indicator_info *info2 = &s.m.indicator[i];
-        json_t *j = json_pack("{s:I, s:s}", "indicator_id", (json_int_t)s.m.indicator_id[i], "code",
-                              ind->code ? ind->code : "");
-        json_t *value = info2->value_json ? json_loads(info2->value_json, JSON_DECODE_ANY, NULL) : NULL;
-        json_object_set_new(j, "value", value ? value : json_null());
-        json_object_set_new(j, "as_of", info2->as_of ? json_string(info2->as_of) : json_null());
-        json_object_set_new(j, "weight", dec(ind->weight));
-        char expl[RULES_EXPLANATION_MAX] = "";
-        rules_decimal score = {0};
-        rules_error e;
-        memset(&e, 0, sizeof e);
-        const char *state = "not_measured";
-        json_t *score_j = json_null();
-        rules_deviation dev;
-        memset(&dev, 0, sizeof dev);
-        if (ind->state == RULES_NOT_ASSESSABLE) {
-            state = "not_assessable";
-        } else if (info2->rule_error) {
-            state = "error";
-            snprintf(expl, sizeof expl, "%s", info2->rule_error);
-        } else if (info2->value_error) {
-            state = "error";
-            snprintf(expl, sizeof expl, "%s", info2->value_error);
-        } else {
-            rules_score_status st = rules_indicator_score(s.m.plan.method, ind, &score, &dev, expl, sizeof expl, &e);
-            state = status_name(st);
-            if (st == RULES_SCORE_MEASURED)
-                score_j = dec(score);
-            else if (st == RULES_SCORE_ERROR)
-                snprintf(expl, sizeof expl, "%s", e.message);
-        }
+        json_t *j = indicator_json(&s, i);
+        const char *state = json_string_value(json_object_get(j, "state"));
         if (strcmp(state, "not_measured") == 0)
             json_array_append_new(not_measured, json_integer(s.m.indicator_id[i]));
-        json_object_set_new(j, "state", json_string(state));
-        json_object_set_new(j, "score", score_j);
-        json_object_set_new(j, "explanation", expl[0] ? json_string(expl) : json_null());
+        else if (strcmp(state, "needs_judgement") == 0)
+            json_array_append_new(judge, json_integer(s.m.indicator_id[i]));
         json_array_append_new(inds, j);
     }
     for (int k = 0; k < s.m.plan.n_phases; k++) {
@@ -328,18 +442,34 @@ void objective_score(http_request *req)
         if (ph->completed)
             rules_date_format_iso(ph->completed_on, done);
         json_array_append_new(
-            phases, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "phase_id", (json_int_t)s.m.phase_id[k], "weight",
-                              ph->has_weight ? dec(ph->weight) : json_null(), "deadline",
+            phases, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "phase_id", (json_int_t)s.m.phase_id[k],
+                              "weight", ph->has_weight ? dec(ph->weight) : json_null(), "cumulative",
+                              ph->has_cumulative ? dec(ph->cumulative) : json_null(), "deadline",
                               s.m.phase_deadline[k] ? json_string(s.m.phase_deadline[k]) : json_null(),
                               "percent_complete", dec(ph->percent_complete), "completed_on",
                               ph->completed ? json_string(done) : json_null(), "on_time", on_time(ph, s.as_of)));
     }
-    json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:o, s:o, s:o, s:o, s:o}", "objective_id",
-                            (json_int_t)req->ids[0], "code", s.m.plan.objectives[o].code, "as_of", as_of, "score",
-                            score_or_null(r->status, r->score), "status", status_name(r->status), "from_phases",
+    json_t *children = json_array();
+    for (int c = 0; c < s.m.plan.n_objectives; c++)
+        if (c != o && s.m.plan.objectives[c].parent == o)
+            json_array_append_new(children, json_pack("{s:I, s:s, s:o, s:s}", "objective_id",
+                                                      (json_int_t)s.m.objective_id[c], "code",
+                                                      s.m.plan.objectives[c].code, "score",
+                                                      score_or_null(s.obj[c].status, s.obj[c].score), "status",
+                                                      status_name(s.obj[c].status)));
+    int parent = s.m.plan.objectives[o].parent;
+    json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "objective_id",
+                            (json_int_t)req->ids[0], "code", s.m.plan.objectives[o].code, "as_of", as_of, "parent_id",
+                            parent >= 0 ? json_integer(s.m.objective_id[parent]) : json_null(), "from_phases",
                             r->from_phases, "achievement", r->has_achievement ? dec(r->achievement) : json_null(),
                             "timeliness", r->has_timeliness ? dec(r->timeliness) : json_null(), "indicators", inds,
-                            "phases", phases, "not_measured", not_measured);
+                            "phases", phases, "children", children, "not_measured", not_measured,
+                            "needs_judgement", judge);
+    objective_result_json(out, &s, o, r);
+    json_object_set_new(out, "method", method_json_encode(&s.m.method));
+    json_t *analyses = deviation_analyses(req, info.plan_id, as_of);
+    json_object_set_new(out, "deviation_analysis", analysis_of(analyses, req->ids[0]));
+    json_decref(analyses);
     plan_model_free(&s.m);
     http_json(req, 200, out);
 }
@@ -352,6 +482,24 @@ void plan_report(http_request *req)
     if (api_date_param(req, "as_of", as_of) < 0 || load_and_score(req, req->ids[0], as_of, &s) < 0)
         return;
     json_t *rows = json_array(), *totals = json_array();
+    json_t *analyses = deviation_analyses(req, req->ids[0], as_of);
+    /* indicators grouped by objective (CSR): the rows list them without a scan each */
+    int n_obj = s.m.plan.n_objectives, n_ind = s.m.plan.n_indicators;
+    int *ind_start = arena_array(&s.m.mem, (size_t)n_obj + 2, sizeof(int));
+    int *ind_list = arena_array(&s.m.mem, (size_t)n_ind + 1, sizeof(int));
+    int *ind_fill = arena_array(&s.m.mem, (size_t)n_obj + 1, sizeof(int));
+    if (!ind_start || !ind_list || !ind_fill) {
+        ind_start = NULL;
+    } else {
+        for (int i = 0; i < n_ind; i++)
+            ind_start[s.m.plan.indicators[i].objective + 1]++;
+        for (int o = 0; o < n_obj; o++)
+            ind_start[o + 1] += ind_start[o];
+        for (int i = 0; i < n_ind; i++) {
+            int o = s.m.plan.indicators[i].objective;
+            ind_list[ind_start[o] + ind_fill[o]++] = i;
+        }
+    }
     for (int a = 0; a < s.m.plan.n_assignees; a++) {
         const pm_assignee *x = &s.m.assignee[a];
         if (x->kind != PM_STRUCTURE && x->kind != PM_MANAGER && x->kind != PM_PERSON)
@@ -362,16 +510,22 @@ void plan_report(http_request *req)
         for (int k = s.by_assignee_start[a]; k < s.by_assignee_start[a + 1]; k++) {
             const rules_assignment *asg = &s.m.plan.assignments[s.by_assignee[k]];
             rules_objective_result r = result_for(&s, asg->objective, a);
-            json_array_append_new(
-                rows, json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "assignee_kind", kind,
-                                "assignee_id", (json_int_t)x->id, "assignee_code", x->code ? x->code : "",
-                                "assignee_name", x->name ? x->name : "", "objective_id",
-                                (json_int_t)s.m.objective_id[asg->objective], "objective_code",
-                                s.m.plan.objectives[asg->objective].code, "objective_title",
-                                s.m.objective_title[asg->objective], "weight", dec(asg->weight), "achievement",
-                                r.has_achievement ? dec(r.achievement) : json_null(), "timeliness",
-                                r.has_timeliness ? dec(r.timeliness) : json_null(), "score",
-                                score_or_null(r.status, r.score), "status", status_name(r.status)));
+            json_t *row = json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o}", "assignee_kind", kind,
+                                    "assignee_id", (json_int_t)x->id, "assignee_code", x->code ? x->code : "",
+                                    "assignee_name", x->name ? x->name : "", "objective_id",
+                                    (json_int_t)s.m.objective_id[asg->objective], "objective_code",
+                                    s.m.plan.objectives[asg->objective].code, "objective_title",
+                                    s.m.objective_title[asg->objective], "weight", dec(asg->weight), "achievement",
+                                    r.has_achievement ? dec(r.achievement) : json_null(), "timeliness",
+                                    r.has_timeliness ? dec(r.timeliness) : json_null());
+            objective_result_json(row, &s, asg->objective, &r);
+            json_t *inds = json_array();
+            for (int i = ind_start ? ind_start[asg->objective] : 0; ind_start && i < ind_start[asg->objective + 1]; i++)
+                json_array_append_new(inds, indicator_json(&s, ind_list[i]));
+            json_object_set_new(row, "indicators", inds);
+            json_object_set_new(row, "deviation_analysis",
+                                analysis_of(analyses, s.m.objective_id[asg->objective]));
+            json_array_append_new(rows, row);
         }
         json_array_append_new(
             totals, json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:s}", "assignee_kind", kind, "assignee_id",
@@ -382,6 +536,8 @@ void plan_report(http_request *req)
     }
     int64_t plan_id = s.m.plan_id;
     int revision = s.m.revision;
+    json_t *cascade = objectives_json(&s);
+    json_decref(analyses);
     plan_model_free(&s.m);
     if (http_wants_csv(req)) {
         static const char *const names[] = {"assignee_kind", "assignee_code", "assignee_name", "objective_code",
@@ -402,6 +558,7 @@ void plan_report(http_request *req)
         }
         json_decref(rows);
         json_decref(totals);
+        json_decref(cascade);
         snprintf(req->res.disposition, sizeof req->res.disposition,
                  "attachment; filename=\"relazione-%" PRId64 "-%s.csv\"", plan_id, as_of);
         size_t len;
@@ -409,8 +566,8 @@ void plan_report(http_request *req)
         http_body(req, 200, "text/csv; charset=utf-8", body, len);
         return;
     }
-    http_json(req, 200, json_pack("{s:I, s:s, s:i, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of,
-                                  "revision", revision, "rows", rows, "totals", totals));
+    http_json(req, 200, json_pack("{s:I, s:s, s:i, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of,
+                                  "revision", revision, "rows", rows, "totals", totals, "objectives", cascade));
 }
 
 void review_create(http_request *req)
@@ -596,4 +753,95 @@ int scores_for_evaluation(http_request *req, int64_t plan_id, const char *as_of,
     }
     plan_model_free(&s.m);
     return 0;
+}
+
+/* POST /v1/indicators/{id}/judgement {"score", "reason", "as_of"?}: the evaluator scores an
+ * indicator whose target cannot be compared with a value (issue 14). The score then counts;
+ * the judgement is audited. An indicator scored by its rule or by a comparable target is not
+ * judged (409 not_judgeable). as_of absent: the judgement counts at every date. */
+void judgement_create(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    owner_info info;
+    int found = store_owner_info(call->db, "indicators", call->scope, req->ids[0], &info, &p);
+    free(info.rule);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no indicator with id %" PRId64, req->ids[0]);
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    json_t *body = http_json_body(req);
+    if (!body)
+        return;
+    const char *key;
+    json_t *v;
+    if (!json_is_object(body))
+        problem_add(&p, "", "must be a JSON object");
+    else
+        json_object_foreach(body, key, v) if (strcmp(key, "score") && strcmp(key, "reason") && strcmp(key, "as_of"))
+            problem_add(&p, key, "is not a field of a judgement");
+    json_t *score = json_object_get(body, "score"), *reason = json_object_get(body, "reason");
+    json_t *as_of = json_object_get(body, "as_of");
+    rules_decimal d = {0};
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    char score_s[32] = "", date[11] = "";
+    if (!json_is_number(score) || rule_json_number(score, 2, "score", &d, &e) < 0 || d.units < 0 ||
+        d.units > 100 * RULES_DECIMAL_SCALE)
+        problem_add(&p, "score", "is required: a number from 0 to 100 with at most 2 decimals");
+    else
+        rules_decimal_format(d, 2, '.', score_s);
+    if (!json_is_string(reason) || !*json_string_value(reason) || utf8_length(json_string_value(reason)) > 20000)
+        problem_add(&p, "reason", "is required: why the evaluator gives this score (at most 20000 characters)");
+    rules_date dd;
+    if (as_of && !json_is_null(as_of)) {
+        if (!json_is_string(as_of) || rules_date_parse_iso(json_string_value(as_of), &dd, &e) < 0)
+            problem_add(&p, "as_of", "%s", e.message[0] ? e.message : "must be a date (YYYY-MM-DD)");
+        else
+            rules_date_format_iso(dd, date);
+    }
+    if (problem_count(&p)) {
+        problem_set(&p, 422, "validation_failed", "the judgement is not valid");
+        goto out;
+    }
+    char today[11];
+    api_today(today);
+    scored s;
+    if (load_and_score(req, info.plan_id, date[0] ? date : today, &s) < 0) {
+        json_decref(body);
+        problem_clear(&p);
+        return;
+    }
+    int k = -1;
+    for (int i = 0; i < s.m.plan.n_indicators && k < 0; i++)
+        if (s.m.indicator_id[i] == req->ids[0])
+            k = i;
+    const rules_indicator *ind = k >= 0 ? &s.m.plan.indicators[k] : NULL;
+    if (!ind)
+        problem_set(&p, 404, "not_found", "indicator %" PRId64 " is not part of the plan as it stands", req->ids[0]);
+    else if (ind->rule || s.m.indicator[k].rule_error || (ind->has_target && ind->target_comparable))
+        problem_set(&p, 409, "not_judgeable", "indicator %s is scored by its %s, not by an evaluator's judgement",
+                    ind->code ? ind->code : "", ind->rule || s.m.indicator[k].rule_error ? "rule" : "target");
+    plan_model_free(&s.m);
+    char *doc = NULL;
+    if (!p.status) {
+        found = store_judgement_add(call->db, call->scope, &call->actor, req->ids[0], score_s,
+                                    json_string_value(reason), date[0] ? date : NULL, &doc, &p);
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no indicator with id %" PRId64, req->ids[0]);
+        if (found > 0) {
+            json_decref(body);
+            http_json(req, 201, json_loads(doc, 0, NULL));
+            free(doc);
+            return;
+        }
+    }
+out:
+    json_decref(body);
+    http_problem(req, &p);
+    problem_clear(&p);
 }

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/text.h"
+#include "codec/method_json.h"
 #include "rules.h"
 
 void field_values_free(field_values *fv)
@@ -59,6 +60,24 @@ static char *text_array_literal(const json_t *arr)
 }
 
 /* Converts one non-null value. Returns a malloc'd parameter, or NULL after adding an error. */
+/* A plan's method (issue 14) is checked by the rules library: 422 naming the field
+ * ("method.threshold"). Returns 1 when it is broken (the problem is added). */
+static int method_field_invalid(const field_spec *f, const json_t *v, const char *path, problem *p)
+{
+    if (strcmp(f->name, "method") != 0 || !json_is_object(v))
+        return 0;
+    rules_method m;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (method_json_decode(v, &m, &e) == 0)
+        return 0;
+    const char *rest = strncmp(e.field, "method", 6) == 0 ? e.field + 6 : "";
+    char full[256];
+    snprintf(full, sizeof full, "%.120s%.120s", path, rest);
+    problem_add(p, full, "%s", e.message);
+    return 1;
+}
+
 static char *convert(const field_spec *f, const json_t *v, const char *path, problem *p)
 {
     char tmp[64];
@@ -156,6 +175,8 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         char kind = json_is_number(v) ? 'n' : json_is_string(v) ? 's' : json_is_boolean(v) ? 'b' : json_is_object(v) ? 'o' : 'a';
         if (!strchr(f->json_kinds, kind))
             break;
+        if (method_field_invalid(f, v, path, p))
+            return NULL;
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
         if (s && strlen(s) > 65536) {
             free(s);

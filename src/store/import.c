@@ -126,7 +126,7 @@ static int build_structures(void)
 }
 
 /* $1 entity, $2-$4 actor, $5 year, $6 kind, $7 title, $8 objectives, $9 assignments,
- * $10 phases, $11 indicators. Objective ids are drawn first so that the cascade
+ * $10 phases, $11 indicators, $12 method (JSON text or NULL). Objective ids are drawn first so that the cascade
  * (parent_id) and the children are written by the same statement. */
 static int build_plan(void)
 {
@@ -134,8 +134,8 @@ static int build_plan(void)
     buf_init(&b, 0);
     buf_puts(
         &b,
-        "WITH pl AS (INSERT INTO plans (entity_id, year, kind, title) VALUES ($1::bigint, $5::integer, $6::text, "
-        "$7::text) RETURNING *), "
+        "WITH pl AS (INSERT INTO plans (entity_id, year, kind, title, method) VALUES ($1::bigint, $5::integer, "
+        "$6::text, $7::text, $12::jsonb) RETURNING *), "
         "o AS (SELECT x.*, nextval(pg_get_serial_sequence('objectives', 'id')) AS id FROM json_to_recordset($8::json) "
         "AS x(ord integer, parent_ord integer, code text, title text, description text, level text, scope text, "
         "routine boolean, dup_ref text, mission text, programme text, public_value_dimension text, expected_result "
@@ -326,7 +326,7 @@ static const rev_table rev_indicators = {
     "m AS (SELECT d.*, cur.id AS cur_id FROM d LEFT JOIN cur ON cur.code = d.code)",
     0};
 
-/* $1 entity, $2-$4 actor, $5 plan, $6 title. */
+/* $1 entity, $2-$4 actor, $5 plan, $6 title, $7 method (JSON text or NULL: the default). */
 static int build_rev_title(void)
 {
     buf b;
@@ -334,8 +334,9 @@ static int build_rev_title(void)
     buf_puts(&b, "WITH old AS (SELECT ");
     store_row_json_sql(&b, &model_plans, "t");
     buf_puts(&b, " AS doc FROM plans t WHERE t.entity_id = $1::bigint AND t.id = $5::bigint), w AS (UPDATE plans t "
-                 "SET title = $6::text, version = t.version + 1, updated_at = now() WHERE t.entity_id = $1::bigint AND "
-                 "t.id = $5::bigint AND t.title IS DISTINCT FROM $6::text RETURNING t.*), a AS (" AUDIT_COLS
+                 "SET title = $6::text, method = $7::jsonb, version = t.version + 1, updated_at = now() WHERE "
+                 "t.entity_id = $1::bigint AND t.id = $5::bigint AND (t.title IS DISTINCT FROM $6::text OR t.method IS "
+                 "DISTINCT FROM $7::jsonb) RETURNING t.*), a AS (" AUDIT_COLS
                  "SELECT w.entity_id, " ACTOR ", 'update', 'plans', w.id, w.id, (SELECT doc FROM old)::jsonb, ");
     store_row_json_sql(&b, &model_plans, "w");
     buf_puts(&b, "::jsonb FROM w) SELECT count(*) FROM w");
@@ -471,8 +472,9 @@ int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, con
     char e[24];
     snprintf(e, sizeof e, "%" PRId64, entity);
     const char *params[] = {e,         who->token_id,  who->name,       who->role,      in->year,      in->kind,
-                            in->title, in->objectives, in->assignments, in->phases,     in->indicators};
-    PGresult *r = store_exec(c, st[Q_PLAN], 11, params, p);
+                            in->title, in->objectives, in->assignments, in->phases,     in->indicators,
+                            in->method};
+    PGresult *r = store_exec(c, st[Q_PLAN], 12, params, p);
     if (!r)
         return -1;
     *plan_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -514,8 +516,8 @@ int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t ent
     snprintf(rev, sizeof rev, "%d", revision);
     memset(n, 0, sizeof *n);
     if (in->title) {
-        const char *tp[] = {e, who->token_id, who->name, who->role, id, in->title};
-        PGresult *r = store_exec(c, st[Q_REV_TITLE], 6, tp, p);
+        const char *tp[] = {e, who->token_id, who->name, who->role, id, in->title, in->method};
+        PGresult *r = store_exec(c, st[Q_REV_TITLE], 7, tp, p);
         if (!r)
             return -1;
         PQclear(r);

@@ -56,6 +56,7 @@ int store_structures_upsert(store_conn *c, const store_actor *who, int64_t entit
 typedef struct store_plan_rows_in {
     const char *year, *kind, *title;
     const char *objectives, *assignments, *phases, *indicators;
+    const char *method; /* the plan's method as JSON text, NULL: the default (issue 14) */
 } store_plan_rows_in;
 
 typedef struct store_import_counts {

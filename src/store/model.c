@@ -59,6 +59,7 @@ static const field_spec plan_fields[] = {
     ENUM("status", NULL, F_SERVER | F_FILTER, plan_statuses, "'draft'"),
     INT("revision", F_SERVER | F_NOT_NULL, 0, 100000),
     BOOL("editing", F_SERVER, "false"), /* a revision is open (sql/002_revisions.sql) */
+    JSONV("method", 0, "o"),            /* the plan's method, NULL: the default (sql/008_method.sql) */
 };
 
 static const field_spec objective_fields[] = {

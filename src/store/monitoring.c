@@ -19,6 +19,7 @@ enum {
     Q_PROGRESS,
     Q_MEASUREMENTS,
     Q_JUDGEMENTS,
+    Q_JUDGEMENT_ADD,
     Q_REV_EXISTS,
     Q_REV_OBJECTIVES,
     Q_REV_ASSIGNMENTS,
@@ -81,6 +82,17 @@ static const char *const sql[Q_COUNT] = {
     [Q_JUDGEMENTS] = "SELECT DISTINCT ON (indicator_id) indicator_id, score, reason, as_of FROM judgements WHERE "
                      "entity_id = $1::bigint AND plan_id = $2::bigint AND (as_of IS NULL OR as_of <= $3::date) "
                      "ORDER BY indicator_id, id DESC",
+    /* An evaluator's judgement of an indicator (issue 14), audited in the same statement. */
+    [Q_JUDGEMENT_ADD] =
+        "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM indicators WHERE id = $5::bigint AND "
+        "($1::bigint IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO judgements (entity_id, plan_id, "
+        "objective_id, indicator_id, score, reason, as_of, actor_name, actor_role) SELECT t.entity_id, t.plan_id, "
+        "t.objective_id, t.id, $6::numeric, $7::text, $8::date, $3::text, $4::text FROM t RETURNING *), j AS (SELECT "
+        "(SELECT row_to_json(x) FROM (SELECT g.id, g.indicator_id, g.objective_id, g.plan_id, g.score, g.reason, "
+        "g.as_of, g.actor_name AS recorded_by, " TS("g.created_at") " AS created_at) x) AS doc, g.id, g.entity_id, "
+        "g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
+        "resource, resource_id, plan_id, after) SELECT j.entity_id, $2::bigint, $3::text, $4::text, 'create', "
+        "'judgements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
     /* The same row sets, read from an adopted revision's snapshot (src/store/plan_doc.c). */
     [Q_REV_EXISTS] = "SELECT 1 FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "
                      "$3::integer",
@@ -326,6 +338,15 @@ int store_measurement_add(store_conn *c, const char *scope, const store_actor *w
     const char *params[] = {scope,         who->token_id, who->name, who->role, id_s, value_json,
                             not_assessable ? "true" : "false", as_of, source, note};
     return single_doc(store_exec(c, st[Q_MEASUREMENT_ADD], 10, params, p), doc);
+}
+
+int store_judgement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
+                        const char *score, const char *reason, const char *as_of, char **doc, problem *p)
+{
+    char id_s[24];
+    snprintf(id_s, sizeof id_s, "%" PRId64, indicator_id);
+    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, score, reason, as_of};
+    return single_doc(store_exec(c, st[Q_JUDGEMENT_ADD], 8, params, p), doc);
 }
 
 int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,

@@ -65,6 +65,11 @@ int store_progress_add(store_conn *c, const char *scope, const store_actor *who,
 int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                           const char *value_json, int not_assessable, const char *as_of, const char *source,
                           const char *note, char **doc, problem *p);
+/* Records an evaluator's judgement of indicator_id (score "0".."100" with at most 2 decimals,
+ * reason, as_of ISO date or NULL for every date), audited. Returns 1 with *doc (malloc'd JSON),
+ * 0 when the indicator is not in scope, -1 on error. */
+int store_judgement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
+                        const char *score, const char *reason, const char *as_of, char **doc, problem *p);
 /* History lists, oldest first: kind "progress" (by phase) or "measurements" (by indicator).
  * Returns 0 with *out (column 0 JSON, column 1 id) or -1. */
 int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,

@@ -14,7 +14,7 @@ static const char doc_sql[] =
     "'format', 'ciclo-plan/1', "
     "'entity', (SELECT json_build_object('code', e.code, 'name', e.name, 'kind', e.kind, 'fiscal_code', e.fiscal_code) "
     "FROM entities e WHERE e.id = pl.entity_id), "
-    "'year', pl.year, 'kind', pl.kind, 'title', pl.title, "
+    "'year', pl.year, 'kind', pl.kind, 'title', pl.title, 'method', pl.method, "
     "'deliberation', CASE WHEN dl.number IS NULL THEN NULL "
     "ELSE json_build_object('number', dl.number, 'date', dl.date, 'body', dl.body) END, "
     "'structures', COALESCE((SELECT json_agg(json_build_object('code', s.code, 'name', s.name, 'kind', s.kind, "
