@@ -213,6 +213,8 @@ def venezia_findings():
     out = [F("plan_without_weights", "plan", 3, "the seed has no weight column")]
     byc = {o["code"]: o for o in doc["objectives"]}
     for o in doc["objectives"]:
+        for n in o.get("notes", []):
+            out.append(F("seed_conflict", o["code"], int(re.search(r"riga (\d+)", n).group(1)), n))
         if o["level"] == "operational" and "parent_code" not in o:
             out.append(F("objective_without_parent", o["code"], src_line(o["indicators"][0]) if o["indicators"] else None,
                          "DUP row before the first named strategic objective"))

@@ -44,9 +44,10 @@ PEOPLE = [  # (id, name, role, structure it manages or None)
 ]
 
 # Owner tags as written in the seed → canonical tag.
-TAGS = {"TUTTI": "TUTTI", "S.E.": "S.E.", "S.E": "S.E.", "LL.PP.": "LL.PP.", "FIN.": "FIN.",
-        "FIN": "FIN.", "S.S.P.C.": "S.S.P.C.", "S.P.C.": "S.P.C.", "URB.": "URB.",
-        "URB": "URB.", "A.G.": "A.G.", "SUE.": "SUE.", "SUE": "SUE."}
+# Phase owner tags are kept as the seed writes them ("FIN" and "FIN.", "URB" and "URB." are
+# both in the seed): the examples do not normalise text (issue 15).
+TAGS = {t: t for t in ("TUTTI", "S.E.", "S.E", "LL.PP.", "FIN.", "FIN", "S.S.P.C.", "S.P.C.", "URB.", "URB",
+                       "A.G.", "SUE.", "SUE")}
 TAG_RE = re.compile(r"^((?:TUTTI|S\.E\.?|LL\.PP\.|FIN\.?|S\.S\.P\.C\.|S\.P\.C\.|URB\.?|A\.G\.|SUE\.?)"
                     r"(?:\s*[-–]\s*(?:TUTTI|S\.E\.?|LL\.PP\.|FIN\.?|S\.S\.P\.C\.|S\.P\.C\.|URB\.?|A\.G\.|SUE\.?))*)\s+(.*)$")
 

@@ -63,10 +63,11 @@ def target_of(ind_name, raw, notes, line):
     if m:
         s = m.group(2)
         if s == "31,000":
-            num = 31000
-            notes.append((line, t, "'31,000' read as 31000 (thousands separator written as a comma; the DUP target is ≥ 31.000)"))
-        else:
-            num = it_number(s)
+            # ">=31,000" reads 31 in Italian (the comma is the decimal mark) while the DUP target is
+            # "≥ 31.000": the seed contradicts itself, so the text is kept and the conflict noted
+            return {"value_type": "number", "target": t, "direction": "higher_is_better", "group": "quantity",
+                    "_note": "Conflitto nel seed: target PEG «%s» (riga %d) contro il target DUP «≥ 31.000»" % (t, line)}
+        num = it_number(s)
         suffix = m.group(3)
         if m.group(1) or (suffix and suffix.lower() == "euro"):
             unit = "EUR"
@@ -198,6 +199,8 @@ def build():
                 i.update(target_of(pind, ptgt, notes, n) if ptgt else
                          {"group": "quantity", "value_type": "number", "target": "", "direction": "target"})
                 i["source"] = "seed 002 line %d" % n
+                if "_note" in i:
+                    o["notes"] = [i.pop("_note")]
                 o["indicators"].append(i)
             objectives.append(o)
         else:
