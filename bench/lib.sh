@@ -54,8 +54,9 @@ token() {
 bench_serve() {
   HTTP_PORT=$(free_port)
   URL=http://127.0.0.1:$HTTP_PORT
-  env CICLO_LISTEN=127.0.0.1:$HTTP_PORT CICLO_LOG_LEVEL=${CICLO_LOG_LEVEL:-warn} "$@" "$BIN" serve \
-    2>>"$TMP/server.log" &
+  # every load comes from 127.0.0.1: no per-address cap unless the caller sets one
+  env CICLO_LISTEN=127.0.0.1:$HTTP_PORT CICLO_LOG_LEVEL=${CICLO_LOG_LEVEL:-warn} CICLO_PER_IP_CONNECTIONS=0 "$@" \
+    "$BIN" serve 2>>"$TMP/server.log" &
   SERVER_PID=$!
   i=0
   until python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1]+'/healthz', timeout=1)" "$URL" 2>/dev/null; do
@@ -68,7 +69,8 @@ bench_serve() {
 bench_serve_baseline() {
   BASE_PORT=$(free_port)
   BASE_URL=http://127.0.0.1:$BASE_PORT
-  env CICLO_LISTEN=127.0.0.1:$BASE_PORT CICLO_LOG_LEVEL=${CICLO_LOG_LEVEL:-warn} "$@" "$BASELINE_BIN" serve \
+  env CICLO_LISTEN=127.0.0.1:$BASE_PORT CICLO_LOG_LEVEL=${CICLO_LOG_LEVEL:-warn} CICLO_PER_IP_CONNECTIONS=0 "$@" \
+    "$BASELINE_BIN" serve \
     2>>"$TMP/baseline.log" &
   BASE_PID=$!
   i=0

@@ -26,6 +26,10 @@ typedef struct api_call {
 int api_init(store_pool *pool, const config *cfg);
 /* The http_server_opts.dispatch callback. */
 void api_dispatch(http_request *req);
+/* The http_server_opts.admit callback: the token and the role of a request that carries a
+ * body, from its headers alone (api_dispatch checks them again, from the token cache, with
+ * the body). Returns 0, or -1 after answering 401, 403 or 503. */
+int api_admit(http_request *req);
 
 extern const route api_routes[];
 extern const int api_route_count;

@@ -58,6 +58,60 @@ static int check_media_type(http_request *req)
     return -1;
 }
 
+/* A flood of bad tokens must not fill the log: 20 lines per 10 s, then a count (log.h). */
+static log_limiter auth_log = LOG_LIMITER("failed authentications", 20, 10);
+
+/* auth_authenticate, with the failure logged (never the token). c may be NULL when the
+ * request has no Authorization header at all. Returns 0 or -1 with p set. */
+static int authenticate(http_request *req, store_conn *c, problem *p)
+{
+    if (auth_authenticate(c, http_header(req, "Authorization"), &req->who, p) == 0)
+        return 0;
+    if (p->status == 401)
+        log_limited(&auth_log, LOG_WARN, "authentication failed for %s %s: %s", req->method, req->path, p->detail);
+    return -1;
+}
+
+/* Answers 403 and returns -1 when the route does not admit the caller's role. */
+static int forbidden(http_request *req)
+{
+    if (!(req->route->roles & (unsigned)req->who.role)) {
+        http_error(req, 403, "forbidden", "a %s token may not %s %s", auth_role_name((unsigned)req->who.role),
+                   req->method, req->path);
+        return -1;
+    }
+    /* an employee signed in with no group sees only their own data (api/oidc.h) */
+    if (req->who.own_data_only && !(req->route->flags & ROUTE_OWN_DATA)) {
+        http_error(req, 403, "own_data_only",
+                   "an employee without a role reads only their own data: /v1/me, their objectives and their "
+                   "evaluation forms");
+        return -1;
+    }
+    return 0;
+}
+
+int api_admit(http_request *req)
+{
+    problem p;
+    problem_init(&p);
+    store_conn *c = NULL;
+    /* without the header, auth_authenticate answers 401 before it needs the database */
+    if (http_header(req, "Authorization") && !(c = store_acquire(the_pool, &p))) {
+        http_problem(req, &p);
+        problem_clear(&p);
+        return -1;
+    }
+    int rc = authenticate(req, c, &p);
+    if (rc < 0)
+        http_problem(req, &p);
+    else
+        rc = forbidden(req);
+    if (c)
+        store_release(the_pool, c); /* the guard of a cached token goes with the dispatch's statement */
+    problem_clear(&p);
+    return rc;
+}
+
 void api_dispatch(http_request *req)
 {
     const route *rt = req->route;
@@ -76,9 +130,7 @@ void api_dispatch(http_request *req)
         return;
     }
     req->app = &call;
-    if (auth_authenticate(call.db, http_header(req, "Authorization"), &req->who, &p) < 0) {
-        if (p.status == 401)
-            log_warn("authentication failed for %s %s: %s", req->method, req->path, p.detail);
+    if (authenticate(req, call.db, &p) < 0) {
         http_problem(req, &p);
         goto done;
     }
@@ -91,18 +143,8 @@ void api_dispatch(http_request *req)
         http_problem(req, &p);
         goto done;
     }
-    if (!(rt->roles & (unsigned)req->who.role)) {
-        http_error(req, 403, "forbidden", "a %s token may not %s %s", auth_role_name((unsigned)req->who.role),
-                   req->method, req->path);
+    if (forbidden(req) < 0)
         goto done;
-    }
-    /* an employee signed in with no group sees only their own data (api/oidc.h) */
-    if (req->who.own_data_only && !(rt->flags & ROUTE_OWN_DATA)) {
-        http_error(req, 403, "own_data_only",
-                   "an employee without a role reads only their own data: /v1/me, their objectives and their "
-                   "evaluation forms");
-        goto done;
-    }
     if (check_media_type(req) < 0)
         goto done;
     if (req->who.role != (int)ROLE_ADMIN) {

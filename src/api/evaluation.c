@@ -1702,7 +1702,7 @@ static void csv_money(buf *b, json_t *v)
     rules_decimal d = {0};
     char s[32];
     rule_json_number(v, 2, "bonus", &d, NULL);
-    csv_cell_text(b, rules_decimal_format(d, 2, ',', s), 0);
+    csv_cell_number(b, rules_decimal_format(d, 2, ',', s), 0);
 }
 
 void bonus_distribution_get(http_request *req)

@@ -4,12 +4,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The fullwidth forms of = + - @ (U+FF1D, U+FF0B, U+FF0D, U+FF20), which some spreadsheets
+ * fold to their ASCII forms before evaluating, in UTF-8. */
+static int fullwidth_formula(const unsigned char *s)
+{
+    return s[0] == 0xEF && s[1] == 0xBC && (s[2] == 0x9D || s[2] == 0x8B || s[2] == 0x8D || s[2] == 0xA0);
+}
+
+int csv_text_is_formula(const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    /* a leading tab or CR is itself a way in (a spreadsheet may drop it and read on) */
+    if (s[0] == '\t' || s[0] == '\r')
+        return 1;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    return *s == '=' || *s == '+' || *s == '-' || *s == '@' || fullwidth_formula(s);
+}
+
 void csv_cell_text(buf *out, const char *s, int first)
 {
     if (!first)
         buf_putc(out, ';');
-    /* A leading = + - @ would make a spreadsheet evaluate the cell (CSV injection). */
-    int formula = s[0] == '=' || s[0] == '+' || s[0] == '@' || (s[0] == '-' && !(s[1] >= '0' && s[1] <= '9'));
+    int formula = csv_text_is_formula(s);
     if (!formula && !strpbrk(s, ";\"\r\n")) {
         buf_puts(out, s);
         return;
@@ -23,6 +40,37 @@ void csv_cell_text(buf *out, const char *s, int first)
         buf_putc(out, *p);
     }
     buf_putc(out, '"');
+}
+
+/* Whether s is a plain number: an optional '-', digits, and at most one ',' or '.' followed
+ * by digits. */
+static int plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (!(*s >= '0' && *s <= '9'))
+        return 0;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == ',' || *s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+void csv_cell_number(buf *out, const char *s, int first)
+{
+    if (!plain_number(s)) {
+        csv_cell_text(out, s, first);
+        return;
+    }
+    if (!first)
+        buf_putc(out, ';');
+    buf_puts(out, s);
 }
 
 static void number_text(const json_t *v, char *s, size_t n)
@@ -49,7 +97,7 @@ void csv_cell_json(buf *out, const json_t *v, int first)
         csv_cell_text(out, json_string_value(v), first);
     } else if (json_is_number(v)) {
         number_text(v, num, sizeof num);
-        csv_cell_text(out, num, first);
+        csv_cell_number(out, num, first);
     } else if (json_is_boolean(v)) {
         csv_cell_text(out, json_is_true(v) ? "true" : "false", first);
     } else if (json_is_array(v)) {

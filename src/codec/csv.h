@@ -8,9 +8,22 @@
 
 #include "core/buf.h"
 
+/*
+ * Formula (CSV) injection: a text cell a spreadsheet would evaluate is written quoted with a
+ * leading apostrophe ("'=1+1"), which shows the text and evaluates nothing. That is a cell
+ * starting with = + - @, a tab or a CR; the same after leading spaces, tabs or line breaks;
+ * or starting with the fullwidth ＝ ＋ － ＠. All text is treated so, '-' included: Excel
+ * evaluates "-1+HYPERLINK(...)". Numbers are never text here: csv_cell_json writes JSON
+ * numbers, and csv_cell_number numbers the server formatted, as they are ("-1,50").
+ */
+/* Whether a spreadsheet would evaluate the text s (see above). */
+int csv_text_is_formula(const char *s);
 /* Appends one cell (with its leading ';' unless first) holding the text s, quoted when it
- * contains ';', '"', CR or LF, or starts with a character a spreadsheet would evaluate. */
+ * contains ';', '"', CR or LF, and neutralised as above. */
 void csv_cell_text(buf *out, const char *s, int first);
+/* Appends one cell holding s when it is a plain number ("-12", "3,50"), as it is; anything
+ * else as csv_cell_text does. */
+void csv_cell_number(buf *out, const char *s, int first);
 /* Appends one cell holding a JSON value: numbers with a decimal comma (reals with two
  * decimals), booleans as true/false, arrays joined by ", ", objects as compact JSON,
  * null empty. v is borrowed. */

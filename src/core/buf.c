@@ -17,7 +17,7 @@ void buf_free(buf *b)
     b->len = b->cap = 0;
 }
 
-static int buf_reserve(buf *b, size_t extra)
+int buf_reserve(buf *b, size_t extra)
 {
     if (b->failed)
         return -1;

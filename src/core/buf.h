@@ -16,6 +16,9 @@ typedef struct buf {
 void buf_init(buf *b, size_t limit);
 /* Frees the buffer's memory; b may be reused after buf_init. */
 void buf_free(buf *b);
+/* Makes room for extra more bytes in one allocation (what appends of up to extra bytes
+ * will then use). Returns 0, or -1 (and sets failed) on overflow of limit or memory. */
+int buf_reserve(buf *b, size_t extra);
 /* Appends n bytes. Returns 0, or -1 (and sets failed) on overflow of limit or memory. */
 int buf_append(buf *b, const void *p, size_t n);
 int buf_puts(buf *b, const char *s);

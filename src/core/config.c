@@ -61,7 +61,7 @@ static int parse_listen(config *cfg, const char *s, char *err, size_t errlen)
 int config_load(config *cfg, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
-    int max_body_mib;
+    int max_body_mib, budget_mib;
     cfg->database_url = env_str("DATABASE_URL", "");
     if (parse_listen(cfg, env_str("CICLO_LISTEN", "127.0.0.1:8080"), err, errlen) < 0)
         return -1;
@@ -69,15 +69,18 @@ int config_load(config *cfg, char *err, size_t errlen)
         env_int("CICLO_POOL_SIZE", 8, 1, 256, &cfg->pool_size, err, errlen) < 0 ||
         env_int("CICLO_POOL_WAIT_MS", 2000, 1, 60000, &cfg->pool_wait_ms, err, errlen) < 0 ||
         env_int("CICLO_DB_TIMEOUT_MS", 5000, 100, 600000, &cfg->db_timeout_ms, err, errlen) < 0 ||
-        env_int("CICLO_MAX_CONNECTIONS", 2000, 1, 60000, &cfg->max_connections, err, errlen) < 0 ||
-        env_int("CICLO_PER_IP_CONNECTIONS", 0, 0, 60000, &cfg->per_ip_connections, err, errlen) < 0 ||
+        env_int("CICLO_MAX_CONNECTIONS", 4096, 1, 60000, &cfg->max_connections, err, errlen) < 0 ||
+        env_int("CICLO_PER_IP_CONNECTIONS", 64, 0, 60000, &cfg->per_ip_connections, err, errlen) < 0 ||
         env_int("CICLO_CONNECTION_TIMEOUT", 30, 1, 3600, &cfg->connection_timeout_s, err, errlen) < 0 ||
+        env_int("CICLO_REQUEST_TIMEOUT", 30, 1, 3600, &cfg->request_timeout_s, err, errlen) < 0 ||
         env_int("CICLO_MAX_BODY_MIB", 32, 1, 32, &max_body_mib, err, errlen) < 0 ||
+        env_int("CICLO_BODY_BUDGET_MIB", 128, 1, 65536, &budget_mib, err, errlen) < 0 ||
         env_int("CICLO_RATE_LIMIT", 0, 0, 1000000, &cfg->rate_limit, err, errlen) < 0 ||
         env_int("CICLO_RATE_BURST", 0, 0, 1000000, &cfg->rate_burst, err, errlen) < 0 ||
         env_int("CICLO_SHUTDOWN_GRACE", 30, 0, 3600, &cfg->shutdown_grace_s, err, errlen) < 0)
         return -1;
     cfg->max_body = (size_t)max_body_mib * 1024 * 1024;
+    cfg->body_budget = (size_t)(budget_mib > max_body_mib ? budget_mib : max_body_mib) * 1024 * 1024;
     if (cfg->rate_burst == 0)
         cfg->rate_burst = cfg->rate_limit > 0 ? 2 * cfg->rate_limit : 0;
     cfg->cors_origins = env_str("CICLO_CORS_ORIGINS", "");

@@ -11,10 +11,14 @@ typedef struct config {
     int pool_size;              /* CICLO_POOL_SIZE: PostgreSQL connections, default 8 */
     int pool_wait_ms;           /* CICLO_POOL_WAIT_MS: wait for a free connection, default 2000 */
     int db_timeout_ms;          /* CICLO_DB_TIMEOUT_MS: statement and connect timeout, default 5000 */
-    int max_connections;        /* CICLO_MAX_CONNECTIONS: open HTTP connections, default 2000 */
-    int per_ip_connections;     /* CICLO_PER_IP_CONNECTIONS: default 0 (no limit) */
+    int max_connections;        /* CICLO_MAX_CONNECTIONS: open HTTP connections, default 4096 */
+    int per_ip_connections;     /* CICLO_PER_IP_CONNECTIONS: default 64 (0 = no limit) */
     int connection_timeout_s;   /* CICLO_CONNECTION_TIMEOUT: idle/slow client, seconds, default 30 */
+    int request_timeout_s;      /* CICLO_REQUEST_TIMEOUT: a whole request (headers and body) must
+                                   arrive within this many seconds, default 30 */
     size_t max_body;            /* CICLO_MAX_BODY: request body limit, bytes, default 32 MiB */
+    size_t body_budget;         /* CICLO_BODY_BUDGET_MIB: request bodies held in memory at once, all
+                                   connections together, bytes, default 128 MiB (at least max_body) */
     int rate_limit;             /* CICLO_RATE_LIMIT: requests per second per token, 0 = off */
     int rate_burst;             /* CICLO_RATE_BURST: requests a token may make at once, default 2 x rate */
     const char *cors_origins;   /* CICLO_CORS_ORIGINS: comma-separated allowed origins */

@@ -50,6 +50,8 @@ typedef struct http_request {
     const char *path;
     buf body;
     int body_too_large;
+    size_t body_reserved;     /* bytes of the server's body budget held by this request */
+    struct conn_track *track; /* the connection's deadline (server.c), NULL when unknown */
     int64_t ids[HTTP_MAX_IDS]; /* the {id} segments of the path, in order */
     int nids;
     const struct route *route;

@@ -6,24 +6,52 @@
 #endif
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/metrics.h"
 
+/* A connection's deadline: when the request it is receiving (headers and body) must be
+ * whole. Made when the connection opens, freed when it closes (on_connection); in the list
+ * of its server, which the watchdog walks. */
+typedef struct conn_track {
+    struct conn_track *prev, *next;
+    MHD_socket fd;
+    atomic_llong deadline_ms; /* monotonic; 0 = none: a request is being answered */
+} conn_track;
+
 struct http_server {
     struct MHD_Daemon *daemon;
     http_server_opts opts;
     atomic_int in_flight;
     atomic_int stopping;
+    atomic_size_t buffered;  /* bytes of request bodies held, all requests together */
+    pthread_mutex_t track_lock; /* guards tracks and every track's fd while it is shut down */
+    conn_track *tracks;
+    pthread_t watchdog;
+    int watchdog_running;
+    atomic_int watchdog_stop;
+    atomic_int trim_wanted;  /* a large request ended since the last malloc_trim */
+    atomic_llong last_end_ms; /* when the last request ended */
     char *tls_cert;
     char *tls_key;
 };
+
+/* A refused request's body is never kept. When the client asked "Expect: 100-continue",
+ * the answer goes at once, before "100 Continue", and the body is never sent. Otherwise the
+ * client is sending it anyway: it is read and thrown away (up to the request deadline)
+ * before the answer, so that the client reads the answer instead of a reset. */
+/* A body of unannounced length (chunked) takes the body budget in steps of this size. */
+#define BUDGET_STEP (64 * 1024)
+/* A request whose body or answer reached this size leaves memory to give back when idle. */
+#define LARGE_REQUEST (1024 * 1024)
 
 /* The Server-Timing of the answer this worker thread is building (http_server_timing). A
  * worker runs a request's handler and sends its answer in the same call (on_request). */
@@ -36,6 +64,18 @@ void http_server_timing(const char *value) { snprintf(server_timing, sizeof serv
  * open keep-alive connection keeps all of it resident: 32 KiB (its default) holds headers
  * of a few KiB with room to spare and keeps 1,000 open connections near 32 MB. */
 #define CONNECTION_MEMORY (32 * 1024)
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Failed authentications and refused connections are logged, but not one line each: a
+ * flood of them would fill the disk (log.h, log_limited). */
+static log_limiter cut_log = LOG_LIMITER("connections cut off", 5, 60);
+static log_limiter body_log = LOG_LIMITER("refused bodies", 20, 60);
 
 static long long micros_since(const struct timespec *t0)
 {
@@ -132,30 +172,131 @@ static void answer_preflight(http_server *srv, http_request *req)
     http_body(req, allowed_origin(srv, req) ? 204 : 403, NULL, NULL, 0);
 }
 
-static void handle(http_server *srv, http_request *req)
+/* Takes n bytes from the budget of bodies held in memory. Returns 0, or -1 when it is spent. */
+static int budget_take(http_server *srv, size_t n)
 {
-    if (req->body_too_large) {
-        http_error(req, 413, "body_too_large", "the body is larger than %zu bytes", srv->opts.cfg->max_body);
-        return;
+    size_t cur = atomic_load(&srv->buffered);
+    do {
+        if (n > srv->opts.cfg->body_budget || cur > srv->opts.cfg->body_budget - n)
+            return -1;
+    } while (!atomic_compare_exchange_weak(&srv->buffered, &cur, cur + n));
+    return 0;
+}
+
+static void set_deadline(http_request *req, long long deadline_ms)
+{
+    if (req->track)
+        atomic_store(&req->track->deadline_ms, deadline_ms);
+}
+
+/*
+ * What the headers alone decide, on the first call for a request (before any body is read
+ * and before "100 Continue"): the preflight, the route, a body over the limit, a body on a
+ * route that takes none, the token and role (opts.admit), the body budget. Returns 0 to
+ * read the body, 1 after answering with the body (if any) to be drained first (see above), or
+ * -1 after answering at once.
+ */
+static int admit_headers(http_server *srv, http_request *req)
+{
+    const config *cfg = srv->opts.cfg;
+    const char *cl = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    const char *expect = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+    unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
+    int has_body = length > 0 || te != NULL;
+    int refuse = has_body && expect ? -1 : 1;
+    if (length > cfg->max_body) {
+        log_limited(&body_log, LOG_WARN, "%s %s: a body of %llu bytes refused before it was read", req->method,
+                    req->path, length);
+        http_error(req, 413, "body_too_large", "the body is larger than %zu bytes", cfg->max_body);
+        return refuse;
     }
     if (strcmp(req->method, "OPTIONS") == 0 && http_header(req, "Origin")) {
         answer_preflight(srv, req);
-        return;
+        return refuse;
     }
     char allow[96];
     switch (router_match(srv->opts.routes, srv->opts.nroutes, req->method, req->path, &req->route, req->ids,
                          &req->nids, allow, sizeof allow)) {
     case ROUTE_NOT_FOUND:
         http_error(req, 404, "not_found", "no resource at %s", req->path);
-        return;
+        return refuse;
     case ROUTE_BAD_METHOD:
         http_error(req, 405, "method_not_allowed", "%s is not allowed on %s", req->method, req->path);
         snprintf(req->res.allow, sizeof req->res.allow, "%s", allow);
-        return;
+        return refuse;
     case ROUTE_FOUND:
         break;
     }
-    srv->opts.dispatch(req);
+    if (!has_body)
+        return 0;
+    if (req->route->roles == 0) {
+        http_error(req, 413, "body_too_large", "%s %s takes no body", req->method, req->path);
+        return refuse;
+    }
+    if (srv->opts.admit && srv->opts.admit(req) < 0)
+        return refuse;
+    if (length > 0) {
+        if (budget_take(srv, length) < 0) {
+            log_limited(&body_log, LOG_WARN, "%s %s: the body budget (%zu bytes) is spent; answered 503",
+                        req->method, req->path, cfg->body_budget);
+            http_error(req, 503, "busy", "the server is reading as many request bodies as it may; try again");
+            req->res.retry_after = 1;
+            return refuse;
+        }
+        req->body_reserved = length;
+    }
+    return 0;
+}
+
+/* Stops keeping the body: gives its memory and budget back; the rest will be drained. */
+static void drop_body(http_server *srv, http_request *req)
+{
+    buf_free(&req->body);
+    atomic_fetch_sub(&srv->buffered, req->body_reserved);
+    req->body_reserved = 0;
+}
+
+/* Keeps n bytes of the body, or drains them when the request is already answered. A chunked
+ * body that goes past the limit or the budget is answered 413 or 503 and drained from there
+ * (libmicrohttpd answers only once the body is in). Returns MHD_NO when out of memory. */
+static enum MHD_Result take_body(http_server *srv, http_request *req, const char *data, size_t n)
+{
+    if (req->answered)
+        return MHD_YES;
+    const config *cfg = srv->opts.cfg;
+    size_t need = req->body.len + n;
+    if (need > cfg->max_body) {
+        log_limited(&body_log, LOG_WARN, "%s %s: a chunked body went past %zu bytes; answered 413", req->method,
+                    req->path, cfg->max_body);
+        drop_body(srv, req);
+        http_error(req, 413, "body_too_large", "the body is larger than %zu bytes", cfg->max_body);
+        return MHD_YES;
+    }
+    if (need > req->body_reserved) {
+        size_t more = need - req->body_reserved;
+        more = (more + BUDGET_STEP - 1) / BUDGET_STEP * BUDGET_STEP;
+        if (req->body_reserved + more > cfg->max_body)
+            more = cfg->max_body - req->body_reserved;
+        if (budget_take(srv, more) < 0) {
+            log_limited(&body_log, LOG_WARN, "%s %s: the body budget (%zu bytes) is spent; answered 503",
+                        req->method, req->path, cfg->body_budget);
+            drop_body(srv, req);
+            http_error(req, 503, "busy", "the server is reading as many request bodies as it may; try again");
+            req->res.retry_after = 1;
+            return MHD_YES;
+        }
+        req->body_reserved += more;
+    }
+    if (req->body.len == 0 && buf_reserve(&req->body, req->body_reserved) < 0)
+        return MHD_NO;
+    return buf_append(&req->body, data, n) < 0 ? MHD_NO : MHD_YES;
+}
+
+static conn_track *track_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -173,22 +314,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         req->conn = conn;
         req->method = method;
         req->path = url;
+        req->track = track_of(conn);
         buf_init(&req->body, srv->opts.cfg->max_body);
         *con_cls = req;
         atomic_fetch_add(&srv->in_flight, 1);
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > srv->opts.cfg->max_body)
-            req->body_too_large = 1;
+        server_timing[0] = '\0';
+        if (admit_headers(srv, req) < 0) {
+            set_deadline(req, 0);
+            return send_answer(srv, req); /* the body, if any, is never read */
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!req->body_too_large && buf_append(&req->body, upload_data, *upload_data_size) < 0)
-            req->body_too_large = 1;
+        enum MHD_Result r = take_body(srv, req, upload_data, *upload_data_size);
         *upload_data_size = 0;
-        return MHD_YES;
+        return r;
     }
-    server_timing[0] = '\0';
-    handle(srv, req);
+    set_deadline(req, 0); /* the request is whole: answering it has no deadline */
+    if (!req->answered) {
+        server_timing[0] = '\0';
+        srv->opts.dispatch(req);
+    }
     return send_answer(srv, req);
 }
 
@@ -204,11 +350,103 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     metrics_request(status, us);
     log_info("%s %s %d %lldus%s", req->method, req->path, status, us,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
+    if (req->body_reserved >= LARGE_REQUEST || req->res.len >= LARGE_REQUEST)
+        atomic_store(&srv->trim_wanted, 1);
+    atomic_fetch_sub(&srv->buffered, req->body_reserved);
+    /* the next request on this connection must arrive whole in time, from now */
+    set_deadline(req, now_ms() + (long long)srv->opts.cfg->request_timeout_s * 1000);
     buf_free(&req->body);
     free(req->res.body);
     free(req);
     *con_cls = NULL;
+    atomic_store(&srv->last_end_ms, now_ms());
     atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_server *srv = cls;
+    conn_track *t = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        t = calloc(1, sizeof *t);
+        if (!t)
+            return; /* this connection has only the idle timeout */
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        t->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+        atomic_init(&t->deadline_ms, now_ms() + (long long)srv->opts.cfg->request_timeout_s * 1000);
+        pthread_mutex_lock(&srv->track_lock);
+        t->next = srv->tracks;
+        if (srv->tracks)
+            srv->tracks->prev = t;
+        srv->tracks = t;
+        pthread_mutex_unlock(&srv->track_lock);
+        *socket_context = t;
+        return;
+    }
+    if (!t)
+        return;
+    /* libmicrohttpd closes the socket after this call: under the lock, the watchdog never
+     * shuts down a descriptor that already belongs to another connection */
+    pthread_mutex_lock(&srv->track_lock);
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        srv->tracks = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    pthread_mutex_unlock(&srv->track_lock);
+    free(t);
+    *socket_context = NULL;
+}
+
+/* Shuts down every connection past its deadline (libmicrohttpd then sees it closed and
+ * frees it on its own thread). Returns how many. */
+static int cut_late_connections(http_server *srv, long long now)
+{
+    int cut = 0;
+    pthread_mutex_lock(&srv->track_lock);
+    for (conn_track *t = srv->tracks; t; t = t->next) {
+        long long d = atomic_load(&t->deadline_ms);
+        if (d && d <= now && t->fd != MHD_INVALID_SOCKET) {
+            shutdown(t->fd, SHUT_RDWR);
+            atomic_store(&t->deadline_ms, 0);
+            cut++;
+        }
+    }
+    pthread_mutex_unlock(&srv->track_lock);
+    return cut;
+}
+
+/*
+ * The watchdog thread: four times a second, cuts off the connections whose request is late
+ * (CICLO_REQUEST_TIMEOUT: libmicrohttpd's own timeout only counts idleness, which a client
+ * sending a byte now and then never shows); once a second, writes the counts of limited log
+ * lines; and, once the server has been idle for half a second after a large request, gives
+ * the allocator's free memory back to the system (malloc_trim: tune_allocator keeps up to
+ * 64 MB per arena between requests, which is right under load and wrong at rest).
+ */
+static void *watchdog(void *arg)
+{
+    http_server *srv = arg;
+    for (int tick = 0; !atomic_load(&srv->watchdog_stop); tick++) {
+        usleep(250000);
+        long long now = now_ms();
+        int cut = cut_late_connections(srv, now);
+        if (cut)
+            log_limited(&cut_log, LOG_WARN, "%d connection(s) cut off: no whole request within %d s", cut,
+                        srv->opts.cfg->request_timeout_s);
+        if (tick % 4 == 0)
+            log_flush_limited();
+#ifdef __GLIBC__
+        if (atomic_load(&srv->trim_wanted) && atomic_load(&srv->in_flight) == 0 &&
+            now - atomic_load(&srv->last_end_ms) >= 500) {
+            atomic_store(&srv->trim_wanted, 0);
+            malloc_trim(0);
+        }
+#endif
+    }
+    return NULL;
 }
 
 static int hex_digit(char c)
@@ -287,16 +525,42 @@ static void tune_allocator(void)
 #endif
 }
 
+/* Raises the soft limit of open files to what max_connections needs (a connection is a
+ * descriptor; the database pool, logs and TLS files need a few more). Returns how many
+ * connections the limit allows. */
+static int fit_open_files(int max_connections)
+{
+    const rlim_t spare = 256;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return max_connections;
+    rlim_t want = (rlim_t)max_connections + spare;
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        int fit = rl.rlim_cur > spare + 16 ? (int)(rl.rlim_cur - spare) : 16;
+        log_warn("the open-file limit (%llu) allows %d connections, not CICLO_MAX_CONNECTIONS=%d",
+                 (unsigned long long)rl.rlim_cur, fit, max_connections);
+        return fit;
+    }
+    return max_connections;
+}
+
 http_server *http_server_start(const http_server_opts *opts, char *err, size_t errlen)
 {
     tune_allocator();
     const config *cfg = opts->cfg;
+    int max_connections = fit_open_files(cfg->max_connections);
     http_server *srv = calloc(1, sizeof *srv);
     if (!srv) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     srv->opts = *opts;
+    pthread_mutex_init(&srv->track_lock, NULL);
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
@@ -340,9 +604,10 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
+        (unsigned)max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
+        (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, cfg->listen_port);
@@ -351,6 +616,9 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         free(srv);
         return NULL;
     }
+    srv->watchdog_running = pthread_create(&srv->watchdog, NULL, watchdog, srv) == 0;
+    if (!srv->watchdog_running)
+        log_warn("no watchdog thread: requests have only the idle timeout");
     return srv;
 }
 
@@ -364,7 +632,12 @@ void http_server_stop(http_server *srv, int grace_s)
         usleep(20000);
     if (atomic_load(&srv->in_flight) > 0)
         log_warn("stopping with %d requests still open", atomic_load(&srv->in_flight));
+    if (srv->watchdog_running) {
+        atomic_store(&srv->watchdog_stop, 1);
+        pthread_join(srv->watchdog, NULL);
+    }
     MHD_stop_daemon(srv->daemon);
+    pthread_mutex_destroy(&srv->track_lock);
     free(srv->tls_cert);
     free(srv->tls_key);
     free(srv);

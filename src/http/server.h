@@ -1,4 +1,13 @@
-/* server.h — the HTTP server: libmicrohttpd in its internal thread-pool/epoll mode. */
+/*
+ * server.h — the HTTP server: libmicrohttpd in its internal thread-pool/epoll mode.
+ *
+ * What it guards before a handler runs (docs/SECURITY.md, "Limits before authentication"):
+ * a body is read only once the headers have passed admit (the token and the role); a
+ * Content-Length over the limit is refused before "100 Continue"; bodies held in memory
+ * count against one budget for all connections (503 when it is spent); a request must
+ * arrive whole (headers and body) within CICLO_REQUEST_TIMEOUT seconds, however slowly it
+ * trickles; connections are capped in all and per client address.
+ */
 #ifndef CICLO_SERVER_H
 #define CICLO_SERVER_H
 #include <stddef.h>
@@ -15,6 +24,11 @@ typedef struct http_server_opts {
     /* Called on a worker thread once the body is read and req->route is set; it must
      * answer (http_json, http_problem, ...). */
     void (*dispatch)(http_request *req);
+    /* Called on a worker thread when the headers of a request that carries a body are in
+     * and req->route is set, before any byte of the body is read (and before "100
+     * Continue"): returns 0 to read the body, or -1 after answering (401, 403, 503), in
+     * which case the body is never read and the connection is closed after the answer. */
+    int (*admit)(http_request *req);
 } http_server_opts;
 
 /* Sets the Server-Timing header (RFC: W3C Server Timing, e.g. "sql;dur=12.3, json;dur=4.5")

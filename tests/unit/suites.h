@@ -17,6 +17,7 @@ Suite *codec_suite(void);
 Suite *csv_read_suite(void);
 Suite *plan_diff_suite(void);
 Suite *evaluation_suite(void);
+Suite *csv_write_suite(void);
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);       /* "86.5" -> decimal, aborts the test on error */
