@@ -12,6 +12,7 @@
  *   - the person accepts or contests a signed form; admin, HR or the Nucleo conciliate.
  */
 #include "api/evaluation.h"
+#include "api/personal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -638,6 +639,8 @@ void participation_list(http_request *req)
     if (objective_entity(req, req->ids[0]) <= 0)
         return;
     PGresult *r = by_id(req, EV_PART_LIST, req->ids[0], &p);
+    if (r)
+        r = personal_participations(req, req->ids[0], r, &p); /* api/personal.h */
     if (!r) {
         answer(req, &p);
         return;
@@ -929,15 +932,15 @@ out:
 /* Forms: who may do what                                                    */
 /* ------------------------------------------------------------------------- */
 
+/* Who reads which form: the one rule of api/personal.h (person 0: everyone's). */
 static int reads_all_forms(const http_request *req)
 {
-    return (unsigned)req->who.role & (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR);
+    return personal_may_see(&req->who, PERSONAL_EVALUATION, 0, 0);
 }
 
 static int may_read_form(const http_request *req, int64_t person_id, int64_t evaluator_id)
 {
-    return reads_all_forms(req) ||
-           (req->who.person_id && (req->who.person_id == person_id || req->who.person_id == evaluator_id));
+    return personal_may_see(&req->who, PERSONAL_EVALUATION, person_id, evaluator_id);
 }
 
 /* Whether the caller is the evaluator entitled to rate and sign: the Nucleo for a manager's

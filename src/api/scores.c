@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
+#include "api/personal.h"
 #include "api/plan_model.h"
 #include "codec/csv.h"
 #include "codec/method_json.h"
@@ -199,11 +200,10 @@ static json_t *assignee_json(const scored *s, int a, int full)
     return j;
 }
 
-/* Personal scores are for admin, planner, evaluator and the person themselves. */
+/* Personal scores: the one rule of api/personal.h. */
 static int may_see_person(const http_request *req, int64_t person_id)
 {
-    unsigned role = (unsigned)req->who.role;
-    return (role & (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR)) || (person_id && req->who.person_id == person_id);
+    return personal_may_see(&req->who, PERSONAL_SCORE, person_id, 0);
 }
 
 /* Every objective of the plan, the cascade included (strategic and DUP objectives that nobody
@@ -420,6 +420,18 @@ void objective_score(http_request *req)
         plan_model_free(&s.m);
         http_error(req, 404, "not_found", "objective %" PRId64 " is not part of the plan as it stands", req->ids[0]);
         return;
+    }
+    /* an objective assigned to a person scores that person: personal data (api/personal.h) */
+    for (int k = 0; k < s.m.plan.n_assignments; k++) {
+        const pm_assignee *x = &s.m.assignee[s.m.plan.assignments[k].assignee];
+        if (s.m.plan.assignments[k].objective == o && x->kind == PM_PERSON && !may_see_person(req, x->id)) {
+            plan_model_free(&s.m);
+            http_error(req, 403, "personal_data",
+                       "objective %" PRId64 " is assigned to a person: its score is that person's, and this token may "
+                       "not see it",
+                       req->ids[0]);
+            return;
+        }
     }
     const rules_objective_result *r = &s.obj[o];
     json_t *inds = json_array(), *phases = json_array(), *not_measured = json_array(), *judge = json_array();
