@@ -912,4 +912,41 @@ int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int r
                            const rules_bonus_input *in, rules_bonus_output *out, size_t n, int *scratch,
                            rules_bonus_result *res, rules_error *err);
 
+/* ------------------------------------------------------------------------- */
+/* Monitoring periods (issue 14): who may enter a figure dated as_of.         */
+/* ------------------------------------------------------------------------- */
+
+/* A plan's monitoring state: validated by the Nucleo, and closed up to the date of its
+ * latest review (30/06 intermediate, 31/12 final). */
+typedef struct rules_period {
+    int validated;
+    int has_closed;
+    rules_date closed_through;
+} rules_period;
+
+typedef enum rules_entry_verdict {
+    RULES_ENTRY_OPEN = 0,          /* the period is open: an ordinary entry */
+    RULES_ENTRY_CORRECTION,        /* the evaluator corrects a closed period: kept beside the original */
+    RULES_ENTRY_VALIDATED,         /* the plan is validated: no one changes its figures */
+    RULES_ENTRY_PERIOD_CLOSED,     /* dated in a closed period and not from the evaluator */
+    RULES_ENTRY_OWN_SCORE,         /* a closed period's entry that counts towards the writer's own score */
+    RULES_ENTRY_REASON_MISSING     /* an evaluator's correction without its reason */
+} rules_entry_verdict;
+
+/*
+ * Whether an entry (measurement, phase progress) dated as_of may be written into plan p:
+ * by the evaluator (evaluator = 1) or anyone else; own = 1 when the entry counts towards
+ * the writer's own score (the objective is assigned to the writer's person or to a
+ * structure they lead); has_reason = 1 when the entry carries a correction reason.
+ * In order: a validated plan refuses everything; an entry after closed_through is open;
+ * in a closed period only the evaluator writes, never into their own score, and always
+ * with a reason. Pure, O(1).
+ */
+rules_entry_verdict rules_entry_gate(const rules_period *p, rules_date as_of, int evaluator, int own,
+                                     int has_reason);
+/* A stable code for v ("open", "correction", "plan_validated", "period_closed",
+ * "own_score", "reason_required"). */
+const char *rules_entry_verdict_code(rules_entry_verdict v);
+/* end of monitoring periods */
+
 #endif

@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/idempotency.h"
 #include "api/import.h"
+#include "api/periods.h"
 #include "codec/csv_read.h"
 #include "core/text.h"
 #include "rules.h"
@@ -488,6 +489,39 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
     return strdup(rules_decimal_format_short(d, out));
 }
 
+/* The feed obeys the period rules of a single entry (api/periods.h): a new row dated on or
+ * before the plan's latest review is refused — the ERP is never the evaluator —, one error per
+ * line. Rows already stored may be sent again. Returns 0, or -1 with p set (409 period_closed). */
+static int closed_period_rows(http_request *req, const store_plan_state_row *pl, json_t *rows,
+                              const period_state *period, problem *p)
+{
+    api_call *call = api_call_of(req);
+    char *text = json_dumps(rows, JSON_COMPACT);
+    if (!text)
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    PGresult *r = NULL;
+    int rc = store_measurements_closed_rows(call->db, pl->entity_id, req->ids[0], text, pl->closed_through, &r, p);
+    free(text);
+    if (rc < 0)
+        return -1;
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++) {
+        char path[48];
+        snprintf(path, sizeof path, is_csv(req) ? "line[%s].as_of" : "[%s].as_of", PQgetvalue(r, i, 0));
+        problem_add(p, path, "is on or before %s, the date of the %s review: that period is closed", pl->closed_through,
+                    period->closed_by[0] ? period->closed_by : "latest");
+    }
+    PQclear(r);
+    if (n == 0)
+        return 0;
+    problem_hint(p, "send only rows dated after %s; the Nucleo di Valutazione corrects a closed period",
+                 pl->closed_through);
+    problem_set(p, 409, "period_closed",
+                "%d row%s of the feed %s dated in the period closed up to %s: nothing was stored", n, n == 1 ? "" : "s",
+                n == 1 ? "is" : "are", pl->closed_through);
+    return -1;
+}
+
 static int measurements_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
     store_plan_state_row pl;
@@ -495,6 +529,16 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
     json_t *index = NULL;
     if (plan_feed_start(req, &pl, 0, &inds, &index, p) < 0)
         return -1;
+    period_state period;
+    memset(&period, 0, sizeof period);
+    period.plan_id = req->ids[0];
+    snprintf(period.status, sizeof period.status, "%s", pl.status);
+    snprintf(period.closed_through, sizeof period.closed_through, "%s", pl.closed_through);
+    if (strcmp(pl.status, "validated") == 0) {
+        json_decref(index);
+        PQclear(inds);
+        return period_refuse(&period, RULES_ENTRY_VALIDATED, NULL, p);
+    }
     json_t *rows = json_array();
     size_t i;
     json_t *row;
@@ -535,6 +579,10 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
     }
     json_decref(index);
     PQclear(inds);
+    if (!problem_count(p) && pl.closed_through[0] && closed_period_rows(req, &pl, rows, &period, p) < 0) {
+        json_decref(rows);
+        return -1;
+    }
     int rc = write_plan_rows(req, pl.entity_id, rows, json_array_size(items), store_measurements_add_rows, "inserted",
                              result, p);
     json_decref(rows);

@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/periods.h"
 #include "api/validate.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
@@ -61,20 +62,6 @@ static int date_field(json_t *body, const char *name, int plan_year, char out[11
     return 0;
 }
 
-static void unknown_fields(json_t *body, const char *const *known, const char *what, problem *p)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-    {
-        int ok = 0;
-        for (const char *const *k = known; *k; k++)
-            ok |= strcmp(*k, key) == 0;
-        if (!ok)
-            problem_add(p, key, "is not a field of %s", what);
-    }
-}
-
 /* Loads the owner and answers 404 / 422 for a missing or removed one. Returns 1 when usable. */
 static int owner(http_request *req, const char *kind, const char *noun, owner_info *info, problem *p)
 {
@@ -116,6 +103,39 @@ static int may_report(http_request *req, const char *kind, const char *noun, pro
     return yes > 0;
 }
 
+/* What an entry carries besides its date (the fields of one kind are used). */
+typedef struct entry_fields {
+    const char *percent, *completed_on, *note;        /* progress */
+    const char *value, *source;                       /* measurements (note too) */
+    int not_assessable;
+} entry_fields;
+
+/* Writes the entry dated as_of for row req->ids[0] of kind ("phases", "indicators") under the
+ * period rules (api/periods.h): the gate decides, then the row is written only while its
+ * plan is still in the state the gate saw; when a review or the validation came in between,
+ * the gate decides again. Returns 1 with *doc, or -1 with p set. */
+static int gated_write(http_request *req, const char *kind, const char *as_of, const char *reason,
+                       const entry_fields *f, char **doc, problem *p)
+{
+    api_call *call = api_call_of(req);
+    for (int attempt = 0; attempt < 3; attempt++) {
+        period_state st;
+        int v = period_gate(req, kind, req->ids[0], as_of, reason && *reason, &st, p);
+        if (v < 0)
+            return -1;
+        store_entry_guard g;
+        period_entry_guard(&st, (rules_entry_verdict)v, reason, &g);
+        int found = strcmp(kind, "phases") == 0
+                        ? store_progress_add(call->db, call->scope, &call->actor, req->ids[0], f->percent,
+                                             f->completed_on, as_of, f->note, &g, doc, p)
+                        : store_measurement_add(call->db, call->scope, &call->actor, req->ids[0], f->value,
+                                                f->not_assessable, as_of, f->source, f->note, &g, doc, p);
+        if (found != 0)
+            return found;
+    }
+    return problem_set(p, 503, "try_again", "the plan's periods changed while the entry was written: try again");
+}
+
 static void finish(http_request *req, problem *p, json_t *body, char *doc, int found, const char *noun)
 {
     json_decref(body);
@@ -131,7 +151,6 @@ static void finish(http_request *req, problem *p, json_t *body, char *doc, int f
 
 void progress_create(http_request *req)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     owner_info info;
@@ -147,13 +166,14 @@ void progress_create(http_request *req)
         problem_set(&p, 422, "validation_failed", "the progress entry is not valid");
         goto out;
     }
-    static const char *const known[] = {"percent_complete", "completed_on", "as_of", "note", NULL};
-    unknown_fields(body, known, "progress", &p);
+    static const char *const known[] = {"percent_complete", "completed_on", "as_of", "note", "reason", NULL};
+    body_unknown_fields(body, known, "progress", &p);
     char completed[11], as_of[11], percent[32] = "";
     const char *note;
     date_field(body, "completed_on", info.year, completed, &p);
     date_field(body, "as_of", info.year, as_of, &p);
     note = body_text(body, "note", 5000, &p);
+    const char *reason = body_text(body, "reason", 5000, &p);
     if (!as_of[0])
         api_today(as_of);
     json_t *pc = json_object_get(body, "percent_complete");
@@ -181,8 +201,8 @@ void progress_create(http_request *req)
         problem_set(&p, 422, "validation_failed", "the progress entry is not valid");
         goto out;
     }
-    found = store_progress_add(call->db, call->scope, &call->actor, req->ids[0], percent,
-                               completed[0] ? completed : NULL, as_of, note, &doc, &p);
+    entry_fields f = {percent, completed[0] ? completed : NULL, note, NULL, NULL, 0};
+    found = gated_write(req, "phases", as_of, reason, &f, &doc, &p);
 out:
     free(info.rule);
     finish(req, &p, body, doc, found, "phase");
@@ -240,7 +260,6 @@ static char *measured_value(json_t *v, const owner_info *info, problem *p)
 
 void measurement_create(http_request *req)
 {
-    api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     owner_info info;
@@ -256,8 +275,8 @@ void measurement_create(http_request *req)
         problem_set(&p, 422, "validation_failed", "the measurement is not valid");
         goto out;
     }
-    static const char *const known[] = {"value", "as_of", "source", "note", "not_assessable", NULL};
-    unknown_fields(body, known, "measurement", &p);
+    static const char *const known[] = {"value", "as_of", "source", "note", "not_assessable", "reason", NULL};
+    body_unknown_fields(body, known, "measurement", &p);
     char as_of[11];
     const char *source, *note;
     date_field(body, "as_of", info.year, as_of, &p);
@@ -265,6 +284,7 @@ void measurement_create(http_request *req)
         api_today(as_of);
     source = body_text(body, "source", 200, &p);
     note = body_text(body, "note", 5000, &p);
+    const char *reason = body_text(body, "reason", 5000, &p);
     json_t *na = json_object_get(body, "not_assessable");
     int not_assessable = json_is_true(na);
     if (na && !json_is_boolean(na))
@@ -289,8 +309,8 @@ void measurement_create(http_request *req)
         problem_set(&p, 422, "validation_failed", "the measurement is not valid");
         goto out;
     }
-    found = store_measurement_add(call->db, call->scope, &call->actor, req->ids[0], value, not_assessable, as_of,
-                                  source, note, &doc, &p);
+    entry_fields f = {NULL, NULL, note, value, source, not_assessable};
+    found = gated_write(req, "indicators", as_of, reason, &f, &doc, &p);
 out:
     free(value);
     free(info.rule);

@@ -6,6 +6,7 @@
 #include "api/import.h"
 #include "api/lifecycle.h"
 #include "api/oidc.h"
+#include "api/periods.h" /* monitoring periods and score overrides */
 
 #define READ ROLES_ALL
 #define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
@@ -13,6 +14,7 @@
 #define ERP_FEED (ROLE_ADMIN | ROLE_PLANNER | ROLE_ERP)
 #define MONITOR (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER | ROLE_EVALUATOR)
 #define REVIEW (ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR)
+#define OVERRIDE_ASK (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER)
 /* people evaluation and bonus: who reads forms (handlers narrow it to the person, their
  * evaluator, the Nucleo and HR), participations, and bonus distributions (payroll reads them) */
 #define EVAL_FORMS (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER | ROLE_EVALUATOR | ROLE_READER)
@@ -50,13 +52,22 @@ const route api_routes[] = {
     {"POST", "/v1/indicators/{id}/measurements", measurement_create, MONITOR | ROLE_ERP, J, NULL},
     {"GET", "/v1/indicators/{id}/measurements", measurement_list, READ, 0, NULL},
     {"POST", "/v1/indicators/{id}/judgement", judgement_create, ROLE_EVALUATOR, J, NULL}, /* issue 14 */
-    {"GET", "/v1/objectives/{id}/score", objective_score, READ, 0, NULL},
+    {"GET", "/v1/objectives/{id}/score", period_objective_score, READ, 0, NULL}, /* objective_score + periods.h */
     {"GET", "/v1/plans/{id}/scores", plan_scores, READ, 0, NULL},
     {"GET", "/v1/plans/{id}/checks", plan_checks, READ, 0, NULL},
     {"GET", "/v1/plans/{id}/report", plan_report, READ, 0, NULL},
-    {"POST", "/v1/plans/{id}/reviews", review_create, REVIEW, J, NULL},
+    {"POST", "/v1/plans/{id}/reviews", period_review_create, REVIEW, J, NULL},
     {"GET", "/v1/plans/{id}/reviews", review_list, READ, 0, NULL},
     {"GET", "/v1/reviews/{id}", review_get, READ, 0, NULL},
+
+    /* score overrides: asked by the planner or a manager, decided by the evaluator (api/periods.h) */
+    {"POST", "/v1/objectives/{id}/overrides", override_request, OVERRIDE_ASK, J, NULL},
+    {"GET", "/v1/objectives/{id}/overrides", override_list_objective, READ, 0, NULL},
+    {"GET", "/v1/plans/{id}/overrides", override_list_plan, READ, 0, NULL},
+    {"GET", "/v1/overrides/{id}", override_get, READ, 0, NULL},
+    {"POST", "/v1/overrides/{id}/approve", override_approve, ROLE_EVALUATOR, J, NULL},
+    {"POST", "/v1/overrides/{id}/reject", override_reject, ROLE_EVALUATOR, J, NULL},
+    /* end of score overrides */
 
     {"POST", "/v1/rules:evaluate", rules_evaluate_handler, READ, J, NULL},
     {"POST", "/v1/rules:check", rules_check_handler, READ, J, NULL},

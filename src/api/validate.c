@@ -359,3 +359,17 @@ int body_date(json_t *obj, const char *key, char out[11], problem *p)
     rules_date_format_iso(d, out);
     return 1;
 }
+
+void body_unknown_fields(json_t *obj, const char *const *known, const char *what, problem *p)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        int ok = 0;
+        for (const char *const *k = known; *k; k++)
+            ok |= strcmp(*k, key) == 0;
+        if (!ok)
+            problem_add(p, key, "is not a field of %s", what);
+    }
+}

@@ -42,6 +42,9 @@ const char *body_text(json_t *obj, const char *key, size_t max, problem *p);
  * null (out ""), -1 when it is not a date. */
 int body_date(json_t *obj, const char *key, char out[11], problem *p);
 
+/* Adds an error "is not a field of <what>" for each key of obj not in known (NULL-terminated). */
+void body_unknown_fields(json_t *obj, const char *const *known, const char *what, problem *p);
+
 /* RFC 7396 JSON Merge Patch: returns target with patch applied (a new reference; target
  * and patch are borrowed). */
 json_t *merge_patch(json_t *target, json_t *patch);

@@ -9,13 +9,27 @@
 #include "core/buf.h"
 
 enum { Q_ENTITY_LOCK, Q_PLAN_LOCK, Q_INDICATORS, Q_OBJECTIVES, Q_MEASUREMENTS,
-       Q_FINANCIALS, Q_CHANGES, Q_COUNT };
+       Q_FINANCIALS, Q_CHANGES, Q_MEASUREMENTS_CLOSED, Q_COUNT };
 static int st[Q_COUNT];
+
+/* The rows of a measurements feed (JSON text `rows`) that add something: not equal in
+ * (indicator, as_of, value, source) to a stored measurement or to an earlier row, as CTEs
+ * x (distinct rows) and t (what is new, with the indicator's plan and objective). */
+#define FEED_NEW_ROWS(entity, plan, rows)                                                                           \
+    "x AS (SELECT DISTINCT ON (x.indicator_id, x.as_of, x.value::jsonb, x.source) x.line, x.indicator_id, "         \
+    "x.as_of, x.value::jsonb AS value, x.source, x.note FROM json_to_recordset(" rows "::json) AS x(line integer, "  \
+    "indicator_id bigint, as_of date, value text, source text, note text) ORDER BY x.indicator_id, x.as_of, "       \
+    "x.value::jsonb, x.source, x.line), "                                                                           \
+    "t AS (SELECT x.*, i.plan_id, i.objective_id FROM x JOIN indicators i ON i.entity_id = " entity "::bigint AND " \
+    "i.id = x.indicator_id AND i.plan_id = " plan "::bigint WHERE NOT EXISTS (SELECT 1 FROM measurements m WHERE "  \
+    "m.entity_id = " entity "::bigint AND m.indicator_id = x.indicator_id AND m.as_of = x.as_of AND m.value = "     \
+    "x.value AND NOT m.not_assessable AND m.source IS NOT DISTINCT FROM x.source))"
 
 static const char *const sql[Q_COUNT] = {
     [Q_ENTITY_LOCK] = "SELECT id FROM entities WHERE id = $2::bigint AND ($1::bigint IS NULL OR id = $1::bigint) "
                       "FOR NO KEY UPDATE",
-    [Q_PLAN_LOCK] = "SELECT pl.entity_id, pl.year, pl.status, pl.editing, pl.kind, pl.revision, e.code FROM plans pl "
+    [Q_PLAN_LOCK] = "SELECT pl.entity_id, pl.year, pl.status, pl.editing, pl.kind, pl.revision, e.code, "
+                    "pl.closed_through::text FROM plans pl "
                     "JOIN entities e ON e.id = pl.entity_id WHERE pl.id = $2::bigint AND ($1::bigint IS NULL OR "
                     "pl.entity_id = $1::bigint) FOR NO KEY UPDATE OF pl",
     [Q_INDICATORS] = "SELECT i.code, i.id, i.value_type FROM indicators i JOIN objectives o ON o.entity_id = "
@@ -25,14 +39,7 @@ static const char *const sql[Q_COUNT] = {
                      "removed_in_revision IS NULL",
     /* $1 entity, $2 token, $3 name, $4 role, $5 plan, $6 rows */
     [Q_MEASUREMENTS] =
-        "WITH x AS (SELECT DISTINCT ON (x.indicator_id, x.as_of, x.value::jsonb, x.source) x.line, x.indicator_id, "
-        "x.as_of, x.value::jsonb AS value, x.source, x.note FROM json_to_recordset($6::json) AS x(line integer, "
-        "indicator_id bigint, as_of date, value text, source text, note text) ORDER BY x.indicator_id, x.as_of, "
-        "x.value::jsonb, x.source, x.line), "
-        "t AS (SELECT x.*, i.plan_id, i.objective_id FROM x JOIN indicators i ON i.entity_id = $1::bigint AND i.id = "
-        "x.indicator_id AND i.plan_id = $5::bigint WHERE NOT EXISTS (SELECT 1 FROM measurements m WHERE "
-        "m.entity_id = $1::bigint AND m.indicator_id = x.indicator_id AND m.as_of = x.as_of AND m.value = x.value "
-        "AND NOT m.not_assessable AND m.source IS NOT DISTINCT FROM x.source)), "
+        "WITH " FEED_NEW_ROWS("$1", "$5", "$6") ", "
         "g AS (INSERT INTO measurements (entity_id, plan_id, objective_id, indicator_id, value, not_assessable, as_of, "
         "source, note, actor_name, actor_role) SELECT $1::bigint, t.plan_id, t.objective_id, t.indicator_id, "
         "t.value, false, t.as_of, t.source, t.note, $3::text, $4::text FROM t ORDER BY t.line RETURNING *), "
@@ -65,6 +72,10 @@ static const char *const sql[Q_COUNT] = {
         "OR a.entity_id = $1::bigint) AND a.id > $2::bigint AND a.at < COALESCE((SELECT min(s.xact_start) FROM "
         "pg_stat_activity s WHERE s.backend_xid IS NOT NULL AND s.pid <> pg_backend_pid()), 'infinity') "
         "ORDER BY a.id LIMIT $3::integer",
+    /* $1 entity, $2 plan, $3 rows, $4 closed through: the lines of the new rows dated in a
+     * closed period (a row already stored is no new entry, and may be sent again) */
+    [Q_MEASUREMENTS_CLOSED] = "WITH " FEED_NEW_ROWS("$1", "$2", "$3") " SELECT t.line FROM t WHERE t.as_of <= "
+                              "$4::date ORDER BY t.line",
 };
 
 int store_erp_register(void)
@@ -105,6 +116,7 @@ int store_plan_lock(store_conn *c, const char *scope, int64_t id, store_plan_sta
         snprintf(out->kind, sizeof out->kind, "%s", PQgetvalue(r, 0, 4));
         out->revision = atoi(PQgetvalue(r, 0, 5));
         snprintf(out->entity_code, sizeof out->entity_code, "%s", PQgetvalue(r, 0, 6));
+        snprintf(out->closed_through, sizeof out->closed_through, "%s", PQgetvalue(r, 0, 7));
     }
     PQclear(r);
     return found;
@@ -149,6 +161,17 @@ int store_measurements_add_rows(store_conn *c, const store_actor *who, int64_t e
                                 const char *rows_json, int64_t *inserted, problem *p)
 {
     return rows_write(c, Q_MEASUREMENTS, who, entity, plan, rows_json, inserted, p);
+}
+
+int store_measurements_closed_rows(store_conn *c, int64_t entity, int64_t plan, const char *rows_json,
+                                   const char *closed_through, PGresult **out, problem *p)
+{
+    char e[24], pl[24];
+    snprintf(e, sizeof e, "%" PRId64, entity);
+    snprintf(pl, sizeof pl, "%" PRId64, plan);
+    const char *params[] = {e, pl, rows_json, closed_through};
+    *out = store_exec(c, st[Q_MEASUREMENTS_CLOSED], 4, params, p);
+    return *out ? 0 : -1;
 }
 
 int store_financials_set(store_conn *c, const store_actor *who, int64_t entity, int64_t plan, const char *rows_json,

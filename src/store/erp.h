@@ -25,6 +25,7 @@ typedef struct store_plan_state_row {
     char kind[16];
     int revision;          /* the current (last adopted) revision, 0 for a draft */
     char entity_code[72];
+    char closed_through[11]; /* the date up to which its periods are closed (its latest review), "" for none */
 } store_plan_state_row;
 /* Locks plan id (in scope) against concurrent feeds and revisions (FOR NO KEY UPDATE,
  * for the caller's transaction) and reads its state: 1, 0, -1. */
@@ -40,6 +41,11 @@ int store_plan_objective_codes(store_conn *c, int64_t entity, int64_t plan, PGre
  * an earlier row. Each row added gets its audit record. *inserted counts them. */
 int store_measurements_add_rows(store_conn *c, const store_actor *who, int64_t entity, int64_t plan,
                                 const char *rows_json, int64_t *inserted, problem *p);
+
+/* The lines of the rows (as for store_measurements_add_rows) that would add a measurement
+ * dated on or before closed_through: *out rows (line); PQclear it. Returns 0 or -1. */
+int store_measurements_closed_rows(store_conn *c, int64_t entity, int64_t plan, const char *rows_json,
+                                   const char *closed_through, PGresult **out, problem *p);
 
 /* Sets objectives' financial_resources from rows [{code, amount}] (live objectives of
  * plan); only changed rows are written, with their audit records. */

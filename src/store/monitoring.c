@@ -37,6 +37,7 @@ enum {
     Q_REVIEW_GET,
     Q_MANAGER_PHASE,
     Q_MANAGER_INDICATOR,
+    Q_MANAGER_OBJECTIVE,
     Q_COUNT
 };
 
@@ -44,17 +45,32 @@ static int st[Q_COUNT];
 
 #define PROGRESS_JSON                                                                                               \
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.phase_id, g.objective_id, g.plan_id, g.percent_complete, "         \
-    "g.completed_on, g.as_of, g.note, g.actor_name AS recorded_by, " TS("g.created_at") " AS created_at) x)"
+    "g.completed_on, g.as_of, g.note, g.actor_name AS recorded_by, " TS("g.created_at") " AS created_at, "       \
+    "g.corrects_id, g.correction_reason) x)"
 #define MEASUREMENT_JSON                                                                                            \
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.indicator_id, g.objective_id, g.plan_id, g.value, "                \
     "g.not_assessable, g.as_of, g.source, g.note, g.actor_name AS recorded_by, " TS("g.created_at")                 \
-    " AS created_at) x)"
+    " AS created_at, g.corrects_id, g.correction_reason) x)"
 #define REV_DOC                                                                                                     \
     "SELECT document FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "       \
     "$3::integer"
 #define REVIEW_JSON                                                                                                 \
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.plan_id, g.kind, g.as_of, g.note, g.items, g.actor_name AS "       \
     "recorded_by, " TS("g.created_at") " AS created_at) x)"
+
+/* An entry's row (phases or indicators $5) with its plan, locked against a concurrent review
+ * or validation and still in the state the caller checked (status, closed_through: the
+ * parameters named; api/periods.h). */
+#define ENTRY_ROW(table, status, closed)                                                                            \
+    "SELECT t.entity_id, t.id, t.plan_id, t.objective_id FROM " table " t JOIN plans pl ON pl.entity_id = "       \
+    "t.entity_id AND pl.id = t.plan_id WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.entity_id = "          \
+    "$1::bigint) AND pl.status = " status "::text AND pl.closed_through IS NOT DISTINCT FROM " closed "::date "     \
+    "FOR SHARE OF pl"
+/* The entry an evaluator's correction (reason given) stands beside: the one that counted
+ * at its date. */
+#define CORRECTED(table, owner, as_of, reason)                                                                      \
+    "CASE WHEN " reason "::text IS NULL THEN NULL ELSE (SELECT c.id FROM " table " c WHERE c.entity_id = "          \
+    "t.entity_id AND c." owner " = t.id AND c.as_of <= " as_of "::date ORDER BY c.as_of DESC, c.id DESC LIMIT 1) END"
 
 static const char *const sql[Q_COUNT] = {
     [Q_PLAN] = "SELECT entity_id, year, revision, status, editing, method::text FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
@@ -132,20 +148,21 @@ static const char *const sql[Q_COUNT] = {
                           "t.objective_id JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = "
                           "$2::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)",
     [Q_PROGRESS_ADD] =
-        "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM phases WHERE id = $5::bigint AND ($1::bigint "
-        "IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO progress (entity_id, plan_id, objective_id, phase_id, "
-        "percent_complete, completed_on, as_of, note, actor_name, actor_role) SELECT t.entity_id, t.plan_id, "
-        "t.objective_id, t.id, $6::numeric, $7::date, $8::date, $9::text, $3::text, $4::text FROM t RETURNING *), "
+        "WITH t AS (" ENTRY_ROW("phases", "$11", "$12") "), g AS (INSERT INTO progress (entity_id, plan_id, objective_id, "
+        "phase_id, percent_complete, completed_on, as_of, note, actor_name, actor_role, corrects_id, "
+        "correction_reason) SELECT t.entity_id, t.plan_id, t.objective_id, t.id, $6::numeric, $7::date, $8::date, "
+        "$9::text, $3::text, $4::text, " CORRECTED("progress", "phase_id", "$8", "$10") ", $10::text FROM t "
+        "RETURNING *), "
         "j AS (SELECT " PROGRESS_JSON " AS doc, g.id, g.entity_id, g.plan_id FROM g), a AS (INSERT INTO audit "
         "(entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, after) SELECT "
         "j.entity_id, $2::bigint, $3::text, $4::text, 'create', 'progress', j.id, j.plan_id, j.doc::jsonb FROM j) "
         "SELECT j.doc FROM j",
     [Q_MEASUREMENT_ADD] =
-        "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM indicators WHERE id = $5::bigint AND "
-        "($1::bigint IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO measurements (entity_id, plan_id, "
-        "objective_id, indicator_id, value, not_assessable, as_of, source, note, actor_name, actor_role) SELECT "
-        "t.entity_id, t.plan_id, t.objective_id, t.id, $6::jsonb, $7::boolean, $8::date, $9::text, $10::text, "
-        "$3::text, $4::text FROM t RETURNING *), j AS (SELECT " MEASUREMENT_JSON " AS doc, g.id, g.entity_id, "
+        "WITH t AS (" ENTRY_ROW("indicators", "$12", "$13") "), g AS (INSERT INTO measurements (entity_id, plan_id, "
+        "objective_id, indicator_id, value, not_assessable, as_of, source, note, actor_name, actor_role, "
+        "corrects_id, correction_reason) SELECT t.entity_id, t.plan_id, t.objective_id, t.id, $6::jsonb, "
+        "$7::boolean, $8::date, $9::text, $10::text, $3::text, $4::text, " CORRECTED("measurements", "indicator_id",
+        "$8", "$11") ", $11::text FROM t RETURNING *), j AS (SELECT " MEASUREMENT_JSON " AS doc, g.id, g.entity_id, "
         "g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
         "resource, resource_id, plan_id, after) SELECT j.entity_id, $2::bigint, $3::text, $4::text, 'create', "
         "'measurements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
@@ -157,12 +174,14 @@ static const char *const sql[Q_COUNT] = {
                            "ORDER BY g.id LIMIT $4::integer",
     [Q_REVIEW_ADD] =
         "WITH t AS (SELECT entity_id, id FROM plans WHERE id = $5::bigint AND ($1::bigint IS NULL OR entity_id = "
-        "$1::bigint)), g AS (INSERT INTO reviews (entity_id, plan_id, kind, as_of, note, items, actor_name) SELECT "
+        "$1::bigint) AND status <> 'validated' FOR NO KEY UPDATE), g AS (INSERT INTO reviews (entity_id, plan_id, kind, as_of, note, items, actor_name) SELECT "
         "t.entity_id, t.id, $6::text, $7::date, $8::text, $9::jsonb, $3::text FROM t RETURNING *), j AS (SELECT "
         REVIEW_JSON " AS doc, g.id, g.entity_id, g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, "
         "actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, after) SELECT j.entity_id, "
-        "$2::bigint, $3::text, $4::text, 'create', 'reviews', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc "
-        "FROM j",
+        "$2::bigint, $3::text, $4::text, 'create', 'reviews', j.id, j.plan_id, j.doc::jsonb FROM j), "
+        /* the review closes the period up to its date (sql/009_periods.sql) */
+        "c AS (UPDATE plans pl SET closed_through = GREATEST(pl.closed_through, g.as_of) FROM g WHERE pl.entity_id = "
+        "g.entity_id AND pl.id = g.plan_id) SELECT j.doc FROM j",
     [Q_REVIEW_LIST] = "SELECT " REVIEW_JSON ", g.id FROM reviews g WHERE g.plan_id = $2::bigint AND ($1::bigint IS "
                       "NULL OR g.entity_id = $1::bigint) ORDER BY g.as_of, g.id",
     [Q_REVIEW_GET] = "SELECT " REVIEW_JSON ", g.plan_id FROM reviews g WHERE g.id = $2::bigint AND ($1::bigint IS "
@@ -177,6 +196,10 @@ static const char *const sql[Q_COUNT] = {
                             "t.entity_id AND a.objective_id = t.objective_id AND a." LIVE " LEFT JOIN structures s "
                             "ON s.entity_id = a.entity_id AND s.id = a.structure_id WHERE t.id = $2::bigint AND "
                             "($1::bigint IS NULL OR t.entity_id = $1::bigint) AND (a.person_id = $3::bigint OR "
+                            "s.manager_id = $3::bigint))",
+    [Q_MANAGER_OBJECTIVE] = "SELECT EXISTS (SELECT 1 FROM assignments a LEFT JOIN structures s ON s.entity_id = "
+                            "a.entity_id AND s.id = a.structure_id WHERE a.objective_id = $2::bigint AND ($1::bigint "
+                            "IS NULL OR a.entity_id = $1::bigint) AND a." LIVE " AND (a.person_id = $3::bigint OR "
                             "s.manager_id = $3::bigint))",
 };
 
@@ -300,7 +323,9 @@ int store_manager_reaches(store_conn *c, const char *kind, const char *scope, in
     snprintf(id_s, sizeof id_s, "%" PRId64, id);
     snprintf(person_s, sizeof person_s, "%" PRId64, person_id);
     const char *params[] = {scope, id_s, person_s};
-    PGresult *r = store_exec(c, st[strcmp(kind, "phases") == 0 ? Q_MANAGER_PHASE : Q_MANAGER_INDICATOR], 3, params, p);
+    int q = strcmp(kind, "phases") == 0 ? Q_MANAGER_PHASE : strcmp(kind, "objectives") == 0 ? Q_MANAGER_OBJECTIVE
+                                                                                          : Q_MANAGER_INDICATOR;
+    PGresult *r = store_exec(c, st[q], 3, params, p);
     if (!r)
         return -1;
     int yes = PQntuples(r) > 0 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -320,24 +345,26 @@ static int single_doc(PGresult *r, char **doc)
 }
 
 int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id,
-                       const char *percent, const char *completed_on, const char *as_of, const char *note, char **doc,
-                       problem *p)
+                       const char *percent, const char *completed_on, const char *as_of, const char *note,
+                       const store_entry_guard *g, char **doc, problem *p)
 {
     char id_s[24];
     snprintf(id_s, sizeof id_s, "%" PRId64, phase_id);
-    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, percent, completed_on, as_of, note};
-    return single_doc(store_exec(c, st[Q_PROGRESS_ADD], 9, params, p), doc);
+    const char *params[] = {scope, who->token_id, who->name, who->role, id_s,     percent,
+                            completed_on, as_of, note, g->reason, g->status, g->closed_through};
+    return single_doc(store_exec(c, st[Q_PROGRESS_ADD], 12, params, p), doc);
 }
 
 int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                           const char *value_json, int not_assessable, const char *as_of, const char *source,
-                          const char *note, char **doc, problem *p)
+                          const char *note, const store_entry_guard *g, char **doc, problem *p)
 {
     char id_s[24];
     snprintf(id_s, sizeof id_s, "%" PRId64, indicator_id);
-    const char *params[] = {scope,         who->token_id, who->name, who->role, id_s, value_json,
-                            not_assessable ? "true" : "false", as_of, source, note};
-    return single_doc(store_exec(c, st[Q_MEASUREMENT_ADD], 10, params, p), doc);
+    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, value_json,
+                            not_assessable ? "true" : "false", as_of, source, note, g->reason, g->status,
+                            g->closed_through};
+    return single_doc(store_exec(c, st[Q_MEASUREMENT_ADD], 13, params, p), doc);
 }
 
 int store_judgement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,

@@ -50,21 +50,35 @@ typedef struct owner_info {
  * "phases", "indicators"). Returns 1, 0 when not in scope, -1 on error. Free info->rule. */
 int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p);
 
-/* Whether person_id may report on the phase or indicator id (kind "phases" or "indicators"):
- * its objective is assigned to that person or to a structure whose manager_id is that person.
+/* Whether person_id may report on the phase, indicator or objective id (kind "phases",
+ * "indicators" or "objectives"): its objective is assigned to that person or to a structure
+ * whose manager_id is that person (so it counts towards that person's own score).
  * Returns 1, 0 (also for person_id 0 and for a row out of scope), -1 on error. */
 int store_manager_reaches(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id,
                           problem *p);
 
-/* Appends a progress entry for phase_id. Text parameters (NULL = absent). Returns 1 with
- * *doc (malloc'd JSON of the entry), 0 when the phase is not in scope, -1 on error. */
+/* What an entry is written under (api/periods.h): the plan state the caller checked — the
+ * row is written only while its plan is still in it — and, for an evaluator's correction of
+ * a closed period, its reason (NULL otherwise). Strings borrowed; closed_through NULL when
+ * no period is closed. */
+typedef struct store_entry_guard {
+    const char *reason;
+    const char *status;
+    const char *closed_through;
+} store_entry_guard;
+
+/* Appends a progress entry for phase_id. Text parameters (NULL = absent). A correction
+ * (g->reason) records the entry it stands beside (the one that counted at as_of). Returns 1
+ * with *doc (malloc'd JSON of the entry), 0 when the phase is not in scope or its plan is
+ * no longer in g's state, -1 on error. */
 int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id,
-                       const char *percent, const char *completed_on, const char *as_of, const char *note, char **doc,
-                       problem *p);
-/* Appends a measurement for indicator_id (value as JSON text, or NULL when not assessable). */
+                       const char *percent, const char *completed_on, const char *as_of, const char *note,
+                       const store_entry_guard *g, char **doc, problem *p);
+/* Appends a measurement for indicator_id (value as JSON text, or NULL when not assessable);
+ * the same contract. */
 int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                           const char *value_json, int not_assessable, const char *as_of, const char *source,
-                          const char *note, char **doc, problem *p);
+                          const char *note, const store_entry_guard *g, char **doc, problem *p);
 /* Records an evaluator's judgement of indicator_id (score "0".."100" with at most 2 decimals,
  * reason, as_of ISO date or NULL for every date), audited. Returns 1 with *doc (malloc'd JSON),
  * 0 when the indicator is not in scope, -1 on error. */
@@ -75,8 +89,9 @@ int store_judgement_add(store_conn *c, const char *scope, const store_actor *who
 int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,
                   PGresult **out, problem *p);
 
-/* Reviews. items_json is a JSON array text. Returns 1 with *doc, 0 when the plan is not in
- * scope, -1 on error (409 for a second review of the same kind and date). */
+/* Reviews. items_json is a JSON array text. The review closes the plan's period up to its
+ * date (plans.closed_through). Returns 1 with *doc, 0 when the plan is not in scope or is
+ * validated, -1 on error (409 for a second review of the same kind and date). */
 int store_review_add(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, const char *kind,
                      const char *as_of, const char *note, const char *items_json, char **doc, problem *p);
 /* Lists a plan's reviews (JSON, id) or reads one (1 with *doc and *plan_id, 0, -1). */

@@ -122,6 +122,11 @@ class World:
     def fresh_indicator(self):
         return self.ctx.create("/v1/objectives/%d/indicators" % self.do["id"], {"code": "FI%d" % self.n(), "name": "x"})["id"]
 
+    def override(self):
+        """A pending override request on objective 2 (the planner asks)."""
+        return self.ctx.create("/v1/objectives/%d/overrides" % self.o[1]["id"], {
+            "score": 50, "as_of": "2024-12-31", "reason": "richiesta"}, token=self.tok["planner"])["id"]
+
     def fresh_token(self):
         return self.ctx.post("/v1/tokens", {"role": "reader", "entity_id": self.id, "name": "fresh"}).json["id"]
 
@@ -212,6 +217,14 @@ RECIPES = {
         "kind": "intermediate", "as_of": "2024-%02d-%02d" % (8 + w.n() // 28 % 4, 1 + w.seq % 28), "items": []})),
     ("GET", "/v1/plans/{id}/reviews"): R(200, lambda w: ("/v1/plans/%d/reviews" % w.plan["id"], None)),
     ("GET", "/v1/reviews/{id}"): R(200, lambda w: ("/v1/reviews/%d" % w.review["id"], None)),
+    # score overrides: objective 1 is assigned to the structure the manager token's person leads
+    ("POST", "/v1/objectives/{id}/overrides"): R(201, lambda w: ("/v1/objectives/%d/overrides" % w.o[0]["id"], {
+        "score": 90, "as_of": "2024-12-31", "reason": "atto fuori sistema"})),
+    ("GET", "/v1/objectives/{id}/overrides"): R(200, lambda w: ("/v1/objectives/%d/overrides" % w.o[0]["id"], None)),
+    ("GET", "/v1/plans/{id}/overrides"): R(200, lambda w: ("/v1/plans/%d/overrides" % w.plan["id"], None)),
+    ("GET", "/v1/overrides/{id}"): R(200, lambda w: ("/v1/overrides/%d" % w.override(), None)),
+    ("POST", "/v1/overrides/{id}/approve"): R(200, lambda w: ("/v1/overrides/%d/approve" % w.override(), {})),
+    ("POST", "/v1/overrides/{id}/reject"): R(200, lambda w: ("/v1/overrides/%d/reject" % w.override(), {"note": "no"})),
     ("POST", "/v1/rules:evaluate"): R(200, lambda w: ("/v1/rules:evaluate", {"rule": RULE, "value": 70})),
     ("POST", "/v1/rules:check"): R(200, lambda w: ("/v1/rules:check", {"rule": RULE})),
     # lifecycle, revisions, audit
@@ -232,8 +245,8 @@ RECIPES = {
     ("POST", "/v1/entities/{id}/people:import"): R(200, lambda w: ("/v1/entities/%d/people:import" % w.id,
                                                                    [{"external_id": "IMPP", "name": "Importato"}])),
     ("POST", "/v1/plans/{id}/measurements:import"): R(200, lambda w: ("/v1/plans/%d/measurements:import" % w.plan["id"],
-                                                                      [{"indicator_code": "IND2", "as_of": "2024-06-30",
-                                                                        "value": 80}])),
+                                                                      [{"indicator_code": "IND2", "as_of": "2024-12-%02d"
+                                                                        % (1 + w.n() % 28), "value": 80}])),
     ("POST", "/v1/plans/{id}/financials:import"): R(200, lambda w: ("/v1/plans/%d/financials:import" % w.draft["id"],
                                                                     [{"objective_code": "D1", "financial_resources": 1000 + w.n()}])),
     ("GET", "/v1/changes"): R(200, lambda w: ("/v1/changes", None)),
@@ -396,11 +409,12 @@ def test_ids_out_of_range_and_bad_parameters(ctx):
 def test_manager_reports_only_on_what_it_leads(ctx):
     A, B = worlds(ctx)
     mgr = A.tok["manager"]
-    prog = lambda ph: {"percent_complete": 10, "as_of": "2024-07-15"}  # noqa: E731
+    # dated after every review the matrix wrote (a review closes its period: test_periods.py)
+    prog = lambda ph: {"percent_complete": 10, "as_of": "2024-12-30"}  # noqa: E731
     # objective 1: structure S1 led by the token's person; objective 3: assigned to the person
     for i in (0, 2):
         assert ctx.post("/v1/phases/%d/progress" % A.ph[i]["id"], prog(i), token=mgr).status == 201
-        assert ctx.post("/v1/indicators/%d/measurements" % A.ind[i]["id"], {"value": 1, "as_of": "2024-07-15"},
+        assert ctx.post("/v1/indicators/%d/measurements" % A.ind[i]["id"], {"value": 1, "as_of": "2024-12-30"},
                         token=mgr).status == 201
     # objective 2: structure S2, led by someone else: 403 whatever the body
     d = expect_problem(ctx.post("/v1/phases/%d/progress" % A.ph[1]["id"], prog(1), token=mgr), 403)

@@ -18,6 +18,7 @@ Suite *csv_read_suite(void);
 Suite *plan_diff_suite(void);
 Suite *evaluation_suite(void);
 Suite *csv_write_suite(void);
+Suite *period_suite(void); /* monitoring periods */
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);       /* "86.5" -> decimal, aborts the test on error */

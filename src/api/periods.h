@@ -1,0 +1,64 @@
+/*
+ * periods.h — monitoring periods over HTTP (issue 14; README "Periods, corrections and
+ * overrides"): a review closes the period up to its date, a validated plan freezes its
+ * figures, the evaluator corrects a closed period beside the original, and a manager or
+ * planner asks for an objective's score to be set by hand, which the evaluator approves or
+ * rejects. The decisions are the rules library's (rules_entry_gate); this file reads the
+ * state they need and answers.
+ */
+#ifndef CICLO_API_PERIODS_H
+#define CICLO_API_PERIODS_H
+#include <jansson.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "rules.h"
+#include "store/monitoring.h"
+
+/* The plan state an entry is checked against. */
+typedef struct period_state {
+    int64_t plan_id;
+    int64_t objective_id;      /* the objective the row belongs to (0 for a plan) */
+    char status[16];           /* the plan's status */
+    char closed_through[11];   /* the latest review's date, "" when no period is closed */
+    char closed_by[16];        /* the kind of that review: intermediate, final */
+} period_state;
+
+/*
+ * Whether the caller of req may write an entry (measurement, phase progress) dated as_of
+ * (YYYY-MM-DD) for row id of kind ("phases" or "indicators"); has_reason says whether it
+ * gives a correction reason. Returns RULES_ENTRY_OPEN or RULES_ENTRY_CORRECTION with *st
+ * filled, 0 with p set to 404 when the row is not in scope, or -1 with p set: 409
+ * plan_validated, 409 period_closed (naming as_of), 403 own_score, 422 reason_required.
+ */
+int period_gate(http_request *req, const char *kind, int64_t id, const char *as_of, int has_reason,
+                period_state *st, problem *p);
+/* Fills p with why verdict v (neither OPEN nor CORRECTION) refuses an entry dated as_of (NULL
+ * for acts without a date) into the plan in st: 409 plan_validated, 409 period_closed naming
+ * as_of, 403 own_score, 422 for a missing reason. Returns -1. */
+int period_refuse(const period_state *st, rules_entry_verdict v, const char *as_of, problem *p);
+/* What the store writes the entry under: st's state (borrowed; g lives as long as st) and the
+ * reason when v is a correction. */
+void period_entry_guard(const period_state *st, rules_entry_verdict v, const char *reason, store_entry_guard *g);
+
+/* POST /v1/plans/{id}/reviews: 409 plan_validated for a validated plan, else review_create
+ * (which also closes the period up to the review's date). */
+void period_review_create(http_request *req);
+
+/* GET /v1/objectives/{id}/score: objective_score's answer with what the score rests on
+ * beyond the computation: each counted correction of a closed period on its indicator or
+ * phase ("correction", with the original it stands beside, and a sentence added to the
+ * indicator's explanation), "computed_score" (the rules library's figure), and "override"
+ * (the approved override as of the date, or null), whose score then is "score". */
+void period_objective_score(http_request *req);
+
+/* Score overrides: request (manager for their objectives, planner), lists, one, and the
+ * evaluator's approval or rejection. */
+void override_request(http_request *req);
+void override_list_objective(http_request *req);
+void override_list_plan(http_request *req);
+void override_get(http_request *req);
+void override_approve(http_request *req);
+void override_reject(http_request *req);
+
+#endif
