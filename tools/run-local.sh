@@ -1,14 +1,24 @@
 #!/bin/sh
 # run-local.sh — `make run`: a private PostgreSQL under ./var, migrations, the demo plans
-# of examples/, an admin token, and the server in the foreground.
+# of examples/ with their illustrative monitoring (examples/monitoring/, made-up values loaded
+# through the ERP feeds once the server answers), an admin token, and the server until Ctrl-C.
 # With DATABASE_URL set, that database is used instead of the private one.
 set -eu
 cd "$(dirname "$0")/.."
 BIN=build/ciclo
+SERVER=
+PRIVATE_PG=
+# On exit (Ctrl-C included): stop the server gracefully, then the private PostgreSQL.
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  if [ -n "$PRIVATE_PG" ]; then sh tools/pg.sh stop var/pg; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 if [ -z "${DATABASE_URL:-}" ]; then
   DATABASE_URL=$(sh tools/pg.sh start var/pg "${CICLO_PG_PORT:-54329}")
   export DATABASE_URL
-  trap 'sh tools/pg.sh stop var/pg' EXIT INT TERM
+  PRIVATE_PG=1
   echo "private PostgreSQL under ./var/pg ($DATABASE_URL)"
 fi
 "$BIN" migrate
@@ -27,13 +37,29 @@ if [ -d examples ] && ls examples/*.json >/dev/null 2>&1 && "$BIN" 2>&1 | grep -
   done
 fi
 TOKEN=$("$BIN" token create --role admin --name "make run" | tail -n 1)
+"$BIN" serve &
+SERVER=$!
+ready=0
+for _ in $(seq 1 100); do
+  if curl -sf "http://$CICLO_LISTEN/readyz" >/dev/null 2>&1; then ready=1; break; fi
+  kill -0 "$SERVER" 2>/dev/null || break
+  sleep 0.2
+done
+if [ "$ready" = 1 ] && [ -f examples/monitoring/monitoring.json ]; then
+  # ILLUSTRATIVE monitoring at 30/06 and 31/12 (made-up values, not real results): see examples/monitoring/
+  python3 tools/load-monitoring.py "http://$CICLO_LISTEN" "$TOKEN" examples/monitoring || echo "illustrative monitoring not loaded (see above)"
+fi
 cat <<MSG
 
-Ciclo is starting on http://$CICLO_LISTEN  (stop it with Ctrl-C)
+Ciclo serves on http://$CICLO_LISTEN  (stop it with Ctrl-C)
 Admin token (shown once): $TOKEN
 
 Try:
   curl -s -H "Authorization: Bearer $TOKEN" http://$CICLO_LISTEN/v1/plans
 
+The example plans carry an ILLUSTRATIVE monitoring at 30/06 and 31/12 (made-up values, not the
+administrations' results; examples/monitoring/README.md). A plan's scores at the end of its year:
+  curl -s -H "Authorization: Bearer $TOKEN" "http://$CICLO_LISTEN/v1/plans/{id}/scores?as_of={year}-12-31"
+
 MSG
-"$BIN" serve
+wait "$SERVER"

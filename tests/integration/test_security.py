@@ -204,10 +204,10 @@ RECIPES = {
     ("DELETE", "/v1/indicators/{id}"): R(204, lambda w: ("/v1/indicators/%d" % w.fresh_indicator(), None)),
     # monitoring and scoring: objective 1 is assigned to the structure the manager token's person leads
     ("POST", "/v1/phases/{id}/progress"): R(201, lambda w: ("/v1/phases/%d/progress" % w.ph[0]["id"],
-                                                            {"percent_complete": 50, "as_of": "2024-07-%02d" % (1 + w.n() % 28)})),
+                                                            {"percent_complete": 50, "as_of": "2024-12-%02d" % (1 + w.n() % 28)})),
     ("GET", "/v1/phases/{id}/progress"): R(200, lambda w: ("/v1/phases/%d/progress" % w.ph[0]["id"], None)),
     ("POST", "/v1/indicators/{id}/measurements"): R(201, lambda w: ("/v1/indicators/%d/measurements" % w.ind[0]["id"],
-                                                                    {"value": 60, "as_of": "2024-07-01"})),
+                                                                    {"value": 60, "as_of": "2024-12-31"})),
     ("GET", "/v1/indicators/{id}/measurements"): R(200, lambda w: ("/v1/indicators/%d/measurements" % w.ind[0]["id"], None)),
     ("GET", "/v1/objectives/{id}/score"): R(200, lambda w: ("/v1/objectives/%d/score?as_of=2024-12-31" % w.o[0]["id"], None)),
     ("GET", "/v1/plans/{id}/scores"): R(200, lambda w: ("/v1/plans/%d/scores?as_of=2024-12-31" % w.plan["id"], None)),
@@ -468,7 +468,7 @@ def test_planner_manages_its_entitys_tokens(ctx):
     A, B = worlds(ctx)
     pl = A.tok["planner"]
     measure = lambda t: ctx.post("/v1/indicators/%d/measurements" % A.ind[0]["id"],  # noqa: E731
-                                 {"value": 5, "as_of": "2024-06-01"}, token=t)
+                                 {"value": 5, "as_of": "2024-12-30"}, token=t)  # after the matrix's reviews
     r = ctx.post("/v1/tokens", {"role": "erp", "name": "contabilità"}, token=pl)
     assert r.status == 201 and r.json["entity_id"] == A.id and r.json["person_id"] is None, r
     tok, tid = r.json["token"], r.json["id"]
