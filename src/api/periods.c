@@ -133,22 +133,40 @@ void period_entry_guard(const period_state *st, rules_entry_verdict v, const cha
     g->closed_through = st->closed_through[0] ? st->closed_through : NULL;
 }
 
-void period_review_create(http_request *req)
+/* Answers 409 plan_validated for a validated plan, 403 own_score when the objective of row
+ * id (statement q) counts towards the caller's own person, or 404; returns 0 when the act may
+ * go ahead, -1 after answering. For acts with no date of their own (reviews, judgements). */
+static int refuse_frozen(http_request *req, store_period_stmt q, int64_t id, const char *noun)
 {
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     period_state st;
-    int found = read_state(call->db, call->scope, PS_STATE_PLAN, req->ids[0], &st, &p);
+    int found = read_state(call->db, call->scope, q, id, &st, &p);
     if (found == 0)
-        problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
+        problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, id);
     else if (found > 0 && strcmp(st.status, "validated") == 0)
         found = period_refuse(&st, RULES_ENTRY_VALIDATED, NULL, &p);
-    if (found <= 0) {
-        answer(req, &p);
-        return;
+    else if (found > 0 && st.objective_id && req->who.person_id) {
+        int own = counts_for(call->db, call->scope, st.objective_id, req->who.person_id, &p);
+        found = own > 0 ? period_refuse(&st, RULES_ENTRY_OWN_SCORE, NULL, &p) : own < 0 ? -1 : 1;
     }
-    review_create(req);
+    if (found > 0)
+        return 0;
+    answer(req, &p);
+    return -1;
+}
+
+void period_judgement_create(http_request *req)
+{
+    if (refuse_frozen(req, PS_STATE_INDICATOR, req->ids[0], "indicator") == 0)
+        judgement_create(req);
+}
+
+void period_review_create(http_request *req)
+{
+    if (refuse_frozen(req, PS_STATE_PLAN, req->ids[0], "plan") == 0)
+        review_create(req);
 }
 
 /* ----------------------------------------------------------------------------------- */

@@ -44,6 +44,9 @@ void period_entry_guard(const period_state *st, rules_entry_verdict v, const cha
 /* POST /v1/plans/{id}/reviews: 409 plan_validated for a validated plan, else review_create
  * (which also closes the period up to the review's date). */
 void period_review_create(http_request *req);
+/* POST /v1/indicators/{id}/judgement: 409 plan_validated for a validated plan, 403 own_score
+ * when the indicator counts towards the evaluator token's own person, else judgement_create. */
+void period_judgement_create(http_request *req);
 
 /* GET /v1/objectives/{id}/score: objective_score's answer with what the score rests on
  * beyond the computation: each counted correction of a closed period on its indicator or

@@ -51,7 +51,7 @@ const route api_routes[] = {
     {"GET", "/v1/phases/{id}/progress", progress_list, READ, 0, NULL},
     {"POST", "/v1/indicators/{id}/measurements", measurement_create, MONITOR | ROLE_ERP, J, NULL},
     {"GET", "/v1/indicators/{id}/measurements", measurement_list, READ, 0, NULL},
-    {"POST", "/v1/indicators/{id}/judgement", judgement_create, ROLE_EVALUATOR, J, NULL}, /* issue 14 */
+    {"POST", "/v1/indicators/{id}/judgement", period_judgement_create, ROLE_EVALUATOR, J, NULL}, /* issue 14 */
     {"GET", "/v1/objectives/{id}/score", period_objective_score, READ, 0, NULL}, /* objective_score + periods.h */
     {"GET", "/v1/plans/{id}/scores", plan_scores, READ, 0, NULL},
     {"GET", "/v1/plans/{id}/checks", plan_checks, READ, 0, NULL},

@@ -221,6 +221,7 @@ def test_validated_plan_refuses_every_write_to_its_figures(ctx):
         ("/v1/phases/%d/progress" % w.ph[0]["id"], {"percent_complete": 100, "as_of": "2025-01-15"}),
         ("/v1/plans/%d/measurements:import" % pid, [{"indicator_code": "IND1", "as_of": "2025-01-15", "value": 100}]),
         ("/v1/plans/%d/reviews" % pid, {"kind": "final", "as_of": "2025-01-15", "items": []}),
+        ("/v1/indicators/%d/judgement" % w.ind[1]["id"], {"score": 100, "reason": "x", "as_of": "2024-12-31"}),
         ("/v1/objectives/%d/overrides" % w.o[0]["id"], {"score": 100, "as_of": "2024-12-31", "reason": "x"}),
         ("/v1/overrides/%d/approve" % pending[0]["id"], {}),
         ("/v1/overrides/%d/reject" % pending[1]["id"], {"note": "no"}),
