@@ -379,8 +379,10 @@ int rules_check(const rules_rule *rule, const char *path, rules_finding *out, si
 /* How an objective's indicators and phases make its score. */
 typedef enum rules_combine {
     RULES_COMBINE_AUTO = 0,       /* the default: indicators when the objective has any, else phases */
-    RULES_COMBINE_INDICATORS = 1, /* indicators only (phases are shown, not scored) */
-    RULES_COMBINE_PHASES = 2,     /* phases only, indicators only when there is no phase (seed 001) */
+    RULES_COMBINE_INDICATORS = 1, /* indicators only (phases shown, not scored); an objective
+                                     without indicators scores its phases */
+    RULES_COMBINE_PHASES = 2,     /* phases only (indicators shown, not scored; seed 001); an
+                                     objective without phases scores its indicators */
     RULES_COMBINE_MIX = 3         /* value × mix_value% + time × (100 - mix_value)% (seed 003):
                                      value = indicators without a date target, time = indicators
                                      with a date target or, without any, the phases' timeliness */
