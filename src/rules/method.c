@@ -97,51 +97,48 @@ rules_deviation rules_deviation_of(const rules_expected *target, const rules_val
 
 static const char *yes_no(int b) { return b ? "Sì" : "No"; }
 
-/* Scores a number against its target; *pct is the achievement before the cap. */
+/* "value 12 is at or below the target 10 → 100": a whole verdict, score and sentence. */
+static void verdict(sbuf *ex, rules_decimal v, const char *pc, const char *how, rules_decimal target, const char *tail,
+                    int64_t score, rules_decimal *out)
+{
+    sb_puts(ex, "value ");
+    sb_dec(ex, v);
+    sb_printf(ex, "%s %s ", pc, how);
+    sb_dec(ex, target);
+    sb_printf(ex, "%s%s → %d", pc, tail, score ? 100 : 0);
+    out->units = score;
+}
+
+/* Scores a number against its target: the achievement ratio, capped, 0 below the threshold. */
 static void score_number(const rules_method *m, const rules_indicator *ind, rules_decimal v, sbuf *ex,
                          rules_decimal *score)
 {
     int64_t t = ind->target.number.units, x = v.units;
     rules_direction dir = ind->direction;
     const char *pc = ind->target.kind == RULES_EXPECTED_PERCENT ? "%" : "";
+    rules_decimal target = ind->target.number;
     int64_t pct;
     if (dir == RULES_DIRECTION_LOWER) {
         if (x <= t) {
-            sb_puts(ex, "value ");
-            sb_dec(ex, v);
-            sb_printf(ex, "%s is at or below the target ", pc);
-            sb_dec(ex, ind->target.number);
-            sb_printf(ex, "%s → 100", pc);
-            score->units = HUNDRED;
+            verdict(ex, v, pc, "is at or below the target", target, "", HUNDRED, score);
             return;
         }
         if (t <= 0) {
-            sb_puts(ex, "value ");
-            sb_dec(ex, v);
-            sb_puts(ex, " is above a target of ");
-            sb_dec(ex, ind->target.number);
-            sb_puts(ex, " (lower is better) → 0");
-            score->units = 0;
+            verdict(ex, v, pc, "is above a target of", target, " (lower is better)", 0, score);
             return;
         }
         pct = percent_of(t, x);
         sb_puts(ex, "target ");
-        sb_dec(ex, ind->target.number);
+        sb_dec(ex, target);
         sb_puts(ex, " / value ");
         sb_dec(ex, v);
     } else if (dir == RULES_DIRECTION_EXACT) {
         if (x == t) {
-            sb_puts(ex, "value ");
-            sb_dec(ex, v);
-            sb_printf(ex, "%s equals the target → 100", pc);
-            score->units = HUNDRED;
+            verdict(ex, v, pc, "equals the target", target, "", HUNDRED, score);
             return;
         }
         if (t == 0) {
-            sb_puts(ex, "value ");
-            sb_dec(ex, v);
-            sb_puts(ex, " differs from a target of 0 → 0");
-            score->units = 0;
+            verdict(ex, v, pc, "differs from a target of", target, "", 0, score);
             return;
         }
         int64_t off = x > t ? x - t : t - x;
@@ -151,32 +148,22 @@ static void score_number(const rules_method *m, const rules_indicator *ind, rule
         sb_puts(ex, " is ");
         sb_dec(ex, rules_decimal_round((rules_decimal){HUNDRED - pct}, 2));
         sb_puts(ex, "% away from the target ");
-        sb_dec(ex, ind->target.number);
+        sb_dec(ex, target);
         sb_puts(ex, ": 100 - that");
     } else {
         if (x >= t) {
-            sb_puts(ex, "value ");
-            sb_dec(ex, v);
-            sb_printf(ex, "%s reaches the target ", pc);
-            sb_dec(ex, ind->target.number);
-            sb_printf(ex, "%s → 100", pc);
-            score->units = HUNDRED;
+            verdict(ex, v, pc, "reaches the target", target, "", HUNDRED, score);
             return;
         }
         if (t <= 0) {
-            sb_puts(ex, "value ");
-            sb_dec(ex, v);
-            sb_puts(ex, " is below a target of ");
-            sb_dec(ex, ind->target.number);
-            sb_puts(ex, " → 0");
-            score->units = 0;
+            verdict(ex, v, pc, "is below a target of", target, "", 0, score);
             return;
         }
         pct = percent_of(x, t);
         sb_puts(ex, "value ");
         sb_dec(ex, v);
         sb_puts(ex, " / target ");
-        sb_dec(ex, ind->target.number);
+        sb_dec(ex, target);
     }
     if (pct < 0)
         pct = 0;
