@@ -14,17 +14,16 @@
 #include "api/list_answer.h"
 #include "store/oidc.h"
 
-/* {"from": ...} out of principal.role_source ("group <name>", "structure <id>", "employee"), or
- * the token for an opaque token. New reference. */
+/* Where the caller's role came from: the token for an opaque token; for a sign-in the group, the
+ * structure led, or neither (an employee). New reference. */
 static json_t *role_source(const principal *who)
 {
     if (!who->issuer[0])
         return json_pack("{s:s, s:I}", "from", "token", "token_id", (json_int_t)who->token_id);
-    const char *s = who->role_source;
-    if (strncmp(s, "group ", 6) == 0)
-        return json_pack("{s:s, s:s}", "from", "group", "group", s + 6);
-    if (strncmp(s, "structure ", 10) == 0)
-        return json_pack("{s:s, s:I}", "from", "structure", "structure_id", (json_int_t)strtoll(s + 10, NULL, 10));
+    if (who->role_group[0])
+        return json_pack("{s:s, s:s}", "from", "group", "group", who->role_group);
+    if (who->role_structure)
+        return json_pack("{s:s, s:I}", "from", "structure", "structure_id", (json_int_t)who->role_structure);
     return json_pack("{s:s}", "from", "employee");
 }
 

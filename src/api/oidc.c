@@ -223,14 +223,13 @@ static void decide_role(const store_oidc_person *f, principal *who)
     unsigned group_role = auth_role_from_name(f->group_role[0] ? f->group_role : NULL);
     if (group_role == ROLE_PLANNER || group_role == ROLE_EVALUATOR || (group_role && !f->led_structure)) {
         who->role = (int)group_role;
-        snprintf(who->role_source, sizeof who->role_source, "group %s", f->group);
+        snprintf(who->role_group, sizeof who->role_group, "%s", f->group);
     } else if (f->led_structure) {
         who->role = (int)ROLE_MANAGER;
-        snprintf(who->role_source, sizeof who->role_source, "structure %" PRId64, f->led_structure);
+        who->role_structure = f->led_structure;
     } else {
         who->role = (int)ROLE_READER;
         who->own_data_only = 1;
-        snprintf(who->role_source, sizeof who->role_source, "employee");
     }
 }
 

@@ -23,9 +23,10 @@ typedef struct principal {
     int role;           /* one ROLE_* bit from api/auth.h */
     char name[128];     /* the token's name, for the audit log */
     /* OpenID Connect sign-in (api/oidc.h); empty and 0 for an opaque token */
-    char issuer[256];      /* the access token's iss */
-    char role_source[300]; /* where the role came from: "group <name>", "structure <id>", "employee" */
-    int own_data_only;     /* an employee with no group: only the routes marked ROUTE_OWN_DATA */
+    char issuer[256];       /* the access token's iss */
+    char role_group[256];   /* the group that gave the role; empty when none did */
+    int64_t role_structure; /* manager: the structure whose leading gave the role; 0 otherwise */
+    int own_data_only;      /* an employee with no group: only the routes marked ROUTE_OWN_DATA */
 } principal;
 
 typedef struct http_response {

@@ -94,16 +94,16 @@ def b64(obj):
 class World:
     """Two identity providers, a Ciclo server trusting both, and helpers to call it."""
 
-    def __init__(self, ctx, floor=1):
+    def __init__(self, ctx, floor=1, publish=True, env=None):
         self.ctx = ctx
         self.a, self.b = IdP("a"), IdP("b")
-        self.a.add_key("a1")
-        self.a.add_key("a-ec", alg="ES256")
+        self.a.add_key("a1", publish=publish)
+        self.a.add_key("a-ec", alg="ES256", publish=publish)
         self.b.add_key("b1")
         try:
-            self.srv = ctx.start_server({"CICLO_OIDC_ISSUER": self.a.issuer + ", " + self.b.issuer,
-                                         "CICLO_OIDC_AUDIENCE": AUDIENCE,
-                                         "CICLO_OIDC_JWKS_REFRESH_FLOOR": str(floor)})
+            self.srv = ctx.start_server(dict({"CICLO_OIDC_ISSUER": self.a.issuer + ", " + self.b.issuer,
+                                              "CICLO_OIDC_AUDIENCE": AUDIENCE,
+                                              "CICLO_OIDC_JWKS_REFRESH_FLOOR": str(floor)}, **(env or {})))
         except Exception:
             self.a.close()
             self.b.close()
@@ -343,3 +343,35 @@ def test_oidc_employee_accepts_own_form_and_the_audit_names_them(ctx):
         tok2 = w.a.token("a1", employee_id="P2")
         assert [f["id"] for f in w.get("/v1/evaluation-forms", tok2).json["items"]] == [f2["id"]]
         expect_problem(w.get("/v1/evaluation-forms/%d" % f1["id"], tok2), 403)
+
+
+def test_oidc_provider_without_keys_is_503_until_it_has_some(ctx):
+    with World(ctx, publish=False) as w:
+        E = w.entity(w.a.issuer)["id"]
+        w.person(E, "EMP-K")
+        r = w.get("/v1/me", w.a.token("a1", employee_id="EMP-K"))
+        d = expect_problem(r, 503)
+        assert d["code"] == "keys_unavailable" and r.header("Retry-After"), (d, r.headers)
+        w.a.published = ["a1"]
+        time.sleep(1.2)
+        r = w.get("/v1/me", w.a.token("a1", employee_id="EMP-K"))
+        assert r.status == 200 and r.json["person"]["external_id"] == "EMP-K", r
+
+
+def test_oidc_one_issuer_for_two_entities_needs_the_entity_claim(ctx):
+    with World(ctx) as w:
+        e1, e2 = w.entity(w.a.issuer), w.entity(w.a.issuer)
+        w.person(e1["id"], "EMP-S")
+        w.person(e2["id"], "EMP-S")
+        d = expect_problem(w.get("/v1/me", w.a.token("a1", employee_id="EMP-S")), 401, "person")
+        assert "CICLO_OIDC_ENTITY_CLAIM" in d["hint"], d
+    with World(ctx, env={"CICLO_OIDC_ENTITY_CLAIM": "ente"}) as w:
+        e1, e2, e3 = w.entity(w.a.issuer), w.entity(w.a.issuer), w.entity(w.b.issuer)
+        for e in (e1, e2, e3):
+            w.person(e["id"], "EMP-S")
+        for e in (e1, e2):
+            r = w.get("/v1/me", w.a.token("a1", employee_id="EMP-S", ente=e["code"]))
+            assert r.status == 200 and r.json["entity"]["id"] == e["id"], r
+        expect_problem(w.get("/v1/me", w.a.token("a1", employee_id="EMP-S")), 401, "ente")
+        # naming an entity that does not accept the issuer signs in to nothing
+        expect_problem(w.get("/v1/me", w.a.token("a1", employee_id="EMP-S", ente=e3["code"])), 401, "person")
