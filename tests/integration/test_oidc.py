@@ -19,7 +19,7 @@ except ImportError:  # python3 is not Debian's (pyenv ...): use Debian's python3
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from run import expect_problem
+from run import expect_problem, sanitizer_reports
 import test_evaluation
 
 AUDIENCE = "ciclo-api"
@@ -128,9 +128,12 @@ class World:
         return self
 
     def __exit__(self, *exc):
-        self.srv.stop()
+        code = self.srv.stop()
         self.a.close()
         self.b.close()
+        if exc[0] is None:  # a clean stop, and nothing for the sanitizers (make check-asan) to report
+            assert code == 0, "the OIDC server exited with %s" % code
+            assert not sanitizer_reports(self.srv.log_text()), self.srv.log_text()[-4000:]
 
 
 def test_oidc_token_reaches_its_data_and_me_says_who(ctx):
