@@ -202,9 +202,19 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     const char *token = authorization + 7;
     while (*token == ' ')
         token++;
-    /* OpenID Connect: a JWT from the administration's identity provider (api/oidc.h) */
-    if (oidc_is_jwt(token))
-        return oidc_authenticate(c, token, who, p);
+    /* OpenID Connect: a JWT from the administration's identity provider (api/oidc.h), remembered
+     * by its hash until it expires or OIDC_CACHE_S have passed (no guard: nothing revokes it) */
+    if (oidc_is_jwt(token)) {
+        unsigned char jwt_digest[32];
+        time_t until;
+        gnutls_hash_fast(GNUTLS_DIG_SHA256, token, strlen(token), jwt_digest);
+        if (cache_get(jwt_digest, who))
+            return 0;
+        if (oidc_authenticate(c, token, who, &until, p) < 0)
+            return -1;
+        cache_put(jwt_digest, who, until);
+        return 0;
+    }
     if (strlen(token) != TOKEN_LEN || strncmp(token, "ciclo_", 6) != 0)
         return unauthorized(p, "the token is not valid");
     unsigned char digest[32];

@@ -233,7 +233,7 @@ static void decide_role(const store_oidc_person *f, principal *who)
     }
 }
 
-int oidc_authenticate(store_conn *c, const char *token, principal *who, problem *p)
+int oidc_authenticate(store_conn *c, const char *token, principal *who, time_t *until, problem *p)
 {
     if (!settings)
         return refuse(p, "iss", "this service accepts no OpenID Connect tokens (CICLO_OIDC_ISSUER is not set)");
@@ -277,6 +277,9 @@ int oidc_authenticate(store_conn *c, const char *token, principal *who, problem 
     snprintf(who->issuer, sizeof who->issuer, "%s", iss);
     snprintf(who->name, sizeof who->name, "person %" PRId64 " via %s", f.person_id, iss);
     decide_role(&f, who);
+    time_t now = time(NULL);
+    double exp = json_number_value(json_object_get(claims, "exp"));
+    *until = exp < (double)(now + OIDC_CACHE_S) ? (time_t)exp : now + OIDC_CACHE_S;
     rc = 0;
 out:
     free(groups);

@@ -23,6 +23,8 @@
 #ifndef CICLO_OIDC_H
 #define CICLO_OIDC_H
 
+#include <time.h>
+
 #include "core/config.h"
 #include "core/problem.h"
 #include "http/http.h"
@@ -38,9 +40,14 @@ void oidc_shutdown(void);
 /* Whether a bearer token is a JWT (three dot-separated parts) rather than an opaque token. */
 int oidc_is_jwt(const char *token);
 
-/* Verifies the JWT token and resolves who it names into who. Returns 0, or -1 with p set: 401
+/* How long a process may remember a verified token's principal (api/auth.c's cache): a change of
+ * the group table or of who leads a structure reaches a token already in use within this time. */
+#define OIDC_CACHE_S 60
+
+/* Verifies the JWT token and resolves who it names into who; *until is when the answer stops
+ * holding (the token's exp, or OIDC_CACHE_S from now if sooner). Returns 0, or -1 with p set: 401
  * naming the failed check, 503 when the keys or the database cannot be reached. */
-int oidc_authenticate(store_conn *c, const char *token, principal *who, problem *p);
+int oidc_authenticate(store_conn *c, const char *token, principal *who, time_t *until, problem *p);
 
 /* GET /v1/me and GET /v1/me/objectives (api/me.c). */
 void me_get(http_request *req);

@@ -10,6 +10,7 @@ import json
 import sys
 import threading
 import time
+import uuid
 
 try:
     import jwt
@@ -76,7 +77,8 @@ class IdP:
         """A token signed with key kid; claims override the defaults (None removes one)."""
         now = int(time.time())
         body = {"iss": self.issuer, "aud": AUDIENCE, "sub": "u-" + str(claims.get("employee_id")), "iat": now,
-                "nbf": now, "exp": now + 300, "name": "Nome Scelto Dal Provider", "groups": []}
+                "nbf": now, "exp": now + 300, "name": "Nome Scelto Dal Provider", "groups": [],
+                "jti": uuid.uuid4().hex}
         body.update(claims)
         body = {k: v for k, v in body.items() if v is not None}
         alg, key = self.keys[kid]
