@@ -9,6 +9,10 @@ void metrics_request(int status, long long micros);
 void metrics_auth_failure(void);
 /* Counts a request refused by the per-token rate limit. */
 void metrics_rate_limited(void);
+/* Counts n connections cut off because their request was not whole in time (http/server.h). */
+void metrics_connections_cut(int n);
+/* Counts a request body refused because the budget of bodies held in memory was spent. */
+void metrics_body_budget_refused(void);
 /* Pool gauges: the callback returns in-use and total connections when asked. */
 void metrics_set_pool_probe(void (*probe)(void *ctx, int *in_use, int *size, long long *waits_timed_out), void *ctx);
 /* Appends the whole exposition to out. */

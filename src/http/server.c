@@ -183,6 +183,16 @@ static int budget_take(http_server *srv, size_t n)
     return 0;
 }
 
+/* Answers 503: the budget of bodies held in memory is spent. */
+static void answer_busy(http_server *srv, http_request *req)
+{
+    metrics_body_budget_refused();
+    log_limited(&body_log, LOG_WARN, "%s %s: the body budget (%zu bytes) is spent; answered 503", req->method,
+                req->path, srv->opts.cfg->body_budget);
+    http_error(req, 503, "busy", "the server is reading as many request bodies as it may; try again");
+    req->res.retry_after = 1;
+}
+
 static void set_deadline(http_request *req, long long deadline_ms)
 {
     if (req->track)
@@ -238,10 +248,7 @@ static int admit_headers(http_server *srv, http_request *req)
         return refuse;
     if (length > 0) {
         if (budget_take(srv, length) < 0) {
-            log_limited(&body_log, LOG_WARN, "%s %s: the body budget (%zu bytes) is spent; answered 503",
-                        req->method, req->path, cfg->body_budget);
-            http_error(req, 503, "busy", "the server is reading as many request bodies as it may; try again");
-            req->res.retry_after = 1;
+            answer_busy(srv, req);
             return refuse;
         }
         req->body_reserved = length;
@@ -279,11 +286,8 @@ static enum MHD_Result take_body(http_server *srv, http_request *req, const char
         if (req->body_reserved + more > cfg->max_body)
             more = cfg->max_body - req->body_reserved;
         if (budget_take(srv, more) < 0) {
-            log_limited(&body_log, LOG_WARN, "%s %s: the body budget (%zu bytes) is spent; answered 503",
-                        req->method, req->path, cfg->body_budget);
             drop_body(srv, req);
-            http_error(req, 503, "busy", "the server is reading as many request bodies as it may; try again");
-            req->res.retry_after = 1;
+            answer_busy(srv, req);
             return MHD_YES;
         }
         req->body_reserved += more;
@@ -433,6 +437,7 @@ static void *watchdog(void *arg)
         usleep(250000);
         long long now = now_ms();
         int cut = cut_late_connections(srv, now);
+        metrics_connections_cut(cut);
         if (cut)
             log_limited(&cut_log, LOG_WARN, "%d connection(s) cut off: no whole request within %d s", cut,
                         srv->opts.cfg->request_timeout_s);

@@ -90,6 +90,11 @@ def rss_kb(srv):
     return 0
 
 
+def metric(ctx, srv, name):
+    m = ctx.get("/metrics", token=None, base=srv.url).text
+    return int([x for x in m.splitlines() if x.startswith(name + " ")][0].split()[1])
+
+
 def problem(status, headers, body, want):
     assert status == want, (status, headers, body[:300])
     assert headers.get("content-type", "").startswith("application/problem+json"), headers
@@ -207,6 +212,7 @@ def test_bodies_share_one_budget(ctx):
         problem(status, headers, body, 503)
         assert headers.get("retry-after") == "1", headers
         third.close()
+        assert metric(ctx, srv, "ciclo_body_budget_refusals_total") == 1
         # a finished body gives its share back
         held[0].sendall(b"{" + b" " * (n - 2) + b"}")
         assert read_answer(held[0])[0] == 422
@@ -256,6 +262,7 @@ def test_trickling_requests_are_cut_at_the_deadline(ctx):
         assert elapsed < 5.5, elapsed
         assert ctx.get("/healthz", token=None, base=srv.url).status == 200
         assert "cut off" in srv.log_text()
+        assert metric(ctx, srv, "ciclo_connections_cut_total") >= 2
     finally:
         assert srv.stop() == 0
 
@@ -312,8 +319,7 @@ def test_failed_authentications_are_logged_in_moderation(ctx):
             r.read()
             assert r.status == 401
         conn.close()
-        m = ctx.get("/metrics", token=None, base=srv.url).text
-        counted = int([x for x in m.splitlines() if x.startswith("ciclo_auth_failures_total ")][0].split()[1])
+        counted = metric(ctx, srv, "ciclo_auth_failures_total")
         assert counted == n, counted
         time.sleep(0.3)
         logged = srv.log_text().count("authentication failed")
