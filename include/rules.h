@@ -47,8 +47,9 @@ typedef struct rules_decimal {
 
 /*
  * Parses a plain decimal number as JSON writes it ("-12.5", "1e3", "600000.05")
- * with at most max_decimals digits after the point once normalised. Returns 0 or
- * -1 with err ("1.005 has more than 2 decimals"). Rejects values beyond ±9e13.
+ * with at most max_decimals digits after the point once normalised. Exact: no
+ * digit is rounded away ("0.10000000000000001" has more than 2 decimals). Returns 0
+ * or -1 with err ("1.005 has more than 2 decimals"). Rejects values beyond ±9e13.
  */
 int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *out, rules_error *err);
 

@@ -11,6 +11,7 @@
 #include "api/oidc.h"
 #include "api/auth.h"
 #include "api/import.h"
+#include "codec/rule_json.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -117,7 +118,7 @@ static int cmd_token(int argc, char **argv)
     if (id <= 0) {
         fprintf(stderr, "ciclo: cannot create the token: %s\n", p.detail);
         if (p.errors) {
-            char *e = json_dumps(p.errors, JSON_COMPACT);
+            char *e = rule_json_dumps(p.errors, JSON_COMPACT);
             fprintf(stderr, "%s\n", e ? e : "");
             free(e);
         }
@@ -198,11 +199,11 @@ static int cmd_import(int argc, char **argv)
         else
             printf("plan %" JSON_INTEGER_FORMAT " imported from %s\n",
                    json_integer_value(json_object_get(result, "id")), argv[0]);
-        char *changes = revise ? json_dumps(json_object_get(result, "changes"), JSON_COMPACT) : NULL;
+        char *changes = revise ? rule_json_dumps(json_object_get(result, "changes"), JSON_COMPACT) : NULL;
         if (changes)
             printf("changes: %s\n", changes);
         free(changes);
-        char *counts = json_dumps(json_object_get(result, "counts"), JSON_COMPACT);
+        char *counts = rule_json_dumps(json_object_get(result, "counts"), JSON_COMPACT);
         printf("counts: %s\n", counts ? counts : "");
         free(counts);
         json_t *w = json_object_get(result, "warnings");

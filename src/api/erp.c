@@ -14,6 +14,7 @@
 #include "api/import.h"
 #include "api/periods.h"
 #include "codec/csv_read.h"
+#include "codec/rule_json.h"
 #include "core/text.h"
 #include "rules.h"
 #include "store/erp.h"
@@ -334,7 +335,7 @@ static int write_plan_rows(http_request *req, int64_t entity, json_t *rows, size
     api_call *call = api_call_of(req);
     if (problem_count(p))
         return problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
-    char *text = json_dumps(rows, JSON_COMPACT);
+    char *text = rule_json_dumps(rows, JSON_COMPACT);
     if (!text)
         return problem_set(p, 503, "out_of_memory", "the server is out of memory");
     int64_t n = 0;
@@ -434,7 +435,7 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
         return NULL;
     }
     if (json_is_object(v) || json_is_array(v)) /* formula inputs, all_targets parts */
-        return json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
+        return rule_json_dumps(v, JSON_COMPACT);
     if (json_is_boolean(v)) {
         if (!is_bool) {
             problem_add(p, path, "must be a %s value, not true or false", type);
@@ -448,12 +449,7 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
             problem_add(p, path, "must be a %s, not a number", is_date ? "date" : "yes/no value");
             return NULL;
         }
-        char text[40];
-        if (json_is_integer(v))
-            snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        else
-            snprintf(text, sizeof text, "%.17g", json_real_value(v));
-        if (rules_decimal_parse_plain(text, 4, &d, &e) < 0) {
+        if (rule_json_number(v, 4, path, &d, &e) < 0) {
             add_rules_error(p, path, &e);
             return NULL;
         }
@@ -496,7 +492,7 @@ static int closed_period_rows(http_request *req, const store_plan_state_row *pl,
                               const period_state *period, problem *p)
 {
     api_call *call = api_call_of(req);
-    char *text = json_dumps(rows, JSON_COMPACT);
+    char *text = rule_json_dumps(rows, JSON_COMPACT);
     if (!text)
         return problem_set(p, 503, "out_of_memory", "the server is out of memory");
     PGresult *r = NULL;
@@ -626,12 +622,7 @@ static int financials_feed(http_request *req, json_t *items, json_t *paths, json
             if (!have)
                 add_rules_error(p, fp, &e);
         } else if (json_is_number(v)) {
-            char text[40];
-            if (json_is_integer(v))
-                snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-            else
-                snprintf(text, sizeof text, "%.17g", json_real_value(v));
-            have = rules_decimal_parse_plain(text, 2, &d, &e) == 0;
+            have = rule_json_number(v, 2, fp, &d, &e) == 0;
             if (!have)
                 add_rules_error(p, fp, &e);
         } else if (v && !json_is_null(v) && !json_is_string(v)) {

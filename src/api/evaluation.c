@@ -484,7 +484,7 @@ static PGresult *scheme_store(http_request *req, store_eval_stmt q, const char *
 {
     char year_s[16];
     snprintf(year_s, sizeof year_s, "%" PRId64, year);
-    char *def_text = json_dumps(def, JSON_COMPACT);
+    char *def_text = rule_json_dumps(def, JSON_COMPACT);
     const char *insert[] = {key, year_s, role, title, def_text};
     const char *update[] = {key, version, year_s, role, title, def_text};
     PGresult *r = q == EV_SCHEME_INSERT ? write_row(req, q, 5, insert, p) : write_row(req, q, 6, update, p);
@@ -1069,7 +1069,7 @@ static void form_apply(http_request *req, form_row *f, form_change *c)
         }
         if (res.has_total)
             rules_decimal_format(res.total, 2, '.', score);
-        computed_dump = json_dumps(computed, JSON_COMPACT);
+        computed_dump = rule_json_dumps(computed, JSON_COMPACT);
         computed_text = computed_dump;
     } else {
         json_t *doc = json_loads(PQgetvalue(f->r, 0, 0), 0, NULL);
@@ -1079,7 +1079,7 @@ static void form_apply(http_request *req, form_row *f, form_change *c)
             if (rule_json_number(sv, 2, "score", &d, NULL) == 0)
                 rules_decimal_format(d, 2, '.', score);
         }
-        computed_dump = json_dumps(json_object_get(doc, "computed"), JSON_COMPACT);
+        computed_dump = rule_json_dumps(json_object_get(doc, "computed"), JSON_COMPACT);
         computed_text = computed_dump;
         json_decref(doc);
     }
@@ -1088,7 +1088,7 @@ static void form_apply(http_request *req, form_row *f, form_change *c)
     id_text(f->version, version_s);
     snprintf(months_s, sizeof months_s, "%d", c->months);
     rules_decimal_format(c->part_time, 2, '.', pt_s);
-    char *ratings_text = json_dumps(c->ratings, JSON_COMPACT);
+    char *ratings_text = rule_json_dumps(c->ratings, JSON_COMPACT);
     const char *params[] = {id_s,          version_s,          c->action,      c->status,          ratings_text,
                             c->comments,   c->interview_date,  months_s,       pt_s,               computed_text,
                             score[0] ? score : NULL, c->signed_by, c->contest_reason, c->conciliation_note};
@@ -1294,7 +1294,7 @@ void eval_form_create(http_request *req)
     rules_decimal_format(part_time, 2, '.', pt_s);
     if (res.has_total)
         rules_decimal_format(res.total, 2, '.', score);
-    char *computed_text = json_dumps(computed, JSON_COMPACT);
+    char *computed_text = rule_json_dumps(computed, JSON_COMPACT);
     const char *params[] = {person_s, year_s, role, scheme_s, plan_s, structure ? struct_s : NULL,
                             evaluator ? eval_s : NULL, as_of, months_s, pt_s, "{}", comments,
                             interview[0] ? interview : NULL, computed_text, score[0] ? score : NULL};
@@ -1658,7 +1658,7 @@ void bonus_distribution_create(http_request *req)
     result = json_pack("{s:i, s:i, s:i, s:o, s:o, s:s, s:o}", "people_count", res.n_people, "eligible", res.n_eligible,
                        "premiums", res.n_premium, "average", money_json(res.average_cents), "premium_amount",
                        money_json(res.premium_cents), "explanation", res.explanation, "people", people);
-    char *result_text = json_dumps(result, JSON_COMPACT);
+    char *result_text = rule_json_dumps(result, JSON_COMPACT);
     char scheme_s[24], fund_s[32], dist_s[32], rem_s[32];
     id_text(col_id(sr, 0, 0), scheme_s);
     rules_decimal_format(fund, 2, '.', fund_s);

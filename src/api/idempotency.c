@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "codec/rule_json.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "store/idempotency.h"
@@ -160,7 +161,7 @@ static char *secret_not_kept(const idem_key *k, const http_response *r)
     problem_hint(&p, "if the secret was lost, delete what the first request created and repeat it with a new key");
     json_t *j = problem_to_json(&p);
     problem_clear(&p);
-    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char *s = j ? rule_json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     return s;
 }

@@ -239,7 +239,7 @@ static char *undefined_codes(json_t *refs, json_t *index)
         if (!json_object_get(index, code))
             json_array_append_new(arr, json_string(code));
     }
-    char *s = json_dumps(arr, JSON_COMPACT);
+    char *s = rule_json_dumps(arr, JSON_COMPACT);
     json_decref(arr);
     return s;
 }
@@ -322,7 +322,7 @@ int org_write(org_rows *o, store_conn *c, const store_actor *who, int64_t entity
 {
     int64_t ins = 0, upd = 0;
     if (json_array_size(o->people) > 0) {
-        char *rows = json_dumps(o->people, JSON_COMPACT);
+        char *rows = rule_json_dumps(o->people, JSON_COMPACT);
         int rc = rows ? store_people_upsert(c, who, entity, rows, &ins, &upd, p)
                       : problem_set(p, 503, "out_of_memory", "the server is out of memory");
         free(rows);
@@ -332,7 +332,7 @@ int org_write(org_rows *o, store_conn *c, const store_actor *who, int64_t entity
     json_object_set_new(counts, "people", counts_of(ins, upd));
     ins = upd = 0;
     if (json_array_size(o->structures) > 0) {
-        char *rows = json_dumps(o->structures, JSON_COMPACT);
+        char *rows = rule_json_dumps(o->structures, JSON_COMPACT);
         int rc = rows ? store_structures_upsert(c, who, entity, rows, &ins, &upd, p)
                       : problem_set(p, 503, "out_of_memory", "the server is out of memory");
         free(rows);
@@ -532,7 +532,7 @@ static const char *value_text(doc_state *s, json_t *v)
         return json_string_value(v);
     if (!json_is_number(v))
         return NULL;
-    char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    char *t = rule_json_dumps(v, JSON_ENCODE_ANY);
     const char *copy = t ? arena_strdup(&s->mem, t) : NULL;
     free(t);
     return copy;
@@ -1058,7 +1058,7 @@ static int dump_content(const doc_state *s, char *rows[4], problem *p)
 {
     json_t *const lists[4] = {s->objectives, s->assignments, s->phases, s->indicators};
     for (int k = 0; k < 4; k++)
-        if (!(rows[k] = json_dumps(lists[k], JSON_COMPACT)))
+        if (!(rows[k] = rule_json_dumps(lists[k], JSON_COMPACT)))
             return problem_set(p, 503, "out_of_memory", "the server is out of memory");
     return 0;
 }
@@ -1358,6 +1358,8 @@ json_t *json_body_parse(const char *s, size_t n, const json_limits *lim, problem
                      lim->max_values);
         return NULL;
     }
+    if (http_json_numbers(s, n, p) < 0)
+        return NULL;
     json_error_t e;
     json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &e);
     if (!j)
@@ -1557,7 +1559,7 @@ json_t *import_in_transaction(http_request *req, int timeout_ms, int status, imp
         store_rollback(call->db);
         goto fail;
     }
-    char *body = json_dumps(result, JSON_COMPACT);
+    char *body = rule_json_dumps(result, JSON_COMPACT);
     if (!body || idem_store(call->db, &key, status, body, &p) < 0 || store_commit(call->db, &p) < 0) {
         free(body);
         store_rollback(call->db);

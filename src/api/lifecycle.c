@@ -10,6 +10,7 @@
 #include "api/list_answer.h"
 #include "codec/csv.h"
 #include "codec/plan_diff.h"
+#include "codec/rule_json.h"
 #include "core/text.h"
 #include "rules.h"
 #include "store/lifecycle.h"
@@ -61,7 +62,7 @@ static int note_body(http_request *req, const char *what, char **extra)
     json_t *note = json_object_get(body, "note");
     if (note && json_is_string(note)) {
         json_t *x = json_pack("{s:{s:O}}", what, "note", note);
-        *extra = json_dumps(x, JSON_COMPACT);
+        *extra = rule_json_dumps(x, JSON_COMPACT);
         json_decref(x);
     }
     json_decref(body);

@@ -255,7 +255,7 @@ static char *measured_value(json_t *v, const owner_info *info, problem *p)
             return NULL;
         }
     }
-    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    return rule_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
 void measurement_create(http_request *req)

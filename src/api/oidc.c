@@ -12,6 +12,7 @@
 
 #include "api/auth.h"
 #include "api/jwks.h"
+#include "codec/rule_json.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/text.h"
@@ -210,7 +211,7 @@ static char *groups_of(json_t *claims, problem *p)
         if (json_is_string(g) && json_array_size(out) < MAX_GROUPS)
             json_array_append(out, g);
     }
-    char *s = json_dumps(out, JSON_COMPACT);
+    char *s = rule_json_dumps(out, JSON_COMPACT);
     json_decref(out);
     if (!s)
         problem_set(p, 503, "out_of_memory", "the server is out of memory; try again");

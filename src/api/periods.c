@@ -193,7 +193,7 @@ static void attach_corrections(json_t *out, const char *list, const char *key, P
         const char *expl = json_string_value(json_object_get(item, "explanation"));
         char text[RULES_EXPLANATION_MAX + 600], was[160] = "";
         if (json_is_object(orig)) {
-            char *v = json_dumps(json_object_get(orig, strcmp(list, "phases") ? "value" : "percent_complete"),
+            char *v = rule_json_dumps(json_object_get(orig, strcmp(list, "phases") ? "value" : "percent_complete"),
                                  JSON_ENCODE_ANY | JSON_COMPACT);
             snprintf(was, sizeof was, "; the original entry %" JSON_INTEGER_FORMAT " (%s as of %s) is kept",
                      json_integer_value(json_object_get(orig, "id")), v ? v : "?",

@@ -660,7 +660,7 @@ void review_create(http_request *req)
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the review is not valid");
     } else {
-        char *items_text = items ? json_dumps(items, JSON_COMPACT) : NULL;
+        char *items_text = items ? rule_json_dumps(items, JSON_COMPACT) : NULL;
         found = store_review_add(call->db, call->scope, &call->actor, req->ids[0], json_string_value(kind),
                                  json_string_value(as_of), json_is_string(note) ? json_string_value(note) : NULL,
                                  items_text ? items_text : "[]", &doc, &p);

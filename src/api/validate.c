@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/rule_json.h"
 #include "core/buf.h"
 #include "core/text.h"
 #include "codec/method_json.h"
@@ -114,15 +115,10 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
     case FT_DEC: {
         if (!json_is_number(v))
             break;
-        char text[40];
-        if (json_is_integer(v))
-            snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
-        else
-            snprintf(text, sizeof text, "%.17g", json_real_value(v));
         rules_decimal d;
         rules_error e;
         memset(&e, 0, sizeof e);
-        if (rules_decimal_parse_plain(text, f->decimals, &d, &e) < 0) {
+        if (rule_json_number(v, f->decimals, path, &d, &e) < 0) {
             problem_add(p, path, "%s", e.message);
             return NULL;
         }
@@ -177,7 +173,7 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
             break;
         if (method_field_invalid(f, v, path, p))
             return NULL;
-        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        char *s = rule_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         if (s && strlen(s) > 65536) {
             free(s);
             problem_add(p, path, "is larger than 64 KiB");

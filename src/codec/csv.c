@@ -1,4 +1,6 @@
 #include "codec/csv.h"
+#include "codec/json_number.h"
+#include "codec/rule_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,16 +75,24 @@ void csv_cell_number(buf *out, const char *s, int first)
     buf_puts(out, s);
 }
 
+/* A number with a decimal comma: integers as they are, reals exactly with at least two
+ * decimals ("90,70", "1,125"). */
 static void number_text(const json_t *v, char *s, size_t n)
 {
     if (json_is_integer(v)) {
         snprintf(s, n, "%lld", (long long)json_integer_value(v));
         return;
     }
-    snprintf(s, n, "%.2f", json_real_value(v));
-    char *dot = strchr(s, '.');
-    if (dot)
-        *dot = ',';
+    rules_decimal d;
+    char text[32];
+    if (rule_json_number(v, 4, "", &d, NULL) < 0) { /* not a decimal of ours: as JSON writes it */
+        snprintf(s, n, "%s", json_number_text(json_real_value(v), text));
+        return;
+    }
+    int decimals = 4;
+    for (int64_t u = d.units; decimals > 2 && u % 10 == 0; u /= 10)
+        decimals--;
+    snprintf(s, n, "%s", rules_decimal_format(d, decimals, ',', text));
 }
 
 void csv_cell_json(buf *out, const json_t *v, int first)
@@ -115,7 +125,7 @@ void csv_cell_json(buf *out, const json_t *v, int first)
                 number_text(item, num, sizeof num);
                 buf_puts(&joined, num);
             } else {
-                char *s = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+                char *s = rule_json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
                 if (s)
                     buf_puts(&joined, s);
                 free(s);
@@ -124,7 +134,7 @@ void csv_cell_json(buf *out, const json_t *v, int first)
         csv_cell_text(out, joined.data ? joined.data : "", first);
         buf_free(&joined);
     } else {
-        char *s = json_dumps(v, JSON_COMPACT);
+        char *s = rule_json_dumps(v, JSON_COMPACT);
         csv_cell_text(out, s ? s : "", first);
         free(s);
     }

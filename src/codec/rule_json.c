@@ -1,6 +1,8 @@
 /* rule_json.c — JSON <-> rules library types (see rule_json.h). */
 #include "rule_json.h"
 
+#include "codec/json_number.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,11 +47,11 @@ int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_
         return 0;
     }
     if (json_is_real(j)) {
-        char buf[64];
+        char buf[32];
         double d = json_real_value(j);
         if (!isfinite(d))
             return fail(err, path, NULL, "number out of range");
-        snprintf(buf, sizeof buf, "%.17g", d);
+        json_number_text(d, buf);
         if (rules_decimal_parse_plain(buf, max_decimals, out, err) < 0) {
             if (err)
                 pfx(err->field, sizeof err->field, "%s", path);
@@ -453,6 +455,11 @@ json_t *rule_json_decimal(rules_decimal d)
     char buf[32];
     rules_decimal_format_short(d, buf);
     return json_real(strtod(buf, NULL));
+}
+
+char *rule_json_dumps(const json_t *j, size_t flags)
+{
+    return json_dumps(j, flags | JSON_REAL_PRECISION(JSON_NUMBER_DIGITS));
 }
 
 static int set_new(json_t *o, const char *k, json_t *v)

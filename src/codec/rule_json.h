@@ -45,9 +45,10 @@ int rule_json_decode_value(const json_t *j, const rules_rule *rule, const char *
 
 /*
  * Decodes a JSON number (borrowed) as an exact decimal with at most
- * max_decimals decimals: integers directly, reals through their shortest
- * "%.17g" text rounded to 15 significant digits. Returns 0 or -1 with err
- * (field = path).
+ * max_decimals decimals: integers directly, reals as the decimal they were
+ * parsed from (json_number_text: exact for the at most 15 significant digits
+ * json_number_check lets into a body). Returns 0 or -1 with err (field = path),
+ * whose message quotes the number as written ("33.333 has more than 2 decimals").
  */
 int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_decimal *out,
                      rules_error *err);
@@ -55,8 +56,22 @@ int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_
 /* Encodes a rule in the API's JSON form. New reference; NULL on allocation failure. */
 json_t *rule_json_encode(const rules_rule *rule);
 
-/* Encodes a decimal as a JSON number (an integer when whole). New reference. */
+/*
+ * Encodes a decimal as a JSON number (an integer when whole). New reference. The
+ * service's one encoder of money, scores, weights, percentages and coefficients:
+ * a real is written back as its exact decimal ("4253.01", never 4253.0100000000002)
+ * when the text is made by rule_json_dumps, for any decimal of at most 15
+ * significant digits (json_number.h); beyond that it is rounded to 15.
+ */
 json_t *rule_json_decimal(rules_decimal d);
+
+/*
+ * json_dumps(j, flags) with reals printed with 15 significant digits, so that every
+ * decimal encoded by rule_json_decimal or read by json_number_check'ed jansson comes
+ * out as its exact decimal text. Every JSON text the service writes (answers, stored
+ * documents, replays) is made here. malloc'd text for the caller (NULL on failure).
+ */
+char *rule_json_dumps(const json_t *j, size_t flags);
 
 /* Encodes findings as [{"severity","code","message","path"}]. New reference. */
 json_t *rule_json_findings(const rules_finding *findings, size_t n);

@@ -87,8 +87,12 @@ void http_etag(http_request *req, int64_t version);
 int http_if_match(const http_request *req, int64_t *version);
 /* Whether the client asked for CSV (Accept: text/csv or ?format=csv). */
 int http_wants_csv(const http_request *req);
-/* Parses the body as a JSON object or array; on failure answers 400 and returns NULL.
- * New reference. */
+/* Parses the body as a JSON object or array; on failure answers 400 (or 422 for a number
+ * that cannot be read exactly, http_json_numbers) and returns NULL. New reference. */
 json_t *http_json_body(http_request *req);
+/* Checks, before jansson parses the JSON text s[0..n), that every number in it can be read
+ * exactly (codec/json_number.h): 0, or -1 with p set to 422 naming the number's path and
+ * quoting it as written. Every request body goes through it. */
+int http_json_numbers(const char *s, size_t n, problem *p);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "codec/json_limits.h"
+#include "codec/json_number.h"
+#include "codec/rule_json.h"
 #include "http/http.h"
 
 const char *http_query(const http_request *req, const char *key)
@@ -42,7 +44,7 @@ void http_replay(http_request *req, int status, const char *content_type, char *
 
 void http_json(http_request *req, int status, json_t *j)
 {
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    char *s = j ? rule_json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!s) {
         problem p;
@@ -57,7 +59,7 @@ void http_json(http_request *req, int status, json_t *j)
 void http_problem(http_request *req, const problem *p)
 {
     json_t *j = problem_to_json(p);
-    char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    char *s = j ? rule_json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!s) {
         s = strdup("{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500}");
@@ -139,15 +141,32 @@ json_t *http_json_body(http_request *req)
                    JSON_MAX_VALUES);
         return NULL;
     }
-    json_t *j = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &e);
-    if (!j) {
-        problem p;
-        problem_init(&p);
+    problem p;
+    problem_init(&p);
+    json_t *j = NULL;
+    if (http_json_numbers(req->body.data, req->body.len, &p) == 0 &&
+        !(j = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &e)))
         problem_set(&p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text, e.line,
                     e.column);
+    if (!j)
         http_problem(req, &p);
-        problem_clear(&p);
-        return NULL;
-    }
+    problem_clear(&p);
     return j;
+}
+
+int http_json_numbers(const char *s, size_t n, problem *p)
+{
+    char path[256], lexeme[48];
+    enum json_number_fault f = json_number_check(s, n, path, sizeof path, lexeme, sizeof lexeme);
+    if (f == JSON_NUMBERS_EXACT)
+        return 0;
+    problem_set(p, 422, "validation_failed", "the number %s cannot be read exactly", lexeme);
+    if (f == JSON_NUMBER_TOO_PRECISE) {
+        problem_add(p, path, "%s has more than %d significant digits", lexeme, JSON_NUMBER_DIGITS);
+        problem_hint(p, "no field takes that many: amounts and scores have at most 2 decimals, coefficients and "
+                        "measurements 4");
+    } else {
+        problem_add(p, path, "%s is too close to zero to be read exactly", lexeme);
+    }
+    return -1;
 }

@@ -130,7 +130,7 @@ int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *ou
 {
     char q[48];
     const char *p = s;
-    int neg = 0, any = 0, k = 0;
+    int neg = 0, any = 0, k = 0, lost = 0;
     uint64_t m = 0;
     long e = 0;
 
@@ -147,11 +147,11 @@ int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *ou
         any = 1;
         if (k == 0 && *p == '0')
             continue;
-        if (k < 16) {
+        if (k < 19) {
             m = m * 10 + (uint64_t)(*p - '0');
             k++;
         } else {
-            e++;
+            e++; /* beyond 19 digits the value is out of range anyway */
         }
     }
     if (*p == '.') {
@@ -162,10 +162,12 @@ int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *ou
                 e--;
                 continue;
             }
-            if (k < 16) {
+            if (k < 19) {
                 m = m * 10 + (uint64_t)(*p - '0');
                 k++;
                 e--;
+            } else if (*p != '0') {
+                lost = 1; /* a 20th significant digit: more decimals than any field takes */
             }
         }
     }
@@ -187,11 +189,6 @@ int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *ou
     if (*p)
         goto syntax;
 
-    /* Round to 15 significant digits: the binary noise of "%.17g" goes away. */
-    if (k == 16) {
-        m = (m + 5) / 10;
-        e++;
-    }
     while (m != 0 && m % 10 == 0) {
         m /= 10;
         e++;
@@ -200,7 +197,7 @@ int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *ou
         out->units = 0;
         return 0;
     }
-    if (e < -(long)max_decimals) {
+    if (lost || e < -(long)max_decimals) {
         rerr_set(err, NULL, NULL, "%s has more than %d decimal%s", q, max_decimals,
                  max_decimals == 1 ? "" : "s");
         rerr_hint(err, "round it to %d decimal%s", max_decimals, max_decimals == 1 ? "" : "s");

@@ -31,6 +31,54 @@ def free_port():
     return port
 
 
+# Decimals a number of an answer may have, by the key it is under (issue 23): money, scores,
+# weights and percentages 2; everything else (coefficients, measured values, rule bounds) at
+# most the 4 of the rules library's fixed point. Binary noise such as 4253.0100000000002 breaks
+# either bound.
+TWO_DECIMALS = frozenset((
+    "fund", "distributed", "remainder", "bonus", "base", "premium_amount", "average",
+    "score", "total", "min_score", "evaluations_given", "cv", "differentiation_cv_target",
+    "weight", "structure", "objectives", "behaviours", "differentiation", "cumulative",
+    "percent", "part_time", "share", "increase", "percent_complete", "financial_resources"))
+MAX_DECIMALS = 4
+
+
+class _Lexeme(str):
+    """A real number of an answer, kept as the server wrote it."""
+
+
+def _decimals(text):
+    """Decimals of a JSON number as written ("1.50" has 2, "1.5e-3" has 4)."""
+    mantissa, _, exp = text.lower().partition("e")
+    frac = mantissa.partition(".")[2]
+    return max(0, len(frac) - int(exp or 0))
+
+
+def decimal_violations(body):
+    """[(path, number as written, decimals allowed)] for every number of the JSON text body
+    that has more decimals than its field allows. Not JSON: []."""
+    try:
+        doc = json.loads(body, parse_float=_Lexeme)
+    except ValueError:
+        return []
+    found = []
+
+    def walk(v, path, key):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, "%s.%s" % (path, k) if path else k, k)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, "%s[%d]" % (path, i), key)
+        elif isinstance(v, _Lexeme):
+            allowed = 2 if key in TWO_DECIMALS else MAX_DECIMALS
+            if _decimals(v) > allowed:
+                found.append((path, str(v), allowed))
+
+    walk(doc, "", None)
+    return found
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -141,9 +189,15 @@ class Context:
         req = urllib.request.Request(url, data=data, method=method, headers=h)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
-                return Response(r.status, r.getheaders(), r.read())
+                res = Response(r.status, r.getheaders(), r.read())
         except urllib.error.HTTPError as e:
-            return Response(e.code, e.headers.items(), e.read())
+            res = Response(e.code, e.headers.items(), e.read())
+        ct = res.header("Content-Type") or ""
+        if "json" in ct and res.body:
+            bad = decimal_violations(res.body)
+            assert not bad, "%s %s answered numbers with more decimals than their field allows: %s" % (
+                method, path, ", ".join("%s = %s (at most %d)" % b for b in bad[:10]))
+        return res
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

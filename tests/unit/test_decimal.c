@@ -3,16 +3,24 @@
 
 #include "suites.h"
 
-START_TEST(plain_rounds_binary_noise)
+START_TEST(plain_is_exact)
 {
     rules_decimal d;
     rules_error e;
-    ck_assert_int_eq(rules_decimal_parse_plain("0.10000000000000001", 2, &d, &e), 0);
-    ck_assert_int_eq(d.units, 1000);
+    /* no digit is rounded away: binary noise is more decimals, not the number it came from */
+    ck_assert_int_eq(rules_decimal_parse_plain("0.10000000000000001", 2, &d, &e), -1);
+    ck_assert_str_eq(e.message, "0.10000000000000001 has more than 2 decimals");
+    ck_assert_int_eq(rules_decimal_parse_plain("72.189999999999998", 4, &d, &e), -1);
     ck_assert_int_eq(rules_decimal_parse_plain("86.5", 2, &d, &e), 0);
     ck_assert_int_eq(d.units, 865000);
-    ck_assert_int_eq(rules_decimal_parse_plain("72.189999999999998", 2, &d, &e), 0);
-    ck_assert_int_eq(d.units, 721900);
+    ck_assert_int_eq(rules_decimal_parse_plain("123456.78", 2, &d, &e), 0);
+    ck_assert_int_eq(d.units, 1234567800);
+    ck_assert_int_eq(rules_decimal_parse_plain("89999999999999.9999", 4, &d, &e), 0);
+    ck_assert_int_eq(d.units, INT64_C(899999999999999999));
+    ck_assert_int_eq(rules_decimal_parse_plain("1.50000000000000000000000000", 2, &d, &e), 0);
+    ck_assert_int_eq(d.units, 15000);
+    ck_assert_int_eq(rules_decimal_parse_plain("1.00000000000000000000000001", 4, &d, &e), -1);
+    ck_assert_int_eq(rules_decimal_parse_plain("100000000000000000000.5", 4, &d, &e), -1);
     ck_assert_int_eq(rules_decimal_parse_plain("1e3", 0, &d, &e), 0);
     ck_assert_int_eq(d.units, 10000000);
     ck_assert_int_eq(rules_decimal_parse_plain("-12.5", 1, &d, &e), 0);
@@ -30,7 +38,6 @@ START_TEST(plain_rejects)
 {
     rules_decimal d;
     rules_error e;
-    /* "%.17g" of 1.005 is 1.0049999999999999: 15 significant digits say 1.005 */
     ck_assert_int_eq(rules_decimal_parse_plain("1.0049999999999999", 2, &d, &e), -1);
     ck_assert_str_eq(e.message, "1.0049999999999999 has more than 2 decimals");
     ck_assert_int_eq(rules_decimal_parse_plain("1.005", 2, &d, &e), -1);
@@ -168,7 +175,7 @@ Suite *decimal_suite(void)
 {
     Suite *s = suite_create("decimal");
     TCase *tc = tcase_create("core");
-    tcase_add_test(tc, plain_rounds_binary_noise);
+    tcase_add_test(tc, plain_is_exact);
     tcase_add_test(tc, plain_rejects);
     tcase_add_test(tc, format);
     tcase_add_test(tc, arithmetic);
