@@ -66,7 +66,7 @@ json_t *rule_json_encode(const rules_rule *rule);
 json_t *rule_json_decimal(rules_decimal d);
 
 /*
- * json_dumps(j, flags) with reals printed with 15 significant digits, so that every
+ * jansson's dump of j with flags, reals printed with 15 significant digits, so that every
  * decimal encoded by rule_json_decimal or read by json_number_check'ed jansson comes
  * out as its exact decimal text. Every JSON text the service writes (answers, stored
  * documents, replays) is made here. malloc'd text for the caller (NULL on failure).
