@@ -342,8 +342,8 @@ const char *rules_severity_name(rules_severity s);
  *   band_overlap           error    two bands share values and score differently
  *   band_gap               error    values between two bands match none (for
  *                                   "integer" rules only whole numbers count)
- *   band_gap_fractional    warning  only fractions fall between two bands ("1-10",
- *                                   "11-30" in days) in a rule not marked integer
+ *   band_gap               warning  ... when only fractions fall in the gap ("1-10",
+ *                                   "11-30" in days) of a rule not marked integer
  *   band_open_end          warning  values below the lowest / above the highest
  *                                   band match none
  *   band_not_monotonic     error    a worse value scores above a better one
@@ -503,6 +503,13 @@ typedef struct rules_indicator {
  * the plan's (objectives, phases, indicators, assignments) or list the entity's
  * organisation (structures, people). Texts are borrowed, as written in the plan. */
 
+typedef enum rules_scope {
+    RULES_SCOPE_NONE = 0,
+    RULES_SCOPE_ENTITY = 1,      /* "Obiettivo di Ente" */
+    RULES_SCOPE_STRUCTURE = 2,   /* "Obiettivo di Direzione" */
+    RULES_SCOPE_INDIVIDUAL = 3   /* "Obiettivo Individuale" */
+} rules_scope;
+
 typedef enum rules_level {
     RULES_LEVEL_UNKNOWN = 0,
     RULES_LEVEL_STRATEGIC = 1,   /* DUP strategic objective: measured through its children */
@@ -513,7 +520,17 @@ typedef enum rules_level {
 typedef struct rules_check_objective {
     const char *title;           /* may be NULL; dates in it are checked */
     rules_level level;
+    int routine;                 /* 1: a routine objective (no parent expected) */
+    rules_scope scope;           /* its type (entity, structure, individual); 0: not given */
+    int n_notes;                 /* notes where the source contradicts itself */
+    const char *note;            /* the first of them, may be NULL */
 } rules_check_objective;
+
+/* The type and slot of one assignment, where the source gives them per assignee. */
+typedef struct rules_check_assignment {
+    rules_scope scope;           /* 0: the objective's */
+    int slot;                    /* its column among the assignee's objectives of that type, 0: none */
+} rules_check_assignment;
 
 typedef struct rules_check_phase {
     int seq;                     /* the phase's number in its objective (0: unknown) */
@@ -554,6 +571,7 @@ typedef struct rules_check_context {
     const rules_check_indicator *indicators;   /* [n_indicators] */
     const unsigned char *assignment_weighted;  /* [n_assignments]: 1 when the plan gives the
                                                   weight, 0 when it does not (NULL: all given) */
+    const rules_check_assignment *assignments; /* [n_assignments] or NULL */
     const rules_check_structure *structures; int n_structures;
     const rules_check_person *people; int n_people;
     int has_adopted;

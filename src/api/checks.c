@@ -37,6 +37,16 @@ rules_role checks_role(const char *role)
                                                                              : RULES_ROLE_OTHER;
 }
 
+rules_scope checks_scope(const char *scope)
+{
+    if (!scope)
+        return RULES_SCOPE_NONE;
+    return strcmp(scope, "entity") == 0       ? RULES_SCOPE_ENTITY
+           : strcmp(scope, "structure") == 0  ? RULES_SCOPE_STRUCTURE
+           : strcmp(scope, "individual") == 0 ? RULES_SCOPE_INDIVIDUAL
+                                              : RULES_SCOPE_NONE;
+}
+
 rules_direction checks_direction(const char *direction)
 {
     if (!direction)
@@ -56,7 +66,7 @@ typedef struct check_extra {
 } check_extra;
 
 static const char *const extra_sql[] = {
-    "SELECT id, level FROM objectives WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
+    "SELECT id, level, routine, scope FROM objectives WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
     "removed_in_revision IS NULL",
     "SELECT id, seq, description FROM phases WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
     "removed_in_revision IS NULL",
@@ -130,8 +140,11 @@ static int load_extra(store_conn *c, plan_model *m, int with_texts, check_extra 
             co[i].title = m->objective_title[i];
         for (int row = 0; row < PQntuples(r[X_OBJ]); row++) {
             int i = plan_model_objective(m, strtoll(PQgetvalue(r[X_OBJ], row, 0), NULL, 10));
-            if (i >= 0)
-                co[i].level = checks_level(PQgetvalue(r[X_OBJ], row, 1));
+            if (i < 0)
+                continue;
+            co[i].level = checks_level(PQgetvalue(r[X_OBJ], row, 1));
+            co[i].routine = strcmp(PQgetvalue(r[X_OBJ], row, 2), "t") == 0;
+            co[i].scope = checks_scope(PQgetvalue(r[X_OBJ], row, 3));
         }
         for (int row = 0; row < PQntuples(r[X_PHASE]); row++) {
             int j = idmap_get(&pidx, strtoll(PQgetvalue(r[X_PHASE], row, 0), NULL, 10));

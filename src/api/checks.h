@@ -9,6 +9,8 @@
 rules_level checks_level(const char *level);
 /* "dirigente" → MANAGER, "eq"/"po" → EQ, anything else (NULL too) → OTHER. */
 rules_role checks_role(const char *role);
+/* "entity", "structure", "individual" → rules_scope (NULL or other: NONE). */
+rules_scope checks_scope(const char *scope);
 /* "higher_is_better" → HIGHER, "lower_is_better" → LOWER, else AUTO. */
 rules_direction checks_direction(const char *direction);
 

@@ -376,6 +376,7 @@ typedef struct doc_state {
     rules_check_phase *c_ph;
     rules_check_indicator *c_ind;
     unsigned char *a_weighted;
+    rules_check_assignment *c_a;
     int first_adoption;            /* 1: the deliberation is the plan's first adoption */
     rules_rule *nodes;             /* scratch for decoding rules */
 } doc_state;
@@ -473,6 +474,8 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     dec_of(weight, &d);
     s->r_a[ai].weight = d;
     s->a_weighted[ai] = weight != NULL;
+    s->c_a[ai].scope = checks_scope(json_string_value(json_object_get(a, "scope")));
+    s->c_a[ai].slot = json_is_integer(json_object_get(a, "slot")) ? (int)json_integer_value(json_object_get(a, "slot")) : 0;
     s->a_sub[ai] = k;
     field_values_free(&v2);
 }
@@ -515,8 +518,6 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
         rp->has_weight = dec_of(fv(&model_phases, &v, "weight"), &rp->weight);
         rp->has_cumulative = dec_of(fv(&model_phases, &v, "cumulative"), &rp->cumulative);
         rp->has_deadline = deadline && rules_date_parse_iso(deadline, &rp->deadline, NULL) == 0;
-        if (rp->has_deadline && rp->deadline.year > s->year_to)
-            s->year_to = rp->deadline.year;
         s->c_ph[j].seq = atoi(seq);
         s->c_ph[j].description = json_string_value(json_object_get(ph, "description"));
         s->ph_sub[j] = k;
@@ -676,6 +677,11 @@ static void check_objective(doc_state *s, json_t *o, int oi)
     s->r_obj[oi].payment_timeliness = json_is_true(json_object_get(o, "payment_timeliness"));
     s->c_obj[oi].title = json_string_value(json_object_get(o, "title"));
     s->c_obj[oi].level = checks_level(json_string_value(json_object_get(o, "level")));
+    s->c_obj[oi].routine = json_is_true(json_object_get(o, "routine"));
+    s->c_obj[oi].scope = checks_scope(json_string_value(json_object_get(o, "scope")));
+    json_t *notes = json_object_get(o, "notes");
+    s->c_obj[oi].n_notes = json_is_array(notes) ? (int)json_array_size(notes) : 0;
+    s->c_obj[oi].note = json_string_value(json_array_get(notes, 0));
     if (rc == 0) {
         const char *sy = fv(&model_objectives, &v, "start_year"), *ey = fv(&model_objectives, &v, "end_year");
         if (sy && ey && atoi(ey) < atoi(sy)) {
@@ -795,9 +801,10 @@ static int prepare(doc_state *s, json_t *objectives)
     s->c_ph = arena_array(&s->mem, nph + 1, sizeof *s->c_ph);
     s->c_ind = arena_array(&s->mem, nind + 1, sizeof *s->c_ind);
     s->a_weighted = arena_array(&s->mem, na + 1, 1);
+    s->c_a = arena_array(&s->mem, na + 1, sizeof *s->c_a);
     s->nodes = arena_array(&s->mem, RULE_JSON_MAX_NODES, sizeof *s->nodes);
     s->n_obj = (int)no;
-    return s->mem.failed || !s->nodes || !s->c_obj || !s->c_ph || !s->c_ind || !s->a_weighted ? -1 : 0;
+    return s->mem.failed || !s->nodes || !s->c_obj || !s->c_ph || !s->c_ind || !s->a_weighted || !s->c_a ? -1 : 0;
 }
 
 /* The document path of a checker finding's path ("phases[12].weight" →
@@ -844,7 +851,7 @@ static void finding_path(const doc_state *s, const char *in, char *out)
 /* The plan checker's findings on the document, as the answer's "warnings". */
 static json_t *plan_warnings(doc_state *s, int *total)
 {
-    rules_check_context cx = {s->c_obj, s->c_ph, s->c_ind, s->a_weighted, NULL, 0, NULL, 0, 0, {0, 0, 0}};
+    rules_check_context cx = {s->c_obj, s->c_ph, s->c_ind, s->a_weighted, s->c_a, NULL, 0, NULL, 0, 0, {0, 0, 0}};
     rules_plan plan = {s->year, s->year_to, s->r_obj, s->n_obj, s->r_asg, s->n_asg, s->r_a, s->n_a,
                        s->r_ph, s->n_ph, s->r_ind, s->n_ind, NULL, &cx};
     json_t *out = json_array();
@@ -874,6 +881,19 @@ static json_t *plan_warnings(doc_state *s, int *total)
         }
         cx.structures = st;
         cx.n_structures = (int)ns;
+        /* DL 13/2023 art. 4-bis, from the 2023 plans: people, and structures with a manager (as
+         * plan_model.c decides for a stored plan) */
+        const char *key;
+        json_t *v;
+        json_object_foreach(s->assignee_index, key, v)
+        {
+            json_t *row = key[0] == 's' ? json_array_get(s->org.structures, (size_t)json_integer_value(
+                                                             json_object_get(s->org.structure_index, key + 2)))
+                                        : NULL;
+            int led = key[0] == 'p' || (json_object_get(s->org.structure_index, key + 2) &&
+                                        json_is_string(json_object_get(row, "manager")));
+            s->r_asg[json_integer_value(v)].is_manager = s->year >= 2023 && led;
+        }
         cx.people = pe;
         cx.n_people = (int)np;
     }

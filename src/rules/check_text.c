@@ -26,8 +26,9 @@ static int digits(const char *s, int max, int *val)
     return n;
 }
 
-/* The month whose Italian name (full, case-insensitive) starts at s, as a whole word; 0 if none. */
-static int month_word(const char *s, size_t *len)
+/* The month whose Italian name (full, case-insensitive) starts at s, as a whole word; 0 if none.
+ * abbrev: three-letter forms ("dic", "dic.") count too. */
+static int month_name_at(const char *s, size_t *len, int abbrev)
 {
     for (int m = 1; m <= 12; m++) {
         size_t n = strlen(month_it[m]), i = 0;
@@ -37,9 +38,15 @@ static int month_word(const char *s, size_t *len)
             *len = n;
             return m;
         }
+        if (abbrev && i >= 3 && !is_alpha(s[3])) {
+            *len = s[3] == '.' ? 4 : 3;
+            return m;
+        }
     }
     return 0;
 }
+
+static int month_word(const char *s, size_t *len) { return month_name_at(s, len, 0); }
 
 /* 1 when a word that sets a deadline ("entro", "scadenza", "termine") ends within the 14
  * bytes before s. */
@@ -85,18 +92,27 @@ int text_next_date(const char *text, size_t *pos, text_date *d)
             if (is_digit(*p) || (*p == ',' && is_digit(p[1])) || (*p == '.' && is_digit(p[1])))
                 continue;
         } else {
+            /* "31 marzo", "31 marzo 2024", "31-dic", "31-dic-24" */
             const char *q = p;
-            while (*q == ' ')
+            int hyphen = *q == '-';
+            if (hyphen)
                 q++;
-            if (q == p || !(month = month_word(q, &mlen)))
+            else
+                while (*q == ' ')
+                    q++;
+            if (q == p || !(month = month_name_at(q, &mlen, hyphen)))
                 continue;
             p = q + mlen;
             q = p;
-            while (*q == ' ')
+            if (hyphen && *q == '-')
                 q++;
-            int ny;
-            if ((ny = digits(q, 4, &year)) == 4) {
-                p = q + 4;
+            else
+                while (*q == ' ')
+                    q++;
+            int ny = digits(q, 4, &year);
+            if (ny == 4 || (hyphen && ny == 2)) {
+                p = q + ny;
+                d->two_digit_year = ny == 2;
             } else {
                 year = 0;
                 if (ny) /* "31 marzo 24": not read as a year */

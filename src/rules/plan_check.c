@@ -32,7 +32,7 @@ size_t rules_plan_check_scratch(const rules_plan *plan)
     size_t o = plan->n_objectives > 0 ? (size_t)plan->n_objectives : 0;
     size_t a = plan->n_assignees > 0 ? (size_t)plan->n_assignees : 0;
     size_t i = plan->n_indicators > 0 ? (size_t)plan->n_indicators : 0;
-    return 4 * a + 10 * o + pow2_at_least(2 * max3(o, a, i));
+    return 8 * a + 9 * o + pow2_at_least(2 * max3(o, a, i));
 }
 
 static uint32_t fnv1a(const char *s)
@@ -218,10 +218,10 @@ static void check_text_dates(findings *f, const rules_plan *plan, const char *te
             continue;
         }
         if (d.two_digit_year)
-            fnd_add(f, RULES_SEVERITY_INFO, "date_two_digit_year", path,
+            fnd_add(f, RULES_SEVERITY_WARNING, "date_two_digit_year", path,
                     "\"%s\" in %s has a two-digit year: write %02d/%02d/%d", shown, who, d.day, d.month, year);
         else if (d.year == 0 && (is_deadline || d.after_deadline_word))
-            fnd_add(f, RULES_SEVERITY_INFO, "date_without_year", path,
+            fnd_add(f, RULES_SEVERITY_WARNING, "date_without_year", path,
                     "\"%s\" in %s has no year: write the year the deadline falls in", shown, who);
         if (d.year == 0 || !(is_deadline || d.after_deadline_word))
             continue;
@@ -344,6 +344,15 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
                     who, q);
         if (ci->date_valued)
             check_serial(f, t, path, who);
+        if (has_t && te.kind == RULES_EXPECTED_DATE && rules_date_parse_iso(t, &te.date, NULL) == 0) {
+            char ys[24];
+            years_text(plan, ys, sizeof ys);
+            if (!in_years(plan, te.date.year))
+                fnd_add(f, RULES_SEVERITY_WARNING, "date_outside_plan", path,
+                        "the target date of %s, %s, is outside the plan's %s", who, t, ys);
+            else
+                check_before_adoption(f, plan, te.date, path, who);
+        }
         check_text_dates(f, plan, t, path, who, ci->date_valued);
     } else if (ci->name && text_operator(ci->name, op, &n, &pc)) {
         clip_input(q, sizeof q, ci->name);
@@ -435,9 +444,10 @@ static void check_organisation(findings *f, const rules_plan *plan, int64_t *led
         pfmt(path, sizeof path, "structures[%d]", s);
         if (st->manager >= 0 && st->manager < np)
             led[st->manager]++;
-        else if (st->manager == -1 && st->carries_objectives)
+        else if (st->manager == -1)
             fnd_add(f, RULES_SEVERITY_WARNING, "structure_without_manager", path,
-                    "structure %s carries objectives but names no manager: nobody answers for them", q);
+                    "structure %s names no manager%s", q,
+                    st->carries_objectives ? ": nobody answers for its objectives" : "");
     }
     for (int p = 0; p < np && cx->people; p++) {
         const rules_check_person *pe = &cx->people[p];
@@ -449,7 +459,7 @@ static void check_organisation(findings *f, const rules_plan *plan, int64_t *led
             fnd_add(f, RULES_SEVERITY_WARNING, "manager_without_structure", path,
                     "%s is a manager but leads no structure of the plan", q);
         else
-            fnd_add(f, RULES_SEVERITY_WARNING, "eq_without_unit", path,
+            fnd_add(f, RULES_SEVERITY_WARNING, "manager_without_structure", path,
                     "%s holds an EQ post but no unit is given to them", q);
     }
     /* one structure under several names: the same name under different codes (quadratic,
@@ -497,7 +507,9 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
     int64_t *a_pay = a_w + na;           /* per assignee: Σ weights of payment objectives */
     int64_t *a_n = a_pay + na;           /* per assignee: assignments */
     int64_t *a_nw = a_n + na;            /* per assignee: assignments with a weight */
-    int64_t *o_pw = a_nw + na;           /* per objective: Σ phase weights */
+    int64_t *a_paypos = a_nw + na;       /* per assignee: its first payment assignment + 1 */
+    int64_t *a_slots = a_paypos + na;    /* per assignee and type (3): objectives of that type */
+    int64_t *o_pw = a_slots + 3 * (size_t)na; /* per objective: Σ phase weights */
     int64_t *o_np = o_pw + no;           /* per objective: weighted phases */
     int64_t *o_run = o_np + no;          /* per objective: running Σ of phase weights */
     int64_t *o_cnt = o_run + no;         /* per objective: phases + indicators */
@@ -506,8 +518,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
     int64_t *o_last = o_ph + no;         /* per objective: last phase deadline (ordinal + 1) */
     int64_t *o_cum = o_last + no;        /* per objective: last cumulative + 1 */
     int64_t *o_lastph = o_cum + no;      /* per objective: index of its last phase + 1 */
-    int64_t *o_spare = o_lastph + no;
-    int64_t *table = o_spare + no;
+    int64_t *table = o_lastph + no;
     size_t table_size = need - (size_t)(table - scratch);
     memset(scratch, 0, (size_t)(table - scratch) * sizeof *scratch);
 
@@ -578,8 +589,11 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
             w = clamp100(w);
         }
         a_w[x->assignee] += w;
-        if (plan->objectives[x->objective].payment_timeliness)
+        if (plan->objectives[x->objective].payment_timeliness) {
             a_pay[x->assignee] += w;
+            if (a_paypos[x->assignee] == 0)
+                a_paypos[x->assignee] = i + 1;
+        }
     }
     if (!any_weight && plan->n_assignments > 0)
         fnd_add(&f, RULES_SEVERITY_WARNING, "plan_without_weights", "plan",
@@ -603,12 +617,44 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
             fnd_add(&f, RULES_SEVERITY_WARNING, "assignee_weights_not_100", path,
                     "the objective weights of %s total %s, not 100", q,
                     rules_decimal_format_short((rules_decimal){a_w[a]}, vs));
-        if (plan->assignees[a].is_manager && a_w[a] > 0 && a_pay[a] * 10 < a_w[a] * 3)
-            fnd_add(&f, RULES_SEVERITY_WARNING, "payment_timeliness_below_30", path,
+        if (plan->assignees[a].is_manager && a_w[a] > 0 && a_pay[a] * 10 < a_w[a] * 3) {
+            char pp[96];
+            if (a_paypos[a] > 0)
+                pfmt(pp, sizeof pp, "assignments[%d].weight", (int)a_paypos[a] - 1);
+            else
+                pfmt(pp, sizeof pp, "%s", path);
+            fnd_add(&f, RULES_SEVERITY_WARNING, "payment_timeliness_below_30", pp,
                     "payment-timeliness objectives weigh %s of %s for %s: DL 13/2023 art. 4-bis requires at "
                     "least 30%%",
                     rules_decimal_format_short((rules_decimal){a_pay[a]}, vs),
                     rules_decimal_format_short((rules_decimal){a_w[a]}, ws), q);
+        }
+    }
+
+    /* slots: no more objectives of a type than the plan has columns for it (the highest slot used) */
+    if (cx && cx->assignments) {
+        int limit[4] = {0, 0, 0, 0};
+        static const char *const type_name[4] = {"", "entity", "structure", "individual"};
+        for (int i = 0; i < plan->n_assignments; i++) {
+            const rules_check_assignment *ca = &cx->assignments[i];
+            int sc = ca->scope ? (int)ca->scope
+                     : cx->objectives ? (int)cx->objectives[plan->assignments[i].objective].scope
+                                      : 0;
+            if (sc < 1 || sc > 3)
+                continue;
+            if (ca->slot > limit[sc])
+                limit[sc] = ca->slot;
+            a_slots[3 * (size_t)plan->assignments[i].assignee + (size_t)sc - 1]++;
+        }
+        for (int a = 0; a < na; a++)
+            for (int sc = 1; sc <= 3; sc++)
+                if (limit[sc] > 0 && a_slots[3 * (size_t)a + (size_t)sc - 1] > limit[sc]) {
+                    pfmt(path, sizeof path, "assignees[%d]", a);
+                    fnd_add(&f, RULES_SEVERITY_WARNING, "slot_over_limit", path,
+                            "%s carries %d %s objectives, but the plan has %d slot%s for them",
+                            assignee_name(plan, a, q), (int)a_slots[3 * (size_t)a + (size_t)sc - 1], type_name[sc],
+                            limit[sc], limit[sc] > 1 ? "s" : "");
+                }
     }
 
     /* phases: weights, cumulative values, dates, order */
@@ -750,11 +796,12 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
     }
 
     /* the cascade: what measures each objective, what hangs from what */
-    int cascaded = 0;
+    int cascaded[4] = {0, 0, 0, 0}; /* per level: some objective of it hangs from a parent */
     for (int i = 0; i < no; i++)
         if (plan->objectives[i].parent >= 0) {
             o_child[plan->objectives[i].parent]++;
-            cascaded = 1;
+            rules_level lv = cx && cx->objectives ? cx->objectives[i].level : RULES_LEVEL_UNKNOWN;
+            cascaded[lv >= 0 && lv <= 3 ? lv : 0] = 1;
         }
     for (int i = 0; i < no; i++) {
         rules_level lv = cx && cx->objectives ? cx->objectives[i].level : RULES_LEVEL_UNKNOWN;
@@ -766,10 +813,17 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         else if (o_cnt[i] == 0 && o_child[i] == 0)
             fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_measure", path,
                     "objective %s has no indicator, no phase and no objective under it: it cannot be measured", q);
-        if (cascaded && lv != RULES_LEVEL_STRATEGIC && lv != RULES_LEVEL_UNKNOWN && plan->objectives[i].parent < 0 &&
-            o_child[i] == 0)
+        if (lv != RULES_LEVEL_STRATEGIC && lv != RULES_LEVEL_UNKNOWN && cascaded[lv] && plan->objectives[i].parent < 0 &&
+            !cx->objectives[i].routine)
             fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_parent", path,
                     "objective %s hangs from no objective above it, in a plan where objectives cascade", q);
+        if (cx && cx->objectives && cx->objectives[i].n_notes > 0) {
+            char nq[48];
+            clip_input(nq, sizeof nq, cx->objectives[i].note ? cx->objectives[i].note : "");
+            fnd_add(&f, RULES_SEVERITY_WARNING, "seed_conflict", path,
+                    "the source of objective %s contradicts itself (%d note%s): \"%s\"", q,
+                    cx->objectives[i].n_notes, cx->objectives[i].n_notes > 1 ? "s" : "", nq);
+        }
         if (cx && cx->objectives && (!cx->objectives[i].title || !*cx->objectives[i].title))
             fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_title", path, "objective %s has no title", q);
         if (cx && cx->objectives && cx->objectives[i].title) {
@@ -802,13 +856,16 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
     }
 
     /* the law: adoption by 31 January of the plan's year */
-    if (cx && cx->has_adopted && plan->year_from > 0 &&
-        rules_date_compare(cx->adopted, (rules_date){plan->year_from, 1, 31}) > 0) {
-        char ds[11];
+    /* (2022: the PIAO's first year, due by 30 June 2022, DL 36/2022 art. 7) */
+    rules_date due = {plan->year_from, plan->year_from == 2022 ? 6 : 1, plan->year_from == 2022 ? 30 : 31};
+    if (cx && cx->has_adopted && plan->year_from > 0 && rules_date_compare(cx->adopted, due) > 0) {
+        char ds[11], dd[11];
         rules_date_format_iso(cx->adopted, ds);
+        rules_date_format_iso(due, dd);
         fnd_add(&f, RULES_SEVERITY_WARNING, "plan_adopted_late", "plan",
-                "the plan was adopted on %s, after 31 January %d (art. 10 D.Lgs. 150/2009, art. 6 DL 80/2021)",
-                ds, plan->year_from);
+                "the plan was adopted on %s, after its legal deadline %s (art. 10 D.Lgs. 150/2009, art. 6 "
+                "DL 80/2021)",
+                ds, dd);
     }
 
     /* duplicate codes */

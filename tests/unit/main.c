@@ -12,6 +12,7 @@ int main(void)
     srunner_add_suite(sr, formula_suite());
     srunner_add_suite(sr, kinds_suite());
     srunner_add_suite(sr, plan_suite());
+    srunner_add_suite(sr, plan_check_suite());
     srunner_add_suite(sr, codec_suite());
     srunner_add_suite(sr, csv_read_suite());
     srunner_add_suite(sr, plan_diff_suite());

@@ -13,6 +13,7 @@ Suite *check_suite(void);
 Suite *formula_suite(void);
 Suite *kinds_suite(void);
 Suite *plan_suite(void);
+Suite *plan_check_suite(void);
 Suite *codec_suite(void);
 Suite *csv_read_suite(void);
 Suite *plan_diff_suite(void);

@@ -197,7 +197,7 @@ START_TEST(weights_and_payment_share)
     AS[SOFTWARE].weight = IT("35"); /* still 100 in total, payments 20% */
     ck_assert_int_eq(check(), 0);
     ck_assert_str_eq(F[0].code, "payment_timeliness_below_30");
-    ck_assert_str_eq(F[0].path, "assignees[0]");
+    ck_assert_str_eq(F[0].path, "assignments[3].weight"); /* the payment objective's weight */
     ck_assert_int_eq(F[0].severity, RULES_SEVERITY_WARNING);
     ck_assert_str_eq(F[0].message, "payment-timeliness objectives weigh 20 of 100 for S.S.P.C.: DL 13/2023 art. 4-bis requires at least 30%");
     A[0].is_manager = 0; /* a structure, not a manager: the share does not apply */
