@@ -324,7 +324,7 @@ int rules_formula_check(const char *expr, char (*names)[RULES_MAX_NAME], int cap
 typedef enum rules_severity {
     RULES_SEVERITY_ERROR = 1,   /* the plan cannot be scored as written */
     RULES_SEVERITY_WARNING = 2, /* a defect a programming office should fix */
-    RULES_SEVERITY_INFO = 3     /* worth a look (a yearless date, a two-digit year) */
+    RULES_SEVERITY_INFO = 3     /* worth a look (a phase without deadline) */
 } rules_severity;
 
 typedef struct rules_finding {
@@ -482,7 +482,7 @@ typedef struct rules_indicator {
     const char *code;          /* borrowed, may be NULL; unique in the plan */
     int objective;
     rules_decimal weight;      /* weight within the objective (all 0: equal weights) */
-    const rules_rule *rule;    /* borrowed; NULL is a plan-check error */
+    const rules_rule *rule;    /* borrowed; NULL: scored by its target (see below) */
     rules_measure_state state;
     const rules_value *value;  /* borrowed; required when MEASURED */
     /* Scoring without a rule (issue 14): read only when rule is NULL. */
@@ -691,22 +691,67 @@ char *rules_objective_explain(const rules_plan *plan, int objective, const rules
                               size_t size);
 
 /*
- * Plan check codes (severity, path):
- *   invalid_reference          error    an index out of range ("indicators[3].objective")
- *   assignee_weights_not_100   error    "assignees[i]": its objective weights do not total 100
- *   weight_out_of_range        error    "assignments[i].weight" / "phases[j].weight": not 0..100
- *   phase_weights_not_100      error    "objectives[i].phases": weighted phases do not total 100
- *   phase_cumulative_mismatch  error    "phases[j].cumulative": not the running sum of weights
- *   payment_timeliness_below_30 error   "assignees[i]": a manager's payment-timeliness
- *                                       objectives weigh less than 30 (DL 13/2023 art. 4-bis)
- *   objective_without_measure  error    "objectives[i]": no indicator and no phase
- *   indicator_without_rule     error    "indicators[k].rule"
- *   (rule check codes)         as above "indicators[k].rule...": a rule that fails its checks
- *   deadline_outside_plan      warning  "phases[j].deadline" / "indicators[k].rule.due"
- *   invalid_date               error    "phases[j].deadline" / "phases[j].completed_on"
- *   objective_cycle            error    "objectives[i].parent": the cascade loops
- *   duplicate_code             error    "objectives[i].code" / "indicators[k].code" /
- *                                       "assignees[a].code"
+ * Plan check codes (issue 15). Severity: error only where the plan cannot be scored as written;
+ * warning: a defect to fix; info: worth a look. Paths name items by index ("phases[12]"); the
+ * server renames them with codes ("objectives[SIS-01].phases[2]"). Messages name objectives by
+ * code, phases by number ("phase 2 of objective SIS-01"), indicators and assignees by code.
+ * Checks marked (cx) need plan->check.
+ *
+ *   invalid_reference           error    an index out of range ("indicators[3].objective",
+ *                                        "phases[j].owners": an owner that is no assignee)
+ *   weight_out_of_range         error    "assignments[i].weight" / "phases[j].weight": not 0..100
+ *   invalid_date                error    "phases[j].deadline" / "phases[j].completed_on"
+ *   objective_cycle             error    "objectives[i].parent": the cascade loops
+ *   duplicate_code              error    "objectives[i].code" / "indicators[k].code" / "assignees[a].code"
+ *   (rule check codes)          as above "indicators[k].rule...": the rule's own findings
+ * Weights
+ *   assignee_weights_not_100    warning  "assignees[a]": the weights given do not total 100
+ *   assignee_without_weights    warning  "assignees[a]": none of its objectives has a weight (cx)
+ *   plan_without_weights        warning  "plan": no assignment has a weight (cx)
+ *   assignment_without_weight   warning  "assignments[i].weight": none given, beside weighted ones (cx)
+ *   phase_without_weight        warning  "phases[j].weight": none, beside weighted phases
+ *   phase_weights_not_100       warning  "objectives[i].phases": weighted phases do not total 100
+ *   phase_cumulative_mismatch   warning  "phases[j].cumulative": not the running sum of the weights
+ *   phase_cumulative_not_rising warning  "phases[j].cumulative": below the phase before
+ *   phase_cumulative_not_100    warning  "phases[j].cumulative": the last one is not 100
+ *   slot_over_limit             warning  "assignees[a]": more objectives of a type than the plan
+ *                                        has slots for it (the highest slot used) (cx)
+ * Dates
+ *   deadline_outside_plan       warning  "phases[j].deadline" / "indicators[k].rule.due"
+ *   date_outside_plan           warning  a date target, or "entro il ..." in a text, outside the
+ *                                        plan's years (cx)
+ *   deadline_before_adoption    warning  a deadline already past at the first adoption (cx)
+ *   deadline_label_mismatch     warning  "phases[j].deadline": labelled "Giugno", due in July (cx)
+ *   phases_out_of_order         warning  "phases[j].deadline": due before the phase before it
+ *   phase_without_deadline      info     "phases[j].deadline"
+ *   impossible_date             warning  "31.06.2024", "33/11/2024" written in a text (cx)
+ *   date_two_digit_year         warning  "15/05/22" (cx)
+ *   date_without_year           warning  "31-dic", "30/06" as a deadline (cx)
+ *   date_excel_serial           warning  "45291" where a date belongs, "00/01/1900" (cx)
+ * Targets (cx)
+ *   indicator_without_target    warning  "indicators[k].target": neither a target nor a rule
+ *   target_not_measurable       warning  "trimestrale", "nessuna", free text
+ *   target_operator_in_text     warning  "<=24", ">= 9 mln" inside the target (or the name)
+ *   target_contradicts_text     warning  "72,19%" against "almeno il 5%" in its own words
+ *   target_met_by_baseline      warning  the baseline already meets the target
+ *   target_weaker_than_parent   warning  a PEG target asking less than its DUP parent's
+ * Rules
+ *   formula_division_by_zero    warning  a formula dividing by an input or a bracket
+ * Organisation (cx)
+ *   structure_without_manager   warning  "structures[s]"
+ *   manager_without_structure   warning  "people[p]": a dirigente or an EQ leading no structure
+ *   structure_several_names     warning  "structures[s]": one name under two codes
+ *   objective_without_parent    warning  "objectives[i]": none, where its level cascades
+ *   strategic_without_children  warning  "objectives[i]": no objective under it and no measure
+ *   objective_without_measure   warning  "objectives[i]": no indicator, phase or child
+ *   objective_without_title     warning  "objectives[i]"
+ *   seed_conflict               warning  "objectives[i]": notes record that the source contradicts
+ *                                        itself
+ * Law
+ *   payment_timeliness_below_30 warning  "assignments[i].weight" (or "assignees[a]"): a manager's
+ *                                        payment-timeliness objectives weigh less than 30 (DL 13/2023
+ *                                        art. 4-bis, plans from 2023)
+ *   plan_adopted_late           warning  "plan": adopted after 31 January (30 June 2022) (cx)
  */
 
 /* Words of scratch memory (int64_t) that rules_plan_check needs for `plan`:
