@@ -342,7 +342,7 @@ const char *rules_severity_name(rules_severity s);
  *   band_overlap           error    two bands share values and score differently
  *   band_gap               error    values between two bands match none (for
  *                                   "integer" rules only whole numbers count)
- *   band_gap               warning  ... when only fractions fall in the gap ("1-10",
+ *   band_gap_fractional    warning  only fractions fall between two bands ("1-10",
  *                                   "11-30" in days) of a rule not marked integer
  *   band_open_end          warning  values below the lowest / above the highest
  *                                   band match none
@@ -522,6 +522,8 @@ typedef struct rules_check_objective {
     rules_level level;
     int routine;                 /* 1: a routine objective (no parent expected) */
     rules_scope scope;           /* its type (entity, structure, individual); 0: not given */
+    int year_from, year_to;      /* its own years (0: the plan's); date targets are checked
+                                    against them */
     int n_notes;                 /* notes where the source contradicts itself */
     const char *note;            /* the first of them, may be NULL */
 } rules_check_objective;
@@ -739,8 +741,9 @@ char *rules_objective_explain(const rules_plan *plan, int objective, const rules
  *   formula_division_by_zero    warning  a formula dividing by an input or a bracket
  * Organisation (cx)
  *   structure_without_manager   warning  "structures[s]"
- *   manager_without_structure   warning  "people[p]": a dirigente or an EQ leading no structure
- *   structure_several_names     warning  "structures[s]": one name under two codes
+ *   manager_without_structure   warning  "people[p]": a dirigente leading no structure
+ *   eq_without_unit             warning  "people[p]": an EQ post without a unit
+ *   structure_several_names     warning  "structures[s]": one name under two codes (the first)
  *   objective_without_parent    warning  "objectives[i]": none, where its level cascades
  *   strategic_without_children  warning  "objectives[i]": no objective under it and no measure
  *   objective_without_measure   warning  "objectives[i]": no indicator, phase or child

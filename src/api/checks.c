@@ -66,7 +66,7 @@ typedef struct check_extra {
 } check_extra;
 
 static const char *const extra_sql[] = {
-    "SELECT id, level, routine, scope FROM objectives WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
+    "SELECT id, level, routine, scope, cardinality(notes), notes[1], start_year, end_year FROM objectives WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
     "removed_in_revision IS NULL",
     "SELECT id, seq, description FROM phases WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
     "removed_in_revision IS NULL",
@@ -74,10 +74,12 @@ static const char *const extra_sql[] = {
     "$1::bigint AND plan_id = $2::bigint AND removed_in_revision IS NULL",
     "SELECT id, code, name, manager_id FROM structures WHERE entity_id = $1::bigint ORDER BY code",
     "SELECT id, external_id, name, role FROM people WHERE entity_id = $1::bigint ORDER BY name, id",
+    "SELECT objective_id, scope, slot FROM assignments WHERE entity_id = $1::bigint AND plan_id = $2::bigint "
+    "AND removed_in_revision IS NULL ORDER BY id", /* the rows and order of the model's assignments */
     "SELECT min(deliberation_date)::text FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = "
     "$2::bigint",
 };
-enum { X_OBJ, X_PHASE, X_IND, X_STRUCT, X_PEOPLE, X_ADOPTED, X_COUNT };
+enum { X_OBJ, X_PHASE, X_IND, X_STRUCT, X_PEOPLE, X_ASG, X_ADOPTED, X_COUNT }; /* the order of extra_sql */
 
 static const char *cell(plan_model *m, const PGresult *r, int row, int col)
 {
@@ -98,7 +100,7 @@ static int load_extra(store_conn *c, plan_model *m, int with_texts, check_extra 
     int rc = -1;
     memset(x, 0, sizeof *x);
     for (int q = 0; q < X_COUNT; q++) {
-        if (!with_texts && q <= X_IND)
+        if (!with_texts && (q <= X_IND || q == X_ASG))
             continue;
         if (!(r[q] = store_exec_sql(c, extra_sql[q], q == X_STRUCT || q == X_PEOPLE ? 1 : 2, params, p)))
             goto out;
@@ -145,6 +147,10 @@ static int load_extra(store_conn *c, plan_model *m, int with_texts, check_extra 
             co[i].level = checks_level(PQgetvalue(r[X_OBJ], row, 1));
             co[i].routine = strcmp(PQgetvalue(r[X_OBJ], row, 2), "t") == 0;
             co[i].scope = checks_scope(PQgetvalue(r[X_OBJ], row, 3));
+            co[i].n_notes = atoi(PQgetvalue(r[X_OBJ], row, 4));
+            co[i].note = cell(m, r[X_OBJ], row, 5);
+            co[i].year_from = atoi(PQgetvalue(r[X_OBJ], row, 6));
+            co[i].year_to = atoi(PQgetvalue(r[X_OBJ], row, 7));
         }
         for (int row = 0; row < PQntuples(r[X_PHASE]); row++) {
             int j = idmap_get(&pidx, strtoll(PQgetvalue(r[X_PHASE], row, 0), NULL, 10));
@@ -163,6 +169,18 @@ static int load_extra(store_conn *c, plan_model *m, int with_texts, check_extra 
             ci[k].direction = checks_direction(PQgetvalue(r[X_IND], row, 3));
             ci[k].date_valued = strcmp(PQgetvalue(r[X_IND], row, 4), "date") == 0;
         }
+        /* type and slot per assignment, in the model's order (rows of objectives it holds) */
+        rules_check_assignment *ca = arena_array(a, (size_t)cp->n_assignments + 1, sizeof *ca);
+        if (!ca)
+            goto oom;
+        int k = 0;
+        for (int row = 0; row < PQntuples(r[X_ASG]) && k < cp->n_assignments; row++) {
+            if (plan_model_objective(m, strtoll(PQgetvalue(r[X_ASG], row, 0), NULL, 10)) < 0)
+                continue;
+            ca[k].scope = checks_scope(PQgetisnull(r[X_ASG], row, 1) ? NULL : PQgetvalue(r[X_ASG], row, 1));
+            ca[k++].slot = atoi(PQgetvalue(r[X_ASG], row, 2));
+        }
+        x->cx.assignments = k == cp->n_assignments ? ca : NULL; /* a concurrent edit: leave slots out */
         x->cx.objectives = co;
         x->cx.phases = ph;
         x->cx.indicators = ci;

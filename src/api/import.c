@@ -678,6 +678,8 @@ static void check_objective(doc_state *s, json_t *o, int oi)
     s->c_obj[oi].title = json_string_value(json_object_get(o, "title"));
     s->c_obj[oi].level = checks_level(json_string_value(json_object_get(o, "level")));
     s->c_obj[oi].routine = json_is_true(json_object_get(o, "routine"));
+    s->c_obj[oi].year_from = (int)json_integer_value(json_object_get(o, "start_year"));
+    s->c_obj[oi].year_to = (int)json_integer_value(json_object_get(o, "end_year"));
     s->c_obj[oi].scope = checks_scope(json_string_value(json_object_get(o, "scope")));
     json_t *notes = json_object_get(o, "notes");
     s->c_obj[oi].n_notes = json_is_array(notes) ? (int)json_array_size(notes) : 0;

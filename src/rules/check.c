@@ -200,7 +200,8 @@ static void check_bands(const rules_bands *b, int integer, const char *path, fin
                            x->lo - reach.hi == RULES_DECIMAL_SCALE && !reach.hi_open && !x->lo_open;
             if (whole_ok)
                 sb_puts(&s, "; whole numbers are all covered: mark the rule integer if the value is a count");
-            fnd_add(f, whole_ok ? RULES_SEVERITY_WARNING : RULES_SEVERITY_ERROR, "band_gap", bp, "%s", msg);
+            fnd_add(f, whole_ok ? RULES_SEVERITY_WARNING : RULES_SEVERITY_ERROR,
+                    whole_ok ? "band_gap_fractional" : "band_gap", bp, "%s", msg);
         }
         if (!x->has_hi) {
             reach.has_hi = 0;

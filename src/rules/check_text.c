@@ -12,6 +12,15 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
+/* 0 when s starts with the lower-case ASCII word w, ignoring case. */
+static int strncasecmp_ascii(const char *s, const char *w)
+{
+    for (; *w; s++, w++)
+        if (lower((unsigned char)*s) != *w)
+            return 1;
+    return 0;
+}
+
 /* Reads 1..max digits at s; returns how many (0: none, or more than max). */
 static int digits(const char *s, int max, int *val)
 {
@@ -157,6 +166,38 @@ int text_month_label(const char *s)
         p += len - 1;
     }
     return found;
+}
+
+/* 1 when s contains one of the stems, case-insensitively. */
+static int has_stem(const char *s, const char *const *stems)
+{
+    for (const char *p = s; *p; p++)
+        for (const char *const *w = stems; *w; w++) {
+            size_t i = 0;
+            while ((*w)[i] && lower((unsigned char)p[i]) == (*w)[i])
+                i++;
+            if (!(*w)[i])
+                return 1;
+        }
+    return 0;
+}
+
+int text_direction_conflict(const char *name, rules_direction direction)
+{
+    static const char *const bad[] = {"critic", "reclam", "errori", "ritard", "contenzios", "sanzion",
+                                      "anomal", "infortun", "sinistr", NULL};
+    static const char *const good[] = {"completat", "realizzat", "approvat", "attivat", "partecipant", NULL};
+    static const char *const fewer[] = {"riduzion", "diminuzion", "calo ", "contenimento", "abbattimento", NULL};
+    if (!name || strchr(name, '/') || has_stem(name, fewer))
+        return 0; /* a ratio, or a reduction: the words do not say which way is better */
+    int count = (lower((unsigned char)name[0]) == 'n' && name[1] == '.') || strncasecmp_ascii(name, "numero ") == 0;
+    if (!count)
+        return 0;
+    if (direction == RULES_DIRECTION_HIGHER && has_stem(name, bad))
+        return 1;
+    if (direction == RULES_DIRECTION_LOWER && has_stem(name, good))
+        return -1;
+    return 0;
 }
 
 const char *text_month_name(int m) { return m >= 1 && m <= 12 ? month_it[m] : ""; }

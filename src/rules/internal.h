@@ -73,6 +73,9 @@ const char *text_month_name(int month);
 /* A comparison operator followed by a number in s ("<=24", "≥ 5%"): 1 with op ("<=", ">=",
  * "<", ">"), the number and whether it is a percentage; 0 when there is none. */
 int text_operator(const char *s, char op[4], rules_decimal *n, int *percent);
+/* A count indicator whose words contradict its direction: 1 "N. criticità" where higher is
+ * better, -1 "N. dipendenti che hanno completato" where lower is better, else 0. */
+int text_direction_conflict(const char *name, rules_direction direction);
 /* The one number stated as a target in words ("almeno il 5%", "non inferiore a 10"): 1 with
  * it, 0 when there is none or several different ones. */
 int text_stated_number(const char *s, rules_decimal *n, int *percent);

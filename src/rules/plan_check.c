@@ -184,7 +184,9 @@ static void check_rule_dates(findings *f, const rules_plan *plan, const rules_ru
 }
 
 /* Dates written in a text of the plan: impossible ones, two-digit years, missing years,
- * and deadlines ("entro il ...") outside the plan's years or already past at adoption. */
+ * and deadlines ("entro il ...") outside the plan's years or already past at adoption.
+ * is_deadline: 1 the text is a deadline or a date target; 2 a phase's description ("31/12"
+ * without a year counts); 0 a title or a name. */
 static void check_text_dates(findings *f, const rules_plan *plan, const char *text, const char *path,
                              const char *who, int is_deadline)
 {
@@ -223,7 +225,7 @@ static void check_text_dates(findings *f, const rules_plan *plan, const char *te
         else if (d.year == 0 && (is_deadline || d.after_deadline_word))
             fnd_add(f, RULES_SEVERITY_WARNING, "date_without_year", path,
                     "\"%s\" in %s has no year: write the year the deadline falls in", shown, who);
-        if (d.year == 0 || !(is_deadline || d.after_deadline_word))
+        if (d.year == 0 || !(is_deadline == 1 || d.after_deadline_word))
             continue;
         if (!in_years(plan, year)) {
             years_text(plan, ys, sizeof ys);
@@ -345,9 +347,19 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
         if (ci->date_valued)
             check_serial(f, t, path, who);
         if (has_t && te.kind == RULES_EXPECTED_DATE && rules_date_parse_iso(t, &te.date, NULL) == 0) {
+            /* the objective's own years where it states them, else the plan's first year */
+            const rules_check_objective *co =
+                plan->check->objectives ? &plan->check->objectives[plan->indicators[k].objective] : NULL;
+            rules_plan own = *plan;
+            if (co && co->year_from > 0) {
+                own.year_from = co->year_from;
+                own.year_to = co->year_to >= co->year_from ? co->year_to : co->year_from;
+            } else if (co) {
+                own.year_to = own.year_from;
+            }
             char ys[24];
-            years_text(plan, ys, sizeof ys);
-            if (!in_years(plan, te.date.year))
+            years_text(&own, ys, sizeof ys);
+            if (!in_years(&own, te.date.year))
                 fnd_add(f, RULES_SEVERITY_WARNING, "date_outside_plan", path,
                         "the target date of %s, %s, is outside the plan's %s", who, t, ys);
             else
@@ -370,6 +382,14 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
         fnd_add(f, RULES_SEVERITY_WARNING, "target_contradicts_text", path,
                 "the target of %s is %s, but its description states %s%s", who, q, rules_decimal_format_short(n, vs),
                 pc ? "%" : "");
+    }
+    /* a direction its own words contradict */
+    int dc = text_direction_conflict(ci->name, ci->direction);
+    if (dc) {
+        clip_input(q, sizeof q, ci->name);
+        fnd_add(f, RULES_SEVERITY_WARNING, "target_contradicts_text", path,
+                "%s counts \"%s\" as %s is better: its words say the opposite", who, q,
+                dc > 0 ? "more" : "fewer");
     }
     /* a target the baseline already meets */
     memset(&be, 0, sizeof be);
@@ -459,7 +479,7 @@ static void check_organisation(findings *f, const rules_plan *plan, int64_t *led
             fnd_add(f, RULES_SEVERITY_WARNING, "manager_without_structure", path,
                     "%s is a manager but leads no structure of the plan", q);
         else
-            fnd_add(f, RULES_SEVERITY_WARNING, "manager_without_structure", path,
+            fnd_add(f, RULES_SEVERITY_WARNING, "eq_without_unit", path,
                     "%s holds an EQ post but no unit is given to them", q);
     }
     /* one structure under several names: the same name under different codes (quadratic,
@@ -476,7 +496,7 @@ static void check_organisation(findings *f, const rules_plan *plan, int64_t *led
             clip_input(q, sizeof q, cx->structures[s].code ? cx->structures[s].code : "?");
             clip_input(q2, sizeof q2, cx->structures[t].code ? cx->structures[t].code : "?");
             clip_input(nm, sizeof nm, cx->structures[s].name);
-            pfmt(path, sizeof path, "structures[%d]", t);
+            pfmt(path, sizeof path, "structures[%d]", s);
             fnd_add(f, RULES_SEVERITY_WARNING, "structure_several_names", path,
                     "structures %s and %s are both \"%s\": one structure under two codes", q, q2, nm);
             break;
@@ -617,7 +637,8 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
             fnd_add(&f, RULES_SEVERITY_WARNING, "assignee_weights_not_100", path,
                     "the objective weights of %s total %s, not 100", q,
                     rules_decimal_format_short((rules_decimal){a_w[a]}, vs));
-        if (plan->assignees[a].is_manager && a_w[a] > 0 && a_pay[a] * 10 < a_w[a] * 3) {
+        /* the share of the weights given, or of 100 where weights are missing */
+        if (plan->assignees[a].is_manager && a_w[a] > 0 && a_pay[a] * 10 < (a_w[a] > HUNDRED ? a_w[a] : HUNDRED) * 3) {
             char pp[96];
             if (a_paypos[a] > 0)
                 pfmt(pp, sizeof pp, "assignments[%d].weight", (int)a_paypos[a] - 1);
@@ -728,7 +749,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         }
         if (cp && cp->description) {
             pfmt(path, sizeof path, "phases[%d].description", j);
-            check_text_dates(&f, plan, cp->description, path, who, 0);
+            check_text_dates(&f, plan, cp->description, path, who, 2);
         }
         if (ph->completed && !rules_date_valid(ph->completed_on)) {
             pfmt(path, sizeof path, "phases[%d].completed_on", j);

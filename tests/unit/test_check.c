@@ -49,7 +49,7 @@ START_TEST(gap_integer_only_between_whole_numbers)
     rules_bands_add(&R.bands, B(NULL, 0, "2", 1, "0"));
     rules_bands_add(&R.bands, B("3", 0, NULL, 0, "100"));
     ck_assert_int_eq(run(), 0);
-    ck_assert(has_finding(F, N, "band_gap", NULL));
+    ck_assert(has_finding(F, N, "band_gap_fractional", NULL));
     ck_assert_int_eq(F[0].severity, RULES_SEVERITY_WARNING);
     ck_assert_str_eq(F[0].message, "values in (2, 3) match no band: a gap between bands[0] and bands[1]; whole "
                                    "numbers are all covered: mark the rule integer if the value is a count");

@@ -212,6 +212,15 @@ START_TEST(targets)
     ck_assert_str_eq(only("target_contradicts_text", "indicators[1].target"),
                      "the target of indicator PEG-1-I1 (objective PEG-1) is 72,19%, but its description states 5%");
     setup();
+    CI[1].name = "N. criticità rilevate"; /* more critical issues is not better */
+    check();
+    ck_assert_str_eq(only("target_contradicts_text", "indicators[1].target"),
+                     "indicator PEG-1-I1 (objective PEG-1) counts \"N. criticità rilevate\" as more is better: its "
+                     "words say the opposite");
+    CI[1].name = "N. sinistri gestiti internamente/N. sinistri"; /* a ratio: no finding */
+    check();
+    ck_assert(!has_finding(F, NF, "target_contradicts_text", NULL));
+    setup();
     CI[1].baseline = "12"; /* the target, 12, is already met */
     check();
     only("target_met_by_baseline", "indicators[1].target");
@@ -252,7 +261,7 @@ START_TEST(rules)
     I[1].rule = &RULE;
     I[0].rule = NULL;
     ck_assert_int_eq(check(), 0);
-    only("band_gap", "indicators[1].rule");
+    only("band_gap_fractional", "indicators[1].rule");
     rules_bands_add(&RULE.bands, B(NULL, 0, "3", 1, "0")); /* overlaps: cannot be scored */
     ck_assert_int_ge(check(), 1);
     ck_assert(has_finding(F, NF, "band_overlap", "indicators[1].rule"));
@@ -268,11 +277,11 @@ START_TEST(organisation)
     CX.n_structures = 2, CX.n_people = 3;
     check();
     ck_assert_str_eq(only("structure_without_manager", "structures[1]"), "structure S2 names no manager");
-    ck_assert_str_eq(only("structure_several_names", "structures[1]"),
+    ck_assert_str_eq(only("structure_several_names", "structures[0]"),
                      "structures S1 and S2 are both \"Servizi finanziari\": one structure under two codes");
     ck_assert_str_eq(only("manager_without_structure", "people[1]"),
                      "Anna Bianchi is a manager but leads no structure of the plan");
-    ck_assert_str_eq(only("manager_without_structure", "people[2]"),
+    ck_assert_str_eq(only("eq_without_unit", "people[2]"),
                      "Luca Verdi holds an EQ post but no unit is given to them");
     setup();
     O[1].parent = -1; /* PEG-1 loses its parent; a second PEG keeps one */
