@@ -596,7 +596,8 @@ typedef enum rules_score_status {
     RULES_SCORE_MEASURED = 1,
     RULES_SCORE_ERROR = 2,      /* an indicator could not be evaluated */
     RULES_SCORE_NEEDS_JUDGEMENT = 3 /* an indicator's target cannot be compared and no evaluator
-                                       has judged it yet (issue 14) */
+                                       has judged it yet, or the objective has no indicator, no
+                                       phase and no child (rules_plan_score only; issue 14) */
 } rules_score_status;
 
 /* An objective's result as of a date. */

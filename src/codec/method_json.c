@@ -132,6 +132,20 @@ rules_direction method_direction(const char *text)
     return RULES_DIRECTION_HIGHER;
 }
 
+/* Whether a target of this kind can be met by values of value_type (NULL: any). A number
+ * indicator whose target reads as a date ("02/01/1900", a spreadsheet's 2) cannot. */
+static int fits(rules_expected_kind k, const char *value_type)
+{
+    if (!value_type)
+        return 1;
+    int number = k == RULES_EXPECTED_NUMBER || k == RULES_EXPECTED_PERCENT || k == RULES_EXPECTED_EURO;
+    if (strcmp(value_type, "date") == 0)
+        return k == RULES_EXPECTED_DATE;
+    if (strcmp(value_type, "boolean") == 0)
+        return k == RULES_EXPECTED_BOOLEAN;
+    return number;
+}
+
 int method_target(const json_t *t, const char *value_type, int year, rules_expected *out)
 {
     memset(out, 0, sizeof *out);
@@ -140,7 +154,7 @@ int method_target(const json_t *t, const char *value_type, int year, rules_expec
     if (json_is_boolean(t)) {
         out->kind = RULES_EXPECTED_BOOLEAN;
         out->boolean = json_is_true(t);
-        return 1;
+        return fits(out->kind, value_type);
     }
     if (json_is_number(t)) {
         if (rule_json_number(t, 4, "target", &out->number, NULL) < 0)
@@ -148,14 +162,14 @@ int method_target(const json_t *t, const char *value_type, int year, rules_expec
         out->kind = value_type && strcmp(value_type, "percent") == 0 ? RULES_EXPECTED_PERCENT
                     : value_type && strcmp(value_type, "money") == 0 ? RULES_EXPECTED_EURO
                                                                       : RULES_EXPECTED_NUMBER;
-        return 1;
+        return fits(out->kind, value_type);
     }
     if (!json_is_string(t))
         return 0;
     if (rules_expected_parse_it(json_string_value(t), year >= 1 && year <= 9999 ? year : 0, out, NULL) < 0 ||
         out->kind == RULES_EXPECTED_FREQUENCY)
         return 0;
-    return 1;
+    return fits(out->kind, value_type);
 }
 
 int method_value(const json_t *v, rules_value *out, rules_error *err)

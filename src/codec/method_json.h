@@ -35,7 +35,8 @@ rules_direction method_direction(const char *text);
  * yes/no, strings go through rules_expected_parse_it (Italian and ISO dates, "72,19%",
  * "Sì"); year is the default year of dates written without one. Returns 1 when the target
  * can be compared with a value (*out filled), 0 when it cannot ("trimestrale", "nessuna",
- * free text), -1 when there is none (absent or null).
+ * free text, or a kind the value_type cannot meet: a date for a number indicator), -1 when
+ * there is none (absent or null). value_type NULL accepts any kind.
  */
 int method_target(const json_t *t, const char *value_type, int year, rules_expected *out);
 

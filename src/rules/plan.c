@@ -372,14 +372,14 @@ static void finish_parent(rules_objective_result *o, const rules_method *m)
 }
 
 /* The cascade: an objective with no indicator and no phase scores from its children, weighted
- * by their assignment weights when every scored child has one, else their mean. Passes go up
- * one level each; a cascade deeper than RULES_MAX_CASCADE (or a loop, which the plan check
- * reports) leaves the objectives above not measured. */
+ * by their assignment weights when every scored child has one, else their mean (without
+ * roll-up it is not measured). Passes go up one level each; a cascade deeper than
+ * RULES_MAX_CASCADE (or a loop, which the plan check reports) leaves the objectives above not
+ * measured. One with no indicator, no phase and no child needs a judgement: nothing else can
+ * score it. */
 #define RULES_MAX_CASCADE 64
 static void roll_up(const rules_plan *plan, const rules_method *m, rules_objective_result *res)
 {
-    if (m->no_roll_up)
-        return;
     int n = plan->n_objectives, waiting = 0;
     for (int i = 0; i < plan->n_assignments; i++) {
         int64_t *b = res[plan->assignments[i].objective].internal2_;
@@ -393,7 +393,11 @@ static void roll_up(const rules_plan *plan, const rules_method *m, rules_objecti
     }
     for (int i = 0; i < n; i++) {
         rules_objective_result *o = &res[i];
-        if (o->n_children > 0 && o->n_indicators == 0 && o->internal_[NPH] == 0) {
+        if (o->n_indicators > 0 || o->internal_[NPH] > 0)
+            continue;
+        if (o->n_children == 0) {
+            o->status = RULES_SCORE_NEEDS_JUDGEMENT; /* nothing to score it by */
+        } else if (!m->no_roll_up) {
             o->internal2_[STATE] = 1;
             o->status = RULES_SCORE_NOT_MEASURED;
             waiting++;
@@ -525,6 +529,11 @@ char *rules_objective_explain(const rules_plan *plan, int objective, const rules
         if (objective >= 0 && objective < plan->n_objectives && r->error_indicator >= 0 &&
             r->error_indicator < plan->n_indicators && plan->indicators[r->error_indicator].code)
             sb_printf(&ex, " (%s)", plan->indicators[r->error_indicator].code);
+        return buf;
+    }
+    if (r->status == RULES_SCORE_NEEDS_JUDGEMENT && r->n_needs_judgement == 0) {
+        sb_puts(&ex, "no indicator, phase or child objective to score it: an evaluator's judgement is needed (an "
+                     "approved override sets its score)");
         return buf;
     }
     if (r->status == RULES_SCORE_NEEDS_JUDGEMENT) {

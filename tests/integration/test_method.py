@@ -263,8 +263,8 @@ def test_scores_say_the_current_revision(ctx):
 
 
 def test_examples_every_objective_scores_or_waits(ctx):
-    """The four example plans imported as they are: every objective has a score, an explicit
-    needs_judgement or (nothing reported yet) not_measured: never an error."""
+    """The four example plans imported as they are, nothing reported yet: every objective has a
+    score (phases), an explicit needs_judgement or not_measured: never an error."""
     files = {"tortona-2024.json": ("2024-06-30", "2024-12-31"), "torino-2024.json": ("2024-06-30", "2024-12-31"),
              "caluso-2022-r2.json": ("2022-06-30", "2022-12-31"),
              "venezia-peg-2020.json": ("2020-06-30", "2020-12-31")}
@@ -285,3 +285,39 @@ def test_examples_every_objective_scores_or_waits(ctx):
             counts[(name, d)] = c
             assert "error" not in c, (name, d, [o for o in objs if o["status"] == "error"][:3])
     print("objectives by status:", json.dumps({"%s@%s" % k: v for k, v in counts.items()}, sort_keys=True))
+
+
+def test_make_run_demo_every_objective_scores_or_waits(ctx):
+    """What `make run` loads (the example plans with `ciclo import`, Caluso's revision 2 with
+    `--revise`, then tools/load-monitoring.py): at 30/06 and 31/12 every objective has a score
+    or an explicit needs_judgement, and nothing is in error."""
+    import subprocess
+    import glob
+    env = dict(os.environ, DATABASE_URL=ctx.database_url)
+    for f in sorted(glob.glob(os.path.join(ROOT, "examples", "*.json"))):
+        if f.endswith("-r2.json"):
+            continue
+        subprocess.run([ctx.bin, "import", f], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([ctx.bin, "import", "--revise", os.path.join(ROOT, "examples", "caluso-2022-r2.json")], env=env,
+                   check=True, capture_output=True, timeout=300)
+    out = subprocess.run(["python3", os.path.join(ROOT, "tools", "load-monitoring.py"), ctx.server.url, ctx.admin,
+                          os.path.join(ROOT, "examples", "monitoring")], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    plans = {"CALUSO": ("2022-06-30", "2022-12-31"), "CMTO": ("2024-06-30", "2024-12-31"),
+             "TORTONA": ("2024-06-30", "2024-12-31"), "CMVE": ("2020-06-30", "2020-12-31")}
+    counts, left = {}, []
+    for code, dates in plans.items():
+        ent = ctx.get("/v1/entities?code=%s" % code).json["items"][0]
+        plan = ctx.get("/v1/plans?entity_id=%d" % ent["id"]).json["items"][0]
+        for d in dates:
+            objs = ctx.get("/v1/plans/%d/scores?as_of=%s" % (plan["id"], d)).json["objectives"]
+            c = {}
+            for o in objs:
+                c[o["status"]] = c.get(o["status"], 0) + 1
+                if o["status"] not in ("measured", "needs_judgement"):
+                    left.append((code, d, o["code"], o["status"], o["explanation"]))
+            counts["%s@%s" % (code, d)] = c
+    print("make run demo, objectives by status:", json.dumps(counts, sort_keys=True))
+    print("neither scored nor waiting for a judgement (first 10):", left[:10])
+    assert all("error" not in c for c in counts.values()), counts
+    assert not left, left

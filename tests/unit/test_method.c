@@ -350,8 +350,11 @@ START_TEST(cascade_rolls_up)
     ck_assert_str_eq(dfmt(R[1].score), "80");
     ck_assert_str_eq(explain(1), "weighted mean (by their weights) of the 2 of 2 children scored = 80");
     ck_assert_str_eq(dfmt(R[0].score), "80");
-    ck_assert_int_eq(R[4].status, RULES_SCORE_NOT_MEASURED);
+    /* nothing to score it by: an evaluator's judgement (an override) is needed */
+    ck_assert_int_eq(R[4].status, RULES_SCORE_NEEDS_JUDGEMENT);
     ck_assert(!R[4].from_children);
+    ck_assert_str_eq(explain(4), "no indicator, phase or child objective to score it: an evaluator's judgement is "
+                                 "needed (an approved override sets its score)");
     /* a child without weight: the plain mean (100 + 50) / 2 */
     PL.n_assignments = 1;
     score_at((rules_date){2024, 12, 31});
@@ -448,6 +451,13 @@ START_TEST(targets_from_json)
         ck_assert_int_eq(method_target(json_array_get(j, (size_t)i), "number", 2022, &t), 0);
     ck_assert_int_eq(method_target(json_array_get(j, 8), "number", 2022, &t), -1);
     ck_assert_int_eq(method_target(NULL, "number", 2022, &t), -1);
+    /* a kind the indicator's values cannot meet: "02/01/1900" (a spreadsheet's 2) for a number */
+    json_t *mismatch = json_loads("[\"02/01/1900\", 40, true]", 0, NULL);
+    ck_assert_int_eq(method_target(json_array_get(mismatch, 0), "number", 2020, &t), 0);
+    ck_assert_int_eq(method_target(json_array_get(mismatch, 1), "date", 2020, &t), 0);
+    ck_assert_int_eq(method_target(json_array_get(mismatch, 2), "number", 2020, &t), 0);
+    ck_assert_int_eq(method_target(json_array_get(mismatch, 0), NULL, 2020, &t), 1);
+    json_decref(mismatch);
     json_decref(j);
     ck_assert_int_eq(method_direction("lower_is_better"), RULES_DIRECTION_LOWER);
     ck_assert_int_eq(method_direction("target"), RULES_DIRECTION_EXACT);
