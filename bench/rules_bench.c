@@ -96,7 +96,7 @@ int main(void)
 
     for (int i = 0; i < NOBJ; i++) {
         snprintf(codes[i], sizeof codes[i], "OB-%05d", i);
-        obj[i] = (rules_objective){codes[i], i % 10 == 0 ? -1 : i - i % 10, i % 10 == 3};
+        obj[i] = (rules_objective){.code = codes[i], .parent = i % 10 == 0 ? -1 : i - i % 10, .payment_timeliness = i % 10 == 3};
         /* ten objectives per assignee: 30 (payments) + 14 + 8 × 7 = 100 */
         as[i] = (rules_assignment){i, i / 10, dec(i % 10 == 3 ? 30 : i % 10 == 0 ? 14 : 7, 0)};
     }

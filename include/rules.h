@@ -443,6 +443,9 @@ typedef struct rules_objective {
     const char *code;      /* borrowed, may be NULL (then not checked for duplicates) */
     int parent;            /* index of the objective above in the cascade, -1 for none */
     int payment_timeliness; /* 1: a payment-timeliness objective (DL 13/2023 art. 4-bis) */
+    /* monitoring periods (issue 14): a score set by hand, approved by the evaluator */
+    int has_override;
+    rules_decimal override_score; /* 0..100: the objective's score, for its assignees and its parent */
 } rules_objective;
 
 typedef struct rules_assignee {
@@ -627,6 +630,10 @@ typedef struct rules_objective_result {
     int n_children, n_children_scored;
     int children_weighted;      /* 1: weighted by the children's assignment weights, 0: plain mean */
     int64_t internal2_[24];     /* accumulators of the library: do not use */
+    /* monitoring periods (issue 14): an approved override replaced the computed result */
+    int overridden;
+    rules_score_status computed_status; /* what the method computed, kept visible */
+    rules_decimal computed_score;
 } rules_objective_result;
 
 /*

@@ -227,15 +227,26 @@ static void decorate(http_request *req, int64_t objective_id, const char *as_of,
         attach_corrections(out, "phases", "phase_id", r);
         PQclear(r);
     }
-    json_object_set(out, "computed_score", json_object_get(out, "score"));
     json_t *ov = NULL;
     if ((r = store_period(call->db, OV_EFFECTIVE, 3, params, &p))) {
         if (PQntuples(r) > 0)
             ov = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
         PQclear(r);
     }
-    if (ov)
-        json_object_set(out, "score", json_object_get(ov, "score"));
+    /* the rules library already counts the override (rules_objective.has_override): say so */
+    const char *expl = json_string_value(json_object_get(out, "explanation"));
+    if (ov && expl) {
+        char *computed = json_dumps(json_object_get(out, "computed_score"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        char *set = json_dumps(json_object_get(out, "score"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        char text[RULES_EXPLANATION_MAX + 800];
+        snprintf(text, sizeof text, "set by hand to %s (override %" JSON_INTEGER_FORMAT " approved by %s: %s); computed: %s (%s)",
+                 set ? set : "?", json_integer_value(json_object_get(ov, "id")),
+                 json_string_value(json_object_get(ov, "decided_by")), json_string_value(json_object_get(ov, "reason")),
+                 computed ? computed : "?", expl);
+        json_object_set_new(out, "explanation", json_string(text));
+        free(computed);
+        free(set);
+    }
     json_object_set_new(out, "override", ov ? ov : json_null());
     problem_clear(&p);
 }

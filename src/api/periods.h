@@ -51,8 +51,9 @@ void period_judgement_create(http_request *req);
 /* GET /v1/objectives/{id}/score: objective_score's answer with what the score rests on
  * beyond the computation: each counted correction of a closed period on its indicator or
  * phase ("correction", with the original it stands beside, and a sentence added to the
- * indicator's explanation), "computed_score" (the rules library's figure), and "override"
- * (the approved override as of the date, or null), whose score then is "score". */
+ * indicator's explanation), and "override" (the approved override as of the date, or null;
+ * the rules library already counts it as "score", the method's figure is "computed_score"),
+ * said at the start of the explanation. */
 void period_objective_score(http_request *req);
 
 /* Score overrides: request (manager for their objectives, planner), lists, one, and the

@@ -562,6 +562,15 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
     }
     for (int r = 0; r < n; r++)
         obj[r].parent = PQgetisnull(orow, r, 3) ? -1 : plan_model_objective(m, id_at(orow, r, 3));
+    for (int r = 0; rows->overrides && r < PQntuples(rows->overrides); r++) { /* approved overrides (issue 14) */
+        int o = plan_model_objective(m, id_at(rows->overrides, r, 0));
+        int present;
+        rules_decimal score = dec_at(rows->overrides, r, 1, &present);
+        if (o >= 0 && present) {
+            obj[o].has_override = 1;
+            obj[o].override_score = score;
+        }
+    }
     m->plan.year_from = ymin;
     m->plan.year_to = ymax;
     m->plan.objectives = obj;

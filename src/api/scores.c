@@ -337,8 +337,12 @@ static const char *combined_name(rules_combine c)
 static void objective_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r)
 {
     char expl[RULES_EXPLANATION_MAX];
-    rules_objective_explain(&s->m.plan, o, r, expl, sizeof expl);
+    rules_objective_result computed = *r; /* an override is explained by api/periods.c */
+    computed.status = r->overridden ? r->computed_status : r->status;
+    computed.score = r->overridden ? r->computed_score : r->score;
+    rules_objective_explain(&s->m.plan, o, &computed, expl, sizeof expl);
     json_object_set_new(j, "score", score_or_null(r->status, r->score));
+    json_object_set_new(j, "computed_score", score_or_null(r->computed_status, r->computed_score)); /* periods.h */
     json_object_set_new(j, "status", json_string(status_name(r->status)));
     json_object_set_new(j, "explanation", json_string(expl));
     json_object_set_new(j, "scored_from", json_string(r->from_children ? "children" : combined_name(r->combined)));

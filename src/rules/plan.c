@@ -293,11 +293,24 @@ static void score_range(const rules_plan *plan, int obj, int assignee, rules_dat
     finish(out, m);
 }
 
+/* An approved override (issue 14) replaces the computed result, which stays in computed_*. */
+static void apply_override(rules_objective_result *o, const rules_objective *ob)
+{
+    o->computed_status = o->status;
+    o->computed_score = o->score;
+    if (!ob->has_override)
+        return;
+    o->overridden = 1;
+    o->status = RULES_SCORE_MEASURED;
+    o->score = ob->override_score;
+}
+
 void rules_objective_score(const rules_plan *plan, int objective, int assignee, rules_date as_of,
                            rules_objective_result *out, rules_error *err)
 {
     score_range(plan, objective, assignee, as_of, 0, plan->n_indicators - 1, 0,
                 plan->n_phases - 1, out, err);
+    apply_override(out, &plan->objectives[objective]);
 }
 
 static int bad_plan(const rules_plan *plan, rules_error *err)
@@ -416,6 +429,7 @@ static void roll_up(const rules_plan *plan, const rules_method *m, rules_objecti
         for (int i = 0; i < n; i++)
             if (res[i].internal2_[STATE] == 1 && res[i].internal2_[PUSHED] == res[i].n_children) {
                 finish_parent(&res[i], m);
+                apply_override(&res[i], &plan->objectives[i]); /* the parent passes its override up */
                 waiting--;
                 progress = 1;
             }
@@ -437,8 +451,10 @@ int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_r
         acc_indicator(&objectives[plan->indicators[k].objective], m, &plan->indicators[k], k, NULL);
     for (int j = 0; j < plan->n_phases; j++)
         acc_phase(&objectives[plan->phases[j].objective], &plan->phases[j], j, as_of);
-    for (int i = 0; i < plan->n_objectives; i++)
+    for (int i = 0; i < plan->n_objectives; i++) {
         finish(&objectives[i], m);
+        apply_override(&objectives[i], &plan->objectives[i]);
+    }
     roll_up(plan, m, objectives);
     if (!assignees)
         return 0;
@@ -454,6 +470,7 @@ int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_r
         if (o->has_owner_phases && o->n_indicators == 0) {
             score_range(plan, x->objective, x->assignee, as_of, -1, -1, (int)o->internal_[PFIRST],
                         (int)o->internal_[PLAST], &own, NULL);
+            apply_override(&own, &plan->objectives[x->objective]);
             o = &own;
         }
         int64_t w = clamp100(x->weight.units);

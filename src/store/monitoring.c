@@ -19,6 +19,7 @@ enum {
     Q_PROGRESS,
     Q_MEASUREMENTS,
     Q_JUDGEMENTS,
+    Q_OVERRIDES,
     Q_JUDGEMENT_ADD,
     Q_REV_EXISTS,
     Q_REV_OBJECTIVES,
@@ -99,6 +100,10 @@ static const char *const sql[Q_COUNT] = {
                      "entity_id = $1::bigint AND plan_id = $2::bigint AND (as_of IS NULL OR as_of <= $3::date) "
                      "ORDER BY indicator_id, id DESC",
     /* An evaluator's judgement of an indicator (issue 14), audited in the same statement. */
+    /* score overrides (sql/009_periods.sql): the latest approved one dated on or before as_of */
+    [Q_OVERRIDES] = "SELECT DISTINCT ON (objective_id) objective_id, score FROM score_overrides WHERE entity_id = "
+                    "$1::bigint AND plan_id = $2::bigint AND status = 'approved' AND as_of <= $3::date ORDER BY "
+                    "objective_id, as_of DESC, decided_at DESC, id DESC",
     [Q_JUDGEMENT_ADD] =
         "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM indicators WHERE id = $5::bigint AND "
         "($1::bigint IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO judgements (entity_id, plan_id, "
@@ -215,7 +220,7 @@ void store_plan_rows_clear(plan_rows *rows)
 {
     PGresult **all[] = {&rows->plan,   &rows->objectives, &rows->assignments, &rows->structures,  &rows->people,
                         &rows->phases, &rows->indicators, &rows->progress,    &rows->measurements,
-                        &rows->judgements};
+                        &rows->judgements, &rows->overrides};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         PQclear(*all[i]);
         *all[i] = NULL;
@@ -279,7 +284,8 @@ int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const cha
         !(out->people = store_exec(c, st[Q_PEOPLE], 2, params, p)) ||
         !(out->progress = store_exec(c, st[Q_PROGRESS], 3, params, p)) ||
         !(out->measurements = store_exec(c, st[Q_MEASUREMENTS], 3, params, p)) ||
-        !(out->judgements = store_exec(c, st[Q_JUDGEMENTS], 3, params, p)))
+        !(out->judgements = store_exec(c, st[Q_JUDGEMENTS], 3, params, p)) ||
+        !(out->overrides = store_exec(c, st[Q_OVERRIDES], 3, params, p)))
         goto fail;
     out->revision = revision;
     store_rollback(c); /* read only: nothing to keep */

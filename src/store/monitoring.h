@@ -22,6 +22,7 @@ typedef struct plan_rows {
     PGresult *progress;     /* phase_id, percent_complete, completed_on (latest on or before as_of) */
     PGresult *measurements; /* indicator_id, value (json text), not_assessable, as_of (latest on or before) */
     PGresult *judgements;   /* indicator_id, score, reason, as_of (latest undated or on or before) */
+    PGresult *overrides;    /* objective_id, score: the approved override that counts as of as_of */
     int revision;           /* the adopted revision read, 0 for the working copy */
 } plan_rows;
 

@@ -50,6 +50,13 @@ def test_request_approve_reject(ctx):
     assert s["score"] == 90 and s["computed_score"] == 40, s
     assert s["override"]["id"] == mine["id"] and s["override"]["reason"].startswith("obiettivo raggiunto"), s
     assert s["indicators"][0]["score"] == 40
+    assert s["explanation"].startswith("set by hand to 90 (override %d" % mine["id"]), s["explanation"]
+    # ... and counts for the structure, the report and the entity
+    assert w.structure_score("2024-12-31") == 90
+    rows = ctx.get("/v1/plans/%d/report?as_of=2024-12-31" % w.plan["id"]).json["rows"]
+    assert [(r["assignee_kind"], r["score"], r["computed_score"]) for r in rows if r["objective_code"] == "OB1"] == \
+        [("structure", 90, 40), ("manager", 90, 40)], rows
+    assert w.structure_score("2024-12-30") is None  # before the override and the measurement, both of 31/12
     # from its date on: before it, the computed score alone
     s = w.score("2024-12-30")
     assert s["override"] is None and s["score"] == s["computed_score"], s

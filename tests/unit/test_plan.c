@@ -215,8 +215,8 @@ START_TEST(structure_findings)
     rules_rule broken;
     setup();
     P[0].deadline = (rules_date){2025, 1, 31}; /* outside 2024 */
-    O[NOBJ] = (rules_objective){"PTPCT", NOBJ + 1, 0};   /* duplicate code, cycle with the next */
-    O[NOBJ + 1] = (rules_objective){"ORPHAN", NOBJ, 0};
+    O[NOBJ] = (rules_objective){.code = "PTPCT", .parent = NOBJ + 1};   /* duplicate code, cycle with the next */
+    O[NOBJ + 1] = (rules_objective){.code = "ORPHAN", .parent = NOBJ};
     PLAN.n_objectives = NOBJ + 2;                         /* neither has indicator nor phase */
     I[1].rule = NULL;
     I[2].code = "ITP";
@@ -355,7 +355,7 @@ END_TEST
 START_TEST(owner_phases_per_assignee)
 {
     /* a shared objective: phase A for everyone, phase B for FIN. only */
-    rules_objective o[1] = {{"SHARED", -1, 0}};
+    rules_objective o[1] = {{.code = "SHARED", .parent = -1}};
     rules_assignee as[2] = {{"S.S.P.C.", 0}, {"FIN.", 0}};
     rules_assignment w[2] = {{0, 0, D("100")}, {0, 1, D("100")}};
     rules_phase p[2];
