@@ -236,8 +236,8 @@ static void decorate(http_request *req, int64_t objective_id, const char *as_of,
     /* the rules library already counts the override (rules_objective.has_override): say so */
     const char *expl = json_string_value(json_object_get(out, "explanation"));
     if (ov && expl) {
-        char *computed = json_dumps(json_object_get(out, "computed_score"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
-        char *set = json_dumps(json_object_get(out, "score"), JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+        char *computed = rule_json_dumps(json_object_get(out, "computed_score"), JSON_ENCODE_ANY);
+        char *set = rule_json_dumps(json_object_get(out, "score"), JSON_ENCODE_ANY);
         char text[RULES_EXPLANATION_MAX + 800];
         snprintf(text, sizeof text, "set by hand to %s (override %" JSON_INTEGER_FORMAT " approved by %s: %s); computed: %s (%s)",
                  set ? set : "?", json_integer_value(json_object_get(ov, "id")),
