@@ -253,3 +253,27 @@ def test_one_encoder(ctx):
                     if re.search(r"\bjson_(dumps|dumpb|dumpf|dump_file|real)\s*\(", line):
                         found.append("%s:%d: %s" % (os.path.relpath(path, root), n, line.strip()))
     assert not found, "use rule_json_dumps / rule_json_decimal:\n" + "\n".join(found)
+
+
+def test_migration_puts_stored_noise_back(ctx):
+    """sql/012: documents stored before issue 23 (with jansson's 17 digits) are put back to the
+    decimals they came from; exact numbers and text are left alone."""
+    import os
+    e = ctx.entity()
+    planner = ctx.token("planner", entity=e["id"], name="Ufficio personale")
+    scheme = ctx.create("/v1/entities/%d/evaluation-schemes" % e["id"], SCHEME, token=planner)
+    noisy = ('{"weights": {"structure": 33.329999999999998, "objectives": 33.33, "behaviours": 33.340000000000003},'
+             ' "bands": [{"min_score": 55.5, "coefficient": 1.0725000000000000}, {"min_score": 85.05,'
+             ' "coefficient": 1.2}], "premium": {"share": 10, "increase": 33.329999999999998},'
+             ' "behaviours": [{"code": "C1.12345678", "weight": 100, "scale": [{"value": 4.0999999999999996}]}]}')
+    ctx.sql("UPDATE evaluation_schemes SET definition = '%s' WHERE id = %d" % (noisy, scheme["id"]))
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "sql",
+                           "012_exact_decimals.sql"), encoding="utf-8") as f:
+        ctx.sql(f.read())
+    r = ctx.get("/v1/evaluation-schemes/%d" % scheme["id"], token=planner)
+    doc = parse(r)
+    assert doc["weights"] == {"structure": Decimal("33.33"), "objectives": Decimal("33.33"),
+                              "behaviours": Decimal("33.34")}, doc
+    assert [b["coefficient"] for b in doc["bands"]] == [Decimal("1.0725"), Decimal("1.2")], doc
+    assert doc["premium"]["increase"] == Decimal("33.33") and doc["behaviours"][0]["code"] == "C1.12345678", doc
+    assert doc["behaviours"][0]["scale"][0]["value"] == Decimal("4.1"), doc
