@@ -76,6 +76,11 @@ def test_torino_keeps_the_seed(ctx):
     assert "1.500.000" in objs["49"].get("description", ""), objs["49"]
     # no year the seed does not give
     assert all("start_year" not in o and "end_year" not in o for o in objs.values())
+    # lists answer CSV with the new columns
+    csv = ctx.get("/v1/plans/%d/objectives?format=csv&limit=500" % pid)
+    assert csv.status == 200 and "notes" in csv.text.split("\n", 1)[0] and "31/03/2024" in csv.text, csv
+    csv = ctx.get("/v1/objectives/%d/assignments?format=csv" % crud["14"]["id"])
+    assert csv.status == 200 and "scope" in csv.text.split("\n", 1)[0] and "individual" in csv.text, csv
     # null weights are scored and checked, not refused
     for path in ("/v1/plans/%d/scores" % pid, "/v1/plans/%d/checks" % pid):
         r = ctx.get(path, timeout=120)
@@ -143,3 +148,28 @@ def test_notes_and_assignment_type_through_the_api(ctx):
     assert r.status == 201, r
     again = ctx.get("/v1/plans/%d/export" % r.json["id"]).json
     assert again["objectives"][0]["assignments"][0]["scope"] == "structure"
+
+
+def test_declared_changes_belong_to_their_revision(ctx):
+    """Caluso r1, then r2 by revisions:import (declares 11 sheets modified, FIN-2B inserted), then a
+    revision 3 edited by hand: its change list shows only what changed, not revision 2's marks."""
+    r1, r2 = load("caluso-2022-r1.json"), load("caluso-2022-r2.json")
+    r1["entity"]["code"] = r2["entity"]["code"] = ctx.unique("CALUSO")
+    pid = ctx.create("/v1/plans:import", r1)["id"]
+    assert ctx.post("/v1/plans/%d/revisions:import" % pid, r2).status == 201
+    ch2 = {i["code"]: i for i in ctx.get("/v1/plans/%d/revisions/2/changes" % pid).json["items"]}
+    assert sum(1 for i in ch2.values() if i.get("declared") == "modified") == 11, ch2
+    # the snapshot of revision 2 keeps its marks; the export of the adopted plan carries none
+    snap = ctx.get("/v1/plans/%d/revisions/2" % pid).json
+    assert sum(1 for o in snap["objectives"] if o.get("revision_mark") == "modified") == 11
+    assert all(o.get("revision_mark") is None for o in ctx.get("/v1/plans/%d/export" % pid).json["objectives"])
+    assert ctx.post("/v1/plans/%d/revisions" % pid).status == 201
+    tec2 = objective_ids(ctx, pid)["TEC-2"]
+    assert ctx.patch("/v1/objectives/%d" % tec2["id"], {"notes": ["slittamento dei termini"]}).status == 200
+    draft = ctx.get("/v1/plans/%d/revisions/3/changes" % pid).json["items"]
+    assert [(i["code"], i["change"], i["fields"]) for i in draft] == [("TEC-2", "modified", ["notes"])], draft
+    r = ctx.post("/v1/plans/%d/adopt" % pid, {"deliberation": {"number": "120/2022", "date": "2022-11-30",
+                                                                "body": "Giunta Comunale"}})
+    assert r.status == 200, r
+    ch3 = ctx.get("/v1/plans/%d/revisions/3/changes" % pid).json["items"]
+    assert ch3 == draft and "source" not in ch3[0], ch3
