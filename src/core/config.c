@@ -73,6 +73,7 @@ int config_load(config *cfg, char *err, size_t errlen)
         env_int("CICLO_PER_IP_CONNECTIONS", 64, 0, 60000, &cfg->per_ip_connections, err, errlen) < 0 ||
         env_int("CICLO_CONNECTION_TIMEOUT", 30, 1, 3600, &cfg->connection_timeout_s, err, errlen) < 0 ||
         env_int("CICLO_REQUEST_TIMEOUT", 30, 1, 3600, &cfg->request_timeout_s, err, errlen) < 0 ||
+        env_int("CICLO_HEADER_TIMEOUT", 10, 1, 3600, &cfg->header_timeout_s, err, errlen) < 0 ||
         env_int("CICLO_MAX_BODY_MIB", 32, 1, 32, &max_body_mib, err, errlen) < 0 ||
         env_int("CICLO_BODY_BUDGET_MIB", 128, 1, 65536, &budget_mib, err, errlen) < 0 ||
         env_int("CICLO_RATE_LIMIT", 0, 0, 1000000, &cfg->rate_limit, err, errlen) < 0 ||

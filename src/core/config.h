@@ -16,6 +16,8 @@ typedef struct config {
     int connection_timeout_s;   /* CICLO_CONNECTION_TIMEOUT: idle/slow client, seconds, default 30 */
     int request_timeout_s;      /* CICLO_REQUEST_TIMEOUT: a whole request (headers and body) must
                                    arrive within this many seconds, default 30 */
+    int header_timeout_s;       /* CICLO_HEADER_TIMEOUT: its headers within this many seconds of its
+                                   request line, default 10 */
     size_t max_body;            /* CICLO_MAX_BODY: request body limit, bytes, default 32 MiB */
     size_t body_budget;         /* CICLO_BODY_BUDGET_MIB: request bodies held in memory at once, all
                                    connections together, bytes, default 128 MiB (at least max_body) */

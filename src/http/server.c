@@ -25,6 +25,7 @@ typedef struct conn_track {
     struct conn_track *prev, *next;
     MHD_socket fd;
     atomic_llong deadline_ms; /* monotonic; 0 = none: a request is being answered */
+    atomic_llong request_ms;  /* when the request line of the request being received came */
 } conn_track;
 
 struct http_server {
@@ -303,6 +304,25 @@ static conn_track *track_of(struct MHD_Connection *conn)
     return ci ? ci->socket_context : NULL;
 }
 
+/* Called by libmicrohttpd when a request line is in (MHD_OPTION_URI_LOG_CALLBACK): its headers
+ * must follow within CICLO_HEADER_TIMEOUT, and the whole request within CICLO_REQUEST_TIMEOUT
+ * of now (set on the access handler's first call). Returns the request's first con_cls: none. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)uri;
+    http_server *srv = cls;
+    conn_track *t = track_of(conn);
+    if (!t)
+        return NULL;
+    long long now = now_ms();
+    long long headers_by = now + (long long)srv->opts.cfg->header_timeout_s * 1000;
+    long long d = atomic_load(&t->deadline_ms);
+    atomic_store(&t->request_ms, now);
+    if (d && headers_by < d)
+        atomic_store(&t->deadline_ms, headers_by);
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
@@ -323,6 +343,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = req;
         atomic_fetch_add(&srv->in_flight, 1);
         server_timing[0] = '\0';
+        if (req->track) { /* the headers are in: the body may take what is left of the request's time */
+            long long since = atomic_load(&req->track->request_ms);
+            set_deadline(req, (since ? since : now_ms()) + (long long)srv->opts.cfg->request_timeout_s * 1000);
+        }
         if (admit_headers(srv, req) < 0) {
             set_deadline(req, 0);
             return send_answer(srv, req); /* the body, if any, is never read */
@@ -612,7 +636,8 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         (unsigned)max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
         MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, cfg->listen_port);

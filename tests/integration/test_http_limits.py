@@ -231,7 +231,7 @@ def test_bodies_share_one_budget(ctx):
 # --- deadlines and connections ----------------------------------------------------------------
 
 def test_trickling_requests_are_cut_at_the_deadline(ctx):
-    srv = ctx.start_server({"CICLO_REQUEST_TIMEOUT": "3", "CICLO_CONNECTION_TIMEOUT": "30"})
+    srv = ctx.start_server({"CICLO_HEADER_TIMEOUT": "2", "CICLO_REQUEST_TIMEOUT": "4", "CICLO_CONNECTION_TIMEOUT": "30"})
     try:
         headers = connect(srv)
         headers.sendall(b"GET /healthz HTTP/1.1\r\n")
@@ -241,25 +241,27 @@ def test_trickling_requests_are_cut_at_the_deadline(ctx):
         keep.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         assert read_answer(keep)[0] == 200
         t0 = time.time()
-        alive = {"headers": True, "body": True}
-        while time.time() - t0 < 8 and any(alive.values()):
+        cut = {}  # when each trickling connection was found closed
+        asked_again = False
+        while time.time() - t0 < 9 and len(cut) < 2:
             for name, s in (("headers", headers), ("body", body)):
-                if not alive[name]:
+                if name in cut:
                     continue
                 try:
                     s.sendall(b"X-Slow: 1\r\n" if name == "headers" else b" ")
+                    gone = closed_within(s, 0.01)
                 except OSError:
-                    alive[name] = False
-                    continue
-                if closed_within(s, 0.01):
-                    alive[name] = False
-            if int(time.time() - t0) == 2:
+                    gone = True
+                if gone:
+                    cut[name] = time.time() - t0
+            if not asked_again and time.time() - t0 > 2.5:
                 keep.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
                 assert read_answer(keep)[0] == 200
-            time.sleep(0.5)
-        elapsed = time.time() - t0
-        assert not any(alive.values()), "a trickling connection outlived the 3 s deadline: %s" % alive
-        assert elapsed < 5.5, elapsed
+                asked_again = True
+            time.sleep(0.25)
+        assert set(cut) == {"headers", "body"}, "a trickling connection outlived its deadline: %s" % cut
+        assert 1.5 <= cut["headers"] <= 3.6, cut  # CICLO_HEADER_TIMEOUT after the request line
+        assert 3.5 <= cut["body"] <= 6, cut  # CICLO_REQUEST_TIMEOUT for the whole request
         assert ctx.get("/healthz", token=None, base=srv.url).status == 200
         assert "cut off" in srv.log_text()
         assert metric(ctx, srv, "ciclo_connections_cut_total") >= 2
