@@ -30,8 +30,8 @@ static void setup(void)
     memset(&PLAN, 0, sizeof PLAN);
     memset(O, 0, sizeof O), memset(AS, 0, sizeof AS), memset(P, 0, sizeof P), memset(I, 0, sizeof I);
     memset(CA, 0, sizeof CA), memset(CO, 0, sizeof CO), memset(CP, 0, sizeof CP), memset(CI, 0, sizeof CI), memset(&CX, 0, sizeof CX);
-    O[0] = (rules_objective){"DUP-1", -1, 0};
-    O[1] = (rules_objective){"PEG-1", 0, 1};
+    O[0] = (rules_objective){.code = "DUP-1", .parent = -1, .payment_timeliness = 0};
+    O[1] = (rules_objective){.code = "PEG-1", .parent = 0, .payment_timeliness = 1};
     CO[0] = (rules_check_objective){.title = "Riorganizzazione dei servizi", .level = RULES_LEVEL_OPERATIONAL};
     CO[1] = (rules_check_objective){.title = "Nuovo regolamento entro il 30/06/2024", .level = RULES_LEVEL_MANAGEMENT};
     A[0] = (rules_assignee){"S1", 1};
@@ -285,7 +285,7 @@ START_TEST(organisation)
                      "Luca Verdi holds an EQ post but no unit is given to them");
     setup();
     O[1].parent = -1; /* PEG-1 loses its parent; a second PEG keeps one */
-    O[2] = (rules_objective){"PEG-2", 0, 0};
+    O[2] = (rules_objective){.code = "PEG-2", .parent = 0, .payment_timeliness = 0};
     CO[2] = (rules_check_objective){.title = "Altro", .level = RULES_LEVEL_MANAGEMENT};
     AS[1].weight = D("20"), AS[2] = (rules_assignment){2, 0, D("20")};
     WEIGHTED[2] = 1;
@@ -299,7 +299,7 @@ START_TEST(organisation)
     check();
     ck_assert(!has_finding(F, NF, "objective_without_parent", NULL));
     setup();
-    O[2] = (rules_objective){"SO-1", -1, 0}; /* strategic, nothing under it, no measure */
+    O[2] = (rules_objective){.code = "SO-1", .parent = -1, .payment_timeliness = 0}; /* strategic, nothing under it, no measure */
     CO[2] = (rules_check_objective){.title = "", .level = RULES_LEVEL_STRATEGIC};
     PLAN.n_objectives = 3;
     check();
