@@ -12,6 +12,7 @@
 
 #include "api/auth.h"
 #include "api/jwks.h"
+#include "codec/jwt_claims.h"
 #include "codec/rule_json.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -84,48 +85,12 @@ static json_t *jose_header(const char *token)
     return len <= 0 ? NULL : json_loadb((const char *)dec, (size_t)len, 0, NULL);
 }
 
-/* A NumericDate claim: 1 with *out, 0 when absent, -1 when not a number. */
-static int numeric_date(json_t *claims, const char *name, double *out)
-{
-    json_t *v = json_object_get(claims, name);
-    if (!v)
-        return 0;
-    if (!json_is_number(v))
-        return -1;
-    *out = json_number_value(v);
-    return 1;
-}
-
-static int audience_holds(json_t *aud, const char *want)
-{
-    if (json_is_string(aud))
-        return strcmp(json_string_value(aud), want) == 0;
-    size_t i;
-    json_t *a;
-    json_array_foreach(aud, i, a)
-    {
-        if (json_is_string(a) && strcmp(json_string_value(a), want) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* exp, nbf, iat and aud of verified claims. */
+/* exp, nbf, iat and aud of verified claims (codec/jwt_claims.h). */
 static int check_claims(json_t *claims, problem *p)
 {
-    double now = (double)time(NULL), skew = settings->oidc_clock_skew_s, t;
-    int has = numeric_date(claims, "exp", &t);
-    if (has <= 0)
-        return refuse(p, "exp", "the token has no expiry time (exp)");
-    if (now > t + skew)
-        return refuse(p, "exp", "the token expired %.0f s ago", now - t);
-    if ((has = numeric_date(claims, "nbf", &t)) < 0 || (has && now + skew < t))
-        return refuse(p, "nbf", has < 0 ? "nbf is not a time" : "the token is not valid before %.0f s from now",
-                      t - now);
-    if ((has = numeric_date(claims, "iat", &t)) <= 0 || now + skew < t)
-        return refuse(p, "iat", has <= 0 ? "the token has no issue time (iat)" : "the token was issued in the future");
-    if (!audience_holds(json_object_get(claims, "aud"), settings->oidc_audience))
-        return refuse(p, "aud", "the token is not meant for this service (aud)");
+    jwt_refusal r;
+    if (jwt_check_claims(claims, (double)time(NULL), settings->oidc_clock_skew_s, settings->oidc_audience, &r) < 0)
+        return refuse(p, r.check, "%s", r.why);
     return 0;
 }
 

@@ -22,6 +22,7 @@ Suite *csv_write_suite(void);
 Suite *period_suite(void); /* monitoring periods */
 Suite *method_suite(void); /* the plan's method, issue 14 */
 Suite *json_number_suite(void);
+Suite *jwt_claims_suite(void); /* OpenID Connect sign-in: exp, nbf, iat, aud */
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);       /* "86.5" -> decimal, aborts the test on error */
