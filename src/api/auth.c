@@ -28,7 +28,9 @@ static int st_guard = -1;
  * aborts it when the token no longer holds. A revocation therefore stops the token at once
  * on every instance, with no invalidation message, and a cached request costs one round
  * trip instead of two. A request that touches no data (a 400 for a malformed parameter,
- * a 403 for a role, POST /v1/rules:evaluate) is answered from the cache without the check.
+ * a 403 for a role, POST /v1/rules:evaluate) runs the guard on its own before its answer
+ * leaves (api/dispatch.c, recheck_token): a revoked token is a 401 at its next request,
+ * whatever the request.
  * Direct-mapped by the hash's first bytes: a collision only costs a lookup.
  */
 #define CACHE_SLOTS 4096 /* a power of two */

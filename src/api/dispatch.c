@@ -93,6 +93,21 @@ static int forbidden(http_request *req)
     return 0;
 }
 
+/* A request answered without a statement (a 403, a stateless route such as rules:evaluate)
+ * has not yet checked its cached token against the database (api/auth.c): check it now, so
+ * that a revocation holds at the next request on every process, and answer 401 instead. */
+static void recheck_token(http_request *req, store_conn *c)
+{
+    problem g;
+    problem_init(&g);
+    if (c && store_guard_flush(c, &g) < 0 && g.status == 401) {
+        req->res.location[0] = '\0';
+        req->res.etag[0] = '\0';
+        http_problem(req, &g);
+    }
+    problem_clear(&g);
+}
+
 int api_admit(http_request *req)
 {
     problem p;
@@ -107,8 +122,8 @@ int api_admit(http_request *req)
     int rc = authenticate(req, c, &p);
     if (rc < 0)
         http_problem(req, &p);
-    else
-        rc = forbidden(req);
+    else if ((rc = forbidden(req)) < 0)
+        recheck_token(req, c);
     if (c)
         store_release(the_pool, c); /* the guard of a cached token goes with the dispatch's statement */
     problem_clear(&p);
@@ -165,6 +180,7 @@ void api_dispatch(http_request *req)
     else
         rt->handler(req);
 done:
+    recheck_token(req, call.db);
     store_release(the_pool, call.db);
     req->app = NULL;
     problem_clear(&p);

@@ -405,6 +405,8 @@ static int run_guard(store_conn *c, problem *p)
     return ok ? 0 : -1;
 }
 
+int store_guard_flush(store_conn *c, problem *p) { return run_guard(c, p); }
+
 void store_guard(store_conn *c, int stmt, const char *param, void (*refused)(const char *param, problem *p))
 {
     c->guard_stmt = stmt;

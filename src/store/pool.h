@@ -67,6 +67,9 @@ PGresult *store_exec_sql(store_conn *c, const char *sql, int nparams, const char
  * connection is released: that request read and wrote nothing. */
 #define STORE_GUARD_PARAM_MAX 80
 void store_guard(store_conn *c, int stmt, const char *param, void (*refused)(const char *param, problem *p));
+/* Runs the guard still queued on c, if any (a request that ran no statement). Returns 0 when
+ * there is none or it holds, -1 with p set when it fails (the guard's refusal, or an outage). */
+int store_guard_flush(store_conn *c, problem *p);
 /* BEGIN / COMMIT / ROLLBACK. Return 0 or -1 with p set. */
 int store_begin(store_conn *c, problem *p);
 int store_commit(store_conn *c, problem *p);

@@ -120,3 +120,25 @@ def test_issuing_is_audited_with_the_issuer_chain(ctx):
             "VALUES (%d, %d, 'x', 'manager', 'probe', 'probe', ARRAY[1,2,3])" % (eid, r.json["id"]))
     assert ctx.sql("SELECT actor_chain FROM audit WHERE action = 'probe' AND entity_id = %d" % eid) == \
         [["{%d,%d}" % (r.json["id"], root_id)]]
+
+
+def test_revocation_holds_at_the_next_request_on_every_process(ctx):
+    """A token cached by two processes is revoked through one; its next request on the other is a 401,
+    also where the answer needs no data (a stateless route, a route the role may not call), which
+    before this change were answered from the cache for up to 300 s."""
+    eid, _, _ = setup(ctx)
+    other = ctx.start_server()
+    try:
+        t = ctx.post("/v1/tokens", {"role": "reader", "name": "a termine", "entity_id": eid}).json
+        evaluate = {"rule": {"kind": "linear", "target": 100, "baseline": 0}, "value": 50}
+        for base in (None, other.url):  # both processes cache the token
+            assert ctx.get("/v1/plans", token=t["token"], base=base).status == 200
+            assert ctx.post("/v1/rules:evaluate", evaluate, token=t["token"], base=base).status == 200
+            expect_problem(ctx.post("/v1/plans", {}, token=t["token"], base=base), 403)
+        assert ctx.delete("/v1/tokens/%d" % t["id"]).status == 204
+        for base in (other.url, None):
+            expect_problem(ctx.post("/v1/rules:evaluate", evaluate, token=t["token"], base=base), 401)
+            expect_problem(ctx.post("/v1/plans", {}, token=t["token"], base=base), 401)
+            expect_problem(ctx.get("/v1/plans", token=t["token"], base=base), 401)
+    finally:
+        other.stop()
