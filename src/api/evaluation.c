@@ -1546,8 +1546,8 @@ void bonus_distribution_create(http_request *req)
     rules_bonus_input *in = NULL;
     rules_bonus_output *out = NULL;
     int *scratch = NULL;
-    static const char *const keys[] = {"year", "role", "fund", "category", "redistribute", NULL};
-    int64_t year = 0;
+    static const char *const keys[] = {"year", "role", "fund", "category", "redistribute", "replaces", NULL};
+    int64_t year = 0, replaces = 0;
     rules_decimal fund = {0};
     const char *role = NULL, *category = NULL;
     int redistribute = 1;
@@ -1576,6 +1576,7 @@ void bonus_distribution_create(http_request *req)
     if (rd && !json_is_boolean(rd))
         problem_add(&p, "redistribute", "must be true or false");
     redistribute = !rd || json_is_true(rd);
+    int_field(body, "replaces", 1, INT64_MAX, &replaces, &p); /* the distribution this one replaces (sql/015) */
     if (problem_count(&p))
         goto invalid;
     if (call->scope && strtoll(call->scope, NULL, 10) != req->ids[0]) {
@@ -1659,14 +1660,15 @@ void bonus_distribution_create(http_request *req)
                        "premiums", res.n_premium, "average", money_json(res.average_cents), "premium_amount",
                        money_json(res.premium_cents), "explanation", res.explanation, "people", people);
     char *result_text = rule_json_dumps(result, JSON_COMPACT);
-    char scheme_s[24], fund_s[32], dist_s[32], rem_s[32];
+    char scheme_s[24], fund_s[32], dist_s[32], rem_s[32], replaces_s[24];
     id_text(col_id(sr, 0, 0), scheme_s);
+    id_text(replaces, replaces_s);
     rules_decimal_format(fund, 2, '.', fund_s);
     rules_decimal_format((rules_decimal){res.distributed_cents * 100}, 2, '.', dist_s);
     rules_decimal_format((rules_decimal){res.remainder_cents * 100}, 2, '.', rem_s);
     const char *ip[] = {eid,    year_s, role,  category, scheme_s, fund_s, redistribute ? "true" : "false",
-                        dist_s, rem_s,  result_text};
-    r = write_row(req, EV_DIST_INSERT, 10, ip, &p);
+                        dist_s, rem_s,  result_text, replaces ? replaces_s : NULL};
+    r = write_row(req, EV_DIST_INSERT, 11, ip, &p);
     free(result_text);
     answer_created(req, r, &p, "bonus-distributions", -1, "entity");
     r = NULL;

@@ -166,8 +166,9 @@ static char *secret_not_kept(const idem_key *k, const http_response *r)
     return s;
 }
 
-/* Keeps the answer the handler gave (borrowed from req->res) under k. */
-static void keep_answer(http_request *req, const idem_key *k)
+/* Keeps the answer the handler gave (borrowed from req->res) under k, in the transaction open on
+ * the request's connection, if any. Returns 0, or -1 with p set. */
+static int keep_answer(http_request *req, const idem_key *k, problem *p)
 {
     store_conn *db = api_call_of(req)->db;
     const http_response *r = &req->res;
@@ -194,29 +195,63 @@ static void keep_answer(http_request *req, const idem_key *k)
             memcpy(text, r->body, r->len);
         text[r->len] = '\0';
     }
-    if (!text) {
-        log_warn("Idempotency-Key %s not stored: out of memory", k->key);
-        return;
-    }
+    if (!text)
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
     if (strlen(text) != a.len) {
         log_warn("Idempotency-Key %s not stored: the answer is not text", k->key);
         free(text);
-        return;
+        return 0;
     }
     a.body = text;
-    /* a handler that left its transaction open must not take the key with it */
-    PGconn *pg = store_pg(db);
-    if (pg && PQtransactionStatus(pg) != PQTRANS_IDLE)
-        store_rollback(db);
+    int rc = store_idem_put(db, k->owner, k->token, k->key, &a, p);
+    free(text);
+    return rc;
+}
+
+/* Runs handler inside a transaction and stores its final answer under k in that same
+ * transaction: the write and its key commit together or not at all, so a retry after a crash
+ * finds either both (and gets the answer again) or neither (and runs again). A handler's own
+ * transactions become savepoints (store_begin). A handler whose statement failed, leaving the
+ * transaction aborted, has written nothing: its answer is then kept on its own. When the key
+ * cannot be stored, the write is undone and the answer is that failure. */
+static void run_and_keep(http_request *req, route_handler handler, const idem_key *k)
+{
+    store_conn *db = api_call_of(req)->db;
     problem p;
     problem_init(&p);
-    if (store_idem_put(db, k->owner, k->token, k->key, &a, &p) < 0)
-        log_warn("the answer of %s %s was given but its Idempotency-Key %s not stored: %s", req->method, req->path,
+    if (store_begin(db, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    handler(req);
+    PGconn *pg = store_pg(db);
+    int clean = pg && store_depth(db) == 1 && PQtransactionStatus(pg) == PQTRANS_INTRANS;
+    int final = req->answered && is_final(&req->res);
+    if (!clean) {
+        /* aborted, or left with a savepoint open: nothing of it is kept */
+        while (store_depth(db) > 0)
+            store_rollback(db);
+        if (final && keep_answer(req, k, &p) < 0)
+            log_warn("the answer of %s %s was given but its Idempotency-Key %s not stored: %s", req->method,
+                     req->path, k->key, p.detail);
+    } else if ((final && keep_answer(req, k, &p) < 0) || store_commit(db, &p) < 0) {
+        store_rollback(db);
+        log_warn("%s %s undone: its Idempotency-Key %s could not be stored with it: %s", req->method, req->path,
                  k->key, p.detail);
-    else
+        req->res.location[0] = '\0';
+        req->res.etag[0] = '\0';
+        if (p.status < 500) {
+            problem_clear(&p);
+            problem_set(&p, 503, "idempotency_key_not_stored", "the request was undone: its Idempotency-Key could "
+                                                               "not be stored with it; send it again");
+        }
+        p.retry_after = 1;
+        http_problem(req, &p);
+    }
+    if (final)
         store_idem_purge(db);
     problem_clear(&p);
-    free(text);
 }
 
 void idem_run(http_request *req)
@@ -248,9 +283,7 @@ void idem_run(http_request *req)
     } else if (found) {
         replay(req, &a);
     } else {
-        handler(req);
-        if (req->answered && is_final(&req->res))
-            keep_answer(req, &k);
+        run_and_keep(req, handler, &k);
     }
     store_idem_unlock(db, k.lock_key);
     problem_clear(&p);

@@ -5,7 +5,8 @@
  * Two ways to use it:
  * - the generic path (idem_run, called by api_dispatch for every POST that carries the
  *   header): requests with the same key are serialised by an advisory lock, the handler
- *   runs, and its final answer is stored after it;
+ *   runs inside a transaction, and its final answer is stored in that same transaction
+ *   (the handler's own transactions become savepoints: store_begin);
  * - the routes flagged ROUTE_OWN_IDEMPOTENCY (plan import, ERP feeds) call idem_read,
  *   idem_replay and idem_store themselves, so that the key commits in the same
  *   transaction as the rows it protects.

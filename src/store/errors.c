@@ -48,6 +48,11 @@ static const struct constraint_msg constraints[] = {
     {"oidc_issuers_unique", 409, "issuer", "the entity already accepts this issuer"},
     {"oidc_groups_unique", 409, "group", "the group already gives a role in this entity"},
     {"evaluation_forms_person_year_unique", 409, "person_id", "the person already has an evaluation form for this year"},
+    {"bonus_distributions_slot_unique", 409, "replaces",
+     "the entity already has a bonus distribution for this year, role and category: to replace it, send its id as replaces"},
+    {"bonus_distributions_replaced_once", 409, "replaces", "that bonus distribution has already been replaced"},
+    {"bonus_distributions_replaces_fk", 422, "replaces",
+     "is not a bonus distribution of this entity for the same year, role and category"},
 };
 
 static const struct constraint_msg *find_constraint(const char *name)

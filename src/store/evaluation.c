@@ -37,7 +37,8 @@
     "(jsonb_build_object('id', " a ".id, 'entity_id', " a ".entity_id, 'year', " a ".year, 'role', " a ".role, "    \
     "'category', " a ".category, 'scheme_id', " a ".scheme_id, 'fund', " a ".fund, 'redistribute', " a              \
     ".redistribute, 'distributed', " a ".distributed, 'remainder', " a ".remainder, 'computed_by', " a             \
-    ".actor_name, 'created_at', " TS(a ".created_at") ") || " a ".result)"
+    ".actor_name, 'created_at', " TS(a ".created_at") ", 'replaces', " a ".replaces, 'replaced_by', (SELECT r.id "    \
+    "FROM bonus_distributions r WHERE r.entity_id = " a ".entity_id AND r.replaces = " a ".id)) || " a ".result)"
 
 static const char *const sql[EV_COUNT] = {
     [EV_SCHEME_INSERT] =
@@ -137,11 +138,14 @@ static const char *const sql[EV_COUNT] = {
 
     [EV_DIST_INSERT] =
         "WITH g AS (INSERT INTO bonus_distributions (entity_id, year, role, category, scheme_id, fund, redistribute, "
-        "distributed, remainder, result, actor_name) SELECT t.id, $6::integer, $7::text, $8::text, $9::bigint, "
-        "$10::numeric, $11::boolean, $12::numeric, $13::numeric, $14::jsonb, $3::text FROM entities t WHERE t.id = "
-        "$5::bigint AND ($1::bigint IS NULL OR t.id = $1::bigint) RETURNING *), "
+        "distributed, remainder, result, actor_name, replaces) SELECT t.id, $6::integer, $7::text, $8::text, "
+        "$9::bigint, $10::numeric, $11::boolean, $12::numeric, $13::numeric, $14::jsonb, $3::text, $15::bigint FROM "
+        "entities t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.id = $1::bigint) RETURNING *), "
         "j AS (SELECT " DIST_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid FROM g), "
-        AUDIT("'create'", "bonus_distributions", "NULL") " SELECT j.doc FROM j",
+        /* a replacement's audit row holds the distribution it replaces as before */
+        AUDIT("CASE WHEN $15::bigint IS NULL THEN 'create' ELSE 'replace' END", "bonus_distributions",
+              "(SELECT " DIST_JSONB("o") " FROM bonus_distributions o WHERE o.entity_id = j.eid AND o.id = "
+              "$15::bigint)") " SELECT j.doc FROM j",
     [EV_DIST_GET] = "SELECT " DIST_JSONB("g") "::text FROM bonus_distributions g WHERE g.id = $2::bigint AND "
                     SCOPE("g"),
     [EV_DIST_LIST] = "SELECT (" DIST_JSONB("g") " - 'people')::text, g.id FROM bonus_distributions g WHERE "

@@ -32,6 +32,9 @@ struct store_conn {
     int guard_stmt;
     char guard_param[STORE_GUARD_PARAM_MAX];
     void (*guard_refused)(const char *param, problem *p);
+    /* Transactions opened by store_begin (or a statement starting with BEGIN) and not yet
+     * ended: beyond the first, each is a savepoint (store_begin). */
+    int depth;
 };
 
 struct store_pool {
@@ -245,6 +248,7 @@ static void drop(store_conn *c)
         c->pg = NULL;
     }
     memset(c->prepared, 0, sizeof c->prepared);
+    c->depth = 0;
 }
 
 static PGresult *exec_simple(store_conn *c, const char *sql, problem *p);
@@ -262,6 +266,7 @@ void store_release(store_pool *pool, store_conn *c)
                   PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF))
         drop(c);
     c->timeout_ms = c->pool_timeout_ms;
+    c->depth = 0;
     pthread_mutex_lock(&pool->lock);
     c->in_use = 0;
     pool->in_use--;
@@ -522,6 +527,21 @@ PGresult *store_exec_sql(store_conn *c, const char *sql, int nparams, const char
     }
     if (run_guard(c, p) < 0)
         return NULL;
+    if (nparams == 0 && strncmp(sql, "BEGIN", 5) == 0) {
+        /* inside a transaction, a BEGIN opens a savepoint; what follows its first ';' (SET
+         * LOCAL ...) still runs; an isolation level cannot be changed and stays the outer one */
+        char nested[512];
+        const char *rest = strchr(sql, ';');
+        if (c->depth > 0 && snprintf(nested, sizeof nested, "SAVEPOINT ciclo_%d%s", c->depth, rest ? rest : "") >=
+                                (int)sizeof nested) {
+            problem_set(p, 500, "internal", "a nested transaction's statement is too long");
+            return NULL;
+        }
+        PGresult *r = exec_simple(c, c->depth > 0 ? nested : sql, p);
+        if (r)
+            c->depth++;
+        return r;
+    }
     if (nparams == 0) {
         PGresult *r = exec_simple(c, sql, p);
         /* A longer (or shorter) timeout for this transaction: wait for the database that long. */
@@ -546,22 +566,42 @@ int store_begin(store_conn *c, problem *p)
 
 int store_commit(store_conn *c, problem *p)
 {
+    if (c->depth > 1) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT ciclo_%d", c->depth - 1);
+        PGresult *r = store_exec_sql(c, sql, 0, NULL, p);
+        PQclear(r);
+        c->depth--;
+        return r ? 0 : -1;
+    }
     PGresult *r = store_exec_sql(c, "COMMIT", 0, NULL, p);
     PQclear(r);
     c->timeout_ms = c->pool_timeout_ms;
+    c->depth = 0;
     return r ? 0 : -1;
 }
 
 void store_rollback(store_conn *c)
 {
-    if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-        problem ignored;
-        problem_init(&ignored);
-        PQclear(exec_simple(c, "ROLLBACK", &ignored));
+    problem ignored;
+    problem_init(&ignored);
+    if (c->depth > 1 && c->pg) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT ciclo_%d; RELEASE SAVEPOINT ciclo_%d", c->depth - 1,
+                 c->depth - 1);
+        PQclear(exec_simple(c, sql, &ignored));
+        c->depth--;
         problem_clear(&ignored);
+        return;
     }
+    if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        PQclear(exec_simple(c, "ROLLBACK", &ignored));
+    problem_clear(&ignored);
     c->timeout_ms = c->pool_timeout_ms;
+    c->depth = 0;
 }
+
+int store_depth(const store_conn *c) { return c->depth; }
 
 PGconn *store_pg(store_conn *c)
 {

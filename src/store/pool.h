@@ -70,10 +70,15 @@ void store_guard(store_conn *c, int stmt, const char *param, void (*refused)(con
 /* Runs the guard still queued on c, if any (a request that ran no statement). Returns 0 when
  * there is none or it holds, -1 with p set when it fails (the guard's refusal, or an outage). */
 int store_guard_flush(store_conn *c, problem *p);
-/* BEGIN / COMMIT / ROLLBACK. Return 0 or -1 with p set. */
+/* BEGIN / COMMIT / ROLLBACK. Return 0 or -1 with p set. They nest: inside a transaction,
+ * store_begin (and store_exec_sql of a statement starting with BEGIN) opens a savepoint, and
+ * store_commit / store_rollback end the innermost one (RELEASE / ROLLBACK TO SAVEPOINT), so a
+ * caller may run code that opens its own transaction inside one it holds (api/idempotency.c). */
 int store_begin(store_conn *c, problem *p);
 int store_commit(store_conn *c, problem *p);
 void store_rollback(store_conn *c);
+/* How many transactions store_begin has opened on c and not yet ended (0: none). */
+int store_depth(const store_conn *c);
 /* The libpq connection, for COPY and other streaming work. Borrowed while lent. Runs a
  * queued guard first, and returns NULL when it fails or cannot run. */
 PGconn *store_pg(store_conn *c);

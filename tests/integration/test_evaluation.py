@@ -205,7 +205,8 @@ def test_worked_example_bonus(ctx):
     assert "P3;Elena Galli;C;61;0;12;100;false;0,00;0,00" in lines, lines
     # without redistribution the shares of part-time, partial years and the excluded are reported
     r = ctx.post("/v1/entities/%d/bonus-distributions" % E, {"year": YEAR, "role": "staff", "fund": 10000,
-                                                             "redistribute": False}, token=t["planner"])
+                                                             "redistribute": False, "replaces": dist["id"]},
+                 token=t["planner"])
     assert r.status == 201 and r.json["distributed"] == 4937.5 and r.json["remainder"] == 5062.5, r
     # managers
     r = ctx.post("/v1/entities/%d/bonus-distributions" % E, {"year": YEAR, "role": "manager", "fund": 5000},
