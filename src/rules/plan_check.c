@@ -32,7 +32,7 @@ size_t rules_plan_check_scratch(const rules_plan *plan)
     size_t o = plan->n_objectives > 0 ? (size_t)plan->n_objectives : 0;
     size_t a = plan->n_assignees > 0 ? (size_t)plan->n_assignees : 0;
     size_t i = plan->n_indicators > 0 ? (size_t)plan->n_indicators : 0;
-    return 8 * a + 9 * o + pow2_at_least(2 * max3(o, a, i));
+    return 8 * a + 11 * o + pow2_at_least(2 * max3(o, a, i));
 }
 
 static uint32_t fnv1a(const char *s)
@@ -403,27 +403,30 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
     }
 }
 
-/* A child's (PEG) target weaker than its parent's (DUP) one, for indicators of the same
- * kind and direction when the parent has exactly one such indicator. */
-static void check_target_vs_parent(findings *f, const rules_plan *plan, int k, const char *path)
+/* 1 when indicator k has a target that can be compared with another's (a number, a
+ * percentage, an amount or a date) and a direction; e receives it. */
+static int comparable_target(const rules_plan *plan, int k, rules_expected *e)
+{
+    const rules_check_indicator *ci = &plan->check->indicators[k];
+    return ci->direction != RULES_DIRECTION_AUTO &&
+           read_expected(ci->target, plan->year_from > 0 ? plan->year_from : 2000, e) &&
+           e->kind != RULES_EXPECTED_BOOLEAN;
+}
+
+/* A child's (PEG) target weaker than its parent's (DUP) one, when the parent has exactly one
+ * comparable target (o_tcnt, o_tlast: per objective, how many and the last one + 1) of the same
+ * kind and direction. */
+static void check_target_vs_parent(findings *f, const rules_plan *plan, int k, const char *path,
+                                   const int64_t *o_tcnt, const int64_t *o_tlast)
 {
     const rules_check_indicator *ci = plan->check->indicators;
-    int year = plan->year_from > 0 ? plan->year_from : 2000;
     int o = plan->indicators[k].objective, par = plan->objectives[o].parent;
-    rules_expected te, pe, best;
-    if (par < 0 || ci[k].direction == RULES_DIRECTION_AUTO || !read_expected(ci[k].target, year, &te) ||
-        te.kind == RULES_EXPECTED_BOOLEAN)
+    rules_expected te, best;
+    if (par < 0 || o_tcnt[par] != 1 || !comparable_target(plan, k, &te))
         return;
-    int found = 0, pk = -1;
-    for (int i = 0; i < plan->n_indicators; i++) {
-        if (plan->indicators[i].objective != par || ci[i].direction != ci[k].direction ||
-            !read_expected(ci[i].target, year, &pe) || pe.kind != te.kind)
-            continue;
-        best = pe;
-        pk = i;
-        found++;
-    }
-    if (found != 1 || better(&te, &best, ci[k].direction) >= 0)
+    int pk = (int)o_tlast[par] - 1;
+    if (!comparable_target(plan, pk, &best) || best.kind != te.kind || ci[pk].direction != ci[k].direction ||
+        better(&te, &best, ci[k].direction) >= 0)
         return;
     char who[160], pw[160], q[48], pq[48];
     clip_input(q, sizeof q, ci[k].target);
@@ -538,7 +541,9 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
     int64_t *o_last = o_ph + no;         /* per objective: last phase deadline (ordinal + 1) */
     int64_t *o_cum = o_last + no;        /* per objective: last cumulative + 1 */
     int64_t *o_lastph = o_cum + no;      /* per objective: index of its last phase + 1 */
-    int64_t *table = o_lastph + no;
+    int64_t *o_tcnt = o_lastph + no;     /* per objective: indicators with a comparable target */
+    int64_t *o_tlast = o_tcnt + no;      /* per objective: the last of them + 1 */
+    int64_t *table = o_tlast + no;
     size_t table_size = need - (size_t)(table - scratch);
     memset(scratch, 0, (size_t)(table - scratch) * sizeof *scratch);
 
@@ -782,6 +787,13 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
     }
 
     /* indicators: rules, targets and their checks */
+    for (int k = 0; cx && cx->indicators && k < plan->n_indicators; k++) {
+        rules_expected e;
+        if (comparable_target(plan, k, &e)) {
+            o_tcnt[plan->indicators[k].objective]++;
+            o_tlast[plan->indicators[k].objective] = k + 1;
+        }
+    }
     for (int k = 0; k < plan->n_indicators; k++) {
         const rules_indicator *ind = &plan->indicators[k];
         const rules_check_indicator *ci = cx && cx->indicators ? &cx->indicators[k] : NULL;
@@ -790,7 +802,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         if (ci) {
             pfmt(path, sizeof path, "indicators[%d].target", k);
             check_target(&f, plan, k, path);
-            check_target_vs_parent(&f, plan, k, path);
+            check_target_vs_parent(&f, plan, k, path, o_tcnt, o_tlast);
         }
         if (!ind->rule) {
             if (!ind->has_target && (!ci || !ci->target || !*ci->target)) {
