@@ -531,6 +531,8 @@ static const char *value_text(doc_state *s, json_t *v)
 {
     if (json_is_string(v))
         return json_string_value(v);
+    if (json_is_boolean(v))
+        return json_is_true(v) ? "true" : "false";
     if (!json_is_number(v))
         return NULL;
     char *t = rule_json_dumps(v, JSON_ENCODE_ANY);

@@ -257,8 +257,8 @@ int text_operator(const char *s, char op[4], rules_decimal *n, int *percent)
 int text_stated_number(const char *s, rules_decimal *n, int *percent)
 {
     static const char *const lead[] = {"almeno il ", "almeno l'", "almeno ", "non inferiore al ",
-                                       "non inferiore a ", "minimo del ", "minimo ", "pari al ",
-                                       "pari a ", "non superiore al ", "non superiore a ", "massimo del ",
+                                       "non inferiore a ", "minimo del ", "minimo ", /* not "pari a": a base */
+                                       "non superiore al ", "non superiore a ", "massimo del ",
                                        "incremento del ", "incremento di ", "riduzione del "};
     int found = 0;
     for (const char *p = s; *p; p++)

@@ -290,6 +290,11 @@ static int read_expected(const char *text, int year, rules_expected *e)
 {
     if (!text || !*text)
         return 0;
+    if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) { /* a JSON yes/no */
+        e->kind = RULES_EXPECTED_BOOLEAN;
+        e->boolean = text[0] == 't';
+        return 1;
+    }
     if (rules_decimal_parse_plain(text, 4, &e->number, NULL) == 0) { /* a JSON number */
         e->kind = RULES_EXPECTED_NUMBER;
         return 1;
@@ -339,7 +344,7 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
                     "the target of %s, \"%s\", is a frequency, not a value to reach: state what must be done "
                     "how many times",
                     who, q);
-        else if (!has_t)
+        else if (!has_t && !strstr(t, "/1900") && !strstr(t, "/1899")) /* those: date_excel_serial */
             fnd_add(f, RULES_SEVERITY_WARNING, "target_not_measurable", path,
                     "the target of %s, \"%s\", is not a number, a percentage, an amount, a date or Si/No: "
                     "it cannot be measured as written",
@@ -601,8 +606,11 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         const rules_assignment *x = &plan->assignments[i];
         int given = !cx || !cx->assignment_weighted || cx->assignment_weighted[i];
         a_n[x->assignee]++;
-        if (!given)
+        if (!given) {
+            if (plan->objectives[x->objective].payment_timeliness)
+                a_paypos[x->assignee] = -1; /* its payment share is not known */
             continue;
+        }
         any_weight = 1;
         a_nw[x->assignee]++;
         int64_t w = x->weight.units;
@@ -643,7 +651,8 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
                     "the objective weights of %s total %s, not 100", q,
                     rules_decimal_format_short((rules_decimal){a_w[a]}, vs));
         /* the share of the weights given, or of 100 where weights are missing */
-        if (plan->assignees[a].is_manager && a_w[a] > 0 && a_pay[a] * 10 < (a_w[a] > HUNDRED ? a_w[a] : HUNDRED) * 3) {
+        if (plan->assignees[a].is_manager && a_w[a] > 0 && a_paypos[a] >= 0 &&
+            a_pay[a] * 10 < (a_w[a] > HUNDRED ? a_w[a] : HUNDRED) * 3) {
             char pp[96];
             if (a_paypos[a] > 0)
                 pfmt(pp, sizeof pp, "assignments[%d].weight", (int)a_paypos[a] - 1);

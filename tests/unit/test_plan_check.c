@@ -120,6 +120,10 @@ START_TEST(weights)
     ck_assert_int_eq(check(), 0);
     ck_assert_str_eq(only("payment_timeliness_below_30", "assignments[1].weight"),
                      "payment-timeliness objectives weigh 10 of 100 for S1: DL 13/2023 art. 4-bis requires at least 30%");
+    WEIGHTED[1] = 0; /* the payment objective's weight is not printed: its share is unknown */
+    check();
+    ck_assert(!has_finding(F, NF, "payment_timeliness_below_30", NULL));
+    WEIGHTED[1] = 1;
     AS[1].weight = D("140");
     ck_assert_int_eq(check(), 1); /* a weight outside 0..100 cannot be scored as written */
     only("weight_out_of_range", "assignments[1].weight");
@@ -194,6 +198,9 @@ START_TEST(targets)
     ck_assert_str_eq(only("target_not_measurable", "indicators[1].target"),
                      "the target of indicator PEG-1-I1 (objective PEG-1), \"trimestrale\", is a frequency, not a "
                      "value to reach: state what must be done how many times");
+    CI[1].target = "true"; /* a yes/no target (JSON true): measurable */
+    check();
+    ck_assert(!has_finding(F, NF, "target_not_measurable", NULL));
     CI[1].target = "2 giornate";
     check();
     only("target_not_measurable", "indicators[1].target");
