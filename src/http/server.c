@@ -77,6 +77,7 @@ static long long now_ms(void)
  * flood of them would fill the disk (log.h, log_limited). */
 static log_limiter cut_log = LOG_LIMITER("connections cut off", 5, 60);
 static log_limiter body_log = LOG_LIMITER("refused bodies", 20, 60);
+static log_limiter unauthorized_log = LOG_LIMITER("401 answers", 20, 10);
 
 static long long micros_since(const struct timespec *t0)
 {
@@ -376,8 +377,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     long long us = micros_since(&req->started);
     int status = req->answered ? req->res.status : 0;
     metrics_request(status, us);
-    log_info("%s %s %d %lldus%s", req->method, req->path, status, us,
-             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
+    const char *early = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)";
+    if (status == 401) /* anyone can cause these at will: a flood must not fill the log */
+        log_limited(&unauthorized_log, LOG_INFO, "%s %s %d %lldus%s", req->method, req->path, status, us, early);
+    else
+        log_info("%s %s %d %lldus%s", req->method, req->path, status, us, early);
     if (req->body_reserved >= LARGE_REQUEST || req->res.len >= LARGE_REQUEST)
         atomic_store(&srv->trim_wanted, 1);
     atomic_fetch_sub(&srv->buffered, req->body_reserved);

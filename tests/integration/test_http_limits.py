@@ -324,12 +324,16 @@ def test_failed_authentications_are_logged_in_moderation(ctx):
         counted = metric(ctx, srv, "ciclo_auth_failures_total")
         assert counted == n, counted
         time.sleep(0.3)
-        logged = srv.log_text().count("authentication failed")
+        log = srv.log_text()
+        logged = log.count("authentication failed")
         assert 1 <= logged <= 25, "%d lines for %d failed authentications" % (logged, n)
+        answers = log.count("GET /v1/plans 401 ")
+        assert 1 <= answers <= 25, "%d access lines for %d 401 answers" % (answers, n)
         deadline = time.time() + 13
-        while "more failed authentications not logged" not in srv.log_text():
+        while not ("more failed authentications not logged" in log and "more 401 answers not logged" in log):
             assert time.time() < deadline, "no summary of the lines not logged"
             time.sleep(0.5)
+            log = srv.log_text()
     finally:
         assert srv.stop() == 0
 
