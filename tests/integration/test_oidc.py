@@ -332,8 +332,17 @@ def test_oidc_employee_accepts_own_form_and_the_audit_names_them(ctx):
         # nothing else of the entity
         expect_problem(w.get("/v1/plans/%d" % ev["plan"]["id"], tok), 403)
         expect_problem(w.get("/v1/entities/%d/people" % E, tok), 403)
-        r = w.call("POST", "/v1/evaluation-forms/%d/accept" % f1["id"], tok, {})
+        key = {"Idempotency-Key": "accept-" + uuid.uuid4().hex}
+        r = ctx.request("POST", "/v1/evaluation-forms/%d/accept" % f1["id"], {}, token=tok, headers=key,
+                        base=w.srv.url)
         assert r.status == 200 and r.json["status"] == "accepted", r
+        # a retry with the same key, even under the person's next token, replays the answer
+        again = ctx.request("POST", "/v1/evaluation-forms/%d/accept" % f1["id"], {}, headers=key, base=w.srv.url,
+                            token=w.a.token("a1", employee_id="P1"))
+        assert (again.status, again.json) == (r.status, r.json), again
+        # the key is the person's own: a colleague sending it gets no replay
+        expect_problem(ctx.request("POST", "/v1/evaluation-forms/%d/accept" % f1["id"], {}, headers=key,
+                                   base=w.srv.url, token=w.a.token("a1", employee_id="P2")), 403)
         # the audit log names the person and the issuer, not the display name of the token
         rows = ctx.get("/v1/audit?resource=evaluation_forms&resource_id=%d" % f1["id"]).json["items"]
         accept = [a for a in rows if a["action"] == "accept"]
@@ -342,8 +351,9 @@ def test_oidc_employee_accepts_own_form_and_the_audit_names_them(ctx):
         assert actor["name"] == "person %d via %s" % (p1["id"], w.a.issuer), actor
         assert actor["role"] == "reader" and "Nome Scelto" not in json.dumps(rows), actor
         assert actor["chain"] == [], actor  # no token issued it: the identity row names person and issuer
-        ident = ctx.sql("SELECT id, person_id, issuer FROM oidc_identities WHERE entity_id = %d" % E)
-        assert ident == [[str(actor["token_id"]), str(p1["id"]), w.a.issuer]], ident
+        ident = ctx.sql("SELECT id, issuer FROM oidc_identities WHERE entity_id = %d AND person_id = %d"
+                        % (E, p1["id"]))
+        assert ident == [[str(actor["token_id"]), w.a.issuer]], ident
         # P2 signs in and reads only their own form
         tok2 = w.a.token("a1", employee_id="P2")
         assert [f["id"] for f in w.get("/v1/evaluation-forms", tok2).json["items"]] == [f2["id"]]
