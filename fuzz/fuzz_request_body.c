@@ -1,8 +1,9 @@
 /* fuzz_request_body.c — libFuzzer target for the request path of every JSON body: the
- * shape limits (codec/json_limits.c), the decoder with the server's flags, then
- * validate_object() against every resource of the model in both modes, validate_patch()
- * and merge_patch() (RFC 7396) against a stored row, as api/crud.c does. Nothing here may
- * crash, leak, or accept a body and then fail to turn it into parameters. */
+ * shape limits (codec/json_limits.c), the exact-number check (codec/json_number.c), the
+ * decoder with the server's flags, then validate_object() against every resource of the model
+ * in both modes, validate_patch() and merge_patch() (RFC 7396) against a stored row, as
+ * api/crud.c does. Nothing here may crash, leak, or accept a body and then fail to turn it
+ * into parameters. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "api/validate.h"
 #include "codec/json_limits.h"
+#include "codec/json_number.h"
 #include "store/model.h"
 
 /* A plausible stored row of r: every output column with a value of its type. */
@@ -50,6 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (json_limits_check((const char *)data, size) != JSON_WITHIN_LIMITS)
         return 0; /* answered 400/413 before decoding */
+    char path[256], lexeme[48];
+    if (json_number_check((const char *)data, size, path, sizeof path, lexeme, sizeof lexeme) != JSON_NUMBERS_EXACT)
+        return 0; /* answered 422 before decoding (http_json_numbers) */
     json_error_t e;
     json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &e);
     if (!body)
