@@ -145,7 +145,10 @@ def test_fund_with_odd_cents_among_forty(ctx):
     assert r.status == 201, r
     created = check_distribution(r, 40)
     assert created["fund"] == FUND and re.search(r'"fund":\s*123456\.78[,}]', r.text), r.text[:300]
-    assert any(p["months"] < 12 for p in created["people"]) and any(p["part_time"] < 100 for p in created["people"])
+    people = created["people"]
+    assert any(p["months"] < 12 for p in people) and any(p["part_time"] < 100 for p in people)
+    assert len({p["band"] for p in people}) >= 3 and len({p["months"] for p in people}) >= 6, people
+    assert any("(largest remainder)" in p["explanation"] for p in people), "no odd cent went by largest remainder"
     # the same, read back from the database
     got = ctx.get("/v1/bonus-distributions/%d" % created["id"], token=planner)
     assert got.status == 200 and check_distribution(got, 40)["people"] == created["people"]
