@@ -346,18 +346,11 @@ static void read_target(plan_model *m, const PGresult *ir, int r, rules_indicato
     info->target_json = str_at(m, ir, r, 7);
     info->baseline_json = str_at(m, ir, r, 8);
     info->direction = str_at(m, ir, r, 9);
-    for (int col = 7; col <= 8; col++) {
-        json_t *j = PQgetisnull(ir, r, col) ? NULL : json_loads(PQgetvalue(ir, r, col), JSON_DECODE_ANY, NULL);
-        if (col == 7) {
-            method_indicator_target(x, j, info->value_type, info->direction, m->year);
-        } else {
-            rules_expected e;
-            if (method_target(j, info->value_type, m->year, &e) == 1) {
-                x->has_baseline = 1;
-                x->baseline = e;
-            }
-        }
-        json_decref(j);
+    method_indicator_target_text(x, info->target_json, info->value_type, info->direction, m->year);
+    rules_expected e;
+    if (method_target_text(info->baseline_json, info->value_type, m->year, &e) == 1) {
+        x->has_baseline = 1;
+        x->baseline = e;
     }
 }
 

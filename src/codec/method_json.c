@@ -193,14 +193,58 @@ int method_value(const json_t *v, rules_value *out, rules_error *err)
     return fail(err, "value", "must be a number, true/false or a date (YYYY-MM-DD)");
 }
 
-void method_indicator_target(rules_indicator *x, const json_t *target, const char *value_type, const char *direction,
-                             int year)
+static void set_target(rules_indicator *x, int c, const rules_expected *e, const char *direction)
 {
-    rules_expected e;
-    int c = method_target(target, value_type, year, &e);
     x->direction = method_direction(direction);
     x->has_target = c >= 0;
     x->target_comparable = c == 1;
     if (c == 1)
-        x->target = e;
+        x->target = *e;
+}
+
+void method_indicator_target_text(rules_indicator *x, const char *target, const char *value_type,
+                                  const char *direction, int year)
+{
+    rules_expected e;
+    set_target(x, method_target_text(target, value_type, year, &e), &e, direction);
+}
+
+void method_indicator_target(rules_indicator *x, const json_t *target, const char *value_type, const char *direction,
+                             int year)
+{
+    rules_expected e;
+    set_target(x, method_target(target, value_type, year, &e), &e, direction);
+}
+
+int method_target_text(const char *text, const char *value_type, int year, rules_expected *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!text || strcmp(text, "null") == 0)
+        return -1;
+    size_t len = strlen(text);
+    if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
+        out->kind = RULES_EXPECTED_BOOLEAN;
+        out->boolean = text[0] == 't';
+        return fits(out->kind, value_type);
+    }
+    char plain[256];
+    if (len >= 2 && text[0] == '"' && text[len - 1] == '"' && len - 2 < sizeof plain &&
+        !memchr(text + 1, '\\', len - 2)) { /* a string without escapes: its characters as they are */
+        memcpy(plain, text + 1, len - 2);
+        plain[len - 2] = '\0';
+        if (rules_expected_parse_it(plain, year >= 1 && year <= 9999 ? year : 0, out, NULL) < 0 ||
+            out->kind == RULES_EXPECTED_FREQUENCY)
+            return 0;
+        return fits(out->kind, value_type);
+    }
+    if (text[0] != '"' && rules_decimal_parse_plain(text, 4, &out->number, NULL) == 0) {
+        out->kind = value_type && strcmp(value_type, "percent") == 0 ? RULES_EXPECTED_PERCENT
+                    : value_type && strcmp(value_type, "money") == 0 ? RULES_EXPECTED_EURO
+                                                                      : RULES_EXPECTED_NUMBER;
+        return fits(out->kind, value_type);
+    }
+    json_t *j = json_loads(text, JSON_DECODE_ANY, NULL); /* escapes, long texts, other JSON */
+    int c = method_target(j, value_type, year, out);
+    json_decref(j);
+    return c;
 }

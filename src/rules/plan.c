@@ -542,10 +542,11 @@ char *rules_objective_explain(const rules_plan *plan, int objective, const rules
         return buf;
     }
     if (r->status == RULES_SCORE_ERROR) {
-        sb_printf(&ex, "indicator %d could not be scored", r->error_indicator);
-        if (objective >= 0 && objective < plan->n_objectives && r->error_indicator >= 0 &&
-            r->error_indicator < plan->n_indicators && plan->indicators[r->error_indicator].code)
-            sb_printf(&ex, " (%s)", plan->indicators[r->error_indicator].code);
+        int k = r->error_indicator;
+        if (k >= 0 && k < plan->n_indicators && plan->indicators[k].code)
+            sb_printf(&ex, "indicator %s could not be scored (its explanation says why)", plan->indicators[k].code);
+        else
+            sb_puts(&ex, "an indicator could not be scored (its explanation says why)");
         return buf;
     }
     if (r->status == RULES_SCORE_NEEDS_JUDGEMENT && r->n_needs_judgement == 0) {

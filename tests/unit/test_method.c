@@ -1,6 +1,7 @@
 /* test_method.c — the plan's method (issue 14): indicators scored by their target without a
  * rule, needs_judgement and judgements, phases by share or cumulative weights, mixed
  * objectives, not measured as zero, rounding, the cascade rolling up; and the method's JSON. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -276,6 +277,9 @@ START_TEST(phases_cumulative_and_share)
     M.combine = RULES_COMBINE_INDICATORS;
     score_at((rules_date){2025, 1, 31});
     ck_assert_int_eq(R[0].status, RULES_SCORE_ERROR);
+    ck_assert_str_eq(explain(0), "an indicator could not be scored (its explanation says why)");
+    PI[0].code = "T-1";
+    ck_assert_str_eq(explain(0), "indicator T-1 could not be scored (its explanation says why)");
 }
 END_TEST
 
@@ -458,6 +462,26 @@ START_TEST(targets_from_json)
     ck_assert_int_eq(method_target(json_array_get(mismatch, 2), "number", 2020, &t), 0);
     ck_assert_int_eq(method_target(json_array_get(mismatch, 0), NULL, 2020, &t), 1);
     json_decref(mismatch);
+    /* the stored text gives the same answers without jansson (escapes go through it) */
+    static const char *const vt[] = {"percent", "number", "date", "date", "boolean", "number", "number", "number",
+                                     "number"};
+    for (size_t i = 0; i < json_array_size(j); i++) {
+        rules_expected a, b;
+        char *text = json_dumps(json_array_get(j, i), JSON_ENCODE_ANY);
+        int ca = method_target(json_array_get(j, i), vt[i], 2022, &a), cb = method_target_text(text, vt[i], 2022, &b);
+        ck_assert_int_eq(ca, cb);
+        if (ca == 1) {
+            ck_assert_int_eq(a.kind, b.kind);
+            ck_assert_str_eq(dfmt(a.number), dfmt(b.number));
+        }
+        free(text);
+    }
+    rules_expected esc;
+    ck_assert_int_eq(method_target_text("\"31\\/12\\/2022\"", "date", 2022, &esc), 1);
+    ck_assert_int_eq(esc.date.month, 12);
+    ck_assert_int_eq(method_target_text("51294.82", "money", 2020, &esc), 1);
+    ck_assert_str_eq(dfmt(esc.number), "51294.82");
+    ck_assert_int_eq(method_target_text(NULL, "number", 2020, &esc), -1);
     json_decref(j);
     ck_assert_int_eq(method_direction("lower_is_better"), RULES_DIRECTION_LOWER);
     ck_assert_int_eq(method_direction("target"), RULES_DIRECTION_EXACT);
