@@ -45,10 +45,6 @@ struct http_server {
     char *tls_key;
 };
 
-/* A refused request's body is never kept. When the client asked "Expect: 100-continue",
- * the answer goes at once, before "100 Continue", and the body is never sent. Otherwise the
- * client is sending it anyway: it is read and thrown away (up to the request deadline)
- * before the answer, so that the client reads the answer instead of a reset. */
 /* A body of unannounced length (chunked) takes the body budget in steps of this size. */
 #define BUDGET_STEP (64 * 1024)
 /* A request whose body or answer reached this size leaves memory to give back when idle. */
@@ -73,7 +69,7 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Failed authentications and refused connections are logged, but not one line each: a
+/* Connections cut off, refused bodies and 401 answers are logged, but not one line each: a
  * flood of them would fill the disk (log.h, log_limited). */
 static log_limiter cut_log = LOG_LIMITER("connections cut off", 5, 60);
 static log_limiter body_log = LOG_LIMITER("refused bodies", 20, 60);
@@ -205,8 +201,14 @@ static void set_deadline(http_request *req, long long deadline_ms)
  * What the headers alone decide, on the first call for a request (before any body is read
  * and before "100 Continue"): the preflight, the route, a body over the limit, a body on a
  * route that takes none, the token and role (opts.admit), the body budget. Returns 0 to
- * read the body, 1 after answering with the body (if any) to be drained first (see above), or
- * -1 after answering at once.
+ * read the body, 1 after answering with the body (if any) to be drained first, or -1 after
+ * answering at once.
+ *
+ * A refused request's body is never kept. When the client asked "Expect: 100-continue", the
+ * answer goes at once, before "100 Continue" (libmicrohttpd then sends no 100, never reads
+ * the body and closes the connection after the answer). Otherwise the client is sending it
+ * anyway: it is read and thrown away (up to the request deadline) before the answer, so that
+ * the client reads the answer instead of a reset.
  */
 static int admit_headers(http_server *srv, http_request *req)
 {
