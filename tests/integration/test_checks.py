@@ -143,6 +143,19 @@ def test_every_class_over_http(ctx):
     assert csv.status == 200 and csv.text.startswith("severity;code;path;message"), csv.text[:200]
 
 
+def test_checks_of_an_adopted_revision(ctx):
+    """?revision=N checks the adopted snapshot: the checks that need texts, levels and targets
+    are left out, the others (weights, phases, organisation) still answer, and no error appears."""
+    res = import_doc(ctx, defect_doc(ctx))
+    r = ctx.get("/v1/plans/%d/checks?revision=1" % res["id"])
+    assert r.status == 200, r
+    codes = {f["code"] for f in r.json["findings"]}
+    assert {"assignee_weights_not_100", "phases_out_of_order", "structure_without_manager"} <= codes, codes
+    assert not codes & {"target_not_measurable", "target_operator_in_text", "strategic_without_children"}, codes
+    assert r.json["errors"] == 0, r.json
+    expect_problem(ctx.get("/v1/plans/%d/checks?revision=7" % res["id"]), 404)
+
+
 def test_impossible_date_is_422_at_import(ctx):
     doc = defect_doc(ctx)
     doc["objectives"][2]["phases"][0]["deadline"] = "2024-06-31"
