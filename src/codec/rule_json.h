@@ -48,7 +48,8 @@ int rule_json_decode_value(const json_t *j, const rules_rule *rule, const char *
  * max_decimals decimals: integers directly, reals as the decimal they were
  * parsed from (json_number_text: exact for the at most 15 significant digits
  * json_number_check lets into a body). Returns 0 or -1 with err (field = path),
- * whose message quotes the number as written ("33.333 has more than 2 decimals").
+ * whose message quotes the number as the client wrote it, in its shortest form
+ * ("33.333 has more than 2 decimals"; 33.3330 and 3.3333e1 are quoted as 33.333 too).
  */
 int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_decimal *out,
                      rules_error *err);
