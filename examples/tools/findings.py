@@ -237,6 +237,9 @@ def venezia_findings():
     for s in doc["structures"]:
         if "manager" not in s:
             out.append(F("structure_without_manager", s["code"], None, "CdR «%s»" % s["name"]))
+    # "Mantenimento dei tempi medi … (8 giorni)": the target is the value the title says is current
+    for code in ("DUP-014-I1", "PEG-028-I1"):
+        out.append(F("target_met_by_baseline", code, 34, "«Mantenimento dei tempi medi … (8 giorni)», target 8 giorni"))
     # PEG targets weaker than their DUP parent's (numbers in the same direction)
     for o in doc["objectives"]:
         if o["level"] != "management" or "parent_code" not in o or not o["indicators"]:
