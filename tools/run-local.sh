@@ -16,12 +16,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 if [ -z "${DATABASE_URL:-}" ]; then
-  DATABASE_URL=$(sh tools/pg.sh start var/pg "${CICLO_PG_PORT:-54329}")
-  export DATABASE_URL
+  OWNER_URL=$(sh tools/pg.sh start var/pg "${CICLO_PG_PORT:-54329}")
   PRIVATE_PG=1
-  echo "private PostgreSQL under ./var/pg ($DATABASE_URL)"
+  # migrations as the owner; everything else as ciclo_service, a role that may only append to
+  # the audit log (docs/SECURITY.md)
+  CICLO_SERVICE_ROLE=ciclo_service DATABASE_URL=$OWNER_URL "$BIN" migrate
+  DATABASE_URL=$(echo "$OWNER_URL" | sed 's|://ciclo@|://ciclo_service@|')
+  export DATABASE_URL
+  echo "private PostgreSQL under ./var/pg (the service connects as $DATABASE_URL)"
+else
+  "$BIN" migrate
 fi
-"$BIN" migrate
 export CICLO_LISTEN=${CICLO_LISTEN:-127.0.0.1:8080}
 if [ -d examples ] && ls examples/*.json >/dev/null 2>&1 && "$BIN" 2>&1 | grep -q "ciclo import"; then
   # a file named *-rN.json with N > 1 is revision N of the plan of *-r1.json (Caluso 2022:

@@ -503,7 +503,8 @@ void store_import_analyze(store_conn *c)
 {
     problem ignored;
     problem_init(&ignored);
-    PQclear(store_exec_sql(c, "ANALYZE objectives, assignments, phases, indicators", 0, NULL, &ignored));
+    /* the service does not own the tables: the owner's function analyzes them (store/migrate.c) */
+    PQclear(store_exec_sql(c, "SELECT ciclo_analyze_plan_tables()", 0, NULL, &ignored));
     problem_clear(&ignored);
 }
 

@@ -148,7 +148,8 @@ class Server:
 class Context:
     def __init__(self, args):
         self.bin = os.path.abspath(args.bin)
-        self.database_url = args.database_url
+        self.database_url = args.database_url  # the service's role (tests/run-integration.sh)
+        self.owner_url = args.owner_url or args.database_url  # the tables' owner, for ctx.sql
         self.tmp = args.tmp
         self.wrap = os.environ.get("CICLO_WRAP", "").split() or None
         self.server = None
@@ -230,7 +231,7 @@ class Context:
     # --- database -----------------------------------------------------------------------
     def sql(self, query):
         """Runs SQL with psql as the database owner; returns rows as lists of strings."""
-        out = subprocess.run(["psql", self.database_url, "-AtX", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", query],
+        out = subprocess.run(["psql", self.owner_url, "-AtX", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", query],
                              check=True, capture_output=True, text=True).stdout
         return [line.split("\t") for line in out.splitlines() if line]
 
@@ -271,6 +272,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--database-url", required=True)
+    ap.add_argument("--owner-url", default=None)
     ap.add_argument("--tmp", required=True)
     ap.add_argument("--filter", default="")
     args = ap.parse_args()

@@ -142,3 +142,37 @@ def test_revocation_holds_at_the_next_request_on_every_process(ctx):
             expect_problem(ctx.get("/v1/plans", token=t["token"], base=base), 401)
     finally:
         other.stop()
+
+
+def test_the_service_cannot_rewrite_the_audit_log(ctx):
+    """The server runs as a role (ciclo_service, a member of ciclo_app) that may only INSERT into the
+    audit log: UPDATE, DELETE, TRUNCATE and ALTER TABLE ... DISABLE TRIGGER are refused by the database
+    itself. The tables belong to ciclo_owner, which the migrations set up. (Before, the service
+    connected as the tables' owner, a superuser: all four succeeded.)"""
+    import subprocess
+
+    def as_service(sql):
+        return subprocess.run(["psql", ctx.database_url, "-AtX", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                              capture_output=True, text=True)
+    who = as_service("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+    assert who.returncode == 0 and who.stdout.strip() == "ciclo_service|f", who
+    assert ctx.get("/v1/entities").status == 200
+    users = {r[0] for r in ctx.sql("SELECT usename FROM pg_stat_activity WHERE datname = current_database() AND "
+                                   "backend_type = 'client backend' AND pid <> pg_backend_pid()")}
+    assert "ciclo_service" in users, users  # the server's pooled connections
+    assert ctx.sql("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tableowner <> "
+                   "'ciclo_owner'") == [["0"]]
+    before = ctx.sql("SELECT count(*), max(id) FROM audit")
+    for sql in ("UPDATE audit SET actor_name = 'nessuno'",
+                "DELETE FROM audit",
+                "TRUNCATE audit",
+                "BEGIN; ALTER TABLE audit DISABLE TRIGGER audit_no_update; ROLLBACK",
+                "BEGIN; ALTER TABLE audit DISABLE TRIGGER USER; UPDATE audit SET actor_name = 'x'; ROLLBACK",
+                "SET session_replication_role = replica"):
+        r = as_service(sql)
+        assert r.returncode != 0 and ("permission denied" in r.stderr or "must be owner" in r.stderr), (sql, r)
+    assert ctx.sql("SELECT count(*), max(id) FROM audit") == before
+    # what it may do: append
+    r = as_service("INSERT INTO audit (actor_name, actor_role, action, resource) VALUES ('prova', 'admin', "
+                   "'probe', 'probe') RETURNING id")
+    assert r.returncode == 0, r

@@ -46,9 +46,11 @@ class PrivatePG:
         self.ctx = ctx
         self.dir = os.path.join(ctx.tmp, "pg-reliability")
         self.port = free_port()
-        self.url = self.start()
-        subprocess.run([ctx.bin, "migrate"], env=dict(os.environ, DATABASE_URL=self.url), check=True,
+        self.owner_url = self.start()
+        subprocess.run([ctx.bin, "migrate"], env=dict(os.environ, DATABASE_URL=self.owner_url,
+                                                      CICLO_SERVICE_ROLE="ciclo_service"), check=True,
                        capture_output=True)
+        self.url = self.owner_url.replace("://ciclo@", "://ciclo_service@")  # the server's role
         atexit.register(self.stop)
         self.admin = self.token("admin")
 
@@ -61,7 +63,7 @@ class PrivatePG:
         subprocess.run(["sh", os.path.join(ROOT, "tools/pg.sh"), "stop", self.dir], capture_output=True)
 
     def sql(self, query):
-        out = subprocess.run(["psql", self.url, "-AtX", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", query],
+        out = subprocess.run(["psql", self.owner_url, "-AtX", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", query],
                              check=True, capture_output=True, text=True).stdout
         return [line.split("\t") for line in out.splitlines() if line]
 
