@@ -1,7 +1,7 @@
 """Loads the illustrative monitoring of examples/monitoring/ (made-up values, NOT real results) into a
 running server, the way an administration's ERP would: the measurements feed
-(POST /v1/plans/{id}/measurements:import, CSV and JSON rows), phase progress
-(POST /v1/phases/{id}/progress), and the intermediate review at 30/06 that closes the first period.
+(POST /v1/plans/{id}/measurements:import, CSV and JSON rows), the phase progress feed
+(POST /v1/plans/{id}/progress:import), and the intermediate review at 30/06 that closes the first period.
 `make run` calls it (tools/run-local.sh); a plan that already has its 30/06 review is left alone.
 
 Usage: python3 tools/load-monitoring.py URL TOKEN [DIR]   (standard library only)
@@ -42,18 +42,9 @@ def items(base, token, path):
             return out
 
 
-def iso(date_it):
-    """'30/06/2024' -> '2024-06-30'; '' -> None."""
-    if not date_it:
-        return None
-    d, m, y = date_it.split("/")
-    return "%s-%s-%s" % (y, m, d)
-
-
-def read_rows(path):
-    with open(path, encoding="utf-8") as f:
-        lines = [line.rstrip("\n").split(";") for line in f if line.strip()]
-    return [dict(zip(lines[0], row)) for row in lines[1:]]
+def feed_csv(base, token, path, folder, name):
+    with open(os.path.join(folder, name), "rb") as f:
+        return call(base, token, "POST", path, f.read(), "text/csv; charset=utf-8")
 
 
 def load_plan(base, token, folder, plan, notice):
@@ -69,12 +60,9 @@ def load_plan(base, token, folder, plan, notice):
     reviews = items(base, token, "/v1/plans/%d/reviews" % pid)
     if any(r["as_of"] == p["as_of"] for r in reviews for p in plan["periods"] if p.get("review")):
         return "plan %d: monitoring already loaded" % pid
-    phases = {}
     done = []
     for period in plan["periods"]:
-        with open(os.path.join(folder, period["measurements"]), "rb") as f:
-            status, r = call(base, token, "POST", "/v1/plans/%d/measurements:import" % pid, f.read(),
-                             "text/csv; charset=utf-8")
+        status, r = feed_csv(base, token, "/v1/plans/%d/measurements:import" % pid, folder, period["measurements"])
         if status != 200:
             return "plan %d: measurements feed of %s: %s %s" % (pid, period["as_of"], status, r)
         n = r["inserted"]
@@ -84,25 +72,18 @@ def load_plan(base, token, folder, plan, notice):
             if status != 200:
                 return "plan %d: measurements feed (JSON) of %s: %s %s" % (pid, period["as_of"], status, r)
             n += r["inserted"]
-        rows = read_rows(os.path.join(folder, period["progress"])) if period.get("progress") else []
-        if rows and not phases:
-            for o in items(base, token, "/v1/plans/%d/objectives" % pid):
-                for ph in items(base, token, "/v1/objectives/%d/phases" % o["id"]):
-                    phases[(o["code"], str(ph["seq"]))] = ph["id"]
-        for row in rows:
-            body = {"percent_complete": float(row["percent_complete"].replace(",", ".")),
-                    "completed_on": iso(row["completed_on"]), "as_of": iso(row["as_of"]), "note": row["note"]}
-            status, r = call(base, token, "POST", "/v1/phases/%d/progress" % phases[(row["objective_code"],
-                                                                                    row["phase_seq"])], body)
-            if status != 201:
-                return "plan %d: progress %s/%s of %s: %s %s" % (pid, row["objective_code"], row["phase_seq"],
-                                                                 period["as_of"], status, r)
+        progress = 0
+        if period.get("progress"):
+            status, r = feed_csv(base, token, "/v1/plans/%d/progress:import" % pid, folder, period["progress"])
+            if status != 200:
+                return "plan %d: progress feed of %s: %s %s" % (pid, period["as_of"], status, r)
+            progress = r["inserted"]
         if period.get("review"):
             status, r = call(base, token, "POST", "/v1/plans/%d/reviews" % pid,
                              {"kind": period["review"], "as_of": period["as_of"], "note": notice, "items": []})
             if status != 201:
                 return "plan %d: review of %s: %s %s" % (pid, period["as_of"], status, r)
-        done.append("%s: %d measurements, %d progress%s" % (period["as_of"], n, len(rows),
+        done.append("%s: %d measurements, %d progress%s" % (period["as_of"], n, progress,
                                                             ", review" if period.get("review") else ""))
     return "plan %d (%s): %s" % (pid, plan["title"][:40], "; ".join(done))
 

@@ -9,8 +9,8 @@ For each plan (the latest revision of a plan document: caluso-2022-r2 for Caluso
   `indicator_code;as_of;value;source;note`, numbers and dates written the Italian way;
 - <stem>-<date>-measurements.json: the same feed as JSON rows, for the values a CSV cell cannot hold
   (the named inputs of a formula rule, one value per part of an all-targets rule);
-- <stem>-<date>-progress.csv: phase progress, `objective_code;phase_seq;as_of;percent_complete;
-  completed_on;note` (loaded with POST /v1/phases/{id}/progress by tools/load-monitoring.py);
+- <stem>-<date>-progress.csv: the phase progress feed (POST /v1/plans/{id}/progress:import),
+  `objective_code;phase_seq;as_of;percent_complete;completed_on;note`;
 and monitoring.json, the manifest the loader reads (which files, in which order, and the
 intermediate review at 30/06 that closes the first period). Deterministic: the same plans give
 the same files.

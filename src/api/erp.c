@@ -355,13 +355,18 @@ static int line_of(const char *path, int fallback)
     return b ? atoi(b + 1) : fallback;
 }
 
+/* What a plan feed's rows name. */
+typedef enum feed_kind { FEED_INDICATORS, FEED_OBJECTIVES, FEED_PHASES } feed_kind;
+
 /* The start of a plan feed: the plan locked against other feeds (404 when not in scope;
- * for objectives, 409 plan_locked unless its content is writable) and the live codes the
- * rows name — indicators (code, id, value_type) or objectives (code) — as *codes (PQclear
- * it) and *index, code → row of *codes (json_decref it). Returns 0, or -1 with p set. */
-static int plan_feed_start(http_request *req, store_plan_state_row *pl, int objectives, PGresult **codes,
+ * for objectives, 409 plan_locked unless its content is writable) and the live rows the
+ * feed names — indicators (code, id, value_type), objectives (code) or phases (code and seq
+ * joined by \x1f, id) — as *codes (PQclear it) and *index, key → row of *codes (json_decref
+ * it). Returns 0, or -1 with p set. */
+static int plan_feed_start(http_request *req, store_plan_state_row *pl, feed_kind kind, PGresult **codes,
                            json_t **index, problem *p)
 {
+    int objectives = kind == FEED_OBJECTIVES;
     api_call *call = api_call_of(req);
     int found = store_plan_lock(call->db, call->scope, req->ids[0], pl, p);
     if (found <= 0)
@@ -373,8 +378,9 @@ static int plan_feed_start(http_request *req, store_plan_state_row *pl, int obje
                      req->ids[0]);
         return -1;
     }
-    if ((objectives ? store_plan_objective_codes : store_plan_indicator_codes)(call->db, pl->entity_id, req->ids[0],
-                                                                             codes, p) < 0)
+    if ((kind == FEED_OBJECTIVES ? store_plan_objective_codes
+         : kind == FEED_PHASES   ? store_plan_phase_keys
+                                 : store_plan_indicator_codes)(call->db, pl->entity_id, req->ids[0], codes, p) < 0)
         return -1;
     *index = json_object();
     for (int i = 0; i < PQntuples(*codes); i++)
@@ -488,7 +494,7 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
 /* The feed obeys the period rules of a single entry (api/periods.h): a new row dated on or
  * before the plan's latest review is refused — the ERP is never the evaluator —, one error per
  * line. Rows already stored may be sent again. Returns 0, or -1 with p set (409 period_closed). */
-static int closed_period_rows(http_request *req, const store_plan_state_row *pl, json_t *rows,
+static int closed_period_rows(http_request *req, const store_plan_state_row *pl, int progress, json_t *rows,
                               const period_state *period, problem *p)
 {
     api_call *call = api_call_of(req);
@@ -496,7 +502,7 @@ static int closed_period_rows(http_request *req, const store_plan_state_row *pl,
     if (!text)
         return problem_set(p, 503, "out_of_memory", "the server is out of memory");
     PGresult *r = NULL;
-    int rc = store_measurements_closed_rows(call->db, pl->entity_id, req->ids[0], text, pl->closed_through, &r, p);
+    int rc = store_feed_closed_rows(call->db, progress, pl->entity_id, req->ids[0], text, pl->closed_through, &r, p);
     free(text);
     if (rc < 0)
         return -1;
@@ -518,23 +524,65 @@ static int closed_period_rows(http_request *req, const store_plan_state_row *pl,
     return -1;
 }
 
+/* An Italian or ISO date cell at path.key into iso ("" when absent); errors added to p. */
+static void feed_date(json_t *row, const char *path, const char *key, int year, int required, char iso[11], problem *p)
+{
+    iso[0] = '\0';
+    const char *text = text_of(row, key, path, 40, required, p);
+    if (!text)
+        return;
+    rules_date dt;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    char fp[160];
+    snprintf(fp, sizeof fp, "%s.%s", path, key);
+    if (rules_date_parse_it(text, year, &dt, &e) < 0)
+        add_rules_error(p, fp, &e);
+    else
+        rules_date_format_iso(dt, iso);
+}
+
+/* The end of a feed of entries: 409 period_closed when a new row is dated in a closed period
+ * (closed_period_rows), else the rows written by write (write_plan_rows). Takes rows. */
+static int entry_feed_finish(http_request *req, const store_plan_state_row *pl, int progress, json_t *rows,
+                             size_t n_items, plan_rows_writer write, const period_state *period, json_t *result,
+                             problem *p)
+{
+    int rc = -1;
+    if (problem_count(p) || !pl->closed_through[0] || closed_period_rows(req, pl, progress, rows, period, p) == 0)
+        rc = write_plan_rows(req, pl->entity_id, rows, n_items, write, "inserted", result, p);
+    json_decref(rows);
+    return rc;
+}
+
+/* plan_feed_start for a feed of entries (measurements, progress), which obeys the period rules:
+ * *period the plan's state; 409 plan_validated for a validated plan (nothing to free then). */
+static int entry_feed_start(http_request *req, store_plan_state_row *pl, feed_kind kind, PGresult **codes,
+                            json_t **index, period_state *period, problem *p)
+{
+    if (plan_feed_start(req, pl, kind, codes, index, p) < 0)
+        return -1;
+    memset(period, 0, sizeof *period);
+    period->plan_id = req->ids[0];
+    snprintf(period->status, sizeof period->status, "%s", pl->status);
+    snprintf(period->closed_through, sizeof period->closed_through, "%s", pl->closed_through);
+    if (strcmp(pl->status, "validated") != 0)
+        return 0;
+    json_decref(*index);
+    PQclear(*codes);
+    *index = NULL;
+    *codes = NULL;
+    return period_refuse(period, RULES_ENTRY_VALIDATED, NULL, p);
+}
+
 static int measurements_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
     store_plan_state_row pl;
     PGresult *inds = NULL;
     json_t *index = NULL;
-    if (plan_feed_start(req, &pl, 0, &inds, &index, p) < 0)
-        return -1;
     period_state period;
-    memset(&period, 0, sizeof period);
-    period.plan_id = req->ids[0];
-    snprintf(period.status, sizeof period.status, "%s", pl.status);
-    snprintf(period.closed_through, sizeof period.closed_through, "%s", pl.closed_through);
-    if (strcmp(pl.status, "validated") == 0) {
-        json_decref(index);
-        PQclear(inds);
-        return period_refuse(&period, RULES_ENTRY_VALIDATED, NULL, p);
-    }
+    if (entry_feed_start(req, &pl, FEED_INDICATORS, &inds, &index, &period, p) < 0)
+        return -1;
     json_t *rows = json_array();
     size_t i;
     json_t *row;
@@ -544,20 +592,10 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
         const char *path = json_string_value(json_array_get(paths, i));
         int before = problem_count(p);
         json_t *ix = row_code(req, row, path, measurement_cols, index, "indicator", p);
-        const char *as_of = text_of(row, "as_of", path, 40, 1, p);
+        char iso[11];
+        feed_date(row, path, "as_of", pl.year, 1, iso, p);
         const char *source = text_of(row, "source", path, 200, 0, p);
         const char *note = text_of(row, "note", path, 2000, 0, p);
-        char iso[11] = "";
-        if (as_of) {
-            rules_date dt;
-            rules_error e;
-            memset(&e, 0, sizeof e);
-            snprintf(fp, sizeof fp, "%s.as_of", path);
-            if (rules_date_parse_it(as_of, pl.year, &dt, &e) < 0)
-                add_rules_error(p, fp, &e);
-            else
-                rules_date_format_iso(dt, iso);
-        }
         char *value = NULL;
         snprintf(fp, sizeof fp, "%s.value", path);
         if (ix)
@@ -575,17 +613,103 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
     }
     json_decref(index);
     PQclear(inds);
-    if (!problem_count(p) && pl.closed_through[0] && closed_period_rows(req, &pl, rows, &period, p) < 0) {
-        json_decref(rows);
-        return -1;
-    }
-    int rc = write_plan_rows(req, pl.entity_id, rows, json_array_size(items), store_measurements_add_rows, "inserted",
-                             result, p);
-    json_decref(rows);
-    return rc;
+    return entry_feed_finish(req, &pl, 0, rows, json_array_size(items), store_measurements_add_rows, &period, result,
+                             p);
 }
 
 void erp_measurements_import(http_request *req) { run_feed(req, measurement_cols, measurements_feed); }
+
+/* ----------------------------------------------------------------------------------- */
+/* Phase progress                                                                      */
+/* ----------------------------------------------------------------------------------- */
+
+static const char *const progress_cols[] = {"objective_code", "phase_seq", "as_of", "percent_complete",
+                                            "completed_on", "note", NULL};
+
+static int progress_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
+{
+    store_plan_state_row pl;
+    PGresult *phases = NULL;
+    json_t *index = NULL;
+    period_state period;
+    if (entry_feed_start(req, &pl, FEED_PHASES, &phases, &index, &period, p) < 0)
+        return -1;
+    json_t *rows = json_array();
+    size_t i;
+    json_t *row;
+    char fp[160];
+    json_array_foreach(items, i, row)
+    {
+        const char *path = json_string_value(json_array_get(paths, i));
+        int before = problem_count(p);
+        check_keys(row, path, progress_cols, p);
+        const char *code = text_of(row, "objective_code", path, 32, 1, p);
+        json_t *seq = json_object_get(row, "phase_seq");
+        char key[64] = "";
+        snprintf(fp, sizeof fp, "%s.phase_seq", path);
+        long n = -1;
+        if (json_is_integer(seq))
+            n = (long)json_integer_value(seq);
+        else if (json_is_string(seq)) {
+            char *end;
+            n = strtol(json_string_value(seq), &end, 10);
+            if (*end || end == json_string_value(seq))
+                n = -1;
+        }
+        if (n < 0 || n > 100000)
+            problem_add(p, fp, "%s", seq ? "must be the phase's seq, a whole number" : "is required");
+        else if (code)
+            snprintf(key, sizeof key, "%s\x1f%ld", code, n);
+        json_t *ix = key[0] ? json_object_get(index, key) : NULL;
+        if (key[0] && !ix)
+            problem_add(p, fp, "objective %s has no phase %ld in plan %" PRId64, code, n, req->ids[0]);
+        char as_of[11], done[11];
+        feed_date(row, path, "as_of", pl.year, 1, as_of, p);
+        feed_date(row, path, "completed_on", pl.year, 0, done, p);
+        const char *note = text_of(row, "note", path, 2000, 0, p);
+        json_t *pc = json_object_get(row, "percent_complete");
+        snprintf(fp, sizeof fp, "%s.percent_complete", path);
+        rules_decimal d = {done[0] ? 100 * RULES_DECIMAL_SCALE : -1};
+        rules_error e;
+        memset(&e, 0, sizeof e);
+        if (json_is_string(pc) && *json_string_value(pc)) {
+            if (number_of(json_string_value(pc), &d, &e) < 0) {
+                add_rules_error(p, fp, &e);
+                d.units = 0;
+            }
+        } else if (json_is_number(pc)) {
+            if (rule_json_number(pc, 2, fp, &d, &e) < 0) {
+                add_rules_error(p, fp, &e);
+                d.units = 0;
+            }
+        } else if (pc && !json_is_null(pc) && !json_is_string(pc)) {
+            problem_add(p, fp, "must be a number from 0 to 100");
+        } else if (!done[0]) {
+            problem_add(p, fp, "is required (or give completed_on for a finished phase)");
+        }
+        if (d.units != -1 && (d.units < 0 || d.units > 100 * RULES_DECIMAL_SCALE))
+            problem_add(p, fp, "must be between 0 and 100");
+        else if (done[0] && d.units != 100 * RULES_DECIMAL_SCALE)
+            problem_add(p, fp, "a phase completed on %s is 100%% complete", done);
+        if (done[0] && as_of[0] && strcmp(done, as_of) > 0) {
+            snprintf(fp, sizeof fp, "%s.completed_on", path);
+            problem_add(p, fp, "%s is after as_of %s", done, as_of);
+        }
+        if (problem_count(p) == before && ix) {
+            char pct[32];
+            json_array_append_new(
+                rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "phase_id",
+                                PQgetvalue(phases, (int)json_integer_value(ix), 1), "as_of", as_of, "percent",
+                                rules_decimal_format(d, 2, '.', pct), "completed_on", done[0] ? done : NULL, "note",
+                                note));
+        }
+    }
+    json_decref(index);
+    PQclear(phases);
+    return entry_feed_finish(req, &pl, 1, rows, json_array_size(items), store_progress_add_rows, &period, result, p);
+}
+
+void erp_progress_import(http_request *req) { run_feed(req, progress_cols, progress_feed); }
 
 /* ----------------------------------------------------------------------------------- */
 /* Financial figures: objectives' financial_resources by code                          */
@@ -598,7 +722,7 @@ static int financials_feed(http_request *req, json_t *items, json_t *paths, json
     store_plan_state_row pl;
     PGresult *objs = NULL;
     json_t *index = NULL;
-    if (plan_feed_start(req, &pl, 1, &objs, &index, p) < 0)
+    if (plan_feed_start(req, &pl, FEED_OBJECTIVES, &objs, &index, p) < 0)
         return -1;
     PQclear(objs);
     json_t *rows = json_array();

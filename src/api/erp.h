@@ -15,6 +15,7 @@ void erp_structures_import(http_request *req);   /* POST /v1/entities/{id}/struc
 void erp_people_import(http_request *req);       /* POST /v1/entities/{id}/people:import */
 void erp_measurements_import(http_request *req); /* POST /v1/plans/{id}/measurements:import */
 void erp_financials_import(http_request *req);   /* POST /v1/plans/{id}/financials:import */
+void erp_progress_import(http_request *req);     /* POST /v1/plans/{id}/progress:import (phase progress) */
 void erp_changes(http_request *req);             /* GET /v1/changes?since=&limit= */
 
 #endif

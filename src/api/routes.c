@@ -91,6 +91,7 @@ const route api_routes[] = {
     {"POST", "/v1/entities/{id}/people:import", erp_people_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
     {"POST", "/v1/plans/{id}/measurements:import", erp_measurements_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
     {"POST", "/v1/plans/{id}/financials:import", erp_financials_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
+    {"POST", "/v1/plans/{id}/progress:import", erp_progress_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
     {"GET", "/v1/changes", erp_changes, ERP_FEED, 0, NULL},
     /* end of import, export, ERP */
 

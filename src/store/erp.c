@@ -9,7 +9,7 @@
 #include "core/buf.h"
 
 enum { Q_ENTITY_LOCK, Q_PLAN_LOCK, Q_INDICATORS, Q_OBJECTIVES, Q_MEASUREMENTS,
-       Q_FINANCIALS, Q_CHANGES, Q_MEASUREMENTS_CLOSED, Q_COUNT };
+       Q_FINANCIALS, Q_CHANGES, Q_MEASUREMENTS_CLOSED, Q_PHASES, Q_PROGRESS_ROWS, Q_PROGRESS_CLOSED, Q_COUNT };
 static int st[Q_COUNT];
 
 /* The rows of a measurements feed (JSON text `rows`) that add something: not equal in
@@ -24,6 +24,18 @@ static int st[Q_COUNT];
     "i.id = x.indicator_id AND i.plan_id = " plan "::bigint WHERE NOT EXISTS (SELECT 1 FROM measurements m WHERE "  \
     "m.entity_id = " entity "::bigint AND m.indicator_id = x.indicator_id AND m.as_of = x.as_of AND m.value = "     \
     "x.value AND NOT m.not_assessable AND m.source IS NOT DISTINCT FROM x.source))"
+
+/* The same for a progress feed: rows not equal in (phase, as_of, percent, completed_on) to a
+ * stored entry or an earlier row, as CTEs x and t. */
+#define FEED_NEW_PROGRESS(entity, plan, rows)                                                                       \
+    "x AS (SELECT DISTINCT ON (x.phase_id, x.as_of, x.percent, x.completed_on) x.line, x.phase_id, x.as_of, "       \
+    "x.percent, x.completed_on, x.note FROM json_to_recordset(" rows "::json) AS x(line integer, phase_id bigint, "  \
+    "as_of date, percent numeric, completed_on date, note text) ORDER BY x.phase_id, x.as_of, x.percent, "          \
+    "x.completed_on, x.line), "                                                                                     \
+    "t AS (SELECT x.*, f.plan_id, f.objective_id FROM x JOIN phases f ON f.entity_id = " entity "::bigint AND "     \
+    "f.id = x.phase_id AND f.plan_id = " plan "::bigint WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE "          \
+    "g.entity_id = " entity "::bigint AND g.phase_id = x.phase_id AND g.as_of = x.as_of AND g.percent_complete = "  \
+    "x.percent AND g.completed_on IS NOT DISTINCT FROM x.completed_on))"
 
 static const char *const sql[Q_COUNT] = {
     [Q_ENTITY_LOCK] = "SELECT id FROM entities WHERE id = $2::bigint AND ($1::bigint IS NULL OR id = $1::bigint) "
@@ -76,6 +88,22 @@ static const char *const sql[Q_COUNT] = {
      * closed period (a row already stored is no new entry, and may be sent again) */
     [Q_MEASUREMENTS_CLOSED] = "WITH " FEED_NEW_ROWS("$1", "$2", "$3") " SELECT t.line FROM t WHERE t.as_of <= "
                               "$4::date ORDER BY t.line",
+    /* the live phases of a plan by objective code and seq: key (code, chr(31), seq), id */
+    [Q_PHASES] = "SELECT o.code || chr(31) || f.seq::text, f.id FROM phases f JOIN objectives o ON o.entity_id = "
+                 "f.entity_id AND o.id = f.objective_id WHERE f.entity_id = $1::bigint AND f.plan_id = $2::bigint AND "
+                 "f.removed_in_revision IS NULL AND o.removed_in_revision IS NULL",
+    /* $1 entity, $2 token, $3 name, $4 role, $5 plan, $6 rows */
+    [Q_PROGRESS_ROWS] =
+        "WITH " FEED_NEW_PROGRESS("$1", "$5", "$6") ", g AS (INSERT INTO progress (entity_id, plan_id, objective_id, "
+        "phase_id, percent_complete, completed_on, as_of, note, actor_name, actor_role) SELECT $1::bigint, t.plan_id, "
+        "t.objective_id, t.phase_id, t.percent, t.completed_on, t.as_of, t.note, $3::text, $4::text FROM t ORDER BY "
+        "t.line RETURNING *), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
+        "resource, resource_id, plan_id, after) SELECT g.entity_id, $2::bigint, $3::text, $4::text, 'create', "
+        "'progress', g.id, g.plan_id, jsonb_build_object('id', g.id, 'phase_id', g.phase_id, 'percent_complete', "
+        "g.percent_complete, 'completed_on', g.completed_on, 'as_of', g.as_of, 'note', g.note) FROM g) SELECT "
+        "count(*) FROM g",
+    [Q_PROGRESS_CLOSED] = "WITH " FEED_NEW_PROGRESS("$1", "$2", "$3") " SELECT t.line FROM t WHERE t.as_of <= "
+                          "$4::date ORDER BY t.line",
 };
 
 int store_erp_register(void)
@@ -163,14 +191,25 @@ int store_measurements_add_rows(store_conn *c, const store_actor *who, int64_t e
     return rows_write(c, Q_MEASUREMENTS, who, entity, plan, rows_json, inserted, p);
 }
 
-int store_measurements_closed_rows(store_conn *c, int64_t entity, int64_t plan, const char *rows_json,
-                                   const char *closed_through, PGresult **out, problem *p)
+int store_plan_phase_keys(store_conn *c, int64_t entity, int64_t plan, PGresult **out, problem *p)
+{
+    return two_ids(c, Q_PHASES, entity, plan, out, p);
+}
+
+int store_progress_add_rows(store_conn *c, const store_actor *who, int64_t entity, int64_t plan, const char *rows_json,
+                            int64_t *inserted, problem *p)
+{
+    return rows_write(c, Q_PROGRESS_ROWS, who, entity, plan, rows_json, inserted, p);
+}
+
+int store_feed_closed_rows(store_conn *c, int progress, int64_t entity, int64_t plan, const char *rows_json,
+                           const char *closed_through, PGresult **out, problem *p)
 {
     char e[24], pl[24];
     snprintf(e, sizeof e, "%" PRId64, entity);
     snprintf(pl, sizeof pl, "%" PRId64, plan);
     const char *params[] = {e, pl, rows_json, closed_through};
-    *out = store_exec(c, st[Q_MEASUREMENTS_CLOSED], 4, params, p);
+    *out = store_exec(c, st[progress ? Q_PROGRESS_CLOSED : Q_MEASUREMENTS_CLOSED], 4, params, p);
     return *out ? 0 : -1;
 }
 

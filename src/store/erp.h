@@ -42,10 +42,18 @@ int store_plan_objective_codes(store_conn *c, int64_t entity, int64_t plan, PGre
 int store_measurements_add_rows(store_conn *c, const store_actor *who, int64_t entity, int64_t plan,
                                 const char *rows_json, int64_t *inserted, problem *p);
 
-/* The lines of the rows (as for store_measurements_add_rows) that would add a measurement
- * dated on or before closed_through: *out rows (line); PQclear it. Returns 0 or -1. */
-int store_measurements_closed_rows(store_conn *c, int64_t entity, int64_t plan, const char *rows_json,
-                                   const char *closed_through, PGresult **out, problem *p);
+/* The lines of the rows (as for store_measurements_add_rows, or store_progress_add_rows when
+ * progress) that would add an entry dated on or before closed_through: *out rows (line);
+ * PQclear it. Returns 0 or -1. */
+int store_feed_closed_rows(store_conn *c, int progress, int64_t entity, int64_t plan, const char *rows_json,
+                           const char *closed_through, PGresult **out, problem *p);
+/* The live phases of a plan: *out rows (objective code, chr(31), seq as one key; id). */
+int store_plan_phase_keys(store_conn *c, int64_t entity, int64_t plan, PGresult **out, problem *p);
+/* Appends progress rows [{line, phase_id, as_of, percent, completed_on, note}] of plan, skipping
+ * a row equal in (phase, as_of, percent, completed_on) to a stored entry or an earlier row;
+ * each with its audit record. *inserted counts them. */
+int store_progress_add_rows(store_conn *c, const store_actor *who, int64_t entity, int64_t plan, const char *rows_json,
+                            int64_t *inserted, problem *p);
 
 /* Sets objectives' financial_resources from rows [{code, amount}] (live objectives of
  * plan); only changed rows are written, with their audit records. */

@@ -199,6 +199,44 @@ def test_feed_obeys_the_period_rules(ctx):
     assert w.score("2024-12-31")["score"] == 90
 
 
+def test_progress_feed(ctx):
+    """POST /v1/plans/{id}/progress:import: phase progress from the ERP, by objective code and phase
+    seq, Italian dates and numbers, all or nothing, and the period rules of a single entry."""
+    w = Plan(ctx)
+    feed = "/v1/plans/%d/progress:import" % w.plan["id"]
+    csv = {"Content-Type": "text/csv; charset=utf-8"}
+    head = "objective_code;phase_seq;as_of;percent_complete;completed_on;note\n"
+    r = ctx.post(feed, raw=head + "OB1;1;30/06/2024;40,5;;a metà\nOB2;1;30/06/2024;;28/06/2024;\n", headers=csv,
+                 token=w.tok["erp"])
+    assert r.status == 200 and r.json == {"rows": 2, "inserted": 2, "unchanged": 0}, r
+    hist = ctx.get("/v1/phases/%d/progress" % w.ph[0]["id"]).json["items"]
+    assert [(g["percent_complete"], g["as_of"], g["note"]) for g in hist] == [(40.5, "2024-06-30", "a metà")], hist
+    assert ctx.get("/v1/phases/%d/progress" % w.ph[1]["id"]).json["items"][0]["completed_on"] == "2024-06-28"
+    # errors by line, nothing stored
+    r = ctx.post(feed, raw=head + "OB1;2;31/07/2024;10;;\nOB9;1;31/07/2024;10;;\nOB1;1;31/07/2024;120;;\n"
+                 "OB1;1;31/07/2024;50;01/08/2024;\n", headers=csv, token=w.tok["erp"])
+    d = expect_problem(r, 422)
+    fields = sorted(e["field"] for e in d["errors"])
+    assert fields == ["line[2].phase_seq", "line[3].phase_seq", "line[4].percent_complete",
+                      "line[5].completed_on", "line[5].percent_complete"], d
+    assert len(ctx.get("/v1/phases/%d/progress" % w.ph[0]["id"]).json["items"]) == 1
+    # the period rules: a closed period takes no new row; the same rows again are fine
+    assert w.review("intermediate", "2024-06-30").status == 201
+    r = ctx.post(feed, raw=head + "OB1;1;30/06/2024;40,5;;a metà\n", headers=csv, token=w.tok["erp"])
+    assert r.status == 200 and r.json["inserted"] == 0, r
+    r = ctx.post(feed, [{"objective_code": "OB1", "phase_seq": 1, "as_of": "2024-06-30", "percent_complete": 90}],
+                 token=w.tok["planner"])
+    assert expect_problem(r, 409, "[0].as_of")["code"] == "period_closed"
+    r = ctx.post(feed, [{"objective_code": "OB1", "phase_seq": 1, "as_of": "2024-09-30", "percent_complete": 90}],
+                 token=w.tok["erp"])
+    assert r.status == 200 and r.json["inserted"] == 1, r
+    assert w.score("2024-09-30")["phases"][0]["percent_complete"] == 90
+    w.validate()
+    r = ctx.post(feed, [{"objective_code": "OB1", "phase_seq": 1, "as_of": "2025-01-10", "percent_complete": 100}],
+                 token=w.tok["erp"])
+    assert expect_problem(r, 409)["code"] == "plan_validated"
+
+
 def test_validated_plan_refuses_every_write_to_its_figures(ctx):
     """Every write route to the figures x every role: refused (409 where the role may write, 403
     where it never may), and nothing changes."""
@@ -220,6 +258,8 @@ def test_validated_plan_refuses_every_write_to_its_figures(ctx):
         ("/v1/phases/%d/progress" % w.ph[0]["id"], {"percent_complete": 100, "as_of": "2024-12-31", "reason": "x"}),
         ("/v1/phases/%d/progress" % w.ph[0]["id"], {"percent_complete": 100, "as_of": "2025-01-15"}),
         ("/v1/plans/%d/measurements:import" % pid, [{"indicator_code": "IND1", "as_of": "2025-01-15", "value": 100}]),
+        ("/v1/plans/%d/progress:import" % pid, [{"objective_code": "OB1", "phase_seq": 1, "as_of": "2025-01-15",
+                                                 "percent_complete": 100}]),
         ("/v1/plans/%d/reviews" % pid, {"kind": "final", "as_of": "2025-01-15", "items": []}),
         ("/v1/indicators/%d/judgement" % w.ind[1]["id"], {"score": 100, "reason": "x", "as_of": "2024-12-31"}),
         ("/v1/objectives/%d/overrides" % w.o[0]["id"], {"score": 100, "as_of": "2024-12-31", "reason": "x"}),

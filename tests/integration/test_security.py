@@ -247,6 +247,10 @@ RECIPES = {
     ("POST", "/v1/plans/{id}/measurements:import"): R(200, lambda w: ("/v1/plans/%d/measurements:import" % w.plan["id"],
                                                                       [{"indicator_code": "IND2", "as_of": "2024-12-%02d"
                                                                         % (1 + w.n() % 28), "value": 80}])),
+    ("POST", "/v1/plans/{id}/progress:import"): R(200, lambda w: ("/v1/plans/%d/progress:import" % w.plan["id"],
+                                                                  [{"objective_code": "OB2", "phase_seq": 1,
+                                                                    "as_of": "2024-12-%02d" % (1 + w.n() % 28),
+                                                                    "percent_complete": 60}])),
     ("POST", "/v1/plans/{id}/financials:import"): R(200, lambda w: ("/v1/plans/%d/financials:import" % w.draft["id"],
                                                                     [{"objective_code": "D1", "financial_resources": 1000 + w.n()}])),
     ("GET", "/v1/changes"): R(200, lambda w: ("/v1/changes", None)),
