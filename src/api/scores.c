@@ -207,19 +207,38 @@ static int may_see_person(const http_request *req, int64_t person_id)
     return personal_may_see(&req->who, PERSONAL_SCORE, person_id, 0);
 }
 
-/* Every objective of the plan, the cascade included (strategic and DUP objectives that nobody
- * carries score from their children), each with the sentence that explains its result. */
-static json_t *objectives_json(const scored *s)
+/* The objectives of the plan, each with the sentence that explains its result. full 1 (the
+ * report): every objective, with its title and the value/time/phase parts. full 0 (the plan
+ * scores, read often on plans of thousands of objectives): only those no assignee carries —
+ * the cascade's strategic and DUP objectives, which score from their children — without the
+ * parts; the others are under their assignees. */
+static json_t *objectives_json(const scored *s, int full)
 {
     json_t *arr = json_array();
+    unsigned char *carried = NULL;
+    if (!full) {
+        carried = calloc((size_t)s->m.plan.n_objectives + 1, 1); /* freed below */
+        for (int i = 0; carried && i < s->m.plan.n_assignments; i++)
+            carried[s->m.plan.assignments[i].objective] = 1;
+    }
     for (int o = 0; o < s->m.plan.n_objectives; o++) {
+        if (carried && carried[o])
+            continue;
         int parent = s->m.plan.objectives[o].parent;
-        json_t *j = json_pack("{s:I, s:s, s:s, s:o}", "objective_id", (json_int_t)s->m.objective_id[o], "code",
-                              s->m.plan.objectives[o].code, "title", s->m.objective_title[o], "parent_id",
+        json_t *j = json_pack("{s:I, s:s, s:o}", "objective_id", (json_int_t)s->m.objective_id[o], "code",
+                              s->m.plan.objectives[o].code, "parent_id",
                               parent >= 0 ? json_integer(s->m.objective_id[parent]) : json_null());
+        if (full)
+            json_object_set_new(j, "title", json_string(s->m.objective_title[o]));
         objective_result_json(j, s, o, &s->obj[o]);
+        if (!full) {
+            json_object_del(j, "value");
+            json_object_del(j, "time");
+            json_object_del(j, "phase_value");
+        }
         json_array_append_new(arr, j);
     }
+    free(carried);
     return arr;
 }
 
@@ -247,7 +266,7 @@ static json_t *plan_scores_json(http_request *req, const scored *s)
     json_object_set_new(out, "method", method_json_encode(&s->m.method));
     if (s->m.method_error)
         json_object_set_new(out, "method_error", json_string(s->m.method_error));
-    json_object_set_new(out, "objectives", objectives_json(s));
+    json_object_set_new(out, "objectives", objectives_json(s, 0));
     return out;
 }
 
@@ -553,7 +572,7 @@ void plan_report(http_request *req)
     }
     int64_t plan_id = s.m.plan_id;
     int revision = s.m.revision;
-    json_t *cascade = objectives_json(&s);
+    json_t *cascade = objectives_json(&s, 1);
     json_decref(analyses);
     plan_model_free(&s.m);
     if (http_wants_csv(req)) {
