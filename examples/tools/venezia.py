@@ -80,6 +80,10 @@ def target_of(ind_name, raw, notes, line):
     if num is None:
         vt = "date" if re.search(r"scadenz|data|termine|entro|giorn", (ind_name + " " + t).lower()) else "number"
         return {"value_type": vt, "target": t, "direction": "target", "group": "time" if vt == "date" else "quantity"}
+    if op is None and unit and unit.startswith("giorni"):
+        # a number of days with no operator ("8 giorni", line 34): the seed gives no side, and its
+        # PEG twin on the same row writes "<= 8 giorni"; a duration is not better for being longer
+        direction = "lower_is_better"
     vt = "percent" if unit == "%" else ("money" if unit == "EUR" else "number")
     group = "cost" if vt == "money" else ("time" if unit and unit.startswith("giorni") else "quantity")
     d = {"group": group, "value_type": vt, "target": num, "direction": direction}
