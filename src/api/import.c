@@ -214,7 +214,8 @@ void org_add_structure(org_rows *o, json_t *obj, const char *path, problem *p)
     }
     json_t *row = row_of(&model_structures, &v);
     json_object_set_new(row, "parent_code", parent ? json_string(parent) : json_null());
-    json_object_set_new(row, "manager", manager ? json_string(manager) : json_null());
+    if (manager || json_object_get(obj, "manager")) /* absent: an existing structure keeps its manager */
+        json_object_set_new(row, "manager", manager ? json_string(manager) : json_null());
     json_object_set_new(o->structure_index, code, json_integer((json_int_t)json_array_size(o->structures)));
     json_object_set_new(o->structure_paths, code, json_string(path));
     json_array_append_new(o->structures, row);

@@ -103,13 +103,17 @@ static int build_structures(void)
     buf b;
     buf_init(&b, 0);
     buf_puts(&b,
-             "WITH doc AS (SELECT DISTINCT ON (x.code) x.* FROM json_to_recordset($5::json) AS x(code text, name text, "
-             "kind text, interim boolean, parent_code text, manager text) ORDER BY x.code), "
+             /* a row without "manager" keeps the structure's manager; "manager": null clears it */
+             "WITH doc AS (SELECT DISTINCT ON (x.code) x.*, e.value::jsonb ? 'manager' AS has_manager FROM "
+             "json_array_elements($5::json) AS e, json_to_record(e.value) AS x(code text, name text, kind text, "
+             "interim boolean, parent_code text, manager text) ORDER BY x.code), "
              "cur AS (SELECT t.* FROM structures t JOIN doc ON t.entity_id = $1::bigint AND t.code = doc.code), "
              "src AS (SELECT doc.*, COALESCE(cur.id, nextval(pg_get_serial_sequence('structures', 'id'))) AS id, "
-             "cur.id IS NULL AS is_new FROM doc LEFT JOIN cur ON cur.code = doc.code), "
+             "cur.id IS NULL AS is_new, cur.manager_id AS cur_manager_id FROM doc LEFT JOIN cur ON cur.code = "
+             "doc.code), "
              "res AS (SELECT src.id, src.is_new, src.code, src.name, COALESCE(src.kind, 'other') AS kind, "
-             "COALESCE(src.interim, false) AS interim, COALESCE(ps.id, pe.id) AS parent_id, m.id AS manager_id "
+             "COALESCE(src.interim, false) AS interim, COALESCE(ps.id, pe.id) AS parent_id, CASE WHEN "
+             "src.has_manager THEN m.id ELSE src.cur_manager_id END AS manager_id "
              "FROM src LEFT JOIN src ps ON ps.code = src.parent_code LEFT JOIN structures pe ON pe.entity_id = "
              "$1::bigint AND pe.code = src.parent_code LEFT JOIN people m ON m.entity_id = $1::bigint AND "
              "m.external_id = src.manager), "

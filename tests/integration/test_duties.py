@@ -176,3 +176,36 @@ def test_the_service_cannot_rewrite_the_audit_log(ctx):
     r = as_service("INSERT INTO audit (actor_name, actor_role, action, resource) VALUES ('prova', 'admin', "
                    "'probe', 'probe') RETURNING id")
     assert r.returncode == 0, r
+
+
+def test_an_import_that_omits_a_manager_keeps_it(ctx):
+    """A plan document or an ERP feed that names a structure without its manager used to clear the
+    manager silently (and with it the manager's reach and score). Now a row without "manager" keeps
+    it; "manager": null clears it, on purpose, with an audit row."""
+    code = ctx.unique("MGR")
+    doc = {"format": "ciclo-plan/1", "entity": {"code": code, "name": "Comune", "kind": "comune"},
+           "year": 2024, "kind": "performance", "title": "Piano",
+           "structures": [{"code": "FIN", "name": "Finanziario", "manager": "ROSSI_M"}],
+           "people": [{"external_id": "ROSSI_M", "name": "Mario Rossi"}],
+           "objectives": [{"code": "OB-1", "title": "x", "assignments": [{"structure_code": "FIN", "weight": 100}]}]}
+    r = ctx.post("/v1/plans:import", doc)
+    assert r.status == 201, r
+    eid = r.json["entity_id"]
+    manager = lambda: ctx.sql("SELECT coalesce(m.external_id, '-') FROM structures s LEFT JOIN people m ON "  # noqa: E731
+                              "m.entity_id = s.entity_id AND m.id = s.manager_id WHERE s.entity_id = %d AND "
+                              "s.code = 'FIN'" % eid)[0][0]
+    assert manager() == "ROSSI_M"
+    # the next year's plan names the structure, not its manager
+    doc2 = dict(doc, year=2025, structures=[{"code": "FIN", "name": "Finanziario"}], people=[])
+    assert ctx.post("/v1/plans:import", doc2).status == 201
+    assert manager() == "ROSSI_M"
+    # the ERP feed, in JSON and in CSV without the column
+    base = "/v1/entities/%d/structures:import" % eid
+    assert ctx.post(base, [{"code": "FIN", "name": "Servizi finanziari"}]).status == 200
+    assert ctx.post(base, raw="code;name\r\nFIN;Finanziario\r\n", headers={"Content-Type": "text/csv"}).status == 200
+    assert manager() == "ROSSI_M"
+    # clearing on purpose
+    assert ctx.post(base, [{"code": "FIN", "name": "Finanziario", "manager": None}]).status == 200
+    assert manager() == "-"
+    cleared = ctx.get("/v1/audit?entity_id=%d&resource=structures&action=update" % eid).json["items"]
+    assert cleared[-1]["before"]["manager_id"] and cleared[-1]["after"]["manager_id"] is None, cleared
