@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-local.sh — `make run`: a private PostgreSQL under ./var, migrations, the demo plans
 # of examples/ with their illustrative monitoring (examples/monitoring/, made-up values loaded
-# through the ERP feeds once the server answers), an admin token, and the server until Ctrl-C.
+# through the ERP feeds once the server answers), an admin token (kept in var/admin-token, mode
+# 0600, and shown again on every run), and the server until Ctrl-C.
 # With DATABASE_URL set, that database is used instead of the private one.
 set -eu
 cd "$(dirname "$0")/.."
@@ -29,19 +30,8 @@ else
 fi
 export CICLO_LISTEN=${CICLO_LISTEN:-127.0.0.1:8080}
 if [ -d examples ] && ls examples/*.json >/dev/null 2>&1 && "$BIN" 2>&1 | grep -q "ciclo import"; then
-  # a file named *-rN.json with N > 1 is revision N of the plan of *-r1.json (Caluso 2022:
-  # adopted by G.C. 8/2022, revised by G.C. 100/2022): it is loaded after the plans, as the
-  # next revision of its adopted plan (`ciclo import --revise`)
-  for f in examples/*.json; do
-    case "$f" in *-r[2-9].json) continue ;; esac
-    "$BIN" import "$f" >/dev/null 2>&1 && echo "demo plan loaded: $f" || echo "demo plan $f: already loaded or not importable (see '$BIN import $f')"
-  done
-  for f in examples/*-r[2-9].json; do
-    [ -f "$f" ] || continue
-    "$BIN" import --revise "$f" >/dev/null 2>&1 && echo "demo plan revision loaded: $f" || echo "demo plan revision $f: already loaded or not applicable (see '$BIN import --revise $f')"
-  done
+  sh tools/load-demo.sh "$BIN"
 fi
-TOKEN=$("$BIN" token create --role admin --name "make run" | tail -n 1)
 "$BIN" serve &
 SERVER=$!
 ready=0
@@ -50,14 +40,18 @@ for _ in $(seq 1 100); do
   kill -0 "$SERVER" 2>/dev/null || break
   sleep 0.2
 done
-if [ "$ready" = 1 ] && [ -f examples/monitoring/monitoring.json ]; then
+[ "$ready" = 1 ] || { echo "the server did not answer at http://$CICLO_LISTEN/readyz" >&2; exit 1; }
+# the admin token is kept in var/admin-token (mode 0600) and shown again on every run
+TOKEN=$(sh tools/admin-token.sh var/admin-token "http://$CICLO_LISTEN" "$BIN")
+if [ -f examples/monitoring/monitoring.json ]; then
   # ILLUSTRATIVE monitoring at 30/06 and 31/12 (made-up values, not real results): see examples/monitoring/
   python3 tools/load-monitoring.py "http://$CICLO_LISTEN" "$TOKEN" examples/monitoring || echo "illustrative monitoring not loaded (see above)"
 fi
 cat <<MSG
 
 Ciclo serves on http://$CICLO_LISTEN  (stop it with Ctrl-C)
-Admin token (shown once): $TOKEN
+Admin token: $TOKEN
+  (kept in var/admin-token, readable by you only; the same one on every run)
 
 Try:
   curl -s -H "Authorization: Bearer $TOKEN" http://$CICLO_LISTEN/v1/plans
