@@ -36,10 +36,10 @@ def readme_session():
             _between(text, "<!-- answers:start -->", "<!-- answers:end -->"))
 
 
-def run_tool(cmd, database_url):
+def run_tool(cmd, database_url, env=None):
     """Runs cmd from the repository's folder on database_url; insists on exit 0; its stdout."""
-    r = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, DATABASE_URL=database_url), capture_output=True,
-                       text=True, timeout=600)
+    r = subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, DATABASE_URL=database_url, **(env or {})),
+                       capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, "%s exited %d:\n%s\n%s" % (cmd, r.returncode, r.stdout, r.stderr)
     return r.stdout
 
@@ -57,10 +57,13 @@ class DemoDatabase:
         self.name = "readme_%d" % os.getpid()
         ctx.sql("DROP DATABASE IF EXISTS %s" % self.name)
         ctx.sql("CREATE DATABASE %s" % self.name)
-        assert "@/ciclo?" in ctx.database_url, ctx.database_url
+        assert "@/ciclo?" in ctx.database_url and "@/ciclo?" in ctx.owner_url, ctx.database_url
+        # as make run: migrations as the owner, everything else as the service role
+        owner_url = ctx.owner_url.replace("@/ciclo?", "@/%s?" % self.name)
         self.url = ctx.database_url.replace("@/ciclo?", "@/%s?" % self.name)
         self.server = None
-        self.run([ctx.bin, "migrate"])
+        run_tool([ctx.bin, "migrate"], owner_url,
+                 {"CICLO_SERVICE_ROLE": "ciclo_service"} if self.url != owner_url else {})
         loaded = self.run(["sh", "tools/load-demo.sh", ctx.bin])
         assert loaded.count("loaded:") == 5, loaded  # four plans and Caluso's revision 2
         self.server = ctx.start_server({"DATABASE_URL": self.url})
