@@ -652,15 +652,19 @@ typedef struct rules_assignee_result {
     rules_decimal weight_total; /* Σ weights assigned */
     rules_decimal weight_measured; /* Σ weights of the measured objectives */
     int n_objectives, n_not_measured, n_errors;
-    int64_t internal_[2];       /* accumulators of the library: do not use */
+    int64_t internal_[3];       /* accumulators of the library: do not use */
     int n_needs_judgement;      /* objectives waiting for a judgement (also counted not measured) */
+    int equal_weights;          /* 1: no measured objective carries a weight (the plan prints none,
+                                   Venezia's PEG), so score is their plain mean, not a zero */
 } rules_assignee_result;
 
 /*
  * Scores the whole plan in one pass: objectives[n_objectives] receives every
  * objective's result (assignee -1) and assignees[n_assignees] (may be NULL)
  * every assignee's. Arrays are caller-owned and sized to the plan. Objectives
- * whose phases have owners are re-scored per assignee. Weights and percentages
+ * whose phases have owners are re-scored per assignee. An assignee's score is the
+ * mean of its measured objectives weighted by their assignment weights; when none
+ * of them carries a weight it is their plain mean (equal_weights). Weights and percentages
  * are clamped to 0..100 (rules_plan_check reports them); at most 1,000,000
  * items of each kind. Returns 0, or -1 with err when an index is out of range
  * or the plan is too large. Allocation-free, O(size of the plan).

@@ -178,6 +178,7 @@ static json_t *assignee_json(const scored *s, int a, int full)
     json_object_set_new(j, "status", json_string(status_name(r->status)));
     json_object_set_new(j, "weight_total", dec(r->weight_total));
     json_object_set_new(j, "weight_measured", dec(r->weight_measured));
+    json_object_set_new(j, "equal_weights", json_boolean(r->equal_weights));
     json_object_set_new(j, "not_measured", json_integer(r->n_not_measured));
     json_object_set_new(j, "needs_judgement", json_integer(r->n_needs_judgement));
     json_object_set_new(j, "objectives", assignee_objectives(s, a, full));

@@ -480,6 +480,7 @@ int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_r
             r->weight_measured.units += w;
             r->internal_[0] += w * o->score.units;
             r->internal_[1]++;
+            r->internal_[2] += o->score.units;
         } else if (o->status == RULES_SCORE_ERROR) {
             r->n_errors++;
             r->n_not_measured++;
@@ -495,9 +496,9 @@ int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_r
         if (r->internal_[1] == 0)
             continue;
         r->status = RULES_SCORE_MEASURED;
-        r->score.units = r->weight_measured.units > 0
-                             ? rdiv(r->internal_[0], r->weight_measured.units)
-                             : 0;
+        r->equal_weights = r->weight_measured.units == 0;
+        r->score.units = r->equal_weights ? rdiv(r->internal_[2], r->internal_[1])
+                                          : rdiv(r->internal_[0], r->weight_measured.units);
         r->score = rules_decimal_round(r->score, 2);
     }
     return 0;

@@ -324,3 +324,30 @@ def test_make_run_demo_every_objective_scores_or_waits(ctx):
     print("neither scored nor waiting for a judgement (first 10):", left[:10])
     assert all("error" not in c for c in counts.values()), counts
     assert not left, left
+
+
+def test_structure_without_weights_scores_the_mean_not_zero(ctx):
+    # Venezia's PEG prints no weights: the structure's score is the plain mean of its
+    # measured objectives, flagged, never a zero.
+    e, s, plan = base(ctx, year=2020)
+    a = objective(ctx, plan, s, "OB-A")
+    b = objective(ctx, plan, s, "OB-B")
+    measure(ctx, indicator(ctx, a, "A1", value_type="number", target=50, direction="higher_is_better"), 45,
+            "2020-06-30")
+    measure(ctx, indicator(ctx, b, "B1", value_type="number", target=10, direction="higher_is_better"), 7,
+            "2020-06-30")
+    r = ctx.get("/v1/plans/%d/scores?as_of=2020-12-31" % plan["id"])
+    assert r.status == 200, r
+    st = [x for x in r.json["structures"] if x["structure_id"] == s["id"]][0]
+    # (90 + 70) / 2 = 80
+    assert st["score"] == 80 and st["status"] == "measured" and st["equal_weights"] is True, st
+    assert st["weight_measured"] == 0, st
+    # with weights the mean is weighted again: (90×75 + 70×25) / 100 = 85
+    for o, w in ((a, 75), (b, 25)):
+        asg = ctx.get("/v1/objectives/%d/assignments" % o["id"]).json["items"][0]
+        etag = ctx.get("/v1/assignments/%d" % asg["id"]).header("ETag")
+        p = ctx.patch("/v1/assignments/%d" % asg["id"], {"weight": w}, headers={"If-Match": etag})
+        assert p.status == 200, p
+    st = [x for x in ctx.get("/v1/plans/%d/scores?as_of=2020-12-31" % plan["id"]).json["structures"]
+          if x["structure_id"] == s["id"]][0]
+    assert st["score"] == 85 and st["equal_weights"] is False, st

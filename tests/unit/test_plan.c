@@ -352,6 +352,38 @@ START_TEST(assignee_scores)
 }
 END_TEST
 
+/* A plan that prints no weight (Venezia's PEG): the assignee's score is the plain
+ * mean of its measured objectives, flagged, never a zero. */
+START_TEST(assignee_without_weights_scores_the_mean)
+{
+    rules_objective_result r[NOBJ];
+    rules_assignee_result a[2];
+    rules_error e;
+    setup();
+    measure(0, rules_value_number(D("-1.25")));
+    measure(1, rules_value_number(D("45")));
+    measure(2, rules_value_number(D("7")));
+    measure(3, rules_value_number(D("12")));
+    measure(4, rules_value_number(D("41")));
+    P[18].completed = 1;
+    P[18].completed_on = (rules_date){2024, 4, 30};
+    P[19].percent_complete = IT("50");
+    for (int i = 0; i < PLAN.n_assignments; i++)
+        if (AS[i].assignee == 0)
+            AS[i].weight = D("0");
+    ck_assert_int_eq(rules_plan_score(&PLAN, (rules_date){2024, 12, 31}, r, a, &e), 0);
+    ck_assert_int_eq(a[0].status, RULES_SCORE_MEASURED);
+    ck_assert_int_eq(a[0].equal_weights, 1);
+    ck_assert_str_eq(dfmt(a[0].weight_measured), "0");
+    /* (100 + 50 + 100 + 40 + 0 + 0 + 0) / 7: PTPCT, PNRR and Syllabus measure 0 */
+    ck_assert_str_eq(dfmt(a[0].score), "41.43");
+    setup();
+    measure(0, rules_value_number(D("-1.25")));
+    ck_assert_int_eq(rules_plan_score(&PLAN, (rules_date){2024, 12, 31}, r, a, &e), 0);
+    ck_assert_int_eq(a[0].equal_weights, 0);
+}
+END_TEST
+
 START_TEST(owner_phases_per_assignee)
 {
     /* a shared objective: phase A for everyone, phase B for FIN. only */
@@ -393,6 +425,7 @@ Suite *plan_suite(void)
     tcase_add_test(tc, achievement_and_timeliness);
     tcase_add_test(tc, objective_scores_from_indicators);
     tcase_add_test(tc, assignee_scores);
+    tcase_add_test(tc, assignee_without_weights_scores_the_mean);
     tcase_add_test(tc, owner_phases_per_assignee);
     suite_add_tcase(s, tc);
     return s;
