@@ -85,6 +85,15 @@ class PrivatePG:
         return [pid] + [int(x) for x in out.split()]
 
 
+def signal_if_alive(pid, sig):
+    """Signals a PostgreSQL process unless it has exited since it was listed (the backend of the
+    psql that just counted connections may still be on its way out when ps lists it)."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 _private = {}
 
 
@@ -661,7 +670,7 @@ def test_database_outage_503_then_recovery(ctx):
         watchdog = subprocess.Popen(["sh", "-c", "sleep %d; kill -CONT %s" % (30 * SLOW, " ".join(map(str, pids)))],
                                     start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for p in pids:
-            os.kill(p, 19)  # SIGSTOP
+            signal_if_alive(p, 19)  # SIGSTOP
         try:
             t_freeze = time.time()
             res = race(4, lambda i: call(ctx, srv, "GET", "/v1/plans/%d" % pid if i else "/readyz", token=pg.admin,
@@ -673,7 +682,7 @@ def test_database_outage_503_then_recovery(ctx):
             assert time.time() - t_freeze < 4 * 2.0 * SLOW
         finally:
             for p in pids:
-                os.kill(p, 18)  # SIGCONT
+                signal_if_alive(p, 18)  # SIGCONT
             os.killpg(watchdog.pid, 9)  # the shell and its sleep
             watchdog.wait()
         wait_for(lambda: call(ctx, srv, "GET", "/readyz")["status"] == 200, 10 * SLOW, "readyz after the freeze")
