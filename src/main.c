@@ -19,15 +19,55 @@
 #include "store/import.h"
 #include "store/pool.h"
 
+#ifndef CICLO_VERSION
+#define CICLO_VERSION "0.9.0"
+#endif
+
+/* The usage of each subcommand (NULL: the whole command), printed by --help on stdout and on a
+ * wrong invocation on stderr. */
+static void usage_to(FILE *out, const char *cmd)
+{
+    static const struct {
+        const char *cmd, *text;
+    } lines[] = {
+        {"serve", "ciclo serve                 serve the HTTP API (CICLO_LISTEN, default 127.0.0.1:8080)"},
+        {"migrate", "ciclo migrate               bring the database schema up to date"},
+        {"token", "ciclo token create --role ROLE [--entity ID] [--person ID] [--name NAME]"},
+        {"import", "ciclo import FILE           import a plan document (ciclo-plan/1; see examples/)"},
+        {"import", "ciclo import --revise FILE  the document as the next revision of its adopted plan"},
+        {"version", "ciclo --version             print the version"},
+    };
+    int first = 1;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        if (cmd && strcmp(cmd, lines[i].cmd) != 0)
+            continue;
+        fprintf(out, "%s %s\n", first ? "usage:" : "      ", lines[i].text);
+        first = 0;
+    }
+    fprintf(out, "Every subcommand takes --help. Settings come from the environment: DATABASE_URL, "
+                 "CICLO_LISTEN, ...; see README.md.\n");
+}
+
 static void usage(void)
 {
-    fprintf(stderr, "usage: ciclo serve\n"
-                    "       ciclo migrate\n"
-                    "       ciclo token create --role ROLE [--entity ID] [--person ID] [--name NAME]\n"
-                    "       ciclo import FILE      (a plan document, ciclo-plan/1; see examples/)\n"
-                    "       ciclo import --revise FILE (the document as the next revision of its adopted plan)\n"
-                    "Settings come from the environment: DATABASE_URL, CICLO_LISTEN (default 127.0.0.1:8080), "
-                    "see README.md.\n");
+    usage_to(stderr, NULL);
+}
+
+/* Whether argv[0..argc) asks for help (--help or -h anywhere). */
+static int asks_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
+}
+
+/* An argument the subcommand cmd does not know: a message and exit status 2. */
+static int unknown_argument(const char *cmd, const char *arg)
+{
+    fprintf(stderr, "ciclo %s: unknown argument '%s'\n", cmd, arg);
+    usage_to(stderr, cmd);
+    return 2;
 }
 
 static const char *database_url(void)
@@ -71,13 +111,20 @@ static int cmd_token(int argc, char **argv)
 {
     const char *role = NULL, *name = "bootstrap";
     int64_t entity = 0, person = 0;
+    if (asks_help(argc, argv)) {
+        usage_to(stdout, "token");
+        return 0;
+    }
     if (argc < 1 || strcmp(argv[0], "create") != 0) {
-        usage();
+        if (argc >= 1)
+            return unknown_argument("token", argv[0]);
+        usage_to(stderr, "token");
         return 2;
     }
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc) {
-            usage();
+            fprintf(stderr, "ciclo token create: %s needs a value\n", argv[i]);
+            usage_to(stderr, "token");
             return 2;
         }
         if (strcmp(argv[i], "--role") == 0)
@@ -88,10 +135,8 @@ static int cmd_token(int argc, char **argv)
             person = strtoll(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--name") == 0)
             name = argv[++i];
-        else {
-            usage();
-            return 2;
-        }
+        else
+            return unknown_argument("token", argv[i]);
     }
     if (!auth_role_from_name(role)) {
         fprintf(stderr, "ciclo: --role must be one of admin, planner, manager, evaluator, reader, erp\n");
@@ -150,13 +195,22 @@ static void print_problem(const char *what, const problem *p)
  * of the document's entity, year and kind. */
 static int cmd_import(int argc, char **argv)
 {
-    int revise = argc == 2 && strcmp(argv[0], "--revise") == 0;
+    if (asks_help(argc, argv)) {
+        usage_to(stdout, "import");
+        return 0;
+    }
+    int revise = argc >= 1 && strcmp(argv[0], "--revise") == 0;
     if (revise) {
         argc--;
         argv++;
     }
+    if (argc == 2 && strcmp(argv[0], "--") == 0) { /* a file whose name starts with '-' */
+        argc--;
+        argv++;
+    } else if (argc >= 1 && argv[0][0] == '-')
+        return unknown_argument("import", argv[0]);
     if (argc != 1) {
-        usage();
+        usage_to(stderr, "import");
         return 2;
     }
     json_error_t je;
@@ -282,14 +336,29 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
-    if (strcmp(argv[1], "serve") == 0)
-        return cmd_serve();
-    if (strcmp(argv[1], "migrate") == 0)
-        return cmd_migrate();
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage_to(stdout, argc > 2 ? argv[2] : NULL);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("ciclo %s\n", CICLO_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "serve") == 0 || strcmp(cmd, "migrate") == 0) {
+        if (asks_help(argc - 2, argv + 2)) {
+            usage_to(stdout, cmd);
+            return 0;
+        }
+        if (argc > 2)
+            return unknown_argument(cmd, argv[2]);
+        return strcmp(cmd, "serve") == 0 ? cmd_serve() : cmd_migrate();
+    }
     if (strcmp(argv[1], "token") == 0)
         return cmd_token(argc - 2, argv + 2);
     if (strcmp(argv[1], "import") == 0)
         return cmd_import(argc - 2, argv + 2);
+    fprintf(stderr, "ciclo: unknown command '%s'\n", cmd);
     usage();
     return 2;
 }
