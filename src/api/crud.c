@@ -181,7 +181,7 @@ int crud_if_match(http_request *req, int64_t *wanted)
     *wanted = -1;
     int has = http_if_match(req, wanted);
     if (has < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+        http_error(req, 400, "bad_if_match", "If-Match must be one entity-tag, e.g. \"3\" (not * nor a list)");
         return -1;
     }
     if (!has)

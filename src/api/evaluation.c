@@ -1125,11 +1125,9 @@ static int status_is(http_request *req, const form_row *f, const char *want, con
 static int if_match_ok(http_request *req, const form_row *f)
 {
     int64_t wanted;
-    int m = http_if_match(req, &wanted);
-    if (m < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be an ETag from this server, e.g. \"3\"");
+    int m = crud_if_match(req, &wanted);
+    if (m < 0)
         return 0;
-    }
     if (m && wanted != f->version) {
         http_error(req, 412, "precondition_failed", "the evaluation form has changed since you read it");
         return 0;

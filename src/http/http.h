@@ -83,7 +83,9 @@ void http_replay(http_request *req, int status, const char *content_type, char *
                  const char *location, const char *etag);
 /* Sets the ETag of the answer from a row version. */
 void http_etag(http_request *req, int64_t version);
-/* Parses If-Match: returns 0 when absent, 1 with *version set, -1 when malformed. */
+/* Parses If-Match: returns 0 when absent, -1 when it is not one entity-tag (also "*"), else 1
+ * with *version the version it names, or 0 (no row has it) for a weak tag or one this server
+ * never issued: both fail the strong comparison with 412, not 400. */
 int http_if_match(const http_request *req, int64_t *version);
 /* Whether the client asked for CSV (Accept: text/csv or ?format=csv). */
 int http_wants_csv(const http_request *req);

@@ -1,6 +1,7 @@
 /* response.c — the helpers handlers answer with (see http.h). */
 #include <microhttpd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,19 +96,33 @@ int http_if_match(const http_request *req, int64_t *version)
     const char *h = http_header(req, "If-Match");
     if (!h)
         return 0;
-    while (*h == ' ')
+    while (*h == ' ' || *h == '\t')
         h++;
-    if (h[0] == '*' && h[1] == '\0')
-        return 0; /* any current version */
-    if (strncmp(h, "W/", 2) == 0)
+    /* RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; "*" is refused (API.md) */
+    int weak = strncmp(h, "W/", 2) == 0;
+    if (weak)
         h += 2;
     if (*h != '"')
         return -1;
-    char *end;
-    long long v = strtoll(h + 1, &end, 10);
-    if (end == h + 1 || *end != '"' || v < 0)
+    const char *tag = ++h;
+    while (*h == 0x21 || (*h >= 0x23 && *h <= 0x7e) || (unsigned char)*h >= 0x80)
+        h++;
+    if (*h != '"')
         return -1;
-    *version = v;
+    const char *rest = h + 1;
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+    if (*rest)
+        return -1; /* a list: this server's resources have one ETag each, name it alone */
+    /* If-Match compares strongly (§13.1.1): a weak tag, or one this server never issued, can
+     * match nothing. Versions start at 1, so 0 is a version no row has. */
+    *version = 0;
+    long long v = 0;
+    const char *d = tag;
+    for (; d < h && *d >= '0' && *d <= '9' && v <= INT32_MAX; d++)
+        v = v * 10 + (*d - '0');
+    if (!weak && d == h && d > tag && v <= INT32_MAX)
+        *version = v;
     return 1;
 }
 

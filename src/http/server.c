@@ -147,7 +147,8 @@ static enum MHD_Result send_answer(http_server *srv, http_request *req)
     const char *origin = allowed_origin(srv, req);
     if (origin) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
-        MHD_add_response_header(resp, "Access-Control-Expose-Headers", "ETag, Location, Retry-After, Link");
+        MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+                                "ETag, Location, Retry-After, Link, Content-Disposition");
         if (strcmp(req->method, "OPTIONS") == 0) {
             /* the preflight: what the front end may send */
             MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE");
@@ -167,7 +168,37 @@ static enum MHD_Result send_answer(http_server *srv, http_request *req)
 
 static void answer_preflight(http_server *srv, http_request *req)
 {
-    http_body(req, allowed_origin(srv, req) ? 204 : 403, NULL, NULL, 0);
+    if (allowed_origin(srv, req))
+        http_body(req, 204, NULL, NULL, 0);
+    else
+        http_error(req, 403, "origin_not_allowed", "the origin %.200s may not call this API from a browser",
+                   http_header(req, "Origin"));
+}
+
+/* ?format= names a representation: json anywhere, csv only on a GET whose handler writes CSV
+ * (checked after it answered, answer_format_checked). Anything else is a 406 before the route
+ * acts. Returns 1 after answering. */
+static int format_refused(http_request *req)
+{
+    const char *f = http_query(req, "format");
+    if (!f || strcmp(f, "json") == 0 || (strcmp(f, "csv") == 0 && strcmp(req->method, "GET") == 0))
+        return 0;
+    http_error(req, 406, "format_not_available", "%s %s has no format \"%.40s\" (json%s)", req->method,
+               req->path, f, strcmp(req->method, "GET") == 0 ? "; csv where the route lists it" : "");
+    return 1;
+}
+
+/* A GET asked ?format=csv of a route that answered JSON: the 406 replaces the answer (a GET
+ * changed nothing). */
+static void answer_format_checked(http_request *req)
+{
+    const char *f = http_query(req, "format");
+    const char *ct = req->res.content_type;
+    if (!f || strcmp(f, "csv") != 0 || req->res.status < 200 || req->res.status > 299 ||
+        (ct && strncmp(ct, "text/csv", 8) == 0))
+        return;
+    req->res.etag[0] = req->res.location[0] = req->res.disposition[0] = req->res.link[0] = '\0';
+    http_error(req, 406, "format_not_available", "%s has no CSV form; ask for JSON", req->path);
 }
 
 /* Takes n bytes from the budget of bodies held in memory. Returns 0, or -1 when it is spent. */
@@ -242,6 +273,8 @@ static int admit_headers(http_server *srv, http_request *req)
     case ROUTE_FOUND:
         break;
     }
+    if (format_refused(req))
+        return refuse;
     if (!has_body)
         return 0;
     if (req->route->roles == 0) {
@@ -365,6 +398,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!req->answered) {
         server_timing[0] = '\0';
         srv->opts.dispatch(req);
+        answer_format_checked(req);
     }
     return send_answer(srv, req);
 }
