@@ -13,6 +13,7 @@
 #include "api/idempotency.h"
 #include "api/import.h"
 #include "api/periods.h"
+#include "api/validate.h"
 #include "codec/csv_read.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
@@ -459,6 +460,8 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
             add_rules_error(p, path, &e);
             return NULL;
         }
+        if (entry_percent_check(type, d, path, p) < 0)
+            return NULL;
         return strdup(rules_decimal_format_short(d, out));
     }
     const char *s = json_string_value(v);
@@ -488,6 +491,8 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
         add_rules_error(p, path, &e);
         return NULL;
     }
+    if (entry_percent_check(type, d, path, p) < 0)
+        return NULL;
     return strdup(rules_decimal_format_short(d, out));
 }
 
@@ -538,8 +543,11 @@ static void feed_date(json_t *row, const char *path, const char *key, int year, 
     snprintf(fp, sizeof fp, "%s.%s", path, key);
     if (rules_date_parse_it(text, year, &dt, &e) < 0)
         add_rules_error(p, fp, &e);
-    else
+    else {
         rules_date_format_iso(dt, iso);
+        if (entry_date_check(iso, year, fp, p) < 0)
+            iso[0] = '\0';
+    }
 }
 
 /* The end of a feed of entries: 409 period_closed when a new row is dated in a closed period

@@ -47,15 +47,13 @@ int api_date_param(http_request *req, const char *name, char out[11])
 }
 
 /* Reads an optional ISO date field into out ("" when absent). Adds an error and returns -1 when
- * it is not a date or lies before the plan's year. */
+ * it is not a date or lies outside the plan's years (entry_date_check). */
 static int date_field(json_t *body, const char *name, int plan_year, char out[11], problem *p)
 {
     int rc = body_date(body, name, out, p);
     if (rc <= 0)
         return rc;
-    if (atoi(out) < plan_year) {
-        problem_add(p, name, "%s is before the plan's year %d", json_string_value(json_object_get(body, name)),
-                    plan_year);
+    if (entry_date_check(out, plan_year, name, p) < 0) {
         out[0] = '\0';
         return -1;
     }
@@ -246,6 +244,8 @@ static char *measured_value(json_t *v, const owner_info *info, problem *p)
                 problem_add(p, "value", "%s", e.message);
                 return NULL;
             }
+            if (entry_percent_check(t, d, "value", p) < 0)
+                return NULL;
         }
     }
     if (has_rule) {

@@ -1,5 +1,6 @@
 #include "api/validate.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,8 @@ static char *text_array_literal(const json_t *arr)
     return buf_steal(&b, NULL);
 }
 
+#define CODE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
 /* Converts one non-null value. Returns a malloc'd parameter, or NULL after adding an error. */
 /* A plan's method (issue 14) is checked by the rules library: 422 naming the field
  * ("method.threshold"). Returns 1 when it is broken (the problem is added). */
@@ -79,6 +82,22 @@ static int method_field_invalid(const field_spec *f, const json_t *v, const char
     return 1;
 }
 
+/* An indicator's rule is decoded by the rules library when written, so an unknown kind
+ * ({"kind":"magic"}) or a broken band is a 422 naming the field ("rule.kind") at once, not a
+ * finding of the next check. Returns 1 when it is broken (the problem is added). */
+static int rule_field_invalid(const field_spec *f, const json_t *v, const char *path, problem *p)
+{
+    if (strcmp(f->name, "rule") != 0 || !json_is_object(v))
+        return 0;
+    rules_rule nodes[RULE_JSON_MAX_NODES];
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (rule_json_decode(v, path, nodes, RULE_JSON_MAX_NODES, NULL, &e) == 0)
+        return 0;
+    problem_add(p, e.field[0] ? e.field : path, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
+    return 1;
+}
+
 static char *convert(const field_spec *f, const json_t *v, const char *path, problem *p)
 {
     char tmp[64];
@@ -93,6 +112,11 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         }
         if ((int)utf8_length(s) > f->max_len) {
             problem_add(p, path, "is longer than %d characters", f->max_len);
+            return NULL;
+        }
+        if ((f->flags & F_CODE) && (!isalnum((unsigned char)*s) || s[strspn(s, CODE_CHARS)])) {
+            problem_add(p, path, "must match [A-Za-z0-9][A-Za-z0-9._-]* (letters, digits, '.', '_', '-'; "
+                                 "no spaces)");
             return NULL;
         }
         return strdup(s);
@@ -171,7 +195,7 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         char kind = json_is_number(v) ? 'n' : json_is_string(v) ? 's' : json_is_boolean(v) ? 'b' : json_is_object(v) ? 'o' : 'a';
         if (!strchr(f->json_kinds, kind))
             break;
-        if (method_field_invalid(f, v, path, p))
+        if (method_field_invalid(f, v, path, p) || rule_field_invalid(f, v, path, p))
             return NULL;
         char *s = rule_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         if (s && strlen(s) > 65536) {
@@ -368,4 +392,24 @@ void body_unknown_fields(json_t *obj, const char *const *known, const char *what
         if (!ok)
             problem_add(p, key, "is not a field of %s", what);
     }
+}
+
+int entry_date_check(const char *iso, int plan_year, const char *field, problem *p)
+{
+    int year = atoi(iso);
+    if (year >= plan_year && year <= plan_year + ENTRY_YEARS_AFTER_PLAN)
+        return 0;
+    problem_add(p, field, "%.10s is outside the plan's years: a plan of %d takes entries dated %d to %d", iso,
+                plan_year, plan_year, plan_year + ENTRY_YEARS_AFTER_PLAN);
+    return -1;
+}
+
+int entry_percent_check(const char *value_type, rules_decimal d, const char *field, problem *p)
+{
+    if (strcmp(value_type, "percent") != 0 || (d.units >= 0 && d.units <= 100 * (int64_t)RULES_DECIMAL_SCALE))
+        return 0;
+    char text[48];
+    problem_add(p, field, "%s is outside 0-100 for a percent indicator (value_type percent; a rate that may "
+                "leave that range is value_type number)", rules_decimal_format_short(d, text));
+    return -1;
 }

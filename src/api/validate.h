@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "core/problem.h"
+#include "rules.h"
 #include "store/model.h"
 
 #define VALUES_MAX 48
@@ -44,6 +45,19 @@ int body_date(json_t *obj, const char *key, char out[11], problem *p);
 
 /* Adds an error "is not a field of <what>" for each key of obj not in known (NULL-terminated). */
 void body_unknown_fields(json_t *obj, const char *const *known, const char *what, problem *p);
+
+/* Entries (measurements, phase progress), by the API and the feeds alike (issue 18). */
+
+/* The years an entry of a plan of plan_year may be dated in: the plan's year and the next one,
+ * when the year's final measurements and the Relazione sulla performance (by 30 June) are
+ * written. Adds an error at field and returns -1 for an ISO date (YYYY-MM-DD) outside them. */
+#define ENTRY_YEARS_AFTER_PLAN 1
+int entry_date_check(const char *iso, int plan_year, const char *field, problem *p);
+
+/* A value of an indicator of value_type "percent" lies in 0–100 (an indicator whose values
+ * may leave that range, a growth rate, is a "number" with unit "%"). Adds an error at field
+ * and returns -1 when it does not; 0 for any other value_type. */
+int entry_percent_check(const char *value_type, rules_decimal d, const char *field, problem *p);
 
 /* RFC 7396 JSON Merge Patch: returns target with patch applied (a new reference; target
  * and patch are borrowed). */

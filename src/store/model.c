@@ -29,7 +29,7 @@ static const char *const value_types[] = {"number", "percent", "money", "date", 
 static const char *const directions[] = {"higher_is_better", "lower_is_better", "target", NULL};
 
 static const field_spec entity_fields[] = {
-    TEXT("code", F_REQUIRED | F_FILTER, 32),
+    TEXT("code", F_REQUIRED | F_FILTER | F_CODE, 32),
     TEXT("name", F_REQUIRED, 300),
     ENUM("kind", NULL, F_FILTER, entity_kinds, "'comune'"),
     TEXT("fiscal_code", 0, 16),

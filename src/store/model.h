@@ -28,6 +28,7 @@ typedef enum field_type {
 #define F_CREATE_ONLY 8u /* written on create only; fixed afterwards */
 #define F_FILTER 16u     /* lists accept ?name=value for it */
 #define F_MAY_BE_EMPTY 32u /* FT_TEXT with F_REQUIRED: "" is accepted (a source that gives no title) */
+#define F_CODE 64u         /* FT_TEXT: a code, [A-Za-z0-9][A-Za-z0-9._-]* (no spaces; issue 18) */
 
 typedef struct field_spec {
     const char *name;          /* JSON name */
