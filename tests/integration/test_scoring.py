@@ -149,7 +149,10 @@ def test_bad_monitoring_input(ctx):
     # none of the rejected entries was stored
     assert len(ctx.get(m).json["items"]) == 2 and len(ctx.get(p).json["items"]) == 1
     expect_problem(ctx.get("/v1/plans/%d/scores?as_of=2024-02-30" % plan["id"]), 400, "as_of")
-    # a value that falls in no band is an error, not a zero
+    # a percent outside 0-100 is refused at the door (issue 18); on a number indicator, a value
+    # that falls in no band is stored and scores as an error, not a zero
+    expect_problem(ctx.post(m, {"value": -5, "as_of": "2024-12-31"}), 422, "value")
+    assert ctx.patch("/v1/indicators/%d" % ind["id"], {"value_type": "number"}).status == 200
     assert ctx.post(m, {"value": -5, "as_of": "2024-12-31"}).status == 201
     r = ctx.get("/v1/objectives/%d/score?as_of=2024-12-31" % a["id"]).json
     assert r["status"] == "error" and r["indicators"][0]["state"] == "error" and "no band" in r["indicators"][0]["explanation"], r
