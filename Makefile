@@ -28,7 +28,7 @@ RULES_LIB  := $(BUILD)/libciclo_rules.a
 BIN        := $(BUILD)/ciclo
 UNIT_BIN   := $(BUILD)/unit_tests
 
-.PHONY: all rules server unit check-unit check-integration test check-asan check-valgrind \
+.PHONY: all rules server unit check-unit check-integration check-docs test check-asan check-valgrind \
         run fuzz bench fmt clean deps
 
 all: $(RULES_LIB) $(BIN)
@@ -77,6 +77,11 @@ test: deps
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) fuzz-smoke
+	$(MAKE) check-docs
+
+# Every link and file the documentation mentions exists in the repository (issue 18).
+check-docs:
+	python3 tools/check-links.py
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check-asan: deps

@@ -204,3 +204,25 @@ def test_entity_codes_follow_the_documented_pattern(ctx):
         assert "[A-Za-z0-9]" in [x for x in body["errors"] if x["field"] == "code"][0]["message"], body
     e = ctx.entity(code=ctx.unique("OK-1.a_"))
     expect_problem(ctx.patch("/v1/entities/%d" % e["id"], {"code": "CON SPAZI"}), 422, "code")
+
+
+# --- documentation -------------------------------------------------------------------------
+
+def test_documentation_links_resolve_inside_the_repository(ctx):
+    p = subprocess.run(["python3", os.path.join(ROOT, "tools", "check-links.py")], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    # the checker catches what it must: a link, a mention and a path outside
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("check_links", os.path.join(ROOT, "tools", "check-links.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    probe = os.path.join(ROOT, "docs", ".links-probe-%d.md" % os.getpid())
+    with open(probe, "w", encoding="utf-8") as f:
+        f.write("[a](NOPE.md) see API.md and /work/shared/docs/API.md; [ok](SECURITY.md#cors)\n")
+    try:
+        found = {(what, why.split()[0]) for _, what, why in mod.broken(probe)}
+    finally:
+        os.remove(probe)
+    assert {("NOPE.md", "link"), ("API.md", "mentions"), ("/work/shared/docs/API.md", "points")} <= found, found
+    assert not [w for w, _ in found if w.startswith("SECURITY.md")], found
+    assert os.path.exists(os.path.join(ROOT, "docs", "API-CONVENTIONS.md"))
