@@ -241,18 +241,9 @@ static int load_model(http_request *req, int64_t plan_id, plan_model *m, check_e
     problem p;
     problem_init(&p);
     memset(m, 0, sizeof *m);
-    int revision = 0; /* the working copy: while a revision is open, the draft being edited */
-    const char *rq = http_query(req, "revision");
-    if (rq) {
-        char *end;
-        long v = strtol(rq, &end, 10);
-        if (!*rq || *end || v < 1 || v > 100000) {
-            problem_set(&p, 400, "bad_parameter", "revision must be the number of an adopted revision");
-            problem_add(&p, "revision", "must be a whole number from 1");
-            goto fail;
-        }
-        revision = (int)v;
-    }
+    int revision; /* absent: 0, the working copy (while a revision is open, the draft being edited) */
+    if (api_revision_param(req, 0, &revision) < 0)
+        return -1;
     char today[11];
     api_today(today);
     plan_rows rows;

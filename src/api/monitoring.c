@@ -46,6 +46,27 @@ int api_date_param(http_request *req, const char *name, char out[11])
     return 0;
 }
 
+int api_revision_param(http_request *req, int absent, int *out)
+{
+    const char *rq = http_query(req, "revision");
+    *out = absent;
+    if (!rq)
+        return 0;
+    char *end;
+    long v = strtol(rq, &end, 10);
+    if (!*rq || *end || v < 1 || v > 100000) {
+        problem p;
+        problem_init(&p);
+        problem_set(&p, 400, "bad_parameter", "revision must be the number of an adopted revision");
+        problem_add(&p, "revision", "must be a whole number from 1");
+        http_problem(req, &p);
+        problem_clear(&p);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
 /* Reads an optional ISO date field into out ("" when absent). Adds an error and returns -1 when
  * it is not a date or lies outside the plan's years (entry_date_check). */
 static int date_field(json_t *body, const char *name, int plan_year, char out[11], problem *p)

@@ -66,20 +66,9 @@ static int load_and_score(http_request *req, int64_t plan_id, const char *as_of,
     snprintf(s->as_of_text, sizeof s->as_of_text, "%s", as_of);
     rules_date_parse_iso(as_of, &s->as_of, NULL);
     plan_rows rows;
-    int revision = -1;
-    const char *rq = http_query(req, "revision");
-    if (rq) {
-        char *end;
-        long v = strtol(rq, &end, 10);
-        if (!*rq || *end || v < 1 || v > 100000) {
-            problem_set(&p, 400, "bad_parameter", "revision must be the number of an adopted revision");
-            problem_add(&p, "revision", "must be a whole number from 1");
-            http_problem(req, &p);
-            problem_clear(&p);
-            return -1;
-        }
-        revision = (int)v;
-    }
+    int revision; /* absent: -1, the current adopted revision */
+    if (api_revision_param(req, -1, &revision) < 0)
+        return -1;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int found = store_plan_rows(call->db, call->scope, plan_id, as_of, revision, &rows, &p);

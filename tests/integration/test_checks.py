@@ -154,6 +154,8 @@ def test_checks_of_an_adopted_revision(ctx):
     assert not codes & {"target_not_measurable", "target_operator_in_text", "strategic_without_children"}, codes
     assert r.json["errors"] == 0, r.json
     expect_problem(ctx.get("/v1/plans/%d/checks?revision=7" % res["id"]), 404)
+    for bad in ("0", "zero", "1x"):
+        expect_problem(ctx.get("/v1/plans/%d/checks?revision=%s" % (res["id"], bad)), 400, "revision")
 
 
 def test_impossible_date_is_422_at_import(ctx):
