@@ -117,12 +117,19 @@ unsigned auth_role_from_name(const char *name)
     return 0;
 }
 
+/* The index of a single role bit in role_names, or -1. */
+static int role_index(unsigned role)
+{
+    for (int i = 0; i < 6; i++)
+        if (role == 1u << i)
+            return i;
+    return -1;
+}
+
 const char *auth_role_name(unsigned role)
 {
-    for (unsigned i = 0; i < 6; i++)
-        if (role == 1u << i)
-            return role_names[i];
-    return "none";
+    int i = role_index(role);
+    return i < 0 ? "none" : role_names[i];
 }
 
 int auth_token_generate(char out[TOKEN_LEN + 1])
@@ -300,10 +307,8 @@ static const unsigned issuable[] = {
 
 static unsigned issuable_by(unsigned role)
 {
-    for (unsigned i = 0; i < 6; i++)
-        if (role == 1u << i)
-            return issuable[i];
-    return 0;
+    int i = role_index(role);
+    return i < 0 ? 0 : issuable[i];
 }
 
 int auth_may_issue(const principal *issuer, const token_spec *t, problem *p)
