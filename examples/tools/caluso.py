@@ -152,10 +152,12 @@ def build():
         "title": "Piano della Performance 2022 — Comune di Caluso",
         # The seed's sheets close with MEDIA VALORE RAGGIUNTO % and MEDIA RISPETTO DEI TEMPI %:
         # the indicators' achieved value and the timeliness (its Indici di Tempo), side by side.
-        # The seed gives no weights between the two: half each (our choice). Threshold, rounding,
-        # not measured, lateness and the roll-up are not in the seed: the defaults.
-        "method": {"combine": "mix", "mix": {"value": 50},
-                   "description": "Media valore raggiunto % e media rispetto dei tempi %, a metà."},
+        # The seed gives no weights between the two, so the document gives none either (the
+        # library's default for a mix without weights then counts them equally). Threshold,
+        # rounding, not measured, lateness and the roll-up are not in the seed: the defaults.
+        "method": {"combine": "mix",
+                   "description": "Media valore raggiunto % e media rispetto dei tempi % (verifica "
+                                  "intermedia e finale); il piano non scrive il peso tra le due."},
     }
     d1 = dict(base)
     d1["deliberation"] = {"number": "8/2022", "date": "2022-02-07", "body": "Giunta Comunale"}
