@@ -14,7 +14,8 @@ LDFLAGS  += $(SAN)
 BUILD    ?= build
 RULES_SRC  := $(wildcard src/rules/*.c)
 CODEC_SRC  := $(wildcard src/codec/*.c)
-SERVER_SRC := $(wildcard src/core/*.c src/http/*.c src/api/*.c src/store/*.c) $(CODEC_SRC)
+RENDER_SRC := $(wildcard src/render/*.c)
+SERVER_SRC := $(wildcard src/core/*.c src/http/*.c src/api/*.c src/store/*.c) $(CODEC_SRC) $(RENDER_SRC)
 MAIN_SRC   := src/main.c
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
@@ -55,8 +56,9 @@ $(GEN_OBJ): $(BUILD)/gen/embedded.c
 $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB) $(PKG_LIBS) -lpthread -lm
 
-# Unit tests: the rules library and the pure JSON codecs of src/codec (no database, no HTTP).
-CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o
+# Unit tests: the rules library, the pure JSON codecs of src/codec and the renderers of src/render
+# (no database, no HTTP).
+CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(RENDER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o
 $(UNIT_BIN): $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB) $(CHECK_LIBS) $(PKG_LIBS) -lpthread -lm
 

@@ -89,6 +89,9 @@ void http_etag(http_request *req, int64_t version);
 int http_if_match(const http_request *req, int64_t *version);
 /* Whether the client asked for CSV (Accept: text/csv or ?format=csv). */
 int http_wants_csv(const http_request *req);
+/* Whether the client asked for format (e.g. "html") by ?format=, or, without ?format=, by an
+ * Accept header naming media (e.g. "text/html") and not application/json. */
+int http_wants_format(const http_request *req, const char *format, const char *media);
 /* Parses the body as a JSON object or array; on failure answers 400 (or 422 for a number
  * that cannot be read exactly, http_json_numbers) and returns NULL. New reference. */
 json_t *http_json_body(http_request *req);

@@ -135,6 +135,15 @@ int http_wants_csv(const http_request *req)
     return a && strstr(a, "text/csv") != NULL;
 }
 
+int http_wants_format(const http_request *req, const char *format, const char *media)
+{
+    const char *f = http_query(req, "format");
+    if (f)
+        return strcmp(f, format) == 0;
+    const char *a = http_header(req, "Accept");
+    return a && strstr(a, media) != NULL && !strstr(a, "application/json");
+}
+
 json_t *http_json_body(http_request *req)
 {
     json_error_t e;
