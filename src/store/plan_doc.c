@@ -1,10 +1,9 @@
 /* plan_doc.c — the plan document, built by PostgreSQL in one statement (see plan_doc.h). */
 #include "store/plan_doc.h"
 
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+
+#include "store/stmt.h"
 
 #define SCOPE_PL "($1::bigint IS NULL OR pl.entity_id = $1::bigint)"
 
@@ -54,53 +53,44 @@ static const char doc_sql[] =
     "FROM objectives o LEFT JOIN objectives op ON op.entity_id = o.entity_id AND op.id = o.parent_id "
     "WHERE o.entity_id = pl.entity_id AND o.plan_id = pl.id AND o.removed_in_revision IS NULL), '[]'::json))";
 
-static int st_working = -1, st_revision = -1;
+enum { DOC_WORKING, DOC_REVISION };
+
+static char working_sql[sizeof doc_sql + 1024];
+
+static store_stmt st[] = {
+    [DOC_WORKING] = {"plan_doc.working", working_sql, 2, 0},
+    [DOC_REVISION] = {"plan_doc.revision",
+                      "SELECT r.document::text FROM plan_revisions r WHERE r.plan_id = $2::bigint "
+                      "AND r.number = $3::integer AND ($1::bigint IS NULL OR r.entity_id = $1::bigint)",
+                      3, 0},
+};
 
 const char *store_plan_doc_sql(void) { return doc_sql; }
 
 int store_plan_doc_register(void)
 {
-    static char working[sizeof doc_sql + 1024];
-    snprintf(working, sizeof working,
+    snprintf(working_sql, sizeof working_sql,
              "SELECT (%s)::text FROM plans pl LEFT JOIN LATERAL (SELECT r.deliberation_number AS number, "
              "r.deliberation_date AS date, r.deliberation_body AS body FROM plan_revisions r "
              "WHERE r.entity_id = pl.entity_id AND r.plan_id = pl.id AND r.number = pl.revision AND NOT pl.editing) dl "
              "ON true WHERE pl.id = $2::bigint AND " SCOPE_PL,
              doc_sql);
-    st_working = store_stmt_register(working);
-    st_revision = store_stmt_register("SELECT r.document::text FROM plan_revisions r WHERE r.plan_id = $2::bigint "
-                                      "AND r.number = $3::integer AND ($1::bigint IS NULL OR r.entity_id = $1::bigint)");
-    return st_working < 0 || st_revision < 0 ? -1 : 0;
-}
-
-/* Runs a one-cell statement; 1 with *doc, 0 for no row, -1. */
-static int one_doc(store_conn *c, int st, int n, const char *const *params, char **doc, problem *p)
-{
-    PGresult *res = store_exec(c, st, n, params, p);
-    if (!res)
-        return -1;
-    int found = PQntuples(res) > 0;
-    if (found && !(*doc = strdup(PQgetvalue(res, 0, 0)))) {
-        PQclear(res);
-        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
-    }
-    PQclear(res);
-    return found;
+    return STORE_STMTS_REGISTER(st);
 }
 
 int store_plan_document(store_conn *c, const char *scope, int64_t plan_id, char **doc, problem *p)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
-    const char *params[] = {scope, id};
-    return one_doc(c, st_working, 2, params, doc, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, plan_id);
+    return store_run_text(c, &st[DOC_WORKING], &a, doc, p);
 }
 
 int store_plan_revision_document(store_conn *c, const char *scope, int64_t plan_id, int n, char **doc, problem *p)
 {
-    char id[24], num[16];
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
-    snprintf(num, sizeof num, "%d", n);
-    const char *params[] = {scope, id, num};
-    return one_doc(c, st_revision, 3, params, doc, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, plan_id);
+    arg_i64(&a, n);
+    return store_run_text(c, &st[DOC_REVISION], &a, doc, p);
 }

@@ -12,15 +12,19 @@
 #include "core/log.h"
 
 static const char *stmt_sql[STORE_MAX_STMTS];
+static const char *stmt_names[STORE_MAX_STMTS]; /* NULL: prepared as "s<id>" */
 static int stmt_count;
 
-int store_stmt_register(const char *sql)
+int store_stmt_register_named(const char *name, const char *sql)
 {
     if (stmt_count >= STORE_MAX_STMTS)
         return -1;
     stmt_sql[stmt_count] = sql;
+    stmt_names[stmt_count] = name;
     return stmt_count++;
 }
+
+int store_stmt_register(const char *sql) { return store_stmt_register_named(NULL, sql); }
 
 struct store_conn {
     PGconn *pg;
@@ -352,14 +356,21 @@ static PGresult *exec_simple(store_conn *c, const char *sql, problem *p)
     return check_result(c, collect(c, PQsendQuery(c->pg, sql), p), p);
 }
 
-static void stmt_name(char name[16], int stmt) { snprintf(name, 16, "s%d", stmt); }
+/* The name statement stmt is prepared under: its registered name, else "s<id>". */
+static void stmt_name(char name[64], int stmt)
+{
+    if (stmt_names[stmt])
+        snprintf(name, 64, "%s", stmt_names[stmt]);
+    else
+        snprintf(name, 64, "s%d", stmt);
+}
 
 /* Prepares statement stmt on c once. Returns 0 or -1 with p set. */
 static int ensure_prepared(store_conn *c, int stmt, problem *p)
 {
     if (c->prepared[stmt])
         return 0;
-    char name[16];
+    char name[64];
     stmt_name(name, stmt);
     PGresult *r = check_result(c, collect(c, PQsendPrepare(c->pg, name, stmt_sql[stmt], 0, NULL), p), p);
     if (!r) {
@@ -397,7 +408,7 @@ static int run_guard(store_conn *c, problem *p)
     c->guard_stmt = -1;
     if (ensure_prepared(c, g, p) < 0)
         return -1;
-    char name[16];
+    char name[64];
     stmt_name(name, g);
     const char *params[] = {c->guard_param};
     PGresult *r = collect(c, PQsendQueryPrepared(c->pg, name, 1, params, NULL, NULL, 0), p);
@@ -455,7 +466,7 @@ static PGresult *exec_guarded(store_conn *c, int stmt, int nparams, const char *
     c->guard_stmt = -1;
     if (ensure_prepared(c, g, p) < 0 || ensure_prepared(c, stmt, p) < 0)
         return NULL;
-    char gname[16], name[16];
+    char gname[64], name[64];
     stmt_name(gname, g);
     stmt_name(name, stmt);
     const char *gparams[] = {c->guard_param};
@@ -514,7 +525,7 @@ PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *pa
         return exec_guarded(c, stmt, nparams, params, p);
     if (ensure_prepared(c, stmt, p) < 0)
         return NULL;
-    char name[16];
+    char name[64];
     stmt_name(name, stmt);
     return check_result(c, collect(c, PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL, 0), p), p);
 }

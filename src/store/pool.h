@@ -31,6 +31,9 @@ typedef struct store_conn store_conn;
  * full. Call before the pool serves requests; not thread-safe. sql is borrowed and must
  * outlive the process (string literals or memory never freed). */
 int store_stmt_register(const char *sql);
+/* The same, prepared on each connection under `name` (unique, at most 63 bytes, borrowed
+ * like sql) instead of "s<id>". Store files use named tables (store/stmt.h). */
+int store_stmt_register_named(const char *name, const char *sql);
 
 /* Creates a pool of `size` connections to conninfo (made on demand). wait_ms bounds the
  * wait for a free connection; timeout_ms is each statement's timeout. Returns NULL on
