@@ -118,6 +118,7 @@ fail:
 }
 
 static void objective_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r);
+static json_t *phase_json(const scored *s, int k);
 
 /* The result of objective o as seen by assignee a (phases with owners differ per assignee). */
 static rules_objective_result result_for(const scored *s, int o, int a)
@@ -211,6 +212,14 @@ static json_t *objectives_json(const scored *s, int full)
         for (int i = 0; carried && i < s->m.plan.n_assignments; i++)
             carried[s->m.plan.assignments[i].objective] = 1;
     }
+    json_t **phases = NULL; /* full: each objective's phases (the documents' cronoprogramma), freed below */
+    if (full && (phases = calloc((size_t)s->m.plan.n_objectives + 1, sizeof *phases)))
+        for (int k = 0; k < s->m.plan.n_phases; k++) {
+            int o = s->m.plan.phases[k].objective;
+            if (!phases[o])
+                phases[o] = json_array();
+            json_array_append_new(phases[o], phase_json(s, k));
+        }
     for (int o = 0; o < s->m.plan.n_objectives; o++) {
         if (carried && carried[o])
             continue;
@@ -221,6 +230,8 @@ static json_t *objectives_json(const scored *s, int full)
         if (full)
             json_object_set_new(j, "title", json_string(s->m.objective_title[o]));
         objective_result_json(j, s, o, &s->obj[o]);
+        if (phases)
+            json_object_set_new(j, "phases", phases[o] ? phases[o] : json_array());
         if (!full) {
             json_object_del(j, "value");
             json_object_del(j, "time");
@@ -229,6 +240,7 @@ static json_t *objectives_json(const scored *s, int full)
         json_array_append_new(arr, j);
     }
     free(carried);
+    free(phases);
     return arr;
 }
 
@@ -408,6 +420,22 @@ static json_t *analysis_of(json_t *analyses, int64_t objective_id)
     return a ? json_incref(a) : json_null();
 }
 
+/* Phase k as of the scoring date: its weight, deadline, progress, completion and whether it
+ * was on time (null while not yet due). */
+static json_t *phase_json(const scored *s, int k)
+{
+    const rules_phase *ph = &s->m.plan.phases[k];
+    char done[11];
+    if (ph->completed)
+        rules_date_format_iso(ph->completed_on, done);
+    return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "phase_id", (json_int_t)s->m.phase_id[k], "weight",
+                     ph->has_weight ? dec(ph->weight) : json_null(), "cumulative",
+                     ph->has_cumulative ? dec(ph->cumulative) : json_null(), "deadline",
+                     s->m.phase_deadline[k] ? json_string(s->m.phase_deadline[k]) : json_null(), "percent_complete",
+                     dec(ph->percent_complete), "completed_on", ph->completed ? json_string(done) : json_null(),
+                     "on_time", on_time(ph, s->as_of));
+}
+
 void objective_score(http_request *req)
 {
     api_call *call = api_call_of(req);
@@ -464,16 +492,7 @@ void objective_score(http_request *req)
         const rules_phase *ph = &s.m.plan.phases[k];
         if (ph->objective != o)
             continue;
-        char done[11];
-        if (ph->completed)
-            rules_date_format_iso(ph->completed_on, done);
-        json_array_append_new(
-            phases, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "phase_id", (json_int_t)s.m.phase_id[k],
-                              "weight", ph->has_weight ? dec(ph->weight) : json_null(), "cumulative",
-                              ph->has_cumulative ? dec(ph->cumulative) : json_null(), "deadline",
-                              s.m.phase_deadline[k] ? json_string(s.m.phase_deadline[k]) : json_null(),
-                              "percent_complete", dec(ph->percent_complete), "completed_on",
-                              ph->completed ? json_string(done) : json_null(), "on_time", on_time(ph, s.as_of)));
+        json_array_append_new(phases, phase_json(&s, k));
     }
     json_t *children = json_array();
     for (int c = 0; c < s.m.plan.n_objectives; c++)
@@ -563,6 +582,13 @@ void plan_report(http_request *req)
     int64_t plan_id = s.m.plan_id;
     int revision = s.m.revision;
     json_t *cascade = objectives_json(&s, 1);
+    /* the whole entity: its score and how much of its weight was measured (the documents' cover) */
+    int ea = s.m.entity_assignee;
+    json_t *entity = json_pack("{s:I, s:o, s:s, s:o, s:o}", "entity_id", (json_int_t)s.m.entity_id, "score",
+                               ea >= 0 ? score_or_null(s.as[ea].status, s.as[ea].score) : json_null(), "status",
+                               ea >= 0 ? status_name(s.as[ea].status) : "not_measured", "weight_total",
+                               dec(ea >= 0 ? s.as[ea].weight_total : (rules_decimal){0}), "weight_measured",
+                               dec(ea >= 0 ? s.as[ea].weight_measured : (rules_decimal){0}));
     json_decref(analyses);
     plan_model_free(&s.m);
     if (http_wants_csv(req)) {
@@ -585,6 +611,7 @@ void plan_report(http_request *req)
         json_decref(rows);
         json_decref(totals);
         json_decref(cascade);
+        json_decref(entity);
         snprintf(req->res.disposition, sizeof req->res.disposition,
                  "attachment; filename=\"relazione-%" PRId64 "-%s.csv\"", plan_id, as_of);
         size_t len;
@@ -592,8 +619,9 @@ void plan_report(http_request *req)
         http_body(req, 200, "text/csv; charset=utf-8", body, len);
         return;
     }
-    http_json(req, 200, json_pack("{s:I, s:s, s:i, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of,
-                                  "revision", revision, "rows", rows, "totals", totals, "objectives", cascade));
+    http_json(req, 200, json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of",
+                                  as_of, "revision", revision, "entity", entity, "rows", rows, "totals", totals,
+                                  "objectives", cascade));
 }
 
 void review_create(http_request *req)
