@@ -449,3 +449,22 @@ def test_openapi_schemas_follow_the_model(ctx):
                 if sname == base and t not in ("FT_JSON",) and bool(p.get("nullable")) != nullable:
                     problems.append("%s: nullable should be %s" % (where, nullable))
     assert not problems, "\n".join(problems)
+
+
+def test_openapi_repeats_no_key(ctx):
+    """A mapping with a key twice (PlanFinding was defined twice) is read differently by
+    PyYAML (the last wins) and refused by openapi-typescript and Redocly; the lint of
+    tools/contract/duplicate_keys.py (make check-contract) refuses it, here and on a copy
+    with a repeated schema."""
+    import subprocess
+    import tempfile
+    tool = os.path.join(ROOT, "tools/contract/duplicate_keys.py")
+    r = subprocess.run(["python3", tool, os.path.join(ROOT, "openapi/openapi.yaml")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    text = _read("openapi/openapi.yaml")
+    m = re.search(r"^    PlanFinding:\n(?:(?:      .*)?\n)+", text, re.M)
+    assert m, "components.schemas.PlanFinding not found"
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=ctx.tmp, delete=False) as f:
+        f.write(text.replace(m.group(0), m.group(0) * 2, 1))
+    r = subprocess.run(["python3", tool, f.name], capture_output=True, text=True)
+    assert r.returncode == 1 and "'PlanFinding' repeats" in r.stderr, (r.returncode, r.stderr)
