@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/checks.h"
+#include "codec/check_words.h"
 #include "api/erp.h"
 #include "api/idempotency.h"
-#include "api/plan_model.h"
+#include "store/plan_model.h"
 #include "api/validate.h"
 #include "codec/json_limits.h"
 #include "codec/method_json.h"

@@ -10,7 +10,7 @@
 #include "api/auth.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/personal.h"
-#include "api/plan_model.h"
+#include "store/plan_model.h"
 #include "codec/csv.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
@@ -65,24 +65,18 @@ static int load_and_score(http_request *req, int64_t plan_id, const char *as_of,
     memset(s, 0, sizeof *s);
     snprintf(s->as_of_text, sizeof s->as_of_text, "%s", as_of);
     rules_date_parse_iso(as_of, &s->as_of, NULL);
-    plan_rows rows;
     int revision; /* absent: -1, the current adopted revision */
     if (api_revision_param(req, -1, &revision) < 0)
         return -1;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int found = store_plan_rows(call->db, call->scope, plan_id, as_of, revision, &rows, &p);
-    s->sql_ms = ms_since(&t0);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int found = store_plan_model_load(call->db, call->scope, plan_id, as_of, revision, &s->m, &p);
+    s->sql_ms = s->m.sql_ms;
     if (found <= 0) {
         if (found == 0)
             problem_set(&p, 404, "not_found", "no plan with id %" PRId64, plan_id);
         goto fail;
     }
-    int built = plan_model_build(&s->m, &rows, plan_id, &p);
-    store_plan_rows_clear(&rows);
-    if (built < 0)
-        goto fail;
     rules_plan *pl = &s->m.plan;
     arena *a = &s->m.mem;
     s->obj = arena_array(a, (size_t)pl->n_objectives + 1, sizeof *s->obj);
@@ -108,7 +102,7 @@ static int load_and_score(http_request *req, int64_t plan_id, const char *as_of,
         int as = pl->assignments[i].assignee;
         s->by_assignee[s->by_assignee_start[as] + fill[as]++] = i;
     }
-    s->rules_ms = ms_since(&t0);
+    s->rules_ms = ms_since(&t0) - s->sql_ms; /* decoding the rows and scoring */
     return 0;
 fail:
     plan_model_free(&s->m);

@@ -1,5 +1,8 @@
 #include "store/monitoring.h"
 
+#include "store/plan_checks.h"
+#include "store/plan_rows.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,23 +12,7 @@
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 enum {
-    Q_PLAN,
-    Q_OBJECTIVES,
-    Q_ASSIGNMENTS,
-    Q_STRUCTURES,
-    Q_PEOPLE,
-    Q_PHASES,
-    Q_INDICATORS,
-    Q_PROGRESS,
-    Q_MEASUREMENTS,
-    Q_JUDGEMENTS,
-    Q_OVERRIDES,
     Q_JUDGEMENT_ADD,
-    Q_REV_EXISTS,
-    Q_REV_OBJECTIVES,
-    Q_REV_ASSIGNMENTS,
-    Q_REV_PHASES,
-    Q_REV_INDICATORS,
     Q_OWNER_OBJECTIVE,
     Q_OWNER_PHASE,
     Q_OWNER_INDICATOR,
@@ -74,36 +61,7 @@ static int st[Q_COUNT];
     "t.entity_id AND c." owner " = t.id AND c.as_of <= " as_of "::date ORDER BY c.as_of DESC, c.id DESC LIMIT 1) END"
 
 static const char *const sql[Q_COUNT] = {
-    [Q_PLAN] = "SELECT entity_id, year, revision, status, editing, method::text FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
-               "entity_id = $1::bigint)",
-    [Q_OBJECTIVES] = "SELECT id, code, title, parent_id, payment_timeliness, start_year, end_year FROM objectives "
-                     "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY code", /* unique among live */
-    [Q_ASSIGNMENTS] = "SELECT objective_id, structure_id, person_id, weight FROM assignments WHERE entity_id = "
-                      "$1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY id",
-    [Q_STRUCTURES] = "SELECT id, code, name, manager_id, interim FROM structures WHERE entity_id = $1::bigint "
-                     "ORDER BY code",
-    [Q_PEOPLE] = "SELECT id, external_id, name, role FROM people p WHERE p.entity_id = $1::bigint AND (p.id IN "
-                 "(SELECT person_id FROM assignments WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE
-                 ") OR p.id IN (SELECT manager_id FROM structures WHERE entity_id = $1::bigint)) ORDER BY p.name, p.id",
-    [Q_PHASES] = "SELECT id, objective_id, weight, cumulative, deadline, array_to_string(owners, chr(31)) FROM phases "
-                 "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, seq",
-    [Q_INDICATORS] = "SELECT id, objective_id, code, weight, rule::text, name, value_type, target::text, "
-                     "baseline::text, direction FROM indicators WHERE "
-                     "entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
-    [Q_PROGRESS] = "SELECT DISTINCT ON (phase_id) phase_id, percent_complete, completed_on FROM progress WHERE "
-                   "entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date ORDER BY phase_id, as_of "
-                   "DESC, id DESC",
-    [Q_MEASUREMENTS] = "SELECT DISTINCT ON (indicator_id) indicator_id, value::text, not_assessable, as_of FROM "
-                       "measurements WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date "
-                       "ORDER BY indicator_id, as_of DESC, id DESC",
-    [Q_JUDGEMENTS] = "SELECT DISTINCT ON (indicator_id) indicator_id, score, reason, as_of FROM judgements WHERE "
-                     "entity_id = $1::bigint AND plan_id = $2::bigint AND (as_of IS NULL OR as_of <= $3::date) "
-                     "ORDER BY indicator_id, id DESC",
     /* An evaluator's judgement of an indicator (issue 14), audited in the same statement. */
-    /* score overrides (sql/009_periods.sql): the latest approved one dated on or before as_of */
-    [Q_OVERRIDES] = "SELECT DISTINCT ON (objective_id) objective_id, score FROM score_overrides WHERE entity_id = "
-                    "$1::bigint AND plan_id = $2::bigint AND status = 'approved' AND as_of <= $3::date ORDER BY "
-                    "objective_id, as_of DESC, decided_at DESC, id DESC",
     [Q_JUDGEMENT_ADD] =
         "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM indicators WHERE id = $5::bigint AND "
         "($1::bigint IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO judgements (entity_id, plan_id, "
@@ -114,33 +72,6 @@ static const char *const sql[Q_COUNT] = {
         "g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
         "resource, resource_id, plan_id, after) SELECT j.entity_id, $2::bigint, $3::text, $4::text, 'create', "
         "'judgements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
-    /* The same row sets, read from an adopted revision's snapshot (src/store/plan_doc.c). */
-    [Q_REV_EXISTS] = "SELECT 1 FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "
-                     "$3::integer",
-    [Q_REV_OBJECTIVES] =
-        "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, o->>'code', o->>'title', (SELECT (q->>'id')::bigint FROM "
-        "jsonb_array_elements(d.document->'objectives') q WHERE q->>'code' = o->>'parent_code' LIMIT 1), "
-        "COALESCE((o->>'payment_timeliness')::boolean, false), (o->>'start_year')::integer, "
-        "(o->>'end_year')::integer FROM d, jsonb_array_elements(d.document->'objectives') o ORDER BY o->>'code'",
-    [Q_REV_ASSIGNMENTS] =
-        "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, s.id, pe.id, (a->>'weight')::numeric FROM d "
-        "CROSS JOIN jsonb_array_elements(d.document->'objectives') o CROSS JOIN jsonb_array_elements(o->'assignments') "
-        "a LEFT JOIN structures s ON s.entity_id = $1::bigint AND s.code = a->>'structure_code' LEFT JOIN people pe "
-        "ON pe.entity_id = $1::bigint AND pe.external_id = a->>'person_external_id' WHERE s.id IS NOT NULL OR pe.id "
-        "IS NOT NULL",
-    [Q_REV_PHASES] =
-        "WITH d AS (" REV_DOC ") SELECT (f->>'id')::bigint, (o->>'id')::bigint, (f->>'weight')::numeric, "
-        "(f->>'cumulative')::numeric, (f->>'deadline')::date, array_to_string(ARRAY(SELECT "
-        "jsonb_array_elements_text(CASE WHEN jsonb_typeof(f->'owners') = 'array' THEN f->'owners' ELSE '[]' END)), "
-        "chr(31)) FROM d, jsonb_array_elements(d.document->'objectives') o, jsonb_array_elements(o->'phases') f "
-        "ORDER BY (o->>'id')::bigint, (f->>'seq')::integer",
-    [Q_REV_INDICATORS] =
-        "WITH d AS (" REV_DOC ") SELECT (i->>'id')::bigint, (o->>'id')::bigint, i->>'code', (i->>'weight')::numeric, "
-        "CASE WHEN jsonb_typeof(i->'rule') = 'object' THEN (i->'rule')::text END, i->>'name', "
-        "COALESCE(i->>'value_type', 'number'), CASE WHEN jsonb_typeof(i->'target') <> 'null' THEN "
-        "(i->'target')::text END, CASE WHEN jsonb_typeof(i->'baseline') <> 'null' THEN (i->'baseline')::text END, "
-        "COALESCE(i->>'direction', 'higher_is_better') FROM d, jsonb_array_elements(d.document->'objectives') o, "
-        "jsonb_array_elements(o->'indicators') i ORDER BY (o->>'id')::bigint, i->>'code'",
     [Q_OWNER_OBJECTIVE] = "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
                           "p ON p.entity_id = o.entity_id AND p.id = o.plan_id WHERE o.id = $2::bigint AND "
                           "($1::bigint IS NULL OR o.entity_id = $1::bigint)",
@@ -210,90 +141,12 @@ static const char *const sql[Q_COUNT] = {
 
 int store_monitoring_register(void)
 {
+    if (store_plan_rows_register() < 0 || store_plan_checks_register() < 0)
+        return -1;
     for (int i = 0; i < Q_COUNT; i++)
         if ((st[i] = store_stmt_register(sql[i])) < 0)
             return -1;
     return 0;
-}
-
-void store_plan_rows_clear(plan_rows *rows)
-{
-    PGresult **all[] = {&rows->plan,   &rows->objectives, &rows->assignments, &rows->structures,  &rows->people,
-                        &rows->phases, &rows->indicators, &rows->progress,    &rows->measurements,
-                        &rows->judgements, &rows->overrides};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        PQclear(*all[i]);
-        *all[i] = NULL;
-    }
-}
-
-int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
-                    plan_rows *out, problem *p)
-{
-    memset(out, 0, sizeof *out);
-    char id_s[24], rev_s[16];
-    snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
-    /* work_mem: whatever still sorts (DISTINCT ON) sorts in memory, not on disk.
-     * random_page_cost: the plan's rows are cached; at the default (4) the planner sorts
-     * 20,000 indicator rows rather than read them in the order of indicators_plan_order_idx
-     * (sql/006), which costs the backend ~45 ms of CPU more per request. */
-    PGresult *r = store_exec_sql(c,
-                                 "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '64MB'; "
-                                 "SET LOCAL random_page_cost = 1.1",
-                                 0, NULL, p);
-    if (!r)
-        return -1;
-    PQclear(r);
-    const char *pp[] = {scope, id_s};
-    if (!(out->plan = store_exec(c, st[Q_PLAN], 2, pp, p)))
-        goto fail;
-    if (PQntuples(out->plan) == 0) {
-        store_rollback(c);
-        store_plan_rows_clear(out);
-        return 0;
-    }
-    /* While a revision is open, the working copy is a draft: scores read the adopted one. */
-    if (revision < 0)
-        revision = strcmp(PQgetvalue(out->plan, 0, 4), "t") == 0 ? atoi(PQgetvalue(out->plan, 0, 2)) : 0;
-    snprintf(rev_s, sizeof rev_s, "%d", revision);
-    const char *eid = PQgetvalue(out->plan, 0, 0);
-    const char *params[] = {eid, id_s, as_of};
-    const char *rparams[] = {eid, id_s, rev_s};
-    if (revision > 0) {
-        PGresult *x = store_exec(c, st[Q_REV_EXISTS], 3, rparams, p);
-        int exists = x && PQntuples(x) > 0;
-        PQclear(x);
-        if (!x)
-            goto fail;
-        if (!exists) {
-            problem_set(p, 404, "not_found", "plan %" PRId64 " has no adopted revision %d", plan_id, revision);
-            goto fail;
-        }
-        if (!(out->objectives = store_exec(c, st[Q_REV_OBJECTIVES], 3, rparams, p)) ||
-            !(out->assignments = store_exec(c, st[Q_REV_ASSIGNMENTS], 3, rparams, p)) ||
-            !(out->phases = store_exec(c, st[Q_REV_PHASES], 3, rparams, p)) ||
-            !(out->indicators = store_exec(c, st[Q_REV_INDICATORS], 3, rparams, p)))
-            goto fail;
-    } else if (!(out->objectives = store_exec(c, st[Q_OBJECTIVES], 2, params, p)) ||
-               !(out->assignments = store_exec(c, st[Q_ASSIGNMENTS], 2, params, p)) ||
-               !(out->phases = store_exec(c, st[Q_PHASES], 2, params, p)) ||
-               !(out->indicators = store_exec(c, st[Q_INDICATORS], 2, params, p))) {
-        goto fail;
-    }
-    if (!(out->structures = store_exec(c, st[Q_STRUCTURES], 1, params, p)) ||
-        !(out->people = store_exec(c, st[Q_PEOPLE], 2, params, p)) ||
-        !(out->progress = store_exec(c, st[Q_PROGRESS], 3, params, p)) ||
-        !(out->measurements = store_exec(c, st[Q_MEASUREMENTS], 3, params, p)) ||
-        !(out->judgements = store_exec(c, st[Q_JUDGEMENTS], 3, params, p)) ||
-        !(out->overrides = store_exec(c, st[Q_OVERRIDES], 3, params, p)))
-        goto fail;
-    out->revision = revision;
-    store_rollback(c); /* read only: nothing to keep */
-    return 1;
-fail:
-    store_rollback(c);
-    store_plan_rows_clear(out);
-    return -1;
 }
 
 int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p)

@@ -1,7 +1,8 @@
-/* checks.h — the plan checker's context (rules_check_context) from the words a plan
- * document and the database use, shared by GET /v1/plans/{id}/checks and the import. */
-#ifndef CICLO_API_CHECKS_H
-#define CICLO_API_CHECKS_H
+/* check_words.h — the words a plan document and the database use (levels, roles, scopes,
+ * directions) as the plan checker's enums (rules.h). Pure: no I/O, no allocation; shared
+ * by the checks' loader (store/plan_checks.c) and the import. */
+#ifndef CICLO_CODEC_CHECK_WORDS_H
+#define CICLO_CODEC_CHECK_WORDS_H
 
 #include "rules.h"
 

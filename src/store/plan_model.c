@@ -1,36 +1,38 @@
-#include "api/plan_model.h"
+/* plan_model.c — a plan's rows decoded into the plan model (see plan_model.h). */
+#include "store/plan_model.h"
 
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
-
-static int64_t id_at(const PGresult *r, int row, int col)
-{
-    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
+#include "store/plan_rows.h"
+#include "store/stmt.h"
 
 static rules_decimal dec_at(const PGresult *r, int row, int col, int *present)
 {
     rules_decimal d = {0};
-    *present = !PQgetisnull(r, row, col);
-    if (*present && rules_decimal_parse_plain(PQgetvalue(r, row, col), 4, &d, NULL) < 0)
+    const char *t = row_text(r, row, col);
+    *present = t != NULL;
+    if (t && rules_decimal_parse_plain(t, 4, &d, NULL) < 0)
         *present = 0;
     return d;
 }
 
 static int date_at(const PGresult *r, int row, int col, rules_date *d)
 {
-    return !PQgetisnull(r, row, col) && rules_date_parse_iso(PQgetvalue(r, row, col), d, NULL) == 0;
+    const char *t = row_text(r, row, col);
+    return t && rules_date_parse_iso(t, d, NULL) == 0;
 }
 
 static const char *str_at(plan_model *m, const PGresult *r, int row, int col)
 {
-    return PQgetisnull(r, row, col) ? NULL : arena_strdup(&m->mem, PQgetvalue(r, row, col));
+    const char *t = row_text(r, row, col);
+    return t ? arena_strdup(&m->mem, t) : NULL;
 }
 
 const rules_rule *plan_model_keep_rule(arena *mem, const rules_rule *tmp, size_t used)
@@ -169,8 +171,8 @@ static int add_assignee(builder *b, pm_assignee_kind kind, int64_t id)
         if (row >= 0) {
             a->code = str_at(m, b->rows->structures, row, 1);
             a->name = str_at(m, b->rows->structures, row, 2);
-            a->manager_id = id_at(b->rows->structures, row, 3);
-            a->interim = strcmp(PQgetvalue(b->rows->structures, row, 4), "t") == 0;
+            a->manager_id = row_i64(b->rows->structures, row, 3);
+            a->interim = row_bool(b->rows->structures, row, 4);
         }
         idmap_put(&b->structure_as, id, i);
     } else if (kind == PM_PERSON || kind == PM_MANAGER) {
@@ -196,7 +198,7 @@ static int build_assignees(builder *b, problem *p)
 {
     plan_model *m = b->m;
     const PGresult *ar = b->rows->assignments;
-    int n = PQntuples(ar);
+    int n = row_count(ar);
     m->plan.assignments = arena_array(&m->mem, (size_t)n * 3 + 1, sizeof(rules_assignment));
     rules_assignment *asg = (rules_assignment *)m->plan.assignments;
     int *row_assignee = arena_array(&m->mem, (size_t)n + 1, sizeof(int));
@@ -208,11 +210,11 @@ static int build_assignees(builder *b, problem *p)
     /* Real assignees and their assignments first: the plan as the checker sees it. */
     int na = 0;
     for (int r = 0; r < n; r++) {
-        int obj = plan_model_objective(m, id_at(ar, r, 0));
+        int obj = plan_model_objective(m, row_i64(ar, r, 0));
         row_assignee[r] = -1;
         if (obj < 0)
             continue;
-        int64_t sid = id_at(ar, r, 1), pid = id_at(ar, r, 2);
+        int64_t sid = row_i64(ar, r, 1), pid = row_i64(ar, r, 2);
         int a = sid ? idmap_get(&b->structure_as, sid) : idmap_get(&b->person_as, pid);
         if (a < 0)
             a = add_assignee(b, sid ? PM_STRUCTURE : PM_PERSON, sid ? sid : pid);
@@ -275,7 +277,7 @@ static int build_phases(builder *b, problem *p)
 {
     plan_model *m = b->m;
     const PGresult *pr = b->rows->phases;
-    int n = PQntuples(pr);
+    int n = row_count(pr);
     rules_phase *ph = arena_array(&m->mem, (size_t)n + 1, sizeof *ph);
     m->phase_id = arena_array(&m->mem, (size_t)n + 1, sizeof *m->phase_id);
     m->phase_deadline = arena_array(&m->mem, (size_t)n + 1, sizeof *m->phase_deadline);
@@ -284,7 +286,7 @@ static int build_phases(builder *b, problem *p)
         return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     int k = 0;
     for (int r = 0; r < n; r++) {
-        int obj = plan_model_objective(m, id_at(pr, r, 1));
+        int obj = plan_model_objective(m, row_i64(pr, r, 1));
         if (obj < 0)
             continue;
         rules_phase *x = &ph[k];
@@ -293,8 +295,8 @@ static int build_phases(builder *b, problem *p)
         x->cumulative = dec_at(pr, r, 3, &x->has_cumulative);
         x->has_deadline = date_at(pr, r, 4, &x->deadline);
         m->phase_deadline[k] = str_at(m, pr, r, 4);
-        const char *owners = PQgetvalue(pr, r, 5);
-        if (*owners) {
+        const char *owners = row_text(pr, r, 5);
+        if (owners && *owners) {
             int everyone = 0, cap = b->asg_start[obj + 1] - b->asg_start[obj];
             int *list = arena_array(&m->mem, (size_t)cap * 3 + 1, sizeof(int));
             int cnt = 0;
@@ -322,13 +324,13 @@ static int build_phases(builder *b, problem *p)
                 x->n_owners = cnt;
             }
         }
-        m->phase_id[k] = id_at(pr, r, 0);
+        m->phase_id[k] = row_i64(pr, r, 0);
         idmap_put(&phase_index, m->phase_id[k], k);
         k++;
     }
     const PGresult *gr = b->rows->progress;
-    for (int r = 0; r < PQntuples(gr); r++) {
-        int i = idmap_get(&phase_index, id_at(gr, r, 0));
+    for (int r = 0; r < row_count(gr); r++) {
+        int i = idmap_get(&phase_index, row_i64(gr, r, 0));
         if (i < 0)
             continue;
         int present;
@@ -378,7 +380,7 @@ static int build_indicators(builder *b, problem *p)
 {
     plan_model *m = b->m;
     const PGresult *ir = b->rows->indicators;
-    int n = PQntuples(ir);
+    int n = row_count(ir);
     rules_indicator *ind = arena_array(&m->mem, (size_t)n + 1, sizeof *ind);
     m->indicator_id = arena_array(&m->mem, (size_t)n + 1, sizeof *m->indicator_id);
     m->indicator = arena_array(&m->mem, (size_t)n + 1, sizeof *m->indicator);
@@ -392,7 +394,7 @@ static int build_indicators(builder *b, problem *p)
         return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     int k = 0;
     for (int r = 0; r < n; r++) {
-        int obj = plan_model_objective(m, id_at(ir, r, 1));
+        int obj = plan_model_objective(m, row_i64(ir, r, 1));
         if (obj < 0)
             continue;
         rules_indicator *x = &ind[k];
@@ -404,8 +406,8 @@ static int build_indicators(builder *b, problem *p)
         info->name = str_at(m, ir, r, 5);
         info->value_type = str_at(m, ir, r, 6);
         read_target(m, ir, r, x, info);
-        if (!PQgetisnull(ir, r, 4)) {
-            const char *text = PQgetvalue(ir, r, 4);
+        const char *text = row_text(ir, r, 4);
+        if (text) {
             memo_slot *seen = memo_find(&rules_seen, text, (size_t)PQgetlength(ir, r, 4), NULL);
             if (!seen->text) {
                 json_t *j = json_loads(text, 0, NULL);
@@ -424,32 +426,32 @@ static int build_indicators(builder *b, problem *p)
             x->rule = seen->decoded;
             info->rule_error = seen->error;
         }
-        m->indicator_id[k] = id_at(ir, r, 0);
+        m->indicator_id[k] = row_i64(ir, r, 0);
         idmap_put(&index, m->indicator_id[k], k);
         k++;
     }
     const PGresult *mr = b->rows->measurements;
     rules_value vals[RULE_JSON_MAX_VALUES];
     /* Values share only under a shared rule: with every rule text distinct, no memo. */
-    if (rule_hits > 0 && memo_init(&values_seen, &m->mem, (size_t)PQntuples(mr)) < 0)
+    if (rule_hits > 0 && memo_init(&values_seen, &m->mem, (size_t)row_count(mr)) < 0)
         return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
-    for (int r = 0; r < PQntuples(mr); r++) {
-        int i = idmap_get(&index, id_at(mr, r, 0));
+    for (int r = 0; r < row_count(mr); r++) {
+        int i = idmap_get(&index, row_i64(mr, r, 0));
         if (i < 0)
             continue;
         pm_indicator_info *info = &m->indicator[i];
         info->as_of = str_at(m, mr, r, 3);
-        if (strcmp(PQgetvalue(mr, r, 2), "t") == 0) {
+        if (row_bool(mr, r, 2)) {
             ind[i].state = RULES_NOT_ASSESSABLE;
             continue;
         }
         info->value_json = str_at(m, mr, r, 1);
+        const char *text = row_null(mr, r, 1) ? "" : row_text(mr, r, 1);
         if (!ind[i].rule) {
             if (!info->rule_error)
-                read_plain_value(m, PQgetvalue(mr, r, 1), &ind[i], info);
+                read_plain_value(m, text, &ind[i], info);
             continue;
         }
-        const char *text = PQgetvalue(mr, r, 1);
         memo_slot once = {0};
         memo_slot *seen = rule_hits > 0 ? memo_find(&values_seen, text, (size_t)PQgetlength(mr, r, 1), ind[i].rule)
                                         : &once;
@@ -474,8 +476,8 @@ static int build_indicators(builder *b, problem *p)
         }
     }
     const PGresult *jr = b->rows->judgements;
-    for (int r = 0; jr && r < PQntuples(jr); r++) {
-        int i = idmap_get(&index, id_at(jr, r, 0));
+    for (int r = 0; jr && r < row_count(jr); r++) {
+        int i = idmap_get(&index, row_i64(jr, r, 0));
         int present;
         rules_decimal score = dec_at(jr, r, 1, &present);
         if (i < 0 || !present)
@@ -498,9 +500,10 @@ static void read_method(plan_model *m, const PGresult *pl)
 {
     m->plan.method = &m->method;
     m->method = rules_method_default();
-    if (PQnfields(pl) < 6 || PQgetisnull(pl, 0, 5))
+    const char *text = row_text(pl, 0, 5);
+    if (!text)
         return;
-    json_t *j = json_loads(PQgetvalue(pl, 0, 5), 0, NULL);
+    json_t *j = json_loads(text, 0, NULL);
     rules_error e;
     memset(&e, 0, sizeof e);
     if (!j || method_json_decode(j, &m->method, &e) < 0) {
@@ -510,28 +513,28 @@ static void read_method(plan_model *m, const PGresult *pl)
     json_decref(j);
 }
 
-int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p)
+/* Builds the model from rows (borrowed; may be cleared afterwards). Returns 0, or -1 with p set
+ * (out of memory, a plan too large). m is initialised by the caller. */
+static int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p)
 {
-    memset(m, 0, sizeof *m);
-    arena_init(&m->mem);
     builder b;
     memset(&b, 0, sizeof b);
     b.m = m;
     b.rows = rows;
     m->plan_id = plan_id;
-    m->entity_id = id_at(rows->plan, 0, 0);
-    m->year = atoi(PQgetvalue(rows->plan, 0, 1));
+    m->entity_id = row_i64(rows->plan, 0, 0);
+    m->year = row_int(rows->plan, 0, 1);
     m->scored_revision = rows->revision;
-    m->revision = rows->revision ? rows->revision : atoi(PQgetvalue(rows->plan, 0, 2));
+    m->revision = rows->revision ? rows->revision : row_int(rows->plan, 0, 2);
     m->status = str_at(m, rows->plan, 0, 3);
     read_method(m, rows->plan);
 
     const PGresult *orow = rows->objectives;
-    int n = PQntuples(orow);
+    int n = row_count(orow);
     rules_objective *obj = arena_array(&m->mem, (size_t)n + 1, sizeof *obj);
     m->objective_id = arena_array(&m->mem, (size_t)n + 1, sizeof *m->objective_id);
     m->objective_title = arena_array(&m->mem, (size_t)n + 1, sizeof *m->objective_title);
-    int ns = PQntuples(rows->structures), np = PQntuples(rows->people), na = PQntuples(rows->assignments);
+    int ns = row_count(rows->structures), np = row_count(rows->people), na = row_count(rows->assignments);
     b.cap_as = na * 2 + 2;
     m->assignee = arena_array(&m->mem, (size_t)b.cap_as, sizeof *m->assignee);
     rules_assignee *ras = arena_array(&m->mem, (size_t)b.cap_as, sizeof *ras);
@@ -543,20 +546,20 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
         return problem_set(p, 503, "out_of_memory", "the plan is too large to score now");
     int ymin = m->year, ymax = m->year;
     for (int r = 0; r < n; r++) {
-        m->objective_id[r] = id_at(orow, r, 0);
+        m->objective_id[r] = row_i64(orow, r, 0);
         idmap_put(&m->objective_index, m->objective_id[r], r);
         obj[r].code = str_at(m, orow, r, 1);
         m->objective_title[r] = str_at(m, orow, r, 2);
-        obj[r].payment_timeliness = strcmp(PQgetvalue(orow, r, 4), "t") == 0;
-        if (!PQgetisnull(orow, r, 5) && atoi(PQgetvalue(orow, r, 5)) < ymin)
-            ymin = atoi(PQgetvalue(orow, r, 5));
-        if (!PQgetisnull(orow, r, 6) && atoi(PQgetvalue(orow, r, 6)) > ymax)
-            ymax = atoi(PQgetvalue(orow, r, 6));
+        obj[r].payment_timeliness = row_bool(orow, r, 4);
+        if (!row_null(orow, r, 5) && row_int(orow, r, 5) < ymin)
+            ymin = row_int(orow, r, 5);
+        if (!row_null(orow, r, 6) && row_int(orow, r, 6) > ymax)
+            ymax = row_int(orow, r, 6);
     }
     for (int r = 0; r < n; r++)
-        obj[r].parent = PQgetisnull(orow, r, 3) ? -1 : plan_model_objective(m, id_at(orow, r, 3));
-    for (int r = 0; rows->overrides && r < PQntuples(rows->overrides); r++) { /* approved overrides (issue 14) */
-        int o = plan_model_objective(m, id_at(rows->overrides, r, 0));
+        obj[r].parent = row_null(orow, r, 3) ? -1 : plan_model_objective(m, row_i64(orow, r, 3));
+    for (int r = 0; rows->overrides && r < row_count(rows->overrides); r++) { /* approved overrides (issue 14) */
+        int o = plan_model_objective(m, row_i64(rows->overrides, r, 0));
         int present;
         rules_decimal score = dec_at(rows->overrides, r, 1, &present);
         if (o >= 0 && present) {
@@ -569,9 +572,9 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
     m->plan.objectives = obj;
     m->plan.n_objectives = n;
     for (int r = 0; r < ns; r++)
-        idmap_put(&b.structure_row, id_at(rows->structures, r, 0), r);
+        idmap_put(&b.structure_row, row_i64(rows->structures, r, 0), r);
     for (int r = 0; r < np; r++)
-        idmap_put(&b.person_row, id_at(rows->people, r, 0), r);
+        idmap_put(&b.person_row, row_i64(rows->people, r, 0), r);
     m->plan.assignees = ras;
     if (build_assignees(&b, p) < 0 || build_phases(&b, p) < 0 || build_indicators(&b, p) < 0)
         return -1;
@@ -600,3 +603,21 @@ int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, prob
 }
 
 void plan_model_free(plan_model *m) { arena_free(&m->mem); }
+
+int store_plan_model_load(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
+                          plan_model *m, problem *p)
+{
+    memset(m, 0, sizeof *m);
+    arena_init(&m->mem);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    plan_rows rows;
+    int found = store_plan_rows(c, scope, plan_id, as_of, revision, &rows, p);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    m->sql_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    if (found <= 0)
+        return found;
+    int built = plan_model_build(m, &rows, plan_id, p);
+    store_plan_rows_clear(&rows);
+    return built < 0 ? -1 : 1;
+}

@@ -1,20 +1,21 @@
 /*
- * plan_model.h — a stored plan turned into the rules library's plain arrays, with the
- * ids and names the answers need. The model owns everything it points to (one arena).
+ * plan_model.h — a stored plan loaded as the rules library's plain arrays, with the ids
+ * and names the answers need. The store reads the plan's rows in one consistent snapshot
+ * and decodes them here; the model owns everything it points to (one arena).
  *
  * Assignees: the structures and people that carry objectives come first (the plan as
  * the checker sees it), then one synthetic assignee per manager (the objectives of the
  * structures they lead, interim included, and their personal ones) and one for the
  * whole entity (every structure's objectives), so that every score is the library's.
  */
-#ifndef CICLO_PLAN_MODEL_H
-#define CICLO_PLAN_MODEL_H
+#ifndef CICLO_STORE_PLAN_MODEL_H
+#define CICLO_STORE_PLAN_MODEL_H
 #include <stdint.h>
 
 #include "core/arena.h"
 #include "core/problem.h"
 #include "rules.h"
-#include "store/monitoring.h"
+#include "store/pool.h"
 
 typedef enum { PM_STRUCTURE, PM_PERSON, PM_MANAGER, PM_ENTITY } pm_assignee_kind;
 
@@ -64,11 +65,18 @@ typedef struct plan_model {
     int entity_assignee;    /* index of the PM_ENTITY assignee, -1 when no structure carries objectives */
     idmap objective_index;  /* objective id → index */
     unsigned char *assignment_weighted; /* [check_plan.n_assignments]: 1 when the plan gives the weight */
+    double sql_ms;          /* how long the store spent reading the rows (Server-Timing) */
 } plan_model;
 
-/* Builds the model from rows (borrowed; may be cleared afterwards). Returns 0, or -1 with
- * p set (out of memory, a plan too large). Free with plan_model_free in any case. */
-int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p);
+/* Loads plan_id (in scope) into m, with the latest progress, measurements and judgements on
+ * or before as_of ("YYYY-MM-DD"), all read in one consistent snapshot. revision n > 0 loads
+ * the plan as adopted in revision n; 0 the working copy; -1 the working copy, or the current
+ * revision while a new one is open. Returns 1; 0 when there is no such plan in scope; -1 with
+ * p set (404 for a missing revision, 503 out of memory or a plan too large, database errors).
+ * Free m with plan_model_free whatever it returns. */
+int store_plan_model_load(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
+                          plan_model *m, problem *p);
+/* Frees what m owns (m itself is the caller's). Safe on a zeroed or failed model. */
 void plan_model_free(plan_model *m);
 
 /* Copies the `used` decoded rule nodes of tmp (as rule_json_decode leaves them, pointing
