@@ -120,12 +120,17 @@ int api_admit(http_request *req)
         return -1;
     }
     int rc = authenticate(req, c, &p);
+    /* a cached token is checked against the database now, before the role and before the
+     * body is read: a revoked one is a 401, as every invalid token, never a 403 or a
+     * "100 Continue" (the dispatch checks it again with its first statement) */
+    if (rc == 0 && c && store_guard_flush(c, &p) < 0)
+        rc = -1;
     if (rc < 0)
         http_problem(req, &p);
-    else if ((rc = forbidden(req)) < 0)
-        recheck_token(req, c);
+    else
+        rc = forbidden(req);
     if (c)
-        store_release(the_pool, c); /* the guard of a cached token goes with the dispatch's statement */
+        store_release(the_pool, c);
     problem_clear(&p);
     return rc;
 }

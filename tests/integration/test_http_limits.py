@@ -357,3 +357,24 @@ def test_csv_cells_are_neutralised(ctx):
             assert t in text and "'" + t not in text, t
         else:
             assert quoted in text, "%r is not neutralised in:\n%s" % (t, text)
+
+
+def test_a_revoked_cached_token_is_401_before_the_body(ctx):
+    """A token the server has cached, then revoked, is refused from the headers (before "100
+    Continue") with 401, as every invalid token: on a route its role may call and on one it may not.
+    (Before, the role check answered first from the cache: 403; and an allowed route got its
+    "100 Continue" and read the body.)"""
+    e = ctx.entity()
+    for role, path in (("reader", "/v1/plans"), ("planner", "/v1/plans")):
+        t = ctx.post("/v1/tokens", {"role": role, "name": "x", "entity_id": e["id"]}).json
+        assert ctx.get("/v1/plans", token=t["token"]).status == 200  # cached
+        assert ctx.delete("/v1/tokens/%d" % t["id"]).status == 204
+        s = connect(ctx.server)
+        try:
+            s.sendall(head(path, 1000, token=t["token"], expect=True))
+            status, headers, body = read_answer(s)
+            problem(status, headers, body, 401)
+            assert headers.get("www-authenticate", "").startswith("Bearer error="), headers
+            assert closed_within(s, 5), "the connection stayed open after a refused body"
+        finally:
+            s.close()
