@@ -58,9 +58,16 @@ void http_server_timing(const char *value) { snprintf(server_timing, sizeof serv
 
 /* Each connection's memory pool (request line, headers, the read and write buffers; bodies
  * stream through it). libmicrohttpd zeroes the whole pool after every request, so every
- * open keep-alive connection keeps all of it resident: 32 KiB (its default) holds headers
- * of a few KiB with room to spare and keeps 1,000 open connections near 32 MB. */
+ * open keep-alive connection keeps all of it resident: 32 KiB (its default) keeps 1,000 open
+ * connections near 32 MB, and still lets headers up to about 31 KiB reach the server, which
+ * answers those over HEADER_BYTES_MAX itself (libmicrohttpd's own answer, for headers that do
+ * not fit at all, is HTML). */
 #define CONNECTION_MEMORY (32 * 1024)
+/* What the server reads of a request's headers (request line, names and values): past these it
+ * answers 431 itself, as problem+json. libmicrohttpd answers on its own, in HTML, only when the
+ * headers do not fit in CONNECTION_MEMORY at all (docs/SECURITY.md, "Every answer"). */
+#define HEADER_BYTES_MAX (16 * 1024)
+#define HEADER_FIELDS_MAX 100
 
 static long long now_ms(void)
 {
@@ -263,6 +270,35 @@ static void set_deadline(http_request *req, long long deadline_ms)
  * anyway: it is read and thrown away (up to the request deadline) before the answer, so that
  * the client reads the answer instead of a reset.
  */
+/* Counts the header fields and their bytes (libmicrohttpd's MHD_KeyValueIterator). */
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    size_t *n = cls;
+    n[0]++;
+    n[1] += strlen(key) + (value ? strlen(value) : 0) + 4; /* "name: value\r\n" */
+    return MHD_YES;
+}
+
+/* Answers 431 when the request line and headers are over HEADER_BYTES_MAX bytes or
+ * HEADER_FIELDS_MAX fields. Returns 1 after answering. */
+static int headers_too_large(http_request *req)
+{
+    size_t n[2] = {0, strlen(req->method) + strlen(req->path) + 11};
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, count_header, n);
+    if (n[0] <= HEADER_FIELDS_MAX && n[1] <= HEADER_BYTES_MAX)
+        return 0;
+    problem p;
+    problem_init(&p);
+    problem_set(&p, 431, "headers_too_large", "the request's headers are over %d bytes or %d fields (%zu bytes, %zu fields)",
+                HEADER_BYTES_MAX, HEADER_FIELDS_MAX, n[1], n[0]);
+    problem_add(&p, "headers", "at most %d bytes and %d fields, request line included", HEADER_BYTES_MAX,
+                HEADER_FIELDS_MAX);
+    http_problem(req, &p);
+    problem_clear(&p);
+    return 1;
+}
+
 static int admit_headers(http_server *srv, http_request *req)
 {
     const config *cfg = srv->opts.cfg;
@@ -272,6 +308,8 @@ static int admit_headers(http_server *srv, http_request *req)
     unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
     int has_body = length > 0 || te != NULL;
     int refuse = has_body && expect ? -1 : 1;
+    if (headers_too_large(req))
+        return -1; /* the connection closes: its next bytes may be more of the same */
     if (length > cfg->max_body) {
         log_limited(&body_log, LOG_WARN, "%s %s: a body of %llu bytes refused before it was read", req->method,
                     req->path, length);
@@ -323,9 +361,55 @@ static void drop_body(http_server *srv, http_request *req)
     req->body_reserved = 0;
 }
 
+/* Set while this worker closes a connection on purpose (answer_mid_body): libmicrohttpd then
+ * logs "Application reported internal error", which it is not. */
+static _Thread_local int closing_on_purpose;
+
+/*
+ * Sends the answer of a request refused in the middle of its body (a chunked body past the limit
+ * or the budget) and closes the connection without reading the rest: returns MHD_NO, on which
+ * libmicrohttpd closes it. libmicrohttpd 0.9.75 queues an answer only before the body or after
+ * all of it (MHD_queue_response refuses one in between), so the answer is written to the socket
+ * here: a few hundred bytes, on a socket that has nothing else to send while it receives. Over
+ * TLS the socket carries records, not the answer's bytes: there the rest of the body is read and
+ * thrown away (never kept) and libmicrohttpd sends the answer after it.
+ */
+static enum MHD_Result answer_mid_body(http_server *srv, http_request *req)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (srv->tls_cert || !ci)
+        return MHD_YES;
+    const http_response *r = &req->res;
+    const char *reason = MHD_get_reason_phrase_for((unsigned)r->status);
+    char retry[32] = "";
+    if (r->retry_after > 0)
+        snprintf(retry, sizeof retry, "Retry-After: %d\r\n", r->retry_after);
+    buf b;
+    buf_init(&b, 64 * 1024);
+    buf_printf(&b,
+               "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%sConnection: close\r\n"
+               "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n\r\n",
+               r->status, reason ? reason : "", r->content_type ? r->content_type : "application/problem+json",
+               r->len, retry);
+    buf_append(&b, r->body ? r->body : "", r->len);
+    if (!b.failed) {
+        size_t off = 0;
+        while (off < b.len) {
+            ssize_t w = send(ci->connect_fd, b.data + off, b.len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (w <= 0)
+                break;
+            off += (size_t)w;
+        }
+        shutdown(ci->connect_fd, SHUT_WR); /* the answer, then the end of the stream */
+    }
+    buf_free(&b);
+    closing_on_purpose = 1;
+    return MHD_NO;
+}
+
 /* Keeps n bytes of the body, or drains them when the request is already answered. A chunked
- * body that goes past the limit or the budget is answered 413 or 503 and drained from there
- * (libmicrohttpd answers only once the body is in). Returns MHD_NO when out of memory. */
+ * body that goes past the limit or the budget is answered 413 or 503 at once and the connection
+ * closed (answer_mid_body). Returns MHD_NO when out of memory or when it closed the connection. */
 static enum MHD_Result take_body(http_server *srv, http_request *req, const char *data, size_t n)
 {
     if (req->answered)
@@ -337,7 +421,7 @@ static enum MHD_Result take_body(http_server *srv, http_request *req, const char
                     req->path, cfg->max_body);
         drop_body(srv, req);
         http_error(req, 413, "body_too_large", "the body is larger than %zu bytes", cfg->max_body);
-        return MHD_YES;
+        return answer_mid_body(srv, req);
     }
     if (need > req->body_reserved) {
         size_t more = need - req->body_reserved;
@@ -347,7 +431,7 @@ static enum MHD_Result take_body(http_server *srv, http_request *req, const char
         if (budget_take(srv, more) < 0) {
             drop_body(srv, req);
             answer_busy(srv, req);
-            return MHD_YES;
+            return answer_mid_body(srv, req);
         }
         req->body_reserved += more;
     }
@@ -570,6 +654,10 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     (void)cls;
     char line[512];
     vsnprintf(line, sizeof line, fmt, ap);
+    if (closing_on_purpose && strstr(line, "reported internal error")) {
+        closing_on_purpose = 0;
+        return;
+    }
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';

@@ -180,20 +180,98 @@ def test_anonymous_uploads_are_not_kept(ctx):
 
 
 def test_chunked_body_over_the_limit(ctx):
+    """A chunked body that goes past CICLO_MAX_BODY_MIB is answered 413 problem+json as soon as it
+    crosses the limit, while the client is still sending, and the connection is closed: the server
+    reads no more of it and keeps none of it. (Before, it read and threw away the whole body and
+    answered after its last chunk.)"""
+    import select
     srv = ctx.start_server({"CICLO_MAX_BODY_MIB": "1"})
     try:
+        time.sleep(0.3)
+        before = rss_kb(srv)
         s = connect(srv)
         s.sendall(head("/v1/entities", chunked=True, token=ctx.admin))
+        s.setblocking(False)
         piece = b"x" * 65536
-        for _ in range(40):  # 2.5 MiB
-            s.sendall(b"%x\r\n" % len(piece) + piece + b"\r\n")
-        s.sendall(b"0\r\n\r\n")
-        body = problem(*read_answer(s), 413)
-        assert b"body_too_large" in body
+        chunk = b"%x\r\n" % len(piece) + piece + b"\r\n"
+        total = 256 * 1024 * 1024  # what the client means to send
+        sent, pending, answer, t0 = 0, b"", b"", time.time()
+        while sent < total and time.time() - t0 < 20:
+            readable, writable, _ = select.select([s], [s], [], 1)
+            if readable:
+                try:
+                    data = s.recv(65536)
+                except (ConnectionResetError, BlockingIOError):
+                    data = b""
+                answer += data
+                if not data or b"\r\n\r\n" in answer:
+                    break
+            if writable:
+                pending = pending or chunk
+                try:
+                    n = s.send(pending)
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+                except BlockingIOError:
+                    n = 0
+                sent += n
+                pending = pending[n:]
+        s.setblocking(True)
+        s.settimeout(5)
+        try:
+            while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < 40:
+                data = s.recv(65536)
+                if not data:
+                    break
+                answer += data
+        except (socket.timeout, ConnectionResetError):
+            pass
+        assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+        assert b"application/problem+json" in answer and b"body_too_large" in answer, answer[:400]
+        # the answer came while the client was still sending: far less than the body went out
+        assert sent < 32 * 1024 * 1024, "the client sent %d bytes before its 413" % sent
+        assert closed_within(s, 5), "the connection stayed open after the 413"
         s.close()
+        grown = rss_kb(srv) - before
+        assert grown < 8 * 1024, "the server kept the refused body: RSS grew by %d KiB" % grown
         assert ctx.get("/healthz", token=None, base=srv.url).status == 200
+        assert "reported internal error" not in srv.log_text(), srv.log_text()[-2000:]
     finally:
         assert srv.stop() == 0
+
+
+def test_headers_too_large_are_a_problem(ctx):
+    """Headers over 16 KiB or 100 fields are a 431 problem+json written by the server, and the
+    connection closes. (Before, libmicrohttpd answered headers over its 32 KiB buffer in HTML.)
+    Requests libmicrohttpd 0.9.75 cannot parse at all (a malformed request line, a header line
+    without a colon, a Content-Length that is not a number, headers beyond its 32 KiB) it still
+    answers itself, as docs/SECURITY.md says: the server stays up and serves on."""
+    def ask(raw):
+        s = connect(ctx.server)
+        try:
+            s.sendall(raw)
+            status, headers, body = read_answer(s)
+            closed = closed_within(s, 5)
+        finally:
+            s.close()
+        return status, headers, body, closed
+    big = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (20 * 1024) + b"\r\n\r\n"
+    many = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: 1\r\n" % i for i in range(150)) + b"\r\n"
+    for raw in (big, many):
+        status, headers, body, closed = ask(raw)
+        problem(status, headers, body, 431)
+        assert b"headers_too_large" in body, body
+        assert closed
+    # just under the limits: served
+    ok = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (15 * 1024) + b"\r\n\r\n"
+    assert ask(ok)[0] == 200
+    # what libmicrohttpd answers itself: a 4xx (or, for a request line it cannot read, nothing), never a crash
+    for raw in (b"GARBAGE\r\n\r\n", b"GET /healthz HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n",
+                b"POST /v1/plans HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                b"GET /healthz HTTP/1.1\r\nX-Big: " + b"a" * (200 * 1024) + b"\r\n\r\n"):
+        status = ask(raw)[0]
+        assert status in (0, 400, 413, 414, 431), (raw[:40], status)
+    assert ctx.get("/healthz", token=None).status == 200
 
 
 def test_bodies_share_one_budget(ctx):
