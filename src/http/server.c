@@ -192,6 +192,7 @@ static const struct {
     {"html", "text/html"},
     {"svg", "image/svg+xml"},
     {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    {"ics", "text/calendar"},
 };
 
 /* The media type of format f on a GET, or NULL when no route has it. */
@@ -212,7 +213,7 @@ static int format_refused(http_request *req)
     if (!f || strcmp(f, "json") == 0 || (get_format_media(f) && strcmp(req->method, "GET") == 0))
         return 0;
     http_error(req, 406, "format_not_available", "%s %s has no format \"%.40s\" (json%s)", req->method,
-               req->path, f, strcmp(req->method, "GET") == 0 ? "; csv, html, svg or xlsx where the route lists it" : "");
+               req->path, f, strcmp(req->method, "GET") == 0 ? "; csv, html, svg, xlsx or ics where the route lists it" : "");
     return 1;
 }
 
