@@ -1030,4 +1030,66 @@ rules_entry_verdict rules_entry_gate(const rules_period *p, rules_date as_of, in
 const char *rules_entry_verdict_code(rules_entry_verdict v);
 /* end of monitoring periods */
 
+/* ------------------------------------------------------------------------- */
+/* The cycle's calendar and public figures (issue 20).                       */
+/* ------------------------------------------------------------------------- */
+
+/* d plus n days (n may be negative). d must be valid; the result is clamped to 0001..9999. */
+rules_date rules_date_add_days(rules_date d, int32_t n);
+
+/* The legal deadlines of a year's cycle. */
+typedef enum rules_deadline_kind {
+    RULES_DEADLINE_PIANO = 0,   /* Piano / PIAO of year Y adopted by 31/01/Y (D.Lgs. 150/2009 art. 10
+                                   c. 1 a; DL 80/2021 art. 6), or 30 days after a deferred budget
+                                   (DM 132/2022 art. 8 c. 2) */
+    RULES_DEADLINE_RELAZIONE,   /* the Relazione on year Y by 30/06/Y+1 (art. 10 c. 1 b) */
+    RULES_DEADLINE_VALIDATION,  /* its validation by the Nucleo, by the same date (art. 10 c. 1 b,
+                                   art. 14 c. 4 c) */
+    RULES_DEADLINE_PUBLICATION, /* the premiums of year Y published (D.Lgs. 33/2013 art. 20): the law
+                                   says promptly; Ciclo's date is 31/12/Y+1, the end of the year the
+                                   premiums are paid in */
+    RULES_DEADLINE_KINDS
+} rules_deadline_kind;
+
+/* The due date of kind for the cycle of `year` (1..9998). budget_approved: the date the year's
+ * budget was approved, or NULL; it moves the Piano's date only when 30 days after it fall after
+ * 31/01. Returns 0, or -1 with err for a year out of range or an invalid budget date. */
+int rules_legal_deadline(rules_deadline_kind kind, int year, const rules_date *budget_approved, rules_date *due,
+                         rules_error *err);
+/* A stable code ("piano_adoption", "relazione", "relazione_validation", "premiums_publication") and the
+ * law that sets the date, for kind; "" for a kind out of range. Static strings. */
+const char *rules_deadline_code(rules_deadline_kind kind);
+const char *rules_deadline_law(rules_deadline_kind kind);
+
+typedef enum rules_deadline_state {
+    RULES_DEADLINE_DUE = 0, /* not done, and today is on or before the date */
+    RULES_DEADLINE_LATE,    /* not done, and the date has passed */
+    RULES_DEADLINE_DONE     /* done (on time or not: compare done_on with the date) */
+} rules_deadline_state;
+
+/* The state on `today` of something due on `due` and done on *done_on (NULL: not done). All
+ * dates must be valid. *on_time (may be NULL) is 1 when done on or before due, else 0. */
+rules_deadline_state rules_deadline_state_of(rules_date due, const rules_date *done_on, rules_date today,
+                                             int *on_time);
+/* "due", "late", "done". */
+const char *rules_deadline_state_code(rules_deadline_state s);
+
+/* The payment-timeliness share of a manager's result bonus (DL 13/2023 art. 4-bis): the weight
+ * of their payment-timeliness objectives over the weight of all their objectives, in percent
+ * rounded to 2 decimals; *met is 1 when it is at least 30. Returns 0, or -1 with err when total
+ * is not positive or payment is negative or above total. */
+int rules_payment_share(rules_decimal payment, rules_decimal total, rules_decimal *share, int *met,
+                        rules_error *err);
+
+/* Spread of amounts for the degree of differentiation of premiums (D.Lgs. 33/2013 art. 20):
+ * mean, population standard deviation and coefficient of variation (100 × σ / μ, 0 when the
+ * mean is 0), each rounded to 2 decimals, over n amounts in cents (0 <= n <= 1,000,000, each
+ * 0..9e13 cents). Returns 0, or -1 with err for n == 0 or an amount out of range. Exact
+ * (128-bit sums). */
+typedef struct rules_spread {
+    rules_decimal mean, stdev, cv, min, max; /* in the unit of the input divided by 100 (euro) */
+} rules_spread;
+int rules_spread_of(const int64_t *cents, size_t n, rules_spread *out, rules_error *err);
+/* end of the cycle's calendar and public figures */
+
 #endif

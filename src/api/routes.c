@@ -1,6 +1,7 @@
 /* routes.c — every endpoint, the roles it admits, and its handler. Keep openapi/openapi.yaml in step. */
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/calendar.h" /* the cycle's calendar, issue 20 */
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/import.h"
@@ -136,6 +137,10 @@ const route api_routes[] = {
     {"PATCH", "/v1/oidc-groups/{id}", crud_patch, ADMIN, MP, &model_oidc_groups},
     {"DELETE", "/v1/oidc-groups/{id}", crud_delete, ADMIN, 0, &model_oidc_groups},
     /* end of OpenID Connect sign-in */
+
+    /* the cycle's calendar, payment timeliness and the premiums' publication (issue 20) */
+    {"GET", "/v1/entities/{id}/calendar", calendar_get, READ, 0, NULL},
+    /* end of the cycle's calendar */
 };
 
 

@@ -33,6 +33,7 @@ static const field_spec entity_fields[] = {
     TEXT("name", F_REQUIRED, 300),
     ENUM("kind", NULL, F_FILTER, entity_kinds, "'comune'"),
     TEXT("fiscal_code", 0, 16),
+    BOOL("transparency_public", 0, "false"), /* art. 20 figures without a token (sql/019_calendar.sql) */
 };
 
 static const field_spec person_fields[] = {
@@ -60,6 +61,7 @@ static const field_spec plan_fields[] = {
     INT("revision", F_SERVER | F_NOT_NULL, 0, 100000),
     BOOL("editing", F_SERVER, "false"), /* a revision is open (sql/002_revisions.sql) */
     JSONV("method", 0, "o"),            /* the plan's method, NULL: the default (sql/008_method.sql) */
+    DATE("budget_approved_on", 0),      /* defers the Piano by 30 days (sql/019_calendar.sql) */
 };
 
 static const field_spec objective_fields[] = {

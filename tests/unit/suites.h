@@ -20,6 +20,8 @@ Suite *plan_diff_suite(void);
 Suite *evaluation_suite(void);
 Suite *csv_write_suite(void);
 Suite *period_suite(void); /* monitoring periods */
+Suite *calendar_suite(void); /* the cycle's calendar and public figures, issue 20 */
+Suite *ical_suite(void);     /* codec/ical.h, issue 20 */
 Suite *method_suite(void); /* the plan's method, issue 14 */
 Suite *json_number_suite(void);
 Suite *jwt_claims_suite(void); /* OpenID Connect sign-in: exp, nbf, iat, aud */

@@ -1,0 +1,62 @@
+/* calendar.c — the rows of the cycle's calendar (store/calendar.h). */
+#include "store/calendar.h"
+
+#include "store/stmt.h"
+
+enum { CAL_DOC };
+
+/* $1 entity, $2 scope, $3 first year, $4 last year, $5 from, $6 to, $7 phase limit. The act dates:
+ * the first adoption's deliberation, the audit rows of closing and validating (the plan may have
+ * been reopened since: the first one counts), a review's creation, a phase's latest progress at
+ * 100% (its completion date, else the date of the entry). */
+static store_stmt st[] = {
+    [CAL_DOC] = {"calendar.doc",
+                 "WITH e AS (SELECT id, code, name, transparency_public FROM entities WHERE id = $1::bigint AND ($2::bigint IS NULL OR "
+                 "id = $2::bigint)), "
+                 "ph AS (SELECT ph.id, ph.plan_id, ph.objective_id, o.code AS objective_code, ph.seq, "
+                 "ph.description, ph.deadline, (SELECT CASE WHEN pr.percent_complete = 100 THEN coalesce("
+                 "pr.completed_on, pr.as_of) END FROM progress pr WHERE pr.entity_id = ph.entity_id AND pr.phase_id "
+                 "= ph.id ORDER BY pr.as_of DESC, pr.id DESC LIMIT 1) AS done_on FROM phases ph JOIN objectives o ON "
+                 "o.entity_id = ph.entity_id AND o.id = ph.objective_id JOIN plans pl ON pl.entity_id = ph.entity_id "
+                 "AND pl.id = ph.plan_id JOIN e ON e.id = ph.entity_id WHERE ph.entity_id = $1::bigint AND "
+                 "ph.removed_in_revision IS NULL AND o.removed_in_revision IS NULL AND pl.status <> 'draft' AND "
+                 "ph.deadline BETWEEN $5::date AND $6::date ORDER BY ph.deadline, ph.id LIMIT $7::integer + 1) "
+                 "SELECT json_build_object('entity', row_to_json(e), "
+                 "'plans', coalesce((SELECT json_agg(json_build_object('id', pl.id, 'year', pl.year, 'kind', "
+                 "pl.kind, 'title', pl.title, 'status', pl.status, 'budget_approved_on', pl.budget_approved_on, "
+                 "'adopted_on', (SELECT r.deliberation_date FROM plan_revisions r WHERE r.entity_id = pl.entity_id "
+                 "AND r.plan_id = pl.id AND r.number = 1), "
+                 "'closed_on', (SELECT min(a.at)::date FROM audit a WHERE a.plan_id = pl.id AND a.entity_id = "
+                 "pl.entity_id AND a.resource = 'plans' AND a.action = 'close'), "
+                 "'validated_on', (SELECT min(a.at)::date FROM audit a WHERE a.plan_id = pl.id AND a.entity_id = "
+                 "pl.entity_id AND a.resource = 'plans' AND a.action = 'validate'), "
+                 "'reviews', coalesce((SELECT json_agg(json_build_object('kind', rv.kind, 'as_of', rv.as_of, 'on', "
+                 "rv.created_at::date) ORDER BY rv.as_of, rv.id) FROM reviews rv WHERE rv.entity_id = pl.entity_id "
+                 "AND rv.plan_id = pl.id), '[]'::json)) ORDER BY pl.year, pl.id) FROM plans pl WHERE pl.entity_id = "
+                 "e.id AND pl.year BETWEEN $3::integer AND $4::integer), '[]'::json), "
+                 "'distributions', coalesce((SELECT json_agg(json_build_object('year', d.year, 'on', d.first) ORDER "
+                 "BY d.year) FROM (SELECT b.year, min(b.created_at)::date AS first FROM bonus_distributions b WHERE "
+                 "b.entity_id = e.id GROUP BY b.year) d), '[]'::json), "
+                 "'phases', coalesce((SELECT json_agg(json_build_object('id', ph.id, 'plan_id', ph.plan_id, "
+                 "'objective_id', ph.objective_id, 'objective_code', ph.objective_code, 'seq', ph.seq, "
+                 "'description', ph.description, 'deadline', ph.deadline, 'done_on', ph.done_on) ORDER BY "
+                 "ph.deadline, ph.id) FROM (SELECT * FROM ph ORDER BY deadline, id LIMIT $7::integer) ph), "
+                 "'[]'::json), 'truncated', (SELECT count(*) > $7::integer FROM ph))::text FROM e",
+                 7},
+};
+
+int store_calendar_register(void) { return STORE_STMTS_REGISTER(st); }
+
+int store_calendar_doc(store_conn *c, int64_t entity_id, const char *scope, int first_year, int last_year,
+                       const char *from, const char *to, char **doc, problem *p)
+{
+    store_args a = {0};
+    arg_i64(&a, entity_id);
+    arg_text(&a, scope);
+    arg_i64(&a, first_year);
+    arg_i64(&a, last_year);
+    arg_text(&a, from);
+    arg_text(&a, to);
+    arg_i64(&a, STORE_CALENDAR_MAX_PHASES);
+    return store_run_text(c, &st[CAL_DOC], &a, doc, p);
+}
