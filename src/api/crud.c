@@ -99,7 +99,7 @@ void crud_list(http_request *req)
         if (filters[i] && parse_filter(&r->fields[i], filters[i], req) < 0)
             return;
     }
-    PGresult *res;
+    store_docs *res;
     if (store_crud_list(call->db, r, call->scope, parent, after, limit + 1, filters, &res, &p) < 0) {
         answer_problem(req, &p);
         return;
@@ -107,7 +107,7 @@ void crud_list(http_request *req)
     keep[nkeep] = NULL;
     const char *names[MODEL_MAX_OUTPUT];
     list_csv csv = {names, model_output_fields(r, names, MODEL_MAX_OUTPUT), NULL, keep};
-    list_answer(req, res, limit, &csv);
+    list_answer_docs(req, res, limit, &csv);
 }
 
 void crud_get(http_request *req)

@@ -236,15 +236,15 @@ void plan_revision_list(http_request *req)
             no_plan(req);
         return;
     }
-    PGresult *res;
+    store_docs *res;
     if (store_plan_revision_list(call->db, call->scope, req->ids[0], &res, &p) < 0) {
         answer(req, &p);
         return;
     }
     json_t *items = json_array();
-    for (int i = 0; i < PQntuples(res); i++)
-        json_array_append_new(items, json_loads(PQgetvalue(res, i, 0), 0, NULL));
-    PQclear(res);
+    for (int i = 0; i < store_docs_count(res); i++)
+        json_array_append_new(items, json_loads(store_docs_text(res, i), 0, NULL));
+    store_docs_free(res);
     if (editing)
         json_array_append_new(items, json_pack("{s:i, s:s, s:n, s:n, s:n}", "number", revision + 1, "status", "draft",
                                                "deliberation", "adopted_at", "adopted_by"));
@@ -505,7 +505,7 @@ void audit_list(http_request *req)
     if ((f.actor && strlen(f.actor) > 200) || (f.role && strlen(f.role) > 32) || (f.action && strlen(f.action) > 32))
         return (void)bad_param(req, f.actor && strlen(f.actor) > 200 ? "actor" : f.role && strlen(f.role) > 32 ? "role" : "action",
                                "is too long");
-    PGresult *res;
+    store_docs *res;
     if (store_audit_list(call->db, call->scope, &f, after, limit + 1, &res, &p) < 0) {
         answer(req, &p);
         return;
@@ -514,5 +514,5 @@ void audit_list(http_request *req)
                                           "resource_id", "entity_id", "plan_id",    "before",     "after"};
     static const char *const keep[] = {"entity_id", "plan_id", "resource", "resource_id", "actor",
                                        "role",      "action",  "since",    "until",       NULL};
-    list_answer(req, res, limit, &(list_csv){columns, 11, audit_flatten, keep});
+    list_answer_docs(req, res, limit, &(list_csv){columns, 11, audit_flatten, keep});
 }

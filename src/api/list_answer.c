@@ -10,6 +10,7 @@
 #include "codec/csv.h"
 #include "core/buf.h"
 #include "core/text.h"
+#include "store/stmt.h" /* transitional: list_answer of a raw result */
 
 #define MAX_DERIVED_COLUMNS 64
 
@@ -38,14 +39,14 @@ static void next_link(http_request *req, int limit, const char *cursor, const ch
     buf_free(&b);
 }
 
-static void answer_csv(http_request *req, PGresult *r, int rows, const list_csv *csv, buf *out)
+static void answer_csv(http_request *req, const store_docs *r, int rows, const list_csv *csv, buf *out)
 {
     const char *derived[MAX_DERIVED_COLUMNS];
     const char *const *names = csv ? csv->columns : NULL;
     int n = csv ? csv->ncolumns : 0;
     json_t *first = NULL;
     if (!names) {
-        first = rows ? json_loads(PQgetvalue(r, 0, 0), 0, NULL) : NULL;
+        first = rows ? json_loads(store_docs_text(r, 0), 0, NULL) : NULL;
         if (first && csv && csv->reshape)
             csv->reshape(first);
         const char *key;
@@ -60,7 +61,7 @@ static void answer_csv(http_request *req, PGresult *r, int rows, const list_csv 
     }
     csv_header(out, names, n);
     for (int i = 0; i < rows; i++) {
-        json_t *row = json_loads(PQgetvalue(r, i, 0), 0, NULL);
+        json_t *row = json_loads(store_docs_text(r, i), 0, NULL);
         if (row && csv && csv->reshape)
             csv->reshape(row);
         csv_row_from_object(out, row, names, n);
@@ -69,14 +70,14 @@ static void answer_csv(http_request *req, PGresult *r, int rows, const list_csv 
     json_decref(first);
 }
 
-void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv)
+void list_answer_docs(http_request *req, store_docs *r, int limit, const list_csv *csv)
 {
-    int rows = PQntuples(r), more = limit > 0 && rows > limit;
+    int rows = store_docs_count(r), more = limit > 0 && rows > limit;
     if (more)
         rows = limit;
     char cursor[32] = "";
     if (more)
-        cursor_encode(strtoll(PQgetvalue(r, rows - 1, 1), NULL, 10), cursor);
+        cursor_encode(store_docs_id(r, rows - 1), cursor);
     buf out;
     buf_init(&out, 0);
     int as_csv = http_wants_csv(req);
@@ -87,13 +88,13 @@ void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv)
     } else {
         buf_puts(&out, "{\"items\":[");
         for (int i = 0; i < rows; i++)
-            buf_printf(&out, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
+            buf_printf(&out, "%s%s", i ? "," : "", store_docs_text(r, i));
         if (more)
             buf_printf(&out, "],\"next_cursor\":\"%s\"}", cursor);
         else
             buf_puts(&out, "],\"next_cursor\":null}");
     }
-    PQclear(r);
+    store_docs_free(r);
     size_t len;
     char *body = buf_steal(&out, &len);
     http_body(req, 200, as_csv ? "text/csv; charset=utf-8" : "application/json", body, len);
@@ -106,6 +107,21 @@ int list_page_read(http_request *req, list_page *pg)
     snprintf(pg->after_text, sizeof pg->after_text, "%" PRId64, pg->after);
     snprintf(pg->limit_text, sizeof pg->limit_text, "%d", pg->limit + 1);
     return 0;
+}
+
+void api_answer_docs(http_request *req, store_docs *d, int limit) { list_answer_docs(req, d, limit, NULL); }
+
+/* Transitional, for handlers whose store functions still hand back raw results. */
+void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv)
+{
+    problem p;
+    problem_init(&p);
+    store_docs *d = store_docs_take(r, &p);
+    if (d)
+        list_answer_docs(req, d, limit, csv);
+    else
+        http_problem(req, &p);
+    problem_clear(&p);
 }
 
 void api_answer_rows(http_request *req, PGresult *r, int limit) { list_answer(req, r, limit, NULL); }

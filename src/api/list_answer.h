@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "http/http.h"
+#include "store/docs.h"
 
 /* How a list is written as CSV. Every member may be left 0 / NULL. */
 typedef struct list_csv {
@@ -31,12 +32,18 @@ typedef struct list_page {
 int list_page_read(http_request *req, list_page *pg);
 
 /*
- * Answers a list from the rows r: column 0 the item's JSON text, column 1 its id (the cursor
- * key). limit > 0 means r holds up to limit + 1 rows, the extra one only telling that there is
- * a next page; limit 0 means r is the whole list. JSON unless the client asks for CSV
+ * Answers a list from the documents d (each row's JSON text and its id, the cursor key).
+ * limit > 0 means d holds up to limit + 1 rows, the extra one only telling that there is a
+ * next page; limit 0 means d is the whole list. JSON unless the client asks for CSV
  * (http_wants_csv). csv may be NULL; it and everything it points to are borrowed for the call.
- * Takes r (cleared before returning).
+ * Takes d (freed before returning).
  */
+void list_answer_docs(http_request *req, store_docs *d, int limit, const list_csv *csv);
+/* list_answer_docs with no CSV shape: a whole list (limit 0) or a page. Takes d. */
+void api_answer_docs(http_request *req, store_docs *d, int limit);
+
+/* TRANSITIONAL: the same from a raw result (column 0 JSON, column 1 id), for handlers whose
+ * store functions do not return store_docs yet. Takes r. Goes away with libpq-fe.h here. */
 void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv);
 
 #endif

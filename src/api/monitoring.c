@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/list_answer.h"
 #include "api/auth.h"
 #include "api/periods.h"
 #include "api/validate.h"
@@ -350,7 +351,7 @@ static void history(http_request *req, const char *kind, const char *owner_kind,
     owner_info info;
     int found = store_owner_info(call->db, owner_kind, call->scope, req->ids[0], &info, &p);
     free(info.rule);
-    PGresult *r = NULL;
+    store_docs *r = NULL;
     if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
     if (found <= 0 || store_history(call->db, kind, call->scope, req->ids[0], after, limit + 1, &r, &p) < 0) {
@@ -358,7 +359,7 @@ static void history(http_request *req, const char *kind, const char *owner_kind,
         problem_clear(&p);
         return;
     }
-    api_answer_rows(req, r, limit);
+    api_answer_docs(req, r, limit);
 }
 
 void progress_list(http_request *req) { history(req, "progress", "phases", "phase"); }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/list_answer.h"
 #include "api/auth.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/personal.h"
@@ -375,14 +376,14 @@ static json_t *deviation_analyses(http_request *req, int64_t plan_id, const char
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    PGresult *r;
+    store_docs *r;
     if (store_review_list(call->db, call->scope, plan_id, &r, &p) < 0) {
         problem_clear(&p);
         return NULL;
     }
     json_t *out = json_object();
-    for (int row = 0; row < PQntuples(r); row++) { /* oldest first: later reviews overwrite */
-        json_t *rev = json_loads(PQgetvalue(r, row, 0), 0, NULL);
+    for (int row = 0; row < store_docs_count(r); row++) { /* oldest first: later reviews overwrite */
+        json_t *rev = json_loads(store_docs_text(r, row), 0, NULL);
         const char *date = json_string_value(json_object_get(rev, "as_of"));
         size_t i;
         json_t *it;
@@ -402,7 +403,7 @@ static json_t *deviation_analyses(http_request *req, int64_t plan_id, const char
             }
         json_decref(rev);
     }
-    PQclear(r);
+    store_docs_free(r);
     return out;
 }
 
@@ -722,7 +723,7 @@ void review_list(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    PGresult *r;
+    store_docs *r;
     if (store_crud_parent_exists(call->db, &model_objectives, call->scope, req->ids[0], &p) == 0)
         problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
     if (p.status || store_review_list(call->db, call->scope, req->ids[0], &r, &p) < 0) {
@@ -730,7 +731,7 @@ void review_list(http_request *req)
         problem_clear(&p);
         return;
     }
-    api_answer_rows(req, r, 0);
+    api_answer_docs(req, r, 0);
 }
 
 void review_get(http_request *req)

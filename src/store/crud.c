@@ -1,5 +1,7 @@
 #include "store/crud.h"
 
+#include "store/stmt.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -481,27 +483,19 @@ int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *
 }
 
 int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after,
-                    int limit, const char *const *filters, PGresult **out, problem *p)
+                    int limit, const char *const *filters, store_docs **out, problem *p)
 {
-    const char *params[MAX_PARAMS];
-    char after_s[24], limit_s[16], parent_s[24];
-    snprintf(after_s, sizeof after_s, "%" PRId64, after);
-    snprintf(limit_s, sizeof limit_s, "%d", limit);
-    snprintf(parent_s, sizeof parent_s, "%" PRId64, parent);
-    int n = 0;
-    params[n++] = scope;
-    params[n++] = after_s;
-    params[n++] = limit_s;
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, after);
+    arg_i64(&a, limit);
     if (r->list_by_parent)
-        params[n++] = parent_s;
+        arg_i64(&a, parent);
     for (int i = 0; i < r->nfields; i++)
         if (r->fields[i].flags & F_FILTER)
-            params[n++] = filters ? filters[i] : NULL;
-    PGresult *res = store_exec(c, r->st_list, n, params, p);
-    if (!res)
-        return -1;
-    *out = res;
-    return 0;
+            arg_text(&a, filters ? filters[i] : NULL);
+    *out = store_docs_take(store_exec(c, r->st_list, a.n, a.v, p), p);
+    return *out ? 0 : -1;
 }
 
 static int fill_values(const resource_spec *r, const char *const *values, int update, const char **params, int n)

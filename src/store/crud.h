@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "store/docs.h"
 #include "store/model.h"
 #include "store/pool.h"
 
@@ -33,10 +34,10 @@ int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *
                              problem *p);
 
 /* Lists rows with id > after, at most limit, in id order. filters has one entry per field
- * of r (NULL = no filter; only F_FILTER fields are used). On success returns 0 and *out
- * (PQclear it): column 0 is the row's JSON, column 1 its id. */
+ * of r (NULL = no filter; only F_FILTER fields are used). On success returns 0 and *out:
+ * each row's JSON and id (free with store_docs_free); else -1 with p set. */
 int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after,
-                    int limit, const char *const *filters, PGresult **out, problem *p);
+                    int limit, const char *const *filters, store_docs **out, problem *p);
 
 /* Inserts a row under parent. values has one entry per field of r (NULL = absent).
  * Returns 1 (with *doc malloc'd, *id, *version), 0 when the parent is not in scope,

@@ -1,6 +1,8 @@
 /* lifecycle.c — adoption, revisions, closing, validation and the audit list (lifecycle.h). */
 #include "store/lifecycle.h"
 
+#include "store/stmt.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,23 +289,26 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
     return -1;
 }
 
-int store_plan_revision_list(store_conn *c, const char *scope, int64_t plan_id, PGresult **out, problem *p)
+int store_plan_revision_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
-    const char *params[] = {scope, id};
-    *out = store_exec(c, st_revisions, 2, params, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, plan_id);
+    *out = store_docs_take(store_run_id(c, st_revisions, 2, &a, p), p);
     return *out ? 0 : -1;
 }
 
 int store_audit_list(store_conn *c, const char *scope, const store_audit_filter *f, int64_t after, int limit,
-                     PGresult **out, problem *p)
+                     store_docs **out, problem *p)
 {
-    char after_s[24], limit_s[16];
-    snprintf(after_s, sizeof after_s, "%" PRId64, after);
-    snprintf(limit_s, sizeof limit_s, "%d", limit);
-    const char *params[] = {scope,     after_s,         limit_s,   f->entity_id, f->plan_id, f->resource,
-                            f->resource_id, f->actor,   f->role,   f->action,    f->since,   f->until};
-    *out = store_exec(c, st_audit, 12, params, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, after);
+    arg_i64(&a, limit);
+    const char *const filters[] = {f->entity_id, f->plan_id, f->resource, f->resource_id, f->actor,
+                                   f->role,      f->action,  f->since,    f->until};
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+        arg_text(&a, filters[i]);
+    *out = store_docs_take(store_run_id(c, st_audit, 12, &a, p), p);
     return *out ? 0 : -1;
 }

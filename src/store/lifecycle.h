@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "store/crud.h"
+#include "store/docs.h"
 #include "store/pool.h"
 
 /* Registers the statements of the lifecycle, the plan document and the audit list.
@@ -62,20 +63,20 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
 int store_plan_state(store_conn *c, const char *scope, int64_t plan_id, const char **status, int *editing,
                      int *revision, int64_t *version, problem *p);
 
-/* The adopted revisions of plan_id, oldest first: column 0 is a JSON object {number,
+/* The adopted revisions of plan_id, oldest first, each a JSON object {number,
  * status:"adopted", deliberation:{number,date,body}, adopted_at, adopted_by}. Returns 0
- * with *out (PQclear it) or -1. */
-int store_plan_revision_list(store_conn *c, const char *scope, int64_t plan_id, PGresult **out, problem *p);
+ * with *out (free with store_docs_free) or -1. */
+int store_plan_revision_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p);
 
 /* Filters of the audit list; NULL = no filter. Text as the client sent it, checked. */
 typedef struct store_audit_filter {
     const char *entity_id, *plan_id, *resource, *resource_id, *actor, *role, *action, *since, *until;
 } store_audit_filter;
 
-/* Audit records with id > after in id order, at most limit, in the caller's scope.
- * Column 0 is {id, at, actor:{name,role,token_id}, action, resource, resource_id,
- * entity_id, plan_id, before, after}, column 1 the id. Returns 0 with *out or -1. */
+/* Audit records with id > after in id order, at most limit, in the caller's scope, each
+ * {id, at, actor:{name,role,token_id}, action, resource, resource_id, entity_id, plan_id,
+ * before, after} with its id. Returns 0 with *out (free with store_docs_free) or -1. */
 int store_audit_list(store_conn *c, const char *scope, const store_audit_filter *f, int64_t after, int limit,
-                     PGresult **out, problem *p);
+                     store_docs **out, problem *p);
 
 #endif

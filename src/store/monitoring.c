@@ -2,6 +2,7 @@
 
 #include "store/plan_checks.h"
 #include "store/plan_rows.h"
+#include "store/stmt.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,7 +30,6 @@ enum {
     Q_COUNT
 };
 
-static int st[Q_COUNT];
 
 #define PROGRESS_JSON                                                                                               \
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.phase_id, g.objective_id, g.plan_id, g.percent_complete, "         \
@@ -39,9 +39,6 @@ static int st[Q_COUNT];
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.indicator_id, g.objective_id, g.plan_id, g.value, "                \
     "g.not_assessable, g.as_of, g.source, g.note, g.actor_name AS recorded_by, " TS("g.created_at")                 \
     " AS created_at, g.corrects_id, g.correction_reason) x)"
-#define REV_DOC                                                                                                     \
-    "SELECT document FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "       \
-    "$3::integer"
 #define REVIEW_JSON                                                                                                 \
     "(SELECT row_to_json(x) FROM (SELECT g.id, g.plan_id, g.kind, g.as_of, g.note, g.items, g.actor_name AS "       \
     "recorded_by, " TS("g.created_at") " AS created_at) x)"
@@ -60,9 +57,9 @@ static int st[Q_COUNT];
     "CASE WHEN " reason "::text IS NULL THEN NULL ELSE (SELECT c.id FROM " table " c WHERE c.entity_id = "          \
     "t.entity_id AND c." owner " = t.id AND c.as_of <= " as_of "::date ORDER BY c.as_of DESC, c.id DESC LIMIT 1) END"
 
-static const char *const sql[Q_COUNT] = {
+static store_stmt st[Q_COUNT] = {
     /* An evaluator's judgement of an indicator (issue 14), audited in the same statement. */
-    [Q_JUDGEMENT_ADD] =
+    [Q_JUDGEMENT_ADD] = {"monitoring.judgement_add",
         "WITH t AS (SELECT entity_id, id, plan_id, objective_id FROM indicators WHERE id = $5::bigint AND "
         "($1::bigint IS NULL OR entity_id = $1::bigint)), g AS (INSERT INTO judgements (entity_id, plan_id, "
         "objective_id, indicator_id, score, reason, as_of, actor_name, actor_role) SELECT t.entity_id, t.plan_id, "
@@ -72,18 +69,25 @@ static const char *const sql[Q_COUNT] = {
         "g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
         "resource, resource_id, plan_id, after) SELECT j.entity_id, $2::bigint, $3::text, $4::text, 'create', "
         "'judgements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
-    [Q_OWNER_OBJECTIVE] = "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
+        8, 0},
+    [Q_OWNER_OBJECTIVE] = {"monitoring.owner_objective",
+        "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
                           "p ON p.entity_id = o.entity_id AND p.id = o.plan_id WHERE o.id = $2::bigint AND "
                           "($1::bigint IS NULL OR o.entity_id = $1::bigint)",
-    [Q_OWNER_PHASE] = "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT "
+        2, 0},
+    [Q_OWNER_PHASE] = {"monitoring.owner_phase",
+        "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT "
                       "NULL, NULL, NULL FROM phases t JOIN objectives o ON o.entity_id = t.entity_id AND o.id = t.objective_id "
                       "JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = $2::bigint AND "
                       "($1::bigint IS NULL OR t.entity_id = $1::bigint)",
-    [Q_OWNER_INDICATOR] = "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS "
+        2, 0},
+    [Q_OWNER_INDICATOR] = {"monitoring.owner_indicator",
+        "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS "
                           "NOT NULL, t.value_type, t.rule::text FROM indicators t JOIN objectives o ON o.entity_id = t.entity_id AND o.id = "
                           "t.objective_id JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = "
                           "$2::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)",
-    [Q_PROGRESS_ADD] =
+        2, 0},
+    [Q_PROGRESS_ADD] = {"monitoring.progress_add",
         "WITH t AS (" ENTRY_ROW("phases", "$11", "$12") "), g AS (INSERT INTO progress (entity_id, plan_id, objective_id, "
         "phase_id, percent_complete, completed_on, as_of, note, actor_name, actor_role, corrects_id, "
         "correction_reason) SELECT t.entity_id, t.plan_id, t.objective_id, t.id, $6::numeric, $7::date, $8::date, "
@@ -93,7 +97,8 @@ static const char *const sql[Q_COUNT] = {
         "(entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, after) SELECT "
         "j.entity_id, $2::bigint, $3::text, $4::text, 'create', 'progress', j.id, j.plan_id, j.doc::jsonb FROM j) "
         "SELECT j.doc FROM j",
-    [Q_MEASUREMENT_ADD] =
+        12, 0},
+    [Q_MEASUREMENT_ADD] = {"monitoring.measurement_add",
         "WITH t AS (" ENTRY_ROW("indicators", "$12", "$13") "), g AS (INSERT INTO measurements (entity_id, plan_id, "
         "objective_id, indicator_id, value, not_assessable, as_of, source, note, actor_name, actor_role, "
         "corrects_id, correction_reason) SELECT t.entity_id, t.plan_id, t.objective_id, t.id, $6::jsonb, "
@@ -102,13 +107,18 @@ static const char *const sql[Q_COUNT] = {
         "g.plan_id FROM g), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
         "resource, resource_id, plan_id, after) SELECT j.entity_id, $2::bigint, $3::text, $4::text, 'create', "
         "'measurements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
-    [Q_PROGRESS_LIST] = "SELECT " PROGRESS_JSON ", g.id FROM progress g WHERE g.phase_id = $2::bigint AND "
+        13, 0},
+    [Q_PROGRESS_LIST] = {"monitoring.progress_list",
+        "SELECT " PROGRESS_JSON ", g.id FROM progress g WHERE g.phase_id = $2::bigint AND "
                         "($1::bigint IS NULL OR g.entity_id = $1::bigint) AND g.id > $3::bigint ORDER BY g.id "
                         "LIMIT $4::integer",
-    [Q_MEASUREMENT_LIST] = "SELECT " MEASUREMENT_JSON ", g.id FROM measurements g WHERE g.indicator_id = "
+        4, 0},
+    [Q_MEASUREMENT_LIST] = {"monitoring.measurement_list",
+        "SELECT " MEASUREMENT_JSON ", g.id FROM measurements g WHERE g.indicator_id = "
                            "$2::bigint AND ($1::bigint IS NULL OR g.entity_id = $1::bigint) AND g.id > $3::bigint "
                            "ORDER BY g.id LIMIT $4::integer",
-    [Q_REVIEW_ADD] =
+        4, 0},
+    [Q_REVIEW_ADD] = {"monitoring.review_add",
         "WITH t AS (SELECT entity_id, id FROM plans WHERE id = $5::bigint AND ($1::bigint IS NULL OR entity_id = "
         "$1::bigint) AND status <> 'validated' FOR NO KEY UPDATE), g AS (INSERT INTO reviews (entity_id, plan_id, kind, as_of, note, items, actor_name) SELECT "
         "t.entity_id, t.id, $6::text, $7::date, $8::text, $9::jsonb, $3::text FROM t RETURNING *), j AS (SELECT "
@@ -118,35 +128,59 @@ static const char *const sql[Q_COUNT] = {
         /* the review closes the period up to its date (sql/009_periods.sql) */
         "c AS (UPDATE plans pl SET closed_through = GREATEST(pl.closed_through, g.as_of) FROM g WHERE pl.entity_id = "
         "g.entity_id AND pl.id = g.plan_id) SELECT j.doc FROM j",
-    [Q_REVIEW_LIST] = "SELECT " REVIEW_JSON ", g.id FROM reviews g WHERE g.plan_id = $2::bigint AND ($1::bigint IS "
+        9, 0},
+    [Q_REVIEW_LIST] = {"monitoring.review_list",
+        "SELECT " REVIEW_JSON ", g.id FROM reviews g WHERE g.plan_id = $2::bigint AND ($1::bigint IS "
                       "NULL OR g.entity_id = $1::bigint) ORDER BY g.as_of, g.id",
-    [Q_REVIEW_GET] = "SELECT " REVIEW_JSON ", g.plan_id FROM reviews g WHERE g.id = $2::bigint AND ($1::bigint IS "
+        2, 0},
+    [Q_REVIEW_GET] = {"monitoring.review_get",
+        "SELECT " REVIEW_JSON ", g.plan_id FROM reviews g WHERE g.id = $2::bigint AND ($1::bigint IS "
                      "NULL OR g.entity_id = $1::bigint)",
+        2, 0},
     /* Whether person $3 may report on the phase / indicator $2: its objective is assigned
      * (live) to that person or to a structure the person leads (structures.manager_id). */
-    [Q_MANAGER_PHASE] = "SELECT EXISTS (SELECT 1 FROM phases t JOIN assignments a ON a.entity_id = t.entity_id AND "
+    [Q_MANAGER_PHASE] = {"monitoring.manager_phase",
+        "SELECT EXISTS (SELECT 1 FROM phases t JOIN assignments a ON a.entity_id = t.entity_id AND "
                         "a.objective_id = t.objective_id AND a." LIVE " LEFT JOIN structures s ON s.entity_id = "
                         "a.entity_id AND s.id = a.structure_id WHERE t.id = $2::bigint AND ($1::bigint IS NULL OR "
                         "t.entity_id = $1::bigint) AND (a.person_id = $3::bigint OR s.manager_id = $3::bigint))",
-    [Q_MANAGER_INDICATOR] = "SELECT EXISTS (SELECT 1 FROM indicators t JOIN assignments a ON a.entity_id = "
+        3, 0},
+    [Q_MANAGER_INDICATOR] = {"monitoring.manager_indicator",
+        "SELECT EXISTS (SELECT 1 FROM indicators t JOIN assignments a ON a.entity_id = "
                             "t.entity_id AND a.objective_id = t.objective_id AND a." LIVE " LEFT JOIN structures s "
                             "ON s.entity_id = a.entity_id AND s.id = a.structure_id WHERE t.id = $2::bigint AND "
                             "($1::bigint IS NULL OR t.entity_id = $1::bigint) AND (a.person_id = $3::bigint OR "
                             "s.manager_id = $3::bigint))",
-    [Q_MANAGER_OBJECTIVE] = "SELECT EXISTS (SELECT 1 FROM assignments a LEFT JOIN structures s ON s.entity_id = "
+        3, 0},
+    [Q_MANAGER_OBJECTIVE] = {"monitoring.manager_objective",
+        "SELECT EXISTS (SELECT 1 FROM assignments a LEFT JOIN structures s ON s.entity_id = "
                             "a.entity_id AND s.id = a.structure_id WHERE a.objective_id = $2::bigint AND ($1::bigint "
                             "IS NULL OR a.entity_id = $1::bigint) AND a." LIVE " AND (a.person_id = $3::bigint OR "
                             "s.manager_id = $3::bigint))",
+        3, 0},
 };
 
 int store_monitoring_register(void)
 {
     if (store_plan_rows_register() < 0 || store_plan_checks_register() < 0)
         return -1;
-    for (int i = 0; i < Q_COUNT; i++)
-        if ((st[i] = store_stmt_register(sql[i])) < 0)
-            return -1;
-    return 0;
+    return STORE_STMTS_REGISTER(st);
+}
+
+/* Binds scope, then the actor's token, name and role: the head of every audited write. */
+static void bind_actor(store_args *a, const char *scope, const store_actor *who)
+{
+    arg_text(a, scope);
+    arg_text(a, who->token_id);
+    arg_text(a, who->name);
+    arg_text(a, who->role);
+}
+
+/* Binds scope and an id: the head of every read by id. */
+static void bind_id(store_args *a, const char *scope, int64_t id)
+{
+    arg_text(a, scope);
+    arg_i64(a, id);
 }
 
 int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p)
@@ -154,20 +188,20 @@ int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t
     memset(info, 0, sizeof *info);
     int q = strcmp(kind, "phases") == 0 ? Q_OWNER_PHASE : strcmp(kind, "indicators") == 0 ? Q_OWNER_INDICATOR
                                                                                             : Q_OWNER_OBJECTIVE;
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, id);
-    const char *params[] = {scope, id_s};
-    PGresult *r = store_exec(c, st[q], 2, params, p);
+    store_args a = {0};
+    bind_id(&a, scope, id);
+    PGresult *r = store_run(c, &st[q], &a, p);
     if (!r)
         return -1;
-    int found = PQntuples(r) > 0;
+    int found = row_count(r) > 0;
     if (found) {
-        info->plan_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        info->year = atoi(PQgetvalue(r, 0, 1));
-        info->removed = strcmp(PQgetvalue(r, 0, 2), "t") == 0;
-        snprintf(info->value_type, sizeof info->value_type, "%s", PQgetvalue(r, 0, 3));
-        if (!PQgetisnull(r, 0, 4))
-            info->rule = strdup(PQgetvalue(r, 0, 4));
+        info->plan_id = row_i64(r, 0, 0);
+        info->year = row_int(r, 0, 1);
+        info->removed = row_bool(r, 0, 2);
+        const char *vt = row_text(r, 0, 3);
+        snprintf(info->value_type, sizeof info->value_type, "%s", vt ? vt : "");
+        if (row_text(r, 0, 4))
+            info->rule = strdup(row_text(r, 0, 4));
     }
     PQclear(r);
     return found;
@@ -178,106 +212,108 @@ int store_manager_reaches(store_conn *c, const char *kind, const char *scope, in
 {
     if (person_id <= 0)
         return 0;
-    char id_s[24], person_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, id);
-    snprintf(person_s, sizeof person_s, "%" PRId64, person_id);
-    const char *params[] = {scope, id_s, person_s};
+    store_args a = {0};
+    bind_id(&a, scope, id);
+    arg_i64(&a, person_id);
     int q = strcmp(kind, "phases") == 0 ? Q_MANAGER_PHASE : strcmp(kind, "objectives") == 0 ? Q_MANAGER_OBJECTIVE
                                                                                           : Q_MANAGER_INDICATOR;
-    PGresult *r = store_exec(c, st[q], 3, params, p);
+    PGresult *r = store_run(c, &st[q], &a, p);
     if (!r)
         return -1;
-    int yes = PQntuples(r) > 0 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    int yes = row_count(r) > 0 && row_bool(r, 0, 0);
     PQclear(r);
     return yes;
-}
-
-static int single_doc(PGresult *r, char **doc)
-{
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found)
-        *doc = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return found;
 }
 
 int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id,
                        const char *percent, const char *completed_on, const char *as_of, const char *note,
                        const store_entry_guard *g, char **doc, problem *p)
 {
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, phase_id);
-    const char *params[] = {scope, who->token_id, who->name, who->role, id_s,     percent,
-                            completed_on, as_of, note, g->reason, g->status, g->closed_through};
-    return single_doc(store_exec(c, st[Q_PROGRESS_ADD], 12, params, p), doc);
+    store_args a = {0};
+    bind_actor(&a, scope, who);
+    arg_i64(&a, phase_id);
+    arg_text(&a, percent);
+    arg_text(&a, completed_on);
+    arg_text(&a, as_of);
+    arg_text(&a, note);
+    arg_text(&a, g->reason);
+    arg_text(&a, g->status);
+    arg_text(&a, g->closed_through);
+    return store_run_text(c, &st[Q_PROGRESS_ADD], &a, doc, p);
 }
 
 int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                           const char *value_json, int not_assessable, const char *as_of, const char *source,
                           const char *note, const store_entry_guard *g, char **doc, problem *p)
 {
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, indicator_id);
-    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, value_json,
-                            not_assessable ? "true" : "false", as_of, source, note, g->reason, g->status,
-                            g->closed_through};
-    return single_doc(store_exec(c, st[Q_MEASUREMENT_ADD], 13, params, p), doc);
+    store_args a = {0};
+    bind_actor(&a, scope, who);
+    arg_i64(&a, indicator_id);
+    arg_text(&a, value_json);
+    arg_text(&a, not_assessable ? "true" : "false");
+    arg_text(&a, as_of);
+    arg_text(&a, source);
+    arg_text(&a, note);
+    arg_text(&a, g->reason);
+    arg_text(&a, g->status);
+    arg_text(&a, g->closed_through);
+    return store_run_text(c, &st[Q_MEASUREMENT_ADD], &a, doc, p);
 }
 
 int store_judgement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                         const char *score, const char *reason, const char *as_of, char **doc, problem *p)
 {
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, indicator_id);
-    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, score, reason, as_of};
-    return single_doc(store_exec(c, st[Q_JUDGEMENT_ADD], 8, params, p), doc);
+    store_args a = {0};
+    bind_actor(&a, scope, who);
+    arg_i64(&a, indicator_id);
+    arg_text(&a, score);
+    arg_text(&a, reason);
+    arg_text(&a, as_of);
+    return store_run_text(c, &st[Q_JUDGEMENT_ADD], &a, doc, p);
 }
 
 int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,
-                  PGresult **out, problem *p)
+                  store_docs **out, problem *p)
 {
-    char id_s[24], after_s[24], limit_s[16];
-    snprintf(id_s, sizeof id_s, "%" PRId64, owner_id);
-    snprintf(after_s, sizeof after_s, "%" PRId64, after);
-    snprintf(limit_s, sizeof limit_s, "%d", limit);
-    const char *params[] = {scope, id_s, after_s, limit_s};
+    store_args a = {0};
+    bind_id(&a, scope, owner_id);
+    arg_i64(&a, after);
+    arg_i64(&a, limit);
     int q = strcmp(kind, "progress") == 0 ? Q_PROGRESS_LIST : Q_MEASUREMENT_LIST;
-    *out = store_exec(c, st[q], 4, params, p);
-    return *out ? 0 : -1;
+    return store_run_docs(c, &st[q], &a, out, p);
 }
 
 int store_review_add(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, const char *kind,
                      const char *as_of, const char *note, const char *items_json, char **doc, problem *p)
 {
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
-    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, kind, as_of, note, items_json};
-    return single_doc(store_exec(c, st[Q_REVIEW_ADD], 9, params, p), doc);
+    store_args a = {0};
+    bind_actor(&a, scope, who);
+    arg_i64(&a, plan_id);
+    arg_text(&a, kind);
+    arg_text(&a, as_of);
+    arg_text(&a, note);
+    arg_text(&a, items_json);
+    return store_run_text(c, &st[Q_REVIEW_ADD], &a, doc, p);
 }
 
-int store_review_list(store_conn *c, const char *scope, int64_t plan_id, PGresult **out, problem *p)
+int store_review_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p)
 {
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, plan_id);
-    const char *params[] = {scope, id_s};
-    *out = store_exec(c, st[Q_REVIEW_LIST], 2, params, p);
-    return *out ? 0 : -1;
+    store_args a = {0};
+    bind_id(&a, scope, plan_id);
+    return store_run_docs(c, &st[Q_REVIEW_LIST], &a, out, p);
 }
 
 int store_review_get(store_conn *c, const char *scope, int64_t review_id, char **doc, int64_t *plan_id, problem *p)
 {
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, review_id);
-    const char *params[] = {scope, id_s};
-    PGresult *r = store_exec(c, st[Q_REVIEW_GET], 2, params, p);
+    store_args a = {0};
+    bind_id(&a, scope, review_id);
+    PGresult *r = store_run(c, &st[Q_REVIEW_GET], &a, p);
     if (!r)
         return -1;
-    int found = PQntuples(r) > 0;
+    int found = row_count(r) > 0 ? 1 : 0;
     if (found) {
-        *doc = strdup(PQgetvalue(r, 0, 0));
-        *plan_id = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+        *plan_id = row_i64(r, 0, 1);
+        found = row_dup(r, 0, 0, doc, p);
     }
     PQclear(r);
     return found;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "store/crud.h"
+#include "store/docs.h"
 #include "store/pool.h"
 
 /* Registers the statements of this module. */
@@ -59,18 +60,20 @@ int store_measurement_add(store_conn *c, const char *scope, const store_actor *w
  * 0 when the indicator is not in scope, -1 on error. */
 int store_judgement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                         const char *score, const char *reason, const char *as_of, char **doc, problem *p);
-/* History lists, oldest first: kind "progress" (by phase) or "measurements" (by indicator).
- * Returns 0 with *out (column 0 JSON, column 1 id) or -1. */
+/* History lists, oldest first: kind "progress" (by phase) or "measurements" (by indicator),
+ * the entries with id > after, at most limit. Returns 0 with *out (each entry's JSON and id;
+ * free with store_docs_free) or -1. */
 int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,
-                  PGresult **out, problem *p);
+                  store_docs **out, problem *p);
 
 /* Reviews. items_json is a JSON array text. The review closes the plan's period up to its
  * date (plans.closed_through). Returns 1 with *doc, 0 when the plan is not in scope or is
  * validated, -1 on error (409 for a second review of the same kind and date). */
 int store_review_add(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, const char *kind,
                      const char *as_of, const char *note, const char *items_json, char **doc, problem *p);
-/* Lists a plan's reviews (JSON, id) or reads one (1 with *doc and *plan_id, 0, -1). */
-int store_review_list(store_conn *c, const char *scope, int64_t plan_id, PGresult **out, problem *p);
+/* Lists a plan's reviews, oldest first (0 with *out: each review's JSON and id; free with
+ * store_docs_free; or -1), or reads one (1 with *doc malloc'd and *plan_id, 0, -1). */
+int store_review_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p);
 int store_review_get(store_conn *c, const char *scope, int64_t review_id, char **doc, int64_t *plan_id, problem *p);
 
 #endif

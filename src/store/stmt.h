@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "core/problem.h"
+#include "store/docs.h"
 #include "store/pool.h"
 
 typedef struct store_stmt {
@@ -74,6 +75,13 @@ PGresult *store_run_id(store_conn *c, int stmt, int nparams, const store_args *a
  * frees it; NULL when the cell is SQL NULL), 0 when there is no row, -1 with p set (503
  * out_of_memory when the copy fails). For statements that return one document. */
 int store_run_text(store_conn *c, const store_stmt *s, const store_args *a, char **out, problem *p);
+
+/* Wraps a list result (column 0 JSON text, column 1 the id) as a store_docs (docs.h),
+ * taking res; NULL res gives NULL. On out of memory res is cleared, p set, NULL returned.
+ * store_run_docs runs s and wraps its result: 0 with *out (free with store_docs_free),
+ * or -1 with p set. */
+store_docs *store_docs_take(PGresult *res, problem *p);
+int store_run_docs(store_conn *c, const store_stmt *s, const store_args *a, store_docs **out, problem *p);
 
 /* Cell getters. SQL NULL reads as 0, false or NULL. row_text's pointer is borrowed from
  * res. row_bool is true for PostgreSQL's "t". row_dup copies a cell: 1 with *out

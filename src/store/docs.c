@@ -1,0 +1,48 @@
+/* docs.c — a list of JSON documents over one database result (see docs.h, stmt.h). */
+#include "store/docs.h"
+
+#include <stdlib.h>
+
+#include "store/stmt.h"
+
+struct store_docs {
+    PGresult *res;
+};
+
+store_docs *store_docs_take(PGresult *res, problem *p)
+{
+    if (!res)
+        return NULL;
+    store_docs *d = malloc(sizeof *d);
+    if (!d) {
+        PQclear(res);
+        problem_set(p, 503, "out_of_memory", "the server is out of memory");
+        return NULL;
+    }
+    d->res = res;
+    return d;
+}
+
+int store_run_docs(store_conn *c, const store_stmt *s, const store_args *a, store_docs **out, problem *p)
+{
+    *out = store_docs_take(store_run(c, s, a, p), p);
+    return *out ? 0 : -1;
+}
+
+int store_docs_count(const store_docs *d) { return d ? PQntuples(d->res) : 0; }
+
+const char *store_docs_text(const store_docs *d, int i)
+{
+    const char *t = row_text(d->res, i, 0);
+    return t ? t : "null";
+}
+
+int64_t store_docs_id(const store_docs *d, int i) { return PQnfields(d->res) > 1 ? row_i64(d->res, i, 1) : 0; }
+
+void store_docs_free(store_docs *d)
+{
+    if (!d)
+        return;
+    PQclear(d->res);
+    free(d);
+}

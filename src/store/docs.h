@@ -1,0 +1,21 @@
+/*
+ * docs.h — rows as JSON documents: what the store hands back for a list. Each row is its
+ * JSON text (as PostgreSQL rendered it) and its id, the key a page's cursor continues
+ * after. The list is opaque; read it with the accessors below.
+ */
+#ifndef CICLO_STORE_DOCS_H
+#define CICLO_STORE_DOCS_H
+#include <stdint.h>
+
+typedef struct store_docs store_docs;
+
+/* How many rows d holds (0 for NULL). */
+int store_docs_count(const store_docs *d);
+/* Row i's JSON text, borrowed from d (valid until store_docs_free); "null" for SQL NULL. */
+const char *store_docs_text(const store_docs *d, int i);
+/* Row i's id (the list's second column), 0 when the list has none. */
+int64_t store_docs_id(const store_docs *d, int i);
+/* Frees d and every text it lent. NULL is allowed. */
+void store_docs_free(store_docs *d);
+
+#endif
