@@ -10,7 +10,7 @@
 #include "api/api.h"
 #include "api/oidc.h"
 #include "api/auth.h"
-#include "api/import.h"
+#include "api/plan_import.h"
 #include "codec/rule_json.h"
 #include "core/config.h"
 #include "core/log.h"

@@ -1,0 +1,242 @@
+/* org_rows.c — the structure and people rows of a plan document and of the ERP feeds (org_rows.h). */
+#include "api/org_rows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/doc_fields.h"
+#include "codec/rule_json.h"
+#include "store/import.h"
+
+void org_rows_init(org_rows *o)
+{
+    o->structures = json_array();
+    o->people = json_array();
+    o->structure_index = json_object();
+    o->person_index = json_object();
+    o->structure_paths = json_object();
+    o->person_paths = json_object();
+    o->structure_refs = json_object();
+    o->person_refs = json_object();
+    o->parents = json_object();
+}
+
+void org_rows_free(org_rows *o)
+{
+    json_t **all[] = {&o->structures,      &o->people,         &o->structure_index,
+                      &o->person_index,    &o->structure_paths, &o->person_paths,
+                      &o->structure_refs,  &o->person_refs,    &o->parents};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        json_decref(*all[i]);
+        *all[i] = NULL;
+    }
+}
+
+static void add_ref(json_t *refs, const char *code, const char *path)
+{
+    json_t *list = json_object_get(refs, code);
+    if (!list) {
+        list = json_array();
+        json_object_set_new(refs, code, list);
+    }
+    json_array_append_new(list, json_string(path));
+}
+
+void org_ref_structure(org_rows *o, const char *code, const char *path) { add_ref(o->structure_refs, code, path); }
+void org_ref_person(org_rows *o, const char *external_id, const char *path) { add_ref(o->person_refs, external_id, path); }
+
+void org_add_person(org_rows *o, json_t *obj, const char *path, problem *p)
+{
+    field_values v;
+    if (validate_object(&model_people, obj, VALIDATE_CREATE, path, &v, p) < 0)
+        return;
+    const char *ext = doc_fv(&model_people, &v, "external_id");
+    char fp[DOC_PATH_MAX];
+    doc_pathf(fp, "%s%sexternal_id", path, *path ? "." : "");
+    if (!ext || !*ext) {
+        problem_add(p, fp, "is required: people are matched by external_id");
+    } else if (json_object_get(o->person_index, ext)) {
+        problem_add(p, fp, "%s is already used by %s", ext,
+                    json_string_value(json_object_get(o->person_paths, ext)));
+    } else {
+        json_object_set_new(o->person_index, ext, json_integer((json_int_t)json_array_size(o->people)));
+        json_object_set_new(o->person_paths, ext, json_string(path));
+        json_array_append_new(o->people, doc_row_of(&model_people, &v));
+    }
+    field_values_free(&v);
+}
+
+void org_add_structure(org_rows *o, json_t *obj, const char *path, problem *p)
+{
+    static const char *const doc_keys[] = {"parent_code", "manager", NULL};
+    static const char *const ids[] = {"parent_id", "manager_id", NULL};
+    static const char *const instead[] = {"parent_code (a structure code)", "manager (a person's external_id)"};
+    if (!json_is_object(obj)) {
+        problem_add(p, path, "must be a JSON object");
+        problem_set(p, 422, "validation_failed", "the structure is not valid");
+        return;
+    }
+    int before = problem_count(p);
+    doc_refuse_ids(obj, path, ids, instead, p);
+    const char *parent = doc_code_member(obj, "parent_code", path, p);
+    const char *manager = doc_code_member(obj, "manager", path, p);
+    char fp[DOC_PATH_MAX];
+    json_t *own = json_object_get(obj, "code");
+    if (parent && !(json_is_string(own) && strcmp(json_string_value(own), parent) == 0)) {
+        doc_pathf(fp, "%s%sparent_code", path, *path ? "." : "");
+        org_ref_structure(o, parent, fp); /* recorded even when the row is invalid: every error is told */
+    }
+    if (manager) {
+        doc_pathf(fp, "%s%smanager", path, *path ? "." : "");
+        org_ref_person(o, manager, fp);
+    }
+    json_t *cp = doc_without(obj, doc_keys);
+    field_values v;
+    int rc = validate_object(&model_structures, cp, VALIDATE_CREATE, path, &v, p);
+    json_decref(cp);
+    if (rc < 0 || problem_count(p) > before) {
+        if (rc == 0)
+            field_values_free(&v);
+        problem_set(p, 422, "validation_failed", "the structure is not valid");
+        return;
+    }
+    const char *code = doc_fv(&model_structures, &v, "code");
+    if (json_object_get(o->structure_index, code)) {
+        doc_pathf(fp, "%s%scode", path, *path ? "." : "");
+        problem_add(p, fp, "%s is already used by %s", code,
+                    json_string_value(json_object_get(o->structure_paths, code)));
+        problem_set(p, 422, "validation_failed", "the structure is not valid");
+        field_values_free(&v);
+        return;
+    }
+    json_t *row = doc_row_of(&model_structures, &v);
+    json_object_set_new(row, "parent_code", parent ? json_string(parent) : json_null());
+    if (manager || json_object_get(obj, "manager")) /* absent: an existing structure keeps its manager */
+        json_object_set_new(row, "manager", manager ? json_string(manager) : json_null());
+    json_object_set_new(o->structure_index, code, json_integer((json_int_t)json_array_size(o->structures)));
+    json_object_set_new(o->structure_paths, code, json_string(path));
+    json_array_append_new(o->structures, row);
+    if (parent) {
+        doc_pathf(fp, "%s%sparent_code", path, *path ? "." : "");
+        if (strcmp(parent, code) == 0)
+            problem_add(p, fp, "a structure cannot be its own parent");
+        json_object_set_new(o->parents, code, json_string(parent));
+    }
+    field_values_free(&v);
+}
+
+/* Codes referred to but not defined by the rows, as a JSON array text (malloc'd). */
+static char *undefined_codes(json_t *refs, json_t *index)
+{
+    json_t *arr = json_array();
+    const char *code;
+    json_t *v;
+    json_object_foreach(refs, code, v)
+    {
+        (void)v;
+        if (!json_object_get(index, code))
+            json_array_append_new(arr, json_string(code));
+    }
+    char *s = rule_json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    return s;
+}
+
+static void report_unknown(json_t *refs, json_t *index, json_t *known, const char *what, problem *p)
+{
+    const char *code;
+    json_t *paths;
+    json_object_foreach(refs, code, paths)
+    {
+        if (json_object_get(index, code) || json_object_get(known, code))
+            continue;
+        size_t i;
+        json_t *path;
+        json_array_foreach(paths, i, path)
+        problem_add(p, json_string_value(path), "no %s %s in the document or the entity", what, code);
+    }
+}
+
+int org_resolve(org_rows *o, store_conn *c, int64_t entity, problem *p)
+{
+    json_t *known_s = json_object(), *known_p = json_object();
+    int rc = 0;
+    if (entity > 0 && c) {
+        char *s = undefined_codes(o->structure_refs, o->structure_index);
+        char *q = undefined_codes(o->person_refs, o->person_index);
+        PGresult *r = NULL;
+        if (s && q && (strcmp(s, "[]") != 0 || strcmp(q, "[]") != 0)) {
+            problem tmp;
+            problem_init(&tmp);
+            if (store_known_codes(c, entity, s, q, &r, &tmp) < 0) {
+                problem_set(p, tmp.status, tmp.code, "%s", tmp.detail);
+                problem_clear(&tmp);
+                rc = -1;
+            }
+            for (int i = 0; r && i < PQntuples(r); i++)
+                json_object_set_new(PQgetvalue(r, i, 0)[0] == 's' ? known_s : known_p, PQgetvalue(r, i, 1),
+                                    json_true());
+            PQclear(r);
+        }
+        free(s);
+        free(q);
+    }
+    if (rc == 0) {
+        int before = problem_count(p);
+        report_unknown(o->structure_refs, o->structure_index, known_s, "structure with code", p);
+        report_unknown(o->person_refs, o->person_index, known_p, "person with external_id", p);
+        /* cycles among the parents given here (each walk is bounded by the row count) */
+        const char *code;
+        json_t *par;
+        size_t n = json_object_size(o->parents);
+        json_object_foreach(o->parents, code, par)
+        {
+            const char *at = json_string_value(par);
+            for (size_t steps = 0; at && steps <= n; steps++) {
+                if (strcmp(at, code) == 0) {
+                    char fp[DOC_PATH_MAX];
+                    doc_pathf(fp, "%s.parent_code", json_string_value(json_object_get(o->structure_paths, code)));
+                    problem_add(p, fp, "the parents of %s loop back to it", code);
+                    break;
+                }
+                json_t *next = json_object_get(o->parents, at);
+                at = next ? json_string_value(next) : NULL;
+            }
+        }
+        if (problem_count(p) > before)
+            problem_set(p, 422, "validation_failed", "the document is not valid");
+    }
+    json_decref(known_s);
+    json_decref(known_p);
+    return rc;
+}
+
+static json_t *counts_of(int64_t ins, int64_t upd)
+{
+    return json_pack("{sIsI}", "inserted", (json_int_t)ins, "updated", (json_int_t)upd);
+}
+
+int org_write(org_rows *o, store_conn *c, const store_actor *who, int64_t entity, json_t *counts, problem *p)
+{
+    int64_t ins = 0, upd = 0;
+    if (json_array_size(o->people) > 0) {
+        char *rows = rule_json_dumps(o->people, JSON_COMPACT);
+        int rc = rows ? store_people_upsert(c, who, entity, rows, &ins, &upd, p)
+                      : problem_set(p, 503, "out_of_memory", "the server is out of memory");
+        free(rows);
+        if (rc < 0)
+            return -1;
+    }
+    json_object_set_new(counts, "people", counts_of(ins, upd));
+    ins = upd = 0;
+    if (json_array_size(o->structures) > 0) {
+        char *rows = rule_json_dumps(o->structures, JSON_COMPACT);
+        int rc = rows ? store_structures_upsert(c, who, entity, rows, &ins, &upd, p)
+                      : problem_set(p, 503, "out_of_memory", "the server is out of memory");
+        free(rows);
+        if (rc < 0)
+            return -1;
+    }
+    json_object_set_new(counts, "structures", counts_of(ins, upd));
+    return 0;
+}
