@@ -468,3 +468,152 @@ def test_openapi_repeats_no_key(ctx):
         f.write(text.replace(m.group(0), m.group(0) * 2, 1))
     r = subprocess.run(["python3", tool, f.name], capture_output=True, text=True)
     assert r.returncode == 1 and "'PlanFinding' repeats" in r.stderr, (r.returncode, r.stderr)
+
+
+# --- bodies: named schemas with real properties (issue 18) -----------------------------------
+
+def _free_form(doc, schema, where, out, seen=frozenset(), deep=False):
+    """Appends to out every object of schema (a body's) that has no properties and accepts
+    any member (additionalProperties absent, true or {}): what a generated client types as
+    {[key: string]: unknown}. deep: every nested property and item too."""
+    if not isinstance(schema, dict):
+        return
+    if "$ref" in schema:
+        if schema["$ref"] in seen:
+            return
+        seen = seen | {schema["$ref"]}
+        where = schema["$ref"].rsplit("/", 1)[1]
+        schema = _resolve(doc, schema["$ref"])
+    parts = [x for k in ("oneOf", "anyOf", "allOf") for x in schema.get(k, [])]
+    for x in parts:
+        _free_form(doc, x, where, out, seen, deep)
+    kind = schema.get("type")
+    if kind == "object" or (kind is None and not parts):
+        extra = schema.get("additionalProperties")
+        if (not schema.get("properties") and not parts and schema.get("enum") != [None]
+                and extra in (None, True, {})):
+            out.append(where or "(the body)")
+        if deep:
+            for k, v in (schema.get("properties") or {}).items():
+                _free_form(doc, v, "%s.%s" % (where, k), out, seen, deep)
+            if isinstance(extra, dict):
+                _free_form(doc, extra, where + ".*", out, seen, deep)
+    if kind == "array":
+        _free_form(doc, schema.get("items", {}), where + "[]", out, seen, deep)
+
+
+def _bodies(doc, op):
+    rb = _deref(doc, op.get("requestBody", {}))
+    for media, c in rb.get("content", {}).items():
+        yield "request " + media, c.get("schema")
+    for code, resp in op["responses"].items():
+        for media, c in (_deref(doc, resp).get("content") or {}).items():
+            if "json" in media:
+                yield "%s %s" % (code, media), c.get("schema")
+
+
+EVALUATION_PATHS = re.compile(r"evaluation|participation|bonus")
+
+
+def test_openapi_bodies_have_named_schemas(ctx):
+    """No request or response body is a free-form object (the 35 bodies of evaluation schemes,
+    forms, participations and bonus distributions were); those of the evaluation routes are
+    named components, typed all the way down."""
+    doc = load_doc(ctx)
+    problems = []
+    for path, method, _, op in _operations(doc):
+        evaluation = bool(EVALUATION_PATHS.search(path))
+        for where, schema in _bodies(doc, op):
+            name = "%s %s %s" % (method.upper(), path, where)
+            if schema is None:
+                continue
+            out = []
+            _free_form(doc, schema, "", out, deep=evaluation)
+            problems += ["%s: %s is a free-form object" % (name, o) for o in out]
+            if evaluation and "$ref" not in schema and schema.get("type") != "string":
+                problems.append("%s: give the body a named schema in components" % name)
+    assert not problems, "\n".join(problems)
+
+
+def _json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema draft 4: nullable becomes a null type, and an
+    object that names its properties refuses others (the answers must be documented whole)."""
+    if isinstance(node, list):
+        return [_json_schema(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _json_schema(v) for k, v in node.items()
+           if k not in ("nullable", "readOnly", "writeOnly", "example", "examples", "discriminator")}
+    if out.get("type") == "object" and "properties" in node and "additionalProperties" not in node:
+        out["additionalProperties"] = False
+    if node.get("nullable"):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+            if "enum" in out and None not in out["enum"]:
+                out["enum"] = out["enum"] + [None]
+        else:
+            out = {"anyOf": [{"type": "null"}, out]}
+    return out
+
+
+def _answer_schema(doc, method, path, status):
+    for template, item in doc["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template)), path) and method.lower() in item:
+            resp = _deref(doc, item[method.lower()]["responses"].get(str(status), {}))
+            return template, (resp.get("content") or {}).get("application/json", {}).get("schema")
+    return None, None
+
+
+def test_openapi_evaluation_answers_match_their_schemas(ctx):
+    """Every answer of the evaluation routes in the worked example of docs/EVALUATION.md (schemes,
+    participations, forms through signing, accepting, contesting and conciliating, bonus
+    distributions, their lists) is valid against its schema, and no member is undocumented."""
+    import jsonschema
+    import test_evaluation as ev
+    doc = load_doc(ctx)
+    root = {"components": {"schemas": _json_schema(doc["components"]["schemas"])}}
+    seen, request = [], ctx.request
+
+    def recording(method, path, *a, **kw):
+        r = request(method, path, *a, **kw)
+        bare = path.split("?", 1)[0]
+        if EVALUATION_PATHS.search(bare) and 200 <= r.status < 300 and "json" in (r.header("Content-Type") or ""):
+            seen.append((method, bare, r.status, r.json))
+        return r
+
+    ctx.request = recording
+    try:
+        ev.test_worked_example_bonus(ctx)
+        w = ev.small_entity(ctx)
+        E, planner = w["e"]["id"], w["t"]["planner"]
+        scheme = w["schemes"]["staff"]
+        ctx.get("/v1/evaluation-schemes/%d" % scheme["id"], token=planner)
+        ctx.patch("/v1/evaluation-schemes/%d" % scheme["id"], {"title": "Comparto"}, token=planner,
+                  headers={"If-Match": '"%d"' % scheme["version"]})
+        ctx.get("/v1/entities/%d/evaluation-schemes" % E, token=planner)
+        ctx.get("/v1/objectives/%d/participations" % w["obj"]["OB1"]["id"], token=planner)
+        ctx.get("/v1/evaluation-forms?year=2024", token=planner)
+        ctx.get("/v1/evaluation-forms/%d" % w["forms"]["M1"]["id"], token=planner)
+        dist = [b for m, p, _, b in seen if m == "POST" and p.endswith("/bonus-distributions")][0]
+        ctx.get("/v1/bonus-distributions/%d" % dist["id"])
+    finally:
+        ctx.request = request
+    routes, problems = set(), []
+    for method, path, status, body in seen:
+        template, schema = _answer_schema(doc, method, path, status)
+        assert schema is not None, "%s %s %d: no JSON answer documented" % (method, path, status)
+        routes.add((method, template))
+        v = jsonschema.Draft4Validator(dict(root, allOf=[schema]))
+        for e in sorted(v.iter_errors(body), key=lambda e: list(e.absolute_path))[:3]:
+            problems.append("%s %s %d at %s: %s" % (method, template, status,
+                                                    "/".join(map(str, e.absolute_path)) or "(root)", e.message))
+    assert not problems, "\n".join(problems)
+    want = {("POST", "/v1/entities/{id}/evaluation-schemes"), ("GET", "/v1/evaluation-schemes/{id}"),
+            ("PATCH", "/v1/evaluation-schemes/{id}"), ("GET", "/v1/entities/{id}/evaluation-schemes"),
+            ("POST", "/v1/objectives/{id}/participations"), ("GET", "/v1/objectives/{id}/participations"),
+            ("POST", "/v1/evaluation-forms"), ("GET", "/v1/evaluation-forms"), ("GET", "/v1/evaluation-forms/{id}"),
+            ("PATCH", "/v1/evaluation-forms/{id}"), ("POST", "/v1/evaluation-forms/{id}/sign"),
+            ("POST", "/v1/evaluation-forms/{id}/accept"), ("POST", "/v1/evaluation-forms/{id}/contest"),
+            ("POST", "/v1/evaluation-forms/{id}/conciliate"), ("POST", "/v1/entities/{id}/bonus-distributions"),
+            ("GET", "/v1/entities/{id}/bonus-distributions"), ("GET", "/v1/bonus-distributions/{id}")}
+    assert want <= routes, "not exercised: %s" % sorted(want - routes)

@@ -70,6 +70,15 @@ export class Ciclo {
       "GET", `/v1/objectives/${objective}/score?as_of=${encodeURIComponent(asOf)}`);
   }
 
+  evaluationForm(form: number) {
+    return this.call<Ok<paths["/v1/evaluation-forms/{id}"]["get"]>>("GET", `/v1/evaluation-forms/${form}`);
+  }
+
+  distributeBonus(entity: number, body: Body<paths["/v1/entities/{id}/bonus-distributions"]["post"]>) {
+    return this.call<Ok<paths["/v1/entities/{id}/bonus-distributions"]["post"]>>(
+      "POST", `/v1/entities/${entity}/bonus-distributions`, body);
+  }
+
   planChecks(plan: number) {
     return this.call<Ok<paths["/v1/plans/{id}/checks"]["get"]>>("GET", `/v1/plans/${plan}/checks`);
   }
@@ -85,5 +94,15 @@ export async function firstScreen(api: Ciclo): Promise<string[]> {
   if (score.override !== null) lines.push(`override ${score.override.score} by ${score.override.status}`);
   const checks = await api.planChecks(plan.id);
   for (const f of checks.findings) lines.push(`${f.severity} ${f.code} at ${f.path}: ${f.message}`);
+  return lines;
+}
+
+/** The evaluation screen: a form's components and, once distributed, what each person gets. */
+export async function evaluationScreen(api: Ciclo, form: number, entity: number): Promise<string[]> {
+  const f: Schemas["EvaluationForm"] = await api.evaluationForm(form);
+  const lines = f.computed.components.map((c) => `${c.component} ${c.weight}%: ${c.score ?? "—"} (${c.explanation})`);
+  lines.push(`${f.person_name} ${f.status}: ${f.score ?? "—"}, band ${f.computed.band ?? "none"}`);
+  const d = await api.distributeBonus(entity, { year: f.year, role: f.role, fund: 10000 });
+  for (const p of d.people) lines.push(`${p.external_id ?? p.person_id}: ${p.bonus.toFixed(2)} € (${p.explanation})`);
   return lines;
 }
