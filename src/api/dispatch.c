@@ -6,6 +6,8 @@
 
 #include "api/api.h"
 #include "api/calendar.h"
+#include "api/payments.h"
+#include "api/transparency.h"
 #include "api/auth.h"
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
@@ -31,7 +33,8 @@ int api_init(store_pool *pool, const config *cfg)
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 ||
         store_monitoring_register() < 0 || erp_register() < 0 || idem_register() < 0 ||
         evaluation_register() < 0 /* people evaluation and bonus */ || oidc_init(cfg) < 0 ||
-        personal_register() < 0 || store_periods_register() < 0 || calendar_register() < 0) {
+        personal_register() < 0 || store_periods_register() < 0 || calendar_register() < 0 || payments_register() < 0 ||
+        transparency_register() < 0) {
         log_error("cannot register the SQL statements");
         return -1;
     }

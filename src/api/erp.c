@@ -195,8 +195,6 @@ static const char *text_of(json_t *row, const char *key, const char *path, int m
 /* The feed's transaction                                                              */
 /* ----------------------------------------------------------------------------------- */
 
-typedef int (*feed_fn)(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p);
-
 /* A feed's rows and the function that stores them, for import_in_transaction. */
 typedef struct feed_run {
     json_t *items, *paths;
@@ -212,10 +210,7 @@ static int run_rows(http_request *req, void *arg, json_t **result, problem *p)
     return f->fn(req, f->items, f->paths, *result, p);
 }
 
-/* Reads the body (CSV or JSON rows), then runs fn in the import's transaction
- * (import_in_transaction: Idempotency-Key, all or nothing); answers 200 with
- * {"rows", ...what fn adds}, or the problem (nothing stored). */
-static void run_feed(http_request *req, const char *const *cols, feed_fn fn)
+void erp_run_feed(http_request *req, const char *const *cols, feed_fn fn)
 {
     problem p;
     problem_init(&p);
@@ -323,8 +318,8 @@ static int people_feed(http_request *req, json_t *items, json_t *paths, json_t *
     return org_feed(req, items, paths, result, p, 0);
 }
 
-void erp_structures_import(http_request *req) { run_feed(req, structure_cols, structures_feed); }
-void erp_people_import(http_request *req) { run_feed(req, people_cols, people_feed); }
+void erp_structures_import(http_request *req) { erp_run_feed(req, structure_cols, structures_feed); }
+void erp_people_import(http_request *req) { erp_run_feed(req, people_cols, people_feed); }
 
 /* How a plan feed stores its validated rows (store/erp.h): *n rows written. */
 typedef int (*plan_rows_writer)(store_conn *c, const store_actor *who, int64_t entity, int64_t plan,
@@ -627,7 +622,7 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
                              p);
 }
 
-void erp_measurements_import(http_request *req) { run_feed(req, measurement_cols, measurements_feed); }
+void erp_measurements_import(http_request *req) { erp_run_feed(req, measurement_cols, measurements_feed); }
 
 /* ----------------------------------------------------------------------------------- */
 /* Phase progress                                                                      */
@@ -719,7 +714,7 @@ static int progress_feed(http_request *req, json_t *items, json_t *paths, json_t
     return entry_feed_finish(req, &pl, 1, rows, json_array_size(items), store_progress_add_rows, &period, result, p);
 }
 
-void erp_progress_import(http_request *req) { run_feed(req, progress_cols, progress_feed); }
+void erp_progress_import(http_request *req) { erp_run_feed(req, progress_cols, progress_feed); }
 
 /* ----------------------------------------------------------------------------------- */
 /* Financial figures: objectives' financial_resources by code                          */
@@ -780,7 +775,7 @@ static int financials_feed(http_request *req, json_t *items, json_t *paths, json
     return rc;
 }
 
-void erp_financials_import(http_request *req) { run_feed(req, financial_cols, financials_feed); }
+void erp_financials_import(http_request *req) { erp_run_feed(req, financial_cols, financials_feed); }
 
 /* ----------------------------------------------------------------------------------- */
 /* The change feed                                                                     */

@@ -2,6 +2,8 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/calendar.h" /* the cycle's calendar, issue 20 */
+#include "api/payments.h"
+#include "api/transparency.h"
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/import.h"
@@ -140,6 +142,10 @@ const route api_routes[] = {
 
     /* the cycle's calendar, payment timeliness and the premiums' publication (issue 20) */
     {"GET", "/v1/entities/{id}/calendar", calendar_get, READ, 0, NULL},
+    {"GET", "/v1/entities/{id}/payment-timeliness", payment_timeliness_get, READ, 0, NULL},
+    {"POST", "/v1/entities/{id}/payments:import", payments_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
+    {"GET", "/v1/entities/{id}/transparency", transparency_get, READ, 0, NULL},
+    {"GET", "/v1/public/entities/{id}/transparency", transparency_public_get, 0, 0, NULL},
     /* end of the cycle's calendar */
 };
 
