@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "http/negotiate.h"
 
 /* A connection's deadline: when the request it is receiving (headers and body) must be
  * whole. Made when the connection opens, freed when it closes (on_connection); in the list
@@ -334,7 +335,7 @@ static int admit_headers(http_server *srv, http_request *req)
     case ROUTE_FOUND:
         break;
     }
-    if (format_refused(req))
+    if (format_refused(req) || negotiate_refuse_early(req))
         return refuse;
     if (!has_body)
         return 0;
@@ -506,6 +507,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         server_timing[0] = '\0';
         srv->opts.dispatch(req);
         answer_format_checked(req);
+        negotiate_check_answer(req);
     }
     return send_answer(srv, req);
 }

@@ -116,6 +116,40 @@ def test_a_format_the_route_lacks_is_406(ctx):
         "a POST refused with 406 created the entity"
 
 
+def test_an_accept_the_route_cannot_answer_is_406(ctx):
+    """Accept: text/csv (or any type the route does not write) on a JSON-only route is a 406
+    problem+json, on reads and writes, and a write refused so changes nothing; */*, no Accept,
+    application/json and application/problem+json (alone or with q-values) still get JSON, and
+    a route that writes CSV still answers it."""
+    e = ctx.entity()
+    plan = ctx.plan(e["id"])
+    for path in ("/v1/entities/%d" % e["id"], "/v1/plans/%d" % plan["id"], "/v1/plans/%d/scores" % plan["id"],
+                 "/v1/me"):
+        for accept in ("text/csv", "application/xml", "text/html;q=1, application/json;q=0"):
+            d = expect_problem(ctx.get(path, headers={"Accept": accept}), 406)
+            assert d["code"] == "not_acceptable" and "application/json" in d["detail"], (path, accept, d)
+        for accept in (None, "*/*", "application/json", "application/problem+json", "application/*",
+                       "text/csv;q=0.9, application/json;q=0.1", "application/json, application/problem+json"):
+            r = ctx.get(path, headers={"Accept": accept} if accept else {})
+            assert r.status == 200 and r.header("Content-Type").startswith("application/json"), (path, accept, r)
+    # a write is refused before it acts
+    code = ctx.unique("A")
+    body = {"code": code, "name": "X", "kind": "comune"}
+    d = expect_problem(ctx.post("/v1/entities", body, headers={"Accept": "text/csv"}), 406)
+    assert d["code"] == "not_acceptable", d
+    assert not [x for x in ctx.get("/v1/entities?limit=500").json["items"] if x["code"] == code], \
+        "a POST refused with 406 created the entity"
+    expect_problem(ctx.patch("/v1/entities/%d" % e["id"], {"name": "Y"}, headers={"Accept": "text/plain"}), 406)
+    assert ctx.get("/v1/entities/%d" % e["id"]).json["name"] == e["name"]
+    assert ctx.post("/v1/entities", body, headers={"Accept": "application/problem+json"}).status == 201
+    # a route with a CSV form answers it to Accept: text/csv, and JSON to the rest
+    r = ctx.get("/v1/entities", headers={"Accept": "text/csv"})
+    assert r.status == 200 and r.header("Content-Type").startswith("text/csv"), r
+    # ?format= overrides Accept
+    r = ctx.get("/v1/entities/%d?format=json" % e["id"], headers={"Accept": "text/csv"})
+    assert r.status == 200 and r.header("Content-Type").startswith("application/json"), r
+
+
 def test_cors_refusal_is_a_problem_and_downloads_are_exposed(ctx):
     front = "https://performance.comune.example.it"
     srv = ctx.start_server({"CICLO_CORS_ORIGINS": front})

@@ -1,0 +1,20 @@
+/*
+ * negotiate.h — the Accept header (RFC 9110 §12.5.1, issue 18): an answer goes out only in a
+ * media type the client accepts, otherwise a 406 problem+json. A JSON answer is acceptable to
+ * a client that accepts application/json or application/problem+json (or any type); without
+ * an Accept header everything is. ?format= overrides Accept (server.c checks it).
+ */
+#ifndef CICLO_NEGOTIATE_H
+#define CICLO_NEGOTIATE_H
+
+#include "http/http.h"
+
+/* Before a request other than GET/HEAD acts: every such route answers JSON, so a client that
+ * accepts no JSON gets the 406 before anything changes. Returns 1 after answering. */
+int negotiate_refuse_early(http_request *req);
+
+/* After a GET/HEAD answered: a 2xx answer whose media type the client does not accept is
+ * replaced by a 406 (a GET changed nothing). */
+void negotiate_check_answer(http_request *req);
+
+#endif
