@@ -30,7 +30,7 @@ BIN        := $(BUILD)/ciclo
 UNIT_BIN   := $(BUILD)/unit_tests
 
 .PHONY: all rules server unit check-unit check-integration check-docs check-contract test check-asan check-valgrind \
-        run fuzz bench fmt clean deps
+        run fuzz bench fmt fmt-check clean deps
 
 all: $(RULES_LIB) $(BIN)
 
@@ -75,6 +75,7 @@ check-integration: all
 
 # The README's test command: installs what is missing, builds, runs every test.
 test: deps
+	$(MAKE) fmt-check
 	$(MAKE) all unit
 	$(MAKE) check-unit
 	$(MAKE) check-integration
@@ -130,8 +131,16 @@ run: deps all
 bench: all
 	sh bench/rules_bench.sh
 
+# Formatting (.clang-format): fmt rewrites the C files in place; fmt-check changes nothing and
+# fails, naming the files, when any file differs from what fmt would write (part of make test).
+FMT_FILES = $(sort $(wildcard src/*.c src/*/*.c src/*/*.h include/*.h tests/unit/*.c tests/unit/*.h \
+              fuzz/*.c bench/*.c))
 fmt:
-	clang-format -i $(wildcard src/*.c src/*/*.c src/*/*.h include/*.h tests/unit/*.c fuzz/*.c bench/*.c)
+	clang-format -i $(FMT_FILES)
+
+fmt-check:
+	@bad=; for f in $(FMT_FILES); do clang-format $$f | cmp -s $$f - || bad="$$bad $$f"; done; \
+	if [ -n "$$bad" ]; then echo "not formatted (run make fmt):$$bad" >&2; exit 1; fi
 
 clean:
 	rm -rf build build-asan

@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libgnutls28-dev check \
 libcjose-dev libcurl4-gnutls-dev libxlsxwriter-dev python3-jwt python3-cryptography python3-icalendar \
-postgresql postgresql-client clang python3 python3-yaml python3-jsonschema curl openssl wrk"
+postgresql postgresql-client clang clang-format python3 python3-yaml python3-jsonschema curl openssl wrk"
 # node and npm run the contract tools of tools/contract (make check-contract); a machine that has
 # them from elsewhere (NodeSource's nodejs bundles npm) keeps its own.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* one row per field kind (kept on one line each) */
+/* clang-format off */
 #define TEXT(n, flags, len) {n, NULL, FT_TEXT, flags, len, 0, 0, 0, NULL, NULL, NULL}
 #define INT(n, flags, lo, hi) {n, NULL, FT_INT, flags, 0, lo, hi, 0, NULL, NULL, NULL}
 #define DEC(n, flags, lo, hi) {n, NULL, FT_DEC, flags, 0, lo, hi, 2, NULL, NULL, NULL}
@@ -18,6 +20,7 @@
 #define LONG_TEXTS(n, flags, items, len) {n, NULL, FT_TEXTS, (flags) | F_NOT_NULL, items, 0, len, 0, NULL, "'{}'", NULL}
 /* an enumeration that may be null (no default) */
 #define OPT_ENUM(n, flags, vals) {n, NULL, FT_ENUM, flags, 0, 0, 0, 0, vals, NULL, NULL}
+/* clang-format on */
 
 static const char *const entity_kinds[] = {"comune", "provincia", "citta_metropolitana", "unione", "other", NULL};
 static const char *const plan_kinds[] = {"performance", "peg", "piao", NULL};
