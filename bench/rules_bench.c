@@ -96,7 +96,8 @@ int main(void)
 
     for (int i = 0; i < NOBJ; i++) {
         snprintf(codes[i], sizeof codes[i], "OB-%05d", i);
-        obj[i] = (rules_objective){.code = codes[i], .parent = i % 10 == 0 ? -1 : i - i % 10, .payment_timeliness = i % 10 == 3};
+        obj[i] = (rules_objective){
+            .code = codes[i], .parent = i % 10 == 0 ? -1 : i - i % 10, .payment_timeliness = i % 10 == 3};
         /* ten objectives per assignee: 30 (payments) + 14 + 8 × 7 = 100 */
         as[i] = (rules_assignment){i, i / 10, dec(i % 10 == 3 ? 30 : i % 10 == 0 ? 14 : 7, 0)};
     }
@@ -214,13 +215,12 @@ int main(void)
     int n_measured_ind = 0;
     for (int k = 0; k < NIND; k++)
         n_measured_ind += ind[k].state == RULES_MEASURED;
-    printf("plan: %d objectives, %d indicators (%d measured, %d formulas), %d phases, %d assignees\n",
-           NOBJ, NIND, n_measured_ind, formulas, NPH, NASG);
-    printf("objectives measured: %d; plan check: %zu findings (%d errors) in %.2f ms\n", measured,
-           nf, cerr, tc * 1e3);
+    printf("plan: %d objectives, %d indicators (%d measured, %d formulas), %d phases, %d assignees\n", NOBJ, NIND,
+           n_measured_ind, formulas, NPH, NASG);
+    printf("objectives measured: %d; plan check: %zu findings (%d errors) in %.2f ms\n", measured, nf, cerr, tc * 1e3);
     printf("evaluations with explanation: %.0f per second\n", evals / tex);
-    printf("whole-plan score: median %.3f ms, best %.3f ms over %d runs (sink %.0f)\n",
-           median * 1e3, best * 1e3, RUNS, sink > 0 ? 1.0 : 0.0);
+    printf("whole-plan score: median %.3f ms, best %.3f ms over %d runs (sink %.0f)\n", median * 1e3, best * 1e3, RUNS,
+           sink > 0 ? 1.0 : 0.0);
     printf("evaluations per second (whole-plan scoring): %.0f\n", n_measured_ind / median);
     printf("median %.3f ms vs 5 ms target: ratio %.2f (%s)\n", median * 1e3, median / 5e-3,
            median < 5e-3 ? "PASS" : "FAIL");

@@ -31,8 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(enc);
         json_t *value = json_object_get(doc, "value");
         rules_decimal s;
-        if (value &&
-            rule_json_decode_value(value, &nodes[0], NULL, vals, RULE_JSON_MAX_VALUES, &n, &err) == 0 &&
+        if (value && rule_json_decode_value(value, &nodes[0], NULL, vals, RULE_JSON_MAX_VALUES, &n, &err) == 0 &&
             rules_evaluate(&nodes[0], &vals[0], &s, ex, sizeof ex, &err) == 0) {
             if (s.units < 0 || s.units > 100 * RULES_DECIMAL_SCALE)
                 abort();

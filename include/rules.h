@@ -68,7 +68,8 @@ char *rules_decimal_format(rules_decimal d, int decimals, char sep, char buf[32]
 #define RULES_MAX_INPUTS 16     /* named inputs of a formula value */
 #define RULES_MAX_NAME 32       /* bytes of an input name, NUL included */
 #define RULES_MAX_NESTING 4     /* rules inside rules (formula.then, all_targets.parts) */
-#define RULES_EXPLANATION_MAX 512 /* a buffer this large never truncates an explanation
+#define RULES_EXPLANATION_MAX \
+    512 /* a buffer this large never truncates an explanation
                                      of a rule without all_targets parts */
 
 /* ------------------------------------------------------------------------- */
@@ -110,8 +111,7 @@ typedef enum rules_number_unit {
  * Returns 0, or -1 with err ("72.19 is not an Italian number", hint "write
  * decimals after a comma: 72,19"). Reentrant.
  */
-int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *unit,
-                          rules_error *err);
+int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *unit, rules_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* Dates.                                                                    */
@@ -170,8 +170,7 @@ typedef struct rules_expected {
 
 /* Classifies and parses an expected value (tries boolean, frequency, date,
  * number in this order). Returns 0 or -1 with err when it is none of them. */
-int rules_expected_parse_it(const char *s, int default_year, rules_expected *out,
-                            rules_error *err);
+int rules_expected_parse_it(const char *s, int default_year, rules_expected *out, rules_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* Scoring rules.                                                            */
@@ -197,7 +196,7 @@ typedef enum rules_direction {
 /* One band: matches min <= v < max by default; a missing end is unbounded. */
 typedef struct rules_band {
     rules_decimal min, max;
-    rules_decimal score;   /* 0..100 */
+    rules_decimal score; /* 0..100 */
     unsigned char has_min, has_max;
     unsigned char min_exclusive; /* min < v */
     unsigned char max_inclusive; /* v <= max */
@@ -205,8 +204,8 @@ typedef struct rules_band {
 } rules_band;
 
 typedef struct rules_bands {
-    int count;                  /* 0..RULES_MAX_BANDS */
-    int integer;                /* values are counts: nothing lies between n and n+1 */
+    int count;   /* 0..RULES_MAX_BANDS */
+    int integer; /* values are counts: nothing lies between n and n+1 */
     rules_direction direction;
     rules_band band[RULES_MAX_BANDS];
 } rules_bands;
@@ -223,20 +222,20 @@ typedef struct rules_rule {
         rules_bands bands; /* BANDS */
         struct {
             rules_decimal target, baseline; /* target == baseline is an error */
-        } linear;          /* LINEAR */
+        } linear;                           /* LINEAR */
         struct {
             rules_date due;
             rules_bands bands; /* on days late (negative = early); integer is implied.
                                   count 0: on time -> 100, late -> 0 */
-        } deadline;        /* DEADLINE */
+        } deadline;            /* DEADLINE */
         struct {
             char expr[RULES_MAX_EXPR + 1];
             const struct rules_rule *then; /* NULL: the result is the score (0..100) */
-        } formula;         /* FORMULA */
+        } formula;                         /* FORMULA */
         struct {
             int count; /* 1..RULES_MAX_PARTS */
             const struct rules_rule *part[RULES_MAX_PARTS];
-        } all_targets;     /* ALL_TARGETS */
+        } all_targets; /* ALL_TARGETS */
     };
 } rules_rule;
 
@@ -289,8 +288,8 @@ rules_value rules_value_date(rules_date d);
  * rule, a formula error (division by zero, unknown input), a malformed rule.
  * Pure, reentrant, allocation-free.
  */
-int rules_evaluate(const rules_rule *rule, const rules_value *value, rules_decimal *score,
-                   char *explanation, size_t explanation_size, rules_error *err);
+int rules_evaluate(const rules_rule *rule, const rules_value *value, rules_decimal *score, char *explanation,
+                   size_t explanation_size, rules_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* Formula expressions.                                                      */
@@ -308,14 +307,12 @@ int rules_evaluate(const rules_rule *rule, const rules_value *value, rules_decim
 /* Evaluates expr over inputs (n may be 0). Returns 0, or -1 with err
  * ("division by zero at 19: 'assigned' is 0", "unknown input 'lost'" with a
  * hint listing the inputs given, "syntax error at 7: expected ')'"). */
-int rules_formula_eval(const char *expr, const rules_input *inputs, int n, rules_decimal *out,
-                       rules_error *err);
+int rules_formula_eval(const char *expr, const rules_input *inputs, int n, rules_decimal *out, rules_error *err);
 
 /* Checks the syntax of expr without inputs and lists the distinct input names
  * it uses (up to cap, in order of first use; *n_names gets the total, which may
  * exceed cap). names and n_names may be NULL. Returns 0 or -1 with err. */
-int rules_formula_check(const char *expr, char (*names)[RULES_MAX_NAME], int cap, int *n_names,
-                        rules_error *err);
+int rules_formula_check(const char *expr, char (*names)[RULES_MAX_NAME], int cap, int *n_names, rules_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* Findings (rule checks and plan checks).                                   */
@@ -329,8 +326,8 @@ typedef enum rules_severity {
 
 typedef struct rules_finding {
     rules_severity severity;
-    char code[40];     /* stable code, see the lists below */
-    char path[128];    /* "rule.bands[2]", "objectives[3].phases", ... */
+    char code[40];  /* stable code, see the lists below */
+    char path[128]; /* "rule.bands[2]", "objectives[3].phases", ... */
     char message[256];
 } rules_finding;
 
@@ -366,8 +363,7 @@ const char *rules_severity_name(rules_severity s);
  * NULL) receives the total number of findings. Returns the number of findings
  * of severity error (0: the rule can be used).
  */
-int rules_check(const rules_rule *rule, const char *path, rules_finding *out, size_t cap,
-                size_t *n_found);
+int rules_check(const rules_rule *rule, const char *path, rules_finding *out, size_t cap, size_t *n_found);
 
 /* ------------------------------------------------------------------------- */
 /* The plan's method (its SMVP) and scoring without a written rule (issue 14). */
@@ -391,28 +387,28 @@ typedef enum rules_combine {
 
 /* How phases score. */
 typedef enum rules_phase_scoring {
-    RULES_PHASES_SHARE = 0,      /* the default: Σ weight × percent complete / Σ weight */
-    RULES_PHASES_CUMULATIVE = 1  /* Σ weights of the phases completed by their deadline (the running
+    RULES_PHASES_SHARE = 0,     /* the default: Σ weight × percent complete / Σ weight */
+    RULES_PHASES_CUMULATIVE = 1 /* Σ weights of the phases completed by their deadline (the running
                                     total reached, "valore obiettivo", seed 001); unweighted phases
                                     do not count */
 } rules_phase_scoring;
 
 /* What an indicator without a value does to its objective. */
 typedef enum rules_unmeasured {
-    RULES_UNMEASURED_LEAVE = 0,  /* the default: it leaves the mean (not a zero) */
-    RULES_UNMEASURED_ZERO = 1    /* once the objective has some value, it counts as 0 */
+    RULES_UNMEASURED_LEAVE = 0, /* the default: it leaves the mean (not a zero) */
+    RULES_UNMEASURED_ZERO = 1   /* once the objective has some value, it counts as 0 */
 } rules_unmeasured;
 
 /* A plan's method (plain caller-owned value); start from rules_method_default(). */
 typedef struct rules_method {
     rules_combine combine;
-    rules_decimal mix_value;      /* MIX: weight % of the achieved value, 0..100 (time: the rest) */
+    rules_decimal mix_value; /* MIX: weight % of the achieved value, 0..100 (time: the rest) */
     rules_phase_scoring phases;
-    rules_decimal threshold;      /* achievement % below which a number scores 0, 0..100 */
-    int rounding;                 /* decimals of every score, 0..2 */
+    rules_decimal threshold; /* achievement % below which a number scores 0, 0..100 */
+    int rounding;            /* decimals of every score, 0..2 */
     rules_unmeasured unmeasured;
-    rules_decimal late_per_day;   /* date targets: points lost per day late (0: late scores 0), 0..100 */
-    int no_roll_up;               /* 0 (default): an objective without indicators and phases scores
+    rules_decimal late_per_day; /* date targets: points lost per day late (0: late scores 0), 0..100 */
+    int no_roll_up;             /* 0 (default): an objective without indicators and phases scores
                                      from its children; 1: it is not measured */
 } rules_method;
 
@@ -430,9 +426,9 @@ int rules_method_check(const rules_method *m, rules_finding *out, size_t cap, si
 /* Expected, achieved, deviation (seed 003's ATTESO, RAGGIUNTO, Scost.). */
 typedef struct rules_deviation {
     int has_absolute;
-    rules_decimal absolute;  /* value - target (numbers: in the target's unit; dates: days, late > 0) */
+    rules_decimal absolute; /* value - target (numbers: in the target's unit; dates: days, late > 0) */
     int has_percent;
-    rules_decimal percent;   /* absolute / |target| × 100, 2 decimals (numbers with target != 0) */
+    rules_decimal percent; /* absolute / |target| × 100, 2 decimals (numbers with target != 0) */
 } rules_deviation;
 
 /* ------------------------------------------------------------------------- */
@@ -440,8 +436,8 @@ typedef struct rules_deviation {
 /* ------------------------------------------------------------------------- */
 
 typedef struct rules_objective {
-    const char *code;      /* borrowed, may be NULL (then not checked for duplicates) */
-    int parent;            /* index of the objective above in the cascade, -1 for none */
+    const char *code;       /* borrowed, may be NULL (then not checked for duplicates) */
+    int parent;             /* index of the objective above in the cascade, -1 for none */
     int payment_timeliness; /* 1: a payment-timeliness objective (DL 13/2023 art. 4-bis) */
     /* monitoring periods (issue 14): a score set by hand, approved by the evaluator */
     int has_override;
@@ -449,45 +445,45 @@ typedef struct rules_objective {
 } rules_objective;
 
 typedef struct rules_assignee {
-    const char *code;      /* borrowed, may be NULL */
-    int is_manager;        /* 1: the 30% payment-timeliness rule applies */
+    const char *code; /* borrowed, may be NULL */
+    int is_manager;   /* 1: the 30% payment-timeliness rule applies */
 } rules_assignee;
 
 /* An objective carried by an assignee (structure or person) with a weight. */
 typedef struct rules_assignment {
-    int objective;         /* index into objectives */
-    int assignee;          /* index into assignees */
-    rules_decimal weight;  /* 0..100; an assignee's weights total 100 */
+    int objective;        /* index into objectives */
+    int assignee;         /* index into assignees */
+    rules_decimal weight; /* 0..100; an assignee's weights total 100 */
 } rules_assignment;
 
 typedef struct rules_phase {
     int objective;
-    int has_weight;        /* seed 001 has phases without weight: they do not count */
-    rules_decimal weight;  /* % of the objective */
+    int has_weight;       /* seed 001 has phases without weight: they do not count */
+    rules_decimal weight; /* % of the objective */
     int has_cumulative;
     rules_decimal cumulative; /* % of the objective done when this phase is done */
     int has_deadline;
     rules_date deadline;
-    const int *owners;     /* borrowed assignee indices; NULL/n_owners 0: every assignee */
+    const int *owners; /* borrowed assignee indices; NULL/n_owners 0: every assignee */
     int n_owners;
     rules_decimal percent_complete; /* latest progress as of the scoring date, 0..100 */
-    int completed;         /* 1 when completed_on is set */
+    int completed;                  /* 1 when completed_on is set */
     rules_date completed_on;
 } rules_phase;
 
 typedef enum rules_measure_state {
-    RULES_NOT_MEASURED = 0,    /* no value yet: leaves the mean (not a zero) */
+    RULES_NOT_MEASURED = 0, /* no value yet: leaves the mean (not a zero) */
     RULES_MEASURED = 1,
-    RULES_NOT_ASSESSABLE = 2   /* "non valutabile": leaves sum and weights */
+    RULES_NOT_ASSESSABLE = 2 /* "non valutabile": leaves sum and weights */
 } rules_measure_state;
 
 typedef struct rules_indicator {
-    const char *code;          /* borrowed, may be NULL; unique in the plan */
+    const char *code; /* borrowed, may be NULL; unique in the plan */
     int objective;
-    rules_decimal weight;      /* weight within the objective (all 0: equal weights) */
-    const rules_rule *rule;    /* borrowed; NULL: scored by its target (see below) */
+    rules_decimal weight;   /* weight within the objective (all 0: equal weights) */
+    const rules_rule *rule; /* borrowed; NULL: scored by its target (see below) */
     rules_measure_state state;
-    const rules_value *value;  /* borrowed; required when MEASURED */
+    const rules_value *value; /* borrowed; required when MEASURED */
     /* Scoring without a rule (issue 14): read only when rule is NULL. */
     int has_target;            /* 1: the plan states a target (valore atteso) */
     int target_comparable;     /* 1: target is a number, a date or yes/no that a value can meet;
@@ -496,9 +492,9 @@ typedef struct rules_indicator {
     rules_direction direction; /* HIGHER, LOWER or RULES_DIRECTION_EXACT; AUTO reads as HIGHER */
     int has_baseline;          /* 1: baseline holds a comparable starting value (shown, not scored) */
     rules_expected baseline;
-    int judged;                /* 1: an evaluator recorded a score for it (counts instead of any
+    int judged;              /* 1: an evaluator recorded a score for it (counts instead of any
                                   default scoring of a target that cannot be compared) */
-    rules_decimal judgement;   /* that score, 0..100 */
+    rules_decimal judgement; /* that score, 0..100 */
 } rules_indicator;
 
 /* ---- Plan-check context (issue 15): what the checker reads beyond the scores ----
@@ -508,9 +504,9 @@ typedef struct rules_indicator {
 
 typedef enum rules_scope {
     RULES_SCOPE_NONE = 0,
-    RULES_SCOPE_ENTITY = 1,      /* "Obiettivo di Ente" */
-    RULES_SCOPE_STRUCTURE = 2,   /* "Obiettivo di Direzione" */
-    RULES_SCOPE_INDIVIDUAL = 3   /* "Obiettivo Individuale" */
+    RULES_SCOPE_ENTITY = 1,    /* "Obiettivo di Ente" */
+    RULES_SCOPE_STRUCTURE = 2, /* "Obiettivo di Direzione" */
+    RULES_SCOPE_INDIVIDUAL = 3 /* "Obiettivo Individuale" */
 } rules_scope;
 
 typedef enum rules_level {
@@ -521,48 +517,48 @@ typedef enum rules_level {
 } rules_level;
 
 typedef struct rules_check_objective {
-    const char *title;           /* may be NULL; dates in it are checked */
+    const char *title; /* may be NULL; dates in it are checked */
     rules_level level;
-    int routine;                 /* 1: a routine objective (no parent expected) */
-    rules_scope scope;           /* its type (entity, structure, individual); 0: not given */
-    int year_from, year_to;      /* its own years (0: the plan's); date targets are checked
+    int routine;            /* 1: a routine objective (no parent expected) */
+    rules_scope scope;      /* its type (entity, structure, individual); 0: not given */
+    int year_from, year_to; /* its own years (0: the plan's); date targets are checked
                                     against them */
-    int n_notes;                 /* notes where the source contradicts itself */
-    const char *note;            /* the first of them, may be NULL */
+    int n_notes;            /* notes where the source contradicts itself */
+    const char *note;       /* the first of them, may be NULL */
 } rules_check_objective;
 
 /* The type and slot of one assignment, where the source gives them per assignee. */
 typedef struct rules_check_assignment {
-    rules_scope scope;           /* 0: the objective's */
-    int slot;                    /* its column among the assignee's objectives of that type, 0: none */
+    rules_scope scope; /* 0: the objective's */
+    int slot;          /* its column among the assignee's objectives of that type, 0: none */
 } rules_check_assignment;
 
 typedef struct rules_check_phase {
-    int seq;                     /* the phase's number in its objective (0: unknown) */
-    const char *description;     /* may be NULL; a month label in it ("Giugno") is checked */
-    const char *deadline_text;   /* the deadline as written when it is not an ISO date
+    int seq;                   /* the phase's number in its objective (0: unknown) */
+    const char *description;   /* may be NULL; a month label in it ("Giugno") is checked */
+    const char *deadline_text; /* the deadline as written when it is not an ISO date
                                     ("31.06.2024", "45291", "30 giugno"), else NULL */
 } rules_check_phase;
 
 typedef struct rules_check_indicator {
-    const char *name;            /* may be NULL; operators and stated numbers are read */
-    const char *target;          /* as written ("72,19%", "trimestrale", "2024-12-31"); NULL: none */
-    const char *baseline;        /* as written; NULL: none */
-    rules_direction direction;   /* HIGHER, LOWER; AUTO: not stated or "target" */
-    int date_valued;             /* 1: the indicator's value is a date */
+    const char *name;          /* may be NULL; operators and stated numbers are read */
+    const char *target;        /* as written ("72,19%", "trimestrale", "2024-12-31"); NULL: none */
+    const char *baseline;      /* as written; NULL: none */
+    rules_direction direction; /* HIGHER, LOWER; AUTO: not stated or "target" */
+    int date_valued;           /* 1: the indicator's value is a date */
 } rules_check_indicator;
 
 typedef enum rules_role {
     RULES_ROLE_OTHER = 0,
-    RULES_ROLE_MANAGER = 1,      /* dirigente, segretario: should lead a structure */
-    RULES_ROLE_EQ = 2            /* incarico di elevata qualificazione (ex PO): needs a unit */
+    RULES_ROLE_MANAGER = 1, /* dirigente, segretario: should lead a structure */
+    RULES_ROLE_EQ = 2       /* incarico di elevata qualificazione (ex PO): needs a unit */
 } rules_role;
 
 typedef struct rules_check_structure {
     const char *code, *name;
-    int manager;                 /* index into people; -1: none named; -2: one named who is not
+    int manager;            /* index into people; -1: none named; -2: one named who is not
                                     in people (known elsewhere) */
-    int carries_objectives;      /* 1: some assignment of the plan is to it */
+    int carries_objectives; /* 1: some assignment of the plan is to it */
 } rules_check_structure;
 
 typedef struct rules_check_person {
@@ -577,27 +573,34 @@ typedef struct rules_check_context {
     const unsigned char *assignment_weighted;  /* [n_assignments]: 1 when the plan gives the
                                                   weight, 0 when it does not (NULL: all given) */
     const rules_check_assignment *assignments; /* [n_assignments] or NULL */
-    const rules_check_structure *structures; int n_structures;
-    const rules_check_person *people; int n_people;
+    const rules_check_structure *structures;
+    int n_structures;
+    const rules_check_person *people;
+    int n_people;
     int has_adopted;
-    rules_date adopted;                        /* the first adoption (deliberation date) */
+    rules_date adopted; /* the first adoption (deliberation date) */
 } rules_check_context;
 
 typedef struct rules_plan {
-    int year_from, year_to;    /* the plan's years (e.g. 2024..2026); 0: not checked */
-    const rules_objective *objectives; int n_objectives;
-    const rules_assignee *assignees;   int n_assignees;
-    const rules_assignment *assignments; int n_assignments;
-    const rules_phase *phases;         int n_phases;
-    const rules_indicator *indicators; int n_indicators;
-    const rules_method *method; /* borrowed; NULL: rules_method_default() (issue 14) */
+    int year_from, year_to; /* the plan's years (e.g. 2024..2026); 0: not checked */
+    const rules_objective *objectives;
+    int n_objectives;
+    const rules_assignee *assignees;
+    int n_assignees;
+    const rules_assignment *assignments;
+    int n_assignments;
+    const rules_phase *phases;
+    int n_phases;
+    const rules_indicator *indicators;
+    int n_indicators;
+    const rules_method *method;       /* borrowed; NULL: rules_method_default() (issue 14) */
     const rules_check_context *check; /* borrowed; NULL: the checks that need it are skipped */
 } rules_plan;
 
 typedef enum rules_score_status {
     RULES_SCORE_NOT_MEASURED = 0,
     RULES_SCORE_MEASURED = 1,
-    RULES_SCORE_ERROR = 2,      /* an indicator could not be evaluated */
+    RULES_SCORE_ERROR = 2,          /* an indicator could not be evaluated */
     RULES_SCORE_NEEDS_JUDGEMENT = 3 /* an indicator's target cannot be compared and no evaluator
                                        has judged it yet, or the objective has no indicator, no
                                        phase and no child (rules_plan_score only; issue 14) */
@@ -606,30 +609,30 @@ typedef enum rules_score_status {
 /* An objective's result as of a date. */
 typedef struct rules_objective_result {
     rules_score_status status;
-    rules_decimal score;        /* 0..100 (2 decimals) when MEASURED */
-    int from_phases;            /* 1: score is the phases' achievement (no indicators) */
+    rules_decimal score; /* 0..100 (2 decimals) when MEASURED */
+    int from_phases;     /* 1: score is the phases' achievement (no indicators) */
     int n_indicators, n_measured, n_not_assessable;
     int has_achievement;
-    rules_decimal achievement;  /* Σ weight × percent complete / Σ weight, 0..100 */
+    rules_decimal achievement; /* Σ weight × percent complete / Σ weight, 0..100 */
     int has_timeliness;
-    rules_decimal timeliness;   /* weight share of phases due by the date done on time */
-    int error_indicator;        /* index of the failing indicator when ERROR, else -1 */
-    int has_owner_phases;       /* 1: some phase names its owners (scores differ per assignee) */
-    int64_t internal_[16];      /* accumulators of the library: do not use */
+    rules_decimal timeliness; /* weight share of phases due by the date done on time */
+    int error_indicator;      /* index of the failing indicator when ERROR, else -1 */
+    int has_owner_phases;     /* 1: some phase names its owners (scores differ per assignee) */
+    int64_t internal_[16];    /* accumulators of the library: do not use */
     /* issue 14 */
-    int n_needs_judgement;      /* indicators waiting for an evaluator's judgement */
-    int judgement_indicator;    /* the first of them, -1 for none */
-    rules_combine combined;     /* how the score was made (AUTO never: the rule that applied) */
+    int n_needs_judgement;   /* indicators waiting for an evaluator's judgement */
+    int judgement_indicator; /* the first of them, -1 for none */
+    rules_combine combined;  /* how the score was made (AUTO never: the rule that applied) */
     int has_value;
-    rules_decimal value;        /* the indicators' part (MIX: those without a date target) */
+    rules_decimal value; /* the indicators' part (MIX: those without a date target) */
     int has_time;
-    rules_decimal time;         /* MIX: the date-target indicators' or the phases' timeliness part */
+    rules_decimal time; /* MIX: the date-target indicators' or the phases' timeliness part */
     int has_phase_value;
-    rules_decimal phase_value;  /* the phases' score by the method (share or cumulative) */
-    int from_children;          /* 1: score is the (weighted) mean of the children's scores */
+    rules_decimal phase_value; /* the phases' score by the method (share or cumulative) */
+    int from_children;         /* 1: score is the (weighted) mean of the children's scores */
     int n_children, n_children_scored;
-    int children_weighted;      /* 1: weighted by the children's assignment weights, 0: plain mean */
-    int64_t internal2_[24];     /* accumulators of the library: do not use */
+    int children_weighted;  /* 1: weighted by the children's assignment weights, 0: plain mean */
+    int64_t internal2_[24]; /* accumulators of the library: do not use */
     /* monitoring periods (issue 14): an approved override replaced the computed result */
     int overridden;
     rules_score_status computed_status; /* what the method computed, kept visible */
@@ -647,14 +650,14 @@ void rules_objective_score(const rules_plan *plan, int objective, int assignee, 
 
 /* An assignee's result: the weighted mean of its measured objectives. */
 typedef struct rules_assignee_result {
-    rules_score_status status;  /* NOT_MEASURED when no objective is measured */
-    rules_decimal score;        /* 0..100 (2 decimals) */
-    rules_decimal weight_total; /* Σ weights assigned */
+    rules_score_status status;     /* NOT_MEASURED when no objective is measured */
+    rules_decimal score;           /* 0..100 (2 decimals) */
+    rules_decimal weight_total;    /* Σ weights assigned */
     rules_decimal weight_measured; /* Σ weights of the measured objectives */
     int n_objectives, n_not_measured, n_errors;
-    int64_t internal_[3];       /* accumulators of the library: do not use */
-    int n_needs_judgement;      /* objectives waiting for a judgement (also counted not measured) */
-    int equal_weights;          /* 1: no measured objective carries a weight (the plan prints none,
+    int64_t internal_[3];  /* accumulators of the library: do not use */
+    int n_needs_judgement; /* objectives waiting for a judgement (also counted not measured) */
+    int equal_weights;     /* 1: no measured objective carries a weight (the plan prints none,
                                    Venezia's PEG), so score is their plain mean, not a zero */
 } rules_assignee_result;
 
@@ -677,8 +680,8 @@ int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_r
  * in `objectives` (the output of rules_plan_score): up to cap indices into out;
  * returns the total count.
  */
-int rules_assignee_not_measured(const rules_plan *plan, const rules_objective_result *objectives,
-                                int assignee, int *out, int cap);
+int rules_assignee_not_measured(const rules_plan *plan, const rules_objective_result *objectives, int assignee,
+                                int *out, int cap);
 
 /*
  * Scores one indicator the way rules_plan_score does (issue 14): by its rule when it has one,
@@ -780,17 +783,17 @@ size_t rules_plan_check_scratch(const rules_plan *plan);
  * is unspecified. Returns the number of error findings, or -1 when scratch is
  * too small. O(n) in the size of the plan, allocation-free.
  */
-int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, size_t *n_found,
-                     int64_t *scratch, size_t scratch_len);
+int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, size_t *n_found, int64_t *scratch,
+                     size_t scratch_len);
 
 /* ------------------------------------------------------------------------- */
 /* Payment timeliness indicator (ITP, DPCM 22/9/2014 art. 9).                */
 /* ------------------------------------------------------------------------- */
 
 typedef struct rules_invoice {
-    rules_date due;        /* scadenza */
-    rules_date paid;       /* data di pagamento */
-    rules_decimal amount;  /* importo pagato, > 0 */
+    rules_date due;       /* scadenza */
+    rules_date paid;      /* data di pagamento */
+    rules_decimal amount; /* importo pagato, > 0 */
 } rules_invoice;
 
 /*
@@ -799,8 +802,7 @@ typedef struct rules_invoice {
  * Returns 0, or -1 with err (no invoices, an invalid date, an amount <= 0;
  * field "invoices[i].amount"). *met (may be NULL) is 1 when ITP <= 0.
  */
-int rules_itp(const rules_invoice *invoices, size_t n, rules_decimal *itp, int *met,
-              rules_error *err);
+int rules_itp(const rules_invoice *invoices, size_t n, rules_decimal *itp, int *met, rules_error *err);
 
 /* ========================================================================= */
 /* People evaluation and bonus (issue 10). See docs/EVALUATION.md.           */
@@ -831,9 +833,9 @@ typedef enum rules_eval_component {
 /* A behaviour of the catalogue: its weight among behaviours (they total 100) and the
  * ratings its scale allows, strictly ascending (the last is the scale's maximum). */
 typedef struct rules_behaviour {
-    const char *code;       /* borrowed, may be NULL; for explanations */
-    rules_decimal weight;   /* 0..100 */
-    int n_levels;           /* 2..RULES_EVAL_MAX_LEVELS */
+    const char *code;     /* borrowed, may be NULL; for explanations */
+    rules_decimal weight; /* 0..100 */
+    int n_levels;         /* 2..RULES_EVAL_MAX_LEVELS */
     rules_decimal level[RULES_EVAL_MAX_LEVELS];
 } rules_behaviour;
 
@@ -881,26 +883,26 @@ int rules_eval_scheme_check(const rules_eval_scheme *s, rules_finding *out, size
  * the share of the person's work it took. Its weight in the individual objectives score
  * is percent × months/12 × part_time/100 (part-time and partial years count pro rata). */
 typedef struct rules_participation {
-    const char *code;         /* the objective's code, borrowed, may be NULL */
+    const char *code;          /* the objective's code, borrowed, may be NULL */
     rules_score_status status; /* only MEASURED objectives count (others leave the mean) */
-    rules_decimal score;      /* 0..100 */
-    rules_decimal percent;    /* % participation, 0..100 */
-    int months;               /* months of service on it in the year, 0..12 */
-    rules_decimal part_time;  /* % of full time, 0..100 */
+    rules_decimal score;       /* 0..100 */
+    rules_decimal percent;     /* % participation, 0..100 */
+    int months;                /* months of service on it in the year, 0..12 */
+    rules_decimal part_time;   /* % of full time, 0..100 */
 } rules_participation;
 
 /* What a form is computed from. Arrays are borrowed. */
 typedef struct rules_eval_input {
-    int has_structure;                 /* 0: the structure's score is not measured */
-    rules_decimal structure_score;     /* 0..100 */
+    int has_structure;                         /* 0: the structure's score is not measured */
+    rules_decimal structure_score;             /* 0..100 */
     const rules_participation *participations; /* may be NULL when n_participations is 0 */
     int n_participations;
-    int has_own_score;                 /* without participations: the person's own score */
-    rules_decimal own_score;           /* (a manager's objectives in the plan), 0..100 */
-    const rules_decimal *ratings;      /* one per behaviour of the scheme, in its order */
-    const unsigned char *rated;        /* rated[i] 0: behaviour i not rated yet */
-    int n_ratings;                     /* = scheme n_behaviours (or 0: nothing rated) */
-    const rules_decimal *given;        /* managers: final scores of the evaluations they gave */
+    int has_own_score;            /* without participations: the person's own score */
+    rules_decimal own_score;      /* (a manager's objectives in the plan), 0..100 */
+    const rules_decimal *ratings; /* one per behaviour of the scheme, in its order */
+    const unsigned char *rated;   /* rated[i] 0: behaviour i not rated yet */
+    int n_ratings;                /* = scheme n_behaviours (or 0: nothing rated) */
+    const rules_decimal *given;   /* managers: final scores of the evaluations they gave */
     int n_given;
 } rules_eval_input;
 
@@ -910,13 +912,13 @@ typedef struct rules_eval_result {
     rules_decimal score[RULES_EVAL_COMPONENTS]; /* 0..100, 2 decimals */
     rules_decimal weight[RULES_EVAL_COMPONENTS];
     char explanation[RULES_EVAL_COMPONENTS][RULES_EVAL_EXPLANATION];
-    int complete;             /* 1: every weighted component has a score (a form may be signed) */
+    int complete; /* 1: every weighted component has a score (a form may be signed) */
     int has_total;
-    rules_decimal total;      /* Σ weight × score / Σ weight over the scored components, 2 decimals */
+    rules_decimal total; /* Σ weight × score / Σ weight over the scored components, 2 decimals */
     char total_explanation[RULES_EVAL_EXPLANATION];
     int has_cv;
-    rules_decimal cv;         /* managers: coefficient of variation (%) of the scores given */
-    int band;                 /* index of the bonus band of the total, -1 below the first */
+    rules_decimal cv; /* managers: coefficient of variation (%) of the scores given */
+    int band;         /* index of the bonus band of the total, -1 below the first */
     rules_decimal coefficient;
 } rules_eval_result;
 
@@ -934,8 +936,7 @@ typedef struct rules_eval_result {
  * behaviours, a percentage or score outside 0..100, months outside 0..12. Pure,
  * reentrant, allocation-free; exact (128-bit integer intermediates).
  */
-int rules_eval_form(const rules_eval_scheme *s, const rules_eval_input *in, rules_eval_result *out,
-                    rules_error *err);
+int rules_eval_form(const rules_eval_scheme *s, const rules_eval_input *in, rules_eval_result *out, rules_error *err);
 
 /* The bonus band of score (index into s->band, -1 below the first) and its coefficient. */
 int rules_eval_band_of(const rules_eval_scheme *s, rules_decimal score, rules_decimal *coefficient);
@@ -949,26 +950,26 @@ typedef struct rules_bonus_input {
 } rules_bonus_input;
 
 typedef struct rules_bonus_output {
-    int band;                  /* -1: below the first band, no bonus */
+    int band; /* -1: below the first band, no bonus */
     rules_decimal coefficient;
-    int eligible;              /* coefficient > 0 and some service */
-    int rank;                  /* 1 = best evaluated (score desc, tiebreak asc) */
-    int premium;               /* 1: gets the art. 69/81 premium */
-    int64_t base_cents;        /* share of the fund by points */
-    int64_t premium_cents;     /* the premium (0 or the result's premium_cents) */
-    int64_t bonus_cents;       /* base + premium */
+    int eligible;          /* coefficient > 0 and some service */
+    int rank;              /* 1 = best evaluated (score desc, tiebreak asc) */
+    int premium;           /* 1: gets the art. 69/81 premium */
+    int64_t base_cents;    /* share of the fund by points */
+    int64_t premium_cents; /* the premium (0 or the result's premium_cents) */
+    int64_t bonus_cents;   /* base + premium */
     char explanation[RULES_EVAL_EXPLANATION];
 } rules_bonus_output;
 
 typedef struct rules_bonus_result {
     int64_t fund_cents;
     int64_t distributed_cents;
-    int64_t remainder_cents;    /* fund - distributed: > 0 when nobody (or, without
+    int64_t remainder_cents; /* fund - distributed: > 0 when nobody (or, without
                                    redistribution, not everybody) may take it */
     int n_people, n_eligible, n_premium;
-    int64_t average_cents;      /* fund / eligible people (the average individual bonus) */
-    int64_t premium_cents;      /* per premium person: ceil(increase% × average) */
-    int64_t points_total;       /* Σ points (coefficient × months × part-time, in 1e-4·1e-4 units) */
+    int64_t average_cents; /* fund / eligible people (the average individual bonus) */
+    int64_t premium_cents; /* per premium person: ceil(increase% × average) */
+    int64_t points_total;  /* Σ points (coefficient × months × part-time, in 1e-4·1e-4 units) */
     char explanation[RULES_EVAL_EXPLANATION];
 } rules_bonus_result;
 
@@ -989,9 +990,8 @@ typedef struct rules_bonus_result {
  * months or part-time out of range ("people[i].score"),
  * premiums that exceed the fund, n > 1,000,000. Pure, allocation-free, O(n log n).
  */
-int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int redistribute,
-                           const rules_bonus_input *in, rules_bonus_output *out, size_t n, int *scratch,
-                           rules_bonus_result *res, rules_error *err);
+int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int redistribute, const rules_bonus_input *in,
+                           rules_bonus_output *out, size_t n, int *scratch, rules_bonus_result *res, rules_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* Monitoring periods (issue 14): who may enter a figure dated as_of.         */
@@ -1006,12 +1006,12 @@ typedef struct rules_period {
 } rules_period;
 
 typedef enum rules_entry_verdict {
-    RULES_ENTRY_OPEN = 0,          /* the period is open: an ordinary entry */
-    RULES_ENTRY_CORRECTION,        /* the evaluator corrects a closed period: kept beside the original */
-    RULES_ENTRY_VALIDATED,         /* the plan is validated: no one changes its figures */
-    RULES_ENTRY_PERIOD_CLOSED,     /* dated in a closed period and not from the evaluator */
-    RULES_ENTRY_OWN_SCORE,         /* a closed period's entry that counts towards the writer's own score */
-    RULES_ENTRY_REASON_MISSING     /* an evaluator's correction without its reason */
+    RULES_ENTRY_OPEN = 0,      /* the period is open: an ordinary entry */
+    RULES_ENTRY_CORRECTION,    /* the evaluator corrects a closed period: kept beside the original */
+    RULES_ENTRY_VALIDATED,     /* the plan is validated: no one changes its figures */
+    RULES_ENTRY_PERIOD_CLOSED, /* dated in a closed period and not from the evaluator */
+    RULES_ENTRY_OWN_SCORE,     /* a closed period's entry that counts towards the writer's own score */
+    RULES_ENTRY_REASON_MISSING /* an evaluator's correction without its reason */
 } rules_entry_verdict;
 
 /*
@@ -1023,8 +1023,7 @@ typedef enum rules_entry_verdict {
  * in a closed period only the evaluator writes, never into their own score, and always
  * with a reason. Pure, O(1).
  */
-rules_entry_verdict rules_entry_gate(const rules_period *p, rules_date as_of, int evaluator, int own,
-                                     int has_reason);
+rules_entry_verdict rules_entry_gate(const rules_period *p, rules_date as_of, int evaluator, int own, int has_reason);
 /* A stable code for v ("open", "correction", "plan_validated", "period_closed",
  * "own_score", "reason_required"). */
 const char *rules_entry_verdict_code(rules_entry_verdict v);
@@ -1069,8 +1068,7 @@ typedef enum rules_deadline_state {
 
 /* The state on `today` of something due on `due` and done on *done_on (NULL: not done). All
  * dates must be valid. *on_time (may be NULL) is 1 when done on or before due, else 0. */
-rules_deadline_state rules_deadline_state_of(rules_date due, const rules_date *done_on, rules_date today,
-                                             int *on_time);
+rules_deadline_state rules_deadline_state_of(rules_date due, const rules_date *done_on, rules_date today, int *on_time);
 /* "due", "late", "done". */
 const char *rules_deadline_state_code(rules_deadline_state s);
 
@@ -1078,8 +1076,7 @@ const char *rules_deadline_state_code(rules_deadline_state s);
  * of their payment-timeliness objectives over the weight of all their objectives, in percent
  * rounded to 2 decimals; *met is 1 when it is at least 30. Returns 0, or -1 with err when total
  * is not positive or payment is negative or above total. */
-int rules_payment_share(rules_decimal payment, rules_decimal total, rules_decimal *share, int *met,
-                        rules_error *err);
+int rules_payment_share(rules_decimal payment, rules_decimal total, rules_decimal *share, int *met, rules_error *err);
 
 /* Spread of amounts for the degree of differentiation of premiums (D.Lgs. 33/2013 art. 20):
  * mean, population standard deviation and coefficient of variation (100 × σ / μ, 0 when the

@@ -8,15 +8,15 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/oidc.h"
 #include "api/auth.h"
+#include "api/oidc.h"
 #include "api/plan_import.h"
 #include "codec/rule_json.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "http/server.h"
-#include "store/migrate.h"
 #include "store/import.h"
+#include "store/migrate.h"
 #include "store/pool.h"
 
 #ifndef CICLO_VERSION
@@ -44,14 +44,12 @@ static void usage_to(FILE *out, const char *cmd)
         fprintf(out, "%s %s\n", first ? "usage:" : "      ", lines[i].text);
         first = 0;
     }
-    fprintf(out, "Every subcommand takes --help. Settings come from the environment: DATABASE_URL, "
-                 "CICLO_LISTEN, ...; see README.md.\n");
+    fprintf(out,
+            "Every subcommand takes --help. Settings come from the environment: DATABASE_URL, "
+            "CICLO_LISTEN, ...; see README.md.\n");
 }
 
-static void usage(void)
-{
-    usage_to(stderr, NULL);
-}
+static void usage(void) { usage_to(stderr, NULL); }
 
 /* Whether argv[0..argc) asks for help (--help or -h anywhere). */
 static int asks_help(int argc, char **argv)
@@ -241,8 +239,7 @@ static int cmd_import(int argc, char **argv)
         if (ran && store_commit(c, &p) == 0) {
             rc = 0;
             store_import_analyze(c);
-        }
-        else
+        } else
             store_rollback(c);
     }
     if (rc == 0) {
@@ -327,7 +324,7 @@ int main(int argc, char **argv)
 {
     const char *lvl = getenv("CICLO_LOG_LEVEL");
     if (lvl)
-        log_set_level(strcmp(lvl, "debug") == 0  ? LOG_DEBUG
+        log_set_level(strcmp(lvl, "debug") == 0   ? LOG_DEBUG
                       : strcmp(lvl, "warn") == 0  ? LOG_WARN
                       : strcmp(lvl, "error") == 0 ? LOG_ERROR
                                                   : LOG_INFO);

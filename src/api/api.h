@@ -14,11 +14,11 @@
 
 /* A handler's view of its request beyond HTTP. Lives as long as the request. */
 typedef struct api_call {
-    store_conn *db;          /* lent for the request; NULL on public routes */
-    const char *scope;       /* the caller's entity id as text, NULL for an admin (every entity) */
+    store_conn *db;    /* lent for the request; NULL on public routes */
+    const char *scope; /* the caller's entity id as text, NULL for an admin (every entity) */
     char scope_buf[24];
     char token_id[24];
-    store_actor actor;       /* for the audit log */
+    store_actor actor; /* for the audit log */
 } api_call;
 
 /* Wires the API to its pool and settings (both borrowed for the process lifetime) and
@@ -62,8 +62,8 @@ typedef struct patch_target {
     /* Validates patch against current (both borrowed) and writes the merged row where it is still
      * at version: 1 with *doc (malloc'd, handed to the caller) and *new_version; 0 when the
      * version moved on; PATCH_GONE when the row is gone; -1 with p set (422, 409 ...). */
-    int (*write)(http_request *req, json_t *current, json_t *patch, int64_t version, char **doc,
-                 int64_t *new_version, problem *p);
+    int (*write)(http_request *req, json_t *current, json_t *patch, int64_t version, char **doc, int64_t *new_version,
+                 problem *p);
 } patch_target;
 /* Answers a JSON Merge Patch (RFC 7396) request on t: If-Match (412 when stale), 404, and a
  * fresh read and reapply when the row changes between read and write (409 after a few). */

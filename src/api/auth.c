@@ -172,15 +172,16 @@ int auth_register(void)
         "AND pe.id = t.person_id WHERE t.hash = $1::bytea AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR "
         "t.expires_at > now())");
     /* The guard of a cached token: division by zero when it no longer holds (see above). */
-    st_guard = store_stmt_register("SELECT 1 / (SELECT count(*)::integer FROM tokens WHERE hash = $1::bytea AND "
-                                   "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))");
+    st_guard = store_stmt_register(
+        "SELECT 1 / (SELECT count(*)::integer FROM tokens WHERE hash = $1::bytea AND "
+        "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))");
     /* The person must belong to the token's entity: no row is inserted otherwise. $1-$3 the
      * issuer (token id, name, role: the audit row), $4-$9 the new token. */
     st_create = store_stmt_register(
         "WITH t AS (INSERT INTO tokens (role, entity_id, person_id, name, hash, expires_at, issued_by) SELECT $4, "
         "$5::bigint, $6::bigint, $7, $8::bytea, $9::timestamptz, $1::bigint WHERE $6::bigint IS NULL OR EXISTS "
-        "(SELECT 1 FROM people WHERE entity_id = $5::bigint AND id = $6::bigint) RETURNING *), j AS (SELECT "
-        TOKEN_JSON " AS doc, id, entity_id FROM t), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, "
+        "(SELECT 1 FROM people WHERE entity_id = $5::bigint AND id = $6::bigint) RETURNING *), j AS (SELECT " TOKEN_JSON
+        " AS doc, id, entity_id FROM t), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, "
         "actor_role, action, resource, resource_id, after) SELECT j.entity_id, $1::bigint, $2, $3, 'create', "
         "'tokens', j.id, j.doc::jsonb FROM j) SELECT doc, id FROM j");
     return st_lookup < 0 || st_create < 0 || st_guard < 0 ? -1 : 0;
@@ -297,12 +298,12 @@ int64_t auth_token_create(store_conn *c, const store_actor *by, const token_spec
 
 /* The roles each role may issue: the ones it may itself act as (indexed like role_names). */
 static const unsigned issuable[] = {
-    ROLES_ALL,                                /* admin */
-    ROLE_PLANNER | ROLE_READER | ROLE_ERP,    /* planner: never manager, evaluator or admin */
-    ROLE_MANAGER | ROLE_READER,              /* manager */
-    ROLE_EVALUATOR | ROLE_READER,            /* evaluator */
-    ROLE_READER,                             /* reader */
-    ROLE_ERP,                                /* erp */
+    ROLES_ALL,                             /* admin */
+    ROLE_PLANNER | ROLE_READER | ROLE_ERP, /* planner: never manager, evaluator or admin */
+    ROLE_MANAGER | ROLE_READER,            /* manager */
+    ROLE_EVALUATOR | ROLE_READER,          /* evaluator */
+    ROLE_READER,                           /* reader */
+    ROLE_ERP,                              /* erp */
 };
 
 static unsigned issuable_by(unsigned role)

@@ -117,16 +117,17 @@ static void legal_items(json_t *doc, int year, item *items, size_t *n, const win
         json_t *done = NULL;
         if (pl) {
             it.plan_id = json_integer_value(json_object_get(pl, "id"));
-            done = json_object_get(pl, k == RULES_DEADLINE_PIANO       ? "adopted_on"
-                                       : k == RULES_DEADLINE_RELAZIONE ? "closed_on"
+            done = json_object_get(pl, k == RULES_DEADLINE_PIANO        ? "adopted_on"
+                                       : k == RULES_DEADLINE_RELAZIONE  ? "closed_on"
                                        : k == RULES_DEADLINE_VALIDATION ? "validated_on"
-                                                                         : "");
+                                                                        : "");
         }
         if (k == RULES_DEADLINE_PUBLICATION && published) {
             size_t i;
             json_t *d;
-            json_array_foreach(json_object_get(doc, "distributions"), i, d) if (json_integer_value(
-                json_object_get(d, "year")) == year) done = json_object_get(d, "on");
+            json_array_foreach(json_object_get(doc, "distributions"), i,
+                               d) if (json_integer_value(json_object_get(d, "year")) == year)
+                done = json_object_get(d, "on");
         }
         it.has_done = date_of(done, &it.done_on);
         keep(items, n, &it, w);
@@ -200,14 +201,14 @@ static json_t *items_json(const item *items, size_t n)
         char due[11], done[11];
         rules_date_format_iso(it->due, due);
         rules_date_format_iso(it->done_on, done);
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "kind", it->kind, "code",
-                           it->code, "title", it->title, "due", due, "state", rules_deadline_state_code(it->state),
-                           "done_on", it->has_done ? json_string(done) : json_null(), "on_time",
-                           it->has_done ? json_boolean(it->on_time) : json_null(), "law",
-                           it->law ? json_string(it->law) : json_null(), "year", it->year, "plan_id",
-                           id_or_null(it->plan_id), "objective_id", id_or_null(it->objective_id), "phase_id",
-                           id_or_null(it->phase_id)));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "kind",
+                                             it->kind, "code", it->code, "title", it->title, "due", due, "state",
+                                             rules_deadline_state_code(it->state), "done_on",
+                                             it->has_done ? json_string(done) : json_null(), "on_time",
+                                             it->has_done ? json_boolean(it->on_time) : json_null(), "law",
+                                             it->law ? json_string(it->law) : json_null(), "year", it->year, "plan_id",
+                                             id_or_null(it->plan_id), "objective_id", id_or_null(it->objective_id),
+                                             "phase_id", id_or_null(it->phase_id)));
     }
     return arr;
 }
@@ -216,7 +217,7 @@ static void answer_ics(http_request *req, json_t *doc, const item *items, size_t
 {
     static const char *const state_it[] = {"da fare", "in ritardo", "fatto"};
     ical_event *ev = calloc(n ? n : 1, sizeof *ev);
-    char (*desc)[480] = calloc(n ? n : 1, sizeof *desc);
+    char(*desc)[480] = calloc(n ? n : 1, sizeof *desc);
     if (!ev || !desc) {
         free(ev);
         free(desc);
@@ -226,9 +227,8 @@ static void answer_ics(http_request *req, json_t *doc, const item *items, size_t
     for (size_t i = 0; i < n; i++) {
         char done[11];
         rules_date_format_iso(items[i].done_on, done);
-        snprintf(desc[i], sizeof desc[i], "Stato: %s%s%s%s%s", state_it[items[i].state],
-                 items[i].has_done ? " il " : "", items[i].has_done ? done : "", items[i].law ? "\nNorma: " : "",
-                 items[i].law ? items[i].law : "");
+        snprintf(desc[i], sizeof desc[i], "Stato: %s%s%s%s%s", state_it[items[i].state], items[i].has_done ? " il " : "",
+                 items[i].has_done ? done : "", items[i].law ? "\nNorma: " : "", items[i].law ? items[i].law : "");
         ev[i] = (ical_event){items[i].uid, items[i].due, items[i].title, desc[i], items[i].kind};
     }
     time_t now = time(NULL);
@@ -344,8 +344,8 @@ void calendar_get(http_request *req)
         json_t *entity = json_incref(json_object_get(doc, "entity"));
         json_object_del(entity, "transparency_public");
         http_json(req, 200,
-                  json_pack("{s:o, s:s, s:s, s:s, s:O, s:o}", "entity", entity, "from", from, "to", to, "as_of",
-                            as_of, "truncated", json_object_get(doc, "truncated"), "items", items_json(items, n)));
+                  json_pack("{s:o, s:s, s:s, s:s, s:O, s:o}", "entity", entity, "from", from, "to", to, "as_of", as_of,
+                            "truncated", json_object_get(doc, "truncated"), "items", items_json(items, n)));
     }
     free(items);
     json_decref(doc);

@@ -42,8 +42,8 @@ static int load_model(http_request *req, int64_t plan_id, plan_model *m, check_e
 /* Rewrites a library path ("objectives[3].phases") with the API's ids and codes. */
 static json_t *finding_json(const plan_model *m, const check_extra *x, const rules_finding *f)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s}", "severity", rules_severity_name(f->severity), "code", f->code,
-                          "message", f->message);
+    json_t *j = json_pack("{s:s, s:s, s:s}", "severity", rules_severity_name(f->severity), "code", f->code, "message",
+                          f->message);
     char kind[16];
     int idx = -1, used = 0;
     const char *path = f->path;
@@ -141,8 +141,7 @@ void plan_checks(http_request *req)
             snprintf(path, sizeof path, "indicators[%s].rule", m.plan.indicators[i].code);
             json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "severity", "error", "code",
                                                  "rule_invalid", "message", m.indicator[i].rule_error, "path", path,
-                                                 "resource", "indicator", "resource_id",
-                                                 (json_int_t)m.indicator_id[i]));
+                                                 "resource", "indicator", "resource_id", (json_int_t)m.indicator_id[i]));
             errors++;
         }
     free(scratch);
@@ -166,4 +165,3 @@ void plan_checks(http_request *req)
     }
     http_json(req, 200, out);
 }
-

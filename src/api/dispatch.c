@@ -5,15 +5,15 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/calendar.h"
-#include "api/payments.h"
-#include "api/transparency.h"
 #include "api/auth.h"
+#include "api/calendar.h"
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/idempotency.h"
 #include "api/oidc.h"
+#include "api/payments.h"
 #include "api/personal.h"
+#include "api/transparency.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/ratelimit.h"
@@ -30,11 +30,10 @@ int api_init(store_pool *pool, const config *cfg)
     the_pool = pool;
     ratelimit_configure(cfg ? cfg->rate_limit : 0, cfg ? cfg->rate_burst : 0);
     metrics_set_pool_probe(store_pool_stats, pool);
-    if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 ||
-        store_monitoring_register() < 0 || erp_register() < 0 || idem_register() < 0 ||
-        evaluation_register() < 0 /* people evaluation and bonus */ || oidc_init(cfg) < 0 ||
-        personal_register() < 0 || store_periods_register() < 0 || calendar_register() < 0 || payments_register() < 0 ||
-        transparency_register() < 0) {
+    if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 || store_monitoring_register() < 0 ||
+        erp_register() < 0 || idem_register() < 0 || evaluation_register() < 0 /* people evaluation and bonus */ ||
+        oidc_init(cfg) < 0 || personal_register() < 0 || store_periods_register() < 0 || calendar_register() < 0 ||
+        payments_register() < 0 || transparency_register() < 0) {
         log_error("cannot register the SQL statements");
         return -1;
     }
@@ -54,12 +53,12 @@ static int check_media_type(http_request *req)
     if (req->body.len == 0 || !(rt->flags & (ROUTE_BODY_JSON | ROUTE_BODY_CSV)))
         return 0;
     const char *ct = http_header(req, "Content-Type");
-    if (ct && (media_type_is(ct, "application/json") || ((rt->flags & ROUTE_MERGE_PATCH) &&
-                                                         media_type_is(ct, "application/merge-patch+json")) ||
+    if (ct && (media_type_is(ct, "application/json") ||
+               ((rt->flags & ROUTE_MERGE_PATCH) && media_type_is(ct, "application/merge-patch+json")) ||
                ((rt->flags & ROUTE_BODY_CSV) && media_type_is(ct, "text/csv"))))
         return 0;
     http_error(req, 415, "unsupported_media_type", "send the body as %s",
-               rt->flags & ROUTE_BODY_CSV ? "application/json or text/csv"
+               rt->flags & ROUTE_BODY_CSV      ? "application/json or text/csv"
                : rt->flags & ROUTE_MERGE_PATCH ? "application/merge-patch+json or application/json"
                                                : "application/json");
     return -1;

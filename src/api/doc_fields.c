@@ -68,8 +68,7 @@ const char *doc_code_member(json_t *obj, const char *key, const char *path, prob
     return json_string_value(v);
 }
 
-void doc_refuse_ids(json_t *obj, const char *path, const char *const *keys, const char *const *instead,
-                       problem *p)
+void doc_refuse_ids(json_t *obj, const char *path, const char *const *keys, const char *const *instead, problem *p)
 {
     for (int i = 0; keys[i]; i++)
         if (json_object_get(obj, keys[i])) {

@@ -32,7 +32,6 @@ const char *doc_code_member(json_t *obj, const char *key, const char *path, prob
 
 /* An error at path.key for each key of keys (NULL-terminated) that obj has, naming what to use
  * instead (instead[i]): row ids are not part of a document. */
-void doc_refuse_ids(json_t *obj, const char *path, const char *const *keys, const char *const *instead,
-                    problem *p);
+void doc_refuse_ids(json_t *obj, const char *path, const char *const *keys, const char *const *instead, problem *p);
 
 #endif

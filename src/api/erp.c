@@ -372,8 +372,7 @@ static int plan_feed_start(http_request *req, store_plan_state_row *pl, feed_kin
     if (objectives && !(strcmp(pl->status, "draft") == 0 || (strcmp(pl->status, "adopted") == 0 && pl->editing))) {
         problem_set(p, 409, "plan_locked", "plan %" PRId64 " is %s: its objectives cannot change", req->ids[0],
                     pl->status);
-        problem_hint(p, "open a revision (POST /v1/plans/%" PRId64 "/revisions) to change an adopted plan",
-                     req->ids[0]);
+        problem_hint(p, "open a revision (POST /v1/plans/%" PRId64 "/revisions) to change an adopted plan", req->ids[0]);
         return -1;
     }
     if ((kind == FEED_OBJECTIVES ? store_plan_objective_codes
@@ -609,17 +608,15 @@ static int measurements_feed(http_request *req, json_t *items, json_t *paths, js
         else if (!json_object_get(row, "value"))
             problem_add(p, fp, "is required");
         if (problem_count(p) == before && value) {
-            json_array_append_new(
-                rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "indicator_id",
-                                PQgetvalue(inds, (int)json_integer_value(ix), 1), "as_of", iso, "value", value,
-                                "source", source, "note", note));
+            json_array_append_new(rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "indicator_id",
+                                                  PQgetvalue(inds, (int)json_integer_value(ix), 1), "as_of", iso,
+                                                  "value", value, "source", source, "note", note));
         }
         free(value);
     }
     json_decref(index);
     PQclear(inds);
-    return entry_feed_finish(req, &pl, 0, rows, json_array_size(items), store_measurements_add_rows, &period, result,
-                             p);
+    return entry_feed_finish(req, &pl, 0, rows, json_array_size(items), store_measurements_add_rows, &period, result, p);
 }
 
 void erp_measurements_import(http_request *req) { erp_run_feed(req, measurement_cols, measurements_feed); }
@@ -629,7 +626,7 @@ void erp_measurements_import(http_request *req) { erp_run_feed(req, measurement_
 /* ----------------------------------------------------------------------------------- */
 
 static const char *const progress_cols[] = {"objective_code", "phase_seq", "as_of", "percent_complete",
-                                            "completed_on", "note", NULL};
+                                            "completed_on",   "note",      NULL};
 
 static int progress_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
@@ -702,11 +699,10 @@ static int progress_feed(http_request *req, json_t *items, json_t *paths, json_t
         }
         if (problem_count(p) == before && ix) {
             char pct[32];
-            json_array_append_new(
-                rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "phase_id",
-                                PQgetvalue(phases, (int)json_integer_value(ix), 1), "as_of", as_of, "percent",
-                                rules_decimal_format(d, 2, '.', pct), "completed_on", done[0] ? done : NULL, "note",
-                                note));
+            json_array_append_new(rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "phase_id",
+                                                  PQgetvalue(phases, (int)json_integer_value(ix), 1), "as_of", as_of,
+                                                  "percent", rules_decimal_format(d, 2, '.', pct), "completed_on",
+                                                  done[0] ? done : NULL, "note", note));
         }
     }
     json_decref(index);
@@ -764,13 +760,12 @@ static int financials_feed(http_request *req, json_t *items, json_t *paths, json
         }
         if (problem_count(p) == before) {
             char amount[32];
-            json_array_append_new(rows, json_pack("{sissss?}", "line", line_of(path, (int)i), "code", code,
-                                                  "amount", have ? rules_decimal_format(d, 2, '.', amount) : NULL));
+            json_array_append_new(rows, json_pack("{sissss?}", "line", line_of(path, (int)i), "code", code, "amount",
+                                                  have ? rules_decimal_format(d, 2, '.', amount) : NULL));
         }
     }
     json_decref(index);
-    int rc = write_plan_rows(req, pl.entity_id, rows, json_array_size(items), store_financials_set, "updated", result,
-                             p);
+    int rc = write_plan_rows(req, pl.entity_id, rows, json_array_size(items), store_financials_set, "updated", result, p);
     json_decref(rows);
     return rc;
 }

@@ -280,7 +280,7 @@ typedef struct scheme_def {
     int basis_entity; /* structure_basis "entity": the entity's score is the structure component */
 } scheme_def;
 
-static const char *const definition_keys[] = {"structure_basis", "weights", "behaviours", "bands", "premium",
+static const char *const definition_keys[] = {"structure_basis",           "weights", "behaviours", "bands", "premium",
                                               "differentiation_cv_target", NULL};
 
 /* Decodes a scheme definition (borrowed; behaviour codes point into it, so it must outlive
@@ -290,8 +290,9 @@ static int scheme_decode(json_t *def, const char *role, scheme_def *out, problem
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
     rules_eval_scheme *s = &out->s;
-    s->role = strcmp(role, "manager") == 0 ? RULES_EVAL_MANAGER : strcmp(role, "eq") == 0 ? RULES_EVAL_EQ
-                                                                                          : RULES_EVAL_STAFF;
+    s->role = strcmp(role, "manager") == 0 ? RULES_EVAL_MANAGER
+              : strcmp(role, "eq") == 0    ? RULES_EVAL_EQ
+                                           : RULES_EVAL_STAFF;
     s->premium_increase = rules_decimal_from_int(30);
     s->cv_target = rules_decimal_from_int(10);
     json_t *basis = json_object_get(def, "structure_basis");
@@ -323,8 +324,8 @@ static int scheme_decode(json_t *def, const char *role, scheme_def *out, problem
         for (size_t i = 0; i < json_array_size(bs); i++) {
             char prefix[64], path[96];
             rules_behaviour *bh = &s->behaviour[s->n_behaviours++];
-            json_t *b = array_object(bs, i, "behaviours", beh_keys, "{code, name, weight, scale}", prefix, sizeof prefix,
-                                     p);
+            json_t *b = array_object(bs, i, "behaviours", beh_keys, "{code, name, weight, scale}", prefix,
+                                     sizeof prefix, p);
             if (!b)
                 continue;
             json_t *code = json_object_get(b, "code");
@@ -402,8 +403,8 @@ static int scheme_decode(json_t *def, const char *role, scheme_def *out, problem
  * (new reference) or NULL with p set to 422. year_out, role_out, title_out borrowed from body. */
 static json_t *scheme_body(json_t *body, int64_t *year, const char **role, const char **title, problem *p)
 {
-    static const char *const keys[] = {"year", "role", "title", "structure_basis", "weights", "behaviours",
-                                       "bands", "premium", "differentiation_cv_target", NULL};
+    static const char *const keys[] = {"year",       "role",  "title",   "structure_basis",           "weights",
+                                       "behaviours", "bands", "premium", "differentiation_cv_target", NULL};
     if (!json_is_object(body)) {
         problem_set(p, 422, "validation_failed", "the evaluation scheme must be a JSON object");
         return NULL;
@@ -479,8 +480,8 @@ static void answer_created(http_request *req, PGresult *r, problem *p, const cha
 
 /* Writes a scheme: EV_SCHEME_INSERT (key: the entity id) or EV_SCHEME_UPDATE (key: the scheme
  * id, at version) with the validated year, role, title and definition. */
-static PGresult *scheme_store(http_request *req, store_eval_stmt q, const char *key, const char *version,
-                              int64_t year, const char *role, const char *title, json_t *def, problem *p)
+static PGresult *scheme_store(http_request *req, store_eval_stmt q, const char *key, const char *version, int64_t year,
+                              const char *role, const char *title, json_t *def, problem *p)
 {
     char year_s[16];
     snprintf(year_s, sizeof year_s, "%" PRId64, year);
@@ -883,35 +884,30 @@ static int form_compute(http_request *req, const form_in *f, json_t **computed, 
     for (int c = 0; c < RULES_EVAL_COMPONENTS; c++) {
         char expl[RULES_EVAL_EXPLANATION + 64];
         if (c == RULES_EVAL_STRUCTURE)
-            snprintf(expl, sizeof expl, "%s%s", sd.basis_entity ? "the entity as a whole: " : "",
-                     result->explanation[c]);
+            snprintf(expl, sizeof expl, "%s%s", sd.basis_entity ? "the entity as a whole: " : "", result->explanation[c]);
         else
             snprintf(expl, sizeof expl, "%s", result->explanation[c]);
-        json_array_append_new(comps, json_pack("{s:s, s:o, s:o, s:s}", "component",
-                                               rules_eval_component_name((rules_eval_component)c), "weight",
-                                               rule_json_decimal(result->weight[c]), "score",
-                                               result->has[c] ? rule_json_decimal(result->score[c]) : json_null(),
-                                               "explanation", expl));
+        json_array_append_new(
+            comps, json_pack("{s:s, s:o, s:o, s:s}", "component", rules_eval_component_name((rules_eval_component)c),
+                             "weight", rule_json_decimal(result->weight[c]), "score",
+                             result->has[c] ? rule_json_decimal(result->score[c]) : json_null(), "explanation", expl));
     }
     json_t *pj = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(pj, json_pack("{s:I, s:s, s:o, s:i, s:o, s:o}", "objective_id", (json_int_t)ids[i],
-                                            "code", parts[i].code, "percent", rule_json_decimal(parts[i].percent),
-                                            "months", parts[i].months, "part_time",
-                                            rule_json_decimal(parts[i].part_time), "score",
+        json_array_append_new(pj, json_pack("{s:I, s:s, s:o, s:i, s:o, s:o}", "objective_id", (json_int_t)ids[i], "code",
+                                            parts[i].code, "percent", rule_json_decimal(parts[i].percent), "months",
+                                            parts[i].months, "part_time", rule_json_decimal(parts[i].part_time), "score",
                                             st[i] == RULES_SCORE_MEASURED ? rule_json_decimal(sc[i]) : json_null()));
     json_t *gj = json_array();
     for (int i = 0; i < n_given; i++)
         json_array_append_new(gj, rule_json_decimal(given[i]));
-    *computed = json_pack("{s:s, s:I, s:i, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:o}", "as_of", f->as_of,
-                          "plan_id", (json_int_t)f->plan_id, "plan_revision", ps.revision, "structure_basis",
-                          sd.basis_entity ? "entity" : "structure", "components", comps, "total",
-                          result->has_total ? rule_json_decimal(result->total) : json_null(), "band",
-                          result->band >= 0 ? json_integer(result->band) : json_null(), "complete", result->complete,
-                          "total_explanation", result->total_explanation, "coefficient",
-                          rule_json_decimal(result->coefficient), "cv",
-                          result->has_cv ? rule_json_decimal(result->cv) : json_null(), "participations", pj,
-                          "evaluations_given", gj);
+    *computed = json_pack(
+        "{s:s, s:I, s:i, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:o}", "as_of", f->as_of, "plan_id",
+        (json_int_t)f->plan_id, "plan_revision", ps.revision, "structure_basis", sd.basis_entity ? "entity" : "structure",
+        "components", comps, "total", result->has_total ? rule_json_decimal(result->total) : json_null(), "band",
+        result->band >= 0 ? json_integer(result->band) : json_null(), "complete", result->complete, "total_explanation",
+        result->total_explanation, "coefficient", rule_json_decimal(result->coefficient), "cv",
+        result->has_cv ? rule_json_decimal(result->cv) : json_null(), "participations", pj, "evaluations_given", gj);
     rc = *computed ? 0 : -2;
     if (rc)
         problem_set(p, 503, "out_of_memory", "try again");
@@ -933,10 +929,7 @@ out:
 /* ------------------------------------------------------------------------- */
 
 /* Who reads which form: the one rule of api/personal.h (person 0: everyone's). */
-static int reads_all_forms(const http_request *req)
-{
-    return personal_may_see(&req->who, PERSONAL_EVALUATION, 0, 0);
-}
+static int reads_all_forms(const http_request *req) { return personal_may_see(&req->who, PERSONAL_EVALUATION, 0, 0); }
 
 static int may_read_form(const http_request *req, int64_t person_id, int64_t evaluator_id)
 {
@@ -951,8 +944,9 @@ static int entitled(const http_request *req, const char *role, int64_t evaluator
     if (strcmp(role, "manager") == 0) {
         if ((unsigned)req->who.role == ROLE_EVALUATOR)
             return 1;
-        problem_set(p, 403, "not_entitled", "only the Nucleo di Valutazione (an evaluator token) rates and signs a "
-                                            "manager's evaluation");
+        problem_set(p, 403, "not_entitled",
+                    "only the Nucleo di Valutazione (an evaluator token) rates and signs a "
+                    "manager's evaluation");
         return 0;
     }
     if (req->who.person_id && req->who.person_id == evaluator_id)
@@ -1009,8 +1003,9 @@ static int form_load(http_request *req, int64_t id, form_row *f)
         f->ratings = json_object();
     if (!may_read_form(req, f->person_id, f->evaluator_id)) {
         form_row_clear(f);
-        http_error(req, 403, "forbidden", "an evaluation is read only by its person, its evaluator, the Nucleo and "
-                                          "the HR office");
+        http_error(req, 403, "forbidden",
+                   "an evaluation is read only by its person, its evaluator, the Nucleo and "
+                   "the HR office");
         return 0;
     }
     return 1;
@@ -1019,13 +1014,13 @@ static int form_load(http_request *req, int64_t id, form_row *f)
 /* The changes an action makes to a form, then written with EV_FORM_UPDATE. */
 typedef struct form_change {
     const char *action, *status;
-    json_t *ratings;              /* borrowed */
+    json_t *ratings; /* borrowed */
     const char *comments, *interview_date;
     int months;
     rules_decimal part_time;
     const char *signed_by, *contest_reason, *conciliation_note;
-    int recompute;                /* 1: compute again (ratings or service changed, or signing) */
-    int require_complete;         /* signing: every weighted component must have a score */
+    int recompute;        /* 1: compute again (ratings or service changed, or signing) */
+    int require_complete; /* signing: every weighted component must have a score */
 } form_change;
 
 /* Recomputes (when asked) and writes the change; answers in every case. */
@@ -1062,8 +1057,9 @@ static void form_apply(http_request *req, form_row *f, form_change *c)
             problem_set(&p, 422, "form_incomplete", "the evaluation cannot be signed before every component has a score");
             for (int k = 0; k < RULES_EVAL_COMPONENTS; k++)
                 if (res.weight[k].units > 0 && !res.has[k])
-                    problem_add(&p, k == RULES_EVAL_BEHAVIOURS ? "ratings" : rules_eval_component_name((rules_eval_component)k),
-                                "%s", res.explanation[k]);
+                    problem_add(
+                        &p, k == RULES_EVAL_BEHAVIOURS ? "ratings" : rules_eval_component_name((rules_eval_component)k),
+                        "%s", res.explanation[k]);
             answer(req, &p);
             goto done;
         }
@@ -1089,9 +1085,20 @@ static void form_apply(http_request *req, form_row *f, form_change *c)
     snprintf(months_s, sizeof months_s, "%d", c->months);
     rules_decimal_format(c->part_time, 2, '.', pt_s);
     char *ratings_text = rule_json_dumps(c->ratings, JSON_COMPACT);
-    const char *params[] = {id_s,          version_s,          c->action,      c->status,          ratings_text,
-                            c->comments,   c->interview_date,  months_s,       pt_s,               computed_text,
-                            score[0] ? score : NULL, c->signed_by, c->contest_reason, c->conciliation_note};
+    const char *params[] = {id_s,
+                            version_s,
+                            c->action,
+                            c->status,
+                            ratings_text,
+                            c->comments,
+                            c->interview_date,
+                            months_s,
+                            pt_s,
+                            computed_text,
+                            score[0] ? score : NULL,
+                            c->signed_by,
+                            c->contest_reason,
+                            c->conciliation_note};
     PGresult *r = write_row(req, EV_FORM_UPDATE, 14, params, &p);
     free(ratings_text);
     if (!r) {
@@ -1116,8 +1123,7 @@ static int status_is(http_request *req, const form_row *f, const char *want, con
         return 1;
     problem p;
     problem_init(&p);
-    problem_set(&p, 409, "wrong_status", "the evaluation is %s: only a %s evaluation can be %s", f->status, want,
-                action);
+    problem_set(&p, 409, "wrong_status", "the evaluation is %s: only a %s evaluation can be %s", f->status, want, action);
     answer(req, &p);
     return 0;
 }
@@ -1163,8 +1169,9 @@ void eval_form_create(http_request *req)
         return;
     PGresult *r = NULL;
     json_t *computed = NULL, *ratings = json_object();
-    static const char *const keys[] = {"person_id", "year", "role", "plan_id", "structure_id", "as_of",
-                                       "months", "part_time", "comments", "interview_date", NULL};
+    static const char *const keys[] = {"person_id",    "year",           "role",   "plan_id",
+                                       "structure_id", "as_of",          "months", "part_time",
+                                       "comments",     "interview_date", NULL};
     int64_t person = 0, year = 0, plan = 0, structure = 0, months = 12;
     rules_decimal part_time = rules_decimal_from_int(100);
     char as_of[11] = "", interview[11] = "";
@@ -1252,10 +1259,11 @@ void eval_form_create(http_request *req)
         walk = parent;
     }
     if (strcmp(role, "manager") != 0 && !evaluator) {
-        problem_add(&p, "structure_id", structure ? "the structure (and those above it) has no manager: nobody is "
-                                                    "entitled to evaluate this person"
-                                                  : "is required: the structure the person works in, whose manager "
-                                                    "evaluates them");
+        problem_add(&p, "structure_id",
+                    structure ? "the structure (and those above it) has no manager: nobody is "
+                                "entitled to evaluate this person"
+                              : "is required: the structure the person works in, whose manager "
+                                "evaluates them");
         goto invalid;
     }
     if (strcmp(role, "manager") == 0)
@@ -1279,8 +1287,9 @@ void eval_form_create(http_request *req)
     if (rc < 0)
         goto fail;
     if (strcmp(json_string_value(json_object_get(computed, "structure_basis")), "structure") == 0 && !structure) {
-        problem_add(&p, "structure_id", "is required: the person leads no structure (or several) and the scheme "
-                                        "scores the structure's performance");
+        problem_add(&p, "structure_id",
+                    "is required: the person leads no structure (or several) and the scheme "
+                    "scores the structure's performance");
         goto invalid;
     }
     char year_s[16], scheme_s[24], eval_s[24], months_s[8], pt_s[32], score[32] = "";
@@ -1293,9 +1302,21 @@ void eval_form_create(http_request *req)
     if (res.has_total)
         rules_decimal_format(res.total, 2, '.', score);
     char *computed_text = rule_json_dumps(computed, JSON_COMPACT);
-    const char *params[] = {person_s, year_s, role, scheme_s, plan_s, structure ? struct_s : NULL,
-                            evaluator ? eval_s : NULL, as_of, months_s, pt_s, "{}", comments,
-                            interview[0] ? interview : NULL, computed_text, score[0] ? score : NULL};
+    const char *params[] = {person_s,
+                            year_s,
+                            role,
+                            scheme_s,
+                            plan_s,
+                            structure ? struct_s : NULL,
+                            evaluator ? eval_s : NULL,
+                            as_of,
+                            months_s,
+                            pt_s,
+                            "{}",
+                            comments,
+                            interview[0] ? interview : NULL,
+                            computed_text,
+                            score[0] ? score : NULL};
     r = write_row(req, EV_FORM_INSERT, 15, params, &p);
     free(computed_text);
     if (r && PQntuples(r) == 0) {
@@ -1615,8 +1636,9 @@ void bonus_distribution_create(http_request *req)
         }
     }
     if (problem_count(&p)) {
-        problem_set(&p, 422, "forms_not_final", "every evaluation must be signed (and any contest conciliated) "
-                                                "before the bonus is distributed");
+        problem_set(&p, 422, "forms_not_final",
+                    "every evaluation must be signed (and any contest conciliated) "
+                    "before the bonus is distributed");
         goto fail;
     }
     in = calloc((size_t)n, sizeof *in);
@@ -1640,18 +1662,16 @@ void bonus_distribution_create(http_request *req)
     }
     json_t *people = json_array();
     for (int i = 0; i < n; i++) {
-        json_t *pj = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:i, s:b, s:o, s:o, s:o, s:s}",
-                               "form_id", (json_int_t)col_id(fr, i, 0), "person_id", (json_int_t)col_id(fr, i, 1),
-                               "name", PQgetvalue(fr, i, 2), "external_id",
-                               PQgetisnull(fr, i, 3) ? json_null() : json_string(PQgetvalue(fr, i, 3)), "category",
-                               PQgetisnull(fr, i, 4) ? json_null() : json_string(PQgetvalue(fr, i, 4)), "score",
-                               rule_json_decimal(in[i].score), "band",
-                               out[i].band >= 0 ? json_integer(out[i].band) : json_null(), "coefficient",
-                               rule_json_decimal(out[i].coefficient), "months", in[i].months, "part_time",
-                               rule_json_decimal(in[i].part_time), "rank", out[i].rank, "premium", out[i].premium,
-                               "base", money_json(out[i].base_cents), "premium_amount",
-                               money_json(out[i].premium_cents), "bonus", money_json(out[i].bonus_cents),
-                               "explanation", out[i].explanation);
+        json_t *pj = json_pack(
+            "{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:i, s:b, s:o, s:o, s:o, s:s}", "form_id",
+            (json_int_t)col_id(fr, i, 0), "person_id", (json_int_t)col_id(fr, i, 1), "name", PQgetvalue(fr, i, 2),
+            "external_id", PQgetisnull(fr, i, 3) ? json_null() : json_string(PQgetvalue(fr, i, 3)), "category",
+            PQgetisnull(fr, i, 4) ? json_null() : json_string(PQgetvalue(fr, i, 4)), "score",
+            rule_json_decimal(in[i].score), "band", out[i].band >= 0 ? json_integer(out[i].band) : json_null(),
+            "coefficient", rule_json_decimal(out[i].coefficient), "months", in[i].months, "part_time",
+            rule_json_decimal(in[i].part_time), "rank", out[i].rank, "premium", out[i].premium, "base",
+            money_json(out[i].base_cents), "premium_amount", money_json(out[i].premium_cents), "bonus",
+            money_json(out[i].bonus_cents), "explanation", out[i].explanation);
         json_array_append_new(people, pj);
     }
     result = json_pack("{s:i, s:i, s:i, s:o, s:o, s:s, s:o}", "people_count", res.n_people, "eligible", res.n_eligible,
@@ -1664,8 +1684,17 @@ void bonus_distribution_create(http_request *req)
     rules_decimal_format(fund, 2, '.', fund_s);
     rules_decimal_format((rules_decimal){res.distributed_cents * 100}, 2, '.', dist_s);
     rules_decimal_format((rules_decimal){res.remainder_cents * 100}, 2, '.', rem_s);
-    const char *ip[] = {eid,    year_s, role,  category, scheme_s, fund_s, redistribute ? "true" : "false",
-                        dist_s, rem_s,  result_text, replaces ? replaces_s : NULL};
+    const char *ip[] = {eid,
+                        year_s,
+                        role,
+                        category,
+                        scheme_s,
+                        fund_s,
+                        redistribute ? "true" : "false",
+                        dist_s,
+                        rem_s,
+                        result_text,
+                        replaces ? replaces_s : NULL};
     r = write_row(req, EV_DIST_INSERT, 11, ip, &p);
     free(result_text);
     answer_created(req, r, &p, "bonus-distributions", -1, "entity");
@@ -1720,8 +1749,8 @@ void bonus_distribution_get(http_request *req)
     /* the payroll file (ERP): one row per person, amounts with a decimal comma */
     json_t *doc = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
     PQclear(r);
-    static const char *const names[] = {"external_id", "name", "category", "score", "coefficient", "months",
-                                        "part_time", "premium", "premium_amount", "bonus"};
+    static const char *const names[] = {"external_id", "name",      "category", "score",          "coefficient",
+                                        "months",      "part_time", "premium",  "premium_amount", "bonus"};
     buf b;
     buf_init(&b, 0);
     csv_header(&b, names, 10);

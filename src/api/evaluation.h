@@ -12,13 +12,13 @@
 
 /* The scores of a plan as of a date that a form is computed from. */
 typedef struct eval_plan_scores {
-    int has_entity;          /* the entity: every structure's objectives */
+    int has_entity; /* the entity: every structure's objectives */
     rules_decimal entity;
-    int has_structure;       /* the structure asked for (structure_id > 0) */
+    int has_structure; /* the structure asked for (structure_id > 0) */
     rules_decimal structure;
-    int has_own;             /* the person's own objectives: those of the structures they lead and */
-    rules_decimal own;       /* their personal ones (the plan's manager assignee), else personal ones */
-    int revision;            /* the plan's revision as scored */
+    int has_own;       /* the person's own objectives: those of the structures they lead and */
+    rules_decimal own; /* their personal ones (the plan's manager assignee), else personal ones */
+    int revision;      /* the plan's revision as scored */
 } eval_plan_scores;
 
 /*

@@ -27,8 +27,9 @@ int idem_read(http_request *req, idem_key *k)
     const char *key = http_header(req, "Idempotency-Key");
     if (!key)
         return 0;
-    size_t n = strlen(key), printable = strspn(key, " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                     "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+    size_t n = strlen(key), printable = strspn(key,
+                                               " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                               "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
     if (n == 0 || n > IDEM_KEY_MAX || printable != n) {
         problem p;
         problem_init(&p);
@@ -233,18 +234,19 @@ static void run_and_keep(http_request *req, route_handler handler, const idem_ke
         while (store_depth(db) > 0)
             store_rollback(db);
         if (final && keep_answer(req, k, &p) < 0)
-            log_warn("the answer of %s %s was given but its Idempotency-Key %s not stored: %s", req->method,
-                     req->path, k->key, p.detail);
+            log_warn("the answer of %s %s was given but its Idempotency-Key %s not stored: %s", req->method, req->path,
+                     k->key, p.detail);
     } else if ((final && keep_answer(req, k, &p) < 0) || store_commit(db, &p) < 0) {
         store_rollback(db);
-        log_warn("%s %s undone: its Idempotency-Key %s could not be stored with it: %s", req->method, req->path,
-                 k->key, p.detail);
+        log_warn("%s %s undone: its Idempotency-Key %s could not be stored with it: %s", req->method, req->path, k->key,
+                 p.detail);
         req->res.location[0] = '\0';
         req->res.etag[0] = '\0';
         if (p.status < 500) {
             problem_clear(&p);
-            problem_set(&p, 503, "idempotency_key_not_stored", "the request was undone: its Idempotency-Key could "
-                                                               "not be stored with it; send it again");
+            problem_set(&p, 503, "idempotency_key_not_stored",
+                        "the request was undone: its Idempotency-Key could "
+                        "not be stored with it; send it again");
         }
         p.retry_after = 1;
         http_problem(req, &p);

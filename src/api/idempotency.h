@@ -25,12 +25,12 @@
 
 /* An Idempotency-Key, its owner and the hash of the request it came with. */
 typedef struct idem_key {
-    int active;                 /* 0: the request carried no key */
+    int active; /* 0: the request carried no key */
     char key[IDEM_KEY_MAX + 1];
-    char hash[65];              /* hex SHA-256 of method, path, content type and body */
-    char owner[24];             /* the caller's entity id, "0" for an admin */
-    char token[24];             /* the caller's token id */
-    int32_t lock_key;           /* from the hash of owner, token and key */
+    char hash[65];    /* hex SHA-256 of method, path, content type and body */
+    char owner[24];   /* the caller's entity id, "0" for an admin */
+    char token[24];   /* the caller's token id */
+    int32_t lock_key; /* from the hash of owner, token and key */
 } idem_key;
 
 /* Reads the Idempotency-Key header of req (after authentication: the owner comes from

@@ -80,8 +80,7 @@ static int run_plan_revise(http_request *req, void *doc, json_t **result, proble
 static void after_plan_document(http_request *req, json_t *result, const char *what)
 {
     json_int_t n_obj = json_integer_value(json_object_get(json_object_get(result, "counts"), "objectives"));
-    log_info("plan %" JSON_INTEGER_FORMAT " %s (revision %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT
-             " objectives)",
+    log_info("plan %" JSON_INTEGER_FORMAT " %s (revision %" JSON_INTEGER_FORMAT ", %" JSON_INTEGER_FORMAT " objectives)",
              json_integer_value(json_object_get(result, "id")), what,
              json_integer_value(json_object_get(result, "revision")), n_obj);
     if (n_obj >= ANALYZE_FROM)

@@ -27,8 +27,8 @@ typedef int (*import_tx_fn)(http_request *req, void *arg, json_t **result, probl
  */
 json_t *import_in_transaction(http_request *req, int timeout_ms, int status, import_tx_fn fn, void *arg);
 
-void plan_import(http_request *req); /* POST /v1/plans:import */
-void plan_export(http_request *req); /* GET /v1/plans/{id}/export */
+void plan_import(http_request *req);          /* POST /v1/plans:import */
+void plan_export(http_request *req);          /* GET /v1/plans/{id}/export */
 void plan_revision_import(http_request *req); /* POST /v1/plans/{id}/revisions:import */
 
 #endif

@@ -20,8 +20,8 @@
 
 typedef struct jwk_entry {
     char kid[128];
-    char crv[16];     /* EC keys: the curve */
-    char alg[16];     /* the key's alg member, empty when absent */
+    char crv[16]; /* EC keys: the curve */
+    char alg[16]; /* the key's alg member, empty when absent */
     cjose_jwk_kty_t kty;
     cjose_jwk_t *jwk; /* owned */
 } jwk_entry;
@@ -31,10 +31,10 @@ typedef struct issuer_keys {
     pthread_rwlock_t lock; /* keys, nkeys, loaded_at */
     jwk_entry keys[MAX_KEYS];
     int nkeys;
-    time_t loaded_at;          /* 0: never loaded */
+    time_t loaded_at;           /* 0: never loaded */
     pthread_mutex_t fetch_lock; /* one fetch at a time; guards jwks_uri and attempted_at */
-    char jwks_uri[512];        /* empty until discovery succeeds */
-    time_t attempted_at;       /* the last fetch, successful or not (0: none) */
+    char jwks_uri[512];         /* empty until discovery succeeds */
+    time_t attempted_at;        /* the last fetch, successful or not (0: none) */
 } issuer_keys;
 
 static issuer_keys issuers[JWKS_MAX_ISSUERS];
@@ -54,7 +54,7 @@ static int url_allowed(const char *url)
     if (strncasecmp(url, "https://", 8) == 0)
         return 1;
     static const char *const loopback[] = {"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
-                                           "http://localhost/", "http://[::1]:", "http://[::1]/"};
+                                           "http://localhost/", "http://[::1]:",     "http://[::1]/"};
     for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++)
         if (strncasecmp(url, loopback[i], strlen(loopback[i])) == 0)
             return 1;

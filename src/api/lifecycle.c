@@ -22,10 +22,7 @@ static void answer(http_request *req, problem *p)
     problem_clear(p);
 }
 
-static void no_plan(http_request *req)
-{
-    http_error(req, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
-}
+static void no_plan(http_request *req) { http_error(req, 404, "not_found", "no plan with id %" PRId64, req->ids[0]); }
 
 /* An optional JSON object body whose only allowed key is "note" (a string of at most
  * 5000 characters). Returns 0 with *extra set to what the audit record's "after" gains
@@ -169,8 +166,7 @@ void plan_adopt(http_request *req)
         no_plan(req);
         return;
     }
-    snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%d", req->ids[0],
-             revision);
+    snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%d", req->ids[0], revision);
     http_body(req, 200, "application/json", doc, strlen(doc));
     http_etag(req, version);
 }
@@ -210,8 +206,7 @@ static void transition(http_request *req, store_transition t, const char *what)
     int base = (int)json_integer_value(json_object_get(plan, "revision"));
     json_t *out = json_pack("{s:i, s:s, s:i, s:n, s:o}", "number", base + 1, "status", "draft", "based_on", base,
                             "deliberation", "plan", plan ? plan : json_null());
-    snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%d", req->ids[0],
-             base + 1);
+    snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%d", req->ids[0], base + 1);
     http_json(req, 201, out);
     http_etag(req, version);
 }
@@ -249,8 +244,9 @@ void plan_revision_list(http_request *req)
         json_array_append_new(items, json_pack("{s:i, s:s, s:n, s:n, s:n}", "number", revision + 1, "status", "draft",
                                                "deliberation", "adopted_at", "adopted_by"));
     if (http_wants_csv(req)) {
-        static const char *const names[] = {"number",           "status",     "deliberation_number",
-                                            "deliberation_date", "deliberation_body", "adopted_at", "adopted_by"};
+        static const char *const names[] = {
+            "number",     "status",    "deliberation_number", "deliberation_date", "deliberation_body",
+            "adopted_at", "adopted_by"};
         buf out;
         buf_init(&out, 0);
         csv_header(&out, names, 7);
@@ -259,15 +255,13 @@ void plan_revision_list(http_request *req)
         json_array_foreach(items, i, it)
         {
             json_t *dl = json_object_get(it, "deliberation");
-            json_t *row = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "number", json_object_get(it, "number"),
-                                    "status", json_object_get(it, "status"), "deliberation_number",
-                                    dl && json_object_get(dl, "number") ? json_object_get(dl, "number") : json_null(),
-                                    "deliberation_date",
-                                    dl && json_object_get(dl, "date") ? json_object_get(dl, "date") : json_null(),
-                                    "deliberation_body",
-                                    dl && json_object_get(dl, "body") ? json_object_get(dl, "body") : json_null(),
-                                    "adopted_at", json_object_get(it, "adopted_at"), "adopted_by",
-                                    json_object_get(it, "adopted_by"));
+            json_t *row = json_pack(
+                "{s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "number", json_object_get(it, "number"), "status",
+                json_object_get(it, "status"), "deliberation_number",
+                dl && json_object_get(dl, "number") ? json_object_get(dl, "number") : json_null(), "deliberation_date",
+                dl && json_object_get(dl, "date") ? json_object_get(dl, "date") : json_null(), "deliberation_body",
+                dl && json_object_get(dl, "body") ? json_object_get(dl, "body") : json_null(), "adopted_at",
+                json_object_get(it, "adopted_at"), "adopted_by", json_object_get(it, "adopted_by"));
             csv_row_from_object(&out, row, names, 7);
             json_decref(row);
         }
@@ -483,7 +477,8 @@ void audit_list(http_request *req)
             char *end;
             long long x = strtoll(slash + 1, &end, 10);
             if (!slash[1] || *end || x < 1)
-                return (void)bad_param(req, "resource", "must be a collection name (objectives) or name/id (objectives/12)");
+                return (void)bad_param(req, "resource",
+                                       "must be a collection name (objectives) or name/id (objectives/12)");
             snprintf(resource_id, sizeof resource_id, "%lld", x);
             f.resource_id = resource_id;
         }
@@ -503,7 +498,10 @@ void audit_list(http_request *req)
         f.until = until;
     }
     if ((f.actor && strlen(f.actor) > 200) || (f.role && strlen(f.role) > 32) || (f.action && strlen(f.action) > 32))
-        return (void)bad_param(req, f.actor && strlen(f.actor) > 200 ? "actor" : f.role && strlen(f.role) > 32 ? "role" : "action",
+        return (void)bad_param(req,
+                               f.actor && strlen(f.actor) > 200 ? "actor"
+                               : f.role && strlen(f.role) > 32  ? "role"
+                                                                : "action",
                                "is too long");
     store_docs *res;
     if (store_audit_list(call->db, call->scope, &f, after, limit + 1, &res, &p) < 0) {

@@ -5,8 +5,8 @@
 #ifndef CICLO_API_LIST_ANSWER_H
 #define CICLO_API_LIST_ANSWER_H
 #include <jansson.h>
-#include <stdint.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 
 #include "http/http.h"
 #include "store/docs.h"
@@ -23,9 +23,9 @@ typedef struct list_csv {
  * list statements take. */
 typedef struct list_page {
     int limit;
-    int64_t after;        /* the id the page starts after */
-    char after_text[24];  /* after */
-    char limit_text[16];  /* limit + 1: the extra row tells whether there is a next page */
+    int64_t after;       /* the id the page starts after */
+    char after_text[24]; /* after */
+    char limit_text[16]; /* limit + 1: the extra row tells whether there is a next page */
 } list_page;
 
 /* Reads ?limit= and ?cursor= into pg. Returns 0, or -1 after answering 400. */

@@ -52,9 +52,10 @@ void me_get(http_request *req)
     json_object_set_new(me, "sign_in", json_string(who->issuer[0] ? "oidc" : "token"));
     json_object_set_new(me, "issuer", who->issuer[0] ? json_string(who->issuer) : json_null());
     json_object_set_new(me, "role", json_string(auth_role_name((unsigned)who->role)));
-    json_object_set_new(me, "scope", json_string(who->own_data_only          ? "own"
-                                                 : who->role == (int)ROLE_ADMIN ? "all"
-                                                                                : "entity"));
+    json_object_set_new(me, "scope",
+                        json_string(who->own_data_only             ? "own"
+                                    : who->role == (int)ROLE_ADMIN ? "all"
+                                                                   : "entity"));
     json_object_set_new(me, "role_source", role_source(who));
     http_json(req, 200, me);
 }

@@ -7,8 +7,8 @@
 #include <time.h>
 
 #include "api/api.h"
-#include "api/list_answer.h"
 #include "api/auth.h"
+#include "api/list_answer.h"
 #include "api/periods.h"
 #include "api/validate.h"
 #include "codec/rule_json.h"
@@ -125,8 +125,8 @@ static int may_report(http_request *req, const char *kind, const char *noun, pro
 
 /* What an entry carries besides its date (the fields of one kind are used). */
 typedef struct entry_fields {
-    const char *percent, *completed_on, *note;        /* progress */
-    const char *value, *source;                       /* measurements (note too) */
+    const char *percent, *completed_on, *note; /* progress */
+    const char *value, *source;                /* measurements (note too) */
     int not_assessable;
 } entry_fields;
 
@@ -314,8 +314,9 @@ void measurement_create(http_request *req)
     json_t *v = json_object_get(body, "value");
     if (not_assessable) {
         if (!(req->who.role & (ROLE_EVALUATOR | ROLE_ADMIN))) {
-            problem_set(&p, 403, "forbidden", "only the evaluator (Nucleo di Valutazione) may declare an indicator "
-                                              "not assessable");
+            problem_set(&p, 403, "forbidden",
+                        "only the evaluator (Nucleo di Valutazione) may declare an indicator "
+                        "not assessable");
             goto out;
         }
         if (!note || !*note)

@@ -112,8 +112,7 @@ static json_t *verify(const char *token, problem *p)
     cjose_err err;
     uint8_t *payload = NULL;
     size_t plen = 0;
-    if (!(jws = cjose_jws_import(token, strlen(token), &err)) ||
-        !cjose_jws_get_plaintext(jws, &payload, &plen, &err) ||
+    if (!(jws = cjose_jws_import(token, strlen(token), &err)) || !cjose_jws_get_plaintext(jws, &payload, &plen, &err) ||
         !(claims = json_loadb((const char *)payload, plen, 0, NULL)) || !json_is_object(claims)) {
         refuse(p, "format", "the token is not a signed JWT with a JSON claims set");
         goto fail;
@@ -124,14 +123,9 @@ static json_t *verify(const char *token, problem *p)
         goto fail;
     }
     switch (jwks_verify(iss, kid, alg, jws)) {
-    case JWKS_VERIFIED:
-        break;
-    case JWKS_BAD_SIG:
-        refuse(p, "signature", "the signature does not verify");
-        goto fail;
-    case JWKS_UNKNOWN_KID:
-        refuse(p, "kid", "the issuer has no %s key with this key id", alg);
-        goto fail;
+    case JWKS_VERIFIED: break;
+    case JWKS_BAD_SIG: refuse(p, "signature", "the signature does not verify"); goto fail;
+    case JWKS_UNKNOWN_KID: refuse(p, "kid", "the issuer has no %s key with this key id", alg); goto fail;
     case JWKS_NO_KEYS:
         problem_set(p, 503, "keys_unavailable", "the identity provider's signing keys cannot be fetched");
         problem_hint(p, "try again shortly; the operator finds the cause in the server log");

@@ -6,10 +6,7 @@
 #include "core/embedded.h"
 #include "core/metrics.h"
 
-void ops_healthz(http_request *req)
-{
-    http_json(req, 200, json_pack("{s:s}", "status", "ok"));
-}
+void ops_healthz(http_request *req) { http_json(req, 200, json_pack("{s:s}", "status", "ok")); }
 
 void ops_readyz(http_request *req)
 {

@@ -23,9 +23,8 @@ void org_rows_init(org_rows *o)
 
 void org_rows_free(org_rows *o)
 {
-    json_t **all[] = {&o->structures,      &o->people,         &o->structure_index,
-                      &o->person_index,    &o->structure_paths, &o->person_paths,
-                      &o->structure_refs,  &o->person_refs,    &o->parents};
+    json_t **all[] = {&o->structures,   &o->people,         &o->structure_index, &o->person_index, &o->structure_paths,
+                      &o->person_paths, &o->structure_refs, &o->person_refs,     &o->parents};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         json_decref(*all[i]);
         *all[i] = NULL;
@@ -43,7 +42,10 @@ static void add_ref(json_t *refs, const char *code, const char *path)
 }
 
 void org_ref_structure(org_rows *o, const char *code, const char *path) { add_ref(o->structure_refs, code, path); }
-void org_ref_person(org_rows *o, const char *external_id, const char *path) { add_ref(o->person_refs, external_id, path); }
+void org_ref_person(org_rows *o, const char *external_id, const char *path)
+{
+    add_ref(o->person_refs, external_id, path);
+}
 
 void org_add_person(org_rows *o, json_t *obj, const char *path, problem *p)
 {
@@ -56,8 +58,7 @@ void org_add_person(org_rows *o, json_t *obj, const char *path, problem *p)
     if (!ext || !*ext) {
         problem_add(p, fp, "is required: people are matched by external_id");
     } else if (json_object_get(o->person_index, ext)) {
-        problem_add(p, fp, "%s is already used by %s", ext,
-                    json_string_value(json_object_get(o->person_paths, ext)));
+        problem_add(p, fp, "%s is already used by %s", ext, json_string_value(json_object_get(o->person_paths, ext)));
     } else {
         json_object_set_new(o->person_index, ext, json_integer((json_int_t)json_array_size(o->people)));
         json_object_set_new(o->person_paths, ext, json_string(path));
@@ -153,7 +154,7 @@ static void report_unknown(json_t *refs, json_t *index, json_t *known, const cha
         size_t i;
         json_t *path;
         json_array_foreach(paths, i, path)
-        problem_add(p, json_string_value(path), "no %s %s in the document or the entity", what, code);
+            problem_add(p, json_string_value(path), "no %s %s in the document or the entity", what, code);
     }
 }
 
@@ -174,8 +175,7 @@ int org_resolve(org_rows *o, store_conn *c, int64_t entity, problem *p)
                 rc = -1;
             }
             for (int i = 0; r && i < PQntuples(r); i++)
-                json_object_set_new(PQgetvalue(r, i, 0)[0] == 's' ? known_s : known_p, PQgetvalue(r, i, 1),
-                                    json_true());
+                json_object_set_new(PQgetvalue(r, i, 0)[0] == 's' ? known_s : known_p, PQgetvalue(r, i, 1), json_true());
             PQclear(r);
         }
         free(s);

@@ -22,9 +22,9 @@ typedef struct org_rows {
     json_t *person_index;    /* external_id → index of the row */
     json_t *structure_paths; /* code → path of the row (for findings) */
     json_t *person_paths;
-    json_t *structure_refs;  /* code → [paths that refer to it] */
+    json_t *structure_refs; /* code → [paths that refer to it] */
     json_t *person_refs;
-    json_t *parents;         /* structure code → parent_code, for cycles */
+    json_t *parents; /* structure code → parent_code, for cycles */
 } org_rows;
 
 void org_rows_init(org_rows *o);

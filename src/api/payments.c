@@ -48,16 +48,16 @@ static json_t *shares_json(const store_payment_share *sh, size_t n, int *all_met
     *unknown = 0;
     for (size_t i = 0; i < n; i++) {
         rules_decimal share = {0};
-        int met = 0, known = sh[i].unweighted == 0 &&
-                             rules_payment_share(sh[i].payment, sh[i].total, &share, &met, NULL) == 0;
+        int met = 0,
+            known = sh[i].unweighted == 0 && rules_payment_share(sh[i].payment, sh[i].total, &share, &met, NULL) == 0;
         if (!known)
             (*unknown)++;
         else if (!met)
             *all_met = 0;
         json_array_append_new(
             arr, json_pack("{s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:i}", "kind", sh[i].kind, "id",
-                           (json_int_t)sh[i].id, "code", sh[i].code[0] ? json_string(sh[i].code) : json_null(),
-                           "name", sh[i].name, "manager", sh[i].manager[0] ? json_string(sh[i].manager) : json_null(),
+                           (json_int_t)sh[i].id, "code", sh[i].code[0] ? json_string(sh[i].code) : json_null(), "name",
+                           sh[i].name, "manager", sh[i].manager[0] ? json_string(sh[i].manager) : json_null(),
                            "payment_weight", rule_json_decimal(sh[i].payment), "total_weight",
                            rule_json_decimal(sh[i].total), "share", known ? rule_json_decimal(share) : json_null(),
                            "met", known ? json_boolean(met) : json_null(), "unweighted", sh[i].unweighted));
@@ -111,8 +111,8 @@ void payment_timeliness_get(http_request *req)
                         rule_json_decimal(total), "value", itp, "met", met, "law",
                         "DPCM 22/9/2014 art. 9; L. 145/2018 art. 1 c. 859-861", "bonus_share", "plan_id",
                         plan_id ? json_integer(plan_id) : json_null(), "assignees", shares, "all_met",
-                        nsh && plan_id ? json_boolean(all_met && !unknown) : json_null(), "unknown", unknown,
-                        "law", "DL 13/2023 art. 4-bis: at least 30% of a manager's result bonus"));
+                        nsh && plan_id ? json_boolean(all_met && !unknown) : json_null(), "unknown", unknown, "law",
+                        "DL 13/2023 art. 4-bis: at least 30% of a manager's result bonus"));
 done:
     free(inv);
     free(sh);
@@ -232,8 +232,9 @@ static int payments_feed(http_request *req, json_t *items, json_t *paths, json_t
             if (!known) {
                 char fp[160];
                 snprintf(fp, sizeof fp, "%s.%s", path, key);
-                problem_add(p, fp, "is not a column of this feed (columns: invoice, supplier, due_on, paid_on, "
-                                   "amount, source)");
+                problem_add(p, fp,
+                            "is not a column of this feed (columns: invoice, supplier, due_on, paid_on, "
+                            "amount, source)");
             }
         }
         rules_date due, paid;

@@ -22,8 +22,7 @@ static void answer(http_request *req, problem *p)
 }
 
 /* Reads the plan state of row id through statement q: 1, 0 when not in scope, -1. */
-static int read_state(store_conn *db, const char *scope, store_period_stmt q, int64_t id, period_state *st,
-                      problem *p)
+static int read_state(store_conn *db, const char *scope, store_period_stmt q, int64_t id, period_state *st, problem *p)
 {
     memset(st, 0, sizeof *st);
     char id_s[24];
@@ -89,14 +88,13 @@ int period_refuse(const period_state *st, rules_entry_verdict v, const char *as_
                     "the period up to %s is closed: a correction by the evaluator gives its reason", st->closed_through);
         problem_add(p, "reason", "is required: why the figure of the closed period is corrected");
         break;
-    default:
-        break;
+    default: break;
     }
     return -1;
 }
 
-int period_gate(http_request *req, const char *kind, int64_t id, const char *as_of, int has_reason,
-                period_state *st, problem *p)
+int period_gate(http_request *req, const char *kind, int64_t id, const char *as_of, int has_reason, period_state *st,
+                problem *p)
 {
     api_call *call = api_call_of(req);
     store_period_stmt q = strcmp(kind, "phases") == 0 ? PS_STATE_PHASE : PS_STATE_INDICATOR;
@@ -194,14 +192,14 @@ static void attach_corrections(json_t *out, const char *list, const char *key, P
         char text[RULES_EXPLANATION_MAX + 600], was[160] = "";
         if (json_is_object(orig)) {
             char *v = rule_json_dumps(json_object_get(orig, strcmp(list, "phases") ? "value" : "percent_complete"),
-                                 JSON_ENCODE_ANY | JSON_COMPACT);
+                                      JSON_ENCODE_ANY | JSON_COMPACT);
             snprintf(was, sizeof was, "; the original entry %" JSON_INTEGER_FORMAT " (%s as of %s) is kept",
                      json_integer_value(json_object_get(orig, "id")), v ? v : "?",
                      json_string_value(json_object_get(orig, "as_of")));
             free(v);
         }
-        snprintf(text, sizeof text, "%s%scorrected by the evaluator (%s) after the period closed: %s%s", expl ? expl : "",
-                 expl ? "; " : "", json_string_value(json_object_get(c, "recorded_by")),
+        snprintf(text, sizeof text, "%s%scorrected by the evaluator (%s) after the period closed: %s%s",
+                 expl ? expl : "", expl ? "; " : "", json_string_value(json_object_get(c, "recorded_by")),
                  json_string_value(json_object_get(c, "reason")), was);
         json_object_set_new(item, "explanation", json_string(text));
         json_object_set_new(item, "correction", c);
@@ -239,7 +237,8 @@ static void decorate(http_request *req, int64_t objective_id, const char *as_of,
         char *computed = rule_json_dumps(json_object_get(out, "computed_score"), JSON_ENCODE_ANY);
         char *set = rule_json_dumps(json_object_get(out, "score"), JSON_ENCODE_ANY);
         char text[RULES_EXPLANATION_MAX + 800];
-        snprintf(text, sizeof text, "set by hand to %s (override %" JSON_INTEGER_FORMAT " approved by %s: %s); computed: %s (%s)",
+        snprintf(text, sizeof text,
+                 "set by hand to %s (override %" JSON_INTEGER_FORMAT " approved by %s: %s); computed: %s (%s)",
                  set ? set : "?", json_integer_value(json_object_get(ov, "id")),
                  json_string_value(json_object_get(ov, "decided_by")), json_string_value(json_object_get(ov, "reason")),
                  computed ? computed : "?", expl);
@@ -324,8 +323,8 @@ void override_request(http_request *req)
     }
     char id_s[24];
     snprintf(id_s, sizeof id_s, "%" PRId64, req->ids[0]);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, id_s, as_of,
-                            score, reason, st.status};
+    const char *params[] = {
+        call->scope, call->actor.token_id, call->actor.name, call->actor.role, id_s, as_of, score, reason, st.status};
     PGresult *r = store_period(call->db, OV_INSERT, 9, params, &p);
     if (!r)
         goto out;
@@ -481,13 +480,13 @@ static void decide(http_request *req, const char *status)
     }
     char id_s[24];
     snprintf(id_s, sizeof id_s, "%" PRId64, req->ids[0]);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, id_s, status,
-                            note, st.status};
+    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, id_s, status, note,
+                            st.status};
     if (!(r = store_period(call->db, OV_DECIDE, 8, params, &p)))
         goto out;
     if (PQntuples(r) == 0) {
-        problem_set(&p, 409, "override_decided", "override %" PRId64 " was decided, or its plan changed state, meanwhile",
-                    req->ids[0]);
+        problem_set(&p, 409, "override_decided",
+                    "override %" PRId64 " was decided, or its plan changed state, meanwhile", req->ids[0]);
         goto out;
     }
     json_decref(body);

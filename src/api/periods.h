@@ -18,10 +18,10 @@
 /* The plan state an entry is checked against. */
 typedef struct period_state {
     int64_t plan_id;
-    int64_t objective_id;      /* the objective the row belongs to (0 for a plan) */
-    char status[16];           /* the plan's status */
-    char closed_through[11];   /* the latest review's date, "" when no period is closed */
-    char closed_by[16];        /* the kind of that review: intermediate, final */
+    int64_t objective_id;    /* the objective the row belongs to (0 for a plan) */
+    char status[16];         /* the plan's status */
+    char closed_through[11]; /* the latest review's date, "" when no period is closed */
+    char closed_by[16];      /* the kind of that review: intermediate, final */
 } period_state;
 
 /*
@@ -31,8 +31,8 @@ typedef struct period_state {
  * filled, 0 with p set to 404 when the row is not in scope, or -1 with p set: 409
  * plan_validated, 409 period_closed (naming as_of), 403 own_score, 422 reason_required.
  */
-int period_gate(http_request *req, const char *kind, int64_t id, const char *as_of, int has_reason,
-                period_state *st, problem *p);
+int period_gate(http_request *req, const char *kind, int64_t id, const char *as_of, int has_reason, period_state *st,
+                problem *p);
 /* Fills p with why verdict v (neither OPEN nor CORRECTION) refuses an entry dated as_of (NULL
  * for acts without a date) into the plan in st: 409 plan_validated, 409 period_closed naming
  * as_of, 403 own_score, 422 for a missing reason. Returns -1. */

@@ -5,18 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec/check_words.h"
 #include "api/doc_fields.h"
-#include "store/plan_model.h"
+#include "codec/check_words.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
+#include "store/plan_model.h"
 
 #define MAX_WARNINGS 1000
 
-
-
-static const char *const plan_keys[] = {"format", "entity_id", "entity", "year", "kind", "title", "deliberation",
-                                        "structures", "people", "objectives", "method", NULL};
+static const char *const plan_keys[] = {"format",       "entity_id",  "entity", "year",       "kind",   "title",
+                                        "deliberation", "structures", "people", "objectives", "method", NULL};
 
 static int dec_of(const char *text, rules_decimal *d)
 {
@@ -54,8 +52,9 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     {
         if (strcmp(key, "structure_code") && strcmp(key, "person_external_id") && !model_field(&model_assignments, key)) {
             doc_pathf(fp, "%s.%s", path, key);
-            problem_add(p, fp, "is not a field of an assignment (structure_code, person_external_id, weight, scope, "
-                               "slot)");
+            problem_add(p, fp,
+                        "is not a field of an assignment (structure_code, person_external_id, weight, scope, "
+                        "slot)");
         }
     }
     int before = problem_count(p);
@@ -109,7 +108,8 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     s->r_a[ai].weight = d;
     s->a_weighted[ai] = weight != NULL;
     s->c_a[ai].scope = checks_scope(json_string_value(json_object_get(a, "scope")));
-    s->c_a[ai].slot = json_is_integer(json_object_get(a, "slot")) ? (int)json_integer_value(json_object_get(a, "slot")) : 0;
+    s->c_a[ai].slot = json_is_integer(json_object_get(a, "slot")) ? (int)json_integer_value(json_object_get(a, "slot"))
+                                                                  : 0;
     s->a_sub[ai] = k;
     field_values_free(&v2);
 }
@@ -275,8 +275,8 @@ static const char *revision_mark_of(json_t *o, const char *path, problem *p)
 
 static void check_objective(doc_state *s, json_t *o, int oi)
 {
-    static const char *const doc_keys[] = {"id", "parent_code", "assignments", "phases", "indicators",
-                                           "participants", "revision_mark", NULL};
+    static const char *const doc_keys[] = {"id",         "parent_code",  "assignments",   "phases",
+                                           "indicators", "participants", "revision_mark", NULL};
     static const char *const ids[] = {"parent_id", NULL};
     static const char *const instead[] = {"parent_code (an objective code of the document)"};
     problem *p = s->p;
@@ -373,7 +373,8 @@ static void check_deliberation(doc_state *s, json_t *d)
     }
     json_t *num = json_object_get(d, "number"), *date = json_object_get(d, "date"), *body = json_object_get(d, "body");
     if (!json_is_string(num) || !*json_string_value(num) || json_string_length(num) > 64)
-        problem_add(p, "deliberation.number", "is required: the number of the act (e.g. \"8/2022\"), at most 64 characters");
+        problem_add(p, "deliberation.number",
+                    "is required: the number of the act (e.g. \"8/2022\"), at most 64 characters");
     else
         s->deliberation[0] = json_string_value(num);
     rules_date dd;
@@ -489,8 +490,8 @@ static void finding_path(const doc_state *s, const char *in, char *out)
 json_t *doc_warnings(doc_state *s, int *total)
 {
     rules_check_context cx = {s->c_obj, s->c_ph, s->c_ind, s->a_weighted, s->c_a, NULL, 0, NULL, 0, 0, {0, 0, 0}};
-    rules_plan plan = {s->year, s->year_to, s->r_obj, s->n_obj, s->r_asg, s->n_asg, s->r_a, s->n_a,
-                       s->r_ph, s->n_ph, s->r_ind, s->n_ind, NULL, &cx};
+    rules_plan plan = {s->year, s->year_to, s->r_obj, s->n_obj, s->r_asg, s->n_asg, s->r_a,
+                       s->n_a,  s->r_ph,    s->n_ph,  s->r_ind, s->n_ind, NULL,     &cx};
     json_t *out = json_array();
     *total = 0;
     if (s->first_adoption && s->deliberation[1])
@@ -510,9 +511,12 @@ json_t *doc_warnings(doc_state *s, int *total)
             char key[80];
             st[i].code = json_string_value(json_object_get(row, "code"));
             st[i].name = json_string_value(json_object_get(row, "name"));
-            json_t *mi = json_object_get(s->org.person_index, json_string_value(json_object_get(row, "manager")) ?
-                                                                  json_string_value(json_object_get(row, "manager")) : "");
-            st[i].manager = mi ? (int)json_integer_value(mi) : json_is_string(json_object_get(row, "manager")) ? -2 : -1;
+            json_t *mi = json_object_get(s->org.person_index, json_string_value(json_object_get(row, "manager"))
+                                                                  ? json_string_value(json_object_get(row, "manager"))
+                                                                  : "");
+            st[i].manager = mi                                                ? (int)json_integer_value(mi)
+                            : json_is_string(json_object_get(row, "manager")) ? -2
+                                                                              : -1;
             snprintf(key, sizeof key, "s:%s", st[i].code ? st[i].code : "");
             st[i].carries_objectives = json_object_get(s->assignee_index, key) != NULL;
         }
@@ -524,8 +528,8 @@ json_t *doc_warnings(doc_state *s, int *total)
         json_t *v;
         json_object_foreach(s->assignee_index, key, v)
         {
-            json_t *row = key[0] == 's' ? json_array_get(s->org.structures, (size_t)json_integer_value(
-                                                             json_object_get(s->org.structure_index, key + 2)))
+            json_t *row = key[0] == 's' ? json_array_get(s->org.structures, (size_t)json_integer_value(json_object_get(
+                                                                                s->org.structure_index, key + 2)))
                                         : NULL;
             int led = key[0] == 'p' || (json_object_get(s->org.structure_index, key + 2) &&
                                         json_is_string(json_object_get(row, "manager")));

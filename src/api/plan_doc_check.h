@@ -21,9 +21,9 @@ typedef struct doc_state {
     problem *p;
     org_rows org;
     json_t *objectives, *assignments, *phases, *indicators; /* rows */
-    json_t *objective_index;  /* code → index */
-    json_t *indicator_paths;  /* code → path of its first use */
-    field_values plan;        /* model_plans values */
+    json_t *objective_index;                                /* code → index */
+    json_t *indicator_paths;                                /* code → path of its first use */
+    field_values plan;                                      /* model_plans values */
     int plan_ok;
     int year;
     const char *deliberation[3]; /* number, date, body (borrowed from the document) */
@@ -38,7 +38,7 @@ typedef struct doc_state {
     int *a_sub, *ph_sub, *ind_sub; /* position inside the objective */
     char **asg_path;               /* the document path of an assignee, or NULL */
     int n_obj, n_asg, n_a, n_ph, n_ind;
-    json_t *assignee_index;        /* "s:CODE" / "p:ID" → index */
+    json_t *assignee_index; /* "s:CODE" / "p:ID" → index */
     int year_to;
     /* the checker's context (texts borrowed from the document, numbers written into mem) */
     rules_check_objective *c_obj;
@@ -46,8 +46,8 @@ typedef struct doc_state {
     rules_check_indicator *c_ind;
     unsigned char *a_weighted;
     rules_check_assignment *c_a;
-    int first_adoption;            /* 1: the deliberation is the plan's first adoption */
-    rules_rule *nodes;             /* scratch for decoding rules */
+    int first_adoption; /* 1: the deliberation is the plan's first adoption */
+    rules_rule *nodes;  /* scratch for decoding rules */
 } doc_state;
 
 /* An empty state gathering problems into p (borrowed for the state's life); doc_state_free

@@ -14,8 +14,8 @@
 
 /* The entity the plan goes to: *entity > 0 an existing one, 0 with *create set for a new
  * one (validated values in ev). Returns 0 or -1 (p set: 403, 404, 422, 503). */
-static int resolve_entity(store_conn *c, const import_caller *caller, json_t *doc, int64_t *entity,
-                          field_values *ev, int *create, problem *p)
+static int resolve_entity(store_conn *c, const import_caller *caller, json_t *doc, int64_t *entity, field_values *ev,
+                          int *create, problem *p)
 {
     *entity = 0;
     *create = 0;
@@ -90,9 +90,8 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         if (ep.status == 422 && p->status == 422) { /* one answer with every field error */
             json_t *e;
             size_t i;
-            json_array_foreach(ep.errors, i, e)
-            problem_add(p, json_string_value(json_object_get(e, "field")), "%s",
-                        json_string_value(json_object_get(e, "message")));
+            json_array_foreach(ep.errors, i, e) problem_add(p, json_string_value(json_object_get(e, "field")), "%s",
+                                                            json_string_value(json_object_get(e, "message")));
         } else {
             problem_clear(p);
             *p = ep;
@@ -118,25 +117,24 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         if (found < 0)
             goto done;
         if (found) {
-            problem_set(p, 409, "plan_exists",
-                        "entity %" PRId64 " already has a %s plan for %s: plan %" PRId64, entity, kind, year,
-                        existing);
+            problem_set(p, 409, "plan_exists", "entity %" PRId64 " already has a %s plan for %s: plan %" PRId64, entity,
+                        kind, year, existing);
             problem_add(p, "year", "plan %" PRId64 " is the %s plan of %s", existing, kind, year);
             problem_hint(p, "export it with GET /v1/plans/%" PRId64 "/export, or import under another year or kind",
                          existing);
             goto done;
         }
     }
-    if (create && store_entity_create(c, caller->who, doc_fv(&model_entities, &ev, "code"), doc_fv(&model_entities, &ev, "name"),
-                                      doc_fv(&model_entities, &ev, "kind"), doc_fv(&model_entities, &ev, "fiscal_code"),
-                                      &entity, p) < 0)
+    if (create && store_entity_create(c, caller->who, doc_fv(&model_entities, &ev, "code"),
+                                      doc_fv(&model_entities, &ev, "name"), doc_fv(&model_entities, &ev, "kind"),
+                                      doc_fv(&model_entities, &ev, "fiscal_code"), &entity, p) < 0)
         goto done;
     if (org_write(&s.org, c, caller->who, entity, counts, p) < 0)
         goto done;
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {year,    kind,    doc_fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2],
-                             rows[3], doc_fv(&model_plans, &s.plan, "method")};
+    store_plan_rows_in in = {year,    kind,    doc_fv(&model_plans, &s.plan, "title"), rows[0], rows[1],
+                             rows[2], rows[3], doc_fv(&model_plans, &s.plan, "method")};
     store_import_counts n;
     if (store_plan_insert(c, caller->who, entity, &in, &plan_id, &n, p) < 0)
         goto done;
@@ -171,8 +169,7 @@ done:
 
 /* The plan's entity, year and kind against the document's: an error naming each field
  * of the document that does not match. */
-static void check_same_plan(const doc_state *s, json_t *doc, const store_plan_state_row *t, int64_t plan_id,
-                            problem *p)
+static void check_same_plan(const doc_state *s, json_t *doc, const store_plan_state_row *t, int64_t plan_id, problem *p)
 {
     json_t *eid = json_object_get(doc, "entity_id");
     if (eid && !json_is_null(eid) && !(json_is_integer(eid) && json_integer_value(eid) == t->entity_id))
@@ -184,12 +181,11 @@ static void check_same_plan(const doc_state *s, json_t *doc, const store_plan_st
             problem_add(p, "entity.code", "plan %" PRId64 " belongs to entity %s", plan_id, t->entity_code);
     }
     if (s->plan_ok && s->year != t->year)
-        problem_add(p, "year", "plan %" PRId64 " is of %d, not %d: a revision keeps the plan's year", plan_id,
-                    t->year, s->year);
+        problem_add(p, "year", "plan %" PRId64 " is of %d, not %d: a revision keeps the plan's year", plan_id, t->year,
+                    s->year);
     const char *kind = s->plan_ok ? doc_fv(&model_plans, &s->plan, "kind") : NULL;
     if (s->plan_ok && strcmp(kind ? kind : "performance", t->kind) != 0)
-        problem_add(p, "kind", "plan %" PRId64 " is a %s plan, not %s", plan_id, t->kind,
-                    kind ? kind : "performance");
+        problem_add(p, "kind", "plan %" PRId64 " is a %s plan, not %s", plan_id, t->kind, kind ? kind : "performance");
 }
 
 static json_t *change_counts(const store_revise_counts *n, int k, size_t rows)
@@ -214,7 +210,8 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
     if (strcmp(t.status, "adopted") != 0 || t.editing) {
         if (strcmp(t.status, "draft") == 0)
             problem_set(p, 409, "plan_draft",
-                        "plan %" PRId64 " is a draft: import the document with POST /v1/plans:import, or adopt "
+                        "plan %" PRId64
+                        " is a draft: import the document with POST /v1/plans:import, or adopt "
                         "the plan first (POST /v1/plans/%" PRId64 "/adopt)",
                         plan_id, plan_id);
         else if (t.editing)
@@ -252,16 +249,15 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
         goto done;
     int64_t version;
     /* the revision is opened, filled and adopted as by hand (open_revision, the writes, adopt) */
-    if (store_plan_transition(c, scope, caller->who, plan_id, STORE_OPEN_REVISION, -1, NULL, &opened, &version, p) <=
-        0) {
+    if (store_plan_transition(c, scope, caller->who, plan_id, STORE_OPEN_REVISION, -1, NULL, &opened, &version, p) <= 0) {
         if (!p->status)
             problem_set(p, 409, "conflict", "plan %" PRId64 " changed while it was revised; try again", plan_id);
         goto done;
     }
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {NULL,    NULL,    doc_fv(&model_plans, &s.plan, "title"), rows[0], rows[1], rows[2],
-                             rows[3], doc_fv(&model_plans, &s.plan, "method")};
+    store_plan_rows_in in = {NULL,    NULL,    doc_fv(&model_plans, &s.plan, "title"), rows[0], rows[1],
+                             rows[2], rows[3], doc_fv(&model_plans, &s.plan, "method")};
     store_revise_counts n;
     if (store_plan_revise_content(c, caller->who, t.entity_id, plan_id, t.revision + 1, &in, &n, p) < 0)
         goto done;
@@ -282,9 +278,9 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
     }
     int total = 0;
     json_t *warnings = doc_warnings(&s, &total);
-    *result = json_pack("{sIsIsssisOsososi}", "id", (json_int_t)plan_id, "entity_id", (json_int_t)t.entity_id,
-                        "status", "adopted", "revision", revision, "counts", counts, "changes", changes, "warnings",
-                        warnings, "warnings_total", total);
+    *result = json_pack("{sIsIsssisOsososi}", "id", (json_int_t)plan_id, "entity_id", (json_int_t)t.entity_id, "status",
+                        "adopted", "revision", revision, "counts", counts, "changes", changes, "warnings", warnings,
+                        "warnings_total", total);
     rc = *result ? 0 : problem_set(p, 503, "out_of_memory", "the server is out of memory");
 done:
     free(adopted);

@@ -2,14 +2,14 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/calendar.h" /* the cycle's calendar, issue 20 */
-#include "api/payments.h"
-#include "api/transparency.h"
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/import.h"
 #include "api/lifecycle.h"
 #include "api/oidc.h"
+#include "api/payments.h"
 #include "api/periods.h" /* monitoring periods and score overrides */
+#include "api/transparency.h"
 
 #define READ ROLES_ALL
 #define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
@@ -26,13 +26,15 @@
 #define J ROUTE_BODY_JSON
 #define MP (ROUTE_BODY_JSON | ROUTE_MERGE_PATCH)
 #define OWN_IDEM ROUTE_OWN_IDEMPOTENCY /* the key commits with the rows (api/idempotency.h) */
-#define OWN ROUTE_OWN_DATA /* open to an employee signed in with no group (api/oidc.h) */
+#define OWN ROUTE_OWN_DATA             /* open to an employee signed in with no group (api/oidc.h) */
 
 /* The five routes of a resource: list and create under a parent path, one item by id. */
-#define RESOURCE(list_path, item_path, spec, write)                                                                 \
-    {"GET", list_path, crud_list, READ, 0, &spec}, {"POST", list_path, crud_create, write, J, &spec},              \
-        {"GET", item_path, crud_get, READ, 0, &spec}, {"PATCH", item_path, crud_patch, write, MP, &spec},          \
-        {"DELETE", item_path, crud_delete, write, 0, &spec}
+#define RESOURCE(list_path, item_path, spec, write)                                                       \
+    {"GET", list_path, crud_list, READ, 0, &spec}, {"POST", list_path, crud_create, write, J, &spec},     \
+        {"GET", item_path, crud_get, READ, 0, &spec}, {"PATCH", item_path, crud_patch, write, MP, &spec}, \
+    {                                                                                                     \
+        "DELETE", item_path, crud_delete, write, 0, &spec                                                 \
+    }
 
 const route api_routes[] = {
     {"GET", "/healthz", ops_healthz, 0, 0, NULL},
@@ -148,6 +150,5 @@ const route api_routes[] = {
     {"GET", "/v1/public/entities/{id}/transparency", transparency_public_get, 0, 0, NULL},
     /* end of the cycle's calendar */
 };
-
 
 const int api_route_count = sizeof api_routes / sizeof api_routes[0];

@@ -7,17 +7,17 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/list_answer.h"
 #include "api/auth.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
+#include "api/list_answer.h"
 #include "api/personal.h"
-#include "store/plan_model.h"
 #include "codec/csv.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
 #include "http/server.h"
 #include "store/monitoring.h"
+#include "store/plan_model.h"
 
 typedef struct scored {
     plan_model m;
@@ -49,13 +49,16 @@ static json_t *dec(rules_decimal d) { return rule_json_decimal(d); }
 
 static const char *status_name(rules_score_status s)
 {
-    return s == RULES_SCORE_MEASURED            ? "measured"
-           : s == RULES_SCORE_ERROR             ? "error"
+    return s == RULES_SCORE_MEASURED          ? "measured"
+           : s == RULES_SCORE_ERROR           ? "error"
            : s == RULES_SCORE_NEEDS_JUDGEMENT ? "needs_judgement"
-                                                : "not_measured";
+                                              : "not_measured";
 }
 
-static json_t *score_or_null(rules_score_status s, rules_decimal d) { return s == RULES_SCORE_MEASURED ? dec(d) : json_null(); }
+static json_t *score_or_null(rules_score_status s, rules_decimal d)
+{
+    return s == RULES_SCORE_MEASURED ? dec(d) : json_null();
+}
 
 /* Loads plan_id as of the date in ?as_of= and scores it. Answers and returns -1 on failure. */
 static int load_and_score(http_request *req, int64_t plan_id, const char *as_of, scored *s)
@@ -338,10 +341,10 @@ static json_t *indicator_json(const scored *s, int i)
     json_object_set_new(j, "direction", json_string(info->direction ? info->direction : "higher_is_better"));
     json_object_set_new(j, "deviation", dev.has_absolute ? dec(dev.absolute) : json_null());
     json_object_set_new(j, "deviation_percent", dev.has_percent ? dec(dev.percent) : json_null());
-    json_object_set_new(j, "judgement", ind->judged ? json_pack("{s:o, s:s?, s:s?}", "score", dec(ind->judgement),
-                                                                "reason", info->judgement_reason, "as_of",
-                                                                info->judgement_as_of)
-                                                    : json_null());
+    json_object_set_new(j, "judgement",
+                        ind->judged ? json_pack("{s:o, s:s?, s:s?}", "score", dec(ind->judgement), "reason",
+                                                info->judgement_reason, "as_of", info->judgement_as_of)
+                                    : json_null());
     return j;
 }
 
@@ -391,7 +394,8 @@ static json_t *deviation_analyses(http_request *req, int64_t plan_id, const char
             json_array_foreach(json_object_get(rev, "items"), i, it)
             {
                 char key[24];
-                snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(it, "objective_id")));
+                snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT,
+                         json_integer_value(json_object_get(it, "objective_id")));
                 json_t *a = json_pack("{s:O, s:O, s:s}", "review_id", json_object_get(rev, "id"), "kind",
                                       json_object_get(rev, "kind"), "as_of", date);
                 static const char *const fields[] = {"causes", "effects", "actions_taken", "actions_planned"};
@@ -464,7 +468,8 @@ void objective_score(http_request *req)
         if (s.m.plan.assignments[k].objective == o && x->kind == PM_PERSON && !may_see_person(req, x->id)) {
             plan_model_free(&s.m);
             http_error(req, 403, "personal_data",
-                       "objective %" PRId64 " is assigned to a person: its score is that person's, and this token may "
+                       "objective %" PRId64
+                       " is assigned to a person: its score is that person's, and this token may "
                        "not see it",
                        req->ids[0]);
             return;
@@ -492,19 +497,18 @@ void objective_score(http_request *req)
     json_t *children = json_array();
     for (int c = 0; c < s.m.plan.n_objectives; c++)
         if (c != o && s.m.plan.objectives[c].parent == o)
-            json_array_append_new(children, json_pack("{s:I, s:s, s:o, s:s}", "objective_id",
-                                                      (json_int_t)s.m.objective_id[c], "code",
-                                                      s.m.plan.objectives[c].code, "score",
-                                                      score_or_null(s.obj[c].status, s.obj[c].score), "status",
-                                                      status_name(s.obj[c].status)));
+            json_array_append_new(
+                children, json_pack("{s:I, s:s, s:o, s:s}", "objective_id", (json_int_t)s.m.objective_id[c], "code",
+                                    s.m.plan.objectives[c].code, "score", score_or_null(s.obj[c].status, s.obj[c].score),
+                                    "status", status_name(s.obj[c].status)));
     int parent = s.m.plan.objectives[o].parent;
     json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "objective_id",
                             (json_int_t)req->ids[0], "code", s.m.plan.objectives[o].code, "as_of", as_of, "parent_id",
                             parent >= 0 ? json_integer(s.m.objective_id[parent]) : json_null(), "from_phases",
                             r->from_phases, "achievement", r->has_achievement ? dec(r->achievement) : json_null(),
                             "timeliness", r->has_timeliness ? dec(r->timeliness) : json_null(), "indicators", inds,
-                            "phases", phases, "children", children, "not_measured", not_measured,
-                            "needs_judgement", judge);
+                            "phases", phases, "children", children, "not_measured", not_measured, "needs_judgement",
+                            judge);
     objective_result_json(out, &s, o, r);
     json_object_set_new(out, "method", method_json_encode(&s.m.method));
     json_t *analyses = deviation_analyses(req, info.plan_id, as_of);
@@ -550,21 +554,19 @@ void plan_report(http_request *req)
         for (int k = s.by_assignee_start[a]; k < s.by_assignee_start[a + 1]; k++) {
             const rules_assignment *asg = &s.m.plan.assignments[s.by_assignee[k]];
             rules_objective_result r = result_for(&s, asg->objective, a);
-            json_t *row = json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o}", "assignee_kind", kind,
-                                    "assignee_id", (json_int_t)x->id, "assignee_code", x->code ? x->code : "",
-                                    "assignee_name", x->name ? x->name : "", "objective_id",
-                                    (json_int_t)s.m.objective_id[asg->objective], "objective_code",
-                                    s.m.plan.objectives[asg->objective].code, "objective_title",
-                                    s.m.objective_title[asg->objective], "weight", dec(asg->weight), "achievement",
-                                    r.has_achievement ? dec(r.achievement) : json_null(), "timeliness",
-                                    r.has_timeliness ? dec(r.timeliness) : json_null());
+            json_t *row = json_pack(
+                "{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o}", "assignee_kind", kind, "assignee_id",
+                (json_int_t)x->id, "assignee_code", x->code ? x->code : "", "assignee_name", x->name ? x->name : "",
+                "objective_id", (json_int_t)s.m.objective_id[asg->objective], "objective_code",
+                s.m.plan.objectives[asg->objective].code, "objective_title", s.m.objective_title[asg->objective],
+                "weight", dec(asg->weight), "achievement", r.has_achievement ? dec(r.achievement) : json_null(),
+                "timeliness", r.has_timeliness ? dec(r.timeliness) : json_null());
             objective_result_json(row, &s, asg->objective, &r);
             json_t *inds = json_array();
             for (int i = ind_start ? ind_start[asg->objective] : 0; ind_start && i < ind_start[asg->objective + 1]; i++)
                 json_array_append_new(inds, indicator_json(&s, ind_list[i]));
             json_object_set_new(row, "indicators", inds);
-            json_object_set_new(row, "deviation_analysis",
-                                analysis_of(analyses, s.m.objective_id[asg->objective]));
+            json_object_set_new(row, "deviation_analysis", analysis_of(analyses, s.m.objective_id[asg->objective]));
             json_array_append_new(rows, row);
         }
         json_array_append_new(
@@ -587,9 +589,9 @@ void plan_report(http_request *req)
     json_decref(analyses);
     plan_model_free(&s.m);
     if (http_wants_csv(req)) {
-        static const char *const names[] = {"assignee_kind", "assignee_code", "assignee_name", "objective_code",
-                                            "objective_title", "weight", "achievement", "timeliness", "score",
-                                            "status"};
+        static const char *const names[] = {"assignee_kind",   "assignee_code", "assignee_name", "objective_code",
+                                            "objective_title", "weight",        "achievement",   "timeliness",
+                                            "score",           "status"};
         buf b;
         buf_init(&b, 0);
         csv_header(&b, names, 10);
@@ -614,9 +616,9 @@ void plan_report(http_request *req)
         http_body(req, 200, "text/csv; charset=utf-8", body, len);
         return;
     }
-    http_json(req, 200, json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of",
-                                  as_of, "revision", revision, "entity", entity, "rows", rows, "totals", totals,
-                                  "objectives", cascade));
+    http_json(req, 200,
+              json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of,
+                        "revision", revision, "entity", entity, "rows", rows, "totals", totals, "objectives", cascade));
 }
 
 void review_create(http_request *req)

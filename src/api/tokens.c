@@ -24,14 +24,17 @@ static int st_list = -1, st_get = -1, st_revoke = -1;
 
 int tokens_register(void)
 {
-    st_list = store_stmt_register("SELECT " TOKEN_JSON ", id FROM tokens WHERE ($1::bigint IS NULL OR entity_id = "
+    st_list = store_stmt_register("SELECT " TOKEN_JSON
+                                  ", id FROM tokens WHERE ($1::bigint IS NULL OR entity_id = "
                                   "$1::bigint) AND id > $2::bigint AND (NOT $4::boolean OR (revoked_at IS NULL AND "
                                   "(expires_at IS NULL OR expires_at > now()))) ORDER BY id LIMIT $3::integer");
-    st_get = store_stmt_register("SELECT role, entity_id, person_id, issued_by FROM tokens WHERE id = $2::bigint AND "
-                                 "revoked_at IS NULL AND ($1::bigint IS NULL OR entity_id = $1::bigint)");
+    st_get = store_stmt_register(
+        "SELECT role, entity_id, person_id, issued_by FROM tokens WHERE id = $2::bigint AND "
+        "revoked_at IS NULL AND ($1::bigint IS NULL OR entity_id = $1::bigint)");
     /* the audit row has the token before and after its revocation */
     st_revoke = store_stmt_register(
-        "WITH b AS (SELECT " TOKEN_JSON "::jsonb AS doc FROM tokens WHERE id = $2::bigint), w AS (UPDATE tokens SET "
+        "WITH b AS (SELECT " TOKEN_JSON
+        "::jsonb AS doc FROM tokens WHERE id = $2::bigint), w AS (UPDATE tokens SET "
         "revoked_at = now() WHERE id = $2::bigint AND revoked_at IS NULL AND ($1::bigint IS NULL OR entity_id = "
         "$1::bigint) RETURNING *), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
         "resource, resource_id, before, after) SELECT w.entity_id, $3::bigint, $4, $5, 'revoke', 'tokens', w.id, "
@@ -218,7 +221,8 @@ void tokens_list(http_request *req)
         answer(req, &p);
         return;
     }
-    const char *params[] = {call->scope, pg.after_text, pg.limit_text, active && strcmp(active, "true") == 0 ? "true" : "false"};
+    const char *params[] = {call->scope, pg.after_text, pg.limit_text,
+                            active && strcmp(active, "true") == 0 ? "true" : "false"};
     PGresult *r = store_exec(call->db, st_list, 4, params, &p);
     if (!r) {
         answer(req, &p);

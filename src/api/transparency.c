@@ -80,9 +80,8 @@ static json_t *group_json(json_t *d, totals *shown, totals *hidden, int64_t *cen
         if (!band_count[b])
             continue;
         int small = band_count[b] < TRANSPARENCY_MIN_GROUP;
-        json_array_append_new(bands, json_pack("{s:o, s:o, s:b}", "band", b ? json_integer(b - 1) : json_null(),
-                                               "people", small ? json_null() : json_integer(band_count[b]),
-                                               "suppressed", small));
+        json_array_append_new(bands, json_pack("{s:o, s:o, s:b}", "band", b ? json_integer(b - 1) : json_null(), "people",
+                                               small ? json_null() : json_integer(band_count[b]), "suppressed", small));
     }
     rules_decimal avg = {0};
     rules_decimal_div(dist, rules_decimal_from_int((int64_t)n), &avg, NULL);
@@ -108,16 +107,16 @@ static json_t *documents_json(json_t *doc)
     snprintf(piano, sizeof piano, "/v1/plans/%lld/document?format=html", (long long)id);
     snprintf(relazione, sizeof relazione, "/v1/plans/%lld/report?format=html", (long long)id);
     json_t *validated = json_object_get(doc, "validated_on");
-    return json_pack(
-        "{s:o, s:o}", "piano",
-        rev > 0 ? json_pack("{s:I, s:s, s:I, s:O, s:O, s:s}", "plan_id", id, "kind",
-                            json_string_value(json_object_get(pl, "kind")), "revision", rev, "deliberation_number",
-                            json_object_get(pl, "deliberation_number"), "deliberation_date",
-                            json_object_get(pl, "deliberation_date"), "href", piano)
-                : json_null(),
-        "relazione",
-        json_is_string(validated) ? json_pack("{s:I, s:O, s:s}", "plan_id", id, "validated_on", validated, "href", relazione)
-                                  : json_null());
+    return json_pack("{s:o, s:o}", "piano",
+                     rev > 0 ? json_pack("{s:I, s:s, s:I, s:O, s:O, s:s}", "plan_id", id, "kind",
+                                         json_string_value(json_object_get(pl, "kind")), "revision", rev,
+                                         "deliberation_number", json_object_get(pl, "deliberation_number"),
+                                         "deliberation_date", json_object_get(pl, "deliberation_date"), "href", piano)
+                             : json_null(),
+                     "relazione",
+                     json_is_string(validated)
+                         ? json_pack("{s:I, s:O, s:s}", "plan_id", id, "validated_on", validated, "href", relazione)
+                         : json_null());
 }
 
 /* A money cell with two decimals and a decimal comma ("10000,00"); empty for null. */
@@ -134,8 +133,9 @@ static void money_cell(buf *b, json_t *v)
 
 static void answer_csv(http_request *req, json_t *out)
 {
-    static const char *const cols[] = {"ruolo", "categoria", "fascia", "persone", "premi_stanziati",
-                                       "premi_distribuiti", "media", "coefficiente_di_variazione", "oscurato"};
+    static const char *const cols[] = {"ruolo",           "categoria",         "fascia", "persone",
+                                       "premi_stanziati", "premi_distribuiti", "media",  "coefficiente_di_variazione",
+                                       "oscurato"};
     buf b;
     buf_init(&b, 0);
     buf_puts(&b, "\xEF\xBB\xBF");
@@ -161,8 +161,7 @@ static void answer_csv(http_request *req, json_t *out)
             csv_cell_json(&b, json_object_get(g, "category"), 0);
             json_t *bi = json_object_get(band, "band");
             char bt[24];
-            snprintf(bt, sizeof bt, json_is_integer(bi) ? "%lld" : "sotto la prima",
-                     (long long)json_integer_value(bi));
+            snprintf(bt, sizeof bt, json_is_integer(bi) ? "%lld" : "sotto la prima", (long long)json_integer_value(bi));
             csv_cell_text(&b, bt, 0);
             csv_cell_json(&b, json_object_get(band, "people"), 0);
             for (int c = 0; c < 4; c++)
@@ -226,8 +225,8 @@ static void answer(http_request *req, store_conn *db, const char *scope, int pub
     json_t *dists = json_object_get(doc, "distributions");
     size_t most = 1, i;
     json_t *d;
-    json_array_foreach(dists, i, d) if (json_array_size(json_object_get(d, "people")) > most) most =
-        json_array_size(json_object_get(d, "people"));
+    json_array_foreach(dists, i, d) if (json_array_size(json_object_get(d, "people")) > most)
+        most = json_array_size(json_object_get(d, "people"));
     int64_t *cents = malloc(most * sizeof *cents);
     size_t everyone = 0;
     json_array_foreach(dists, i, d) everyone += json_array_size(json_object_get(d, "people"));
@@ -247,8 +246,8 @@ static void answer(http_request *req, store_conn *db, const char *scope, int pub
         json_array_append_new(groups, group_json(d, &shown, &hidden, cents));
         size_t j;
         json_t *pj;
-        json_array_foreach(json_object_get(d, "people"), j, pj) all[k++] = money_of(json_object_get(pj, "bonus")).units /
-                                                                            100;
+        json_array_foreach(json_object_get(d, "people"), j, pj)
+            all[k++] = money_of(json_object_get(pj, "bonus")).units / 100;
     }
     int cover_all = hidden.people == 0 || hidden.people >= TRANSPARENCY_MIN_GROUP;
     totals t = shown;

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/method_json.h"
 #include "codec/rule_json.h"
 #include "core/buf.h"
 #include "core/text.h"
-#include "codec/method_json.h"
 #include "rules.h"
 
 void field_values_free(field_values *fv)
@@ -115,8 +115,9 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
             return NULL;
         }
         if ((f->flags & F_CODE) && (!isalnum((unsigned char)*s) || s[strspn(s, CODE_CHARS)])) {
-            problem_add(p, path, "must match [A-Za-z0-9][A-Za-z0-9._-]* (letters, digits, '.', '_', '-'; "
-                                 "no spaces)");
+            problem_add(p, path,
+                        "must match [A-Za-z0-9][A-Za-z0-9._-]* (letters, digits, '.', '_', '-'; "
+                        "no spaces)");
             return NULL;
         }
         return strdup(s);
@@ -192,7 +193,11 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         return NULL;
     }
     case FT_JSON: {
-        char kind = json_is_number(v) ? 'n' : json_is_string(v) ? 's' : json_is_boolean(v) ? 'b' : json_is_object(v) ? 'o' : 'a';
+        char kind = json_is_number(v)    ? 'n'
+                    : json_is_string(v)  ? 's'
+                    : json_is_boolean(v) ? 'b'
+                    : json_is_object(v)  ? 'o'
+                                         : 'a';
         if (!strchr(f->json_kinds, kind))
             break;
         if (method_field_invalid(f, v, path, p) || rule_field_invalid(f, v, path, p))
@@ -227,14 +232,14 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         return text_array_literal(v);
     }
     }
-    static const char *const expected[] = {"a string", "a whole number", "a number", "true or false", "a date (YYYY-MM-DD)",
-                                           "a string", "an id (a whole number)", "", "an array of strings"};
+    static const char *const expected[] = {
+        "a string", "a whole number",         "a number", "true or false",      "a date (YYYY-MM-DD)",
+        "a string", "an id (a whole number)", "",         "an array of strings"};
     if (f->type == FT_JSON) {
         char kinds[96] = "";
         for (const char *k = f->json_kinds; *k; k++) {
             const char *word = *k == 'n' ? "a number" : *k == 's' ? "a string" : *k == 'b' ? "a boolean" : "an object";
-            snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s", k == f->json_kinds ? "" : " or ",
-                     word);
+            snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s", k == f->json_kinds ? "" : " or ", word);
         }
         problem_add(p, path, "must be %s, not %s", kinds, json_kind(v));
     } else {
@@ -409,7 +414,9 @@ int entry_percent_check(const char *value_type, rules_decimal d, const char *fie
     if (strcmp(value_type, "percent") != 0 || (d.units >= 0 && d.units <= 100 * (int64_t)RULES_DECIMAL_SCALE))
         return 0;
     char text[48];
-    problem_add(p, field, "%s is outside 0-100 for a percent indicator (value_type percent; a rate that may "
-                "leave that range is value_type number)", rules_decimal_format_short(d, text));
+    problem_add(p, field,
+                "%s is outside 0-100 for a percent indicator (value_type percent; a rate that may "
+                "leave that range is value_type number)",
+                rules_decimal_format_short(d, text));
     return -1;
 }

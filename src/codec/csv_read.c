@@ -85,8 +85,7 @@ int csv_read_record(csv_reader *r)
                 return fail(r, "unexpected text after a closing quote");
         } else {
             size_t s = r->pos;
-            while (r->pos < r->len && r->data[r->pos] != r->sep && r->data[r->pos] != '\r' &&
-                   r->data[r->pos] != '\n')
+            while (r->pos < r->len && r->data[r->pos] != r->sep && r->data[r->pos] != '\r' && r->data[r->pos] != '\n')
                 r->pos++;
             buf_append(&r->store, r->data + s, r->pos - s);
         }

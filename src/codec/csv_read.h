@@ -16,12 +16,12 @@ typedef struct csv_reader {
     const char *data; /* borrowed: the whole text, not NUL-terminated */
     size_t len, pos;
     char sep;
-    int line;             /* line (1-based) where the record last read starts */
-    int next_line;        /* line where the next record starts */
-    int ncells;           /* cells of the record last read */
+    int line;                         /* line (1-based) where the record last read starts */
+    int next_line;                    /* line where the next record starts */
+    int ncells;                       /* cells of the record last read */
     const char *cells[CSV_MAX_CELLS]; /* NUL-terminated, point into `store`; valid until the next read */
     buf store;
-    char error[160];      /* why the last read failed */
+    char error[160]; /* why the last read failed */
 } csv_reader;
 
 /* Starts reading data[0..len) (borrowed: it must outlive the reader). */

@@ -43,20 +43,11 @@ static void put_text(line *l, const char *s)
             continue;
         }
         switch (*p) {
-        case '\\':
-            put(l, "\\\\");
-            break;
-        case ';':
-            put(l, "\\;");
-            break;
-        case ',':
-            put(l, "\\,");
-            break;
-        case '\n':
-            put(l, "\\n");
-            break;
-        default: /* '\r' */
-            break;
+        case '\\': put(l, "\\\\"); break;
+        case ';': put(l, "\\;"); break;
+        case ',': put(l, "\\,"); break;
+        case '\n': put(l, "\\n"); break;
+        default: /* '\r' */ break;
         }
     }
 }
@@ -78,8 +69,9 @@ static void property(line *l, const char *name, const char *text)
 int ical_write(buf *b, const char *name, const char *stamp, const ical_event *events, size_t n)
 {
     line l = {b, 0};
-    buf_puts(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Ciclo//Calendar of the performance cycle//IT\r\n"
-                "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+    buf_puts(b,
+             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Ciclo//Calendar of the performance cycle//IT\r\n"
+             "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
     property(&l, "X-WR-CALNAME", name);
     for (size_t i = 0; i < n && !b->failed; i++) {
         const ical_event *e = &events[i];

@@ -4,7 +4,10 @@
 const json_limits json_limits_default = {JSON_MAX_DEPTH, JSON_MAX_ARRAY, JSON_MAX_VALUES};
 const json_limits json_limits_plan_document = {JSON_MAX_DEPTH, JSON_MAX_ARRAY, JSON_MAX_VALUES_PLAN_DOCUMENT};
 
-enum json_limit json_limits_check(const char *s, size_t n) { return json_limits_check_with(s, n, &json_limits_default); }
+enum json_limit json_limits_check(const char *s, size_t n)
+{
+    return json_limits_check_with(s, n, &json_limits_default);
+}
 
 enum json_limit json_limits_check_with(const char *s, size_t n, const json_limits *lim)
 {
@@ -47,8 +50,7 @@ enum json_limit json_limits_check_with(const char *s, size_t n, const json_limit
         case '\t':
         case '\r':
         case '\n':
-        case ':':
-            break;
+        case ':': break;
         default: /* a number or a literal: count it once, at its first character */
             scalar = 1;
             if (!in_scalar)

@@ -15,13 +15,13 @@
 #define CICLO_JSON_LIMITS_H
 #include <stddef.h>
 
-#define JSON_MAX_DEPTH 64        /* arrays and objects inside one another */
-#define JSON_MAX_ARRAY 100000    /* items of one array */
-#define JSON_MAX_VALUES 1000000  /* values (strings, numbers, literals, containers) in all */
+#define JSON_MAX_DEPTH 64                     /* arrays and objects inside one another */
+#define JSON_MAX_ARRAY 100000                 /* items of one array */
+#define JSON_MAX_VALUES 1000000               /* values (strings, numbers, literals, containers) in all */
 #define JSON_MAX_VALUES_PLAN_DOCUMENT 5000000 /* the same, for a whole plan document */
 
 typedef struct json_limits {
-    int max_depth;   /* at most JSON_MAX_DEPTH */
+    int max_depth; /* at most JSON_MAX_DEPTH */
     long max_array;
     long max_values;
 } json_limits;

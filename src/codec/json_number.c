@@ -169,8 +169,7 @@ enum json_number_fault json_number_check(const char *s, size_t n, char *path, si
         } else if (c == '-' || is_digit(c)) {
             size_t start = i;
             int real = 0;
-            while (i < n && (is_digit(s[i]) || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' ||
-                             s[i] == '-')) {
+            while (i < n && (is_digit(s[i]) || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' || s[i] == '-')) {
                 real |= s[i] == '.' || s[i] == 'e' || s[i] == 'E';
                 i++;
             }

@@ -61,8 +61,8 @@ int method_json_decode(const json_t *j, rules_method *out, rules_error *err)
     char field[128];
     json_object_foreach((json_t *)j, key, v)
     {
-        static const char *const known[] = {"combine", "mix", "phases", "threshold", "rounding", "not_measured",
-                                            "late_per_day", "roll_up", "description", NULL};
+        static const char *const known[] = {"combine",      "mix",          "phases",  "threshold",   "rounding",
+                                            "not_measured", "late_per_day", "roll_up", "description", NULL};
         int ok = 0;
         for (int i = 0; known[i]; i++)
             ok |= strcmp(key, known[i]) == 0;
@@ -103,8 +103,7 @@ int method_json_decode(const json_t *j, rules_method *out, rules_error *err)
         out->no_roll_up = !json_is_true(roll);
     }
     json_t *d = json_object_get(j, "description");
-    if (d && !json_is_null(d) &&
-        (!json_is_string(d) || utf8_length(json_string_value(d)) > METHOD_DESCRIPTION_MAX))
+    if (d && !json_is_null(d) && (!json_is_string(d) || utf8_length(json_string_value(d)) > METHOD_DESCRIPTION_MAX))
         return fail(err, "method.description", "must be a string of at most 2000 characters");
     rules_finding f[8];
     size_t n = 0;
@@ -161,7 +160,7 @@ int method_target(const json_t *t, const char *value_type, int year, rules_expec
             return 0;
         out->kind = value_type && strcmp(value_type, "percent") == 0 ? RULES_EXPECTED_PERCENT
                     : value_type && strcmp(value_type, "money") == 0 ? RULES_EXPECTED_EURO
-                                                                      : RULES_EXPECTED_NUMBER;
+                                                                     : RULES_EXPECTED_NUMBER;
         return fits(out->kind, value_type);
     }
     if (!json_is_string(t))
@@ -202,8 +201,8 @@ static void set_target(rules_indicator *x, int c, const rules_expected *e, const
         x->target = *e;
 }
 
-void method_indicator_target_text(rules_indicator *x, const char *target, const char *value_type,
-                                  const char *direction, int year)
+void method_indicator_target_text(rules_indicator *x, const char *target, const char *value_type, const char *direction,
+                                  int year)
 {
     rules_expected e;
     set_target(x, method_target_text(target, value_type, year, &e), &e, direction);
@@ -240,7 +239,7 @@ int method_target_text(const char *text, const char *value_type, int year, rules
     if (text[0] != '"' && rules_decimal_parse_plain(text, 4, &out->number, NULL) == 0) {
         out->kind = value_type && strcmp(value_type, "percent") == 0 ? RULES_EXPECTED_PERCENT
                     : value_type && strcmp(value_type, "money") == 0 ? RULES_EXPECTED_EURO
-                                                                      : RULES_EXPECTED_NUMBER;
+                                                                     : RULES_EXPECTED_NUMBER;
         return fits(out->kind, value_type);
     }
     json_t *j = json_loads(text, JSON_DECODE_ANY, NULL); /* escapes, long texts, other JSON */

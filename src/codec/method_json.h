@@ -50,8 +50,8 @@ int method_target_text(const char *text, const char *value_type, int year, rules
 void method_indicator_target(rules_indicator *x, const json_t *target, const char *value_type, const char *direction,
                              int year);
 /* The same from the stored JSON text of the target (NULL: none). */
-void method_indicator_target_text(rules_indicator *x, const char *target, const char *value_type,
-                                  const char *direction, int year);
+void method_indicator_target_text(rules_indicator *x, const char *target, const char *value_type, const char *direction,
+                                  int year);
 
 /* Decodes a measured value for an indicator without a rule: a number, true/false, or an
  * ISO date. Returns 0 or -1 with err (field "value"). */

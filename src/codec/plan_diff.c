@@ -6,11 +6,23 @@
 #include <string.h>
 
 /* Objective fields in the plan document's order; other keys follow, sorted. */
-static const char *const objective_order[] = {
-    "code",      "title",           "description",         "level",      "parent_code",
-    "scope",     "routine",         "dup_ref",             "mission",    "programme",
-    "public_value_dimension", "expected_result", "financial_resources", "start_year", "end_year",
-    "payment_timeliness", NULL};
+static const char *const objective_order[] = {"code",
+                                              "title",
+                                              "description",
+                                              "level",
+                                              "parent_code",
+                                              "scope",
+                                              "routine",
+                                              "dup_ref",
+                                              "mission",
+                                              "programme",
+                                              "public_value_dimension",
+                                              "expected_result",
+                                              "financial_resources",
+                                              "start_year",
+                                              "end_year",
+                                              "payment_timeliness",
+                                              NULL};
 
 static const char *const nested[] = {"assignments", "phases", "indicators", NULL};
 

@@ -35,13 +35,11 @@ static int fail(rules_error *err, const char *field, const char *hint, const cha
     return -1;
 }
 
-int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_decimal *out,
-                     rules_error *err)
+int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_decimal *out, rules_error *err)
 {
     if (json_is_integer(j)) {
         json_int_t v = json_integer_value(j);
-        if (v > RULES_DECIMAL_MAX_UNITS / RULES_DECIMAL_SCALE ||
-            v < -(RULES_DECIMAL_MAX_UNITS / RULES_DECIMAL_SCALE))
+        if (v > RULES_DECIMAL_MAX_UNITS / RULES_DECIMAL_SCALE || v < -(RULES_DECIMAL_MAX_UNITS / RULES_DECIMAL_SCALE))
             return fail(err, path, "values are limited to ±90000000000000", "number out of range");
         out->units = (int64_t)v * RULES_DECIMAL_SCALE;
         return 0;
@@ -77,12 +75,12 @@ static int get_bool(const json_t *o, const char *key, const char *path, int *out
     return 0;
 }
 
-static int only_keys(const json_t *o, const char *path, const char *const *allowed,
-                     rules_error *err)
+static int only_keys(const json_t *o, const char *path, const char *const *allowed, rules_error *err)
 {
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)o, key, v) {
+    json_object_foreach((json_t *)o, key, v)
+    {
         int ok = 0;
         for (const char *const *a = allowed; *a; a++)
             if (strcmp(*a, key) == 0)
@@ -95,26 +93,23 @@ static int only_keys(const json_t *o, const char *path, const char *const *allow
                 if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7F)
                     *c = '?';
             pfx(f, sizeof f, "%s.%s", path, q);
-            return fail(err, f, "check the spelling against the API's rule format",
-                        "unknown key");
+            return fail(err, f, "check the spelling against the API's rule format", "unknown key");
         }
     }
     (void)v;
     return 0;
 }
 
-static int decode_bands(const json_t *o, const char *path, rules_bands *b, int score_only_int,
-                        rules_error *err)
+static int decode_bands(const json_t *o, const char *path, rules_bands *b, int score_only_int, rules_error *err)
 {
-    static const char *const band_keys[] = {"min", "max", "min_exclusive", "max_inclusive",
-                                            "score", "proportional", "description", NULL};
+    static const char *const band_keys[] = {"min",   "max",          "min_exclusive", "max_inclusive",
+                                            "score", "proportional", "description",   NULL};
     char f[160], g[200];
     json_t *arr = json_object_get(o, "bands");
     pfx(f, sizeof f, "%s.bands", path);
     memset(b, 0, sizeof *b);
     if (!json_is_array(arr))
-        return fail(err, f, "give a list of bands such as [{\"min\": 90, \"score\": 100}]",
-                    "must be an array of bands");
+        return fail(err, f, "give a list of bands such as [{\"min\": 90, \"score\": 100}]", "must be an array of bands");
     size_t n = json_array_size(arr);
     if (n == 0)
         return fail(err, f, NULL, "needs at least one band");
@@ -216,8 +211,7 @@ static int decode_rule(dec *d, const json_t *j, const char *path, rules_rule *r,
             return -1;
         if (r->linear.target.units == r->linear.baseline.units) {
             pfx(f, sizeof f, "%s.target", path);
-            return fail(d->err, f, "the target must differ from the baseline",
-                        "target equals baseline");
+            return fail(d->err, f, "the target must differ from the baseline", "target equals baseline");
         }
         return 0;
     }
@@ -248,8 +242,7 @@ static int decode_rule(dec *d, const json_t *j, const char *path, rules_rule *r,
         const char *e = json_string_value(json_object_get(j, "expr"));
         pfx(f, sizeof f, "%s.expr", path);
         if (!e)
-            return fail(d->err, f, "write an expression such as (a - b) / a * 100",
-                        "is required and must be a string");
+            return fail(d->err, f, "write an expression such as (a - b) / a * 100", "is required and must be a string");
         size_t n = json_string_length(json_object_get(j, "expr"));
         if (n > RULES_MAX_EXPR || strlen(e) != n)
             return fail(d->err, f, "split the calculation",
@@ -291,8 +284,7 @@ static int decode_rule(dec *d, const json_t *j, const char *path, rules_rule *r,
         r->all_targets.count = (int)json_array_size(parts);
         return 0;
     }
-    return fail(d->err, f, "one of bands, boolean, linear, deadline, formula, all_targets",
-                "unknown kind");
+    return fail(d->err, f, "one of bands, boolean, linear, deadline, formula, all_targets", "unknown kind");
 }
 
 static int decode_at(dec *d, const json_t *j, const char *path, rules_rule **out, int depth)
@@ -308,8 +300,7 @@ static int decode_at(dec *d, const json_t *j, const char *path, rules_rule **out
     return decode_rule(d, j, path, r, depth);
 }
 
-int rule_json_decode(const json_t *j, const char *path, rules_rule *nodes, size_t cap,
-                     size_t *used, rules_error *err)
+int rule_json_decode(const json_t *j, const char *path, rules_rule *nodes, size_t cap, size_t *used, rules_error *err)
 {
     dec d = {nodes, cap, 0, err};
     rules_rule *root;
@@ -337,14 +328,12 @@ static int is_ident(const char *s)
     if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
         return 0;
     for (s++; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              *s == '_'))
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
             return 0;
     return 1;
 }
 
-static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *path,
-                    rules_value *v, int depth)
+static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *path, rules_value *v, int depth)
 {
     char f[200];
     memset(v, 0, sizeof *v);
@@ -354,9 +343,7 @@ static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *p
         return fail(d->err, path, NULL, "rules nested too deeply");
     switch (r->kind) {
     case RULES_KIND_BANDS:
-    case RULES_KIND_LINEAR:
-        v->kind = RULES_VALUE_NUMBER;
-        return rule_json_number(j, 4, path, &v->number, d->err);
+    case RULES_KIND_LINEAR: v->kind = RULES_VALUE_NUMBER; return rule_json_number(j, 4, path, &v->number, d->err);
     case RULES_KIND_BOOLEAN:
         if (!json_is_boolean(j))
             return fail(d->err, path, NULL, "must be true or false");
@@ -366,8 +353,7 @@ static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *p
     case RULES_KIND_DEADLINE: {
         const char *s = json_string_value(j);
         if (!s)
-            return fail(d->err, path, "write the completion date as YYYY-MM-DD",
-                        "must be a date string");
+            return fail(d->err, path, "write the completion date as YYYY-MM-DD", "must be a date string");
         v->kind = RULES_VALUE_DATE;
         if (rules_date_parse_iso(s, &v->date, d->err) < 0) {
             if (d->err)
@@ -380,12 +366,12 @@ static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *p
         const char *key;
         json_t *x;
         if (!json_is_object(j))
-            return fail(d->err, path, "give the inputs as {\"name\": number, ...}",
-                        "must be an object of numbers");
+            return fail(d->err, path, "give the inputs as {\"name\": number, ...}", "must be an object of numbers");
         if (json_object_size(j) > RULES_MAX_INPUTS)
             return fail(d->err, path, NULL, "at most 16 inputs");
         v->kind = RULES_VALUE_INPUTS;
-        json_object_foreach((json_t *)j, key, x) {
+        json_object_foreach((json_t *)j, key, x)
+        {
             if (strlen(key) >= RULES_MAX_NAME || !is_ident(key)) {
                 char q[48];
                 pfx(q, sizeof q, "%.31s", key);
@@ -393,8 +379,7 @@ static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *p
                     if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7F)
                         *c = '?';
                 pfx(f, sizeof f, "%s.%s", path, q);
-                return fail(d->err, f, "names are letters, digits and _, at most 31",
-                            "invalid input name");
+                return fail(d->err, f, "names are letters, digits and _, at most 31", "invalid input name");
             }
             pfx(f, sizeof f, "%s.%s", path, key);
             rules_input *in = &v->inputs[v->n_inputs];
@@ -419,8 +404,7 @@ static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *p
         d->used += (size_t)n;
         for (int i = 0; i < n; i++) {
             pfx(f, sizeof f, "%s[%d]", path, i);
-            if (value_at(d, json_array_get(j, (size_t)i), r->all_targets.part[i], f, &parts[i],
-                         depth + 1) < 0)
+            if (value_at(d, json_array_get(j, (size_t)i), r->all_targets.part[i], f, &parts[i], depth + 1) < 0)
                 return -1;
         }
         v->kind = RULES_VALUE_PARTS;
@@ -432,8 +416,8 @@ static int value_at(vdec *d, const json_t *j, const rules_rule *r, const char *p
     return fail(d->err, path, NULL, "unknown rule kind");
 }
 
-int rule_json_decode_value(const json_t *j, const rules_rule *rule, const char *path,
-                           rules_value *vals, size_t cap, size_t *used, rules_error *err)
+int rule_json_decode_value(const json_t *j, const rules_rule *rule, const char *path, rules_value *vals, size_t cap,
+                           size_t *used, rules_error *err)
 {
     vdec d = {vals, cap, 1, err};
     if (used)
@@ -462,10 +446,7 @@ char *rule_json_dumps(const json_t *j, size_t flags)
     return json_dumps(j, flags | JSON_REAL_PRECISION(JSON_NUMBER_DIGITS));
 }
 
-static int set_new(json_t *o, const char *k, json_t *v)
-{
-    return v ? json_object_set_new(o, k, v) : -1;
-}
+static int set_new(json_t *o, const char *k, json_t *v) { return v ? json_object_set_new(o, k, v) : -1; }
 
 static json_t *encode_bands(const rules_bands *b)
 {
@@ -502,10 +483,8 @@ static json_t *encode_bands(const rules_bands *b)
 
 static json_t *encode_at(const rules_rule *r, int depth)
 {
-    static const char *const kinds[] = {"", "bands", "boolean", "linear", "deadline", "formula",
-                                        "all_targets"};
-    if (!r || depth > RULES_MAX_NESTING || r->kind < RULES_KIND_BANDS ||
-        r->kind > RULES_KIND_ALL_TARGETS)
+    static const char *const kinds[] = {"", "bands", "boolean", "linear", "deadline", "formula", "all_targets"};
+    if (!r || depth > RULES_MAX_NESTING || r->kind < RULES_KIND_BANDS || r->kind > RULES_KIND_ALL_TARGETS)
         return NULL;
     json_t *o = json_object();
     int rc = o ? set_new(o, "kind", json_string(kinds[r->kind])) : -1;
@@ -518,8 +497,7 @@ static json_t *encode_at(const rules_rule *r, int depth)
         if (b->integer)
             rc |= set_new(o, "integer", json_true());
         break;
-    case RULES_KIND_BOOLEAN:
-        break;
+    case RULES_KIND_BOOLEAN: break;
     case RULES_KIND_LINEAR:
         rc |= set_new(o, "target", rule_json_decimal(r->linear.target));
         rc |= set_new(o, "baseline", rule_json_decimal(r->linear.baseline));
@@ -533,8 +511,7 @@ static json_t *encode_at(const rules_rule *r, int depth)
         }
         break;
     case RULES_KIND_FORMULA:
-        rc |= set_new(o, "expr", json_stringn(r->formula.expr, strnlen(r->formula.expr,
-                                                                       RULES_MAX_EXPR)));
+        rc |= set_new(o, "expr", json_stringn(r->formula.expr, strnlen(r->formula.expr, RULES_MAX_EXPR)));
         if (r->formula.then)
             rc |= set_new(o, "then", encode_at(r->formula.then, depth + 1));
         break;
@@ -550,9 +527,8 @@ static json_t *encode_at(const rules_rule *r, int depth)
     }
     }
     if (b && b->direction != RULES_DIRECTION_AUTO)
-        rc |= set_new(o, "direction", json_string(b->direction == RULES_DIRECTION_HIGHER
-                                                      ? "higher_is_better"
-                                                      : "lower_is_better"));
+        rc |= set_new(o, "direction",
+                      json_string(b->direction == RULES_DIRECTION_HIGHER ? "higher_is_better" : "lower_is_better"));
     if (rc) {
         json_decref(o);
         return NULL;
@@ -560,10 +536,7 @@ static json_t *encode_at(const rules_rule *r, int depth)
     return o;
 }
 
-json_t *rule_json_encode(const rules_rule *rule)
-{
-    return encode_at(rule, 1);
-}
+json_t *rule_json_encode(const rules_rule *rule) { return encode_at(rule, 1); }
 
 json_t *rule_json_findings(const rules_finding *findings, size_t n)
 {

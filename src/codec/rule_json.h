@@ -30,8 +30,7 @@
  * the JSON path ("rule.bands[2].max"). Does not run rules_check: call it for
  * overlaps, gaps and the like.
  */
-int rule_json_decode(const json_t *j, const char *path, rules_rule *nodes, size_t cap,
-                     size_t *used, rules_error *err);
+int rule_json_decode(const json_t *j, const char *path, rules_rule *nodes, size_t cap, size_t *used, rules_error *err);
 
 /*
  * Decodes the measured value `j` (borrowed) for `rule`: a number (bands,
@@ -40,8 +39,8 @@ int rule_json_decode(const json_t *j, const char *path, rules_rule *nodes, size_
  * value per part (all_targets). vals[0] is the root; parts use vals[1..cap).
  * `path` prefixes error fields (NULL: "value"). Returns 0 or -1 with err.
  */
-int rule_json_decode_value(const json_t *j, const rules_rule *rule, const char *path,
-                           rules_value *vals, size_t cap, size_t *used, rules_error *err);
+int rule_json_decode_value(const json_t *j, const rules_rule *rule, const char *path, rules_value *vals, size_t cap,
+                           size_t *used, rules_error *err);
 
 /*
  * Decodes a JSON number (borrowed) as an exact decimal with at most
@@ -51,8 +50,7 @@ int rule_json_decode_value(const json_t *j, const rules_rule *rule, const char *
  * whose message quotes the number as the client wrote it, in its shortest form
  * ("33.333 has more than 2 decimals"; 33.3330 and 3.3333e1 are quoted as 33.333 too).
  */
-int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_decimal *out,
-                     rules_error *err);
+int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_decimal *out, rules_error *err);
 
 /* Encodes a rule in the API's JSON form. New reference; NULL on allocation failure. */
 json_t *rule_json_encode(const rules_rule *rule);

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 typedef struct buf {
-    char *data;   /* NUL-terminated while len < cap; owned by the buf */
+    char *data; /* NUL-terminated while len < cap; owned by the buf */
     size_t len;
     size_t cap;
     size_t limit; /* 0 = no limit; appends past it fail */

@@ -9,7 +9,7 @@ struct embedded_file {
     size_t len;
 };
 
-extern const char *const embedded_openapi;   /* openapi/openapi.yaml */
+extern const char *const embedded_openapi; /* openapi/openapi.yaml */
 extern const size_t embedded_openapi_len;
 extern const struct embedded_file embedded_migrations[]; /* the files of sql/, sorted by name */
 extern const int embedded_migration_count;

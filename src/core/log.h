@@ -36,13 +36,16 @@ typedef struct log_limiter {
     int burst;
     int period_s;
     pthread_mutex_t lock;
-    long long period; /* the current period's number (monotonic seconds / period_s) */
-    int used;         /* lines written in it */
+    long long period;  /* the current period's number (monotonic seconds / period_s) */
+    int used;          /* lines written in it */
     long long dropped; /* lines not written in it */
     int registered;    /* in the list of log_flush_limited (under its lock) */
     struct log_limiter *next;
 } log_limiter;
-#define LOG_LIMITER(what, burst, period_s) {what, burst, period_s, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, NULL}
+#define LOG_LIMITER(what, burst, period_s)                                 \
+    {                                                                      \
+        what, burst, period_s, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, NULL \
+    }
 
 /* log_msg through the limiter l. */
 void log_limited(log_limiter *l, log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

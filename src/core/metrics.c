@@ -43,15 +43,17 @@ void metrics_set_pool_probe(void (*probe)(void *, int *, int *, long long *), vo
 
 void metrics_render(buf *out)
 {
-    buf_puts(out, "# HELP ciclo_http_requests_total HTTP requests answered, by status.\n"
-                  "# TYPE ciclo_http_requests_total counter\n");
+    buf_puts(out,
+             "# HELP ciclo_http_requests_total HTTP requests answered, by status.\n"
+             "# TYPE ciclo_http_requests_total counter\n");
     for (int s = 100; s < 600; s++) {
         long long n = atomic_load(&by_status[s]);
         if (n)
             buf_printf(out, "ciclo_http_requests_total{status=\"%d\"} %lld\n", s, n);
     }
-    buf_puts(out, "# HELP ciclo_http_request_duration_seconds Time from request to response.\n"
-                  "# TYPE ciclo_http_request_duration_seconds histogram\n");
+    buf_puts(out,
+             "# HELP ciclo_http_request_duration_seconds Time from request to response.\n"
+             "# TYPE ciclo_http_request_duration_seconds histogram\n");
     long long cum = 0;
     for (size_t i = 0; i < NBUCKETS; i++) {
         cum += atomic_load(&latency_bucket[i]);
@@ -61,27 +63,31 @@ void metrics_render(buf *out)
     buf_printf(out, "ciclo_http_request_duration_seconds_bucket{le=\"+Inf\"} %lld\n", count);
     buf_printf(out, "ciclo_http_request_duration_seconds_sum %.6f\n", (double)atomic_load(&latency_sum_us) / 1e6);
     buf_printf(out, "ciclo_http_request_duration_seconds_count %lld\n", count);
-    buf_printf(out, "# HELP ciclo_auth_failures_total Requests refused for a missing or bad token.\n"
-                    "# TYPE ciclo_auth_failures_total counter\nciclo_auth_failures_total %lld\n",
+    buf_printf(out,
+               "# HELP ciclo_auth_failures_total Requests refused for a missing or bad token.\n"
+               "# TYPE ciclo_auth_failures_total counter\nciclo_auth_failures_total %lld\n",
                atomic_load(&auth_failures));
-    buf_printf(out, "# HELP ciclo_rate_limited_total Requests refused by the per-token rate limit.\n"
-                    "# TYPE ciclo_rate_limited_total counter\nciclo_rate_limited_total %lld\n",
+    buf_printf(out,
+               "# HELP ciclo_rate_limited_total Requests refused by the per-token rate limit.\n"
+               "# TYPE ciclo_rate_limited_total counter\nciclo_rate_limited_total %lld\n",
                atomic_load(&rate_limited));
-    buf_printf(out, "# HELP ciclo_connections_cut_total Connections cut off: no whole request within CICLO_REQUEST_TIMEOUT.\n"
-                    "# TYPE ciclo_connections_cut_total counter\nciclo_connections_cut_total %lld\n"
-                    "# HELP ciclo_body_budget_refusals_total Request bodies refused (503): CICLO_BODY_BUDGET_MIB was spent.\n"
-                    "# TYPE ciclo_body_budget_refusals_total counter\nciclo_body_budget_refusals_total %lld\n",
+    buf_printf(out,
+               "# HELP ciclo_connections_cut_total Connections cut off: no whole request within CICLO_REQUEST_TIMEOUT.\n"
+               "# TYPE ciclo_connections_cut_total counter\nciclo_connections_cut_total %lld\n"
+               "# HELP ciclo_body_budget_refusals_total Request bodies refused (503): CICLO_BODY_BUDGET_MIB was spent.\n"
+               "# TYPE ciclo_body_budget_refusals_total counter\nciclo_body_budget_refusals_total %lld\n",
                atomic_load(&connections_cut), atomic_load(&budget_refused));
     if (pool_probe) {
         int in_use = 0, size = 0;
         long long timeouts = 0;
         pool_probe(pool_ctx, &in_use, &size, &timeouts);
-        buf_printf(out, "# HELP ciclo_db_pool_connections PostgreSQL pool size.\n"
-                        "# TYPE ciclo_db_pool_connections gauge\nciclo_db_pool_connections %d\n"
-                        "# HELP ciclo_db_pool_in_use PostgreSQL connections lent out now.\n"
-                        "# TYPE ciclo_db_pool_in_use gauge\nciclo_db_pool_in_use %d\n"
-                        "# HELP ciclo_db_pool_wait_timeouts_total Requests that found no free connection in time.\n"
-                        "# TYPE ciclo_db_pool_wait_timeouts_total counter\nciclo_db_pool_wait_timeouts_total %lld\n",
+        buf_printf(out,
+                   "# HELP ciclo_db_pool_connections PostgreSQL pool size.\n"
+                   "# TYPE ciclo_db_pool_connections gauge\nciclo_db_pool_connections %d\n"
+                   "# HELP ciclo_db_pool_in_use PostgreSQL connections lent out now.\n"
+                   "# TYPE ciclo_db_pool_in_use gauge\nciclo_db_pool_in_use %d\n"
+                   "# HELP ciclo_db_pool_wait_timeouts_total Requests that found no free connection in time.\n"
+                   "# TYPE ciclo_db_pool_wait_timeouts_total counter\nciclo_db_pool_wait_timeouts_total %lld\n",
                    size, in_use, timeouts);
     }
 }

@@ -87,8 +87,8 @@ const char *problem_title(int status)
 json_t *problem_to_json(const problem *p)
 {
     int status = p->status ? p->status : 500;
-    json_t *j = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title", problem_title(status),
-                          "status", status, "detail", p->detail, "code", p->code[0] ? p->code : "error");
+    json_t *j = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title", problem_title(status), "status",
+                          status, "detail", p->detail, "code", p->code[0] ? p->code : "error");
     if (p->hint[0])
         json_object_set_new(j, "hint", json_string(p->hint));
     json_object_set_new(j, "errors", p->errors ? json_deep_copy(p->errors) : json_array());

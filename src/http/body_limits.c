@@ -8,8 +8,7 @@ json_t *json_body_parse(const char *s, size_t n, const json_limits *lim, problem
         return NULL;
     }
     switch (json_limits_check_with(s, n, lim)) {
-    case JSON_WITHIN_LIMITS:
-        break;
+    case JSON_WITHIN_LIMITS: break;
     case JSON_TOO_DEEP:
         problem_set(p, 400, "too_deep", "the body nests arrays and objects more than %d deep", lim->max_depth);
         return NULL;

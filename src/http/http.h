@@ -18,10 +18,10 @@ struct route;
 /* Who is calling, as the token says. */
 typedef struct principal {
     int64_t token_id;
-    int64_t entity_id;  /* 0 for an admin token: every entity */
-    int64_t person_id;  /* 0 when the token names no person */
-    int role;           /* one ROLE_* bit from api/auth.h */
-    char name[128];     /* the token's name, for the audit log */
+    int64_t entity_id; /* 0 for an admin token: every entity */
+    int64_t person_id; /* 0 when the token names no person */
+    int role;          /* one ROLE_* bit from api/auth.h */
+    char name[128];    /* the token's name, for the audit log */
     /* OpenID Connect sign-in (api/oidc.h); empty and 0 for an opaque token */
     char issuer[256];       /* the access token's iss */
     char role_group[256];   /* the group that gave the role; empty when none did */
@@ -34,11 +34,11 @@ typedef struct http_response {
     const char *content_type; /* static string */
     char *body;               /* owned (malloc) */
     size_t len;
-    char etag[40];            /* without quotes; empty = none */
+    char etag[40]; /* without quotes; empty = none */
     char location[160];
     char allow[96];
-    char disposition[128];    /* Content-Disposition, for CSV downloads */
-    char link[256];           /* Link header (RFC 8288), e.g. the next page of a CSV list */
+    char disposition[128]; /* Content-Disposition, for CSV downloads */
+    char link[256];        /* Link header (RFC 8288), e.g. the next page of a CSV list */
     int retry_after;
     char content_type_buf[96]; /* content_type points here for a replayed answer (http_replay) */
 } http_response;
@@ -51,8 +51,8 @@ typedef struct http_request {
     const char *path;
     buf body;
     int body_too_large;
-    size_t body_reserved;     /* bytes of the server's body budget held by this request */
-    struct conn_track *track; /* the connection's deadline (server.c), NULL when unknown */
+    size_t body_reserved;      /* bytes of the server's body budget held by this request */
+    struct conn_track *track;  /* the connection's deadline (server.c), NULL when unknown */
     int64_t ids[HTTP_MAX_IDS]; /* the {id} segments of the path, in order */
     int nids;
     const struct route *route;
@@ -79,8 +79,8 @@ void http_error(http_request *req, int status, const char *code, const char *fmt
 /* Answers again as a stored answer was given (Idempotency-Key): status, content type,
  * Location and ETag are copied (NULL: none), body (malloc'd) is handed over. The answer a
  * handler gives is itself in req->res once it returns: that is what gets stored. */
-void http_replay(http_request *req, int status, const char *content_type, char *body, size_t len,
-                 const char *location, const char *etag);
+void http_replay(http_request *req, int status, const char *content_type, char *body, size_t len, const char *location,
+                 const char *etag);
 /* Sets the ETag of the answer from a row version. */
 void http_etag(http_request *req, int64_t version);
 /* Parses If-Match: returns 0 when absent, -1 when it is not one entity-tag (also "*"), else 1

@@ -16,8 +16,7 @@ static int accepts(const http_request *req, const char *media)
     const char *a = http_header(req, "Accept");
     if (accept_media_quality(a, media) > 0)
         return 1;
-    return strncmp(media, "application/json", 16) == 0 &&
-           accept_media_quality(a, "application/problem+json") > 0;
+    return strncmp(media, "application/json", 16) == 0 && accept_media_quality(a, "application/problem+json") > 0;
 }
 
 int negotiate_refuse_early(http_request *req)
@@ -40,6 +39,6 @@ void negotiate_check_answer(http_request *req)
     size_t n = strcspn(ct, ";");
     snprintf(media, sizeof media, "%.*s", (int)(n < sizeof media ? n : sizeof media - 1), ct);
     req->res.etag[0] = req->res.location[0] = req->res.disposition[0] = req->res.link[0] = '\0';
-    http_error(req, 406, "not_acceptable", "%s answers %s, which the Accept header (%.100s) refuses", req->path,
-               media, http_header(req, "Accept"));
+    http_error(req, 406, "not_acceptable", "%s answers %s, which the Accept header (%.100s) refuses", req->path, media,
+               http_header(req, "Accept"));
 }

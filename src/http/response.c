@@ -31,8 +31,8 @@ void http_body(http_request *req, int status, const char *content_type, char *bo
     req->answered = 1;
 }
 
-void http_replay(http_request *req, int status, const char *content_type, char *body, size_t len,
-                 const char *location, const char *etag)
+void http_replay(http_request *req, int status, const char *content_type, char *body, size_t len, const char *location,
+                 const char *etag)
 {
     http_body(req, status, NULL, body, len);
     if (content_type) {
@@ -152,8 +152,7 @@ json_t *http_json_body(http_request *req)
         return NULL;
     }
     switch (json_limits_check(req->body.data, req->body.len)) {
-    case JSON_WITHIN_LIMITS:
-        break;
+    case JSON_WITHIN_LIMITS: break;
     case JSON_TOO_DEEP:
         http_error(req, 400, "too_deep", "the body nests arrays and objects more than %d deep", JSON_MAX_DEPTH);
         return NULL;
@@ -187,8 +186,9 @@ int http_json_numbers(const char *s, size_t n, problem *p)
     problem_set(p, 422, "validation_failed", "the number %s cannot be read exactly", lexeme);
     if (f == JSON_NUMBER_TOO_PRECISE) {
         problem_add(p, path, "%s has more than %d significant digits", lexeme, JSON_NUMBER_DIGITS);
-        problem_hint(p, "no field takes that many: amounts and scores have at most 2 decimals, coefficients and "
-                        "measurements 4");
+        problem_hint(p,
+                     "no field takes that many: amounts and scores have at most 2 decimals, coefficients and "
+                     "measurements 4");
     } else {
         problem_add(p, path, "%s is too close to zero to be read exactly", lexeme);
     }

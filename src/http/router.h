@@ -6,20 +6,21 @@
 typedef void (*route_handler)(http_request *req);
 
 typedef struct route {
-    const char *method;   /* "GET", "POST", "PATCH", "DELETE" */
-    const char *pattern;  /* "/v1/plans/{id}/objectives"; {id} matches a positive integer */
+    const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
+    const char *pattern; /* "/v1/plans/{id}/objectives"; {id} matches a positive integer */
     route_handler handler;
-    unsigned roles;       /* ROLE_* bits allowed; 0 = public (no token) */
-    unsigned flags;       /* ROUTE_* below */
-    const void *arg;      /* handed to the handler through req->route (e.g. a resource spec) */
+    unsigned roles;  /* ROLE_* bits allowed; 0 = public (no token) */
+    unsigned flags;  /* ROUTE_* below */
+    const void *arg; /* handed to the handler through req->route (e.g. a resource spec) */
 } route;
 
-#define ROUTE_BODY_JSON 1u   /* the body must be JSON */
-#define ROUTE_BODY_CSV 2u    /* the body may also be text/csv */
-#define ROUTE_MERGE_PATCH 4u /* application/merge-patch+json accepted */
+#define ROUTE_BODY_JSON 1u       /* the body must be JSON */
+#define ROUTE_BODY_CSV 2u        /* the body may also be text/csv */
+#define ROUTE_MERGE_PATCH 4u     /* application/merge-patch+json accepted */
 #define ROUTE_OWN_IDEMPOTENCY 8u /* a POST that stores its Idempotency-Key in its own transaction */
 #define ROUTE_SECRET_ANSWER 16u  /* a POST whose answer holds a secret: never stored (api/idempotency.h) */
-#define ROUTE_OWN_DATA 32u       /* open to an employee signed in with no group (api/oidc.h): the route
+#define ROUTE_OWN_DATA \
+    32u /* open to an employee signed in with no group (api/oidc.h): the route
                                     itself narrows what it shows to the caller's own data */
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };

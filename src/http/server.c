@@ -34,13 +34,13 @@ struct http_server {
     http_server_opts opts;
     atomic_int in_flight;
     atomic_int stopping;
-    atomic_size_t buffered;  /* bytes of request bodies held, all requests together */
+    atomic_size_t buffered;     /* bytes of request bodies held, all requests together */
     pthread_mutex_t track_lock; /* guards tracks and every track's fd while it is shut down */
     conn_track *tracks;
     pthread_t watchdog;
     int watchdog_running;
     atomic_int watchdog_stop;
-    atomic_int trim_wanted;  /* a large request ended since the last malloc_trim */
+    atomic_int trim_wanted;   /* a large request ended since the last malloc_trim */
     atomic_llong last_end_ms; /* when the last request ended */
     char *tls_cert;
     char *tls_key;
@@ -119,9 +119,8 @@ static enum MHD_Result send_answer(http_server *srv, http_request *req)
     http_response *r = &req->res;
     if (!req->answered)
         http_error(req, 500, "internal", "the request was not answered");
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->len, r->body ? r->body : (void *)"", r->body ? MHD_RESPMEM_MUST_FREE
-                                                                                         : MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r->len, r->body ? r->body : (void *)"", r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
     r->body = NULL; /* MHD owns it now */
@@ -189,10 +188,8 @@ static void answer_preflight(http_server *srv, http_request *req)
 static const struct {
     const char *format, *media;
 } get_formats[] = {
-    {"csv", "text/csv"},
-    {"html", "text/html"},
-    {"svg", "image/svg+xml"},
-    {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    {"csv", "text/csv"},      {"html", "text/html"},
+    {"svg", "image/svg+xml"}, {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
     {"ics", "text/calendar"},
 };
 
@@ -213,8 +210,8 @@ static int format_refused(http_request *req)
     const char *f = http_query(req, "format");
     if (!f || strcmp(f, "json") == 0 || (get_format_media(f) && strcmp(req->method, "GET") == 0))
         return 0;
-    http_error(req, 406, "format_not_available", "%s %s has no format \"%.40s\" (json%s)", req->method,
-               req->path, f, strcmp(req->method, "GET") == 0 ? "; csv, html, svg, xlsx or ics where the route lists it" : "");
+    http_error(req, 406, "format_not_available", "%s %s has no format \"%.40s\" (json%s)", req->method, req->path, f,
+               strcmp(req->method, "GET") == 0 ? "; csv, html, svg, xlsx or ics where the route lists it" : "");
     return 1;
 }
 
@@ -229,7 +226,10 @@ static void answer_format_checked(http_request *req)
         return;
     req->res.etag[0] = req->res.location[0] = req->res.disposition[0] = req->res.link[0] = '\0';
     http_error(req, 406, "format_not_available", "%s has no %s form; ask for JSON", req->path,
-               strcmp(f, "csv") == 0 ? "CSV" : strcmp(f, "html") == 0 ? "HTML" : strcmp(f, "svg") == 0 ? "SVG" : "XLSX");
+               strcmp(f, "csv") == 0    ? "CSV"
+               : strcmp(f, "html") == 0 ? "HTML"
+               : strcmp(f, "svg") == 0  ? "SVG"
+                                        : "XLSX");
 }
 
 /* Takes n bytes from the budget of bodies held in memory. Returns 0, or -1 when it is spent. */
@@ -292,8 +292,9 @@ static int headers_too_large(http_request *req)
         return 0;
     problem p;
     problem_init(&p);
-    problem_set(&p, 431, "headers_too_large", "the request's headers are over %d bytes or %d fields (%zu bytes, %zu fields)",
-                HEADER_BYTES_MAX, HEADER_FIELDS_MAX, n[1], n[0]);
+    problem_set(&p, 431, "headers_too_large",
+                "the request's headers are over %d bytes or %d fields (%zu bytes, %zu fields)", HEADER_BYTES_MAX,
+                HEADER_FIELDS_MAX, n[1], n[0]);
     problem_add(&p, "headers", "at most %d bytes and %d fields, request line included", HEADER_BYTES_MAX,
                 HEADER_FIELDS_MAX);
     http_problem(req, &p);
@@ -323,17 +324,14 @@ static int admit_headers(http_server *srv, http_request *req)
         return refuse;
     }
     char allow[96];
-    switch (router_match(srv->opts.routes, srv->opts.nroutes, req->method, req->path, &req->route, req->ids,
-                         &req->nids, allow, sizeof allow)) {
-    case ROUTE_NOT_FOUND:
-        http_error(req, 404, "not_found", "no resource at %s", req->path);
-        return refuse;
+    switch (router_match(srv->opts.routes, srv->opts.nroutes, req->method, req->path, &req->route, req->ids, &req->nids,
+                         allow, sizeof allow)) {
+    case ROUTE_NOT_FOUND: http_error(req, 404, "not_found", "no resource at %s", req->path); return refuse;
     case ROUTE_BAD_METHOD:
         http_error(req, 405, "method_not_allowed", "%s is not allowed on %s", req->method, req->path);
         snprintf(req->res.allow, sizeof req->res.allow, "%s", allow);
         return refuse;
-    case ROUTE_FOUND:
-        break;
+    case ROUTE_FOUND: break;
     }
     if (format_refused(req) || negotiate_refuse_early(req))
         return refuse;
@@ -391,8 +389,8 @@ static enum MHD_Result answer_mid_body(http_server *srv, http_request *req)
     buf_printf(&b,
                "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%sConnection: close\r\n"
                "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n\r\n",
-               r->status, reason ? reason : "", r->content_type ? r->content_type : "application/problem+json",
-               r->len, retry);
+               r->status, reason ? reason : "", r->content_type ? r->content_type : "application/problem+json", r->len,
+               retry);
     buf_append(&b, r->body ? r->body : "", r->len);
     if (!b.failed) {
         size_t off = 0;
@@ -468,8 +466,7 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     http_server *srv = cls;
@@ -629,7 +626,10 @@ static void *watchdog(void *arg)
 
 static int hex_digit(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Decodes %HH in the path and query arguments, except %00: a NUL would cut the string short
@@ -784,14 +784,12 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     };
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
-        MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, NULL,
-        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+        on_unescape, NULL, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, cfg->listen_port);
         free(srv->tls_cert);

@@ -18,8 +18,8 @@
 typedef struct http_server http_server;
 
 typedef struct http_server_opts {
-    const config *cfg;       /* borrowed for the server's lifetime */
-    const route *routes;     /* borrowed for the server's lifetime */
+    const config *cfg;   /* borrowed for the server's lifetime */
+    const route *routes; /* borrowed for the server's lifetime */
     int nroutes;
     /* Called on a worker thread once the body is read and req->route is set; it must
      * answer (http_json, http_problem, ...). */

@@ -37,9 +37,16 @@ const char *labels_assignee_kind(const char *kind)
 
 const char *labels_column(int col)
 {
-    static const char *const t[LABEL_COL_COUNT] = {"Codice",      "Obiettivo",   "Peso",
-                                                   "Indicatore",  "Atteso",      "Raggiunto",
-                                                   "Scostamento", "Grado di raggiungimento",
-                                                   "Rispetto dei tempi", "Punteggio", "Stato"};
+    static const char *const t[LABEL_COL_COUNT] = {"Codice",
+                                                   "Obiettivo",
+                                                   "Peso",
+                                                   "Indicatore",
+                                                   "Atteso",
+                                                   "Raggiunto",
+                                                   "Scostamento",
+                                                   "Grado di raggiungimento",
+                                                   "Rispetto dei tempi",
+                                                   "Punteggio",
+                                                   "Stato"};
     return col >= 0 && col < LABEL_COL_COUNT ? t[col] : NULL;
 }

@@ -31,8 +31,8 @@ int svg_day_of_year(const char *iso, int year, int *day)
 {
     int y, m, d;
     char tail;
-    if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-        d < 1 || d > 31)
+    if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
+        d > 31)
         return -1;
     long n = days_before_month(y, m) + d - 1;
     for (int k = year; k < y; k++)
@@ -134,15 +134,15 @@ int svg_chart_bars(buf *b, const svg_caption *c, const svg_bar *bars, int n)
         buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"5\" fill=\"" C_TRACK "\"/>", lw, y + 19, bw);
         buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"5\" fill=\"" C_GREY "\"/>", lw, y + 19,
                    bw * share);
-        buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY "\">peso misurato ", lw + bw + 6,
-                   y + 25);
+        buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY "\">peso misurato ", lw + bw + 6, y + 25);
         html_number_it(b, r->weight_measured, 2);
         buf_puts(b, " su ");
         html_number_it(b, r->weight_total, 2);
         buf_puts(b, "</text></g>");
     }
     buf_printf(b,
-               "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY "\">Barra blu: punteggio (0–100); barra "
+               "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY
+               "\">Barra blu: punteggio (0–100); barra "
                "grigia sottile: quota del peso misurata.</text>",
                lw, h - 6);
     return close_svg(b);
@@ -177,13 +177,15 @@ int svg_chart_histogram(buf *b, const svg_caption *c, const double *scores, int 
                    top + ch - hh, cw - 12, hh);
         buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">%d</text>", x + cw / 2, top + ch - hh - 4,
                    counts[k]);
-        buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d–%d</text>", x + cw / 2, top + ch + 16,
-                   k * 10, k * 10 + 10);
+        buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d–%d</text>", x + cw / 2, top + ch + 16, k * 10,
+                   k * 10 + 10);
     }
-    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_GREY "\">punteggio</text>",
-               left + 5 * cw, top + ch + 34);
-    buf_printf(b, "<text x=\"12\" y=\"%d\" fill=\"" C_GREY "\" transform=\"rotate(-90 12 %d)\" "
-                  "text-anchor=\"middle\">obiettivi</text>",
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_GREY "\">punteggio</text>", left + 5 * cw,
+               top + ch + 34);
+    buf_printf(b,
+               "<text x=\"12\" y=\"%d\" fill=\"" C_GREY
+               "\" transform=\"rotate(-90 12 %d)\" "
+               "text-anchor=\"middle\">obiettivi</text>",
                top + ch / 2, top + ch / 2);
     return close_svg(b);
 }
@@ -197,8 +199,8 @@ static void month_axis(buf *b, int year, double x0, double aw, int y_text, int y
     for (int m = 1; m <= 12; m++) {
         double xa = day_x(days_before_month(year, m), nd, x0, aw);
         double xb = day_x(m == 12 ? nd : days_before_month(year, m + 1), nd, x0, aw);
-        buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#bfbfbf\" stroke-width=\"0.5\"/>",
-                   xa, y1, xa, y2);
+        buf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#bfbfbf\" stroke-width=\"0.5\"/>", xa,
+                   y1, xa, y2);
         buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", (xa + xb) / 2, y_text,
                    months_short[m - 1]);
     }
@@ -219,8 +221,8 @@ static void as_of_line(buf *b, int year, int as_of, double x0, double aw, int y1
     int m = 1;
     while (m < 12 && days_before_month(year, m + 1) <= as_of)
         m++;
-    buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_RED "\">al %02d/%02d</text>", x,
-               y1 - 3, as_of - days_before_month(year, m) + 1, m);
+    buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"" C_RED "\">al %02d/%02d</text>", x, y1 - 3,
+               as_of - days_before_month(year, m) + 1, m);
 }
 
 int svg_chart_gantt(buf *b, const svg_caption *c, int year, const svg_gantt_row *rows, int n, int as_of)
@@ -231,9 +233,10 @@ int svg_chart_gantt(buf *b, const svg_caption *c, int year, const svg_gantt_row 
     open_svg(b, c, w, h);
     buf_puts(b, "<defs><pattern id=\"");
     html_escape(b, c->id);
-    buf_puts(b, "-late\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
-                "<rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
-                "stroke=\"" C_RED "\" stroke-width=\"2\"/></pattern></defs>");
+    buf_puts(b,
+             "-late\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+             "<rect width=\"6\" height=\"6\" fill=\"#ffffff\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
+             "stroke=\"" C_RED "\" stroke-width=\"2\"/></pattern></defs>");
     month_axis(b, year, lw, aw, top - 8, top - 4, h - 24);
     if (n == 0)
         buf_printf(b, "<text x=\"%d\" y=\"%d\">Nessuna fase</text>", lw + 4, top + 15);
@@ -268,14 +271,21 @@ int svg_chart_gantt(buf *b, const svg_caption *c, int year, const svg_gantt_row 
             buf_printf(b, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"6\" fill=\"" C_GREEN "\"/>", xa, y + 8,
                        xb - xa);
         }
-        const char *note = r->late ? "in ritardo" : r->completed ? "completata" : !r->has_deadline ? "senza scadenza" : "";
+        const char *note = r->late            ? "in ritardo"
+                           : r->completed     ? "completata"
+                           : !r->has_deadline ? "senza scadenza"
+                                              : "";
         buf_printf(b, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", lw + aw + 6, y + 15,
-                   r->late ? C_RED : r->completed ? C_GREEN : C_GREY, note);
+                   r->late        ? C_RED
+                   : r->completed ? C_GREEN
+                                  : C_GREY,
+                   note);
         buf_puts(b, "</g>");
     }
     as_of_line(b, year, as_of, lw, aw, top - 2, h - 24);
     buf_printf(b,
-               "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY "\">Barra chiara: periodo previsto; barra "
+               "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY
+               "\">Barra chiara: periodo previsto; barra "
                "verde: svolto fino al completamento; tratteggio rosso: fase in ritardo; linea rossa: data di "
                "riferimento.</text>",
                8, h - 8);

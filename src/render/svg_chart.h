@@ -43,13 +43,13 @@ void svg_chart_histogram_counts(const double *scores, int n, int counts[10]);
  * January; may be negative or past the year: they are clipped to it). */
 typedef struct svg_gantt_row {
     const char *label;
-    int has_start;    /* else the phase is drawn from 1 January */
+    int has_start; /* else the phase is drawn from 1 January */
     int start;
     int has_deadline; /* else it has no planned bar, only a note */
     int deadline;
-    int completed;    /* completed on or before the as-of date */
+    int completed; /* completed on or before the as-of date */
     int completed_on;
-    int late;         /* due by the as-of date and not done by its deadline (the caller judges) */
+    int late; /* due by the as-of date and not done by its deadline (the caller judges) */
 } svg_gantt_row;
 
 /* A Gantt over the twelve months of year: for each row the planned bar (start to deadline),

@@ -30,8 +30,8 @@ rules_date rules_date_add_days(rules_date d, int32_t n)
     return (rules_date){year, month, rest + 1};
 }
 
-static const char *const deadline_code[RULES_DEADLINE_KINDS] = {"piano_adoption", "relazione",
-                                                                "relazione_validation", "premiums_publication"};
+static const char *const deadline_code[RULES_DEADLINE_KINDS] = {"piano_adoption", "relazione", "relazione_validation",
+                                                                "premiums_publication"};
 static const char *const deadline_law[RULES_DEADLINE_KINDS] = {
     "D.Lgs. 150/2009 art. 10 c. 1 a; DL 80/2021 art. 6; DM 132/2022 art. 8 c. 2",
     "D.Lgs. 150/2009 art. 10 c. 1 b",
@@ -70,15 +70,9 @@ int rules_legal_deadline(rules_deadline_kind kind, int year, const rules_date *b
         }
         return 0;
     case RULES_DEADLINE_RELAZIONE:
-    case RULES_DEADLINE_VALIDATION:
-        *due = (rules_date){year + 1, 6, 30};
-        return 0;
-    case RULES_DEADLINE_PUBLICATION:
-        *due = (rules_date){year + 1, 12, 31};
-        return 0;
-    default:
-        rerr_set(err, "kind", NULL, "not a legal deadline");
-        return -1;
+    case RULES_DEADLINE_VALIDATION: *due = (rules_date){year + 1, 6, 30}; return 0;
+    case RULES_DEADLINE_PUBLICATION: *due = (rules_date){year + 1, 12, 31}; return 0;
+    default: rerr_set(err, "kind", NULL, "not a legal deadline"); return -1;
     }
 }
 
@@ -94,12 +88,9 @@ rules_deadline_state rules_deadline_state_of(rules_date due, const rules_date *d
 const char *rules_deadline_state_code(rules_deadline_state s)
 {
     switch (s) {
-    case RULES_DEADLINE_DUE:
-        return "due";
-    case RULES_DEADLINE_LATE:
-        return "late";
-    case RULES_DEADLINE_DONE:
-        return "done";
+    case RULES_DEADLINE_DUE: return "due";
+    case RULES_DEADLINE_LATE: return "late";
+    case RULES_DEADLINE_DONE: return "done";
     }
     return "";
 }
@@ -156,8 +147,7 @@ int rules_spread_of(const int64_t *cents, size_t n, rules_spread *out, rules_err
     /* decimals of 1e-4: a cent is 100 units */
     out->mean = rules_decimal_round((rules_decimal){(int64_t)wide_div_round(sum * 100, nn)}, 2);
     out->stdev = rules_decimal_round((rules_decimal){(int64_t)wide_div_round(root * 100, nn * scale)}, 2);
-    out->cv = sum > 0 ? rules_decimal_round(
-                            (rules_decimal){(int64_t)wide_div_round(root * 1000000, sum * scale)}, 2)
+    out->cv = sum > 0 ? rules_decimal_round((rules_decimal){(int64_t)wide_div_round(root * 1000000, sum * scale)}, 2)
                       : (rules_decimal){0};
     out->min = (rules_decimal){lo * 100};
     out->max = (rules_decimal){hi * 100};

@@ -30,8 +30,7 @@ static int64_t ceil_whole(int64_t u)
 
 static ival to_ival(const rules_band *b, int integer)
 {
-    ival v = {b->has_min, b->has_max, b->min.units, b->max.units, b->min_exclusive,
-              !b->max_inclusive, 0};
+    ival v = {b->has_min, b->has_max, b->min.units, b->max.units, b->min_exclusive, !b->max_inclusive, 0};
     if (integer) {
         if (v.has_lo)
             v.lo = b->min_exclusive ? floor_whole(v.lo) + RULES_DECIMAL_SCALE : ceil_whole(v.lo);
@@ -99,9 +98,8 @@ static void check_bands(const rules_bands *b, int integer, const char *path, fin
         pfmt(p2, sizeof p2, "%s[%d]", bp, i);
         if (x->score.units < 0 || x->score.units > 100 * RULES_DECIMAL_SCALE) {
             char vs[32];
-            fnd_add(f, RULES_SEVERITY_ERROR, "score_out_of_range", p2,
-                    "bands[%d] scores %s: scores go from 0 to 100", i,
-                    rules_decimal_format_short(x->score, vs));
+            fnd_add(f, RULES_SEVERITY_ERROR, "score_out_of_range", p2, "bands[%d] scores %s: scores go from 0 to 100",
+                    i, rules_decimal_format_short(x->score, vs));
         }
         if (x->score.units >= 100 * RULES_DECIMAL_SCALE)
             has_full = 1;
@@ -110,8 +108,8 @@ static void check_bands(const rules_bands *b, int integer, const char *path, fin
             sb_init(&s, msg, sizeof msg);
             sb_printf(&s, "bands[%d] ", i);
             sb_band(&s, x);
-            sb_puts(&s, integer ? " contains no whole number: no value can match it"
-                                : " is empty: no value can match it");
+            sb_puts(&s,
+                    integer ? " contains no whole number: no value can match it" : " is empty: no value can match it");
             fnd_add(f, RULES_SEVERITY_ERROR, "band_unreachable", p2, "%s", msg);
             continue;
         }
@@ -122,8 +120,7 @@ static void check_bands(const rules_bands *b, int integer, const char *path, fin
                     next = j;
             if (!x->has_min || !x->has_max || next < 0)
                 fnd_add(f, RULES_SEVERITY_ERROR, "band_proportional_end", p2,
-                        "proportional bands[%d] needs a min, a max and a band starting at its max",
-                        i);
+                        "proportional bands[%d] needs a min, a max and a band starting at its max", i);
         }
         /* insertion into the order by lower end */
         int k = n++;
@@ -193,8 +190,7 @@ static void check_bands(const rules_bands *b, int integer, const char *path, fin
                 sb_puts(&s, ", ");
                 sb_ival_hi(&s, x->lo, !x->lo_open);
             }
-            sb_printf(&s, " match no band: a gap between bands[%d] and bands[%d]", reach_band,
-                      order[k]);
+            sb_printf(&s, " match no band: a gap between bands[%d] and bands[%d]", reach_band, order[k]);
             /* "1-10 → 80, 11-30 → 50" in days: only fractions fall in the gap (issue 15) */
             int whole_ok = !integer && reach.hi % RULES_DECIMAL_SCALE == 0 && x->lo % RULES_DECIMAL_SCALE == 0 &&
                            x->lo - reach.hi == RULES_DECIMAL_SCALE && !reach.hi_open && !x->lo_open;
@@ -269,21 +265,16 @@ static void check_at(const rules_rule *r, const char *path, findings *f, int dep
         return;
     }
     if (depth > RULES_MAX_NESTING) {
-        fnd_add(f, RULES_SEVERITY_ERROR, "rule_invalid", path, "rules nested more than %d deep",
-                RULES_MAX_NESTING);
+        fnd_add(f, RULES_SEVERITY_ERROR, "rule_invalid", path, "rules nested more than %d deep", RULES_MAX_NESTING);
         return;
     }
     switch (r->kind) {
-    case RULES_KIND_BANDS:
-        check_bands(&r->bands, r->bands.integer, path, f);
-        return;
-    case RULES_KIND_BOOLEAN:
-        return;
+    case RULES_KIND_BANDS: check_bands(&r->bands, r->bands.integer, path, f); return;
+    case RULES_KIND_BOOLEAN: return;
     case RULES_KIND_LINEAR:
         if (r->linear.target.units == r->linear.baseline.units) {
             pfmt(p2, sizeof p2, "%s.target", path);
-            fnd_add(f, RULES_SEVERITY_ERROR, "linear_flat", p2,
-                    "the target equals the baseline: no value can be scored");
+            fnd_add(f, RULES_SEVERITY_ERROR, "linear_flat", p2, "the target equals the baseline: no value can be scored");
         }
         return;
     case RULES_KIND_DEADLINE:
@@ -312,8 +303,7 @@ static void check_at(const rules_rule *r, const char *path, findings *f, int dep
     case RULES_KIND_ALL_TARGETS:
         if (r->all_targets.count <= 0 || r->all_targets.count > RULES_MAX_PARTS) {
             pfmt(p2, sizeof p2, "%s.parts", path);
-            fnd_add(f, RULES_SEVERITY_ERROR, "parts_empty", p2, "give 1 to %d parts",
-                    RULES_MAX_PARTS);
+            fnd_add(f, RULES_SEVERITY_ERROR, "parts_empty", p2, "give 1 to %d parts", RULES_MAX_PARTS);
             return;
         }
         for (int i = 0; i < r->all_targets.count; i++) {
@@ -325,8 +315,7 @@ static void check_at(const rules_rule *r, const char *path, findings *f, int dep
     fnd_add(f, RULES_SEVERITY_ERROR, "rule_invalid", path, "unknown rule kind %d", (int)r->kind);
 }
 
-int rules_check(const rules_rule *rule, const char *path, rules_finding *out, size_t cap,
-                size_t *n_found)
+int rules_check(const rules_rule *rule, const char *path, rules_finding *out, size_t cap, size_t *n_found)
 {
     findings f = {out, cap, 0, 0};
     check_at(rule, path ? path : "rule", &f, 1);

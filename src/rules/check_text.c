@@ -4,9 +4,8 @@
 
 #include <string.h>
 
-static const char *const month_it[13] = {"",       "gennaio", "febbraio", "marzo",     "aprile",
-                                         "maggio", "giugno",  "luglio",   "agosto",    "settembre",
-                                         "ottobre", "novembre", "dicembre"};
+static const char *const month_it[13] = {"",       "gennaio", "febbraio",  "marzo",   "aprile",   "maggio",  "giugno",
+                                         "luglio", "agosto",  "settembre", "ottobre", "novembre", "dicembre"};
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -184,8 +183,8 @@ static int has_stem(const char *s, const char *const *stems)
 
 int text_direction_conflict(const char *name, rules_direction direction)
 {
-    static const char *const bad[] = {"critic", "reclam", "errori", "ritard", "contenzios", "sanzion",
-                                      "anomal", "infortun", "sinistr", NULL};
+    static const char *const bad[] = {"critic",  "reclam", "errori",   "ritard",  "contenzios",
+                                      "sanzion", "anomal", "infortun", "sinistr", NULL};
     static const char *const good[] = {"completat", "realizzat", "approvat", "attivat", "partecipant", NULL};
     static const char *const fewer[] = {"riduzion", "diminuzion", "calo ", "contenimento", "abbattimento", NULL};
     if (!name || strchr(name, '/') || has_stem(name, fewer))
@@ -256,10 +255,10 @@ int text_operator(const char *s, char op[4], rules_decimal *n, int *percent)
 
 int text_stated_number(const char *s, rules_decimal *n, int *percent)
 {
-    static const char *const lead[] = {"almeno il ", "almeno l'", "almeno ", "non inferiore al ",
-                                       "non inferiore a ", "minimo del ", "minimo ", /* not "pari a": a base */
-                                       "non superiore al ", "non superiore a ", "massimo del ",
-                                       "incremento del ", "incremento di ", "riduzione del "};
+    static const char *const lead[] = {"almeno il ",        "almeno l'",        "almeno ",      "non inferiore al ",
+                                       "non inferiore a ",  "minimo del ",      "minimo ", /* not "pari a": a base */
+                                       "non superiore al ", "non superiore a ", "massimo del ", "incremento del ",
+                                       "incremento di ",    "riduzione del "};
     int found = 0;
     for (const char *p = s; *p; p++)
         for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++) {

@@ -4,10 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int rules_is_leap_year(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+int rules_is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int rules_days_in_month(int y, int m)
 {
@@ -43,10 +40,7 @@ int32_t rules_date_ordinal(rules_date d)
     return n + d.day - 1;
 }
 
-int32_t rules_date_days_between(rules_date a, rules_date b)
-{
-    return rules_date_ordinal(b) - rules_date_ordinal(a);
-}
+int32_t rules_date_days_between(rules_date a, rules_date b) { return rules_date_ordinal(b) - rules_date_ordinal(a); }
 
 void rules_date_format_iso(rules_date d, char buf[11])
 {
@@ -62,15 +56,13 @@ static int date_invalid(rules_error *err, const char *shown, int y, int m, int d
     char q[48];
     clip_input(q, sizeof q, shown);
     if (y < 1 || y > 9999) {
-        rerr_set(err, NULL, "years go from 1 to 9999", "%s is not a date: year %d is out of range",
-                 q, y);
+        rerr_set(err, NULL, "years go from 1 to 9999", "%s is not a date: year %d is out of range", q, y);
     } else if (m < 1 || m > 12) {
         rerr_set(err, NULL, "months go from 1 to 12", "%s is not a date: there is no month %d", q, m);
     } else if (d < 1) {
         rerr_set(err, NULL, "days start at 1", "%s is not a date: there is no day %d", q, d);
     } else if (m == 2 && d == 29) {
-        rerr_set(err, NULL, NULL, "%s is not a date: %d is not a leap year, February has 28 days",
-                 q, y);
+        rerr_set(err, NULL, NULL, "%s is not a date: %d is not a leap year, February has 28 days", q, y);
         if (style == 1)
             rerr_hint(err, "use 28.02.%04d or 01.03.%04d", y, y);
         else
@@ -79,11 +71,9 @@ static int date_invalid(rules_error *err, const char *shown, int y, int m, int d
         int dim = rules_days_in_month(y, m);
         rerr_set(err, NULL, NULL, "%s is not a date: %s has %d days", q, rules_month_en[m], dim);
         if (style == 1)
-            rerr_hint(err, "use %02d.%02d.%04d for the last day of %s", dim, m, y,
-                      rules_month_en[m]);
+            rerr_hint(err, "use %02d.%02d.%04d for the last day of %s", dim, m, y, rules_month_en[m]);
         else
-            rerr_hint(err, "use %04d-%02d-%02d for the last day of %s", y, m, dim,
-                      rules_month_en[m]);
+            rerr_hint(err, "use %04d-%02d-%02d for the last day of %s", y, m, dim, rules_month_en[m]);
     }
     return -1;
 }
@@ -110,10 +100,10 @@ int rules_date_parse_iso(const char *s, rules_date *out, rules_error *err)
     const char *p = s;
     int y, m, d;
     clip_input(q, sizeof q, s ? s : "");
-    if (!s || read_digits(&p, 4, 4, &y) < 0 || *p++ != '-' || read_digits(&p, 2, 2, &m) < 0 ||
-        *p++ != '-' || read_digits(&p, 2, 2, &d) < 0 || *p != '\0') {
-        rerr_set(err, NULL, "write dates as YYYY-MM-DD, e.g. 2024-12-31",
-                 "\"%s\" is not a date in the form YYYY-MM-DD", q);
+    if (!s || read_digits(&p, 4, 4, &y) < 0 || *p++ != '-' || read_digits(&p, 2, 2, &m) < 0 || *p++ != '-' ||
+        read_digits(&p, 2, 2, &d) < 0 || *p != '\0') {
+        rerr_set(err, NULL, "write dates as YYYY-MM-DD, e.g. 2024-12-31", "\"%s\" is not a date in the form YYYY-MM-DD",
+                 q);
         return -1;
     }
     rules_date r = {y, m, d};
@@ -125,16 +115,12 @@ int rules_date_parse_iso(const char *s, rules_date *out, rules_error *err)
 
 /* ---- Italian dates ------------------------------------------------------- */
 
-static const char *const mesi[13] = {"",       "gennaio",   "febbraio", "marzo",    "aprile",
-                                     "maggio", "giugno",    "luglio",   "agosto",   "settembre",
-                                     "ottobre", "novembre", "dicembre"};
+static const char *const mesi[13] = {"",       "gennaio", "febbraio",  "marzo",   "aprile",   "maggio",  "giugno",
+                                     "luglio", "agosto",  "settembre", "ottobre", "novembre", "dicembre"};
 static const char *const mesi3[13] = {"",    "gen", "feb", "mar", "apr", "mag", "giu",
                                       "lug", "ago", "set", "ott", "nov", "dic"};
 
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
 /* Reads a month name (full or three letters, optionally with a dot); returns 1..12 or 0. */
 static int read_month_name(const char **pp)
@@ -181,11 +167,11 @@ int rules_date_parse_it(const char *s, int default_year, rules_date *out, rules_
         goto syntax;
     p = skip_blanks(s);
     /* ISO first: four digits then '-' */
-    if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
-        p[3] >= '0' && p[3] <= '9' && p[4] == '-') {
+    if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[3] >= '0' &&
+        p[3] <= '9' && p[4] == '-') {
         const char *e = p;
-        if (read_digits(&e, 4, 4, &y) < 0 || *e++ != '-' || read_digits(&e, 1, 2, &m) < 0 ||
-            *e++ != '-' || read_digits(&e, 1, 2, &d) < 0)
+        if (read_digits(&e, 4, 4, &y) < 0 || *e++ != '-' || read_digits(&e, 1, 2, &m) < 0 || *e++ != '-' ||
+            read_digits(&e, 1, 2, &d) < 0)
             goto syntax;
         p = skip_blanks(e);
         if (*p)
@@ -273,8 +259,7 @@ noyear:
     rerr_set(err, NULL, "write the year, e.g. 31.12.2024", "%s has no year", q);
     return -1;
 syntax:
-    rerr_set(err, NULL, "write 31.12.2024, 31/12/2024, 31-dic, 30 giugno 2024 or 2024-12-31",
-             "\"%s\" is not a date", q);
+    rerr_set(err, NULL, "write 31.12.2024, 31/12/2024, 31-dic, 30 giugno 2024 or 2024-12-31", "\"%s\" is not a date", q);
     return -1;
 }
 
@@ -285,9 +270,9 @@ int rules_frequency_parse_it(const char *s, int *per_year, rules_error *err)
     static const struct {
         const char *stem; /* without the final vowel */
         int n;
-    } f[] = {{"giornalier", 365}, {"quotidian", 365},  {"settimanal", 52}, {"quindicinal", 24},
-             {"mensil", 12},      {"bimestral", 6},    {"trimestral", 4},  {"quadrimestral", 3},
-             {"semestral", 2},    {"annual", 1},       {"biennal", 0}};
+    } f[] = {{"giornalier", 365}, {"quotidian", 365}, {"settimanal", 52}, {"quindicinal", 24},
+             {"mensil", 12},      {"bimestral", 6},   {"trimestral", 4},  {"quadrimestral", 3},
+             {"semestral", 2},    {"annual", 1},      {"biennal", 0}};
     char w[32], q[48];
     size_t n = 0;
     const char *p;
@@ -323,8 +308,7 @@ bad:
 
 /* ---- Expected values ----------------------------------------------------- */
 
-int rules_expected_parse_it(const char *s, int default_year, rules_expected *out,
-                            rules_error *err)
+int rules_expected_parse_it(const char *s, int default_year, rules_expected *out, rules_error *err)
 {
     char q[48];
     const char *p;
@@ -334,8 +318,7 @@ int rules_expected_parse_it(const char *s, int default_year, rules_expected *out
         goto bad;
     p = skip_blanks(s);
     if ((lower(p[0]) == 's' && lower(p[1]) == 'i' && *skip_blanks(p + 2) == '\0') ||
-        (lower(p[0]) == 's' && (unsigned char)p[1] == 0xC3 && (unsigned char)p[2] == 0xAC &&
-         *skip_blanks(p + 3) == '\0')) {
+        (lower(p[0]) == 's' && (unsigned char)p[1] == 0xC3 && (unsigned char)p[2] == 0xAC && *skip_blanks(p + 3) == '\0')) {
         out->kind = RULES_EXPECTED_BOOLEAN;
         out->boolean = 1;
         return 0;

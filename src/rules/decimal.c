@@ -30,10 +30,7 @@ rules_decimal rules_decimal_from_int(int64_t n)
     return d;
 }
 
-int rules_decimal_cmp(rules_decimal a, rules_decimal b)
-{
-    return (a.units > b.units) - (a.units < b.units);
-}
+int rules_decimal_cmp(rules_decimal a, rules_decimal b) { return (a.units > b.units) - (a.units < b.units); }
 
 rules_decimal rules_decimal_round(rules_decimal d, int decimals)
 {
@@ -51,10 +48,7 @@ rules_decimal rules_decimal_round(rules_decimal d, int decimals)
     return d;
 }
 
-static int in_range(rules_wide v)
-{
-    return v <= RULES_DECIMAL_MAX_UNITS && v >= -RULES_DECIMAL_MAX_UNITS;
-}
+static int in_range(rules_wide v) { return v <= RULES_DECIMAL_MAX_UNITS && v >= -RULES_DECIMAL_MAX_UNITS; }
 
 /* n / d rounded half away from zero (d != 0). */
 static rules_wide div_round(rules_wide n, rules_wide d)
@@ -198,8 +192,7 @@ int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *ou
         return 0;
     }
     if (lost || e < -(long)max_decimals) {
-        rerr_set(err, NULL, NULL, "%s has more than %d decimal%s", q, max_decimals,
-                 max_decimals == 1 ? "" : "s");
+        rerr_set(err, NULL, NULL, "%s has more than %d decimal%s", q, max_decimals, max_decimals == 1 ? "" : "s");
         rerr_hint(err, "round it to %d decimal%s", max_decimals, max_decimals == 1 ? "" : "s");
         return -1;
     }
@@ -249,8 +242,7 @@ static int word_ci(const char *p, const char *w)
     return 1;
 }
 
-int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *unit,
-                          rules_error *err)
+int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *unit, rules_error *err)
 {
     char q[48], body[64];
     size_t bl = 0;
@@ -289,8 +281,7 @@ int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *
         } else if (c == '%' && !pct && !eur && bl > 0) {
             pct = 1;
             p++;
-        } else if (c == 0xE2 && (unsigned char)p[1] == 0x82 && (unsigned char)p[2] == 0xAC && !eur &&
-                   !pct) {
+        } else if (c == 0xE2 && (unsigned char)p[1] == 0x82 && (unsigned char)p[2] == 0xAC && !eur && !pct) {
             eur = 1;
             p += 3;
         } else if (word_ci(p, "euro") && !eur && !pct && bl > 0) {
@@ -370,7 +361,6 @@ empty:
     rerr_set(err, NULL, "write a number such as 1.000,50 or 72,19%", "\"%s\" has no digits", q);
     return -1;
 bad:
-    rerr_set(err, NULL, "write a number such as 1.000,50, € 600.000,00 or 72,19%",
-             "\"%s\" is not a number", q);
+    rerr_set(err, NULL, "write a number such as 1.000,50, € 600.000,00 or 72,19%", "\"%s\" is not a number", q);
     return -1;
 }

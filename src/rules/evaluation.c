@@ -12,7 +12,7 @@
 #define HUNDRED (100 * (int64_t)U) /* 100 as units */
 
 static const char *const component_names[RULES_EVAL_COMPONENTS] = {"structure", "objectives", "behaviours",
-                                                                    "differentiation"};
+                                                                   "differentiation"};
 
 const char *rules_eval_component_name(rules_eval_component c)
 {
@@ -110,8 +110,8 @@ int rules_eval_scheme_check(const rules_eval_scheme *s, rules_finding *out, size
             const rules_behaviour *bh = &s->behaviour[i];
             pfmt(path, sizeof path, "behaviours[%d].weight", i);
             if (!in_range(bh->weight, 0, HUNDRED))
-                fnd_add(&f, RULES_SEVERITY_ERROR, "weight_out_of_range", path,
-                        "the weight %s is not between 0 and 100", rules_decimal_format_short(bh->weight, a));
+                fnd_add(&f, RULES_SEVERITY_ERROR, "weight_out_of_range", path, "the weight %s is not between 0 and 100",
+                        rules_decimal_format_short(bh->weight, a));
             bt += bh->weight.units;
             pfmt(path, sizeof path, "behaviours[%d].scale", i);
             if (bh->n_levels < 2 || bh->n_levels > RULES_EVAL_MAX_LEVELS) {
@@ -271,8 +271,8 @@ static void behaviours_component(const rules_eval_scheme *s, const rules_eval_in
             for (int j = 0; j < bh->n_levels && j < RULES_EVAL_MAX_LEVELS; j++)
                 sb_printf(&lb, "%s%s", j ? ", " : "", rules_decimal_format_short(bh->level[j], x));
             pfmt(field, sizeof field, "ratings[%d]", i);
-            rerr_set(err, field, NULL, "%s is not a level of the scale of %s", rules_decimal_format_short(in->ratings[i], y),
-                     bh->code ? bh->code : "the behaviour");
+            rerr_set(err, field, NULL, "%s is not a level of the scale of %s",
+                     rules_decimal_format_short(in->ratings[i], y), bh->code ? bh->code : "the behaviour");
             rerr_hint(err, "rate with one of: %s", levels);
             *bad = 1;
             return;
@@ -303,8 +303,8 @@ static void behaviours_component(const rules_eval_scheme *s, const rules_eval_in
     sb_printf(&b, " = %s", rules_decimal_format_short(out->score[RULES_EVAL_BEHAVIOURS], x));
 }
 
-static void differentiation_component(const rules_eval_scheme *s, const rules_eval_input *in,
-                                      rules_eval_result *out, rules_error *err, int *bad)
+static void differentiation_component(const rules_eval_scheme *s, const rules_eval_input *in, rules_eval_result *out,
+                                      rules_error *err, int *bad)
 {
     sbuf b;
     char x[32], y[32], z[32];
@@ -356,8 +356,7 @@ static void differentiation_component(const rules_eval_scheme *s, const rules_ev
                   rules_decimal_format_short(out->score[RULES_EVAL_DIFFERENTIATION], y));
 }
 
-int rules_eval_form(const rules_eval_scheme *s, const rules_eval_input *in, rules_eval_result *out,
-                    rules_error *err)
+int rules_eval_form(const rules_eval_scheme *s, const rules_eval_input *in, rules_eval_result *out, rules_error *err)
 {
     memset(out, 0, sizeof *out);
     rerr_clear(err);
@@ -444,11 +443,14 @@ int rules_eval_form(const rules_eval_scheme *s, const rules_eval_input *in, rule
 
 typedef struct order_ctx {
     const rules_bonus_input *in;
-    const int64_t *key;   /* NULL: rank order; else descending key first (remainders) */
-    size_t stride;        /* bytes between keys (they live inside the outputs) */
+    const int64_t *key; /* NULL: rank order; else descending key first (remainders) */
+    size_t stride;      /* bytes between keys (they live inside the outputs) */
 } order_ctx;
 
-static int64_t key_at(const order_ctx *c, int i) { return *(const int64_t *)((const char *)c->key + (size_t)i * c->stride); }
+static int64_t key_at(const order_ctx *c, int i)
+{
+    return *(const int64_t *)((const char *)c->key + (size_t)i * c->stride);
+}
 
 /* <0 when i comes before j. */
 static int order_cmp(const order_ctx *c, int i, int j)
@@ -504,9 +506,8 @@ static int64_t points_of(rules_decimal coefficient, int months, rules_decimal pa
 
 #define FULL_POINTS_PER_UNIT ((int64_t)12 * HUNDRED) /* months × part-time of a full year, full time */
 
-int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int redistribute,
-                           const rules_bonus_input *in, rules_bonus_output *out, size_t n, int *scratch,
-                           rules_bonus_result *res, rules_error *err)
+int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int redistribute, const rules_bonus_input *in,
+                           rules_bonus_output *out, size_t n, int *scratch, rules_bonus_result *res, rules_error *err)
 {
     memset(res, 0, sizeof *res);
     rerr_clear(err);
@@ -536,8 +537,9 @@ int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int r
         if (!in_range(in[i].score, 0, HUNDRED) || in[i].months < 0 || in[i].months > 12 ||
             !in_range(in[i].part_time, 0, HUNDRED)) {
             pfmt(field, sizeof field, "people[%zu].%s", i,
-                 !in_range(in[i].score, 0, HUNDRED) ? "score" : in[i].months < 0 || in[i].months > 12 ? "months"
-                                                                                                     : "part_time");
+                 !in_range(in[i].score, 0, HUNDRED)      ? "score"
+                 : in[i].months < 0 || in[i].months > 12 ? "months"
+                                                         : "part_time");
             rerr_set(err, field, NULL, "scores and part-time are 0..100, months 0..12");
             return -1;
         }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define WSCALE ((rules_wide)1000000000000LL) /* 1e12 */
+#define WSCALE ((rules_wide)1000000000000LL)           /* 1e12 */
 #define WLIMIT_INT ((rules_wide)1000000000000000000LL) /* |value| <= 1e18 */
 #define WLIMIT (WLIMIT_INT * WSCALE)
 
@@ -68,10 +68,7 @@ static char peek_op(fparser *f, size_t *len)
     return 0;
 }
 
-static rules_wide wabs(rules_wide v)
-{
-    return v < 0 ? -v : v;
-}
+static rules_wide wabs(rules_wide v) { return v < 0 ? -v : v; }
 
 static int wmul(fparser *f, rules_wide a, rules_wide b, rules_wide *out)
 {
@@ -125,15 +122,9 @@ static int enter(fparser *f)
     return 0;
 }
 
-static int is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static int parse_number(fparser *f, rules_wide *v)
 {
@@ -366,14 +357,12 @@ static int run(fparser *f, rules_wide *v)
 {
     size_t len = strlen(f->src);
     if (len > RULES_MAX_EXPR) {
-        rerr_set(f->err, NULL, "split the calculation", "expression longer than %d characters",
-                 RULES_MAX_EXPR);
+        rerr_set(f->err, NULL, "split the calculation", "expression longer than %d characters", RULES_MAX_EXPR);
         return -1;
     }
     skip_ws(f);
     if (*f->p == '\0') {
-        rerr_set(f->err, NULL, "write an expression such as (a - b) / a * 100",
-                 "empty expression");
+        rerr_set(f->err, NULL, "write an expression such as (a - b) / a * 100", "empty expression");
         return -1;
     }
     if (parse_expr(f, v) < 0)
@@ -387,8 +376,7 @@ static int run(fparser *f, rules_wide *v)
     return 0;
 }
 
-int rules_formula_eval(const char *expr, const rules_input *inputs, int n, rules_decimal *out,
-                       rules_error *err)
+int rules_formula_eval(const char *expr, const rules_input *inputs, int n, rules_decimal *out, rules_error *err)
 {
     fparser f = {0};
     rules_wide v;
@@ -412,8 +400,7 @@ int rules_formula_eval(const char *expr, const rules_input *inputs, int n, rules
     return 0;
 }
 
-int rules_formula_check(const char *expr, char (*names)[RULES_MAX_NAME], int cap, int *n_names,
-                        rules_error *err)
+int rules_formula_check(const char *expr, char (*names)[RULES_MAX_NAME], int cap, int *n_names, rules_error *err)
 {
     fparser f = {0};
     rules_wide v;

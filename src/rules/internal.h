@@ -38,8 +38,8 @@ typedef struct findings {
     int errors;
 } findings;
 
-void fnd_add(findings *f, rules_severity sev, const char *code, const char *path, const char *fmt,
-             ...) __attribute__((format(printf, 5, 6)));
+void fnd_add(findings *f, rules_severity sev, const char *code, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Quotes an input for a message: copies at most 40 bytes of s with "..." if cut. */
 void clip_input(char *dst, size_t cap, const char *s);
@@ -47,8 +47,8 @@ void clip_input(char *dst, size_t cap, const char *s);
 extern const char *const rules_month_en[13];
 
 /* Band evaluation shared by bands and deadline rules. */
-int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, rules_decimal *score,
-                     sbuf *expl, rules_error *err);
+int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, rules_decimal *score, sbuf *expl,
+                     rules_error *err);
 /* "[85, 90)", "(-∞, 75)": the interval of a band. */
 void sb_band(sbuf *b, const rules_band *band);
 

@@ -6,14 +6,12 @@ int rules_itp(const rules_invoice *inv, size_t n, rules_decimal *itp, int *met, 
     rules_wide num = 0, den = 0;
     char field[64];
     if (!inv || n == 0) {
-        rerr_set(err, "invoices", "the indicator needs at least one paid invoice",
-                 "no invoices");
+        rerr_set(err, "invoices", "the indicator needs at least one paid invoice", "no invoices");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         if (!rules_date_valid(inv[i].due) || !rules_date_valid(inv[i].paid)) {
-            pfmt(field, sizeof field, "invoices[%zu].%s", i,
-                 rules_date_valid(inv[i].due) ? "paid" : "due");
+            pfmt(field, sizeof field, "invoices[%zu].%s", i, rules_date_valid(inv[i].due) ? "paid" : "due");
             rerr_set(err, field, NULL, "not a date");
             return -1;
         }

@@ -37,8 +37,7 @@ int rules_method_check(const rules_method *m, rules_finding *out, size_t cap, si
         fnd_add(&f, RULES_SEVERITY_ERROR, "method_out_of_range", "method.threshold",
                 "the threshold is an achievement percentage from 0 to 100");
     if (m->rounding < 0 || m->rounding > 2)
-        fnd_add(&f, RULES_SEVERITY_ERROR, "method_out_of_range", "method.rounding",
-                "scores keep 0, 1 or 2 decimals");
+        fnd_add(&f, RULES_SEVERITY_ERROR, "method_out_of_range", "method.rounding", "scores keep 0, 1 or 2 decimals");
     if (!in_0_100(m->late_per_day))
         fnd_add(&f, RULES_SEVERITY_ERROR, "method_out_of_range", "method.late_per_day",
                 "points lost per day late must be from 0 to 100 (0: a late date scores 0)");
@@ -81,11 +80,10 @@ rules_deviation rules_deviation_of(const rules_expected *target, const rules_val
         d.absolute.units = value->number.units - target->number.units;
         if (target->number.units != 0) {
             d.has_percent = 1;
-            d.percent = rules_decimal_round((rules_decimal){percent_of(d.absolute.units,
-                                                                       target->number.units < 0
-                                                                           ? -target->number.units
-                                                                           : target->number.units)},
-                                            2);
+            d.percent = rules_decimal_round(
+                (rules_decimal){percent_of(d.absolute.units,
+                                           target->number.units < 0 ? -target->number.units : target->number.units)},
+                2);
         }
     } else if (target->kind == RULES_EXPECTED_DATE && value->kind == RULES_VALUE_DATE &&
                rules_date_valid(target->date) && rules_date_valid(value->date)) {
@@ -185,8 +183,7 @@ static void score_number(const rules_method *m, const rules_indicator *ind, rule
     score->units = pct;
 }
 
-static void score_date(const rules_method *m, const rules_indicator *ind, rules_date done, sbuf *ex,
-                       rules_decimal *score)
+static void score_date(const rules_method *m, const rules_indicator *ind, rules_date done, sbuf *ex, rules_decimal *score)
 {
     char a[11], b[11];
     rules_date_format_iso(done, a);

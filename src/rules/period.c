@@ -2,8 +2,7 @@
  * with its reviews and whose figures freeze with its validation (rules.h). */
 #include "rules.h"
 
-rules_entry_verdict rules_entry_gate(const rules_period *p, rules_date as_of, int evaluator, int own,
-                                     int has_reason)
+rules_entry_verdict rules_entry_gate(const rules_period *p, rules_date as_of, int evaluator, int own, int has_reason)
 {
     if (p->validated)
         return RULES_ENTRY_VALIDATED;

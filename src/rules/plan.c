@@ -21,41 +21,41 @@ enum {
     OW,  /* Σ weights of phases due and done on time */
     DN,  /* unweighted phases due */
     ON,  /* unweighted phases due and done on time */
-    IFIRST, ILAST, PFIRST, PLAST,
-    NPH  /* phases counted */
+    IFIRST,
+    ILAST,
+    PFIRST,
+    PLAST,
+    NPH /* phases counted */
 };
 
 /* accumulators in rules_objective_result.internal2_ (issue 14) */
 enum {
-    CW,   /* Σ weights of weighted phases completed by their deadline (cumulative method) */
-    TW,   /* time group (MIX): Σ weights of measured date-target indicators */
-    TWS,  /* Σ weight × score */
-    TS,   /* Σ score */
-    TN,   /* count */
-    UW,   /* value group: Σ weights of indicators not measured */
-    UN,   /* count */
-    UTW,  /* time group: Σ weights not measured */
-    UTN,  /* count */
-    IERR, /* 1: an indicator could not be evaluated */
-    AW,   /* Σ weights of this objective's assignments (its weight as a child) */
-    AN,   /* its assignments */
-    KIDS, /* children in the cascade */
+    CW,     /* Σ weights of weighted phases completed by their deadline (cumulative method) */
+    TW,     /* time group (MIX): Σ weights of measured date-target indicators */
+    TWS,    /* Σ weight × score */
+    TS,     /* Σ score */
+    TN,     /* count */
+    UW,     /* value group: Σ weights of indicators not measured */
+    UN,     /* count */
+    UTW,    /* time group: Σ weights not measured */
+    UTN,    /* count */
+    IERR,   /* 1: an indicator could not be evaluated */
+    AW,     /* Σ weights of this objective's assignments (its weight as a child) */
+    AN,     /* its assignments */
+    KIDS,   /* children in the cascade */
     PUSHED, /* children that passed their result up */
-    CSW,  /* Σ child weight × child score over scored children */
-    CWT,  /* Σ child weights over scored children */
-    CSS,  /* Σ child scores */
-    CUW,  /* scored children without a weight */
-    CNJ,  /* children needing judgement */
-    STATE /* roll-up: 0 final, 1 waiting for children, 2 passed up */
+    CSW,    /* Σ child weight × child score over scored children */
+    CWT,    /* Σ child weights over scored children */
+    CSS,    /* Σ child scores */
+    CUW,    /* scored children without a weight */
+    CNJ,    /* children needing judgement */
+    STATE   /* roll-up: 0 final, 1 waiting for children, 2 passed up */
 };
 
 _Static_assert(STATE < (int)(sizeof(((rules_objective_result *)0)->internal2_) / sizeof(int64_t)),
                "internal2_ too small");
 
-static int64_t clamp100(int64_t u)
-{
-    return u < 0 ? 0 : u > HUNDRED ? HUNDRED : u;
-}
+static int64_t clamp100(int64_t u) { return u < 0 ? 0 : u > HUNDRED ? HUNDRED : u; }
 
 static int64_t rdiv(int64_t n, int64_t d)
 {
@@ -156,8 +156,7 @@ static void acc_phase(rules_objective_result *o, const rules_phase *ph, int j, r
     if (ph->owners && ph->n_owners > 0)
         o->has_owner_phases = 1;
     a[NPH]++;
-    int done = ph->completed && rules_date_valid(ph->completed_on) &&
-               rules_date_compare(ph->completed_on, as_of) <= 0;
+    int done = ph->completed && rules_date_valid(ph->completed_on) && rules_date_compare(ph->completed_on, as_of) <= 0;
     int64_t pct = done ? HUNDRED : clamp100(ph->percent_complete.units);
     int64_t w = clamp100(ph->weight.units);
     if (ph->has_weight) {
@@ -171,8 +170,7 @@ static void acc_phase(rules_objective_result *o, const rules_phase *ph, int j, r
                            rules_date_compare(ph->completed_on, ph->deadline) <= 0);
     if (ph->has_weight && in_time)
         o->internal2_[CW] += w;
-    if (ph->has_deadline && rules_date_valid(ph->deadline) &&
-        rules_date_compare(ph->deadline, as_of) <= 0) {
+    if (ph->has_deadline && rules_date_valid(ph->deadline) && rules_date_compare(ph->deadline, as_of) <= 0) {
         int on_time = in_time;
         if (ph->has_weight) {
             a[DW] += w;
@@ -278,8 +276,8 @@ static void finish(rules_objective_result *o, const rules_method *m)
 }
 
 /* Scores objective `obj` over indicator range [i0, i1] and phase range [p0, p1]. */
-static void score_range(const rules_plan *plan, int obj, int assignee, rules_date as_of, int i0,
-                        int i1, int p0, int p1, rules_objective_result *out, rules_error *err)
+static void score_range(const rules_plan *plan, int obj, int assignee, rules_date as_of, int i0, int i1, int p0, int p1,
+                        rules_objective_result *out, rules_error *err)
 {
     rules_method def;
     const rules_method *m = method_of(plan, &def);
@@ -308,19 +306,16 @@ static void apply_override(rules_objective_result *o, const rules_objective *ob)
 void rules_objective_score(const rules_plan *plan, int objective, int assignee, rules_date as_of,
                            rules_objective_result *out, rules_error *err)
 {
-    score_range(plan, objective, assignee, as_of, 0, plan->n_indicators - 1, 0,
-                plan->n_phases - 1, out, err);
+    score_range(plan, objective, assignee, as_of, 0, plan->n_indicators - 1, 0, plan->n_phases - 1, out, err);
     apply_override(out, &plan->objectives[objective]);
 }
 
 static int bad_plan(const rules_plan *plan, rules_error *err)
 {
     if (plan->n_objectives < 0 || plan->n_objectives > MAX_ITEMS || plan->n_indicators < 0 ||
-        plan->n_indicators > MAX_ITEMS || plan->n_phases < 0 || plan->n_phases > MAX_ITEMS ||
-        plan->n_assignments < 0 || plan->n_assignments > MAX_ITEMS || plan->n_assignees < 0 ||
-        plan->n_assignees > MAX_ITEMS) {
-        rerr_set(err, NULL, "split the plan", "plan too large: at most %d items of each kind",
-                 MAX_ITEMS);
+        plan->n_indicators > MAX_ITEMS || plan->n_phases < 0 || plan->n_phases > MAX_ITEMS || plan->n_assignments < 0 ||
+        plan->n_assignments > MAX_ITEMS || plan->n_assignees < 0 || plan->n_assignees > MAX_ITEMS) {
+        rerr_set(err, NULL, "split the plan", "plan too large: at most %d items of each kind", MAX_ITEMS);
         return 1;
     }
     for (int k = 0; k < plan->n_indicators; k++)
@@ -504,8 +499,8 @@ int rules_plan_score(const rules_plan *plan, rules_date as_of, rules_objective_r
     return 0;
 }
 
-int rules_assignee_not_measured(const rules_plan *plan, const rules_objective_result *objectives,
-                                int assignee, int *out, int cap)
+int rules_assignee_not_measured(const rules_plan *plan, const rules_objective_result *objectives, int assignee,
+                                int *out, int cap)
 {
     int n = 0;
     for (int i = 0; i < plan->n_assignments; i++) {
@@ -534,9 +529,9 @@ char *rules_objective_explain(const rules_plan *plan, int objective, const rules
         else if (r->status != RULES_SCORE_MEASURED)
             sb_printf(&ex, "rolled up from %d children: none is measured yet", r->n_children);
         else {
-            sb_printf(&ex, "%s of the %d of %d children scored", r->children_weighted ? "weighted mean (by their weights)"
-                                                                                       : "mean",
-                      r->n_children_scored, r->n_children);
+            sb_printf(&ex, "%s of the %d of %d children scored",
+                      r->children_weighted ? "weighted mean (by their weights)" : "mean", r->n_children_scored,
+                      r->n_children);
             sb_puts(&ex, " = ");
             sb_dec(&ex, r->score);
         }
@@ -551,8 +546,9 @@ char *rules_objective_explain(const rules_plan *plan, int objective, const rules
         return buf;
     }
     if (r->status == RULES_SCORE_NEEDS_JUDGEMENT && r->n_needs_judgement == 0) {
-        sb_puts(&ex, "no indicator, phase or child objective to score it: an evaluator's judgement is needed (an "
-                     "approved override sets its score)");
+        sb_puts(&ex,
+                "no indicator, phase or child objective to score it: an evaluator's judgement is needed (an "
+                "approved override sets its score)");
         return buf;
     }
     if (r->status == RULES_SCORE_NEEDS_JUDGEMENT) {
@@ -590,9 +586,9 @@ char *rules_objective_explain(const rules_plan *plan, int objective, const rules
         sb_dec(&ex, r->score);
         return buf;
     }
-    sb_printf(&ex, "%s of %d measured indicator%s", r->combined == RULES_COMBINE_MIX && !r->has_value ? "timeliness"
-                                                                                                   : "mean",
-              r->n_measured, r->n_measured == 1 ? "" : "s");
+    sb_printf(&ex, "%s of %d measured indicator%s",
+              r->combined == RULES_COMBINE_MIX && !r->has_value ? "timeliness" : "mean", r->n_measured,
+              r->n_measured == 1 ? "" : "s");
     if (m->unmeasured == RULES_UNMEASURED_ZERO && r->n_indicators > r->n_measured + r->n_not_assessable)
         sb_puts(&ex, " (those not measured count 0)");
     sb_puts(&ex, " = ");

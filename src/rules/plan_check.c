@@ -8,10 +8,7 @@
 #define HUNDRED (100 * (int64_t)RULES_DECIMAL_SCALE)
 #define MAX_ITEMS 1000000
 
-static int64_t clamp100(int64_t u)
-{
-    return u < 0 ? 0 : u > HUNDRED ? HUNDRED : u;
-}
+static int64_t clamp100(int64_t u) { return u < 0 ? 0 : u > HUNDRED ? HUNDRED : u; }
 
 static size_t pow2_at_least(size_t n)
 {
@@ -63,8 +60,8 @@ static void check_duplicates(findings *f, const char *what, int n, const char *(
                 char path[64], q[48];
                 clip_input(q, sizeof q, c);
                 pfmt(path, sizeof path, "%s[%d].code", what, i);
-                fnd_add(f, RULES_SEVERITY_ERROR, "duplicate_code", path,
-                        "code \"%s\" is already used by %s[%d]", q, what, j);
+                fnd_add(f, RULES_SEVERITY_ERROR, "duplicate_code", path, "code \"%s\" is already used by %s[%d]", q,
+                        what, j);
                 break;
             }
             h = (h + 1) & (size - 1);
@@ -72,18 +69,9 @@ static void check_duplicates(findings *f, const char *what, int n, const char *(
     }
 }
 
-static const char *obj_code(const rules_plan *p, int i)
-{
-    return p->objectives[i].code;
-}
-static const char *ind_code(const rules_plan *p, int i)
-{
-    return p->indicators[i].code;
-}
-static const char *asg_code(const rules_plan *p, int i)
-{
-    return p->assignees[i].code;
-}
+static const char *obj_code(const rules_plan *p, int i) { return p->objectives[i].code; }
+static const char *ind_code(const rules_plan *p, int i) { return p->indicators[i].code; }
+static const char *asg_code(const rules_plan *p, int i) { return p->assignees[i].code; }
 
 /* ---- Names a programming office knows ---------------------------------------------- */
 
@@ -146,12 +134,11 @@ static void check_year(findings *f, const rules_plan *plan, rules_date d, const 
     char ds[11], ys[24];
     rules_date_format_iso(d, ds);
     years_text(plan, ys, sizeof ys);
-    fnd_add(f, RULES_SEVERITY_WARNING, "deadline_outside_plan", path, "the deadline of %s, %s, is outside the plan's %s",
-            who, ds, ys);
+    fnd_add(f, RULES_SEVERITY_WARNING, "deadline_outside_plan", path,
+            "the deadline of %s, %s, is outside the plan's %s", who, ds, ys);
 }
 
-static void check_before_adoption(findings *f, const rules_plan *plan, rules_date d, const char *path,
-                                  const char *who)
+static void check_before_adoption(findings *f, const rules_plan *plan, rules_date d, const char *path, const char *who)
 {
     const rules_check_context *cx = plan->check;
     if (!cx || !cx->has_adopted || !rules_date_valid(d) || rules_date_compare(d, cx->adopted) >= 0)
@@ -187,8 +174,8 @@ static void check_rule_dates(findings *f, const rules_plan *plan, const rules_ru
  * and deadlines ("entro il ...") outside the plan's years or already past at adoption.
  * is_deadline: 1 the text is a deadline or a date target; 2 a phase's description ("31/12"
  * without a year counts); 0 a title or a name. */
-static void check_text_dates(findings *f, const rules_plan *plan, const char *text, const char *path,
-                             const char *who, int is_deadline)
+static void check_text_dates(findings *f, const rules_plan *plan, const char *text, const char *path, const char *who,
+                             int is_deadline)
 {
     if (!text)
         return;
@@ -203,7 +190,7 @@ static void check_text_dates(findings *f, const rules_plan *plan, const char *te
                     "\"%s\" in %s is a spreadsheet's day number shown as a date, not a date of the plan", shown, who);
             continue;
         }
-        int year = d.year == 0 ? (plan->year_from > 0 ? plan->year_from : 2000)
+        int year = d.year == 0        ? (plan->year_from > 0 ? plan->year_from : 2000)
                    : d.two_digit_year ? 2000 + d.year
                                       : d.year;
         if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > rules_days_in_month(year, d.month)) {
@@ -211,9 +198,8 @@ static void check_text_dates(findings *f, const rules_plan *plan, const char *te
                 fnd_add(f, RULES_SEVERITY_WARNING, "impossible_date", path,
                         "\"%s\" in %s is not a date: there is no day 0", shown, who);
             else if (d.month >= 1 && d.month <= 12)
-                fnd_add(f, RULES_SEVERITY_WARNING, "impossible_date", path,
-                        "\"%s\" in %s is not a date: %s has %d days", shown, who, text_month_name(d.month),
-                        rules_days_in_month(year, d.month));
+                fnd_add(f, RULES_SEVERITY_WARNING, "impossible_date", path, "\"%s\" in %s is not a date: %s has %d days",
+                        shown, who, text_month_name(d.month), rules_days_in_month(year, d.month));
             else
                 fnd_add(f, RULES_SEVERITY_WARNING, "impossible_date", path,
                         "\"%s\" in %s is not a date: there is no month %d", shown, who, d.month);
@@ -353,8 +339,9 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
             check_serial(f, t, path, who);
         if (has_t && te.kind == RULES_EXPECTED_DATE && rules_date_parse_iso(t, &te.date, NULL) == 0) {
             /* the objective's own years where it states them, else the plan's first year */
-            const rules_check_objective *co =
-                plan->check->objectives ? &plan->check->objectives[plan->indicators[k].objective] : NULL;
+            const rules_check_objective *co = plan->check->objectives
+                                                  ? &plan->check->objectives[plan->indicators[k].objective]
+                                                  : NULL;
             rules_plan own = *plan;
             if (co && co->year_from > 0) {
                 own.year_from = co->year_from;
@@ -393,8 +380,7 @@ static void check_target(findings *f, const rules_plan *plan, int k, const char 
     if (dc) {
         clip_input(q, sizeof q, ci->name);
         fnd_add(f, RULES_SEVERITY_WARNING, "target_contradicts_text", path,
-                "%s counts \"%s\" as %s is better: its words say the opposite", who, q,
-                dc > 0 ? "more" : "fewer");
+                "%s counts \"%s\" as %s is better: its words say the opposite", who, q, dc > 0 ? "more" : "fewer");
     }
     /* a target the baseline already meets */
     memset(&be, 0, sizeof be);
@@ -421,8 +407,8 @@ static int comparable_target(const rules_plan *plan, int k, rules_expected *e)
 /* A child's (PEG) target weaker than its parent's (DUP) one, when the parent has exactly one
  * comparable target (o_tcnt, o_tlast: per objective, how many and the last one + 1) of the same
  * kind and direction. */
-static void check_target_vs_parent(findings *f, const rules_plan *plan, int k, const char *path,
-                                   const int64_t *o_tcnt, const int64_t *o_tlast)
+static void check_target_vs_parent(findings *f, const rules_plan *plan, int k, const char *path, const int64_t *o_tcnt,
+                                   const int64_t *o_tlast)
 {
     const rules_check_indicator *ci = plan->check->indicators;
     int o = plan->indicators[k].objective, par = plan->objectives[o].parent;
@@ -473,8 +459,7 @@ static void check_organisation(findings *f, const rules_plan *plan, int64_t *led
         if (st->manager >= 0 && st->manager < np)
             led[st->manager]++;
         else if (st->manager == -1)
-            fnd_add(f, RULES_SEVERITY_WARNING, "structure_without_manager", path,
-                    "structure %s names no manager%s", q,
+            fnd_add(f, RULES_SEVERITY_WARNING, "structure_without_manager", path, "structure %s names no manager%s", q,
                     st->carries_objectives ? ": nobody answers for its objectives" : "");
     }
     for (int p = 0; p < np && cx->people; p++) {
@@ -514,8 +499,8 @@ static void check_organisation(findings *f, const rules_plan *plan, int64_t *led
 
 /* ---- The checker ------------------------------------------------------------------- */
 
-int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, size_t *n_found,
-                     int64_t *scratch, size_t scratch_len)
+int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, size_t *n_found, int64_t *scratch,
+                     size_t scratch_len)
 {
     findings f = {out, cap, 0, 0};
     char path[96], vs[32], ws[48], who[160], q[48];
@@ -526,28 +511,27 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
 
     if (n_found)
         *n_found = 0;
-    if (!scratch || scratch_len < need || no < 0 || na < 0 || plan->n_indicators < 0 ||
-        plan->n_phases < 0 || plan->n_assignments < 0 || no > MAX_ITEMS || na > MAX_ITEMS ||
-        plan->n_indicators > MAX_ITEMS || plan->n_phases > MAX_ITEMS ||
-        plan->n_assignments > MAX_ITEMS)
+    if (!scratch || scratch_len < need || no < 0 || na < 0 || plan->n_indicators < 0 || plan->n_phases < 0 ||
+        plan->n_assignments < 0 || no > MAX_ITEMS || na > MAX_ITEMS || plan->n_indicators > MAX_ITEMS ||
+        plan->n_phases > MAX_ITEMS || plan->n_assignments > MAX_ITEMS)
         return -1;
-    int64_t *a_w = scratch;              /* per assignee: Σ weights given */
-    int64_t *a_pay = a_w + na;           /* per assignee: Σ weights of payment objectives */
-    int64_t *a_n = a_pay + na;           /* per assignee: assignments */
-    int64_t *a_nw = a_n + na;            /* per assignee: assignments with a weight */
-    int64_t *a_paypos = a_nw + na;       /* per assignee: its first payment assignment + 1 */
-    int64_t *a_slots = a_paypos + na;    /* per assignee and type (3): objectives of that type */
+    int64_t *a_w = scratch;                   /* per assignee: Σ weights given */
+    int64_t *a_pay = a_w + na;                /* per assignee: Σ weights of payment objectives */
+    int64_t *a_n = a_pay + na;                /* per assignee: assignments */
+    int64_t *a_nw = a_n + na;                 /* per assignee: assignments with a weight */
+    int64_t *a_paypos = a_nw + na;            /* per assignee: its first payment assignment + 1 */
+    int64_t *a_slots = a_paypos + na;         /* per assignee and type (3): objectives of that type */
     int64_t *o_pw = a_slots + 3 * (size_t)na; /* per objective: Σ phase weights */
-    int64_t *o_np = o_pw + no;           /* per objective: weighted phases */
-    int64_t *o_run = o_np + no;          /* per objective: running Σ of phase weights */
-    int64_t *o_cnt = o_run + no;         /* per objective: phases + indicators */
-    int64_t *o_child = o_cnt + no;       /* per objective: objectives under it */
-    int64_t *o_ph = o_child + no;        /* per objective: phases */
-    int64_t *o_last = o_ph + no;         /* per objective: last phase deadline (ordinal + 1) */
-    int64_t *o_cum = o_last + no;        /* per objective: last cumulative + 1 */
-    int64_t *o_lastph = o_cum + no;      /* per objective: index of its last phase + 1 */
-    int64_t *o_tcnt = o_lastph + no;     /* per objective: indicators with a comparable target */
-    int64_t *o_tlast = o_tcnt + no;      /* per objective: the last of them + 1 */
+    int64_t *o_np = o_pw + no;                /* per objective: weighted phases */
+    int64_t *o_run = o_np + no;               /* per objective: running Σ of phase weights */
+    int64_t *o_cnt = o_run + no;              /* per objective: phases + indicators */
+    int64_t *o_child = o_cnt + no;            /* per objective: objectives under it */
+    int64_t *o_ph = o_child + no;             /* per objective: phases */
+    int64_t *o_last = o_ph + no;              /* per objective: last phase deadline (ordinal + 1) */
+    int64_t *o_cum = o_last + no;             /* per objective: last cumulative + 1 */
+    int64_t *o_lastph = o_cum + no;           /* per objective: index of its last phase + 1 */
+    int64_t *o_tcnt = o_lastph + no;          /* per objective: indicators with a comparable target */
+    int64_t *o_tlast = o_tcnt + no;           /* per objective: the last of them + 1 */
     int64_t *table = o_tlast + no;
     size_t table_size = need - (size_t)(table - scratch);
     memset(scratch, 0, (size_t)(table - scratch) * sizeof *scratch);
@@ -575,8 +559,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         const rules_phase *ph = &plan->phases[j];
         if (ph->objective < 0 || ph->objective >= no) {
             pfmt(path, sizeof path, "phases[%d].objective", j);
-            fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_reference", path,
-                    "the objective of a phase is not in the plan");
+            fnd_add(&f, RULES_SEVERITY_ERROR, "invalid_reference", path, "the objective of a phase is not in the plan");
             refs_ok = 0;
             continue;
         }
@@ -631,7 +614,8 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
     if (!any_weight && plan->n_assignments > 0)
         fnd_add(&f, RULES_SEVERITY_WARNING, "plan_without_weights", "plan",
                 "no objective of the plan has a weight: every assignee's objectives count the same");
-    for (int i = 0; any_weight && plan->n_assignments > 0 && cx && cx->assignment_weighted && i < plan->n_assignments; i++) {
+    for (int i = 0; any_weight && plan->n_assignments > 0 && cx && cx->assignment_weighted && i < plan->n_assignments;
+         i++) {
         const rules_assignment *x = &plan->assignments[i];
         if (cx->assignment_weighted[i] || a_nw[x->assignee] == 0)
             continue;
@@ -672,7 +656,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         static const char *const type_name[4] = {"", "entity", "structure", "individual"};
         for (int i = 0; i < plan->n_assignments; i++) {
             const rules_check_assignment *ca = &cx->assignments[i];
-            int sc = ca->scope ? (int)ca->scope
+            int sc = ca->scope        ? (int)ca->scope
                      : cx->objectives ? (int)cx->objectives[plan->assignments[i].objective].scope
                                       : 0;
             if (sc < 1 || sc > 3)
@@ -775,8 +759,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         if (!ph->has_weight && o_np[ph->objective] > 0) {
             pfmt(path, sizeof path, "phases[%d].weight", j);
             fnd_add(&f, RULES_SEVERITY_WARNING, "phase_without_weight", path,
-                    "%s has no weight, beside weighted phases: it does not count",
-                    phase_name(plan, j, who, sizeof who));
+                    "%s has no weight, beside weighted phases: it does not count", phase_name(plan, j, who, sizeof who));
         }
     }
     for (int i = 0; i < no; i++) {
@@ -832,8 +815,7 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
             char ex[48];
             clip_input(ex, sizeof ex, ind->rule->formula.expr);
             fnd_add(&f, RULES_SEVERITY_WARNING, "formula_division_by_zero", path,
-                    "the formula of %s, \"%s\", divides by a value that may be zero: say what it scores then",
-                    who, ex);
+                    "the formula of %s, \"%s\", divides by a value that may be zero: say what it scores then", who, ex);
         }
     }
 
@@ -855,16 +837,16 @@ int rules_plan_check(const rules_plan *plan, rules_finding *out, size_t cap, siz
         else if (o_cnt[i] == 0 && o_child[i] == 0)
             fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_measure", path,
                     "objective %s has no indicator, no phase and no objective under it: it cannot be measured", q);
-        if (lv != RULES_LEVEL_STRATEGIC && lv != RULES_LEVEL_UNKNOWN && cascaded[lv] && plan->objectives[i].parent < 0 &&
-            !cx->objectives[i].routine)
+        if (lv != RULES_LEVEL_STRATEGIC && lv != RULES_LEVEL_UNKNOWN && cascaded[lv] &&
+            plan->objectives[i].parent < 0 && !cx->objectives[i].routine)
             fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_parent", path,
                     "objective %s hangs from no objective above it, in a plan where objectives cascade", q);
         if (cx && cx->objectives && cx->objectives[i].n_notes > 0) {
             char nq[48];
             clip_input(nq, sizeof nq, cx->objectives[i].note ? cx->objectives[i].note : "");
             fnd_add(&f, RULES_SEVERITY_WARNING, "seed_conflict", path,
-                    "the source of objective %s contradicts itself (%d note%s): \"%s\"", q,
-                    cx->objectives[i].n_notes, cx->objectives[i].n_notes > 1 ? "s" : "", nq);
+                    "the source of objective %s contradicts itself (%d note%s): \"%s\"", q, cx->objectives[i].n_notes,
+                    cx->objectives[i].n_notes > 1 ? "s" : "", nq);
         }
         if (cx && cx->objectives && (!cx->objectives[i].title || !*cx->objectives[i].title))
             fnd_add(&f, RULES_SEVERITY_WARNING, "objective_without_title", path, "objective %s has no title", q);

@@ -72,8 +72,8 @@ static void band_ref(sbuf *s, const rules_bands *b, int i)
     sb_band(s, &b->band[i]);
 }
 
-int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, rules_decimal *score,
-                     sbuf *expl, rules_error *err)
+int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, rules_decimal *score, sbuf *expl,
+                     rules_error *err)
 {
     char vs[32];
     int m = -1;
@@ -83,8 +83,8 @@ int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, r
         return -1;
     }
     if (b->integer && v.units % RULES_DECIMAL_SCALE != 0) {
-        rerr_set(err, field, "the rule counts whole things: measure a whole number",
-                 "%s is not a whole number", rules_decimal_format_short(v, vs));
+        rerr_set(err, field, "the rule counts whole things: measure a whole number", "%s is not a whole number",
+                 rules_decimal_format_short(v, vs));
         return -1;
     }
     for (int i = 0; i < b->count; i++) {
@@ -100,8 +100,7 @@ int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, r
             char msg[256];
             sbuf s;
             sb_init(&s, msg, sizeof msg);
-            sb_printf(&s, "%s is in overlapping bands with different scores: ",
-                      rules_decimal_format_short(v, vs));
+            sb_printf(&s, "%s is in overlapping bands with different scores: ", rules_decimal_format_short(v, vs));
             band_ref(&s, b, m);
             sb_puts(&s, " → ");
             sb_dec(&s, y->score);
@@ -118,11 +117,9 @@ int rules_bands_eval(const rules_bands *b, rules_decimal v, const char *field, r
         int lo = -1, hi = -1;
         for (int i = 0; i < b->count; i++) {
             const rules_band *x = &b->band[i];
-            if (x->has_max && x->max.units <= v.units &&
-                (lo < 0 || x->max.units > b->band[lo].max.units))
+            if (x->has_max && x->max.units <= v.units && (lo < 0 || x->max.units > b->band[lo].max.units))
                 lo = i;
-            if (x->has_min && x->min.units >= v.units &&
-                (hi < 0 || x->min.units < b->band[hi].min.units))
+            if (x->has_min && x->min.units >= v.units && (hi < 0 || x->min.units < b->band[hi].min.units))
                 hi = i;
         }
         char msg[256];
@@ -197,11 +194,10 @@ static int want(const rules_value *v, rules_value_kind k, const char *what, rule
     return 0;
 }
 
-static int eval_at(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex,
-                   rules_error *err, int depth);
+static int eval_at(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex, rules_error *err,
+                   int depth);
 
-static int eval_linear(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex,
-                       rules_error *err)
+static int eval_linear(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex, rules_error *err)
 {
     if (want(v, RULES_VALUE_NUMBER, "a number", err) < 0)
         return -1;
@@ -211,8 +207,7 @@ static int eval_linear(const rules_rule *r, const rules_value *v, rules_decimal 
                  "linear rule with target equal to baseline");
         return -1;
     }
-    rules_wide num = ((rules_wide)v->number.units - r->linear.baseline.units) * 100 *
-                     RULES_DECIMAL_SCALE;
+    rules_wide num = ((rules_wide)v->number.units - r->linear.baseline.units) * 100 * RULES_DECIMAL_SCALE;
     int neg = (num < 0) != (den < 0);
     rules_wide an = num < 0 ? -num : num, ad = den < 0 ? -den : den;
     rules_wide q = an / ad;
@@ -251,8 +246,7 @@ static int eval_linear(const rules_rule *r, const rules_value *v, rules_decimal 
     return 0;
 }
 
-static int eval_deadline(const rules_rule *r, const rules_value *v, rules_decimal *score,
-                         sbuf *ex, rules_error *err)
+static int eval_deadline(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex, rules_error *err)
 {
     char a[11], b[11];
     if (want(v, RULES_VALUE_DATE, "a completion date", err) < 0)
@@ -266,11 +260,9 @@ static int eval_deadline(const rules_rule *r, const rules_value *v, rules_decima
     rules_date_format_iso(r->deadline.due, b);
     if (ex->cap) {
         if (late > 0)
-            sb_printf(ex, "completed %s, %d day%s after %s; ", a, (int)late, late == 1 ? "" : "s",
-                      b);
+            sb_printf(ex, "completed %s, %d day%s after %s; ", a, (int)late, late == 1 ? "" : "s", b);
         else if (late < 0)
-            sb_printf(ex, "completed %s, %d day%s before %s; ", a, (int)-late,
-                      late == -1 ? "" : "s", b);
+            sb_printf(ex, "completed %s, %d day%s before %s; ", a, (int)-late, late == -1 ? "" : "s", b);
         else
             sb_printf(ex, "completed %s, on the due date; ", a);
     }
@@ -287,8 +279,8 @@ static int eval_deadline(const rules_rule *r, const rules_value *v, rules_decima
     return rules_bands_eval(&db, rules_decimal_from_int(late), "value", score, ex, err);
 }
 
-static int eval_formula(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex,
-                        rules_error *err, int depth)
+static int eval_formula(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex, rules_error *err,
+                        int depth)
 {
     rules_decimal x;
     if (want(v, RULES_VALUE_INPUTS, "an object of named numbers", err) < 0)
@@ -323,8 +315,7 @@ static int eval_formula(const rules_rule *r, const rules_value *v, rules_decimal
     return eval_at(r->formula.then, &nv, score, ex, err, depth + 1);
 }
 
-static int eval_all(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex,
-                    rules_error *err, int depth)
+static int eval_all(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex, rules_error *err, int depth)
 {
     int n = r->all_targets.count;
     if (n <= 0 || n > RULES_MAX_PARTS) {
@@ -334,8 +325,7 @@ static int eval_all(const rules_rule *r, const rules_value *v, rules_decimal *sc
     if (want(v, RULES_VALUE_PARTS, "one value per part", err) < 0)
         return -1;
     if (v->n_parts != n || !v->parts) {
-        rerr_set(err, "value", NULL, "the rule has %d parts but %d values were given", n,
-                 v->n_parts);
+        rerr_set(err, "value", NULL, "the rule has %d parts but %d values were given", n, v->n_parts);
         return -1;
     }
     int64_t sum = 0;
@@ -376,8 +366,7 @@ static int eval_all(const rules_rule *r, const rules_value *v, rules_decimal *sc
     return 0;
 }
 
-static int eval_at(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex,
-                   rules_error *err, int depth)
+static int eval_at(const rules_rule *r, const rules_value *v, rules_decimal *score, sbuf *ex, rules_error *err, int depth)
 {
     if (!r) {
         rerr_set(err, "rule", NULL, "missing rule");
@@ -399,21 +388,17 @@ static int eval_at(const rules_rule *r, const rules_value *v, rules_decimal *sco
         if (ex->cap)
             sb_puts(ex, v->boolean ? "true → 100" : "false → 0");
         return 0;
-    case RULES_KIND_LINEAR:
-        return eval_linear(r, v, score, ex, err);
-    case RULES_KIND_DEADLINE:
-        return eval_deadline(r, v, score, ex, err);
-    case RULES_KIND_FORMULA:
-        return eval_formula(r, v, score, ex, err, depth);
-    case RULES_KIND_ALL_TARGETS:
-        return eval_all(r, v, score, ex, err, depth);
+    case RULES_KIND_LINEAR: return eval_linear(r, v, score, ex, err);
+    case RULES_KIND_DEADLINE: return eval_deadline(r, v, score, ex, err);
+    case RULES_KIND_FORMULA: return eval_formula(r, v, score, ex, err, depth);
+    case RULES_KIND_ALL_TARGETS: return eval_all(r, v, score, ex, err, depth);
     }
     rerr_set(err, "rule.kind", NULL, "unknown rule kind %d", (int)r->kind);
     return -1;
 }
 
-int rules_evaluate(const rules_rule *rule, const rules_value *value, rules_decimal *score,
-                   char *explanation, size_t explanation_size, rules_error *err)
+int rules_evaluate(const rules_rule *rule, const rules_value *value, rules_decimal *score, char *explanation,
+                   size_t explanation_size, rules_error *err)
 {
     sbuf ex;
     rules_decimal s = {0};

@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const rules_month_en[13] = {"",     "January", "February",  "March",
-                                        "April", "May",    "June",      "July",
-                                        "August", "September", "October", "November",
-                                        "December"};
+const char *const rules_month_en[13] = {"",     "January", "February",  "March",   "April",    "May",     "June",
+                                        "July", "August",  "September", "October", "November", "December"};
 
 void sb_init(sbuf *b, char *buf, size_t cap)
 {
@@ -120,8 +118,7 @@ void rerr_hint(rules_error *err, const char *fmt, ...)
     va_end(ap);
 }
 
-void fnd_add(findings *f, rules_severity sev, const char *code, const char *path, const char *fmt,
-             ...)
+void fnd_add(findings *f, rules_severity sev, const char *code, const char *path, const char *fmt, ...)
 {
     if (sev == RULES_SEVERITY_ERROR)
         f->errors++;
@@ -167,8 +164,8 @@ static size_t utf8_seq(const unsigned char *s)
             return 0;
         cp = (cp << 6) | (s[i] & 0x3F);
     }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return n;
 }

@@ -85,8 +85,8 @@ static void plan_writable(buf *b, const char *a)
  * adopted plan and does nothing. */
 static void content_writable(buf *b, const char *a)
 {
-    buf_printf(b, " AND EXISTS (SELECT 1 FROM plans pl WHERE pl.entity_id = %s.entity_id AND pl.id = %s.plan_id AND ", a,
-               a);
+    buf_printf(b, " AND EXISTS (SELECT 1 FROM plans pl WHERE pl.entity_id = %s.entity_id AND pl.id = %s.plan_id AND ",
+               a, a);
     plan_writable(b, "pl");
     buf_puts(b, " FOR SHARE)");
 }
@@ -243,7 +243,8 @@ static int build_insert(const resource_spec *r)
     }
     buf_puts(&b, " FROM p RETURNING *), j AS (SELECT ");
     row_json(&b, r, "w");
-    buf_printf(&b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r), r->has_plan ? ", w.plan_id AS pid" : "");
+    buf_printf(&b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r),
+               r->has_plan ? ", w.plan_id AS pid" : "");
     audit_insert(&b, r, "create", "NULL", "j.doc::jsonb");
     buf_puts(&b, " SELECT j.doc, j.id, j.version FROM j");
     return finish(&b);
@@ -277,7 +278,8 @@ static int build_update(const resource_spec *r)
     }
     buf_puts(&b, " RETURNING t.*), j AS (SELECT ");
     row_json(&b, r, "w");
-    buf_printf(&b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r), r->has_plan ? ", w.plan_id AS pid" : "");
+    buf_printf(&b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r),
+               r->has_plan ? ", w.plan_id AS pid" : "");
     audit_insert(&b, r, "update", "(SELECT doc FROM old)::jsonb", "j.doc::jsonb");
     buf_puts(&b, " SELECT j.doc, j.version FROM j");
     return finish(&b);
@@ -294,28 +296,33 @@ static int build_delete_content(const resource_spec *r)
     row_json(&b, r, "t");
     buf_printf(&b, " AS doc FROM %s t WHERE t.id = $5::bigint AND t.removed_in_revision IS NULL AND ", r->table);
     scope_cond(&b, r, "t", 1);
-    buf_printf(&b, "), pl AS (SELECT pl.entity_id, pl.id, pl.status, pl.revision FROM %s t JOIN plans pl ON "
-                   "pl.entity_id = t.entity_id AND pl.id = t.plan_id WHERE t.id = $5::bigint AND ",
+    buf_printf(&b,
+               "), pl AS (SELECT pl.entity_id, pl.id, pl.status, pl.revision FROM %s t JOIN plans pl ON "
+               "pl.entity_id = t.entity_id AND pl.id = t.plan_id WHERE t.id = $5::bigint AND ",
                r->table);
     scope_cond(&b, r, "t", 1);
     buf_puts(&b, " AND ");
     plan_writable(&b, "pl");
     buf_puts(&b, " FOR SHARE OF pl), ");
-    const char *match = " t.id = $5::bigint AND t.entity_id = pl.entity_id AND t.removed_in_revision IS NULL AND "
-                        "($6::integer IS NULL OR t.version = $6::integer)";
-    buf_printf(&b, "hard AS (DELETE FROM %s t USING pl WHERE pl.status = 'draft' AND%s RETURNING t.id, t.entity_id AS "
-                   "eid, t.plan_id AS pid), ",
+    const char *match =
+        " t.id = $5::bigint AND t.entity_id = pl.entity_id AND t.removed_in_revision IS NULL AND "
+        "($6::integer IS NULL OR t.version = $6::integer)";
+    buf_printf(&b,
+               "hard AS (DELETE FROM %s t USING pl WHERE pl.status = 'draft' AND%s RETURNING t.id, t.entity_id AS "
+               "eid, t.plan_id AS pid), ",
                r->table, match);
-    buf_printf(&b, "soft AS (UPDATE %s t SET removed_in_revision = pl.revision + 1, version = t.version + 1, "
-                   "updated_at = now() FROM pl WHERE pl.status = 'adopted' AND%s RETURNING t.id, t.entity_id AS eid, "
-                   "t.plan_id AS pid), ",
+    buf_printf(&b,
+               "soft AS (UPDATE %s t SET removed_in_revision = pl.revision + 1, version = t.version + 1, "
+               "updated_at = now() FROM pl WHERE pl.status = 'adopted' AND%s RETURNING t.id, t.entity_id AS eid, "
+               "t.plan_id AS pid), ",
                r->table, match);
     if (r == &model_objectives) {
         static const char *const kids[] = {"assignments", "phases", "indicators"};
         for (int i = 0; i < 3; i++)
-            buf_printf(&b, "k_%s AS (UPDATE %s k SET removed_in_revision = pl.revision + 1, version = k.version + 1, "
-                           "updated_at = now() FROM soft, pl WHERE k.entity_id = soft.eid AND k.objective_id = soft.id "
-                           "AND k.removed_in_revision IS NULL), ",
+            buf_printf(&b,
+                       "k_%s AS (UPDATE %s k SET removed_in_revision = pl.revision + 1, version = k.version + 1, "
+                       "updated_at = now() FROM soft, pl WHERE k.entity_id = soft.eid AND k.objective_id = soft.id "
+                       "AND k.removed_in_revision IS NULL), ",
                        kids[i], kids[i]);
     }
     buf_puts(&b, "j AS (SELECT * FROM hard UNION ALL SELECT * FROM soft), ");
@@ -334,8 +341,9 @@ static int build_state(const resource_spec *r)
         buf_puts(&b, "SELECT t.id, t.status, t.editing, t.revision FROM plans t WHERE t.id = $2::bigint AND ");
         scope_cond(&b, r, "t", 1);
     } else {
-        buf_printf(&b, "SELECT pl.id, pl.status, pl.editing, pl.revision FROM %s t JOIN plans pl ON pl.entity_id = "
-                       "t.entity_id AND pl.id = t.plan_id WHERE t.id = $2::bigint AND t.removed_in_revision IS NULL AND ",
+        buf_printf(&b,
+                   "SELECT pl.id, pl.status, pl.editing, pl.revision FROM %s t JOIN plans pl ON pl.entity_id = "
+                   "t.entity_id AND pl.id = t.plan_id WHERE t.id = $2::bigint AND t.removed_in_revision IS NULL AND ",
                    r->table);
         scope_cond(&b, r, "t", 1);
     }
@@ -352,8 +360,9 @@ static int build_delete(const resource_spec *r)
     row_json(&b, r, "t");
     buf_printf(&b, " AS doc FROM %s t WHERE t.id = $5::bigint AND ", r->table);
     scope_cond(&b, r, "t", 1);
-    buf_printf(&b, "), j AS (DELETE FROM %s t WHERE t.id = $5::bigint AND ($6::integer IS NULL OR t.version = $6::integer) AND ",
-               r->table);
+    buf_printf(
+        &b, "), j AS (DELETE FROM %s t WHERE t.id = $5::bigint AND ($6::integer IS NULL OR t.version = $6::integer) AND ",
+        r->table);
     scope_cond(&b, r, "t", 1);
     if (is_plans(r)) /* an adopted plan is an act: it stays */
         buf_puts(&b, " AND t.status = 'draft'");
@@ -423,8 +432,8 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
     if (op == STORE_DELETE_ROW && is_plans(r)) {
         if (drafting)
             return 1;
-        problem_set(p, 409, "plan_not_draft", "the plan is %s (revision %lld): an adopted plan is an act and cannot be deleted",
-                    status, revision);
+        problem_set(p, 409, "plan_not_draft",
+                    "the plan is %s (revision %lld): an adopted plan is an act and cannot be deleted", status, revision);
         return 2;
     }
     if (drafting || (strcmp(status, "adopted") == 0 && editing))
@@ -440,13 +449,10 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
     return 2;
 }
 
-static char *dup_value(PGresult *res, int row, int col)
-{
-    return strdup(PQgetvalue(res, row, col));
-}
+static char *dup_value(PGresult *res, int row, int col) { return strdup(PQgetvalue(res, row, col)); }
 
-int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc,
-                   int64_t *version, problem *p)
+int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc, int64_t *version,
+                   problem *p)
 {
     char ids[24];
     snprintf(ids, sizeof ids, "%" PRId64, id);
@@ -482,8 +488,8 @@ int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *
     return found;
 }
 
-int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after,
-                    int limit, const char *const *filters, store_docs **out, problem *p)
+int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after, int limit,
+                    const char *const *filters, store_docs **out, problem *p)
 {
     store_args a = {0};
     arg_text(&a, scope);
@@ -508,9 +514,8 @@ static int fill_values(const resource_spec *r, const char *const *values, int up
     return n;
 }
 
-int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who,
-                      int64_t parent, const char *const *values, char **doc, int64_t *id, int64_t *version,
-                      problem *p)
+int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t parent,
+                      const char *const *values, char **doc, int64_t *id, int64_t *version, problem *p)
 {
     const char *params[MAX_PARAMS];
     char parent_s[24];

@@ -26,25 +26,23 @@ int store_crud_register(void);
 /* Reads one row as JSON. Returns 1 (with *doc malloc'd for the caller, *version set),
  * 0 when there is no such row in scope, -1 on error (p set). scope: entity id as text
  * or NULL for every entity. */
-int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc,
-                   int64_t *version, problem *p);
+int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc, int64_t *version,
+                   problem *p);
 
 /* Whether the parent row exists in scope: 1, 0, or -1 on error. */
-int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *scope, int64_t parent,
-                             problem *p);
+int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, problem *p);
 
 /* Lists rows with id > after, at most limit, in id order. filters has one entry per field
  * of r (NULL = no filter; only F_FILTER fields are used). On success returns 0 and *out:
  * each row's JSON and id (free with store_docs_free); else -1 with p set. */
-int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after,
-                    int limit, const char *const *filters, store_docs **out, problem *p);
+int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after, int limit,
+                    const char *const *filters, store_docs **out, problem *p);
 
 /* Inserts a row under parent. values has one entry per field of r (NULL = absent).
  * Returns 1 (with *doc malloc'd, *id, *version), 0 when the parent is not in scope,
  * -1 on error. */
-int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who,
-                      int64_t parent, const char *const *values, char **doc, int64_t *id, int64_t *version,
-                      problem *p);
+int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t parent,
+                      const char *const *values, char **doc, int64_t *id, int64_t *version, problem *p);
 
 /* Replaces every writable field of row id if its version is still `version`. Returns 1
  * (with *doc malloc'd and *new_version), 0 when no row matched (gone or changed), -1. */

@@ -8,33 +8,53 @@
 
 #include "core/buf.h"
 
-enum { Q_ENTITY_LOCK, Q_PLAN_LOCK, Q_INDICATORS, Q_OBJECTIVES, Q_MEASUREMENTS,
-       Q_FINANCIALS, Q_CHANGES, Q_MEASUREMENTS_CLOSED, Q_PHASES, Q_PROGRESS_ROWS, Q_PROGRESS_CLOSED, Q_COUNT };
+enum {
+    Q_ENTITY_LOCK,
+    Q_PLAN_LOCK,
+    Q_INDICATORS,
+    Q_OBJECTIVES,
+    Q_MEASUREMENTS,
+    Q_FINANCIALS,
+    Q_CHANGES,
+    Q_MEASUREMENTS_CLOSED,
+    Q_PHASES,
+    Q_PROGRESS_ROWS,
+    Q_PROGRESS_CLOSED,
+    Q_COUNT
+};
 static int st[Q_COUNT];
 
 /* The rows of a measurements feed (JSON text `rows`) that add something: not equal in
  * (indicator, as_of, value, source) to a stored measurement or to an earlier row, as CTEs
  * x (distinct rows) and t (what is new, with the indicator's plan and objective). */
-#define FEED_NEW_ROWS(entity, plan, rows)                                                                           \
-    "x AS (SELECT DISTINCT ON (x.indicator_id, x.as_of, x.value::jsonb, x.source) x.line, x.indicator_id, "         \
-    "x.as_of, x.value::jsonb AS value, x.source, x.note FROM json_to_recordset(" rows "::json) AS x(line integer, "  \
-    "indicator_id bigint, as_of date, value text, source text, note text) ORDER BY x.indicator_id, x.as_of, "       \
-    "x.value::jsonb, x.source, x.line), "                                                                           \
-    "t AS (SELECT x.*, i.plan_id, i.objective_id FROM x JOIN indicators i ON i.entity_id = " entity "::bigint AND " \
-    "i.id = x.indicator_id AND i.plan_id = " plan "::bigint WHERE NOT EXISTS (SELECT 1 FROM measurements m WHERE "  \
-    "m.entity_id = " entity "::bigint AND m.indicator_id = x.indicator_id AND m.as_of = x.as_of AND m.value = "     \
+#define FEED_NEW_ROWS(entity, plan, rows)                                                                     \
+    "x AS (SELECT DISTINCT ON (x.indicator_id, x.as_of, x.value::jsonb, x.source) x.line, x.indicator_id, "   \
+    "x.as_of, x.value::jsonb AS value, x.source, x.note FROM json_to_recordset(" rows                         \
+    "::json) AS x(line integer, "                                                                             \
+    "indicator_id bigint, as_of date, value text, source text, note text) ORDER BY x.indicator_id, x.as_of, " \
+    "x.value::jsonb, x.source, x.line), "                                                                     \
+    "t AS (SELECT x.*, i.plan_id, i.objective_id FROM x JOIN indicators i ON i.entity_id = " entity           \
+    "::bigint AND "                                                                                           \
+    "i.id = x.indicator_id AND i.plan_id = " plan                                                             \
+    "::bigint WHERE NOT EXISTS (SELECT 1 FROM measurements m WHERE "                                          \
+    "m.entity_id = " entity                                                                                   \
+    "::bigint AND m.indicator_id = x.indicator_id AND m.as_of = x.as_of AND m.value = "                       \
     "x.value AND NOT m.not_assessable AND m.source IS NOT DISTINCT FROM x.source))"
 
 /* The same for a progress feed: rows not equal in (phase, as_of, percent, completed_on) to a
  * stored entry or an earlier row, as CTEs x and t. */
-#define FEED_NEW_PROGRESS(entity, plan, rows)                                                                       \
-    "x AS (SELECT DISTINCT ON (x.phase_id, x.as_of, x.percent, x.completed_on) x.line, x.phase_id, x.as_of, "       \
-    "x.percent, x.completed_on, x.note FROM json_to_recordset(" rows "::json) AS x(line integer, phase_id bigint, "  \
-    "as_of date, percent numeric, completed_on date, note text) ORDER BY x.phase_id, x.as_of, x.percent, "          \
-    "x.completed_on, x.line), "                                                                                     \
-    "t AS (SELECT x.*, f.plan_id, f.objective_id FROM x JOIN phases f ON f.entity_id = " entity "::bigint AND "     \
-    "f.id = x.phase_id AND f.plan_id = " plan "::bigint WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE "          \
-    "g.entity_id = " entity "::bigint AND g.phase_id = x.phase_id AND g.as_of = x.as_of AND g.percent_complete = "  \
+#define FEED_NEW_PROGRESS(entity, plan, rows)                                                                 \
+    "x AS (SELECT DISTINCT ON (x.phase_id, x.as_of, x.percent, x.completed_on) x.line, x.phase_id, x.as_of, " \
+    "x.percent, x.completed_on, x.note FROM json_to_recordset(" rows                                          \
+    "::json) AS x(line integer, phase_id bigint, "                                                            \
+    "as_of date, percent numeric, completed_on date, note text) ORDER BY x.phase_id, x.as_of, x.percent, "    \
+    "x.completed_on, x.line), "                                                                               \
+    "t AS (SELECT x.*, f.plan_id, f.objective_id FROM x JOIN phases f ON f.entity_id = " entity               \
+    "::bigint AND "                                                                                           \
+    "f.id = x.phase_id AND f.plan_id = " plan                                                                 \
+    "::bigint WHERE NOT EXISTS (SELECT 1 FROM progress g WHERE "                                              \
+    "g.entity_id = " entity                                                                                   \
+    "::bigint AND g.phase_id = x.phase_id AND g.as_of = x.as_of AND g.percent_complete = "                    \
     "x.percent AND g.completed_on IS NOT DISTINCT FROM x.completed_on))"
 
 static const char *const sql[Q_COUNT] = {

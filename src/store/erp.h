@@ -23,7 +23,7 @@ typedef struct store_plan_state_row {
     char status[16];
     int editing;
     char kind[16];
-    int revision;          /* the current (last adopted) revision, 0 for a draft */
+    int revision; /* the current (last adopted) revision, 0 for a draft */
     char entity_code[72];
     char closed_through[11]; /* the date up to which its periods are closed (its latest review), "" for none */
 } store_plan_state_row;

@@ -7,38 +7,43 @@
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* Audit row of the write whose result j has doc, id and eid (entity id). */
-#define AUDIT(action, resource, before)                                                                            \
-    "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, "     \
-    "before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, " action ", '" resource "', j.id, " before       \
+#define AUDIT(action, resource, before)                                                                        \
+    "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, " \
+    "before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, " action ", '" resource "', j.id, " before   \
     ", j.doc::jsonb FROM j)"
 
-#define SCHEME_JSONB(a)                                                                                             \
-    "(jsonb_build_object('id', " a ".id, 'entity_id', " a ".entity_id, 'year', " a ".year, 'role', " a ".role, "    \
-    "'title', " a ".title) || " a ".definition || jsonb_build_object('version', " a ".version, 'created_at', " TS(  \
-        a ".created_at") ", 'updated_at', " TS(a ".updated_at") "))"
+#define SCHEME_JSONB(a)                                                                                \
+    "(jsonb_build_object('id', " a ".id, 'entity_id', " a ".entity_id, 'year', " a ".year, 'role', " a \
+    ".role, "                                                                                          \
+    "'title', " a ".title) || " a ".definition || jsonb_build_object('version', " a                    \
+    ".version, 'created_at', " TS(a ".created_at") ", 'updated_at', " TS(a ".updated_at") "))"
 
-#define PART_JSON(a)                                                                                                \
-    "(SELECT row_to_json(x) FROM (SELECT " a ".id, " a ".entity_id, " a ".plan_id, " a ".objective_id, " a          \
-    ".person_id, (SELECT pp.name FROM people pp WHERE pp.entity_id = " a ".entity_id AND pp.id = " a                \
-    ".person_id) AS person_name, " a ".percent, " a ".months, " a ".part_time, " TS(a ".created_at")                \
-    " AS created_at) x)::text"
+#define PART_JSON(a)                                                                                       \
+    "(SELECT row_to_json(x) FROM (SELECT " a ".id, " a ".entity_id, " a ".plan_id, " a ".objective_id, " a \
+    ".person_id, (SELECT pp.name FROM people pp WHERE pp.entity_id = " a ".entity_id AND pp.id = " a       \
+    ".person_id) AS person_name, " a ".percent, " a ".months, " a                                          \
+    ".part_time, " TS(a ".created_at") " AS created_at) x)::text"
 
-#define FORM_JSON(a)                                                                                                \
-    "(SELECT row_to_json(x) FROM (SELECT " a ".id, " a ".entity_id, " a ".person_id, (SELECT pp.name FROM people "  \
-    "pp WHERE pp.entity_id = " a ".entity_id AND pp.id = " a ".person_id) AS person_name, " a ".year, " a          \
-    ".role, " a ".scheme_id, " a ".plan_id, " a ".structure_id, " a ".evaluator_id, " a ".as_of, " a ".months, " a  \
-    ".part_time, " a ".status, " a ".score, " a ".ratings, " a ".computed, " a ".comments, " a                       \
-    ".interview_date, " a ".signed_by, " TS(a ".signed_at") " AS signed_at, " TS(a ".answered_at")                   \
-    " AS answered_at, " a ".contest_reason, " a ".conciliation_note, " TS(a ".conciliated_at")                       \
-    " AS conciliated_at, " a ".version, " TS(a ".created_at") " AS created_at, " TS(a ".updated_at")                 \
-    " AS updated_at) x)::text"
+#define FORM_JSON(a)                                                                                                  \
+    "(SELECT row_to_json(x) FROM (SELECT " a ".id, " a ".entity_id, " a                                               \
+    ".person_id, (SELECT pp.name FROM people "                                                                        \
+    "pp WHERE pp.entity_id = " a ".entity_id AND pp.id = " a ".person_id) AS person_name, " a ".year, " a ".role, " a \
+    ".scheme_id, " a ".plan_id, " a ".structure_id, " a ".evaluator_id, " a ".as_of, " a ".months, " a                \
+    ".part_time, " a ".status, " a ".score, " a ".ratings, " a ".computed, " a ".comments, " a ".interview_date, " a  \
+    ".signed_by, " TS(a ".signed_at") " AS signed_at, " TS(                                                           \
+        a ".answered_at") " AS answered_at, " a ".contest_reason, " a                                                 \
+                          ".conciliation_note, " TS(a ".conciliated_at") " AS conciliated_at, " a ".version, " TS(    \
+                              a ".created_at") " AS created_at, " TS(a ".updated_at") " AS updated_at) x)::text"
 
-#define DIST_JSONB(a)                                                                                               \
-    "(jsonb_build_object('id', " a ".id, 'entity_id', " a ".entity_id, 'year', " a ".year, 'role', " a ".role, "    \
-    "'category', " a ".category, 'scheme_id', " a ".scheme_id, 'fund', " a ".fund, 'redistribute', " a              \
-    ".redistribute, 'distributed', " a ".distributed, 'remainder', " a ".remainder, 'computed_by', " a             \
-    ".actor_name, 'created_at', " TS(a ".created_at") ", 'replaces', " a ".replaces, 'replaced_by', (SELECT r.id "    \
-    "FROM bonus_distributions r WHERE r.entity_id = " a ".entity_id AND r.replaces = " a ".id)) || " a ".result)"
+#define DIST_JSONB(a)                                                                                     \
+    "(jsonb_build_object('id', " a ".id, 'entity_id', " a ".entity_id, 'year', " a ".year, 'role', " a    \
+    ".role, "                                                                                             \
+    "'category', " a ".category, 'scheme_id', " a ".scheme_id, 'fund', " a ".fund, 'redistribute', " a    \
+    ".redistribute, 'distributed', " a ".distributed, 'remainder', " a ".remainder, 'computed_by', " a    \
+    ".actor_name, 'created_at', " TS(a ".created_at") ", 'replaces', " a                                  \
+                                                      ".replaces, 'replaced_by', (SELECT r.id "           \
+                                                      "FROM bonus_distributions r WHERE r.entity_id = " a \
+                                                      ".entity_id AND r.replaces = " a ".id)) || " a ".result)"
 
 static const char *const sql[EV_COUNT] = {
     [EV_SCHEME_INSERT] =

@@ -30,10 +30,10 @@ typedef enum store_eval_stmt {
     EV_PART_OF,     /* $2 person_id, $3 plan_id → objective_id, code, percent, months, part_time */
     EV_OBJECTIVE,   /* $2 objective_id → id (the objective is live and in scope) */
     /* People, structures, plans. */
-    EV_PERSON,      /* $2 person_id → id, entity_id, name, external_id, category */
-    EV_STRUCTURE,   /* $2 structure_id, $3 entity_id → id, code, name, manager_id, parent_id */
-    EV_LED,         /* $2 person_id, $3 entity_id → id, code (structures the person leads) */
-    EV_PLAN,        /* $2 plan_id → entity_id, year, final review as_of (or NULL) */
+    EV_PERSON,    /* $2 person_id → id, entity_id, name, external_id, category */
+    EV_STRUCTURE, /* $2 structure_id, $3 entity_id → id, code, name, manager_id, parent_id */
+    EV_LED,       /* $2 person_id, $3 entity_id → id, code (structures the person leads) */
+    EV_PLAN,      /* $2 plan_id → entity_id, year, final review as_of (or NULL) */
     /* Forms. Rows of EV_FORM_GET: doc, version, id, entity_id, person_id, evaluator_id, role, status,
      * year, plan_id, structure_id, as_of, months, part_time, ratings (JSON), scheme_id, comments,
      * interview_date. */

@@ -16,21 +16,24 @@ static int st[Q_COUNT];
 #define STR(x) XSTR(x)
 
 static const char *const sql[Q_COUNT] = {
-    [Q_GET] = "SELECT request_hash, status, response, content_type, location, etag FROM idempotency_keys WHERE "
-              "entity_id = $1::bigint AND token_id = $2::bigint AND key = $3::text AND created_at > now() - "
-              "interval '" STORE_IDEM_TTL "'",
+    [Q_GET] =
+        "SELECT request_hash, status, response, content_type, location, etag FROM idempotency_keys WHERE "
+        "entity_id = $1::bigint AND token_id = $2::bigint AND key = $3::text AND created_at > now() - "
+        "interval '" STORE_IDEM_TTL "'",
     /* $1 entity, $2 token, $3 key, $4 hash, $5 status, $6 body, $7 content type, $8 location, $9 etag */
-    [Q_PUT] = "INSERT INTO idempotency_keys AS k (entity_id, token_id, key, request_hash, status, response, "
-              "content_type, location, etag) VALUES ($1::bigint, $2::bigint, $3::text, $4::text, $5::integer, "
-              "$6::text, $7::text, $8::text, $9::text) ON CONFLICT (entity_id, token_id, key) DO UPDATE SET "
-              "request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response = EXCLUDED.response, "
-              "content_type = EXCLUDED.content_type, location = EXCLUDED.location, etag = EXCLUDED.etag, "
-              "created_at = now() WHERE k.created_at <= now() - interval '" STORE_IDEM_TTL "' RETURNING 1",
+    [Q_PUT] =
+        "INSERT INTO idempotency_keys AS k (entity_id, token_id, key, request_hash, status, response, "
+        "content_type, location, etag) VALUES ($1::bigint, $2::bigint, $3::text, $4::text, $5::integer, "
+        "$6::text, $7::text, $8::text, $9::text) ON CONFLICT (entity_id, token_id, key) DO UPDATE SET "
+        "request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, response = EXCLUDED.response, "
+        "content_type = EXCLUDED.content_type, location = EXCLUDED.location, etag = EXCLUDED.etag, "
+        "created_at = now() WHERE k.created_at <= now() - interval '" STORE_IDEM_TTL "' RETURNING 1",
     [Q_LOCK] = "SELECT pg_advisory_lock(" STR(STORE_IDEM_LOCK_CLASS) ", $1::integer)",
     [Q_UNLOCK] = "SELECT pg_advisory_unlock(" STR(STORE_IDEM_LOCK_CLASS) ", $1::integer)",
     /* a bounded batch, so that a backlog never makes one request slow */
-    [Q_PURGE] = "DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_keys WHERE "
-                "created_at <= now() - interval '" STORE_IDEM_TTL "' LIMIT 1000))",
+    [Q_PURGE] =
+        "DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_keys WHERE "
+        "created_at <= now() - interval '" STORE_IDEM_TTL "' LIMIT 1000))",
 };
 
 int store_idem_register(void)
@@ -94,21 +97,22 @@ void store_idem_answer_free(store_idem_answer *a)
     memset(a, 0, sizeof *a);
 }
 
-int store_idem_put(store_conn *c, const char *entity, const char *token, const char *key,
-                   const store_idem_answer *a, problem *p)
+int store_idem_put(store_conn *c, const char *entity, const char *token, const char *key, const store_idem_answer *a,
+                   problem *p)
 {
     char s[16];
     snprintf(s, sizeof s, "%d", a->status);
-    const char *params[] = {entity,  token, key, a->hash, s, a->body ? a->body : "", a->content_type, a->location,
-                            a->etag};
+    const char *params[] = {entity,          token,       key,    a->hash, s, a->body ? a->body : "",
+                            a->content_type, a->location, a->etag};
     PGresult *r = store_exec(c, st[Q_PUT], 9, params, p);
     if (!r)
         return -1;
     int n = PQntuples(r);
     PQclear(r);
     if (n == 0)
-        return problem_set(p, 409, "idempotency_key_in_use", "another request with this Idempotency-Key was stored "
-                                                             "meanwhile: send it again to get its answer");
+        return problem_set(p, 409, "idempotency_key_in_use",
+                           "another request with this Idempotency-Key was stored "
+                           "meanwhile: send it again to get its answer");
     return 0;
 }
 
@@ -124,8 +128,8 @@ int store_idem_lock(store_conn *c, int32_t lock_key, problem *p)
          * up: the first request with this key is still running. A connection closed for a
          * missed client deadline stays a 503. */
         PGconn *pg = store_pg(c);
-        if (p->status == 503 && (strcmp(p->code, "try_again") == 0 || strcmp(p->code, "database_timeout") == 0) &&
-            pg && PQstatus(pg) == CONNECTION_OK) {
+        if (p->status == 503 && (strcmp(p->code, "try_again") == 0 || strcmp(p->code, "database_timeout") == 0) && pg &&
+            PQstatus(pg) == CONNECTION_OK) {
             problem_clear(p);
             problem_init(p);
             problem_set(p, 409, "idempotency_key_in_use",

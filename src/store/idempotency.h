@@ -20,7 +20,7 @@
 /* An answer as it was first given. The strings are malloc'd and owned by the struct:
  * free them with store_idem_answer_free. content_type, location and etag may be NULL. */
 typedef struct store_idem_answer {
-    char hash[65];      /* the request's hash (hex SHA-256) */
+    char hash[65]; /* the request's hash (hex SHA-256) */
     int status;
     char *content_type;
     char *body;
@@ -44,8 +44,8 @@ void store_idem_answer_free(store_idem_answer *a);
  * caller's transaction if one is open; an expired row of the same key is replaced.
  * Returns 0, or -1 with p set: 409 idempotency_key_in_use when a live row holds the key
  * (another request stored it meanwhile). a is borrowed. */
-int store_idem_put(store_conn *c, const char *entity, const char *token, const char *key,
-                   const store_idem_answer *a, problem *p);
+int store_idem_put(store_conn *c, const char *entity, const char *token, const char *key, const store_idem_answer *a,
+                   problem *p);
 
 /* Takes the session-level advisory lock (STORE_IDEM_LOCK_CLASS, lock_key), waiting at
  * most the connection's lock (or statement) timeout. Returns 0, or -1 with p set (a

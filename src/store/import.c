@@ -29,7 +29,8 @@ enum {
 static int st[Q_COUNT];
 
 #define ACTOR "$2::bigint, $3::text, $4::text" /* token, name, role */
-#define AUDIT_COLS "INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, before, after) "
+#define AUDIT_COLS \
+    "INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, before, after) "
 
 static int finish(buf *b)
 {
@@ -42,9 +43,10 @@ static int build_entity_create(void)
 {
     buf b;
     buf_init(&b, 0);
-    buf_puts(&b, "WITH e AS (INSERT INTO entities (code, name, kind, fiscal_code) VALUES ($4::text, $5::text, "
-                 "COALESCE($6::text, 'comune'), $7::text) RETURNING *), a AS (" AUDIT_COLS
-                 "SELECT e.id, $1::bigint, $2::text, $3::text, 'create', 'entities', e.id, NULL::bigint, NULL::jsonb, ");
+    buf_puts(&b,
+             "WITH e AS (INSERT INTO entities (code, name, kind, fiscal_code) VALUES ($4::text, $5::text, "
+             "COALESCE($6::text, 'comune'), $7::text) RETURNING *), a AS (" AUDIT_COLS
+             "SELECT e.id, $1::bigint, $2::text, $3::text, 'create', 'entities', e.id, NULL::bigint, NULL::jsonb, ");
     store_row_json_sql(&b, &model_entities, "e");
     buf_puts(&b, "::jsonb FROM e) SELECT e.id FROM e");
     return finish(&b);
@@ -177,9 +179,10 @@ static int build_plan(void)
         "(SELECT count(*) FROM ip) AS phases, (SELECT count(*) FROM ii) AS indicators), "
         "a AS (" AUDIT_COLS "SELECT pl.entity_id, " ACTOR ", 'import', 'plans', pl.id, pl.id, NULL, ");
     store_row_json_sql(&b, &model_plans, "pl");
-    buf_puts(&b, "::jsonb || jsonb_build_object('imported', jsonb_build_object('objectives', n.objectives, "
-                 "'assignments', n.assignments, 'phases', n.phases, 'indicators', n.indicators)) FROM pl, n) "
-                 "SELECT pl.id, n.objectives, n.assignments, n.phases, n.indicators FROM pl, n");
+    buf_puts(&b,
+             "::jsonb || jsonb_build_object('imported', jsonb_build_object('objectives', n.objectives, "
+             "'assignments', n.assignments, 'phases', n.phases, 'indicators', n.indicators)) FROM pl, n) "
+             "SELECT pl.id, n.objectives, n.assignments, n.phases, n.indicators FROM pl, n");
     return finish(&b);
 }
 
@@ -189,23 +192,25 @@ static int build_adopt(void)
 {
     buf b;
     buf_init(&b, 0);
-    buf_puts(&b, "WITH dl AS (SELECT $6::text AS number, $7::date AS date, $8::text AS body), "
-                 "rv AS (INSERT INTO plan_revisions (entity_id, plan_id, number, deliberation_number, "
-                 "deliberation_date, deliberation_body, adopted_by, document) SELECT pl.entity_id, pl.id, 1, "
-                 "dl.number, dl.date, dl.body, $3::text, (");
+    buf_puts(&b,
+             "WITH dl AS (SELECT $6::text AS number, $7::date AS date, $8::text AS body), "
+             "rv AS (INSERT INTO plan_revisions (entity_id, plan_id, number, deliberation_number, "
+             "deliberation_date, deliberation_body, adopted_by, document) SELECT pl.entity_id, pl.id, 1, "
+             "dl.number, dl.date, dl.body, $3::text, (");
     buf_puts(&b, store_plan_doc_sql());
-    buf_puts(&b, ")::jsonb FROM plans pl, dl WHERE pl.entity_id = $1::bigint AND pl.id = $5::bigint AND pl.status = "
-                 "'draft' RETURNING entity_id, plan_id, number), "
-                 "w AS (UPDATE plans t SET status = 'adopted', editing = false, revision = rv.number, version = "
-                 "t.version + 1, updated_at = now() FROM rv WHERE t.entity_id = rv.entity_id AND t.id = rv.plan_id "
-                 "RETURNING t.*), "
-                 "a AS (" AUDIT_COLS "SELECT w.entity_id, " ACTOR ", 'adopt', 'plans', w.id, w.id, NULL, ");
+    buf_puts(&b,
+             ")::jsonb FROM plans pl, dl WHERE pl.entity_id = $1::bigint AND pl.id = $5::bigint AND pl.status = "
+             "'draft' RETURNING entity_id, plan_id, number), "
+             "w AS (UPDATE plans t SET status = 'adopted', editing = false, revision = rv.number, version = "
+             "t.version + 1, updated_at = now() FROM rv WHERE t.entity_id = rv.entity_id AND t.id = rv.plan_id "
+             "RETURNING t.*), "
+             "a AS (" AUDIT_COLS "SELECT w.entity_id, " ACTOR ", 'adopt', 'plans', w.id, w.id, NULL, ");
     store_row_json_sql(&b, &model_plans, "w");
-    buf_puts(&b, "::jsonb || jsonb_build_object('deliberation', jsonb_build_object('number', dl.number, 'date', "
-                 "dl.date, 'body', dl.body)) FROM w, dl) SELECT w.revision FROM w");
+    buf_puts(&b,
+             "::jsonb || jsonb_build_object('deliberation', jsonb_build_object('number', dl.number, 'date', "
+             "dl.date, 'body', dl.body)) FROM w, dl) SELECT w.revision FROM w");
     return finish(&b);
 }
-
 
 /* ----------------------------------------------------------------------------------- */
 /* A revision from a document: the plan's content matched row by row                  */
@@ -236,8 +241,9 @@ static int build_revise(const rev_table *t)
 {
     buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "WITH cur AS (SELECT t.* FROM %s t WHERE t.entity_id = $1::bigint AND t.plan_id = $5::bigint AND "
-                   "t.removed_in_revision IS NULL), %s, ",
+    buf_printf(&b,
+               "WITH cur AS (SELECT t.* FROM %s t WHERE t.entity_id = $1::bigint AND t.plan_id = $5::bigint AND "
+               "t.removed_in_revision IS NULL), %s, ",
                t->table, t->src);
     buf_printf(&b, "ins AS (INSERT INTO %s (entity_id, plan_id, %s", t->table, t->with_id ? "id, " : "");
     col_list(&b, t->cols, NULL);
@@ -246,14 +252,16 @@ static int build_revise(const rev_table *t)
     buf_printf(&b, " FROM m WHERE m.cur_id IS NULL RETURNING *), upd AS (UPDATE %s t SET ", t->table);
     for (int i = 0; t->cols[i]; i++)
         buf_printf(&b, "%s = m.%s, ", t->cols[i], t->cols[i]);
-    buf_puts(&b, "version = t.version + 1, updated_at = now() FROM m WHERE m.cur_id IS NOT NULL AND t.entity_id = "
-                 "$1::bigint AND t.id = m.cur_id AND (");
+    buf_puts(&b,
+             "version = t.version + 1, updated_at = now() FROM m WHERE m.cur_id IS NOT NULL AND t.entity_id = "
+             "$1::bigint AND t.id = m.cur_id AND (");
     col_list(&b, t->cols, "t");
     buf_puts(&b, ") IS DISTINCT FROM (");
     col_list(&b, t->cols, "m");
-    buf_printf(&b, ") RETURNING t.*), del AS (UPDATE %s t SET removed_in_revision = $6::integer, version = t.version "
-                   "+ 1, updated_at = now() FROM cur WHERE t.entity_id = $1::bigint AND t.id = cur.id AND NOT EXISTS "
-                   "(SELECT 1 FROM m WHERE m.cur_id = cur.id) RETURNING t.*), ",
+    buf_printf(&b,
+               ") RETURNING t.*), del AS (UPDATE %s t SET removed_in_revision = $6::integer, version = t.version "
+               "+ 1, updated_at = now() FROM cur WHERE t.entity_id = $1::bigint AND t.id = cur.id AND NOT EXISTS "
+               "(SELECT 1 FROM m WHERE m.cur_id = cur.id) RETURNING t.*), ",
                t->table);
     audit_writes(&b, t->model, t->table, 1, 1);
     return finish(&b);
@@ -264,16 +272,33 @@ static int build_revise(const rev_table *t)
     "o AS (SELECT x.ord, ob.id FROM json_to_recordset($7::json) AS x(ord integer, code text) JOIN objectives ob ON " \
     "ob.entity_id = $1::bigint AND ob.plan_id = $5::bigint AND ob.removed_in_revision IS NULL AND ob.code = x.code)"
 
-static const char *const rev_obj_cols[] = {"code", "title", "description", "level", "parent_id", "scope", "routine",
-                                           "dup_ref", "mission", "programme", "public_value_dimension",
-                                           "expected_result", "financial_resources", "start_year", "end_year",
-                                           "payment_timeliness", "notes", "revision_mark", "revision_mark_in", NULL};
-static const char *const rev_asg_cols[] = {"objective_id", "structure_id", "person_id", "weight", "scope", "slot",
+static const char *const rev_obj_cols[] = {"code",
+                                           "title",
+                                           "description",
+                                           "level",
+                                           "parent_id",
+                                           "scope",
+                                           "routine",
+                                           "dup_ref",
+                                           "mission",
+                                           "programme",
+                                           "public_value_dimension",
+                                           "expected_result",
+                                           "financial_resources",
+                                           "start_year",
+                                           "end_year",
+                                           "payment_timeliness",
+                                           "notes",
+                                           "revision_mark",
+                                           "revision_mark_in",
                                            NULL};
-static const char *const rev_ph_cols[] = {"objective_id", "seq", "description", "owners", "start", "deadline",
-                                          "weight", "cumulative", NULL};
-static const char *const rev_ind_cols[] = {"objective_id", "code", "name", "indicator_group", "unit", "value_type",
-                                           "baseline", "target", "direction", "rule", "weight", "source", NULL};
+static const char *const rev_asg_cols[] = {"objective_id", "structure_id", "person_id", "weight",
+                                           "scope",        "slot",         NULL};
+static const char *const rev_ph_cols[] = {"objective_id", "seq",    "description", "owners", "start",
+                                          "deadline",     "weight", "cumulative",  NULL};
+static const char *const rev_ind_cols[] = {"objective_id", "code",     "name",   "indicator_group", "unit",
+                                           "value_type",   "baseline", "target", "direction",       "rule",
+                                           "weight",       "source",   NULL};
 
 /* Objectives are matched by code; ids of new ones are drawn first so that the cascade
  * (parent_id) may point at them. Defaults as in build_plan. */
@@ -296,7 +321,8 @@ static const rev_table rev_objectives = {
 /* Assignments are matched by (objective, assignee). */
 static const rev_table rev_assignments = {
     "assignments", &model_assignments, rev_asg_cols,
-    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, s.id AS structure_id, pe.id AS person_id, x.weight, "
+    REV_OBJECTIVES
+    ", d AS (SELECT o.id AS objective_id, s.id AS structure_id, pe.id AS person_id, x.weight, "
     "x.scope, x.slot FROM json_to_recordset($8::json) AS x(ord integer, structure_code text, person_external_id "
     "text, weight numeric, scope text, slot integer) "
     "JOIN o ON o.ord = x.ord LEFT JOIN structures s ON x.structure_code IS NOT NULL AND s.entity_id = $1::bigint AND "
@@ -309,7 +335,8 @@ static const rev_table rev_assignments = {
 /* Phases are matched by (objective, seq). */
 static const rev_table rev_phases = {
     "phases", &model_phases, rev_ph_cols,
-    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, x.seq, x.description, COALESCE(x.owners::text[], '{}') AS "
+    REV_OBJECTIVES
+    ", d AS (SELECT o.id AS objective_id, x.seq, x.description, COALESCE(x.owners::text[], '{}') AS "
     "owners, x.start, x.deadline, x.weight, x.cumulative FROM json_to_recordset($8::json) AS x(ord integer, seq "
     "integer, description text, owners text, start date, deadline date, weight numeric, cumulative numeric) JOIN o "
     "ON o.ord = x.ord), "
@@ -321,7 +348,8 @@ static const rev_table rev_phases = {
  * objective keeps its id and its measurements. */
 static const rev_table rev_indicators = {
     "indicators", &model_indicators, rev_ind_cols,
-    REV_OBJECTIVES ", d AS (SELECT o.id AS objective_id, x.code, x.name, COALESCE(x.\"group\", 'quantity') AS "
+    REV_OBJECTIVES
+    ", d AS (SELECT o.id AS objective_id, x.code, x.name, COALESCE(x.\"group\", 'quantity') AS "
     "indicator_group, x.unit, COALESCE(x.value_type, 'number') AS value_type, x.baseline::jsonb AS baseline, "
     "x.target::jsonb AS target, COALESCE(x.direction, 'higher_is_better') AS direction, x.rule::jsonb AS rule, "
     "x.weight, x.source FROM json_to_recordset($8::json) AS x(ord integer, code text, name text, \"group\" text, "
@@ -337,11 +365,12 @@ static int build_rev_title(void)
     buf_init(&b, 0);
     buf_puts(&b, "WITH old AS (SELECT ");
     store_row_json_sql(&b, &model_plans, "t");
-    buf_puts(&b, " AS doc FROM plans t WHERE t.entity_id = $1::bigint AND t.id = $5::bigint), w AS (UPDATE plans t "
-                 "SET title = $6::text, method = $7::jsonb, version = t.version + 1, updated_at = now() WHERE "
-                 "t.entity_id = $1::bigint AND t.id = $5::bigint AND (t.title IS DISTINCT FROM $6::text OR t.method IS "
-                 "DISTINCT FROM $7::jsonb) RETURNING t.*), a AS (" AUDIT_COLS
-                 "SELECT w.entity_id, " ACTOR ", 'update', 'plans', w.id, w.id, (SELECT doc FROM old)::jsonb, ");
+    buf_puts(&b,
+             " AS doc FROM plans t WHERE t.entity_id = $1::bigint AND t.id = $5::bigint), w AS (UPDATE plans t "
+             "SET title = $6::text, method = $7::jsonb, version = t.version + 1, updated_at = now() WHERE "
+             "t.entity_id = $1::bigint AND t.id = $5::bigint AND (t.title IS DISTINCT FROM $6::text OR t.method IS "
+             "DISTINCT FROM $7::jsonb) RETURNING t.*), a AS (" AUDIT_COLS "SELECT w.entity_id, " ACTOR
+             ", 'update', 'plans', w.id, w.id, (SELECT doc FROM old)::jsonb, ");
     store_row_json_sql(&b, &model_plans, "w");
     buf_puts(&b, "::jsonb FROM w) SELECT count(*) FROM w");
     return finish(&b);
@@ -458,8 +487,8 @@ static int upsert(store_conn *c, int q, const store_actor *who, int64_t entity, 
     return 0;
 }
 
-int store_people_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json,
-                        int64_t *inserted, int64_t *updated, problem *p)
+int store_people_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json, int64_t *inserted,
+                        int64_t *updated, problem *p)
 {
     return upsert(c, Q_PEOPLE, who, entity, rows_json, inserted, updated, p);
 }
@@ -475,9 +504,8 @@ int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, con
 {
     char e[24];
     snprintf(e, sizeof e, "%" PRId64, entity);
-    const char *params[] = {e,         who->token_id,  who->name,       who->role,      in->year,      in->kind,
-                            in->title, in->objectives, in->assignments, in->phases,     in->indicators,
-                            in->method};
+    const char *params[] = {e,         who->token_id,  who->name,       who->role,  in->year,       in->kind,
+                            in->title, in->objectives, in->assignments, in->phases, in->indicators, in->method};
     PGresult *r = store_exec(c, st[Q_PLAN], 12, params, p);
     if (!r)
         return -1;

@@ -42,8 +42,8 @@ int store_plan_find(store_conn *c, int64_t entity, const char *year, const char 
 
 /* Upserts people by external_id: rows [{external_id, name, role, category}]. Only rows
  * that change are written, each with its audit record. *inserted / *updated count them. */
-int store_people_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json,
-                        int64_t *inserted, int64_t *updated, problem *p);
+int store_people_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json, int64_t *inserted,
+                        int64_t *updated, problem *p);
 /* Upserts structures by code: rows [{code, name, kind, interim, parent_code, manager}],
  * parent_code naming a row of the same array or an existing structure, manager an
  * existing person's external_id (upsert people first). Same contract as above. */

@@ -33,24 +33,27 @@ static int build_adopt(void)
     buf_init(&b, 0);
     buf_puts(&b, "WITH dl AS (SELECT $5::text AS number, $6::date AS date, $7::text AS body), old AS (SELECT ");
     store_row_json_sql(&b, &model_plans, "t");
-    buf_puts(&b, " AS doc FROM plans t WHERE t.id = $8::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
-                 "rv AS (INSERT INTO plan_revisions (entity_id, plan_id, number, deliberation_number, "
-                 "deliberation_date, deliberation_body, adopted_by, document) SELECT pl.entity_id, pl.id, "
-                 "pl.revision + 1, dl.number, dl.date, dl.body, $3::text, (");
+    buf_puts(&b,
+             " AS doc FROM plans t WHERE t.id = $8::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
+             "rv AS (INSERT INTO plan_revisions (entity_id, plan_id, number, deliberation_number, "
+             "deliberation_date, deliberation_body, adopted_by, document) SELECT pl.entity_id, pl.id, "
+             "pl.revision + 1, dl.number, dl.date, dl.body, $3::text, (");
     buf_puts(&b, store_plan_doc_sql());
-    buf_puts(&b, ")::jsonb FROM plans pl, dl WHERE pl.id = $8::bigint AND ($1::bigint IS NULL OR pl.entity_id = "
-                 "$1::bigint) AND (pl.status = 'draft' OR (pl.status = 'adopted' AND pl.editing)) "
-                 "RETURNING entity_id, plan_id, number), "
-                 "w AS (UPDATE plans t SET status = 'adopted', editing = false, revision = rv.number, "
-                 "version = t.version + 1, updated_at = now() FROM rv WHERE t.entity_id = rv.entity_id AND "
-                 "t.id = rv.plan_id RETURNING t.*), j AS (SELECT ");
+    buf_puts(&b,
+             ")::jsonb FROM plans pl, dl WHERE pl.id = $8::bigint AND ($1::bigint IS NULL OR pl.entity_id = "
+             "$1::bigint) AND (pl.status = 'draft' OR (pl.status = 'adopted' AND pl.editing)) "
+             "RETURNING entity_id, plan_id, number), "
+             "w AS (UPDATE plans t SET status = 'adopted', editing = false, revision = rv.number, "
+             "version = t.version + 1, updated_at = now() FROM rv WHERE t.entity_id = rv.entity_id AND "
+             "t.id = rv.plan_id RETURNING t.*), j AS (SELECT ");
     store_row_json_sql(&b, &model_plans, "w");
-    buf_puts(&b, " AS doc, w.id, w.version, w.revision, w.entity_id AS eid FROM w), "
-                 "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
-                 "resource_id, plan_id, before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, 'adopt', "
-                 "'plans', j.id, j.id, (SELECT doc FROM old)::jsonb, j.doc::jsonb || jsonb_build_object("
-                 "'deliberation', jsonb_build_object('number', dl.number, 'date', dl.date, 'body', dl.body)) "
-                 "FROM j, dl) SELECT j.doc, j.version, j.revision FROM j");
+    buf_puts(&b,
+             " AS doc, w.id, w.version, w.revision, w.entity_id AS eid FROM w), "
+             "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
+             "resource_id, plan_id, before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, 'adopt', "
+             "'plans', j.id, j.id, (SELECT doc FROM old)::jsonb, j.doc::jsonb || jsonb_build_object("
+             "'deliberation', jsonb_build_object('number', dl.number, 'date', dl.date, 'body', dl.body)) "
+             "FROM j, dl) SELECT j.doc, j.version, j.revision FROM j");
     return finish(&b);
 }
 
@@ -61,17 +64,19 @@ static int build_transition(store_transition t)
     buf_init(&b, 0);
     buf_puts(&b, "WITH old AS (SELECT ");
     store_row_json_sql(&b, &model_plans, "t");
-    buf_printf(&b, " AS doc FROM plans t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
-                   "w AS (UPDATE plans t SET %s, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint "
-                   "AND ($1::bigint IS NULL OR t.entity_id = $1::bigint) AND ($6::integer IS NULL OR t.version = "
-                   "$6::integer) AND %s RETURNING t.*), j AS (SELECT ",
+    buf_printf(&b,
+               " AS doc FROM plans t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
+               "w AS (UPDATE plans t SET %s, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint "
+               "AND ($1::bigint IS NULL OR t.entity_id = $1::bigint) AND ($6::integer IS NULL OR t.version = "
+               "$6::integer) AND %s RETURNING t.*), j AS (SELECT ",
                transition_set[t], transition_from[t]);
     store_row_json_sql(&b, &model_plans, "w");
-    buf_printf(&b, " AS doc, w.id, w.version, w.entity_id AS eid FROM w), "
-                   "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
-                   "resource_id, plan_id, before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, '%s', 'plans', "
-                   "j.id, j.id, (SELECT doc FROM old)::jsonb, j.doc::jsonb || COALESCE($7::jsonb, '{}'::jsonb) FROM j) "
-                   "SELECT j.doc, j.version FROM j",
+    buf_printf(&b,
+               " AS doc, w.id, w.version, w.entity_id AS eid FROM w), "
+               "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
+               "resource_id, plan_id, before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, '%s', 'plans', "
+               "j.id, j.id, (SELECT doc FROM old)::jsonb, j.doc::jsonb || COALESCE($7::jsonb, '{}'::jsonb) FROM j) "
+               "SELECT j.doc, j.version FROM j",
                transition_action[t]);
     return finish(&b);
 }
@@ -85,8 +90,9 @@ int store_lifecycle_register(void)
         "FROM plans pl LEFT JOIN plan_revisions r ON r.entity_id = pl.entity_id AND r.plan_id = pl.id AND "
         "r.number = pl.revision WHERE pl.id = $2::bigint AND ($1::bigint IS NULL OR pl.entity_id = $1::bigint) "
         "FOR UPDATE OF pl");
-    st_state = store_stmt_register("SELECT pl.status, pl.editing, pl.revision, pl.version FROM plans pl "
-                                   "WHERE pl.id = $2::bigint AND ($1::bigint IS NULL OR pl.entity_id = $1::bigint)");
+    st_state = store_stmt_register(
+        "SELECT pl.status, pl.editing, pl.revision, pl.version FROM plans pl "
+        "WHERE pl.id = $2::bigint AND ($1::bigint IS NULL OR pl.entity_id = $1::bigint)");
     st_revisions = store_stmt_register(
         "SELECT json_build_object('number', r.number, 'status', 'adopted', 'deliberation', json_build_object("
         "'number', r.deliberation_number, 'date', r.deliberation_date, 'body', r.deliberation_body), "
@@ -164,8 +170,7 @@ static void refuse(problem *p, int64_t plan_id, const char *what, const char *st
             problem_set(p, 409, "plan_not_revisable", "the plan is %s: it can no longer be revised", status);
     } else if (strcmp(what, "close") == 0) {
         if (adopted && editing)
-            problem_set(p, 409, "revision_open", "revision %d is open: adopt it before closing the plan",
-                        revision + 1);
+            problem_set(p, 409, "revision_open", "revision %d is open: adopt it before closing the plan", revision + 1);
         else if (strcmp(status, "draft") == 0)
             problem_set(p, 409, "plan_draft", "the plan is a draft: adopt it before closing it");
         else
@@ -193,9 +198,8 @@ int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, i
     return rc;
 }
 
-int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
-                           int64_t if_version, const store_deliberation *d, char **doc, int64_t *version,
-                           int *revision, problem *p)
+int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
+                           const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p)
 {
     char id[24];
     snprintf(id, sizeof id, "%" PRId64, plan_id);
@@ -254,9 +258,8 @@ fail:
     return -1;
 }
 
-int store_plan_transition(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
-                          store_transition t, int64_t if_version, const char *extra_json, char **doc,
-                          int64_t *version, problem *p)
+int store_plan_transition(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, store_transition t,
+                          int64_t if_version, const char *extra_json, char **doc, int64_t *version, problem *p)
 {
     char id[24], ver[24];
     snprintf(id, sizeof id, "%" PRId64, plan_id);

@@ -40,9 +40,8 @@ int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, i
  * committed or rolled back here: on -1 the caller rolls back). Same results. Used by the
  * revision import (api/import.c), which opens, fills and adopts a revision in one
  * transaction. */
-int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
-                           int64_t if_version, const store_deliberation *d, char **doc, int64_t *version,
-                           int *revision, problem *p);
+int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
+                           const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p);
 
 typedef enum store_transition {
     STORE_OPEN_REVISION, /* adopted, no revision open → a revision open ("open_revision") */
@@ -54,9 +53,8 @@ typedef enum store_transition {
  * extra_json (a JSON object text or NULL) is merged into the audit record's "after".
  * Returns 1 with *doc (plan row JSON, malloc'd) and *version, 0 when the plan is not in
  * scope, -1 with p set (409 naming the state, 412 for if_version). */
-int store_plan_transition(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
-                          store_transition t, int64_t if_version, const char *extra_json, char **doc,
-                          int64_t *version, problem *p);
+int store_plan_transition(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, store_transition t,
+                          int64_t if_version, const char *extra_json, char **doc, int64_t *version, problem *p);
 
 /* The plan's state: 1 with status (a static string), *editing, *revision, *version; 0 when
  * not in scope; -1. */

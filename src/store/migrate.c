@@ -75,8 +75,9 @@ static const char owner_sql[] =
 static int service_role(PGconn *pg, const char *name, const char *password)
 {
     const char *params[] = {name};
-    PGresult *r = PQexecParams(pg, "SELECT rolsuper OR pg_has_role(oid, 'ciclo_owner', 'MEMBER') FROM pg_roles WHERE "
-                                   "rolname = $1",
+    PGresult *r = PQexecParams(pg,
+                               "SELECT rolsuper OR pg_has_role(oid, 'ciclo_owner', 'MEMBER') FROM pg_roles WHERE "
+                               "rolname = $1",
                                1, NULL, params, NULL, NULL, 0);
     if (exec_ok(pg, r, "service role lookup") < 0) {
         PQclear(r);
@@ -85,9 +86,10 @@ static int service_role(PGconn *pg, const char *name, const char *password)
     int exists = PQntuples(r) > 0, super = exists && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
     if (super) {
-        log_error("migration: CICLO_SERVICE_ROLE %s is a superuser or owns the tables: the service must run as a "
-                  "role that cannot rewrite the audit log",
-                  name);
+        log_error(
+            "migration: CICLO_SERVICE_ROLE %s is a superuser or owns the tables: the service must run as a "
+            "role that cannot rewrite the audit log",
+            name);
         return -1;
     }
     char *id = PQescapeIdentifier(pg, name, strlen(name));
@@ -112,8 +114,9 @@ int store_migrate(PGconn *pg)
 {
     int applied = 0;
     if (run(pg, "SET client_min_messages = warning", "settings") < 0 ||
-        run(pg, "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, "
-                "applied_at timestamptz NOT NULL DEFAULT now())",
+        run(pg,
+            "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now())",
             "schema_version") < 0)
         return -1;
     for (int i = 0; i < embedded_migration_count; i++) {
@@ -139,7 +142,8 @@ int store_migrate(PGconn *pg)
         }
         if (run(pg, m->data, m->name) < 0)
             goto fail;
-        r = PQexecParams(pg, "INSERT INTO schema_version (version, name) VALUES ($1, $2)", 2, NULL, params, NULL, NULL, 0);
+        r = PQexecParams(pg, "INSERT INTO schema_version (version, name) VALUES ($1, $2)", 2, NULL, params, NULL, NULL,
+                         0);
         if (exec_ok(pg, r, "schema_version insert") < 0) {
             PQclear(r);
             goto fail;

@@ -92,7 +92,7 @@ static const field_spec assignment_fields[] = {
     REF("person_id", F_FILTER),
     DEC("weight", 0, 0, 100),
     OPT_ENUM("scope", F_FILTER, scopes), /* the objective's type for this assignee (sql/010) */
-    INT("slot", 0, 1, 10),              /* its slot among the assignee's objectives of that type */
+    INT("slot", 0, 1, 10),               /* its slot among the assignee's objectives of that type */
 };
 
 static const field_spec phase_fields[] = {
@@ -119,22 +119,67 @@ static const field_spec indicator_fields[] = {
     TEXT("source", 0, 200),
 };
 
-resource_spec model_entities = {"entity", "entities", "entities", NULL, NULL, 0, 0, 0, 0,
-                                 entity_fields, COUNT(entity_fields), -1, -1, -1, -1, -1};
-resource_spec model_people = {"person", "people", "people", "entities", "entity_id", 0, 1, 0, 0,
-                               person_fields, COUNT(person_fields), -1, -1, -1, -1, -1};
-resource_spec model_structures = {"structure", "structures", "structures", "entities", "entity_id", 0, 1, 0, 0,
-                                   structure_fields, COUNT(structure_fields), -1, -1, -1, -1, -1};
-resource_spec model_plans = {"plan", "plans", "plans", "entities", "entity_id", 1, 0, 0, 0,
-                              plan_fields, COUNT(plan_fields), -1, -1, -1, -1, -1};
-resource_spec model_objectives = {"objective", "objectives", "objectives", "plans", "plan_id", 0, 1, 0, 1,
-                                   objective_fields, COUNT(objective_fields), -1, -1, -1, -1, -1};
-resource_spec model_assignments = {"assignment", "assignments", "assignments", "objectives", "objective_id", 0, 1, 1, 1,
-                                    assignment_fields, COUNT(assignment_fields), -1, -1, -1, -1, -1};
-resource_spec model_phases = {"phase", "phases", "phases", "objectives", "objective_id", 0, 1, 1, 1,
-                               phase_fields, COUNT(phase_fields), -1, -1, -1, -1, -1};
-resource_spec model_indicators = {"indicator", "indicators", "indicators", "objectives", "objective_id", 0, 1, 1, 1,
-                                   indicator_fields, COUNT(indicator_fields), -1, -1, -1, -1, -1};
+resource_spec model_entities = {"entity", "entities",    "entities",           NULL, NULL, 0,  0,  0,
+                                0,        entity_fields, COUNT(entity_fields), -1,   -1,   -1, -1, -1};
+resource_spec model_people = {"person", "people", "people",      "entities",           "entity_id", 0,  1,
+                              0,        0,        person_fields, COUNT(person_fields), -1,          -1, -1,
+                              -1,       -1};
+resource_spec model_structures = {"structure",
+                                  "structures",
+                                  "structures",
+                                  "entities",
+                                  "entity_id",
+                                  0,
+                                  1,
+                                  0,
+                                  0,
+                                  structure_fields,
+                                  COUNT(structure_fields),
+                                  -1,
+                                  -1,
+                                  -1,
+                                  -1,
+                                  -1};
+resource_spec model_plans = {
+    "plan", "plans", "plans", "entities", "entity_id", 1, 0, 0, 0, plan_fields, COUNT(plan_fields), -1, -1, -1, -1, -1};
+resource_spec model_objectives = {
+    "objective", "objectives", "objectives", "plans", "plan_id", 0, 1, 0, 1, objective_fields, COUNT(objective_fields),
+    -1,          -1,           -1,           -1,      -1};
+resource_spec model_assignments = {"assignment",
+                                   "assignments",
+                                   "assignments",
+                                   "objectives",
+                                   "objective_id",
+                                   0,
+                                   1,
+                                   1,
+                                   1,
+                                   assignment_fields,
+                                   COUNT(assignment_fields),
+                                   -1,
+                                   -1,
+                                   -1,
+                                   -1,
+                                   -1};
+resource_spec model_phases = {
+    "phase", "phases", "phases", "objectives", "objective_id", 0, 1, 1, 1, phase_fields, COUNT(phase_fields), -1, -1,
+    -1,      -1,       -1};
+resource_spec model_indicators = {"indicator",
+                                  "indicators",
+                                  "indicators",
+                                  "objectives",
+                                  "objective_id",
+                                  0,
+                                  1,
+                                  1,
+                                  1,
+                                  indicator_fields,
+                                  COUNT(indicator_fields),
+                                  -1,
+                                  -1,
+                                  -1,
+                                  -1,
+                                  -1};
 
 /* OpenID Connect sign-in (sql/013_oidc.sql, api/oidc.h): the issuers an entity accepts and the
  * identity-provider groups that give a role. */
@@ -146,25 +191,52 @@ static const field_spec oidc_group_fields[] = {
     {"group", "group_name", FT_TEXT, F_REQUIRED | F_FILTER, 255, 0, 0, 0, NULL, NULL, NULL},
     ENUM("role", NULL, F_REQUIRED | F_FILTER, oidc_group_roles, NULL),
 };
-resource_spec model_oidc_issuers = {"issuer", "oidc-issuers", "oidc_issuers", "entities", "entity_id",
-                                    0, 1, 0, 0, oidc_issuer_fields, COUNT(oidc_issuer_fields), -1, -1, -1, -1, -1};
-resource_spec model_oidc_groups = {"group", "oidc-groups", "oidc_groups", "entities", "entity_id",
-                                   0, 1, 0, 0, oidc_group_fields, COUNT(oidc_group_fields), -1, -1, -1, -1, -1};
+resource_spec model_oidc_issuers = {"issuer",
+                                    "oidc-issuers",
+                                    "oidc_issuers",
+                                    "entities",
+                                    "entity_id",
+                                    0,
+                                    1,
+                                    0,
+                                    0,
+                                    oidc_issuer_fields,
+                                    COUNT(oidc_issuer_fields),
+                                    -1,
+                                    -1,
+                                    -1,
+                                    -1,
+                                    -1};
+resource_spec model_oidc_groups = {"group",
+                                   "oidc-groups",
+                                   "oidc_groups",
+                                   "entities",
+                                   "entity_id",
+                                   0,
+                                   1,
+                                   0,
+                                   0,
+                                   oidc_group_fields,
+                                   COUNT(oidc_group_fields),
+                                   -1,
+                                   -1,
+                                   -1,
+                                   -1,
+                                   -1};
 /* end of OpenID Connect sign-in */
 
-resource_spec *const model_resources[] = {&model_entities,     &model_people,       &model_structures,
-                                          &model_plans,        &model_objectives,   &model_assignments,
-                                          &model_phases,       &model_indicators,   &model_oidc_issuers,
-                                          &model_oidc_groups};
+resource_spec *const model_resources[] = {&model_entities,     &model_people,      &model_structures, &model_plans,
+                                          &model_objectives,   &model_assignments, &model_phases,     &model_indicators,
+                                          &model_oidc_issuers, &model_oidc_groups};
 const int model_resource_count = COUNT(model_resources);
 
 int model_output_fields(const resource_spec *r, const char **names, int max)
 {
     int n = 0;
-#define PUT(x)                                                                                                      \
-    do {                                                                                                            \
-        if (n < max)                                                                                                \
-            names[n++] = (x);                                                                                       \
+#define PUT(x)                \
+    do {                      \
+        if (n < max)          \
+            names[n++] = (x); \
     } while (0)
     PUT("id");
     if (r->parent_table)

@@ -22,17 +22,17 @@ typedef enum field_type {
     FT_TEXTS, /* array of at most max_len strings, each at most 64 characters (or max when > 0), stored as text[] */
 } field_type;
 
-#define F_REQUIRED 1u    /* must be given on create, never null */
-#define F_NOT_NULL 2u    /* never null; default_sql applies on create when absent */
-#define F_SERVER 4u      /* set by the server; clients may not write it */
-#define F_CREATE_ONLY 8u /* written on create only; fixed afterwards */
-#define F_FILTER 16u     /* lists accept ?name=value for it */
+#define F_REQUIRED 1u      /* must be given on create, never null */
+#define F_NOT_NULL 2u      /* never null; default_sql applies on create when absent */
+#define F_SERVER 4u        /* set by the server; clients may not write it */
+#define F_CREATE_ONLY 8u   /* written on create only; fixed afterwards */
+#define F_FILTER 16u       /* lists accept ?name=value for it */
 #define F_MAY_BE_EMPTY 32u /* FT_TEXT with F_REQUIRED: "" is accepted (a source that gives no title) */
 #define F_CODE 64u         /* FT_TEXT: a code, [A-Za-z0-9][A-Za-z0-9._-]* (no spaces; issue 18) */
 
 typedef struct field_spec {
-    const char *name;          /* JSON name */
-    const char *column;        /* SQL column (NULL: same as name) */
+    const char *name;   /* JSON name */
+    const char *column; /* SQL column (NULL: same as name) */
     field_type type;
     unsigned flags;
     int max_len;               /* FT_TEXT characters, FT_TEXTS items */
@@ -44,8 +44,8 @@ typedef struct field_spec {
 } field_spec;
 
 typedef struct resource_spec {
-    const char *name;         /* singular, for messages: "objective" */
-    const char *collection;   /* URL and audit name: "objectives" */
+    const char *name;       /* singular, for messages: "objective" */
+    const char *collection; /* URL and audit name: "objectives" */
     const char *table;
     const char *parent_table; /* NULL for entities */
     const char *parent_col;   /* column holding the parent's id: "plan_id" */
@@ -59,8 +59,8 @@ typedef struct resource_spec {
     int st_get, st_list, st_insert, st_update, st_delete;
 } resource_spec;
 
-extern resource_spec model_entities, model_people, model_structures, model_plans, model_objectives,
-    model_assignments, model_phases, model_indicators;
+extern resource_spec model_entities, model_people, model_structures, model_plans, model_objectives, model_assignments,
+    model_phases, model_indicators;
 /* OpenID Connect sign-in: an entity's accepted issuers and its group-to-role table (api/oidc.h) */
 extern resource_spec model_oidc_issuers, model_oidc_groups;
 

@@ -16,10 +16,10 @@ int store_monitoring_register(void);
 /* What a progress or measurement needs to know about the row it is for. */
 typedef struct owner_info {
     int64_t plan_id;
-    int year;           /* the plan's year */
-    int removed;        /* removed from the plan by a revision */
-    char value_type[16];/* indicators: number, percent, money, date, boolean */
-    char *rule;         /* indicators: the rule as JSON text (malloc'd, may be NULL) */
+    int year;            /* the plan's year */
+    int removed;         /* removed from the plan by a revision */
+    char value_type[16]; /* indicators: number, percent, money, date, boolean */
+    char *rule;          /* indicators: the rule as JSON text (malloc'd, may be NULL) */
 } owner_info;
 
 /* Reads the owner info of an objective, phase or indicator (kind: "objectives",
@@ -30,8 +30,7 @@ int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t
  * "indicators" or "objectives"): its objective is assigned to that person or to a structure
  * whose manager_id is that person (so it counts towards that person's own score).
  * Returns 1, 0 (also for person_id 0 and for a row out of scope), -1 on error. */
-int store_manager_reaches(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id,
-                          problem *p);
+int store_manager_reaches(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id, problem *p);
 
 /* What an entry is written under (api/periods.h): the plan state the caller checked — the
  * row is written only while its plan is still in it — and, for an evaluator's correction of
@@ -47,9 +46,9 @@ typedef struct store_entry_guard {
  * (g->reason) records the entry it stands beside (the one that counted at as_of). Returns 1
  * with *doc (malloc'd JSON of the entry), 0 when the phase is not in scope or its plan is
  * no longer in g's state, -1 on error. */
-int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id,
-                       const char *percent, const char *completed_on, const char *as_of, const char *note,
-                       const store_entry_guard *g, char **doc, problem *p);
+int store_progress_add(store_conn *c, const char *scope, const store_actor *who, int64_t phase_id, const char *percent,
+                       const char *completed_on, const char *as_of, const char *note, const store_entry_guard *g,
+                       char **doc, problem *p);
 /* Appends a measurement for indicator_id (value as JSON text, or NULL when not assessable);
  * the same contract. */
 int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,

@@ -15,10 +15,10 @@ int store_oidc_register(void);
 typedef struct store_oidc_person {
     int64_t entity_id;
     int64_t person_id;
-    int64_t identity_id;     /* oidc_identities.id: the actor id of the person's requests */
-    char group_role[16];     /* the best role the groups give ("planner" ...), empty when none */
-    char group[256];         /* the group that gave it */
-    int64_t led_structure;   /* a structure the person leads (the lowest id), 0 when none */
+    int64_t identity_id;   /* oidc_identities.id: the actor id of the person's requests */
+    char group_role[16];   /* the best role the groups give ("planner" ...), empty when none */
+    char group[256];       /* the group that gave it */
+    int64_t led_structure; /* a structure the person leads (the lowest id), 0 when none */
 } store_oidc_person;
 
 /* Finds the person whose external_id is external_id in the entities that accept issuer (and,

@@ -1,8 +1,8 @@
 /* payments.c — invoices paid and the weights of payment-timeliness objectives (store/payments.h). */
 #include "store/payments.h"
 
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -44,8 +44,8 @@ static store_stmt st[] = {
     /* $1 entity, $2 scope, $3 year: the entity and the year's cycle plan */
     [PAY_PLAN] = {"payments.plan",
                   "SELECT e.id, (SELECT pl.id FROM plans pl WHERE pl.entity_id = e.id AND pl.year = $3::integer AND "
-                  "pl.kind IN ('piao', 'performance') ORDER BY pl.kind = 'piao' DESC, pl.id LIMIT 1) FROM ("
-                  ENTITY_IN_SCOPE ") e",
+                  "pl.kind IN ('piao', 'performance') ORDER BY pl.kind = 'piao' DESC, pl.id LIMIT 1) FROM (" ENTITY_IN_SCOPE
+                  ") e",
                   3},
     /* $1 entity, $2 plan */
     [PAY_SHARES] = {"payments.shares",
@@ -161,10 +161,7 @@ int store_payments_of_year(store_conn *c, int64_t entity_id, const char *scope, 
     return 1;
 }
 
-static void copy_text(char *dst, size_t cap, const char *s)
-{
-    snprintf(dst, cap, "%s", s ? s : "");
-}
+static void copy_text(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
 int store_payment_shares(store_conn *c, int64_t entity_id, const char *scope, int year, store_payment_share **out,
                          size_t *n, int64_t *plan_id, problem *p)

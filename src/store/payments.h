@@ -41,13 +41,13 @@ int store_payments_of_year(store_conn *c, int64_t entity_id, const char *scope, 
 
 /* One assignee of the year's cycle plan with the weights of its objectives. */
 typedef struct store_payment_share {
-    char kind[12];       /* "structure" or "person" */
-    int64_t id;          /* the structure or person */
-    char code[64];       /* the structure's code, empty for a person */
-    char name[300];      /* the structure's or person's name */
-    char manager[300];   /* the structure's manager, empty when none */
+    char kind[12];                /* "structure" or "person" */
+    int64_t id;                   /* the structure or person */
+    char code[64];                /* the structure's code, empty for a person */
+    char name[300];               /* the structure's or person's name */
+    char manager[300];            /* the structure's manager, empty when none */
     rules_decimal payment, total; /* Σ weights of payment-timeliness objectives, of all objectives */
-    int unweighted;      /* assignments without a weight */
+    int unweighted;               /* assignments without a weight */
 } store_payment_share;
 
 /* The assignees of entity_id's cycle plan for year (a PIAO, else a Piano della performance) that

@@ -4,20 +4,23 @@
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define SCOPED(alias) "($1::bigint IS NULL OR " alias ".entity_id = $1::bigint)"
 /* The plan state of an entry's row `t`: the columns of PS_STATE_*. */
-#define STATE_COLS                                                                                                  \
-    "SELECT pl.id, pl.status, pl.closed_through::text, (SELECT r.kind FROM reviews r WHERE r.entity_id = "          \
+#define STATE_COLS                                                                                         \
+    "SELECT pl.id, pl.status, pl.closed_through::text, (SELECT r.kind FROM reviews r WHERE r.entity_id = " \
     "pl.entity_id AND r.plan_id = pl.id AND r.as_of = pl.closed_through ORDER BY r.kind = 'final' DESC LIMIT 1)"
-#define STATE_OF(table)                                                                                             \
-    STATE_COLS ", t.objective_id FROM " table " t JOIN plans pl ON pl.entity_id = t.entity_id AND pl.id = "        \
+#define STATE_OF(table)                                                      \
+    STATE_COLS ", t.objective_id FROM " table                                \
+               " t JOIN plans pl ON pl.entity_id = t.entity_id AND pl.id = " \
                "t.plan_id WHERE t.id = $2::bigint AND " SCOPED("t")
 /* The entity of objective $2 in scope, for the index on (entity_id, objective_id). */
 #define OBJECTIVE_ENTITY "(SELECT o.entity_id FROM objectives o WHERE o.id = $2::bigint AND " SCOPED("o") ")"
 #define OVERRIDE_JSON(v)                                                                                            \
     "(SELECT row_to_json(x) FROM (SELECT " v ".id, " v ".objective_id, " v ".plan_id, " v ".as_of, " v ".score, " v \
-    ".reason, " v ".status, " v ".requested_by, " v ".requested_role, " TS(v ".requested_at") " AS requested_at, " v  \
-    ".decided_by, " TS(v ".decided_at") " AS decided_at, " v ".decision_note) x)"
-#define OVERRIDE_AUDIT                                                                                              \
-    "INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, "  \
+    ".reason, " v ".status, " v ".requested_by, " v                                                                 \
+    ".requested_role, " TS(v ".requested_at") " AS requested_at, " v                                                \
+                                              ".decided_by, " TS(v ".decided_at") " AS decided_at, " v              \
+                                                                                  ".decision_note) x)"
+#define OVERRIDE_AUDIT                                                                                            \
+    "INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, " \
     "before, after) "
 
 static const char *const sql[PS_COUNT] = {

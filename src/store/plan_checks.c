@@ -152,8 +152,8 @@ int store_plan_check_extra(store_conn *c, plan_model *m, int with_texts, check_e
     x->structure_id = arena_array(a, (size_t)ns + 1, sizeof *x->structure_id);
     x->structure_of_assignee = arena_array(a, (size_t)cp->n_assignees + 1, sizeof(int));
     idmap people, sidx;
-    if (!st || !pe || !x->person_id || !x->structure_id || !x->structure_of_assignee || idmap_init(&people, a, (size_t)np) < 0 ||
-        idmap_init(&sidx, a, (size_t)ns) < 0)
+    if (!st || !pe || !x->person_id || !x->structure_id || !x->structure_of_assignee ||
+        idmap_init(&people, a, (size_t)np) < 0 || idmap_init(&sidx, a, (size_t)ns) < 0)
         goto oom;
     for (int i = 0; i < np; i++) {
         x->person_id[i] = row_i64(r[X_PEOPLE], i, 0);
@@ -192,4 +192,3 @@ out:
         PQclear(r[q]);
     return rc;
 }
-

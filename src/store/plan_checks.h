@@ -14,10 +14,10 @@
 /* What the checker reads beyond the scoring model. Everything lives in the model's arena. */
 typedef struct check_extra {
     rules_check_context cx;
-    rules_phase *phases;       /* the model's phases with owners limited to real assignees */
-    int *structure_of_assignee;/* assignee index → index into cx.structures, -1 */
-    int64_t *person_id;        /* cx.people[i]'s id */
-    int64_t *structure_id;     /* cx.structures[i]'s id */
+    rules_phase *phases;        /* the model's phases with owners limited to real assignees */
+    int *structure_of_assignee; /* assignee index → index into cx.structures, -1 */
+    int64_t *person_id;         /* cx.people[i]'s id */
+    int64_t *structure_id;      /* cx.structures[i]'s id */
 } check_extra;
 
 /* Registers this module's statements; called by store_monitoring_register. */

@@ -74,10 +74,10 @@ static const rules_value *keep_value(plan_model *m, const rules_value *tmp, size
  * model's arena; their text points into the rows (borrowed: the memo lives only while
  * build_indicators runs). */
 typedef struct memo_slot {
-    const char *text;      /* the JSON text (borrowed from the rows), NULL: empty slot */
-    const void *owner;     /* values: the decoded rule they were decoded under */
-    const void *decoded;   /* rules_rule * or rules_value *, NULL when it failed */
-    const char *error;     /* why it failed (arena), NULL when it did not */
+    const char *text;    /* the JSON text (borrowed from the rows), NULL: empty slot */
+    const void *owner;   /* values: the decoded rule they were decoded under */
+    const void *decoded; /* rules_rule * or rules_value *, NULL when it failed */
+    const char *error;   /* why it failed (arena), NULL when it did not */
 } memo_slot;
 
 typedef struct memo {
@@ -149,11 +149,11 @@ static int is_everyone(const char *tag)
 typedef struct builder {
     plan_model *m;
     const plan_rows *rows;
-    idmap structure_row;  /* structure id → row of rows->structures */
-    idmap person_row;     /* person id → row of rows->people */
-    idmap structure_as;   /* structure id → assignee index */
-    idmap person_as;      /* person id → PERSON assignee index */
-    idmap manager_as;     /* person id → MANAGER assignee index */
+    idmap structure_row; /* structure id → row of rows->structures */
+    idmap person_row;    /* person id → row of rows->people */
+    idmap structure_as;  /* structure id → assignee index */
+    idmap person_as;     /* person id → PERSON assignee index */
+    idmap manager_as;    /* person id → MANAGER assignee index */
     int cap_as;
     int *asg_start, *asg_list; /* per objective: its real assignees (CSR) */
 } builder;
@@ -579,8 +579,7 @@ static int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_i
     if (build_assignees(&b, p) < 0 || build_phases(&b, p) < 0 || build_indicators(&b, p) < 0)
         return -1;
     for (int a = 0; a < m->plan.n_assignees; a++) {
-        ras[a].code = m->assignee[a].kind == PM_MANAGER || m->assignee[a].kind == PM_ENTITY ? NULL
-                                                                                            : m->assignee[a].code;
+        ras[a].code = m->assignee[a].kind == PM_MANAGER || m->assignee[a].kind == PM_ENTITY ? NULL : m->assignee[a].code;
         /* DL 13/2023 art. 4-bis: the 30% payment-timeliness share applies from the 2023 plans. */
         ras[a].is_manager = m->year >= 2023 && (m->assignee[a].kind == PM_PERSON ||
                                                 (m->assignee[a].kind == PM_STRUCTURE && m->assignee[a].manager_id > 0));

@@ -21,24 +21,24 @@ typedef enum { PM_STRUCTURE, PM_PERSON, PM_MANAGER, PM_ENTITY } pm_assignee_kind
 
 typedef struct pm_assignee {
     pm_assignee_kind kind;
-    int64_t id;            /* structure id, person id (PERSON and MANAGER), 0 for the entity */
-    const char *code;      /* structure code / person external_id */
+    int64_t id;       /* structure id, person id (PERSON and MANAGER), 0 for the entity */
+    const char *code; /* structure code / person external_id */
     const char *name;
-    int64_t manager_id;    /* STRUCTURE: its manager (person id) or 0 */
-    int interim;           /* STRUCTURE: led ad interim */
-    int manager;           /* STRUCTURE/PERSON: index of its MANAGER assignee, -1 */
+    int64_t manager_id; /* STRUCTURE: its manager (person id) or 0 */
+    int interim;        /* STRUCTURE: led ad interim */
+    int manager;        /* STRUCTURE/PERSON: index of its MANAGER assignee, -1 */
 } pm_assignee;
 
 typedef struct pm_indicator_info {
-    const char *value_json; /* the measured value as stored (JSON text), NULL when not measured */
-    const char *as_of;      /* date of that measurement */
-    const char *rule_error; /* why the stored rule cannot be used, NULL when it can */
-    const char *value_error;/* why the measured value cannot be scored with the rule */
+    const char *value_json;  /* the measured value as stored (JSON text), NULL when not measured */
+    const char *as_of;       /* date of that measurement */
+    const char *rule_error;  /* why the stored rule cannot be used, NULL when it can */
+    const char *value_error; /* why the measured value cannot be scored with the rule */
     const char *name;
     const char *value_type;
-    const char *target_json;   /* the target as stored (JSON text), NULL when none (issue 14) */
-    const char *baseline_json; /* the baseline as stored, NULL when none */
-    const char *direction;     /* "higher_is_better", "lower_is_better", "target" */
+    const char *target_json;      /* the target as stored (JSON text), NULL when none (issue 14) */
+    const char *baseline_json;    /* the baseline as stored, NULL when none */
+    const char *direction;        /* "higher_is_better", "lower_is_better", "target" */
     const char *judgement_reason; /* the evaluator's reason when judged, else NULL */
     const char *judgement_as_of;  /* the date the judgement is for, NULL when undated */
 } pm_indicator_info;
@@ -46,14 +46,14 @@ typedef struct pm_indicator_info {
 typedef struct plan_model {
     arena mem;
     int64_t plan_id, entity_id;
-    int year, revision; /* revision: the adopted revision scored; for the working copy the plan's
+    int year, revision;       /* revision: the adopted revision scored; for the working copy the plan's
                            current revision (0 when never adopted) */
-    int scored_revision;   /* the adopted revision read (0: the working copy) */
-    rules_method method;   /* the plan's method (plans.method, or the default); plan.method points here */
+    int scored_revision;      /* the adopted revision read (0: the working copy) */
+    rules_method method;      /* the plan's method (plans.method, or the default); plan.method points here */
     const char *method_error; /* why the stored method cannot be used (then the default applies) */
     const char *status;
-    rules_plan plan;        /* every assignee (scoring) */
-    rules_plan check_plan;  /* real assignees only (plan checks) */
+    rules_plan plan;       /* every assignee (scoring) */
+    rules_plan check_plan; /* real assignees only (plan checks) */
     int64_t *objective_id;
     const char **objective_title;
     int64_t *phase_id;
@@ -62,10 +62,10 @@ typedef struct plan_model {
     pm_indicator_info *indicator;
     pm_assignee *assignee;
     int n_real_assignees;
-    int entity_assignee;    /* index of the PM_ENTITY assignee, -1 when no structure carries objectives */
-    idmap objective_index;  /* objective id → index */
+    int entity_assignee;                /* index of the PM_ENTITY assignee, -1 when no structure carries objectives */
+    idmap objective_index;              /* objective id → index */
     unsigned char *assignment_weighted; /* [check_plan.n_assignments]: 1 when the plan gives the weight */
-    double sql_ms;          /* how long the store spent reading the rows (Server-Timing) */
+    double sql_ms;                      /* how long the store spent reading the rows (Server-Timing) */
 } plan_model;
 
 /* Loads plan_id (in scope) into m, with the latest progress, measurements and judgements on

@@ -9,8 +9,8 @@
 #include "store/stmt.h"
 
 #define LIVE "removed_in_revision IS NULL"
-#define REV_DOC                                                                                                     \
-    "SELECT document FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "       \
+#define REV_DOC                                                                                               \
+    "SELECT document FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = " \
     "$3::integer"
 
 enum {
@@ -35,98 +35,101 @@ enum {
 
 static store_stmt st[Q_COUNT] = {
     [Q_PLAN] = {"plan_rows.plan",
-        "SELECT entity_id, year, revision, status, editing, method::text FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
-               "entity_id = $1::bigint)",
-        2, 0},
+                "SELECT entity_id, year, revision, status, editing, method::text FROM plans WHERE id = $2::bigint AND ($1::bigint IS NULL OR "
+                "entity_id = $1::bigint)",
+                2, 0},
     [Q_OBJECTIVES] = {"plan_rows.objectives",
-        "SELECT id, code, title, parent_id, payment_timeliness, start_year, end_year FROM objectives "
-                     "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY code",
-        2, 0},
+                      "SELECT id, code, title, parent_id, payment_timeliness, start_year, end_year FROM objectives "
+                      "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY code",
+                      2, 0},
     [Q_ASSIGNMENTS] = {"plan_rows.assignments",
-        "SELECT objective_id, structure_id, person_id, weight FROM assignments WHERE entity_id = "
-                      "$1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY id",
-        2, 0},
+                       "SELECT objective_id, structure_id, person_id, weight FROM assignments WHERE entity_id = "
+                       "$1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY id",
+                       2, 0},
     [Q_STRUCTURES] = {"plan_rows.structures",
-        "SELECT id, code, name, manager_id, interim FROM structures WHERE entity_id = $1::bigint "
-                     "ORDER BY code",
-        1, 0},
+                      "SELECT id, code, name, manager_id, interim FROM structures WHERE entity_id = $1::bigint "
+                      "ORDER BY code",
+                      1, 0},
     [Q_PEOPLE] = {"plan_rows.people",
-        "SELECT id, external_id, name, role FROM people p WHERE p.entity_id = $1::bigint AND (p.id IN "
-                 "(SELECT person_id FROM assignments WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE
-                 ") OR p.id IN (SELECT manager_id FROM structures WHERE entity_id = $1::bigint)) ORDER BY p.name, p.id",
-        2, 0},
+                  "SELECT id, external_id, name, role FROM people p WHERE p.entity_id = $1::bigint AND (p.id IN "
+                  "(SELECT person_id FROM assignments WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE
+                  ") OR p.id IN (SELECT manager_id FROM structures WHERE entity_id = $1::bigint)) ORDER BY p.name, p.id",
+                  2, 0},
     [Q_PHASES] = {"plan_rows.phases",
-        "SELECT id, objective_id, weight, cumulative, deadline, array_to_string(owners, chr(31)) FROM phases "
-                 "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, seq",
-        2, 0},
+                  "SELECT id, objective_id, weight, cumulative, deadline, array_to_string(owners, chr(31)) FROM phases "
+                  "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, seq",
+                  2, 0},
     [Q_INDICATORS] = {"plan_rows.indicators",
-        "SELECT id, objective_id, code, weight, rule::text, name, value_type, target::text, "
-                     "baseline::text, direction FROM indicators WHERE "
-                     "entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
-        2, 0},
+                      "SELECT id, objective_id, code, weight, rule::text, name, value_type, target::text, "
+                      "baseline::text, direction FROM indicators WHERE "
+                      "entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
+                      2, 0},
     [Q_PROGRESS] = {"plan_rows.progress",
-        "SELECT DISTINCT ON (phase_id) phase_id, percent_complete, completed_on FROM progress WHERE "
-                   "entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date ORDER BY phase_id, as_of "
-                   "DESC, id DESC",
-        3, 0},
+                    "SELECT DISTINCT ON (phase_id) phase_id, percent_complete, completed_on FROM progress WHERE "
+                    "entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date ORDER BY phase_id, as_of "
+                    "DESC, id DESC",
+                    3, 0},
     [Q_MEASUREMENTS] = {"plan_rows.measurements",
-        "SELECT DISTINCT ON (indicator_id) indicator_id, value::text, not_assessable, as_of FROM "
-                       "measurements WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date "
-                       "ORDER BY indicator_id, as_of DESC, id DESC",
-        3, 0},
+                        "SELECT DISTINCT ON (indicator_id) indicator_id, value::text, not_assessable, as_of FROM "
+                        "measurements WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date "
+                        "ORDER BY indicator_id, as_of DESC, id DESC",
+                        3, 0},
     [Q_JUDGEMENTS] = {"plan_rows.judgements",
-        "SELECT DISTINCT ON (indicator_id) indicator_id, score, reason, as_of FROM judgements WHERE "
-                     "entity_id = $1::bigint AND plan_id = $2::bigint AND (as_of IS NULL OR as_of <= $3::date) "
-                     "ORDER BY indicator_id, id DESC",
-        3, 0},
+                      "SELECT DISTINCT ON (indicator_id) indicator_id, score, reason, as_of FROM judgements WHERE "
+                      "entity_id = $1::bigint AND plan_id = $2::bigint AND (as_of IS NULL OR as_of <= $3::date) "
+                      "ORDER BY indicator_id, id DESC",
+                      3, 0},
     /* score overrides (sql/009_periods.sql): the latest approved one dated on or before as_of */
     [Q_OVERRIDES] = {"plan_rows.overrides",
-        "SELECT DISTINCT ON (objective_id) objective_id, score FROM score_overrides WHERE entity_id = "
-                    "$1::bigint AND plan_id = $2::bigint AND status = 'approved' AND as_of <= $3::date ORDER BY "
-                    "objective_id, as_of DESC, decided_at DESC, id DESC",
-        3, 0},
+                     "SELECT DISTINCT ON (objective_id) objective_id, score FROM score_overrides WHERE entity_id = "
+                     "$1::bigint AND plan_id = $2::bigint AND status = 'approved' AND as_of <= $3::date ORDER BY "
+                     "objective_id, as_of DESC, decided_at DESC, id DESC",
+                     3, 0},
     /* The same row sets, read from an adopted revision's snapshot (src/store/plan_doc.c). */
     [Q_REV_EXISTS] = {"plan_rows.rev_exists",
-        "SELECT 1 FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "
-                     "$3::integer",
-        3, 0},
-    [Q_REV_OBJECTIVES] = {"plan_rows.rev_objectives",
-        "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, o->>'code', o->>'title', (SELECT (q->>'id')::bigint FROM "
-        "jsonb_array_elements(d.document->'objectives') q WHERE q->>'code' = o->>'parent_code' LIMIT 1), "
-        "COALESCE((o->>'payment_timeliness')::boolean, false), (o->>'start_year')::integer, "
-        "(o->>'end_year')::integer FROM d, jsonb_array_elements(d.document->'objectives') o ORDER BY o->>'code'",
-        3, 0},
-    [Q_REV_ASSIGNMENTS] = {"plan_rows.rev_assignments",
-        "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, s.id, pe.id, (a->>'weight')::numeric FROM d "
-        "CROSS JOIN jsonb_array_elements(d.document->'objectives') o CROSS JOIN jsonb_array_elements(o->'assignments') "
-        "a LEFT JOIN structures s ON s.entity_id = $1::bigint AND s.code = a->>'structure_code' LEFT JOIN people pe "
-        "ON pe.entity_id = $1::bigint AND pe.external_id = a->>'person_external_id' WHERE s.id IS NOT NULL OR pe.id "
-        "IS NOT NULL",
-        3, 0},
+                      "SELECT 1 FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND number = "
+                      "$3::integer",
+                      3, 0},
+    [Q_REV_OBJECTIVES] =
+        {"plan_rows.rev_objectives",
+         "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, o->>'code', o->>'title', (SELECT (q->>'id')::bigint FROM "
+         "jsonb_array_elements(d.document->'objectives') q WHERE q->>'code' = o->>'parent_code' LIMIT 1), "
+         "COALESCE((o->>'payment_timeliness')::boolean, false), (o->>'start_year')::integer, "
+         "(o->>'end_year')::integer FROM d, jsonb_array_elements(d.document->'objectives') o ORDER BY o->>'code'",
+         3, 0},
+    [Q_REV_ASSIGNMENTS] =
+        {"plan_rows.rev_assignments",
+         "WITH d AS (" REV_DOC ") SELECT (o->>'id')::bigint, s.id, pe.id, (a->>'weight')::numeric FROM d "
+         "CROSS JOIN jsonb_array_elements(d.document->'objectives') o CROSS JOIN jsonb_array_elements(o->'assignments') "
+         "a LEFT JOIN structures s ON s.entity_id = $1::bigint AND s.code = a->>'structure_code' LEFT JOIN people pe "
+         "ON pe.entity_id = $1::bigint AND pe.external_id = a->>'person_external_id' WHERE s.id IS NOT NULL OR pe.id "
+         "IS NOT NULL",
+         3, 0},
     [Q_REV_PHASES] = {"plan_rows.rev_phases",
-        "WITH d AS (" REV_DOC ") SELECT (f->>'id')::bigint, (o->>'id')::bigint, (f->>'weight')::numeric, "
-        "(f->>'cumulative')::numeric, (f->>'deadline')::date, array_to_string(ARRAY(SELECT "
-        "jsonb_array_elements_text(CASE WHEN jsonb_typeof(f->'owners') = 'array' THEN f->'owners' ELSE '[]' END)), "
-        "chr(31)) FROM d, jsonb_array_elements(d.document->'objectives') o, jsonb_array_elements(o->'phases') f "
-        "ORDER BY (o->>'id')::bigint, (f->>'seq')::integer",
-        3, 0},
-    [Q_REV_INDICATORS] = {"plan_rows.rev_indicators",
-        "WITH d AS (" REV_DOC ") SELECT (i->>'id')::bigint, (o->>'id')::bigint, i->>'code', (i->>'weight')::numeric, "
-        "CASE WHEN jsonb_typeof(i->'rule') = 'object' THEN (i->'rule')::text END, i->>'name', "
-        "COALESCE(i->>'value_type', 'number'), CASE WHEN jsonb_typeof(i->'target') <> 'null' THEN "
-        "(i->'target')::text END, CASE WHEN jsonb_typeof(i->'baseline') <> 'null' THEN (i->'baseline')::text END, "
-        "COALESCE(i->>'direction', 'higher_is_better') FROM d, jsonb_array_elements(d.document->'objectives') o, "
-        "jsonb_array_elements(o->'indicators') i ORDER BY (o->>'id')::bigint, i->>'code'",
-        3, 0},
+                      "WITH d AS (" REV_DOC ") SELECT (f->>'id')::bigint, (o->>'id')::bigint, (f->>'weight')::numeric, "
+                      "(f->>'cumulative')::numeric, (f->>'deadline')::date, array_to_string(ARRAY(SELECT "
+                      "jsonb_array_elements_text(CASE WHEN jsonb_typeof(f->'owners') = 'array' THEN f->'owners' ELSE '[]' END)), "
+                      "chr(31)) FROM d, jsonb_array_elements(d.document->'objectives') o, jsonb_array_elements(o->'phases') f "
+                      "ORDER BY (o->>'id')::bigint, (f->>'seq')::integer",
+                      3, 0},
+    [Q_REV_INDICATORS] =
+        {"plan_rows.rev_indicators",
+         "WITH d AS (" REV_DOC ") SELECT (i->>'id')::bigint, (o->>'id')::bigint, i->>'code', (i->>'weight')::numeric, "
+         "CASE WHEN jsonb_typeof(i->'rule') = 'object' THEN (i->'rule')::text END, i->>'name', "
+         "COALESCE(i->>'value_type', 'number'), CASE WHEN jsonb_typeof(i->'target') <> 'null' THEN "
+         "(i->'target')::text END, CASE WHEN jsonb_typeof(i->'baseline') <> 'null' THEN (i->'baseline')::text END, "
+         "COALESCE(i->>'direction', 'higher_is_better') FROM d, jsonb_array_elements(d.document->'objectives') o, "
+         "jsonb_array_elements(o->'indicators') i ORDER BY (o->>'id')::bigint, i->>'code'",
+         3, 0},
 };
 
 int store_plan_rows_register(void) { return STORE_STMTS_REGISTER(st); }
 
 void store_plan_rows_clear(plan_rows *rows)
 {
-    PGresult **all[] = {&rows->plan,   &rows->objectives, &rows->assignments, &rows->structures,  &rows->people,
-                        &rows->phases, &rows->indicators, &rows->progress,    &rows->measurements,
-                        &rows->judgements, &rows->overrides};
+    PGresult **all[] = {&rows->plan,         &rows->objectives, &rows->assignments, &rows->structures,
+                        &rows->people,       &rows->phases,     &rows->indicators,  &rows->progress,
+                        &rows->measurements, &rows->judgements, &rows->overrides};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         PQclear(*all[i]);
         *all[i] = NULL;
@@ -134,8 +137,7 @@ void store_plan_rows_clear(plan_rows *rows)
 }
 
 /* Runs st[q] bound with the first n of (entity, plan, third) into *out. 0, or -1 with p set. */
-static int read_set(store_conn *c, int q, int64_t entity, int64_t plan_id, const char *third, PGresult **out,
-                    problem *p)
+static int read_set(store_conn *c, int q, int64_t entity, int64_t plan_id, const char *third, PGresult **out, problem *p)
 {
     store_args a = {0};
     arg_i64(&a, entity);
@@ -146,8 +148,8 @@ static int read_set(store_conn *c, int q, int64_t entity, int64_t plan_id, const
     return (*out = store_run(c, &st[q], &a, p)) ? 0 : -1;
 }
 
-int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
-                    plan_rows *out, problem *p)
+int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision, plan_rows *out,
+                    problem *p)
 {
     memset(out, 0, sizeof *out);
     /* work_mem: whatever still sorts (DISTINCT ON) sorts in memory, not on disk.

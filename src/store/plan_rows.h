@@ -36,8 +36,8 @@ int store_plan_rows_register(void);
  * 0 the working copy; -1 the working copy, or the current revision while a new one is open
  * (a draft). Returns 1, 0 when there is no such plan, -1 on error (404 for a missing
  * revision). Free with store_plan_rows_clear. */
-int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
-                    plan_rows *out, problem *p);
+int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision, plan_rows *out,
+                    problem *p);
 void store_plan_rows_clear(plan_rows *rows);
 
 #endif

@@ -29,8 +29,8 @@ int store_stmt_register(const char *sql) { return store_stmt_register_named(NULL
 struct store_conn {
     PGconn *pg;
     int in_use;
-    int timeout_ms;       /* the server-side statement_timeout in force (the pool's, or a SET LOCAL) */
-    int pool_timeout_ms;  /* the pool's, restored when the transaction ends */
+    int timeout_ms;      /* the server-side statement_timeout in force (the pool's, or a SET LOCAL) */
+    int pool_timeout_ms; /* the pool's, restored when the transaction ends */
     unsigned char prepared[STORE_MAX_STMTS];
     /* The guard queued by store_guard for the next statement; guard_stmt -1: none. */
     int guard_stmt;
@@ -75,8 +75,7 @@ store_pool *store_pool_new(const char *conninfo, int size, int wait_ms, int time
     pool->timeout_ms = timeout_ms;
     for (int i = 0; i < size; i++)
         pool->conns[i].timeout_ms = pool->conns[i].pool_timeout_ms = timeout_ms;
-    snprintf(pool->options, sizeof pool->options, "-c statement_timeout=%d -c lock_timeout=%d", timeout_ms,
-             timeout_ms);
+    snprintf(pool->options, sizeof pool->options, "-c statement_timeout=%d -c lock_timeout=%d", timeout_ms, timeout_ms);
     int ct = (timeout_ms + 999) / 1000;
     snprintf(pool->connect_timeout, sizeof pool->connect_timeout, "%d", ct < 2 ? 2 : ct);
     return pool;
@@ -207,8 +206,7 @@ store_conn *store_acquire(store_pool *pool, problem *p)
     }
     pthread_mutex_lock(&pool->lock);
     while (pool->in_use == pool->size) {
-        if (pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline) == ETIMEDOUT &&
-            pool->in_use == pool->size) {
+        if (pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline) == ETIMEDOUT && pool->in_use == pool->size) {
             pool->wait_timeouts++;
             pthread_mutex_unlock(&pool->lock);
             problem_set(p, 503, "database_busy", "every database connection is busy");
@@ -390,8 +388,8 @@ static int guard_refused(const PGresult *r)
 }
 
 /* Fills p from a failed guard result (refused, or the database's own error). */
-static void guard_failed(store_conn *c, const char *param, void (*refused)(const char *, problem *),
-                         const PGresult *r, problem *p)
+static void guard_failed(store_conn *c, const char *param, void (*refused)(const char *, problem *), const PGresult *r,
+                         problem *p)
 {
     if (guard_refused(r))
         refused(param, p);
@@ -543,8 +541,8 @@ PGresult *store_exec_sql(store_conn *c, const char *sql, int nparams, const char
          * LOCAL ...) still runs; an isolation level cannot be changed and stays the outer one */
         char nested[512];
         const char *rest = strchr(sql, ';');
-        if (c->depth > 0 && snprintf(nested, sizeof nested, "SAVEPOINT ciclo_%d%s", c->depth, rest ? rest : "") >=
-                                (int)sizeof nested) {
+        if (c->depth > 0 &&
+            snprintf(nested, sizeof nested, "SAVEPOINT ciclo_%d%s", c->depth, rest ? rest : "") >= (int)sizeof nested) {
             problem_set(p, 500, "internal", "a nested transaction's statement is too long");
             return NULL;
         }

@@ -15,8 +15,7 @@ rules_decimal IT(const char *italian)
 {
     rules_decimal d;
     rules_error e;
-    ck_assert_msg(rules_number_parse_it(italian, &d, NULL, &e) == 0, "IT(%s): %s", italian,
-                  e.message);
+    ck_assert_msg(rules_number_parse_it(italian, &d, NULL, &e) == 0, "IT(%s): %s", italian, e.message);
     return d;
 }
 

@@ -18,13 +18,13 @@ int main(void)
     srunner_add_suite(sr, plan_diff_suite());
     srunner_add_suite(sr, evaluation_suite());
     srunner_add_suite(sr, csv_write_suite());
-    srunner_add_suite(sr, period_suite()); /* monitoring periods */
+    srunner_add_suite(sr, period_suite());   /* monitoring periods */
     srunner_add_suite(sr, calendar_suite()); /* issue 20 */
     srunner_add_suite(sr, ical_suite());
     srunner_add_suite(sr, method_suite());
     srunner_add_suite(sr, json_number_suite());
-    srunner_add_suite(sr, jwt_claims_suite()); /* OpenID Connect sign-in */
-    srunner_add_suite(sr, render_suite()); /* documents (issue 19) */
+    srunner_add_suite(sr, jwt_claims_suite());  /* OpenID Connect sign-in */
+    srunner_add_suite(sr, render_suite());      /* documents (issue 19) */
     srunner_add_suite(sr, report_docs_suite()); /* the Relazione's CSV and workbook (issue 19) */
     srunner_add_suite(sr, plan_doc_suite());
     srunner_add_suite(sr, accept_suite()); /* issue 18 */

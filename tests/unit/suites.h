@@ -19,22 +19,22 @@ Suite *csv_read_suite(void);
 Suite *plan_diff_suite(void);
 Suite *evaluation_suite(void);
 Suite *csv_write_suite(void);
-Suite *period_suite(void); /* monitoring periods */
+Suite *period_suite(void);   /* monitoring periods */
 Suite *calendar_suite(void); /* the cycle's calendar and public figures, issue 20 */
 Suite *ical_suite(void);     /* codec/ical.h, issue 20 */
-Suite *method_suite(void); /* the plan's method, issue 14 */
+Suite *method_suite(void);   /* the plan's method, issue 14 */
 Suite *json_number_suite(void);
-Suite *jwt_claims_suite(void); /* OpenID Connect sign-in: exp, nbf, iat, aud */
-Suite *render_suite(void); /* documents: HTML text and SVG charts (issue 19) */
+Suite *jwt_claims_suite(void);  /* OpenID Connect sign-in: exp, nbf, iat, aud */
+Suite *render_suite(void);      /* documents: HTML text and SVG charts (issue 19) */
 Suite *report_docs_suite(void); /* the Relazione: labels, CSV report, workbook sheet names (issue 19) */
-Suite *accept_suite(void);     /* Accept and Accept-Language (issue 18) */
-Suite *plan_doc_suite(void);   /* the plan document's export form */
+Suite *accept_suite(void);      /* Accept and Accept-Language (issue 18) */
+Suite *plan_doc_suite(void);    /* the plan document's export form */
 
 /* helpers (helpers.c) */
-rules_decimal D(const char *plain);       /* "86.5" -> decimal, aborts the test on error */
-rules_decimal IT(const char *italian);    /* "1.000.000,00" -> decimal */
+rules_decimal D(const char *plain);    /* "86.5" -> decimal, aborts the test on error */
+rules_decimal IT(const char *italian); /* "1.000.000,00" -> decimal */
 rules_band B(const char *min, int min_excl, const char *max, int max_incl, const char *score);
-const char *dfmt(rules_decimal d);        /* short form in a rotating static buffer */
+const char *dfmt(rules_decimal d); /* short form in a rotating static buffer */
 int has_finding(const rules_finding *f, size_t n, const char *code, const char *path_part);
 
 #endif

@@ -119,8 +119,9 @@ START_TEST(seed000_row67_same_score_warning)
     ck_assert_str_eq(f[0].code, "band_same_score");
     ck_assert_int_eq(f[0].severity, RULES_SEVERITY_WARNING);
     ck_assert_str_eq(f[0].path, "rule.bands[4]");
-    ck_assert_str_eq(f[0].message, "bands[5] (-∞, 400000) and bands[4] [400000, 450000) both score "
-                                   "30: merge them or fix one score");
+    ck_assert_str_eq(f[0].message,
+                     "bands[5] (-∞, 400000) and bands[4] [400000, 450000) both score "
+                     "30: merge them or fix one score");
 }
 END_TEST
 
@@ -185,8 +186,9 @@ START_TEST(seed000_row59_overlap_is_an_error)
     SC("2", "0");
     rules_value v = rules_value_number(IT("3"));
     ck_assert_int_eq(rules_evaluate(&R, &v, &s, NULL, 0, &e), -1);
-    ck_assert_str_eq(e.message, "3 is in overlapping bands with different scores: bands[2] [3, 3] "
-                                "→ 50 and bands[3] (-∞, 3] → 0");
+    ck_assert_str_eq(e.message,
+                     "3 is in overlapping bands with different scores: bands[2] [3, 3] "
+                     "→ 50 and bands[3] (-∞, 3] → 0");
     size_t n;
     rules_finding f[16];
     ck_assert_int_eq(rules_check(&R, NULL, f, 16, &n), 1);
@@ -219,8 +221,9 @@ START_TEST(api_example_and_gap)
     ck_assert_str_eq(ex, "86.5 is in [85, 90) → 80");
     rules_value v = rules_value_number(IT("80"));
     ck_assert_int_eq(rules_evaluate(&R, &v, &s, ex, sizeof ex, &e), -1);
-    ck_assert_str_eq(e.message, "80 matches no band: it lies in the gap between bands[2] (-∞, 75) "
-                                "and bands[1] [85, 90)");
+    ck_assert_str_eq(e.message,
+                     "80 matches no band: it lies in the gap between bands[2] (-∞, 75) "
+                     "and bands[1] [85, 90)");
     ck_assert_str_eq(ex, "");
     SC("74,99", "0");
     SC("75", "ERR");

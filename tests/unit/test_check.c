@@ -8,15 +8,9 @@ static rules_rule R;
 static rules_finding F[32];
 static size_t N;
 
-static int run(void)
-{
-    return rules_check(&R, NULL, F, 32, &N);
-}
+static int run(void) { return rules_check(&R, NULL, F, 32, &N); }
 
-static void bands(void)
-{
-    rules_rule_init(&R, RULES_KIND_BANDS);
-}
+static void bands(void) { rules_rule_init(&R, RULES_KIND_BANDS); }
 
 START_TEST(gap_continuous)
 {
@@ -51,8 +45,9 @@ START_TEST(gap_integer_only_between_whole_numbers)
     ck_assert_int_eq(run(), 0);
     ck_assert(has_finding(F, N, "band_gap_fractional", NULL));
     ck_assert_int_eq(F[0].severity, RULES_SEVERITY_WARNING);
-    ck_assert_str_eq(F[0].message, "values in (2, 3) match no band: a gap between bands[0] and bands[1]; whole "
-                                   "numbers are all covered: mark the rule integer if the value is a count");
+    ck_assert_str_eq(F[0].message,
+                     "values in (2, 3) match no band: a gap between bands[0] and bands[1]; whole "
+                     "numbers are all covered: mark the rule integer if the value is a count");
     R.bands.integer = 1;
     ck_assert_int_eq(run(), 0);
     ck_assert_uint_eq(N, 0);
@@ -96,7 +91,9 @@ START_TEST(not_monotonic)
     rules_bands_add(&R.bands, B("40", 0, NULL, 0, "100"));
     ck_assert_int_eq(run(), 1);
     ck_assert(has_finding(F, N, "band_not_monotonic", "rule.bands[2]"));
-    ck_assert_str_eq(F[0].message, "worse values [20, 30) score 80, more than better values [30, 40) which score 60 (bands[1], bands[2], higher is better)");
+    ck_assert_str_eq(
+        F[0].message,
+        "worse values [20, 30) score 80, more than better values [30, 40) which score 60 (bands[1], bands[2], higher is better)");
     /* declared lower is better: now the whole rule is upside down */
     R.bands.direction = RULES_DIRECTION_LOWER;
     ck_assert_int_ge(run(), 2);
@@ -106,9 +103,9 @@ END_TEST
 START_TEST(unreachable_and_out_of_range)
 {
     bands();
-    rules_bands_add(&R.bands, B("50", 0, "40", 0, "80"));   /* min > max */
-    rules_bands_add(&R.bands, B("5", 0, "5", 0, "10"));     /* [5, 5) is empty */
-    rules_bands_add(&R.bands, B("60", 0, NULL, 0, "120"));  /* score > 100 */
+    rules_bands_add(&R.bands, B("50", 0, "40", 0, "80"));  /* min > max */
+    rules_bands_add(&R.bands, B("5", 0, "5", 0, "10"));    /* [5, 5) is empty */
+    rules_bands_add(&R.bands, B("60", 0, NULL, 0, "120")); /* score > 100 */
     rules_bands_add(&R.bands, B(NULL, 0, "60", 0, "0"));
     run();
     ck_assert(has_finding(F, N, "band_unreachable", "rule.bands[0]"));

@@ -111,7 +111,9 @@ START_TEST(errors_name_the_path)
     ck_assert_str_eq(E.field, "rule.due");
     ck_assert_int_eq(dec("{\"kind\": \"formula\", \"expr\": \"(a - b\"}"), -1);
     ck_assert_str_eq(E.field, "rule.expr");
-    ck_assert_int_eq(dec("{\"kind\": \"all_targets\", \"parts\": [{\"kind\": \"boolean\"}, {\"kind\": \"linear\", \"target\": 1, \"baseline\": 1}]}"), -1);
+    ck_assert_int_eq(
+        dec("{\"kind\": \"all_targets\", \"parts\": [{\"kind\": \"boolean\"}, {\"kind\": \"linear\", \"target\": 1, \"baseline\": 1}]}"),
+        -1);
     ck_assert_str_eq(E.field, "rule.parts[1].target");
     ck_assert_int_eq(dec("{\"kind\": \"bands\", \"integer\": 1, \"bands\": [{\"score\": 100}]}"), -1);
     ck_assert_str_eq(E.field, "rule.integer");
@@ -134,8 +136,9 @@ END_TEST
 
 START_TEST(round_trip_and_findings)
 {
-    const char *src = "{\"kind\": \"bands\", \"integer\": true, \"bands\": [{\"min\": 3, \"score\": 100},"
-                      "{\"min\": 2, \"max\": 3, \"score\": 80}, {\"max\": 2, \"score\": 40.5, \"proportional\": true}]}";
+    const char *src =
+        "{\"kind\": \"bands\", \"integer\": true, \"bands\": [{\"min\": 3, \"score\": 100},"
+        "{\"min\": 2, \"max\": 3, \"score\": 80}, {\"max\": 2, \"score\": 40.5, \"proportional\": true}]}";
     ck_assert_int_eq(dec(src), 0);
     json_t *out = rule_json_encode(&N[0]);
     ck_assert_ptr_nonnull(out);
@@ -191,7 +194,9 @@ START_TEST(values)
     ck_assert_str_eq(evj("{\"a b\": 1}", NULL, 0), "ERR");
     ck_assert_str_eq(E.message, "invalid input name");
     ck_assert_str_eq(evj("[1]", NULL, 0), "ERR");
-    ck_assert_int_eq(dec("{\"kind\": \"all_targets\", \"parts\": [{\"kind\": \"boolean\"}, {\"kind\": \"deadline\", \"due\": \"2024-06-30\"}]}"), 0);
+    ck_assert_int_eq(
+        dec("{\"kind\": \"all_targets\", \"parts\": [{\"kind\": \"boolean\"}, {\"kind\": \"deadline\", \"due\": \"2024-06-30\"}]}"),
+        0);
     ck_assert_str_eq(evj("[true, \"2024-06-01\"]", NULL, 0), "100");
     ck_assert_str_eq(evj("[true, \"2024-07-01\"]", NULL, 0), "50");
     ck_assert_str_eq(evj("[true, 3]", NULL, 0), "ERR");

@@ -31,7 +31,9 @@ END_TEST
 
 START_TEST(quotes_and_empty_cells)
 {
-    open_text("\xEF\xBB\xBF" "a;\"b;c\";\"say \"\"Sì\"\"\";;\n\"\";x;\n");
+    open_text(
+        "\xEF\xBB\xBF"
+        "a;\"b;c\";\"say \"\"Sì\"\"\";;\n\"\";x;\n");
     expect(1, 5, (const char *[]){"a", "b;c", "say \"Sì\"", "", ""});
     expect(2, 3, (const char *[]){"", "x", ""});
     ck_assert_int_eq(csv_read_record(&R), 0);

@@ -41,10 +41,22 @@ START_TEST(formulas_are_neutralised)
     ck_assert_str_eq(text_cell("\rx"), "\"'\rx\"");
     ck_assert_str_eq(text_cell("  =1"), "\"'  =1\"");
     ck_assert_str_eq(text_cell("\n=1"), "\"'\n=1\"");
-    ck_assert_str_eq(text_cell("\xef\xbc\x9d" "1"), "\"'\xef\xbc\x9d" "1\""); /* fullwidth = */
-    ck_assert_str_eq(text_cell("\xef\xbc\x8b" "1"), "\"'\xef\xbc\x8b" "1\""); /* fullwidth + */
-    ck_assert_str_eq(text_cell("\xef\xbc\x8d" "1"), "\"'\xef\xbc\x8d" "1\""); /* fullwidth - */
-    ck_assert_str_eq(text_cell("\xef\xbc\xa0" "x"), "\"'\xef\xbc\xa0" "x\""); /* fullwidth @ */
+    ck_assert_str_eq(text_cell("\xef\xbc\x9d"
+                               "1"),
+                     "\"'\xef\xbc\x9d"
+                     "1\""); /* fullwidth = */
+    ck_assert_str_eq(text_cell("\xef\xbc\x8b"
+                               "1"),
+                     "\"'\xef\xbc\x8b"
+                     "1\""); /* fullwidth + */
+    ck_assert_str_eq(text_cell("\xef\xbc\x8d"
+                               "1"),
+                     "\"'\xef\xbc\x8d"
+                     "1\""); /* fullwidth - */
+    ck_assert_str_eq(text_cell("\xef\xbc\xa0"
+                               "x"),
+                     "\"'\xef\xbc\xa0"
+                     "x\""); /* fullwidth @ */
     /* plain text stays plain; separators are quoted */
     ck_assert_str_eq(text_cell("10 - 5"), "10 - 5");
     ck_assert_str_eq(text_cell("a;b"), "\"a;b\"");

@@ -109,7 +109,10 @@ START_TEST(italian_numbers)
     ck_assert_int_eq(d.units, 10000000000LL);
     ck_assert_int_eq(rules_number_parse_it("50.000 euro", &d, &u, &e), 0);
     ck_assert_int_eq(u, RULES_UNIT_EURO);
-    ck_assert_int_eq(rules_number_parse_it("\xC2\xA0" "400.000\xC2\xA0", &d, &u, &e), 0);
+    ck_assert_int_eq(rules_number_parse_it("\xC2\xA0"
+                                           "400.000\xC2\xA0",
+                                           &d, &u, &e),
+                     0);
     ck_assert_int_eq(d.units, 4000000000LL);
 }
 END_TEST

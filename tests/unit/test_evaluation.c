@@ -135,8 +135,9 @@ START_TEST(form_staff_worked_example)
     ck_assert_str_eq(dfmt(r.coefficient), "1");
     ck_assert_str_eq(r.explanation[RULES_EVAL_OBJECTIVES], "(OB1 90 × 70% + OB2 80 × 30%) / 100% = 87");
     ck_assert_str_eq(r.explanation[RULES_EVAL_BEHAVIOURS], "C1 60 × 4/4 + C2 40 × 3/4 = 90");
-    ck_assert_str_eq(r.total_explanation, "(structure 30 × 86 + objectives 40 × 87 + behaviours 30 × 90) / 100 = "
-                                          "87.6; band from 80, coefficient 1");
+    ck_assert_str_eq(r.total_explanation,
+                     "(structure 30 × 86 + objectives 40 × 87 + behaviours 30 × 90) / 100 = "
+                     "87.6; band from 80, coefficient 1");
 }
 END_TEST
 
@@ -276,9 +277,10 @@ START_TEST(bonus_worked_example)
                      "0.6 / 2.1 points = 2571.42 € + 0.01 (largest remainder) + premium 1000.00 € (art. 69/81: one "
                      "of the best evaluated) = 3571.43 €");
     ck_assert_str_eq(out[2].explanation, "score 61, rank 4: below the first band (65): no bonus");
-    ck_assert_str_eq(res.explanation, "fund 10000.00 € for 4 people, 3 eligible; 1 premium of ceil(30% × 10000.00 / "
-                                      "3) = 1000.00 €; 9000.00 € shared by points (largest remainder); distributed "
-                                      "10000.00 €, remainder 0.00 €");
+    ck_assert_str_eq(res.explanation,
+                     "fund 10000.00 € for 4 people, 3 eligible; 1 premium of ceil(30% × 10000.00 / "
+                     "3) = 1000.00 €; 9000.00 € shared by points (largest remainder); distributed "
+                     "10000.00 €, remainder 0.00 €");
 
     /* without redistribution the shares of part-time, partial years and lower bands are savings */
     ck_assert_int_eq(rules_bonus_distribute(&s, 1000000, 0, in, out, 4, scratch, &res, &e), 0);
@@ -307,8 +309,8 @@ START_TEST(bonus_managers_and_ties)
     /* ties at the premium cut-off: the lower key wins, deterministically */
     s = staff_scheme();
     s.premium_share = D("25");
-    rules_bonus_input t[] = {{D("95"), 12, D("100"), 7}, {D("95"), 12, D("100"), 3}, {D("85"), 12, D("100"), 1},
-                             {D("85"), 12, D("100"), 2}};
+    rules_bonus_input t[] = {
+        {D("95"), 12, D("100"), 7}, {D("95"), 12, D("100"), 3}, {D("85"), 12, D("100"), 1}, {D("85"), 12, D("100"), 2}};
     rules_bonus_output o[4];
     int sc[4];
     ck_assert_int_eq(rules_bonus_distribute(&s, 100001, 1, t, o, 4, sc, &res, &e), 0);
@@ -338,7 +340,8 @@ START_TEST(bonus_edges)
     ck_assert_int_eq(res.n_eligible, 0);
     ck_assert_int_eq(res.distributed_cents, 0);
     ck_assert_int_eq(res.remainder_cents, 12345);
-    ck_assert_str_eq(out[1].explanation, "score 99, rank 1: band from 90, coefficient 1.2; no service in the year: no bonus");
+    ck_assert_str_eq(out[1].explanation,
+                     "score 99, rank 1: band from 90, coefficient 1.2; no service in the year: no bonus");
     /* nobody at all */
     ck_assert_int_eq(rules_bonus_distribute(&s, 500, 1, in, out, 0, scratch, &res, &e), 0);
     ck_assert_int_eq(res.remainder_cents, 500);

@@ -46,13 +46,11 @@ START_TEST(check_names_path_and_text)
     char path[64], lexeme[48];
     ck_assert_int_eq(check("{\"fund\":123456.78,\"w\":[33.33,33.33,33.34],\"big\":90000000000000}", path, lexeme),
                      JSON_NUMBERS_EXACT);
-    ck_assert_int_eq(check("{\"a\":{\"b\":[1,2,{\"c\":0.10000000000000001}]}}", path, lexeme),
-                     JSON_NUMBER_TOO_PRECISE);
+    ck_assert_int_eq(check("{\"a\":{\"b\":[1,2,{\"c\":0.10000000000000001}]}}", path, lexeme), JSON_NUMBER_TOO_PRECISE);
     ck_assert_str_eq(path, "a.b[2].c");
     ck_assert_str_eq(lexeme, "0.10000000000000001");
     /* keys that look like numbers, strings holding numbers, and escapes do not confuse it */
-    ck_assert_int_eq(check("{\"1.00000000000000001\":\"2.00000000000000001\",\"k\\\"\":[0.5,1e-400]}", path,
-                           lexeme),
+    ck_assert_int_eq(check("{\"1.00000000000000001\":\"2.00000000000000001\",\"k\\\"\":[0.5,1e-400]}", path, lexeme),
                      JSON_NUMBER_OUT_OF_RANGE);
     ck_assert_str_eq(path, "k\\\"[1]");
     ck_assert_str_eq(lexeme, "1e-400");
@@ -100,9 +98,9 @@ static void round_trip(const char *text)
 
 START_TEST(exact_both_ways)
 {
-    static const char *const cases[] = {"123456.78", "4253.01", "925.93", "1301.82", "0.1", "0.3", "33.33", "1.2",
-                                        "-0.07", "0.0001", "99999999999.9999", "9999999999999.99", "1.1",
-                                        "2142.86", "72.19"};
+    static const char *const cases[] = {
+        "123456.78", "4253.01", "925.93",           "1301.82",          "0.1", "0.3",     "33.33", "1.2",
+        "-0.07",     "0.0001",  "99999999999.9999", "9999999999999.99", "1.1", "2142.86", "72.19"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         round_trip(cases[i]);
     /* every cent up to a million and a scattering of larger amounts and 4-decimal figures */

@@ -148,7 +148,9 @@ START_TEST(all_targets)
     v.n_parts = 2;
     v.parts = parts;
     ck_assert_str_eq(eval(&r, &v), "100");
-    ck_assert_str_eq(EX, "part 1: (100 - 0) / (100 - 0) × 100 → 100; part 2: (80 - 0) / (75 - 0) × 100 = 106.67, capped at 100 → 100; every target met → 100");
+    ck_assert_str_eq(
+        EX,
+        "part 1: (100 - 0) / (100 - 0) × 100 → 100; part 2: (80 - 0) / (75 - 0) × 100 = 106.67, capped at 100 → 100; every target met → 100");
     parts[1] = rules_value_number(D("60"));
     ck_assert_str_eq(eval(&r, &v), "90");
     ck_assert_ptr_nonnull(strstr(EX, "1 of 2 targets met: mean → 90"));

@@ -126,7 +126,8 @@ START_TEST(yes_no_and_judgement)
     memset(&f, 0, sizeof f);
     f.has_target = 1;
     f.target_comparable = 0;
-    expect(NULL, &f, RULES_SCORE_NEEDS_JUDGEMENT, NULL, "the target cannot be compared with a value: an evaluator judges it");
+    expect(NULL, &f, RULES_SCORE_NEEDS_JUDGEMENT, NULL,
+           "the target cannot be compared with a value: an evaluator judges it");
     f.judged = 1;
     f.judgement = D("70");
     expect(NULL, &f, RULES_SCORE_MEASURED, "70", "judged by the evaluator → 70");
@@ -288,9 +289,9 @@ START_TEST(mix_value_and_time)
     plan_reset(2);
     M.combine = RULES_COMBINE_MIX;
     rules_date due = {2022, 12, 31}, done = {2022, 11, 30};
-    ind_number(0, "1", "1");     /* 100 */
-    ind_number(0, "100", "60");  /* 60: value = 80 */
-    ind_date(0, due, &done);     /* time = 100 */
+    ind_number(0, "1", "1");    /* 100 */
+    ind_number(0, "100", "60"); /* 60: value = 80 */
+    ind_date(0, due, &done);    /* time = 100 */
     score_at(due);
     ck_assert_str_eq(dfmt(R[0].value), "80");
     ck_assert_str_eq(dfmt(R[0].time), "100");
@@ -357,8 +358,9 @@ START_TEST(cascade_rolls_up)
     /* nothing to score it by: an evaluator's judgement (an override) is needed */
     ck_assert_int_eq(R[4].status, RULES_SCORE_NEEDS_JUDGEMENT);
     ck_assert(!R[4].from_children);
-    ck_assert_str_eq(explain(4), "no indicator, phase or child objective to score it: an evaluator's judgement is "
-                                 "needed (an approved override sets its score)");
+    ck_assert_str_eq(explain(4),
+                     "no indicator, phase or child objective to score it: an evaluator's judgement is "
+                     "needed (an approved override sets its score)");
     /* a child without weight: the plain mean (100 + 50) / 2 */
     PL.n_assignments = 1;
     score_at((rules_date){2024, 12, 31});
@@ -402,9 +404,10 @@ START_TEST(method_check_and_json)
     ck_assert(has_finding(f, n, "method_out_of_range", "method.mix.value"));
 
     rules_error e;
-    json_t *j = json_loads("{\"combine\":\"mix\",\"mix\":{\"value\":60},\"phases\":\"cumulative\",\"threshold\":30,"
-                           "\"rounding\":1,\"not_measured\":\"zero\",\"late_per_day\":2.5,\"roll_up\":false}",
-                           0, NULL);
+    json_t *j = json_loads(
+        "{\"combine\":\"mix\",\"mix\":{\"value\":60},\"phases\":\"cumulative\",\"threshold\":30,"
+        "\"rounding\":1,\"not_measured\":\"zero\",\"late_per_day\":2.5,\"roll_up\":false}",
+        0, NULL);
     ck_assert_int_eq(method_json_decode(j, &m, &e), 0);
     ck_assert_int_eq(m.combine, RULES_COMBINE_MIX);
     ck_assert_str_eq(dfmt(m.mix_value), "60");
@@ -420,11 +423,14 @@ START_TEST(method_check_and_json)
     json_decref(j);
     ck_assert_int_eq(method_json_decode(NULL, &m, &e), 0);
     ck_assert_int_eq(m.rounding, 2);
-    static const char *const bad[][2] = {
-        {"{\"threshold\":150}", "method.threshold"}, {"{\"rounding\":1.5}", "method.rounding"},
-        {"{\"combine\":\"sum\"}", "method.combine"}, {"{\"foo\":1}", "method.foo"},
-        {"{\"mix\":{\"value\":50,\"time\":50}}", "method.mix"}, {"{\"roll_up\":\"yes\"}", "method.roll_up"},
-        {"[1]", "method"}, {"{\"late_per_day\":\"2\"}", "method.late_per_day"}};
+    static const char *const bad[][2] = {{"{\"threshold\":150}", "method.threshold"},
+                                         {"{\"rounding\":1.5}", "method.rounding"},
+                                         {"{\"combine\":\"sum\"}", "method.combine"},
+                                         {"{\"foo\":1}", "method.foo"},
+                                         {"{\"mix\":{\"value\":50,\"time\":50}}", "method.mix"},
+                                         {"{\"roll_up\":\"yes\"}", "method.roll_up"},
+                                         {"[1]", "method"},
+                                         {"{\"late_per_day\":\"2\"}", "method.late_per_day"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         j = json_loads(bad[i][0], 0, NULL);
         memset(&e, 0, sizeof e);
@@ -438,9 +444,10 @@ END_TEST
 START_TEST(targets_from_json)
 {
     rules_expected t;
-    json_t *j = json_loads("[40, \"100%\", \"2020-12-31\", \"31/12/2022\", true, \"trimestrale\", \"nessuna\", "
-                           "\"Almeno una revisione entro il 31/12/2020\", null]",
-                           0, NULL);
+    json_t *j = json_loads(
+        "[40, \"100%\", \"2020-12-31\", \"31/12/2022\", true, \"trimestrale\", \"nessuna\", "
+        "\"Almeno una revisione entro il 31/12/2020\", null]",
+        0, NULL);
     ck_assert_int_eq(method_target(json_array_get(j, 0), "percent", 2024, &t), 1);
     ck_assert_int_eq(t.kind, RULES_EXPECTED_PERCENT);
     ck_assert_int_eq(method_target(json_array_get(j, 1), "number", 2024, &t), 1);
@@ -463,8 +470,8 @@ START_TEST(targets_from_json)
     ck_assert_int_eq(method_target(json_array_get(mismatch, 0), NULL, 2020, &t), 1);
     json_decref(mismatch);
     /* the stored text gives the same answers without jansson (escapes go through it) */
-    static const char *const vt[] = {"percent", "number", "date", "date", "boolean", "number", "number", "number",
-                                     "number"};
+    static const char *const vt[] = {"percent", "number", "date",   "date",  "boolean",
+                                     "number",  "number", "number", "number"};
     for (size_t i = 0; i < json_array_size(j); i++) {
         rules_expected a, b;
         char *text = json_dumps(json_array_get(j, i), JSON_ENCODE_ANY);

@@ -77,7 +77,7 @@ static void at_least(rules_rule *r, const char *n)
 
 static void setup(void)
 {
-    static const char *codes[NOBJ] = {"PTPCT", "PNRR", "SYLLABUS", "TEMPI-PAGAMENTO",
+    static const char *codes[NOBJ] = {"PTPCT",    "PNRR",   "SYLLABUS",      "TEMPI-PAGAMENTO",
                                       "CUSTOMER", "SOCIAL", "SW-PERFORMANCE"};
     static const char *weights[NOBJ] = {"5%", "5%", "5%", "30%", "10%", "20%", "25%"};
     memset(&PLAN, 0, sizeof PLAN);
@@ -174,13 +174,14 @@ START_TEST(seed001_cumulative_mismatch)
 {
     setup();
     P[0].deadline = (rules_date){2024, 6, 30};
-    P[8].cumulative = IT("70%"); /* Syllabus: 20 + 60 is 80 */
+    P[8].cumulative = IT("70%");  /* Syllabus: 20 + 60 is 80 */
     ck_assert_int_eq(check(), 0); /* scorable: a warning */
     ck_assert(has_finding(F, NF, "phase_cumulative_mismatch", "phases[8].cumulative"));
     for (size_t i = 0; i < NF; i++)
         if (strcmp(F[i].code, "phase_cumulative_mismatch") == 0)
-            ck_assert_str_eq(F[i].message, "the cumulative value of a phase of objective SYLLABUS, 70, does not follow "
-                                           "from the weights: the phases up to it weigh 80");
+            ck_assert_str_eq(F[i].message,
+                             "the cumulative value of a phase of objective SYLLABUS, 70, does not follow "
+                             "from the weights: the phases up to it weigh 80");
     P[8].cumulative = IT("80%");
     P[9].weight = IT("30%"); /* 20 + 60 + 30 = 110 */
     ck_assert_int_eq(check(), 0);
@@ -199,7 +200,9 @@ START_TEST(weights_and_payment_share)
     ck_assert_str_eq(F[0].code, "payment_timeliness_below_30");
     ck_assert_str_eq(F[0].path, "assignments[3].weight"); /* the payment objective's weight */
     ck_assert_int_eq(F[0].severity, RULES_SEVERITY_WARNING);
-    ck_assert_str_eq(F[0].message, "payment-timeliness objectives weigh 20 of 100 for S.S.P.C.: DL 13/2023 art. 4-bis requires at least 30%");
+    ck_assert_str_eq(
+        F[0].message,
+        "payment-timeliness objectives weigh 20 of 100 for S.S.P.C.: DL 13/2023 art. 4-bis requires at least 30%");
     A[0].is_manager = 0; /* a structure, not a manager: the share does not apply */
     check();
     ck_assert(!has_finding(F, NF, "payment_timeliness_below_30", ""));
@@ -214,10 +217,10 @@ START_TEST(structure_findings)
 {
     rules_rule broken;
     setup();
-    P[0].deadline = (rules_date){2025, 1, 31}; /* outside 2024 */
-    O[NOBJ] = (rules_objective){.code = "PTPCT", .parent = NOBJ + 1};   /* duplicate code, cycle with the next */
+    P[0].deadline = (rules_date){2025, 1, 31};                        /* outside 2024 */
+    O[NOBJ] = (rules_objective){.code = "PTPCT", .parent = NOBJ + 1}; /* duplicate code, cycle with the next */
     O[NOBJ + 1] = (rules_objective){.code = "ORPHAN", .parent = NOBJ};
-    PLAN.n_objectives = NOBJ + 2;                         /* neither has indicator nor phase */
+    PLAN.n_objectives = NOBJ + 2; /* neither has indicator nor phase */
     I[1].rule = NULL;
     I[2].code = "ITP";
     rules_rule_init(&broken, RULES_KIND_BANDS);
@@ -266,8 +269,8 @@ START_TEST(achievement_and_timeliness)
     rules_objective_score(&PLAN, SYLLABUS, -1, (rules_date){2024, 6, 30}, &r, NULL);
     ck_assert_str_eq(dfmt(r.timeliness), "100"); /* only the first phase is due */
     rules_objective_score(&PLAN, SYLLABUS, -1, (rules_date){2024, 4, 1}, &r, NULL);
-    ck_assert_int_eq(r.has_timeliness, 0); /* nothing due yet */
-    ck_assert_str_eq(dfmt(r.achievement), "30"); /* the completion is after the date: 0%, 50%, 0% */
+    ck_assert_int_eq(r.has_timeliness, 0);        /* nothing due yet */
+    ck_assert_str_eq(dfmt(r.achievement), "30");  /* the completion is after the date: 0%, 50%, 0% */
     P[7].completed_on = (rules_date){2024, 5, 2}; /* late */
     rules_objective_score(&PLAN, SYLLABUS, -1, (rules_date){2024, 6, 30}, &r, NULL);
     ck_assert_str_eq(dfmt(r.timeliness), "0");
@@ -287,7 +290,7 @@ START_TEST(objective_scores_from_indicators)
     setup();
     rules_objective_score(&PLAN, QUALITY, -1, (rules_date){2024, 12, 31}, &r, &e);
     ck_assert_int_eq(r.status, RULES_SCORE_NOT_MEASURED); /* phases do not stand in for indicators */
-    measure(1, rules_value_number(D("45"))); /* questionari >= 40 → 100 */
+    measure(1, rules_value_number(D("45")));              /* questionari >= 40 → 100 */
     rules_objective_score(&PLAN, QUALITY, -1, (rules_date){2024, 12, 31}, &r, &e);
     ck_assert_int_eq(r.status, RULES_SCORE_MEASURED);
     ck_assert_str_eq(dfmt(r.score), "100"); /* the unmeasured one is not a zero */
@@ -322,12 +325,12 @@ START_TEST(assignee_scores)
     rules_error e;
     int nm[NOBJ];
     setup();
-    measure(0, rules_value_number(D("-1.25")));  /* payments 30 → 100 */
-    measure(1, rules_value_number(D("45")));     /* quality 10 → (100 + 0) / 2 = 50 */
+    measure(0, rules_value_number(D("-1.25"))); /* payments 30 → 100 */
+    measure(1, rules_value_number(D("45")));    /* quality 10 → (100 + 0) / 2 = 50 */
     measure(2, rules_value_number(D("7")));
-    measure(3, rules_value_number(D("12")));     /* social 20 → 100 */
+    measure(3, rules_value_number(D("12"))); /* social 20 → 100 */
     measure(4, rules_value_number(D("41")));
-    P[18].completed = 1;                         /* software 25 → 20 + 40×50% = 40 */
+    P[18].completed = 1; /* software 25 → 20 + 40×50% = 40 */
     P[18].completed_on = (rules_date){2024, 4, 30};
     P[19].percent_complete = IT("50");
     /* PTPCT, PNRR, Syllabus: phases with no progress → 0 achievement, measured as 0 */

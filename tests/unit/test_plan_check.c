@@ -29,7 +29,8 @@ static void setup(void)
 {
     memset(&PLAN, 0, sizeof PLAN);
     memset(O, 0, sizeof O), memset(AS, 0, sizeof AS), memset(P, 0, sizeof P), memset(I, 0, sizeof I);
-    memset(CA, 0, sizeof CA), memset(CO, 0, sizeof CO), memset(CP, 0, sizeof CP), memset(CI, 0, sizeof CI), memset(&CX, 0, sizeof CX);
+    memset(CA, 0, sizeof CA), memset(CO, 0, sizeof CO), memset(CP, 0, sizeof CP), memset(CI, 0, sizeof CI),
+        memset(&CX, 0, sizeof CX);
     O[0] = (rules_objective){.code = "DUP-1", .parent = -1, .payment_timeliness = 0};
     O[1] = (rules_objective){.code = "PEG-1", .parent = 0, .payment_timeliness = 1};
     CO[0] = (rules_check_objective){.title = "Riorganizzazione dei servizi", .level = RULES_LEVEL_OPERATIONAL};
@@ -288,8 +289,7 @@ START_TEST(organisation)
                      "structures S1 and S2 are both \"Servizi finanziari\": one structure under two codes");
     ck_assert_str_eq(only("manager_without_structure", "people[1]"),
                      "Anna Bianchi is a manager but leads no structure of the plan");
-    ck_assert_str_eq(only("eq_without_unit", "people[2]"),
-                     "Luca Verdi holds an EQ post but no unit is given to them");
+    ck_assert_str_eq(only("eq_without_unit", "people[2]"), "Luca Verdi holds an EQ post but no unit is given to them");
     setup();
     O[1].parent = -1; /* PEG-1 loses its parent; a second PEG keeps one */
     O[2] = (rules_objective){.code = "PEG-2", .parent = 0, .payment_timeliness = 0};
@@ -306,7 +306,8 @@ START_TEST(organisation)
     check();
     ck_assert(!has_finding(F, NF, "objective_without_parent", NULL));
     setup();
-    O[2] = (rules_objective){.code = "SO-1", .parent = -1, .payment_timeliness = 0}; /* strategic, nothing under it, no measure */
+    O[2] = (rules_objective){
+        .code = "SO-1", .parent = -1, .payment_timeliness = 0}; /* strategic, nothing under it, no measure */
     CO[2] = (rules_check_objective){.title = "", .level = RULES_LEVEL_STRATEGIC};
     PLAN.n_objectives = 3;
     check();

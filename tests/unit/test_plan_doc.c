@@ -31,19 +31,21 @@ static void strips_to(const char *in, const char *want)
 
 START_TEST(ids_and_nulls_are_left_out_at_every_depth)
 {
-    strips_to("{\"format\" : \"ciclo-plan/1\", \"deliberation\" : null, \"objectives\" : [{\"id\" : 12, \"code\" : "
-              "\"A\", \"phases\" : [{\"id\" : 3, \"seq\" : 1, \"weight\" : null}]}]}",
-              "{\"format\":\"ciclo-plan/1\",\"objectives\":[{\"code\":\"A\",\"phases\":[{\"seq\":1}]}]}");
+    strips_to(
+        "{\"format\" : \"ciclo-plan/1\", \"deliberation\" : null, \"objectives\" : [{\"id\" : 12, \"code\" : "
+        "\"A\", \"phases\" : [{\"id\" : 3, \"seq\" : 1, \"weight\" : null}]}]}",
+        "{\"format\":\"ciclo-plan/1\",\"objectives\":[{\"code\":\"A\",\"phases\":[{\"seq\":1}]}]}");
 }
 END_TEST
 
 START_TEST(values_are_copied_as_written)
 {
     /* numbers keep their digits (no binary round trip), strings their escapes, nulls in arrays stay */
-    strips_to("{\"weight\": 25.00, \"target\": 1e3, \"title\": \"a \\\"b\\\" \\u00e8\", \"notes\": [null, \"x\"], "
-              "\"idx\": 4, \"routine\": false}",
-              "{\"weight\":25.00,\"target\":1e3,\"title\":\"a \\\"b\\\" \\u00e8\",\"notes\":[null,\"x\"],\"idx\":4,"
-              "\"routine\":false}");
+    strips_to(
+        "{\"weight\": 25.00, \"target\": 1e3, \"title\": \"a \\\"b\\\" \\u00e8\", \"notes\": [null, \"x\"], "
+        "\"idx\": 4, \"routine\": false}",
+        "{\"weight\":25.00,\"target\":1e3,\"title\":\"a \\\"b\\\" \\u00e8\",\"notes\":[null,\"x\"],\"idx\":4,"
+        "\"routine\":false}");
     strips_to(" [ ] ", "[]");
     strips_to("{}", "{}");
     strips_to("{\"id\": {\"a\": [1, {\"id\": 2}]}, \"b\": 1}", "{\"b\":1}");
@@ -52,8 +54,8 @@ END_TEST
 
 START_TEST(broken_text_is_refused)
 {
-    static const char *const bad[] = {"", "{", "[1,", "{\"a\" 1}", "{\"a\":1,}x", "{\"a\":\"open}", "[1] 2",
-                                      "{1:2}", "[1 2]", "\"\\", NULL};
+    static const char *const bad[] = {"",      "{",     "[1,",   "{\"a\" 1}", "{\"a\":1,}x", "{\"a\":\"open}",
+                                      "[1] 2", "{1:2}", "[1 2]", "\"\\",      NULL};
     for (int i = 0; bad[i]; i++) {
         char *got = strip(bad[i]);
         ck_assert_msg(got == NULL, "accepted %s as %s", bad[i], got ? got : "");

@@ -126,8 +126,8 @@ START_TEST(gantt_marks_late_and_as_of)
     ck_assert_int_eq(svg_day_of_year("2024-06-30x", 2024, &d2), -1);
     int as_of;
     svg_day_of_year("2024-06-30", 2024, &as_of);
-    svg_gantt_row r[] = {{"Fase 1", 0, 0, 1, 90, 1, 80, 0}, {"Fase 2", 1, 91, 1, 150, 0, 0, 1},
-                         {"Fase 3", 0, 0, 0, 0, 0, 0, 0}};
+    svg_gantt_row r[] = {
+        {"Fase 1", 0, 0, 1, 90, 1, 80, 0}, {"Fase 2", 1, 91, 1, 150, 0, 0, 1}, {"Fase 3", 0, 0, 0, 0, 0, 0, 0}};
     svg_caption c = {"c1", "Cronoprogramma", "3 fasi, 1 in ritardo"};
     buf b;
     buf_init(&b, 0);
