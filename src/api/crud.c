@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/lifecycle.h"
 #include "api/list_answer.h"
 #include "api/validate.h"
 
@@ -166,8 +167,13 @@ void crud_create(http_request *req)
         if (r->parent_in_body) {
             problem_set(&p, 422, "validation_failed", "the %s is not valid", r->name);
             problem_add(&p, r->parent_col, "no such %s", parent_noun(r));
-        } else if (store_crud_write_state(call->db, r, call->scope, parent, STORE_WRITE_UNDER, &p) <= 1 && !p.status) {
-            problem_set(&p, 404, "not_found", "no such %s", parent_noun(r));
+        } else {
+            store_refusal why = {0};
+            int state = store_crud_write_state(call->db, r, call->scope, parent, STORE_WRITE_UNDER, &why, &p);
+            if (state == 2)
+                plan_refusal_phrase(&why, &p);
+            else if (state <= 1 && !p.status)
+                problem_set(&p, 404, "not_found", "no such %s", parent_noun(r));
         }
         answer_problem(req, &p);
         return;
@@ -277,7 +283,10 @@ static int spec_write(http_request *req, json_t *current, json_t *patch, int64_t
     if (ok)
         return ok > 0 ? 1 : -1;
     /* Refused by the plan's lifecycle (adopted, closed) rather than by a version? */
-    int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_WRITE_ROW, p);
+    store_refusal why = {0};
+    int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_WRITE_ROW, &why, p);
+    if (state == 2)
+        plan_refusal_phrase(&why, p);
     if (state < 0 || state == 2)
         return -1;
     return state == 0 ? PATCH_GONE : 0;
@@ -314,7 +323,10 @@ void crud_delete(http_request *req)
     free(doc);
     if (found > 0) {
         /* Refused by the plan's lifecycle (p set to 409), or by the version. */
-        int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_DELETE_ROW, &p);
+        store_refusal why = {0};
+        int state = store_crud_write_state(call->db, r, call->scope, req->ids[0], STORE_DELETE_ROW, &why, &p);
+        if (state == 2)
+            plan_refusal_phrase(&why, &p);
         if (state == 0 || state == 1)
             problem_set(&p, 412, "precondition_failed", "the %s has changed since you read it", r->name);
     } else if (found == 0) {

@@ -13,6 +13,7 @@
 #include "codec/rule_json.h"
 #include "core/text.h"
 #include "rules.h"
+#include "rules_lifecycle.h"
 #include "store/lifecycle.h"
 #include "store/plan_doc.h"
 
@@ -134,6 +135,77 @@ static int check_deliberation(json_t *body, store_deliberation *d, char date[11]
     return 0;
 }
 
+void plan_refusal_phrase(const store_refusal *w, problem *p)
+{
+    const char *status = rules_plan_status_name(w->state.status);
+    const char *code = rules_plan_refusal_code(w->why);
+    int64_t plan = w->plan_id;
+    int next = w->revision + 1;
+    if (w->stale) {
+        problem_set(p, 412, "precondition_failed", "the plan has changed since you read it");
+        if (w->action == RULES_PLAN_ADOPT)
+            problem_hint(p, "read it again (its ETag is \"%" PRId64 "\")", w->version);
+        return;
+    }
+    switch (w->why) {
+    case RULES_PLAN_ALLOWED: return;
+    case RULES_PLAN_REFUSED_ADOPTED:
+        if (w->action == RULES_PLAN_ADOPT) {
+            problem_set(p, 409, code,
+                        "the plan is already adopted (revision %d): open a revision (POST /v1/plans/%" PRId64
+                        "/revisions) to change it",
+                        w->revision, plan);
+        } else {
+            problem_set(p, 409, code,
+                        "the plan is adopted: open a revision (POST /v1/plans/%" PRId64 "/revisions) to change it", plan);
+            problem_hint(p, "progress, measurements and reviews never need a revision");
+        }
+        return;
+    case RULES_PLAN_REFUSED_NOT_ADOPTABLE:
+        problem_set(p, 409, code, "the plan is %s: it can no longer be adopted", status);
+        return;
+    case RULES_PLAN_REFUSED_REVISION_OPEN:
+        if (w->action == RULES_PLAN_OPEN_REVISION)
+            problem_set(p, 409, code, "revision %d is already open: adopt it (POST /v1/plans/%" PRId64 "/adopt) first",
+                        next, plan);
+        else
+            problem_set(p, 409, code, "revision %d is open: adopt it before closing the plan", next);
+        return;
+    case RULES_PLAN_REFUSED_DRAFT:
+        if (w->action == RULES_PLAN_OPEN_REVISION)
+            problem_set(p, 409, code,
+                        "the plan is a draft: it is edited directly, and its first adoption makes revision 1");
+        else
+            problem_set(p, 409, code, "the plan is a draft: adopt it before closing it");
+        return;
+    case RULES_PLAN_REFUSED_NOT_REVISABLE:
+        problem_set(p, 409, code, "the plan is %s: it can no longer be revised", status);
+        return;
+    case RULES_PLAN_REFUSED_NOT_CLOSABLE: problem_set(p, 409, code, "the plan is already %s", status); return;
+    case RULES_PLAN_REFUSED_NOT_CLOSED:
+        problem_set(p, 409, code,
+                    "the plan is %s: only a closed plan can be validated (POST /v1/plans/%" PRId64 "/close)", status,
+                    plan);
+        return;
+    case RULES_PLAN_REFUSED_CLOSED:
+    case RULES_PLAN_REFUSED_VALIDATED:
+        problem_set(p, 409, code, "the plan is %s: its content can no longer be changed", status);
+        return;
+    case RULES_PLAN_REFUSED_NOT_DRAFT:
+        problem_set(p, 409, code, "the plan is %s (revision %d): an adopted plan is an act and cannot be deleted",
+                    status, w->revision);
+        return;
+    }
+}
+
+/* Answers p, phrased from the refusal when the store gave one. */
+static void answer_refusal(http_request *req, const store_refusal *why, problem *p)
+{
+    if (why->stale || why->why != RULES_PLAN_ALLOWED)
+        plan_refusal_phrase(why, p);
+    answer(req, p);
+}
+
 void plan_adopt(http_request *req)
 {
     api_call *call = api_call_of(req);
@@ -155,11 +227,12 @@ void plan_adopt(http_request *req)
     char *doc = NULL;
     int64_t version;
     int revision;
+    store_refusal why = {0};
     int ok = store_plan_adopt(call->db, call->scope, &call->actor, req->ids[0], if_version, &d, &doc, &version,
-                              &revision, &p);
+                              &revision, &why, &p);
     json_decref(body);
     if (ok < 0) {
-        answer(req, &p);
+        answer_refusal(req, &why, &p);
         return;
     }
     if (!ok) {
@@ -184,11 +257,12 @@ static void transition(http_request *req, store_transition t, const char *what)
         return;
     char *doc = NULL;
     int64_t version;
+    store_refusal why = {0};
     int ok = store_plan_transition(call->db, call->scope, &call->actor, req->ids[0], t, if_version, extra, &doc,
-                                   &version, &p);
+                                   &version, &why, &p);
     free(extra);
     if (ok < 0) {
-        answer(req, &p);
+        answer_refusal(req, &why, &p);
         return;
     }
     if (!ok) {

@@ -249,7 +249,8 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
         goto done;
     int64_t version;
     /* the revision is opened, filled and adopted as by hand (open_revision, the writes, adopt) */
-    if (store_plan_transition(c, scope, caller->who, plan_id, STORE_OPEN_REVISION, -1, NULL, &opened, &version, p) <= 0) {
+    if (store_plan_transition(c, scope, caller->who, plan_id, STORE_OPEN_REVISION, -1, NULL, &opened, &version, NULL,
+                              p) <= 0) {
         if (!p->status)
             problem_set(p, 409, "conflict", "plan %" PRId64 " changed while it was revised; try again", plan_id);
         goto done;
@@ -263,7 +264,7 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
         goto done;
     store_deliberation d = {s.deliberation[0], s.deliberation[1], s.deliberation[2]};
     int revision = 0;
-    found = store_plan_adopt_in_tx(c, scope, caller->who, plan_id, -1, &d, &adopted, &version, &revision, p);
+    found = store_plan_adopt_in_tx(c, scope, caller->who, plan_id, -1, &d, &adopted, &version, &revision, NULL, p);
     if (found <= 0) {
         if (found == 0)
             problem_set(p, 404, "not_found", "no plan with id %" PRId64, plan_id);

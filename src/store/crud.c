@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "store/lifecycle.h"
+#include "store/sql_build.h"
 
 #define MAX_PARAMS 64
 
@@ -17,20 +18,6 @@
 static int st_parent[16];
 /* Statements that read the lifecycle state of a row's plan, for plans and plan content. */
 static int st_state[16];
-
-const char *store_field_sqltype(const field_spec *f)
-{
-    switch (f->type) {
-    case FT_INT: return "integer";
-    case FT_DEC: return "numeric";
-    case FT_BOOL: return "boolean";
-    case FT_DATE: return "date";
-    case FT_REF: return "bigint";
-    case FT_JSON: return "jsonb";
-    case FT_TEXTS: return "text[]";
-    default: return "text";
-    }
-}
 
 static const char *entity_col(const resource_spec *r) { return r->parent_table ? "entity_id" : "id"; }
 
@@ -50,23 +37,7 @@ static int writable_on_update(const resource_spec *r, const field_spec *f)
     return writable_on_create(r, f) && !(f->flags & F_CREATE_ONLY);
 }
 
-/* The row alias a as compact JSON, in the API's field order. */
-static void row_json(buf *b, const resource_spec *r, const char *a)
-{
-    const char *names[MODEL_MAX_OUTPUT];
-    int n = model_output_fields(r, names, MODEL_MAX_OUTPUT);
-    buf_puts(b, "(SELECT row_to_json(x) FROM (SELECT ");
-    for (int i = 0; i < n; i++) {
-        const field_spec *f = model_field(r, names[i]);
-        const char *sep = i ? ", " : "";
-        if (strcmp(names[i], "created_at") == 0 || strcmp(names[i], "updated_at") == 0)
-            buf_printf(b, "%sto_char(%s.%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS %s", sep, a,
-                       names[i], names[i]);
-        else
-            buf_printf(b, "%s%s.\"%s\" AS \"%s\"", sep, a, f ? field_column(f) : names[i], names[i]);
-    }
-    buf_puts(b, ") x)");
-}
+static void row_json(buf *b, const resource_spec *r, const char *a) { store_row_json_sql(b, r, a); }
 
 static void scope_cond(buf *b, const resource_spec *r, const char *a, int param)
 {
@@ -74,11 +45,9 @@ static void scope_cond(buf *b, const resource_spec *r, const char *a, int param)
 }
 
 /* The write lock of the plan lifecycle (sql/002_revisions.sql): a plan's content may be
- * written while the plan (alias a) is a draft or an adopted plan with a revision open. */
-static void plan_writable(buf *b, const char *a)
-{
-    buf_printf(b, "(%s.status = 'draft' OR (%s.status = 'adopted' AND %s.editing))", a, a, a);
-}
+ * written while the plan (alias a) is in a state that allows it (rules_lifecycle.h: a draft
+ * or an adopted plan with a revision open). */
+static void plan_writable(buf *b, const char *a) { store_plan_allows_sql(b, a, RULES_PLAN_WRITE_CONTENT); }
 
 /* " AND <the plan of content row a is writable>", locking the plan row in share mode so
  * that an adoption (which locks it for update) waits for the write, or the write sees the
@@ -102,8 +71,6 @@ static int table_is_soft(const char *table)
     return 0;
 }
 
-void store_row_json_sql(buf *b, const resource_spec *r, const char *alias) { row_json(b, r, alias); }
-
 static const char *plan_expr(const resource_spec *r)
 {
     if (strcmp(r->table, "plans") == 0)
@@ -111,13 +78,7 @@ static const char *plan_expr(const resource_spec *r)
     return r->has_plan ? "j.pid" : "NULL::bigint";
 }
 
-static int finish(buf *b)
-{
-    if (b->failed)
-        return -1;
-    char *sql = buf_steal(b, NULL); /* lives for the process: the statement table borrows it */
-    return store_stmt_register(sql);
-}
+static int finish(buf *b) { return store_stmt_register_built(b); }
 
 static int build_get(const resource_spec *r)
 {
@@ -364,8 +325,10 @@ static int build_delete(const resource_spec *r)
         &b, "), j AS (DELETE FROM %s t WHERE t.id = $5::bigint AND ($6::integer IS NULL OR t.version = $6::integer) AND ",
         r->table);
     scope_cond(&b, r, "t", 1);
-    if (is_plans(r)) /* an adopted plan is an act: it stays */
-        buf_puts(&b, " AND t.status = 'draft'");
+    if (is_plans(r)) { /* an adopted plan is an act: it stays */
+        buf_puts(&b, " AND ");
+        store_plan_allows_sql(&b, "t", RULES_PLAN_DELETE);
+    }
     buf_printf(&b, " RETURNING t.id, t.%s AS eid%s), ", entity_col(r), r->has_plan ? ", t.plan_id AS pid" : "");
     audit_insert(&b, r, "delete", "(SELECT doc FROM old)::jsonb", "NULL");
     buf_puts(&b, " SELECT j.id FROM j");
@@ -400,7 +363,7 @@ static int resource_index(const resource_spec *r)
 }
 
 int store_crud_write_state(store_conn *c, const resource_spec *r, const char *scope, int64_t id, store_write_op op,
-                           problem *p)
+                           store_refusal *why, problem *p)
 {
     const resource_spec *target = r;
     if (op == STORE_WRITE_UNDER) {
@@ -412,40 +375,29 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
     int idx = target ? resource_index(target) : -1;
     if (idx < 0 || st_state[idx] < 0 || !(is_plans(r) || model_is_plan_content(r)))
         return 1;
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, id);
-    const char *params[] = {scope, ids};
-    PGresult *res = store_exec(c, st_state[idx], 2, params, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, id);
+    PGresult *res = store_run_id(c, st_state[idx], 2, &a, p);
     if (!res)
         return -1;
-    if (PQntuples(res) == 0) {
+    if (row_count(res) == 0) {
         PQclear(res);
         return 0;
     }
-    long long plan = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    char status[16];
-    snprintf(status, sizeof status, "%s", PQgetvalue(res, 0, 1));
-    int editing = PQgetvalue(res, 0, 2)[0] == 't';
-    long long revision = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    store_refusal w = {0};
+    w.action = op == STORE_DELETE_ROW && is_plans(r) ? RULES_PLAN_DELETE : RULES_PLAN_WRITE_CONTENT;
+    w.plan_id = row_i64(res, 0, 0);
+    w.state.status = rules_plan_status_parse(row_text(res, 0, 1));
+    w.state.editing = row_bool(res, 0, 2);
+    w.revision = row_int(res, 0, 3);
     PQclear(res);
-    int drafting = strcmp(status, "draft") == 0;
-    if (op == STORE_DELETE_ROW && is_plans(r)) {
-        if (drafting)
-            return 1;
-        problem_set(p, 409, "plan_not_draft",
-                    "the plan is %s (revision %lld): an adopted plan is an act and cannot be deleted", status, revision);
-        return 2;
-    }
-    if (drafting || (strcmp(status, "adopted") == 0 && editing))
+    w.why = rules_plan_transition(w.state, w.action, NULL);
+    if (w.why == RULES_PLAN_ALLOWED)
         return 1;
-    if (strcmp(status, "adopted") == 0) {
-        problem_set(p, 409, "plan_adopted",
-                    "the plan is adopted: open a revision (POST /v1/plans/%lld/revisions) to change it", plan);
-        problem_hint(p, "progress, measurements and reviews never need a revision");
-    } else {
-        problem_set(p, 409, strcmp(status, "closed") == 0 ? "plan_closed" : "plan_validated",
-                    "the plan is %s: its content can no longer be changed", status);
-    }
+    store_refuse(&w, p);
+    if (why)
+        *why = w;
     return 2;
 }
 

@@ -12,13 +12,7 @@
 #include "store/docs.h"
 #include "store/model.h"
 #include "store/pool.h"
-
-/* Who writes, for the audit log. Strings are borrowed. */
-typedef struct store_actor {
-    const char *token_id; /* decimal, or NULL for the command line */
-    const char *name;
-    const char *role;
-} store_actor;
+#include "store/write.h"
 
 /* Builds and registers the statements of every resource. Call once at start-up. */
 int store_crud_register(void);
@@ -64,16 +58,9 @@ typedef enum store_write_op {
 /* The plan lifecycle's write lock, read after a write of r matched no row, to tell why:
  * returns 0 when the row (or parent) is not in scope, 1 when its plan accepts the write
  * (the miss was something else, e.g. a version), 2 when the plan refuses it (p set to a
- * 409 naming the plan's state: adopted with no revision open, closed, validated), -1 on
- * error. For resources other than plans and plan content it returns 1. */
+ * 409 with the refusal's code, and *why, when not NULL, to the refusal for the handler to
+ * phrase), -1 on error. For resources other than plans and plan content it returns 1. */
 int store_crud_write_state(store_conn *c, const resource_spec *r, const char *scope, int64_t id, store_write_op op,
-                           problem *p);
-
-/* Appends to b the SQL expression (a scalar subquery) that renders row alias `alias` of r
- * as the API's JSON, for statements built elsewhere in the store. */
-void store_row_json_sql(buf *b, const resource_spec *r, const char *alias);
-
-/* The SQL type a field's parameter is cast to. */
-const char *store_field_sqltype(const field_spec *f);
+                           store_refusal *why, problem *p);
 
 #endif

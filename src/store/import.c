@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "store/plan_doc.h"
+#include "store/sql_build.h"
 
 enum {
     Q_ENTITY_BY_CODE,

@@ -10,21 +10,16 @@
 
 #include "core/buf.h"
 #include "store/plan_doc.h"
+#include "store/sql_build.h"
 
 static int st_lock = -1, st_adopt = -1, st_state = -1, st_revisions = -1, st_audit = -1;
 static int st_transition[3] = {-1, -1, -1};
 
+/* store_transition → the audit action and the lifecycle's action. */
 static const char *const transition_action[] = {"open_revision", "close", "validate"};
-static const char *const transition_set[] = {"editing = true", "status = 'closed'", "status = 'validated'"};
-static const char *const transition_from[] = {"t.status = 'adopted' AND NOT t.editing",
-                                              "t.status = 'adopted' AND NOT t.editing", "t.status = 'closed'"};
+static const rules_plan_action transition_rule[] = {RULES_PLAN_OPEN_REVISION, RULES_PLAN_CLOSE, RULES_PLAN_VALIDATE};
 
-static int finish(buf *b)
-{
-    if (b->failed)
-        return -1;
-    return store_stmt_register(buf_steal(b, NULL)); /* lives for the process */
-}
+static int finish(buf *b) { return store_stmt_register_built(b); }
 
 /* $1 scope, $2 token, $3 name, $4 role, $5 number, $6 date, $7 body, $8 plan. */
 static int build_adopt(void)
@@ -41,8 +36,10 @@ static int build_adopt(void)
     buf_puts(&b, store_plan_doc_sql());
     buf_puts(&b,
              ")::jsonb FROM plans pl, dl WHERE pl.id = $8::bigint AND ($1::bigint IS NULL OR pl.entity_id = "
-             "$1::bigint) AND (pl.status = 'draft' OR (pl.status = 'adopted' AND pl.editing)) "
-             "RETURNING entity_id, plan_id, number), "
+             "$1::bigint) AND ");
+    store_plan_allows_sql(&b, "pl", RULES_PLAN_ADOPT);
+    buf_puts(&b,
+             " RETURNING entity_id, plan_id, number), "
              "w AS (UPDATE plans t SET status = 'adopted', editing = false, revision = rv.number, "
              "version = t.version + 1, updated_at = now() FROM rv WHERE t.entity_id = rv.entity_id AND "
              "t.id = rv.plan_id RETURNING t.*), j AS (SELECT ");
@@ -64,12 +61,16 @@ static int build_transition(store_transition t)
     buf_init(&b, 0);
     buf_puts(&b, "WITH old AS (SELECT ");
     store_row_json_sql(&b, &model_plans, "t");
-    buf_printf(&b,
-               " AS doc FROM plans t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
-               "w AS (UPDATE plans t SET %s, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint "
-               "AND ($1::bigint IS NULL OR t.entity_id = $1::bigint) AND ($6::integer IS NULL OR t.version = "
-               "$6::integer) AND %s RETURNING t.*), j AS (SELECT ",
-               transition_set[t], transition_from[t]);
+    buf_puts(&b,
+             " AS doc FROM plans t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
+             "w AS (UPDATE plans t SET ");
+    store_plan_after_sql(&b, transition_rule[t]);
+    buf_puts(&b,
+             ", version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint "
+             "AND ($1::bigint IS NULL OR t.entity_id = $1::bigint) AND ($6::integer IS NULL OR t.version = "
+             "$6::integer) AND ");
+    store_plan_allows_sql(&b, "t", transition_rule[t]);
+    buf_puts(&b, " RETURNING t.*), j AS (SELECT ");
     store_row_json_sql(&b, &model_plans, "w");
     buf_printf(&b,
                " AS doc, w.id, w.version, w.entity_id AS eid FROM w), "
@@ -117,77 +118,67 @@ int store_lifecycle_register(void)
     return st_lock < 0 || st_state < 0 || st_revisions < 0 || st_audit < 0 || st_adopt < 0 ? -1 : 0;
 }
 
-static const char *status_name(const char *s)
-{
-    static const char *const names[] = {"draft", "adopted", "closed", "validated"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(s, names[i]) == 0)
-            return names[i];
-    return "unknown";
-}
-
 int store_plan_state(store_conn *c, const char *scope, int64_t plan_id, const char **status, int *editing,
                      int *revision, int64_t *version, problem *p)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
-    const char *params[] = {scope, id};
-    PGresult *res = store_exec(c, st_state, 2, params, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, plan_id);
+    PGresult *res = store_run_id(c, st_state, 2, &a, p);
     if (!res)
         return -1;
-    int found = PQntuples(res) > 0;
+    int found = row_count(res) > 0;
     if (found) {
-        *status = status_name(PQgetvalue(res, 0, 0));
-        *editing = PQgetvalue(res, 0, 1)[0] == 't';
-        *revision = atoi(PQgetvalue(res, 0, 2));
-        *version = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+        *status = rules_plan_status_name(rules_plan_status_parse(row_text(res, 0, 0)));
+        *editing = row_bool(res, 0, 1);
+        *revision = row_int(res, 0, 2);
+        *version = row_i64(res, 0, 3);
     }
     PQclear(res);
     return found;
 }
 
-/* Fills p with why plan_id (in status/editing/revision) cannot take `what`. */
-static void refuse(problem *p, int64_t plan_id, const char *what, const char *status, int editing, int revision)
+void store_refuse(const store_refusal *w, problem *p)
 {
-    int adopted = strcmp(status, "adopted") == 0;
-    if (strcmp(what, "adopt") == 0) {
-        if (adopted)
-            problem_set(p, 409, "plan_adopted",
-                        "the plan is already adopted (revision %d): open a revision (POST /v1/plans/%" PRId64
-                        "/revisions) to change it",
-                        revision, plan_id);
-        else
-            problem_set(p, 409, "plan_not_adoptable", "the plan is %s: it can no longer be adopted", status);
-    } else if (strcmp(what, "open_revision") == 0) {
-        if (adopted && editing)
-            problem_set(p, 409, "revision_open",
-                        "revision %d is already open: adopt it (POST /v1/plans/%" PRId64 "/adopt) first", revision + 1,
-                        plan_id);
-        else if (strcmp(status, "draft") == 0)
-            problem_set(p, 409, "plan_draft",
-                        "the plan is a draft: it is edited directly, and its first adoption makes revision 1");
-        else
-            problem_set(p, 409, "plan_not_revisable", "the plan is %s: it can no longer be revised", status);
-    } else if (strcmp(what, "close") == 0) {
-        if (adopted && editing)
-            problem_set(p, 409, "revision_open", "revision %d is open: adopt it before closing the plan", revision + 1);
-        else if (strcmp(status, "draft") == 0)
-            problem_set(p, 409, "plan_draft", "the plan is a draft: adopt it before closing it");
-        else
-            problem_set(p, 409, "plan_not_closable", "the plan is already %s", status);
-    } else {
-        problem_set(p, 409, "plan_not_closed",
-                    "the plan is %s: only a closed plan can be validated (POST /v1/plans/%" PRId64 "/close)", status,
-                    plan_id);
+    if (w->stale) {
+        problem_set(p, 412, "precondition_failed", "the plan has changed since you read it");
+        return;
     }
+    const char *status = rules_plan_status_name(w->state.status);
+    if (w->state.status == RULES_PLAN_ADOPTED && w->state.editing)
+        problem_set(p, 409, rules_plan_refusal_code(w->why),
+                    "the plan is adopted with revision %d open: it refuses this", w->revision + 1);
+    else
+        problem_set(p, 409, rules_plan_refusal_code(w->why), "the plan is %s (revision %d): it refuses this", status,
+                    w->revision);
+}
+
+/* Refuses action on plan_id in the given state: fills *why (when not NULL) and p. */
+static void refuse(problem *p, store_refusal *why, int64_t plan_id, rules_plan_action action, rules_plan_state state,
+                   int revision)
+{
+    store_refusal w = {action, rules_plan_transition(state, action, NULL), state, revision, plan_id, 0, 0};
+    store_refuse(&w, p);
+    if (why)
+        *why = w;
+}
+
+/* Refuses a write whose version precondition is stale: fills *why (when not NULL) and p. */
+static void refuse_stale(problem *p, store_refusal *why, int64_t plan_id, rules_plan_action action, int64_t version)
+{
+    store_refusal w = {action, RULES_PLAN_ALLOWED, {RULES_PLAN_STATUS_UNKNOWN, 0}, 0, plan_id, 1, version};
+    store_refuse(&w, p);
+    if (why)
+        *why = w;
 }
 
 int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
-                     const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p)
+                     const store_deliberation *d, char **doc, int64_t *version, int *revision, store_refusal *why,
+                     problem *p)
 {
     if (store_begin(c, p) < 0)
         return -1;
-    int rc = store_plan_adopt_in_tx(c, scope, who, plan_id, if_version, d, doc, version, revision, p);
+    int rc = store_plan_adopt_in_tx(c, scope, who, plan_id, if_version, d, doc, version, revision, why, p);
     if (rc == 1 && store_commit(c, p) < 0) {
         free(*doc);
         *doc = NULL;
@@ -198,83 +189,90 @@ int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, i
     return rc;
 }
 
-int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
-                           const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p)
+int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
+                           int64_t if_version, const store_deliberation *d, char **doc, int64_t *version, int *revision,
+                           store_refusal *why, problem *p)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
     *doc = NULL;
-    const char *lock_params[] = {scope, id};
-    PGresult *res = store_exec(c, st_lock, 2, lock_params, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, plan_id);
+    PGresult *res = store_run_id(c, st_lock, 2, &a, p);
     if (!res)
-        goto fail;
-    if (PQntuples(res) == 0) {
+        return -1;
+    if (row_count(res) == 0) {
         PQclear(res);
         return 0;
     }
-    const char *status = status_name(PQgetvalue(res, 0, 0));
-    int editing = PQgetvalue(res, 0, 1)[0] == 't';
-    int current = atoi(PQgetvalue(res, 0, 2));
-    int64_t at_version = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    rules_plan_state state = {rules_plan_status_parse(row_text(res, 0, 0)), row_bool(res, 0, 1)};
+    int current = row_int(res, 0, 2);
+    int64_t at_version = row_i64(res, 0, 3);
     char prev_number[64], prev_date[16];
-    snprintf(prev_number, sizeof prev_number, "%s", PQgetvalue(res, 0, 4));
-    snprintf(prev_date, sizeof prev_date, "%s", PQgetvalue(res, 0, 5));
-    int has_prev = !PQgetisnull(res, 0, 5);
+    const char *number = row_text(res, 0, 4), *date = row_text(res, 0, 5);
+    snprintf(prev_number, sizeof prev_number, "%s", number ? number : "");
+    snprintf(prev_date, sizeof prev_date, "%s", date ? date : "");
+    int has_prev = date != NULL;
     PQclear(res);
     if (if_version >= 0 && if_version != at_version) {
-        problem_set(p, 412, "precondition_failed", "the plan has changed since you read it");
-        problem_hint(p, "read it again (its ETag is \"%" PRId64 "\")", at_version);
-        goto fail;
+        refuse_stale(p, why, plan_id, RULES_PLAN_ADOPT, at_version);
+        return -1;
     }
-    if (!(strcmp(status, "draft") == 0 || (strcmp(status, "adopted") == 0 && editing))) {
-        refuse(p, plan_id, "adopt", status, editing, current);
-        goto fail;
+    if (rules_plan_transition(state, RULES_PLAN_ADOPT, NULL) != RULES_PLAN_ALLOWED) {
+        refuse(p, why, plan_id, RULES_PLAN_ADOPT, state, current);
+        return -1;
     }
     if (has_prev && strcmp(d->date, prev_date) < 0) {
         problem_set(p, 422, "validation_failed", "the deliberation is older than the plan's current revision");
         problem_add(p, "deliberation.date", "%s is before %s, the date of deliberation %s (revision %d)", d->date,
                     prev_date, prev_number, current);
-        goto fail;
+        return -1;
     }
-    const char *params[] = {scope, who->token_id, who->name, who->role, d->number, d->date, d->body, id};
-    res = store_exec(c, st_adopt, 8, params, p);
+    store_args b = {0};
+    arg_text(&b, scope);
+    arg_text(&b, who->token_id);
+    arg_text(&b, who->name);
+    arg_text(&b, who->role);
+    arg_text(&b, d->number);
+    arg_text(&b, d->date);
+    arg_text(&b, d->body);
+    arg_i64(&b, plan_id);
+    res = store_run_id(c, st_adopt, 8, &b, p);
     if (!res)
-        goto fail;
-    if (PQntuples(res) == 0) { /* cannot happen while we hold the row */
+        return -1;
+    if (row_count(res) == 0) { /* cannot happen while we hold the row */
         PQclear(res);
-        problem_set(p, 409, "conflict", "the plan changed while it was adopted; try again");
-        goto fail;
+        return problem_set(p, 409, "conflict", "the plan changed while it was adopted; try again");
     }
-    *doc = strdup(PQgetvalue(res, 0, 0));
-    *version = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-    *revision = atoi(PQgetvalue(res, 0, 2));
+    *version = row_i64(res, 0, 1);
+    *revision = row_int(res, 0, 2);
+    int rc = row_dup(res, 0, 0, doc, p);
     PQclear(res);
-    if (!*doc) {
-        problem_set(p, 503, "out_of_memory", "the server is out of memory");
-        goto fail;
-    }
-    return 1;
-fail:
-    return -1;
+    return rc;
 }
 
 int store_plan_transition(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, store_transition t,
-                          int64_t if_version, const char *extra_json, char **doc, int64_t *version, problem *p)
+                          int64_t if_version, const char *extra_json, char **doc, int64_t *version, store_refusal *why,
+                          problem *p)
 {
-    char id[24], ver[24];
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
-    snprintf(ver, sizeof ver, "%" PRId64, if_version);
-    const char *params[] = {scope, who->token_id, who->name, who->role, id, if_version >= 0 ? ver : NULL, extra_json};
-    PGresult *res = store_exec(c, st_transition[t], 7, params, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_text(&a, who->token_id);
+    arg_text(&a, who->name);
+    arg_text(&a, who->role);
+    arg_i64(&a, plan_id);
+    if (if_version >= 0)
+        arg_i64(&a, if_version);
+    else
+        arg_null(&a);
+    arg_text(&a, extra_json);
+    PGresult *res = store_run_id(c, st_transition[t], 7, &a, p);
     if (!res)
         return -1;
-    if (PQntuples(res) > 0) {
-        *doc = strdup(PQgetvalue(res, 0, 0));
-        *version = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    if (row_count(res) > 0) {
+        *version = row_i64(res, 0, 1);
+        int rc = row_dup(res, 0, 0, doc, p);
         PQclear(res);
-        if (!*doc)
-            return problem_set(p, 503, "out_of_memory", "the server is out of memory");
-        return 1;
+        return rc;
     }
     PQclear(res);
     /* Nothing matched: tell why, from the state as it is now. */
@@ -285,10 +283,10 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
     if (found <= 0)
         return found;
     if (if_version >= 0 && if_version != at_version) {
-        problem_set(p, 412, "precondition_failed", "the plan has changed since you read it");
+        refuse_stale(p, why, plan_id, transition_rule[t], at_version);
         return -1;
     }
-    refuse(p, plan_id, transition_action[t], status, editing, revision);
+    refuse(p, why, plan_id, transition_rule[t], (rules_plan_state){rules_plan_status_parse(status), editing}, revision);
     return -1;
 }
 

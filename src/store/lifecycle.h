@@ -8,9 +8,9 @@
 #define CICLO_STORE_LIFECYCLE_H
 #include <stdint.h>
 
-#include "store/crud.h"
 #include "store/docs.h"
 #include "store/pool.h"
+#include "store/write.h"
 
 /* Registers the statements of the lifecycle, the plan document and the audit list.
  * Called once at start-up by store_crud_register. */
@@ -31,17 +31,20 @@ typedef struct store_deliberation {
  * the plan to be at that version (412). Returns 1 with *doc (the plan row as JSON,
  * malloc'd), *version and *revision; 0 when the plan is not in scope; -1 with p set
  * (409 from a state that cannot be adopted or a deliberation number already used, 412,
- * 422 for a date before the previous revision's deliberation).
+ * 422 for a date before the previous revision's deliberation). A lifecycle refusal or a
+ * stale version also fills *why (when not NULL), for the handler to phrase.
  */
 int store_plan_adopt(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
-                     const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p);
+                     const store_deliberation *d, char **doc, int64_t *version, int *revision, store_refusal *why,
+                     problem *p);
 
 /* store_plan_adopt inside the transaction the caller holds on c (nothing is begun,
  * committed or rolled back here: on -1 the caller rolls back). Same results. Used by the
  * revision import (api/import.c), which opens, fills and adopts a revision in one
  * transaction. */
-int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, int64_t if_version,
-                           const store_deliberation *d, char **doc, int64_t *version, int *revision, problem *p);
+int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id,
+                           int64_t if_version, const store_deliberation *d, char **doc, int64_t *version, int *revision,
+                           store_refusal *why, problem *p);
 
 typedef enum store_transition {
     STORE_OPEN_REVISION, /* adopted, no revision open → a revision open ("open_revision") */
@@ -52,9 +55,16 @@ typedef enum store_transition {
 /* Runs transition t on plan_id in one conditional statement with its audit record;
  * extra_json (a JSON object text or NULL) is merged into the audit record's "after".
  * Returns 1 with *doc (plan row JSON, malloc'd) and *version, 0 when the plan is not in
- * scope, -1 with p set (409 naming the state, 412 for if_version). */
+ * scope, -1 with p set (409 with the refusal's code, 412 for if_version; then *why, when
+ * not NULL, holds the refusal for the handler to phrase). */
 int store_plan_transition(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, store_transition t,
-                          int64_t if_version, const char *extra_json, char **doc, int64_t *version, problem *p);
+                          int64_t if_version, const char *extra_json, char **doc, int64_t *version, store_refusal *why,
+                          problem *p);
+
+/* Fills p from a refusal: 409 with the refusal's code (rules_plan_refusal_code), or 412 for
+ * a stale version, with a plain detail that names no route or header (handlers phrase
+ * their own, api/lifecycle.h). */
+void store_refuse(const store_refusal *w, problem *p);
 
 /* The plan's state: 1 with status (a static string), *editing, *revision, *version; 0 when
  * not in scope; -1. */

@@ -18,7 +18,8 @@ int main(void)
     srunner_add_suite(sr, plan_diff_suite());
     srunner_add_suite(sr, evaluation_suite());
     srunner_add_suite(sr, csv_write_suite());
-    srunner_add_suite(sr, period_suite());   /* monitoring periods */
+    srunner_add_suite(sr, period_suite()); /* monitoring periods */
+    srunner_add_suite(sr, lifecycle_suite());
     srunner_add_suite(sr, calendar_suite()); /* issue 20 */
     srunner_add_suite(sr, ical_suite());
     srunner_add_suite(sr, method_suite());

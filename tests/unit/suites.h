@@ -19,10 +19,11 @@ Suite *csv_read_suite(void);
 Suite *plan_diff_suite(void);
 Suite *evaluation_suite(void);
 Suite *csv_write_suite(void);
-Suite *period_suite(void);   /* monitoring periods */
-Suite *calendar_suite(void); /* the cycle's calendar and public figures, issue 20 */
-Suite *ical_suite(void);     /* codec/ical.h, issue 20 */
-Suite *method_suite(void);   /* the plan's method, issue 14 */
+Suite *period_suite(void);    /* monitoring periods */
+Suite *lifecycle_suite(void); /* the plan lifecycle's transition table */
+Suite *calendar_suite(void);  /* the cycle's calendar and public figures, issue 20 */
+Suite *ical_suite(void);      /* codec/ical.h, issue 20 */
+Suite *method_suite(void);    /* the plan's method, issue 14 */
 Suite *json_number_suite(void);
 Suite *jwt_claims_suite(void);  /* OpenID Connect sign-in: exp, nbf, iat, aud */
 Suite *render_suite(void);      /* documents: HTML text and SVG charts (issue 19) */
