@@ -21,28 +21,6 @@ static void answer(http_request *req, problem *p)
     problem_clear(p);
 }
 
-/* Reads the plan state of row id through statement q: 1, 0 when not in scope, -1. */
-static int read_state(store_conn *db, const char *scope, store_period_stmt q, int64_t id, period_state *st, problem *p)
-{
-    memset(st, 0, sizeof *st);
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, id);
-    const char *params[] = {scope, id_s};
-    PGresult *r = store_period(db, q, 2, params, p);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0;
-    if (found) {
-        st->plan_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        snprintf(st->status, sizeof st->status, "%s", PQgetvalue(r, 0, 1));
-        snprintf(st->closed_through, sizeof st->closed_through, "%s", PQgetvalue(r, 0, 2));
-        snprintf(st->closed_by, sizeof st->closed_by, "%s", PQgetvalue(r, 0, 3));
-        st->objective_id = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
-    }
-    PQclear(r);
-    return found;
-}
-
 /* Whether objective_id counts towards person_id's own score (assigned to them or to a
  * structure they lead): 1, 0, -1. */
 static int counts_for(store_conn *db, const char *scope, int64_t objective_id, int64_t person_id, problem *p)
@@ -97,8 +75,8 @@ int period_gate(http_request *req, const char *kind, int64_t id, const char *as_
                 problem *p)
 {
     api_call *call = api_call_of(req);
-    store_period_stmt q = strcmp(kind, "phases") == 0 ? PS_STATE_PHASE : PS_STATE_INDICATOR;
-    int found = read_state(call->db, call->scope, q, id, st, p);
+    store_period_of q = strcmp(kind, "phases") == 0 ? PS_OF_PHASE : PS_OF_INDICATOR;
+    int found = store_period_state_of(call->db, q, call->scope, id, st, p);
     if (found <= 0)
         return found == 0 ? problem_set(p, 404, "not_found", "no %s with id %" PRId64, kind, id) : -1;
     rules_period rp = period_of(st);
@@ -134,13 +112,13 @@ void period_entry_guard(const period_state *st, rules_entry_verdict v, const cha
 /* Answers 409 plan_validated for a validated plan, 403 own_score when the objective of row
  * id (statement q) counts towards the caller's own person, or 404; returns 0 when the act may
  * go ahead, -1 after answering. For acts with no date of their own (reviews, judgements). */
-static int refuse_frozen(http_request *req, store_period_stmt q, int64_t id, const char *noun)
+static int refuse_frozen(http_request *req, store_period_of q, int64_t id, const char *noun)
 {
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     period_state st;
-    int found = read_state(call->db, call->scope, q, id, &st, &p);
+    int found = store_period_state_of(call->db, q, call->scope, id, &st, &p);
     if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, id);
     else if (found > 0 && strcmp(st.status, "validated") == 0)
@@ -157,13 +135,13 @@ static int refuse_frozen(http_request *req, store_period_stmt q, int64_t id, con
 
 void period_judgement_create(http_request *req)
 {
-    if (refuse_frozen(req, PS_STATE_INDICATOR, req->ids[0], "indicator") == 0)
+    if (refuse_frozen(req, PS_OF_INDICATOR, req->ids[0], "indicator") == 0)
         judgement_create(req);
 }
 
 void period_review_create(http_request *req)
 {
-    if (refuse_frozen(req, PS_STATE_PLAN, req->ids[0], "plan") == 0)
+    if (refuse_frozen(req, PS_OF_PLAN, req->ids[0], "plan") == 0)
         review_create(req);
 }
 
@@ -179,12 +157,12 @@ static json_t *item_with_id(json_t *arr, const char *key, json_int_t id)
     return NULL;
 }
 
-/* Puts each correction of rows r (id, correction JSON) on its item of out[list]. */
-static void attach_corrections(json_t *out, const char *list, const char *key, PGresult *r)
+/* Puts each correction of rows l (correction JSON, the item's id) on its item of out[list]. */
+static void attach_corrections(json_t *out, const char *list, const char *key, const store_docs *l)
 {
-    for (int i = 0; i < PQntuples(r); i++) {
-        json_t *item = item_with_id(json_object_get(out, list), key, strtoll(PQgetvalue(r, i, 0), NULL, 10));
-        json_t *c = item ? json_loads(PQgetvalue(r, i, 1), 0, NULL) : NULL;
+    for (int i = 0; i < store_docs_count(l); i++) {
+        json_t *item = item_with_id(json_object_get(out, list), key, store_docs_id(l, i));
+        json_t *c = item ? json_loads(store_docs_text(l, i), 0, NULL) : NULL;
         if (!c)
             continue;
         json_t *orig = json_object_get(c, "corrects");
@@ -213,24 +191,17 @@ static void decorate(http_request *req, int64_t objective_id, const char *as_of,
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, objective_id);
-    const char *params[] = {call->scope, id_s, as_of};
-    PGresult *r;
-    if ((r = store_period(call->db, PS_MEASUREMENT_CORRECTIONS, 3, params, &p))) {
-        attach_corrections(out, "indicators", "indicator_id", r);
-        PQclear(r);
-    }
-    if ((r = store_period(call->db, PS_PROGRESS_CORRECTIONS, 3, params, &p))) {
-        attach_corrections(out, "phases", "phase_id", r);
-        PQclear(r);
+    for (int progress = 0; progress < 2; progress++) {
+        store_docs *l = NULL;
+        if (store_period_corrections(call->db, progress, call->scope, objective_id, as_of, &l, &p) == 0)
+            attach_corrections(out, progress ? "phases" : "indicators", progress ? "phase_id" : "indicator_id", l);
+        store_docs_free(l);
     }
     json_t *ov = NULL;
-    if ((r = store_period(call->db, OV_EFFECTIVE, 3, params, &p))) {
-        if (PQntuples(r) > 0)
-            ov = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-        PQclear(r);
-    }
+    char *doc = NULL;
+    if (store_override_effective(call->db, call->scope, objective_id, as_of, &doc, &p) > 0)
+        ov = json_loads(doc, 0, NULL);
+    free(doc);
     /* the rules library already counts the override (rules_objective.has_override): say so */
     const char *expl = json_string_value(json_object_get(out, "explanation"));
     if (ov && expl) {
@@ -254,11 +225,11 @@ static void decorate(http_request *req, int64_t objective_id, const char *as_of,
 /* Score overrides                                                                     */
 /* ----------------------------------------------------------------------------------- */
 
-/* Answers the override statement's single doc r with status (201 with Location, or 200). */
-static void answer_doc(http_request *req, PGresult *r, int status)
+/* Answers the override doc (taken: freed here) with status (201 with Location, or 200). */
+static void answer_doc(http_request *req, char *doc, int status)
 {
-    json_t *j = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
-    PQclear(r);
+    json_t *j = json_loads(doc, 0, NULL);
+    free(doc);
     if (status == 201)
         snprintf(req->res.location, sizeof req->res.location, "/v1/overrides/%" JSON_INTEGER_FORMAT,
                  json_integer_value(json_object_get(j, "id")));
@@ -274,7 +245,7 @@ void override_request(http_request *req)
     if (!body)
         return;
     period_state st;
-    int found = read_state(call->db, call->scope, PS_STATE_OBJECTIVE, req->ids[0], &st, &p);
+    int found = store_period_state_of(call->db, PS_OF_OBJECTIVE, call->scope, req->ids[0], &st, &p);
     if (found == 0)
         problem_set(&p, 404, "not_found", "no objective with id %" PRId64, req->ids[0]);
     if (found <= 0)
@@ -321,21 +292,18 @@ void override_request(http_request *req)
         problem_set(&p, 422, "validation_failed", "the override request is not valid");
         goto out;
     }
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, req->ids[0]);
-    const char *params[] = {
-        call->scope, call->actor.token_id, call->actor.name, call->actor.role, id_s, as_of, score, reason, st.status};
-    PGresult *r = store_period(call->db, OV_INSERT, 9, params, &p);
-    if (!r)
+    char *doc = NULL;
+    int made = store_override_insert(call->db, call->scope, &call->actor, req->ids[0], as_of, score, reason, st.status,
+                                     &doc, &p);
+    if (made < 0)
         goto out;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    if (made == 0) {
         problem_set(&p, 409, "conflict", "the objective was removed from the plan, or its plan changed state meanwhile");
         problem_hint(&p, "read the objective and its plan again");
         goto out;
     }
     json_decref(body);
-    answer_doc(req, r, 201);
+    answer_doc(req, doc, 201);
     return;
 out:
     json_decref(body);
@@ -357,7 +325,7 @@ static int status_filter(http_request *req, const char **status)
     return -1;
 }
 
-static void override_list(http_request *req, store_period_stmt q, store_period_stmt parent, const char *noun)
+static void override_list(http_request *req, int of_plan, const char *noun)
 {
     api_call *call = api_call_of(req);
     problem p;
@@ -367,61 +335,49 @@ static void override_list(http_request *req, store_period_stmt q, store_period_s
     if (list_page_read(req, &pg) < 0 || status_filter(req, &status) < 0)
         return;
     period_state st;
-    int found = read_state(call->db, call->scope, parent, req->ids[0], &st, &p);
+    int found = store_period_state_of(call->db, of_plan ? PS_OF_PLAN : PS_OF_OBJECTIVE, call->scope, req->ids[0], &st,
+                                      &p);
     if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
     if (found <= 0) {
         answer(req, &p);
         return;
     }
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, req->ids[0]);
-    const char *params[] = {call->scope, id_s, status, pg.after_text, pg.limit_text};
-    PGresult *r = store_period(call->db, q, 5, params, &p);
-    if (!r) {
+    store_docs *l = NULL;
+    if (store_override_list(call->db, of_plan, call->scope, req->ids[0], status, pg.after_text, pg.limit_text, &l, &p) <
+        0) {
         answer(req, &p);
         return;
     }
     static const char *const keep[] = {"status", NULL};
     list_csv csv = {NULL, 0, NULL, keep};
-    list_answer(req, r, pg.limit, &csv);
+    list_answer_docs(req, l, pg.limit, &csv);
 }
 
-void override_list_objective(http_request *req)
-{
-    override_list(req, OV_LIST_OBJECTIVE, PS_STATE_OBJECTIVE, "objective");
-}
+void override_list_objective(http_request *req) { override_list(req, 0, "objective"); }
 
-void override_list_plan(http_request *req) { override_list(req, OV_LIST_PLAN, PS_STATE_PLAN, "plan"); }
+void override_list_plan(http_request *req) { override_list(req, 1, "plan"); }
 
-/* Reads override id: 1 with *r (OV_GET's row; PQclear it), 0 after answering 404, -1 with p set. */
-static int load_override(http_request *req, PGresult **r, problem *p)
+/* Reads override id: 1 with *ov (free ov->doc), 0 after answering 404, -1 with p set. */
+static int load_override(http_request *req, store_override *ov, problem *p)
 {
     api_call *call = api_call_of(req);
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, req->ids[0]);
-    const char *params[] = {call->scope, id_s};
-    *r = store_period(call->db, OV_GET, 2, params, p);
-    if (!*r)
-        return -1;
-    if (PQntuples(*r) > 0)
-        return 1;
-    PQclear(*r);
-    *r = NULL;
-    http_error(req, 404, "not_found", "no override with id %" PRId64, req->ids[0]);
-    return 0;
+    int found = store_override_get(call->db, call->scope, req->ids[0], ov, p);
+    if (found == 0)
+        http_error(req, 404, "not_found", "no override with id %" PRId64, req->ids[0]);
+    return found;
 }
 
 void override_get(http_request *req)
 {
     problem p;
     problem_init(&p);
-    PGresult *r;
-    int found = load_override(req, &r, &p);
+    store_override ov;
+    int found = load_override(req, &ov, &p);
     if (found < 0)
         answer(req, &p);
     else if (found > 0)
-        answer_doc(req, r, 200);
+        answer_doc(req, ov.doc, 200);
 }
 
 /* The evaluator's decision on a requested override: status "approved" or "rejected" (which
@@ -432,7 +388,7 @@ static void decide(http_request *req, const char *status)
     problem p;
     problem_init(&p);
     json_t *body = NULL;
-    PGresult *r = NULL;
+    char *doc = NULL;
     const char *note = NULL;
     if (req->body.len > 0) {
         if (!(body = http_json_body(req)))
@@ -451,16 +407,15 @@ static void decide(http_request *req, const char *status)
         problem_set(&p, 422, "validation_failed", "the decision is not valid");
         goto out;
     }
-    int found = load_override(req, &r, &p);
+    store_override ov;
+    int found = load_override(req, &ov, &p);
     if (found <= 0)
         goto done;
-    int64_t objective = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    char current[16];
-    snprintf(current, sizeof current, "%s", PQgetvalue(r, 0, 2));
-    PQclear(r);
-    r = NULL;
+    free(ov.doc);
+    int64_t objective = ov.objective_id;
+    const char *current = ov.status;
     period_state st;
-    if (read_state(call->db, call->scope, PS_STATE_OBJECTIVE, objective, &st, &p) < 0)
+    if (store_period_state_of(call->db, PS_OF_OBJECTIVE, call->scope, objective, &st, &p) < 0)
         goto out;
     if (strcmp(st.status, "validated") == 0) {
         period_refuse(&st, RULES_ENTRY_VALIDATED, NULL, &p);
@@ -478,24 +433,21 @@ static void decide(http_request *req, const char *status)
         problem_set(&p, 409, "override_decided", "override %" PRId64 " is already %s", req->ids[0], current);
         goto out;
     }
-    char id_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, req->ids[0]);
-    const char *params[] = {call->scope, call->actor.token_id, call->actor.name, call->actor.role, id_s, status, note,
-                            st.status};
-    if (!(r = store_period(call->db, OV_DECIDE, 8, params, &p)))
+    int decided = store_override_decide(call->db, call->scope, &call->actor, req->ids[0], status, note, st.status, &doc,
+                                        &p);
+    if (decided < 0)
         goto out;
-    if (PQntuples(r) == 0) {
+    if (decided == 0) {
         problem_set(&p, 409, "override_decided",
                     "override %" PRId64 " was decided, or its plan changed state, meanwhile", req->ids[0]);
         goto out;
     }
     json_decref(body);
-    answer_doc(req, r, 200);
+    answer_doc(req, doc, 200);
     return;
 out:
     answer(req, &p);
 done:
-    PQclear(r);
     json_decref(body);
     problem_clear(&p);
 }

@@ -14,15 +14,10 @@
 #include "http/http.h"
 #include "rules.h"
 #include "store/monitoring.h"
+#include "store/periods.h"
 
-/* The plan state an entry is checked against. */
-typedef struct period_state {
-    int64_t plan_id;
-    int64_t objective_id;    /* the objective the row belongs to (0 for a plan) */
-    char status[16];         /* the plan's status */
-    char closed_through[11]; /* the latest review's date, "" when no period is closed */
-    char closed_by[16];      /* the kind of that review: intermediate, final */
-} period_state;
+/* The plan state an entry is checked against (store/periods.h). */
+typedef store_period_state period_state;
 
 /*
  * Whether the caller of req may write an entry (measurement, phase progress) dated as_of
