@@ -353,53 +353,131 @@ static int line_of(const char *path, int fallback)
     return b ? atoi(b + 1) : fallback;
 }
 
-/* What a plan feed's rows name. */
-typedef enum feed_kind { FEED_INDICATORS, FEED_OBJECTIVES, FEED_PHASES } feed_kind;
+/* What a plan feed's rows are read against (plan_feed_open). */
+typedef struct plan_feed {
+    http_request *req;
+    store_plan_state_row pl; /* the plan, locked */
+    store_feed_keys keys;    /* the live rows the feed names */
+    json_t *index;           /* key → position in keys */
+    period_state period;     /* the plan's periods (feeds of entries) */
+} plan_feed;
 
-/* The start of a plan feed: the plan locked against other feeds (404 when not in scope;
- * for objectives, 409 plan_locked unless its content is writable) and the live rows the
- * feed names — indicators (code, id, value_type), objectives (code) or phases (code and seq
- * joined by \x1f, id) — as *codes (PQclear it) and *index, key → row of *codes (json_decref
- * it). Returns 0, or -1 with p set. */
-static int plan_feed_start(http_request *req, store_plan_state_row *pl, feed_kind kind, PGresult **codes,
-                           json_t **index, problem *p)
+/* The start of a plan feed: the plan locked against other feeds (404 when not in scope; for
+ * objectives, 409 plan_locked unless its content is writable; for a feed of entries, which
+ * obeys the period rules, 409 plan_validated for a validated plan) and the live rows of kind
+ * `of` that the feed names, indexed by key. Returns 0 (plan_feed_close releases f), or -1
+ * with p set (nothing to release). */
+static int plan_feed_open(http_request *req, plan_feed *f, store_feed_of of, int entries, problem *p)
 {
-    int objectives = kind == FEED_OBJECTIVES;
+    memset(f, 0, sizeof *f);
+    f->req = req;
     api_call *call = api_call_of(req);
+    store_plan_state_row *pl = &f->pl;
     int found = store_plan_lock(call->db, call->scope, req->ids[0], pl, p);
     if (found <= 0)
         return found == 0 ? problem_set(p, 404, "not_found", "no such plan") : -1;
-    if (objectives && !(strcmp(pl->status, "draft") == 0 || (strcmp(pl->status, "adopted") == 0 && pl->editing))) {
+    if (of == STORE_FEED_OBJECTIVES &&
+        !(strcmp(pl->status, "draft") == 0 || (strcmp(pl->status, "adopted") == 0 && pl->editing))) {
         problem_set(p, 409, "plan_locked", "plan %" PRId64 " is %s: its objectives cannot change", req->ids[0],
                     pl->status);
         problem_hint(p, "open a revision (POST /v1/plans/%" PRId64 "/revisions) to change an adopted plan", req->ids[0]);
         return -1;
     }
-    if ((kind == FEED_OBJECTIVES ? store_plan_objective_codes
-         : kind == FEED_PHASES   ? store_plan_phase_keys
-                                 : store_plan_indicator_codes)(call->db, pl->entity_id, req->ids[0], codes, p) < 0)
+    f->period.plan_id = req->ids[0];
+    snprintf(f->period.status, sizeof f->period.status, "%s", pl->status);
+    snprintf(f->period.closed_through, sizeof f->period.closed_through, "%s", pl->closed_through);
+    if (entries && strcmp(pl->status, "validated") == 0)
+        return period_refuse(&f->period, RULES_ENTRY_VALIDATED, NULL, p);
+    if (store_plan_feed_keys(call->db, of, pl->entity_id, req->ids[0], &f->keys, p) < 0)
         return -1;
-    *index = json_object();
-    for (int i = 0; i < PQntuples(*codes); i++)
-        json_object_set_new(*index, PQgetvalue(*codes, i, 0), json_integer(i));
+    f->index = json_object();
+    for (int i = 0; i < f->keys.n; i++)
+        json_object_set_new(f->index, f->keys.row[i].key, json_integer(i));
     return 0;
 }
 
+static void plan_feed_close(plan_feed *f)
+{
+    json_decref(f->index);
+    f->index = NULL;
+    store_feed_keys_free(&f->keys);
+}
+
+/* The live row that key names, or NULL. */
+static const store_feed_key *feed_key(const plan_feed *f, const char *key)
+{
+    json_t *ix = key ? json_object_get(f->index, key) : NULL;
+    return ix ? &f->keys.row[json_integer_value(ix)] : NULL;
+}
+
 /* A plan feed's row at path: its keys checked against cols, and its code — the first
- * column, "<what>_code" — looked up in index (plan_feed_start). Returns the index entry,
- * or NULL after adding the error (missing, not a string, or no such code in the plan). */
-static json_t *row_code(http_request *req, json_t *row, const char *path, const char *const *cols, json_t *index,
-                        const char *what, problem *p)
+ * column, "<what>_code" — looked up among the plan's rows. Returns the row, or NULL after
+ * adding the error (missing, not a string, or no such code in the plan). */
+static const store_feed_key *row_code(const plan_feed *f, json_t *row, const char *path, const char *const *cols,
+                                      const char *what, problem *p)
 {
     check_keys(row, path, cols, p);
     const char *code = text_of(row, cols[0], path, 32, 1, p);
-    json_t *ix = code ? json_object_get(index, code) : NULL;
-    if (code && !ix) {
+    const store_feed_key *k = feed_key(f, code);
+    if (code && !k) {
         char fp[160];
         snprintf(fp, sizeof fp, "%s.%s", path, cols[0]);
-        problem_add(p, fp, "no %s with code %s in plan %" PRId64, what, code, req->ids[0]);
+        problem_add(p, fp, "no %s with code %s in plan %" PRId64, what, code, f->req->ids[0]);
     }
-    return ix;
+    return k;
+}
+
+/* What a plan feed does with each of its rows: the row to store (a new reference), or NULL
+ * after adding its errors to p. line is the row's line (CSV) or position (JSON). */
+typedef json_t *(*feed_row_fn)(const plan_feed *f, json_t *row, const char *path, int line, problem *p);
+
+/* A plan feed: what it names, how it reads and writes its rows. */
+typedef struct plan_feed_spec {
+    store_feed_of of;
+    int entries; /* 0: financial figures; 1: measurements; 2: progress (period rules) */
+    feed_row_fn row;
+    plan_rows_writer write;
+    const char *counted; /* the result's count of rows written: "inserted", "updated" */
+} plan_feed_spec;
+
+static int entry_feed_finish(const plan_feed *f, int progress, json_t *rows, size_t n_items, plan_rows_writer write,
+                             json_t *result, problem *p);
+
+/* Every plan feed: opens it (plan_feed_open), reads each row with spec->row, then stores the
+ * rows — all of them or, when any row has an error, none (422 with every error). */
+static int plan_feed_run(http_request *req, json_t *items, json_t *paths, json_t *result, const plan_feed_spec *spec,
+                         problem *p)
+{
+    plan_feed f;
+    if (plan_feed_open(req, &f, spec->of, spec->entries, p) < 0)
+        return -1;
+    json_t *rows = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach(items, i, row)
+    {
+        const char *path = json_string_value(json_array_get(paths, i));
+        int before = problem_count(p);
+        json_t *out = spec->row(&f, row, path, line_of(path, (int)i), p);
+        if (!out && problem_count(p) == before && !p->status)
+            problem_set(p, 503, "out_of_memory", "the server is out of memory"); /* no row, no error */
+        if (out && problem_count(p) == before)
+            json_array_append_new(rows, out);
+        else
+            json_decref(out);
+    }
+    if (p->status == 503) {
+        json_decref(rows);
+        plan_feed_close(&f);
+        return -1;
+    }
+    int rc = spec->entries
+                 ? entry_feed_finish(&f, spec->entries == 2, rows, json_array_size(items), spec->write, result, p)
+                 : write_plan_rows(req, f.pl.entity_id, rows, json_array_size(items), spec->write, spec->counted,
+                                   result, p);
+    json_decref(rows);
+    plan_feed_close(&f);
+    return rc;
 }
 
 /* ----------------------------------------------------------------------------------- */
@@ -423,6 +501,31 @@ static int number_of(const char *s, rules_decimal *d, rules_error *e)
         return 0;
     rules_error e2;
     return rules_decimal_parse_plain(s, 4, d, &e2);
+}
+
+/* A number cell at fp: a text as Italian documents or JSON write it, or a JSON number (places
+ * decimals). Returns 1 with *d; 0 when absent, null or empty (d untouched); -1 after adding the
+ * error — d->units 0 for a number that cannot be read, d untouched for another kind of value
+ * (the error is then not_a_number). */
+static int number_cell(json_t *v, int places, const char *fp, const char *not_a_number, rules_decimal *d, problem *p)
+{
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (json_is_string(v) && *json_string_value(v)) {
+        if (number_of(json_string_value(v), d, &e) == 0)
+            return 1;
+    } else if (json_is_number(v)) {
+        if (rule_json_number(v, places, fp, d, &e) == 0)
+            return 1;
+    } else if (v && !json_is_null(v) && !json_is_string(v)) {
+        problem_add(p, fp, "%s", not_a_number);
+        return -1;
+    } else {
+        return 0;
+    }
+    add_rules_error(p, fp, &e);
+    d->units = 0;
+    return -1;
 }
 
 /* The measured value as JSON text for an indicator of value_type (malloc'd), or NULL
@@ -495,26 +598,26 @@ static char *measure_value(json_t *v, const char *type, int year, const char *pa
 /* The feed obeys the period rules of a single entry (api/periods.h): a new row dated on or
  * before the plan's latest review is refused — the ERP is never the evaluator —, one error per
  * line. Rows already stored may be sent again. Returns 0, or -1 with p set (409 period_closed). */
-static int closed_period_rows(http_request *req, const store_plan_state_row *pl, int progress, json_t *rows,
-                              const period_state *period, problem *p)
+static int closed_period_rows(const plan_feed *f, int progress, json_t *rows, problem *p)
 {
-    api_call *call = api_call_of(req);
+    api_call *call = api_call_of(f->req);
+    const store_plan_state_row *pl = &f->pl;
     char *text = rule_json_dumps(rows, JSON_COMPACT);
     if (!text)
         return problem_set(p, 503, "out_of_memory", "the server is out of memory");
-    PGresult *r = NULL;
-    int rc = store_feed_closed_rows(call->db, progress, pl->entity_id, req->ids[0], text, pl->closed_through, &r, p);
+    int *lines = NULL, n = 0;
+    int rc = store_feed_closed_rows(call->db, progress, pl->entity_id, f->req->ids[0], text, pl->closed_through, &lines,
+                                    &n, p);
     free(text);
     if (rc < 0)
         return -1;
-    int n = PQntuples(r);
     for (int i = 0; i < n; i++) {
         char path[48];
-        snprintf(path, sizeof path, is_csv(req) ? "line[%s].as_of" : "[%s].as_of", PQgetvalue(r, i, 0));
+        snprintf(path, sizeof path, is_csv(f->req) ? "line[%d].as_of" : "[%d].as_of", lines[i]);
         problem_add(p, path, "is on or before %s, the date of the %s review: that period is closed", pl->closed_through,
-                    period->closed_by[0] ? period->closed_by : "latest");
+                    f->period.closed_by[0] ? f->period.closed_by : "latest");
     }
-    PQclear(r);
+    free(lines);
     if (n == 0)
         return 0;
     problem_hint(p, "send only rows dated after %s; the Nucleo di Valutazione corrects a closed period",
@@ -547,76 +650,40 @@ static void feed_date(json_t *row, const char *path, const char *key, int year, 
 }
 
 /* The end of a feed of entries: 409 period_closed when a new row is dated in a closed period
- * (closed_period_rows), else the rows written by write (write_plan_rows). Takes rows. */
-static int entry_feed_finish(http_request *req, const store_plan_state_row *pl, int progress, json_t *rows,
-                             size_t n_items, plan_rows_writer write, const period_state *period, json_t *result,
-                             problem *p)
+ * (closed_period_rows), else the rows (borrowed) written by write (write_plan_rows). */
+static int entry_feed_finish(const plan_feed *f, int progress, json_t *rows, size_t n_items, plan_rows_writer write,
+                             json_t *result, problem *p)
 {
-    int rc = -1;
-    if (problem_count(p) || !pl->closed_through[0] || closed_period_rows(req, pl, progress, rows, period, p) == 0)
-        rc = write_plan_rows(req, pl->entity_id, rows, n_items, write, "inserted", result, p);
-    json_decref(rows);
-    return rc;
+    if (problem_count(p) || !f->pl.closed_through[0] || closed_period_rows(f, progress, rows, p) == 0)
+        return write_plan_rows(f->req, f->pl.entity_id, rows, n_items, write, "inserted", result, p);
+    return -1;
 }
 
-/* plan_feed_start for a feed of entries (measurements, progress), which obeys the period rules:
- * *period the plan's state; 409 plan_validated for a validated plan (nothing to free then). */
-static int entry_feed_start(http_request *req, store_plan_state_row *pl, feed_kind kind, PGresult **codes,
-                            json_t **index, period_state *period, problem *p)
+static json_t *measurement_row(const plan_feed *f, json_t *row, const char *path, int line, problem *p)
 {
-    if (plan_feed_start(req, pl, kind, codes, index, p) < 0)
-        return -1;
-    memset(period, 0, sizeof *period);
-    period->plan_id = req->ids[0];
-    snprintf(period->status, sizeof period->status, "%s", pl->status);
-    snprintf(period->closed_through, sizeof period->closed_through, "%s", pl->closed_through);
-    if (strcmp(pl->status, "validated") != 0)
-        return 0;
-    json_decref(*index);
-    PQclear(*codes);
-    *index = NULL;
-    *codes = NULL;
-    return period_refuse(period, RULES_ENTRY_VALIDATED, NULL, p);
+    const store_feed_key *ind = row_code(f, row, path, measurement_cols, "indicator", p);
+    char iso[11], fp[160];
+    feed_date(row, path, "as_of", f->pl.year, 1, iso, p);
+    const char *source = text_of(row, "source", path, 200, 0, p);
+    const char *note = text_of(row, "note", path, 2000, 0, p);
+    char *value = NULL;
+    snprintf(fp, sizeof fp, "%s.value", path);
+    if (ind)
+        value = measure_value(json_object_get(row, "value"), ind->value_type, f->pl.year, fp, p);
+    else if (!json_object_get(row, "value"))
+        problem_add(p, fp, "is required");
+    json_t *out = value ? json_pack("{sisIssssss?ss?}", "line", line, "indicator_id", (json_int_t)ind->id, "as_of", iso,
+                                    "value", value, "source", source, "note", note)
+                        : NULL;
+    free(value);
+    return out;
 }
 
 static int measurements_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
-    store_plan_state_row pl;
-    PGresult *inds = NULL;
-    json_t *index = NULL;
-    period_state period;
-    if (entry_feed_start(req, &pl, FEED_INDICATORS, &inds, &index, &period, p) < 0)
-        return -1;
-    json_t *rows = json_array();
-    size_t i;
-    json_t *row;
-    char fp[160];
-    json_array_foreach(items, i, row)
-    {
-        const char *path = json_string_value(json_array_get(paths, i));
-        int before = problem_count(p);
-        json_t *ix = row_code(req, row, path, measurement_cols, index, "indicator", p);
-        char iso[11];
-        feed_date(row, path, "as_of", pl.year, 1, iso, p);
-        const char *source = text_of(row, "source", path, 200, 0, p);
-        const char *note = text_of(row, "note", path, 2000, 0, p);
-        char *value = NULL;
-        snprintf(fp, sizeof fp, "%s.value", path);
-        if (ix)
-            value = measure_value(json_object_get(row, "value"), PQgetvalue(inds, (int)json_integer_value(ix), 2),
-                                  pl.year, fp, p);
-        else if (!json_object_get(row, "value"))
-            problem_add(p, fp, "is required");
-        if (problem_count(p) == before && value) {
-            json_array_append_new(rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "indicator_id",
-                                                  PQgetvalue(inds, (int)json_integer_value(ix), 1), "as_of", iso,
-                                                  "value", value, "source", source, "note", note));
-        }
-        free(value);
-    }
-    json_decref(index);
-    PQclear(inds);
-    return entry_feed_finish(req, &pl, 0, rows, json_array_size(items), store_measurements_add_rows, &period, result, p);
+    static const plan_feed_spec spec = {STORE_FEED_INDICATORS, 1, measurement_row, store_measurements_add_rows,
+                                        "inserted"};
+    return plan_feed_run(req, items, paths, result, &spec, p);
 }
 
 void erp_measurements_import(http_request *req) { erp_run_feed(req, measurement_cols, measurements_feed); }
@@ -628,86 +695,58 @@ void erp_measurements_import(http_request *req) { erp_run_feed(req, measurement_
 static const char *const progress_cols[] = {"objective_code", "phase_seq", "as_of", "percent_complete",
                                             "completed_on",   "note",      NULL};
 
+static json_t *progress_row(const plan_feed *f, json_t *row, const char *path, int line, problem *p)
+{
+    char fp[160];
+    check_keys(row, path, progress_cols, p);
+    const char *code = text_of(row, "objective_code", path, 32, 1, p);
+    json_t *seq = json_object_get(row, "phase_seq");
+    char key[64] = "";
+    snprintf(fp, sizeof fp, "%s.phase_seq", path);
+    long n = -1;
+    if (json_is_integer(seq))
+        n = (long)json_integer_value(seq);
+    else if (json_is_string(seq)) {
+        char *end;
+        n = strtol(json_string_value(seq), &end, 10);
+        if (*end || end == json_string_value(seq))
+            n = -1;
+    }
+    if (n < 0 || n > 100000)
+        problem_add(p, fp, "%s", seq ? "must be the phase's seq, a whole number" : "is required");
+    else if (code)
+        snprintf(key, sizeof key, "%s\x1f%ld", code, n);
+    const store_feed_key *phase = key[0] ? feed_key(f, key) : NULL;
+    if (key[0] && !phase)
+        problem_add(p, fp, "objective %s has no phase %ld in plan %" PRId64, code, n, f->req->ids[0]);
+    char as_of[11], done[11];
+    feed_date(row, path, "as_of", f->pl.year, 1, as_of, p);
+    feed_date(row, path, "completed_on", f->pl.year, 0, done, p);
+    const char *note = text_of(row, "note", path, 2000, 0, p);
+    snprintf(fp, sizeof fp, "%s.percent_complete", path);
+    rules_decimal d = {done[0] ? 100 * RULES_DECIMAL_SCALE : -1};
+    int got = number_cell(json_object_get(row, "percent_complete"), 2, fp, "must be a number from 0 to 100", &d, p);
+    if (got == 0 && !done[0])
+        problem_add(p, fp, "is required (or give completed_on for a finished phase)");
+    if (d.units != -1 && (d.units < 0 || d.units > 100 * RULES_DECIMAL_SCALE))
+        problem_add(p, fp, "must be between 0 and 100");
+    else if (done[0] && d.units != 100 * RULES_DECIMAL_SCALE)
+        problem_add(p, fp, "a phase completed on %s is 100%% complete", done);
+    if (done[0] && as_of[0] && strcmp(done, as_of) > 0) {
+        snprintf(fp, sizeof fp, "%s.completed_on", path);
+        problem_add(p, fp, "%s is after as_of %s", done, as_of);
+    }
+    char pct[32];
+    return phase ? json_pack("{sisIssssss?ss?}", "line", line, "phase_id", (json_int_t)phase->id, "as_of", as_of,
+                             "percent", rules_decimal_format(d, 2, '.', pct), "completed_on", done[0] ? done : NULL,
+                             "note", note)
+                 : NULL;
+}
+
 static int progress_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
-    store_plan_state_row pl;
-    PGresult *phases = NULL;
-    json_t *index = NULL;
-    period_state period;
-    if (entry_feed_start(req, &pl, FEED_PHASES, &phases, &index, &period, p) < 0)
-        return -1;
-    json_t *rows = json_array();
-    size_t i;
-    json_t *row;
-    char fp[160];
-    json_array_foreach(items, i, row)
-    {
-        const char *path = json_string_value(json_array_get(paths, i));
-        int before = problem_count(p);
-        check_keys(row, path, progress_cols, p);
-        const char *code = text_of(row, "objective_code", path, 32, 1, p);
-        json_t *seq = json_object_get(row, "phase_seq");
-        char key[64] = "";
-        snprintf(fp, sizeof fp, "%s.phase_seq", path);
-        long n = -1;
-        if (json_is_integer(seq))
-            n = (long)json_integer_value(seq);
-        else if (json_is_string(seq)) {
-            char *end;
-            n = strtol(json_string_value(seq), &end, 10);
-            if (*end || end == json_string_value(seq))
-                n = -1;
-        }
-        if (n < 0 || n > 100000)
-            problem_add(p, fp, "%s", seq ? "must be the phase's seq, a whole number" : "is required");
-        else if (code)
-            snprintf(key, sizeof key, "%s\x1f%ld", code, n);
-        json_t *ix = key[0] ? json_object_get(index, key) : NULL;
-        if (key[0] && !ix)
-            problem_add(p, fp, "objective %s has no phase %ld in plan %" PRId64, code, n, req->ids[0]);
-        char as_of[11], done[11];
-        feed_date(row, path, "as_of", pl.year, 1, as_of, p);
-        feed_date(row, path, "completed_on", pl.year, 0, done, p);
-        const char *note = text_of(row, "note", path, 2000, 0, p);
-        json_t *pc = json_object_get(row, "percent_complete");
-        snprintf(fp, sizeof fp, "%s.percent_complete", path);
-        rules_decimal d = {done[0] ? 100 * RULES_DECIMAL_SCALE : -1};
-        rules_error e;
-        memset(&e, 0, sizeof e);
-        if (json_is_string(pc) && *json_string_value(pc)) {
-            if (number_of(json_string_value(pc), &d, &e) < 0) {
-                add_rules_error(p, fp, &e);
-                d.units = 0;
-            }
-        } else if (json_is_number(pc)) {
-            if (rule_json_number(pc, 2, fp, &d, &e) < 0) {
-                add_rules_error(p, fp, &e);
-                d.units = 0;
-            }
-        } else if (pc && !json_is_null(pc) && !json_is_string(pc)) {
-            problem_add(p, fp, "must be a number from 0 to 100");
-        } else if (!done[0]) {
-            problem_add(p, fp, "is required (or give completed_on for a finished phase)");
-        }
-        if (d.units != -1 && (d.units < 0 || d.units > 100 * RULES_DECIMAL_SCALE))
-            problem_add(p, fp, "must be between 0 and 100");
-        else if (done[0] && d.units != 100 * RULES_DECIMAL_SCALE)
-            problem_add(p, fp, "a phase completed on %s is 100%% complete", done);
-        if (done[0] && as_of[0] && strcmp(done, as_of) > 0) {
-            snprintf(fp, sizeof fp, "%s.completed_on", path);
-            problem_add(p, fp, "%s is after as_of %s", done, as_of);
-        }
-        if (problem_count(p) == before && ix) {
-            char pct[32];
-            json_array_append_new(rows, json_pack("{sissssssss?ss?}", "line", line_of(path, (int)i), "phase_id",
-                                                  PQgetvalue(phases, (int)json_integer_value(ix), 1), "as_of", as_of,
-                                                  "percent", rules_decimal_format(d, 2, '.', pct), "completed_on",
-                                                  done[0] ? done : NULL, "note", note));
-        }
-    }
-    json_decref(index);
-    PQclear(phases);
-    return entry_feed_finish(req, &pl, 1, rows, json_array_size(items), store_progress_add_rows, &period, result, p);
+    static const plan_feed_spec spec = {STORE_FEED_PHASES, 2, progress_row, store_progress_add_rows, "inserted"};
+    return plan_feed_run(req, items, paths, result, &spec, p);
 }
 
 void erp_progress_import(http_request *req) { erp_run_feed(req, progress_cols, progress_feed); }
@@ -718,56 +757,28 @@ void erp_progress_import(http_request *req) { erp_run_feed(req, progress_cols, p
 
 static const char *const financial_cols[] = {"objective_code", "financial_resources", NULL};
 
+static json_t *financial_row(const plan_feed *f, json_t *row, const char *path, int line, problem *p)
+{
+    const store_feed_key *objective = row_code(f, row, path, financial_cols, "objective", p);
+    const char *code = objective ? objective->key : NULL;
+    char fp[160];
+    snprintf(fp, sizeof fp, "%s.financial_resources", path);
+    rules_decimal d = {0};
+    int have = number_cell(json_object_get(row, "financial_resources"), 2, fp, "must be an amount in euro", &d, p) > 0;
+    /* absent or empty: the objective's figure is cleared */
+    if (have && (d.units < 0 || d.units % 100 != 0 || d.units > INT64_C(9999999999999) * RULES_DECIMAL_SCALE)) {
+        problem_add(p, fp, "must be an amount in euro from 0, with at most 2 decimals");
+        have = 0;
+    }
+    char amount[32];
+    return json_pack("{sissss?}", "line", line, "code", code, "amount",
+                     have ? rules_decimal_format(d, 2, '.', amount) : NULL);
+}
+
 static int financials_feed(http_request *req, json_t *items, json_t *paths, json_t *result, problem *p)
 {
-    store_plan_state_row pl;
-    PGresult *objs = NULL;
-    json_t *index = NULL;
-    if (plan_feed_start(req, &pl, FEED_OBJECTIVES, &objs, &index, p) < 0)
-        return -1;
-    PQclear(objs);
-    json_t *rows = json_array();
-    size_t i;
-    json_t *row;
-    char fp[160];
-    json_array_foreach(items, i, row)
-    {
-        const char *path = json_string_value(json_array_get(paths, i));
-        int before = problem_count(p);
-        json_t *ix = row_code(req, row, path, financial_cols, index, "objective", p);
-        const char *code = ix ? json_string_value(json_object_get(row, "objective_code")) : NULL;
-        json_t *v = json_object_get(row, "financial_resources");
-        snprintf(fp, sizeof fp, "%s.financial_resources", path);
-        rules_decimal d = {0};
-        rules_error e;
-        memset(&e, 0, sizeof e);
-        int have = 0;
-        if (json_is_string(v) && *json_string_value(v)) {
-            have = number_of(json_string_value(v), &d, &e) == 0;
-            if (!have)
-                add_rules_error(p, fp, &e);
-        } else if (json_is_number(v)) {
-            have = rule_json_number(v, 2, fp, &d, &e) == 0;
-            if (!have)
-                add_rules_error(p, fp, &e);
-        } else if (v && !json_is_null(v) && !json_is_string(v)) {
-            problem_add(p, fp, "must be an amount in euro");
-        }
-        /* absent or empty: the objective's figure is cleared */
-        if (have && (d.units < 0 || d.units % 100 != 0 || d.units > INT64_C(9999999999999) * RULES_DECIMAL_SCALE)) {
-            problem_add(p, fp, "must be an amount in euro from 0, with at most 2 decimals");
-            have = 0;
-        }
-        if (problem_count(p) == before) {
-            char amount[32];
-            json_array_append_new(rows, json_pack("{sissss?}", "line", line_of(path, (int)i), "code", code, "amount",
-                                                  have ? rules_decimal_format(d, 2, '.', amount) : NULL));
-        }
-    }
-    json_decref(index);
-    int rc = write_plan_rows(req, pl.entity_id, rows, json_array_size(items), store_financials_set, "updated", result, p);
-    json_decref(rows);
-    return rc;
+    static const plan_feed_spec spec = {STORE_FEED_OBJECTIVES, 0, financial_row, store_financials_set, "updated"};
+    return plan_feed_run(req, items, paths, result, &spec, p);
 }
 
 void erp_financials_import(http_request *req) { erp_run_feed(req, financial_cols, financials_feed); }
@@ -808,23 +819,24 @@ void erp_changes(http_request *req)
             goto fail;
         }
     }
-    PGresult *r = NULL;
-    if (store_changes(call->db, call->scope, after, limit, &r, &p) < 0)
+    store_docs *rows = NULL;
+    if (store_changes(call->db, call->scope, after, limit, &rows, &p) < 0)
         goto fail;
     buf b;
     buf_init(&b, 0);
     buf_puts(&b, "{\"items\":[");
     int64_t last = after;
-    for (int i = 0; i < PQntuples(r); i++) {
+    int n = store_docs_count(rows);
+    for (int i = 0; i < n; i++) {
         if (i)
             buf_putc(&b, ',');
-        buf_puts(&b, PQgetvalue(r, i, 0));
-        last = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        buf_puts(&b, store_docs_text(rows, i));
+        last = store_docs_id(rows, i);
     }
     char cur[32];
     cursor_encode(last, cur);
-    buf_printf(&b, "],\"next_cursor\":\"%s\",\"more\":%s}", cur, PQntuples(r) == limit ? "true" : "false");
-    PQclear(r);
+    buf_printf(&b, "],\"next_cursor\":\"%s\",\"more\":%s}", cur, n == limit ? "true" : "false");
+    store_docs_free(rows);
     if (b.failed) {
         buf_free(&b);
         problem_set(&p, 503, "out_of_memory", "the server is out of memory");

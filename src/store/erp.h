@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "store/crud.h"
+#include "store/docs.h"
 #include "store/pool.h"
 
 /* Registers the statements of this module. */
@@ -31,10 +32,26 @@ typedef struct store_plan_state_row {
  * for the caller's transaction) and reads its state: 1, 0, -1. */
 int store_plan_lock(store_conn *c, const char *scope, int64_t id, store_plan_state_row *out, problem *p);
 
-/* The live indicators of a plan: *out rows (code, id, value_type); PQclear it. */
-int store_plan_indicator_codes(store_conn *c, int64_t entity, int64_t plan, PGresult **out, problem *p);
-/* The live objective codes of a plan: *out rows (code). */
-int store_plan_objective_codes(store_conn *c, int64_t entity, int64_t plan, PGresult **out, problem *p);
+/* The live rows of a plan that a feed names, by their key. */
+typedef enum store_feed_of {
+    STORE_FEED_INDICATORS, /* key: the indicator's code; id, value_type */
+    STORE_FEED_OBJECTIVES, /* key: the objective's code; id 0 */
+    STORE_FEED_PHASES      /* key: the objective's code, \x1f, the phase's seq; id */
+} store_feed_of;
+typedef struct store_feed_key {
+    const char *key;
+    int64_t id;
+    const char *value_type; /* indicators only, else NULL */
+} store_feed_key;
+typedef struct store_feed_keys {
+    int n;
+    store_feed_key *row; /* the texts are owned by the list */
+    struct pg_result *res_;
+} store_feed_keys;
+/* The live rows `of` of plan (of entity). Returns 0 with *out (store_feed_keys_free it), or
+ * -1 with p set. */
+int store_plan_feed_keys(store_conn *c, store_feed_of of, int64_t entity, int64_t plan, store_feed_keys *out, problem *p);
+void store_feed_keys_free(store_feed_keys *k);
 
 /* Appends measurements rows [{line, indicator_id, as_of, value (JSON text), source, note}]
  * of plan, skipping a row equal in (indicator, as_of, value, source) to one stored or to
@@ -43,12 +60,10 @@ int store_measurements_add_rows(store_conn *c, const store_actor *who, int64_t e
                                 const char *rows_json, int64_t *inserted, problem *p);
 
 /* The lines of the rows (as for store_measurements_add_rows, or store_progress_add_rows when
- * progress) that would add an entry dated on or before closed_through: *out rows (line);
- * PQclear it. Returns 0 or -1. */
+ * progress) that would add an entry dated on or before closed_through, in order: 0 with
+ * *lines (malloc'd, free it; NULL when *n is 0) and *n, or -1 with p set. */
 int store_feed_closed_rows(store_conn *c, int progress, int64_t entity, int64_t plan, const char *rows_json,
-                           const char *closed_through, PGresult **out, problem *p);
-/* The live phases of a plan: *out rows (objective code, chr(31), seq as one key; id). */
-int store_plan_phase_keys(store_conn *c, int64_t entity, int64_t plan, PGresult **out, problem *p);
+                           const char *closed_through, int **lines, int *n, problem *p);
 /* Appends progress rows [{line, phase_id, as_of, percent, completed_on, note}] of plan, skipping
  * a row equal in (phase, as_of, percent, completed_on) to a stored entry or an earlier row;
  * each with its audit record. *inserted counts them. */
@@ -61,8 +76,9 @@ int store_financials_set(store_conn *c, const store_actor *who, int64_t entity, 
                          int64_t *updated, problem *p);
 
 /* Audit records after id `after`, in id order, at most limit, in scope; records of
- * transactions that may still commit behind them are held back (see erp.c). Column 0 is
- * {id, at, entity_id, resource, resource_id, action, plan_id}, column 1 the id. */
-int store_changes(store_conn *c, const char *scope, int64_t after, int limit, PGresult **out, problem *p);
+ * transactions that may still commit behind them are held back (see erp.c). Rows: the
+ * record {id, at, entity_id, resource, resource_id, action, plan_id} and its id. 0 with *out
+ * (store_docs_free it), -1 with p set. */
+int store_changes(store_conn *c, const char *scope, int64_t after, int limit, store_docs **out, problem *p);
 
 #endif
