@@ -2,7 +2,6 @@
  * Idempotency-Key: api/idempotency.h (the feeds keep their key in their own transaction). */
 #include "api/erp.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,15 +9,14 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "api/feed_rows.h"
 #include "api/idempotency.h"
 #include "api/import.h"
 #include "api/org_rows.h"
 #include "api/periods.h"
 #include "api/validate.h"
-#include "codec/csv_read.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
-#include "http/body_limits.h"
 #include "rules.h"
 #include "store/erp.h"
 #include "store/import.h"
@@ -26,170 +24,6 @@
 #define FEED_TIMEOUT_MS 120000
 
 int erp_register(void) { return store_import_register() < 0 || store_erp_register() < 0 ? -1 : 0; }
-
-/* ----------------------------------------------------------------------------------- */
-/* Reading a feed: CSV (';', header row) or a JSON array of objects                   */
-/* ----------------------------------------------------------------------------------- */
-
-static int is_csv(http_request *req)
-{
-    const char *ct = http_header(req, "Content-Type");
-    return ct && strncasecmp(ct, "text/csv", 8) == 0;
-}
-
-static int list_has(const char *const *cols, const char *name)
-{
-    for (; *cols; cols++)
-        if (strcmp(*cols, name) == 0)
-            return 1;
-    return 0;
-}
-
-static void join_cols(char *out, size_t n, const char *const *cols)
-{
-    out[0] = '\0';
-    for (const char *const *c = cols; *c; c++)
-        snprintf(out + strlen(out), n - strlen(out), "%s%s", c == cols ? "" : ";", *c);
-}
-
-/* Reads the body into *items (objects; CSV cells as strings, empty cells left out) and
- * *paths (the prefix of each row's errors: "line[N]" with N the CSV line, or "[i]").
- * Returns 0, or -1 with p set (400 for a body that cannot be read, 422 for columns). */
-static int read_rows(http_request *req, const char *const *cols, json_t **items, json_t **paths, problem *p)
-{
-    *items = json_array();
-    *paths = json_array();
-    char path[64];
-    if (!is_csv(req)) {
-        /* the shape limits every JSON body has (http_json_body), then jansson */
-        json_t *j = json_body_parse(req->body.data ? req->body.data : "", req->body.len, &json_limits_default, p);
-        if (!j)
-            return -1;
-        json_t *list = json_is_object(j) ? json_object_get(j, "items") : j;
-        if (!json_is_array(list)) {
-            json_decref(j);
-            problem_add(p, "", "must be a JSON array of rows (or {\"items\": [...]})");
-            return problem_set(p, 422, "validation_failed", "the feed is not valid");
-        }
-        size_t i;
-        json_t *row;
-        json_array_foreach(list, i, row)
-        {
-            snprintf(path, sizeof path, "[%zu]", i);
-            if (!json_is_object(row)) {
-                problem_add(p, path, "must be a JSON object");
-                continue;
-            }
-            json_array_append(*items, row);
-            json_array_append_new(*paths, json_string(path));
-        }
-        json_decref(j);
-        if (problem_count(p))
-            return problem_set(p, 422, "validation_failed", "the feed is not valid");
-        return 0;
-    }
-    csv_reader r;
-    csv_reader_init(&r, req->body.data, req->body.len, ';');
-    int rc = csv_read_record(&r), ncols = 0;
-    char *header[CSV_MAX_CELLS];
-    if (rc <= 0) {
-        if (rc < 0)
-            problem_set(p, 400, "malformed_csv", "line %d: %s", r.line, r.error);
-        else
-            problem_set(p, 400, "empty_body", "the CSV feed needs a header row");
-        csv_reader_free(&r);
-        return -1;
-    }
-    char expected[256];
-    join_cols(expected, sizeof expected, cols);
-    ncols = r.ncells;
-    for (int i = 0; i < ncols; i++) {
-        header[i] = strdup(r.cells[i]);
-        char *h = header[i];
-        if (!h)
-            continue;
-        /* trim and lower-case the column names as spreadsheets write them */
-        size_t n = strlen(h);
-        while (n && isspace((unsigned char)h[n - 1]))
-            h[--n] = '\0';
-        size_t lead = strspn(h, " \t");
-        memmove(h, h + lead, strlen(h + lead) + 1);
-        for (char *c = h; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
-        snprintf(path, sizeof path, "line[1].%s", h);
-        if (!list_has(cols, h))
-            problem_add(p, *h ? path : "line[1]", "is not a column of this feed (columns: %s)", expected);
-        for (int k = 0; k < i; k++)
-            if (header[k] && strcmp(header[k], h) == 0)
-                problem_add(p, path, "the column is given twice");
-    }
-    while (!problem_count(p) && (rc = csv_read_record(&r)) == 1) {
-        snprintf(path, sizeof path, "line[%d]", r.line);
-        if (r.ncells != ncols) {
-            problem_add(p, path, "has %d cells; the header has %d", r.ncells, ncols);
-            continue;
-        }
-        json_t *row = json_object();
-        for (int i = 0; i < ncols; i++)
-            if (r.cells[i][0] && header[i])
-                json_object_set_new(row, header[i], json_stringn(r.cells[i], strlen(r.cells[i])));
-        if (json_object_size(row) == 0 && ncols > 0) {
-            /* a row of empty cells (spreadsheets leave them at the end) */
-            json_decref(row);
-            continue;
-        }
-        json_array_append_new(*items, row);
-        json_array_append_new(*paths, json_string(path));
-    }
-    for (int i = 0; i < ncols; i++)
-        free(header[i]);
-    if (rc < 0) {
-        snprintf(path, sizeof path, "line[%d]", r.line);
-        problem_add(p, path, "%s", r.error);
-    }
-    csv_reader_free(&r);
-    if (problem_count(p))
-        return problem_set(p, 422, "validation_failed", "the feed is not valid");
-    return 0;
-}
-
-/* JSON rows may carry only the feed's columns. */
-static void check_keys(json_t *row, const char *path, const char *const *cols, problem *p)
-{
-    const char *key;
-    json_t *v;
-    char expected[256], fp[160];
-    json_object_foreach(row, key, v)
-    {
-        if (!list_has(cols, key)) {
-            join_cols(expected, sizeof expected, cols);
-            snprintf(fp, sizeof fp, "%s.%s", path, key);
-            problem_add(p, fp, "is not a column of this feed (columns: %s)", expected);
-        }
-    }
-}
-
-/* A text member (string) or NULL; errors for other kinds or texts longer than max. */
-static const char *text_of(json_t *row, const char *key, const char *path, int max, int required, problem *p)
-{
-    json_t *v = json_object_get(row, key);
-    char fp[160];
-    snprintf(fp, sizeof fp, "%s.%s", path, key);
-    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
-        if (required)
-            problem_add(p, fp, "is required");
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        problem_add(p, fp, "must be a string");
-        return NULL;
-    }
-    if ((int)utf8_length(json_string_value(v)) > max) {
-        problem_add(p, fp, "is longer than %d characters", max);
-        return NULL;
-    }
-    return json_string_value(v);
-}
 
 /* ----------------------------------------------------------------------------------- */
 /* The feed's transaction                                                              */
@@ -215,7 +49,7 @@ void erp_run_feed(http_request *req, const char *const *cols, feed_fn fn)
     problem p;
     problem_init(&p);
     feed_run f = {NULL, NULL, fn};
-    if (read_rows(req, cols, &f.items, &f.paths, &p) < 0) {
+    if (feed_read_rows(req, cols, &f.items, &f.paths, &p) < 0) {
         if (!p.status)
             problem_set(&p, 422, "validation_failed", "the feed is not valid");
         http_problem(req, &p);
@@ -416,8 +250,8 @@ static const store_feed_key *feed_key(const plan_feed *f, const char *key)
 static const store_feed_key *row_code(const plan_feed *f, json_t *row, const char *path, const char *const *cols,
                                       const char *what, problem *p)
 {
-    check_keys(row, path, cols, p);
-    const char *code = text_of(row, cols[0], path, 32, 1, p);
+    feed_check_keys(row, path, cols, p);
+    const char *code = feed_text(row, cols[0], path, 32, 1, p);
     const store_feed_key *k = feed_key(f, code);
     if (code && !k) {
         char fp[160];
@@ -613,7 +447,7 @@ static int closed_period_rows(const plan_feed *f, int progress, json_t *rows, pr
         return -1;
     for (int i = 0; i < n; i++) {
         char path[48];
-        snprintf(path, sizeof path, is_csv(f->req) ? "line[%d].as_of" : "[%d].as_of", lines[i]);
+        snprintf(path, sizeof path, feed_is_csv(f->req) ? "line[%d].as_of" : "[%d].as_of", lines[i]);
         problem_add(p, path, "is on or before %s, the date of the %s review: that period is closed", pl->closed_through,
                     f->period.closed_by[0] ? f->period.closed_by : "latest");
     }
@@ -632,7 +466,7 @@ static int closed_period_rows(const plan_feed *f, int progress, json_t *rows, pr
 static void feed_date(json_t *row, const char *path, const char *key, int year, int required, char iso[11], problem *p)
 {
     iso[0] = '\0';
-    const char *text = text_of(row, key, path, 40, required, p);
+    const char *text = feed_text(row, key, path, 40, required, p);
     if (!text)
         return;
     rules_date dt;
@@ -664,8 +498,8 @@ static json_t *measurement_row(const plan_feed *f, json_t *row, const char *path
     const store_feed_key *ind = row_code(f, row, path, measurement_cols, "indicator", p);
     char iso[11], fp[160];
     feed_date(row, path, "as_of", f->pl.year, 1, iso, p);
-    const char *source = text_of(row, "source", path, 200, 0, p);
-    const char *note = text_of(row, "note", path, 2000, 0, p);
+    const char *source = feed_text(row, "source", path, 200, 0, p);
+    const char *note = feed_text(row, "note", path, 2000, 0, p);
     char *value = NULL;
     snprintf(fp, sizeof fp, "%s.value", path);
     if (ind)
@@ -698,8 +532,8 @@ static const char *const progress_cols[] = {"objective_code", "phase_seq", "as_o
 static json_t *progress_row(const plan_feed *f, json_t *row, const char *path, int line, problem *p)
 {
     char fp[160];
-    check_keys(row, path, progress_cols, p);
-    const char *code = text_of(row, "objective_code", path, 32, 1, p);
+    feed_check_keys(row, path, progress_cols, p);
+    const char *code = feed_text(row, "objective_code", path, 32, 1, p);
     json_t *seq = json_object_get(row, "phase_seq");
     char key[64] = "";
     snprintf(fp, sizeof fp, "%s.phase_seq", path);
@@ -722,7 +556,7 @@ static json_t *progress_row(const plan_feed *f, json_t *row, const char *path, i
     char as_of[11], done[11];
     feed_date(row, path, "as_of", f->pl.year, 1, as_of, p);
     feed_date(row, path, "completed_on", f->pl.year, 0, done, p);
-    const char *note = text_of(row, "note", path, 2000, 0, p);
+    const char *note = feed_text(row, "note", path, 2000, 0, p);
     snprintf(fp, sizeof fp, "%s.percent_complete", path);
     rules_decimal d = {done[0] ? 100 * RULES_DECIMAL_SCALE : -1};
     int got = number_cell(json_object_get(row, "percent_complete"), 2, fp, "must be a number from 0 to 100", &d, p);
