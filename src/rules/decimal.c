@@ -364,3 +364,28 @@ bad:
     rerr_set(err, NULL, "write a number such as 1.000,50, € 600.000,00 or 72,19%", "\"%s\" is not a number", q);
     return -1;
 }
+
+/* The string builder's decimal and band writers (internal.h) live here, beside the
+ * formatting they use, so that util.c needs nothing of the library. */
+void sb_dec(sbuf *b, rules_decimal d)
+{
+    char tmp[32];
+    sb_puts(b, rules_decimal_format_short(d, tmp));
+}
+
+void sb_band(sbuf *b, const rules_band *band)
+{
+    if (band->has_min) {
+        sb_puts(b, band->min_exclusive ? "(" : "[");
+        sb_dec(b, band->min);
+    } else {
+        sb_puts(b, "(-∞");
+    }
+    sb_puts(b, ", ");
+    if (band->has_max) {
+        sb_dec(b, band->max);
+        sb_puts(b, band->max_inclusive ? "]" : ")");
+    } else {
+        sb_puts(b, "+∞)");
+    }
+}

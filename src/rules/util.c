@@ -67,29 +67,6 @@ void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
-void sb_dec(sbuf *b, rules_decimal d)
-{
-    char tmp[32];
-    sb_puts(b, rules_decimal_format_short(d, tmp));
-}
-
-void sb_band(sbuf *b, const rules_band *band)
-{
-    if (band->has_min) {
-        sb_puts(b, band->min_exclusive ? "(" : "[");
-        sb_dec(b, band->min);
-    } else {
-        sb_puts(b, "(-∞");
-    }
-    sb_puts(b, ", ");
-    if (band->has_max) {
-        sb_dec(b, band->max);
-        sb_puts(b, band->max_inclusive ? "]" : ")");
-    } else {
-        sb_puts(b, "+∞)");
-    }
-}
-
 void rerr_clear(rules_error *err)
 {
     if (err)
