@@ -30,7 +30,7 @@ BIN        := $(BUILD)/ciclo
 UNIT_BIN   := $(BUILD)/unit_tests
 
 .PHONY: all rules server unit check-unit check-integration check-docs check-contract test check-asan check-valgrind \
-        run fuzz bench fmt fmt-check clean deps
+        run fuzz bench fmt fmt-check check-layers clean deps
 
 all: $(RULES_LIB) $(BIN)
 
@@ -77,6 +77,7 @@ check-integration: all
 test: deps
 	$(MAKE) fmt-check
 	$(MAKE) all unit
+	$(MAKE) check-layers
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) fuzz-smoke
@@ -88,6 +89,11 @@ test: deps
 # are pinned in tools/contract/package-lock.json and installed under tools/contract/node_modules).
 check-contract:
 	BUILD=$(BUILD) sh tools/check-contract.sh
+
+# The floors of src/ (docs/ARCHITECTURE.md): no cycle, no libpq in src/api, no file over 900
+# lines, each floor includes only the floors it may (tools/layers-allow.txt: what remains).
+check-layers: all
+	python3 tools/check-layers.py
 
 # Every link and file the documentation mentions exists in the repository (issue 18).
 check-docs:
