@@ -994,6 +994,54 @@ int rules_bonus_distribute(const rules_eval_scheme *s, int64_t fund_cents, int r
                            rules_bonus_output *out, size_t n, int *scratch, rules_bonus_result *res, rules_error *err);
 
 /* ------------------------------------------------------------------------- */
+/* The life of an evaluation form (issue 10): a pure transition table.        */
+/* ------------------------------------------------------------------------- */
+
+/* The statuses of a form: draft → signed → accepted | contested → conciliated. */
+typedef enum rules_form_status {
+    RULES_FORM_DRAFT = 0,
+    RULES_FORM_SIGNED = 1,
+    RULES_FORM_ACCEPTED = 2,
+    RULES_FORM_CONTESTED = 3,
+    RULES_FORM_CONCILIATED = 4,
+    RULES_FORM_STATUSES = 5
+} rules_form_status;
+
+/* What can be done to a stored form. */
+typedef enum rules_form_action {
+    RULES_FORM_UPDATE = 0,     /* the evaluator rates, HR sets months and part-time: a draft stays one */
+    RULES_FORM_SIGN = 1,       /* the evaluator signs a draft */
+    RULES_FORM_ACCEPT = 2,     /* the person accepts a signed form */
+    RULES_FORM_CONTEST = 3,    /* the person contests a signed form */
+    RULES_FORM_CONCILIATE = 4, /* admin, HR or the Nucleo settle a contested form */
+    RULES_FORM_ACTIONS = 5
+} rules_form_action;
+
+/* The API's names: "draft", "signed", ... ("?" out of range). Static text. */
+const char *rules_form_status_name(rules_form_status s);
+/* The status named name (NULL or unknown: -1). Returns 0 with *out, or -1. */
+int rules_form_status_parse(const char *name, rules_form_status *out);
+/* The action's name as the audit log records it: "update", "sign", "accept", "contest",
+ * "conciliate" ("?" out of range). Static text. */
+const char *rules_form_action_name(rules_form_action a);
+/* What a refusal says the action does to a form: "changed", "signed", "accepted",
+ * "contested", "conciliated". Static text. */
+const char *rules_form_action_done(rules_form_action a);
+/* The status action a needs (each action is allowed from one status only). */
+rules_form_status rules_form_action_from(rules_form_action a);
+
+/*
+ * The transition table: the status a form in status from gets by action a. Returns 0 with
+ * *to, or -1 when the table refuses it (then *to is left alone; rules_form_action_from
+ * names the status the action needs). Pure, reentrant, allocation-free.
+ */
+int rules_form_transition(rules_form_status from, rules_form_action a, rules_form_status *to);
+
+/* Whether a form in status s is final for the bonus (1: signed, accepted, conciliated), or
+ * waits for an action first (0: a draft waits to be signed, a contested form to be conciliated). */
+int rules_form_is_final(rules_form_status s);
+
+/* ------------------------------------------------------------------------- */
 /* Monitoring periods (issue 14): who may enter a figure dated as_of.         */
 /* ------------------------------------------------------------------------- */
 

@@ -1116,14 +1116,17 @@ done:
     json_decref(computed);
 }
 
-/* 409 unless the form is in one of the statuses (NULL-terminated); answers. */
-static int status_is(http_request *req, const form_row *f, const char *want, const char *action)
+/* Whether the table of rules.h lets action a run on the form: 1 with *to, the status it
+ * leads to; else answers 409 and returns 0. */
+static int transition_ok(http_request *req, const form_row *f, rules_form_action a, rules_form_status *to)
 {
-    if (strcmp(f->status, want) == 0)
+    rules_form_status from;
+    if (rules_form_status_parse(f->status, &from) == 0 && rules_form_transition(from, a, to) == 0)
         return 1;
     problem p;
     problem_init(&p);
-    problem_set(&p, 409, "wrong_status", "the evaluation is %s: only a %s evaluation can be %s", f->status, want, action);
+    problem_set(&p, 409, "wrong_status", "the evaluation is %s: only a %s evaluation can be %s", f->status,
+                rules_form_status_name(rules_form_action_from(a)), rules_form_action_done(a));
     answer(req, &p);
     return 0;
 }
@@ -1141,12 +1144,13 @@ static int if_match_ok(http_request *req, const form_row *f)
     return 1;
 }
 
-static form_change change_of(const form_row *f, const char *action)
+/* The change action a makes to f, leading to status to: nothing else changes yet. */
+static form_change change_of(const form_row *f, rules_form_action a, rules_form_status to)
 {
     form_change c;
     memset(&c, 0, sizeof c);
-    c.action = action;
-    c.status = f->status;
+    c.action = rules_form_action_name(a);
+    c.status = rules_form_status_name(to);
     c.ratings = f->ratings;
     c.comments = f->comments;
     c.interview_date = f->interview_date;
@@ -1403,7 +1407,8 @@ static void form_action(http_request *req, int body_required, form_act act)
 static int update_form(http_request *req, form_row *f, json_t *body, problem *p)
 {
     static const char *const what = "the change to the evaluation form is not valid";
-    if (!if_match_ok(req, f) || !status_is(req, f, "draft", "changed"))
+    rules_form_status to;
+    if (!if_match_ok(req, f) || !transition_ok(req, f, RULES_FORM_UPDATE, &to))
         return 0;
     static const char *const keys[] = {"ratings", "comments", "interview_date", "months", "part_time", NULL};
     if (!json_is_object(body)) {
@@ -1420,7 +1425,7 @@ static int update_form(http_request *req, form_row *f, json_t *body, problem *p)
         problem_set(p, 403, "forbidden", "months of service and part-time are set by the HR office (a planner token)");
         return -1;
     }
-    form_change c = change_of(f, "update");
+    form_change c = change_of(f, RULES_FORM_UPDATE, to);
     c.recompute = 1;
     json_t *rp = json_object_get(body, "ratings");
     json_t *ratings = rp ? merge_ratings(f->ratings, rp, p) : NULL;
@@ -1450,11 +1455,12 @@ static int sign_form(http_request *req, form_row *f, json_t *body, problem *p)
 {
     if (!entitled(req, f->role, f->evaluator_id, p))
         return -1;
-    if (!if_match_ok(req, f) || !status_is(req, f, "draft", "signed"))
+    rules_form_status to;
+    if (!if_match_ok(req, f) || !transition_ok(req, f, RULES_FORM_SIGN, &to))
         return 0;
     static const char *const keys[] = {"comments", "interview_date", NULL};
     unknown_keys(body, keys, "", p);
-    form_change c = change_of(f, "sign");
+    form_change c = change_of(f, RULES_FORM_SIGN, to);
     char interview[11];
     if (json_object_get(body, "comments"))
         c.comments = body_text(body, "comments", 20000, p);
@@ -1462,7 +1468,6 @@ static int sign_form(http_request *req, form_row *f, json_t *body, problem *p)
         c.interview_date = interview;
     if (problem_count(p))
         return invalid(p, "the signature is not valid");
-    c.status = "signed";
     c.signed_by = req->who.name;
     c.recompute = 1;
     c.require_complete = 1;
@@ -1480,7 +1485,9 @@ static int person_answers(http_request *req, form_row *f, json_t *body, problem 
         problem_hint(p, "use a token that names person %" PRId64, f->person_id);
         return -1;
     }
-    if (!if_match_ok(req, f) || !status_is(req, f, "signed", contest ? "contested" : "accepted"))
+    rules_form_action a = contest ? RULES_FORM_CONTEST : RULES_FORM_ACCEPT;
+    rules_form_status to;
+    if (!if_match_ok(req, f) || !transition_ok(req, f, a, &to))
         return 0;
     static const char *const keys[] = {"reason", NULL};
     unknown_keys(body, keys, "", p);
@@ -1491,8 +1498,7 @@ static int person_answers(http_request *req, form_row *f, json_t *body, problem 
         problem_add(p, "reason", "is only for contesting");
     if (problem_count(p))
         return invalid(p, "the answer is not valid");
-    form_change c = change_of(f, contest ? "contest" : "accept");
-    c.status = contest ? "contested" : "accepted";
+    form_change c = change_of(f, a, to);
     c.contest_reason = reason;
     form_apply(req, f, &c);
     return 0;
@@ -1513,7 +1519,8 @@ void eval_form_contest(http_request *req) { form_action(req, 0, contest_form); }
 
 static int conciliate_form(http_request *req, form_row *f, json_t *body, problem *p)
 {
-    if (!if_match_ok(req, f) || !status_is(req, f, "contested", "conciliated"))
+    rules_form_status to;
+    if (!if_match_ok(req, f) || !transition_ok(req, f, RULES_FORM_CONCILIATE, &to))
         return 0;
     static const char *const keys[] = {"note", "ratings", NULL};
     json_t *ratings = NULL;
@@ -1531,8 +1538,7 @@ static int conciliate_form(http_request *req, form_row *f, json_t *body, problem
         json_decref(ratings);
         return invalid(p, "the conciliation is not valid");
     }
-    form_change c = change_of(f, "conciliate");
-    c.status = "conciliated";
+    form_change c = change_of(f, RULES_FORM_CONCILIATE, to);
     c.conciliation_note = json_string_value(json_object_get(body, "note"));
     if (ratings) {
         c.ratings = ratings;
@@ -1628,11 +1634,13 @@ void bonus_distribution_create(http_request *req)
     }
     for (int i = 0; i < n; i++) {
         const char *status = PQgetvalue(fr, i, 5);
-        if (strcmp(status, "draft") == 0 || strcmp(status, "contested") == 0 || PQgetisnull(fr, i, 6)) {
+        rules_form_status st = RULES_FORM_DRAFT;
+        rules_form_status_parse(status, &st);
+        if (!rules_form_is_final(st) || PQgetisnull(fr, i, 6)) {
             char path[48];
             snprintf(path, sizeof path, "forms[%s]", PQgetvalue(fr, i, 0));
             problem_add(&p, path, "the evaluation of %s is %s: %s it first", PQgetvalue(fr, i, 2), status,
-                        strcmp(status, "draft") == 0 ? "sign" : "conciliate");
+                        st == RULES_FORM_DRAFT ? "sign" : "conciliate");
         }
     }
     if (problem_count(&p)) {

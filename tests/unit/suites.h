@@ -30,6 +30,7 @@ Suite *render_suite(void);      /* documents: HTML text and SVG charts (issue 19
 Suite *report_docs_suite(void); /* the Relazione: labels, CSV report, workbook sheet names (issue 19) */
 Suite *accept_suite(void);      /* Accept and Accept-Language (issue 18) */
 Suite *plan_doc_suite(void);    /* the plan document's export form */
+Suite *form_status_suite(void); /* the life of an evaluation form */
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);    /* "86.5" -> decimal, aborts the test on error */
