@@ -31,6 +31,7 @@ Suite *report_docs_suite(void); /* the Relazione: labels, CSV report, workbook s
 Suite *accept_suite(void);      /* Accept and Accept-Language (issue 18) */
 Suite *plan_doc_suite(void);    /* the plan document's export form */
 Suite *form_status_suite(void); /* the life of an evaluation form */
+Suite *evaluation_json_suite(void); /* codec/evaluation_json.h, evaluation_body.h, payroll_csv.h */
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);    /* "86.5" -> decimal, aborts the test on error */
