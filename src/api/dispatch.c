@@ -32,8 +32,8 @@ int api_init(store_pool *pool, const config *cfg)
     metrics_set_pool_probe(store_pool_stats, pool);
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 || store_monitoring_register() < 0 ||
         erp_register() < 0 || idem_register() < 0 || evaluation_register() < 0 /* people evaluation and bonus */ ||
-        oidc_init(cfg) < 0 || personal_register() < 0 || store_periods_register() < 0 || calendar_register() < 0 ||
-        payments_register() < 0 || transparency_register() < 0) {
+        oidc_init(cfg) < 0 || store_periods_register() < 0 || calendar_register() < 0 || payments_register() < 0 ||
+        transparency_register() < 0) {
         log_error("cannot register the SQL statements");
         return -1;
     }

@@ -7,10 +7,9 @@
 #define CICLO_API_PERSONAL_H
 #include <stdint.h>
 
-#include <libpq-fe.h>
-
 #include "core/problem.h"
 #include "http/http.h"
+#include "store/docs.h"
 
 typedef enum {
     PERSONAL_SCORE,         /* an individual (or a manager's own) score */
@@ -27,12 +26,11 @@ typedef enum {
  * people it answers for. */
 int personal_may_see(const principal *who, personal_kind kind, int64_t person_id, int64_t responsible_id);
 
-/* Registers the statement of personal_participations (called by api_init). Returns 0 or -1. */
-int personal_register(void);
-/* For the participations r of objective objective_id (column 0 the row's JSON with person_id,
- * column 1 its id), read for req: keeps the rows personal_may_see lets the caller see, the
+/* For the participations d of objective objective_id, row i about person person_ids[i],
+ * read for req: keeps in d, in order, the rows personal_may_see lets the caller see, the
  * responsible being the caller's person when it leads a structure the objective is assigned
- * to. Takes r. Returns the rows to answer (the caller PQclears them), or NULL with p set. */
-PGresult *personal_participations(http_request *req, int64_t objective_id, PGresult *r, problem *p);
+ * to. Returns 0, or -1 with p set (the database, or out of memory). */
+int personal_participations(http_request *req, int64_t objective_id, store_docs *d, const int64_t *person_ids,
+                            problem *p);
 
 #endif

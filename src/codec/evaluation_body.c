@@ -41,8 +41,9 @@ int eval_participation_decode(const json_t *body, eval_participation_body *out, 
 
 int eval_form_body_decode(const json_t *body, eval_form_body *out, problem *p)
 {
-    static const char *const keys[] = {"person_id", "year", "role", "plan_id", "structure_id", "as_of",
-                                       "months", "part_time", "comments", "interview_date", NULL};
+    static const char *const keys[] = {"person_id",    "year",           "role",   "plan_id",
+                                       "structure_id", "as_of",          "months", "part_time",
+                                       "comments",     "interview_date", NULL};
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
     out->months = 12;

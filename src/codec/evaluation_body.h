@@ -43,12 +43,12 @@ int eval_form_body_decode(const json_t *body, eval_form_body *out, problem *p);
 
 /* PATCH /v1/evaluation-forms/{id}: the evaluator's fields and the HR office's. */
 typedef struct eval_patch_body {
-    int evaluator_fields;    /* ratings, comments or interview_date present */
-    int hr_fields;           /* months or part_time present */
-    const json_t *ratings;   /* the ratings patch (an object), NULL when absent */
-    int has_comments;        /* comments present: comments (NULL: cleared) */
+    int evaluator_fields;  /* ratings, comments or interview_date present */
+    int hr_fields;         /* months or part_time present */
+    const json_t *ratings; /* the ratings patch (an object), NULL when absent */
+    int has_comments;      /* comments present: comments (NULL: cleared) */
     const char *comments;
-    int has_interview_date;  /* interview_date present: the date ("": cleared) */
+    int has_interview_date; /* interview_date present: the date ("": cleared) */
     char interview_date[11];
     int has_months;
     int64_t months;
@@ -64,7 +64,7 @@ int eval_form_patch_values(const json_t *body, eval_patch_body *out, problem *p)
 
 /* POST .../sign: {comments, interview_date}, both optional (body an object). */
 typedef struct eval_sign_body {
-    int has_comments;        /* comments present: comments (NULL when null or not right) */
+    int has_comments; /* comments present: comments (NULL when null or not right) */
     const char *comments;
     char interview_date[11]; /* "" when not given */
 } eval_sign_body;
@@ -80,12 +80,12 @@ int eval_conciliate_decode(const json_t *body, const char **note, const json_t *
 
 /* POST /v1/entities/{id}/bonus-distributions. */
 typedef struct eval_bonus_body {
-    int64_t year;          /* required */
-    const char *role;      /* required */
-    rules_decimal fund;    /* required, euro, >= 0, 2 decimals */
-    const char *category;  /* NULL: every category */
-    int redistribute;      /* default 1 */
-    int64_t replaces;      /* 0: none; else the distribution this one replaces */
+    int64_t year;         /* required */
+    const char *role;     /* required */
+    rules_decimal fund;   /* required, euro, >= 0, 2 decimals */
+    const char *category; /* NULL: every category */
+    int redistribute;     /* default 1 */
+    int64_t replaces;     /* 0: none; else the distribution this one replaces */
 } eval_bonus_body;
 int eval_bonus_decode(const json_t *body, eval_bonus_body *out, problem *p);
 

@@ -11,13 +11,14 @@
 
 const char *const eval_role_names[] = {"manager", "eq", "staff", NULL};
 const char *const eval_status_names[] = {"draft", "signed", "accepted", "contested", "conciliated", NULL};
-const char *const eval_definition_keys[] = {"structure_basis", "weights", "behaviours", "bands", "premium",
+const char *const eval_definition_keys[] = {"structure_basis",           "weights", "behaviours", "bands", "premium",
                                             "differentiation_cv_target", NULL};
 
 rules_eval_role eval_role_of(const char *name)
 {
-    return strcmp(name, "manager") == 0 ? RULES_EVAL_MANAGER : strcmp(name, "eq") == 0 ? RULES_EVAL_EQ
-                                                                                       : RULES_EVAL_STAFF;
+    return strcmp(name, "manager") == 0 ? RULES_EVAL_MANAGER
+           : strcmp(name, "eq") == 0    ? RULES_EVAL_EQ
+                                        : RULES_EVAL_STAFF;
 }
 
 static void decode_weights(const json_t *def, rules_eval_scheme *s, problem *p)
@@ -65,8 +66,7 @@ static void decode_behaviour(const json_t *b, size_t i, const char *prefix, rule
     }
     for (size_t j = 0; j < json_array_size(scale); j++) {
         char lprefix[140];
-        const json_t *lv =
-            jf_array_object(scale, j, path, level_keys, "{value, descriptor}", lprefix, sizeof lprefix, p);
+        const json_t *lv = jf_array_object(scale, j, path, level_keys, "{value, descriptor}", lprefix, sizeof lprefix, p);
         if (!lv)
             continue;
         const json_t *desc = json_object_get(lv, "descriptor");
@@ -88,8 +88,8 @@ static void decode_behaviours(const json_t *def, rules_eval_scheme *s, problem *
     for (size_t i = 0; bs && i < json_array_size(bs); i++) {
         char prefix[64];
         s->n_behaviours++;
-        const json_t *b =
-            jf_array_object(bs, i, "behaviours", beh_keys, "{code, name, weight, scale}", prefix, sizeof prefix, p);
+        const json_t *b = jf_array_object(bs, i, "behaviours", beh_keys, "{code, name, weight, scale}", prefix,
+                                          sizeof prefix, p);
         if (b)
             decode_behaviour(b, i, prefix, s, p);
     }
@@ -106,8 +106,8 @@ static void decode_bands(const json_t *def, rules_eval_scheme *s, problem *p)
     for (size_t i = 0; i < json_array_size(bands); i++) {
         char prefix[32];
         rules_eval_band *bd = &s->band[s->n_bands++];
-        const json_t *b =
-            jf_array_object(bands, i, "bands", band_keys, "{min_score, coefficient}", prefix, sizeof prefix, p);
+        const json_t *b = jf_array_object(bands, i, "bands", band_keys, "{min_score, coefficient}", prefix,
+                                          sizeof prefix, p);
         if (!b)
             continue;
         jf_required_decimal(b, prefix, "min_score", 2, 0, 100, &bd->min_score, p);
@@ -158,8 +158,8 @@ int eval_scheme_decode(const json_t *def, rules_eval_role role, eval_scheme_def 
 
 json_t *eval_scheme_body(const json_t *body, eval_scheme_head *head, problem *p)
 {
-    static const char *const keys[] = {"year", "role", "title", "structure_basis", "weights", "behaviours",
-                                       "bands", "premium", "differentiation_cv_target", NULL};
+    static const char *const keys[] = {"year",       "role",  "title",   "structure_basis",           "weights",
+                                       "behaviours", "bands", "premium", "differentiation_cv_target", NULL};
     memset(head, 0, sizeof *head);
     if (!json_is_object(body)) {
         problem_set(p, 422, "validation_failed", "the evaluation scheme must be a JSON object");
@@ -194,8 +194,8 @@ json_t *eval_scheme_body(const json_t *body, eval_scheme_head *head, problem *p)
     return def;
 }
 
-int eval_ratings_decode(const json_t *ratings, const rules_eval_scheme *s, rules_decimal *values,
-                        unsigned char *rated, problem *p)
+int eval_ratings_decode(const json_t *ratings, const rules_eval_scheme *s, rules_decimal *values, unsigned char *rated,
+                        problem *p)
 {
     int before = problem_count(p);
     memset(values, 0, sizeof *values * RULES_EVAL_MAX_BEHAVIOURS);
@@ -258,8 +258,8 @@ json_t *eval_computed_encode(const eval_computed *c)
     json_t *comps = json_array();
     for (int k = 0; k < RULES_EVAL_COMPONENTS; k++) {
         char expl[RULES_EVAL_EXPLANATION + 64];
-        snprintf(expl, sizeof expl, "%s%s", k == RULES_EVAL_STRUCTURE && c->basis_entity ? "the entity as a whole: " : "",
-                 r->explanation[k]);
+        snprintf(expl, sizeof expl, "%s%s",
+                 k == RULES_EVAL_STRUCTURE && c->basis_entity ? "the entity as a whole: " : "", r->explanation[k]);
         json_array_append_new(comps, json_pack("{s:s, s:o, s:o, s:s}", "component",
                                                rules_eval_component_name((rules_eval_component)k), "weight",
                                                rule_json_decimal(r->weight[k]), "score",
@@ -277,12 +277,12 @@ json_t *eval_computed_encode(const eval_computed *c)
     json_t *gj = json_array();
     for (int i = 0; i < c->n_given; i++)
         json_array_append_new(gj, rule_json_decimal(c->given[i]));
-    return json_pack("{s:s, s:I, s:i, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:o}", "as_of", c->as_of,
-                     "plan_id", (json_int_t)c->plan_id, "plan_revision", c->plan_revision, "structure_basis",
+    return json_pack("{s:s, s:I, s:i, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:o, s:o}", "as_of", c->as_of, "plan_id",
+                     (json_int_t)c->plan_id, "plan_revision", c->plan_revision, "structure_basis",
                      c->basis_entity ? "entity" : "structure", "components", comps, "total",
                      decimal_or_null(r->has_total, r->total), "band",
-                     r->band >= 0 ? json_integer(r->band) : json_null(), "complete", r->complete,
-                     "total_explanation", r->total_explanation, "coefficient", rule_json_decimal(r->coefficient), "cv",
+                     r->band >= 0 ? json_integer(r->band) : json_null(), "complete", r->complete, "total_explanation",
+                     r->total_explanation, "coefficient", rule_json_decimal(r->coefficient), "cv",
                      decimal_or_null(r->has_cv, r->cv), "participations", pj, "evaluations_given", gj);
 }
 
@@ -296,19 +296,17 @@ json_t *eval_bonus_encode(const rules_bonus_result *res, const eval_bonus_person
     json_t *people = json_array();
     for (int i = 0; i < n; i++) {
         json_t *pj = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:i, s:b, s:o, s:o, s:o, s:s}",
-                               "form_id", (json_int_t)who[i].form_id, "person_id", (json_int_t)who[i].person_id,
-                               "name", who[i].name, "external_id", text_or_null(who[i].external_id), "category",
+                               "form_id", (json_int_t)who[i].form_id, "person_id", (json_int_t)who[i].person_id, "name",
+                               who[i].name, "external_id", text_or_null(who[i].external_id), "category",
                                text_or_null(who[i].category), "score", rule_json_decimal(in[i].score), "band",
                                out[i].band >= 0 ? json_integer(out[i].band) : json_null(), "coefficient",
                                rule_json_decimal(out[i].coefficient), "months", in[i].months, "part_time",
                                rule_json_decimal(in[i].part_time), "rank", out[i].rank, "premium", out[i].premium,
-                               "base", money_json(out[i].base_cents), "premium_amount",
-                               money_json(out[i].premium_cents), "bonus", money_json(out[i].bonus_cents),
-                               "explanation", out[i].explanation);
+                               "base", money_json(out[i].base_cents), "premium_amount", money_json(out[i].premium_cents),
+                               "bonus", money_json(out[i].bonus_cents), "explanation", out[i].explanation);
         json_array_append_new(people, pj);
     }
-    return json_pack("{s:i, s:i, s:i, s:o, s:o, s:s, s:o}", "people_count", res->n_people, "eligible",
-                     res->n_eligible, "premiums", res->n_premium, "average", money_json(res->average_cents),
-                     "premium_amount", money_json(res->premium_cents), "explanation", res->explanation, "people",
-                     people);
+    return json_pack("{s:i, s:i, s:i, s:o, s:o, s:s, s:o}", "people_count", res->n_people, "eligible", res->n_eligible,
+                     "premiums", res->n_premium, "average", money_json(res->average_cents), "premium_amount",
+                     money_json(res->premium_cents), "explanation", res->explanation, "people", people);
 }

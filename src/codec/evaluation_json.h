@@ -60,8 +60,8 @@ json_t *eval_scheme_body(const json_t *body, eval_scheme_head *head, problem *p)
  * rated[i] (one per behaviour of s, both zeroed first). Adds "ratings.<code>" errors (not a
  * behaviour of the scheme; not a number of at most 2 decimals); returns their number.
  */
-int eval_ratings_decode(const json_t *ratings, const rules_eval_scheme *s, rules_decimal *values,
-                        unsigned char *rated, problem *p);
+int eval_ratings_decode(const json_t *ratings, const rules_eval_scheme *s, rules_decimal *values, unsigned char *rated,
+                        problem *p);
 
 /* Sets p to the 422 of rules_eval_form's error e, naming the rating by its behaviour code
  * ("ratings.C2") instead of its index. */
@@ -78,10 +78,10 @@ typedef struct eval_computed {
     int plan_revision;
     int basis_entity;
     const rules_eval_result *result;
-    const int64_t *objective_ids;       /* one per participation */
-    const rules_participation *parts;   /* a part's score is null unless its status is MEASURED */
+    const int64_t *objective_ids;     /* one per participation */
+    const rules_participation *parts; /* a part's score is null unless its status is MEASURED */
     int n_parts;
-    const rules_decimal *given;         /* the evaluations given (managers) */
+    const rules_decimal *given; /* the evaluations given (managers) */
     int n_given;
 } eval_computed;
 

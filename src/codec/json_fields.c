@@ -49,8 +49,8 @@ int jf_decimal(const json_t *obj, const char *key, const char *path, int decimal
     return 1;
 }
 
-void jf_required_decimal(const json_t *obj, const char *prefix, const char *key, int decimals, int64_t lo,
-                         int64_t hi, rules_decimal *out, problem *p)
+void jf_required_decimal(const json_t *obj, const char *prefix, const char *key, int decimals, int64_t lo, int64_t hi,
+                         rules_decimal *out, problem *p)
 {
     char path[200];
     snprintf(path, sizeof path, "%s%s", prefix, key);

@@ -26,8 +26,8 @@ int jf_decimal(const json_t *obj, const char *key, const char *path, int decimal
                rules_decimal *out, problem *p);
 
 /* jf_decimal at path prefix + key, adding "is required" when absent. */
-void jf_required_decimal(const json_t *obj, const char *prefix, const char *key, int decimals, int64_t lo,
-                         int64_t hi, rules_decimal *out, problem *p);
+void jf_required_decimal(const json_t *obj, const char *prefix, const char *key, int decimals, int64_t lo, int64_t hi,
+                         rules_decimal *out, problem *p);
 
 /* A whole number in [lo, hi], error at key: 1 present (*out set), 0 absent, -1 error added. */
 int jf_int(const json_t *obj, const char *key, int64_t lo, int64_t hi, int64_t *out, problem *p);

@@ -18,8 +18,8 @@ static void csv_money(buf *b, const json_t *v)
 
 void payroll_csv(const json_t *dist, buf *out)
 {
-    static const char *const names[] = {"external_id", "name", "category", "score", "coefficient", "months",
-                                        "part_time", "premium", "premium_amount", "bonus"};
+    static const char *const names[] = {"external_id", "name",      "category", "score",          "coefficient",
+                                        "months",      "part_time", "premium",  "premium_amount", "bonus"};
     csv_header(out, names, 10);
     size_t i;
     json_t *pj;

@@ -2,6 +2,7 @@
 #include "store/docs.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/stmt.h"
 
@@ -45,4 +46,30 @@ void store_docs_free(store_docs *d)
         return;
     PQclear(d->res);
     free(d);
+}
+
+int store_docs_keep(store_docs *d, const unsigned char *keep, problem *p)
+{
+    PGresult *r = d->res, *kept = PQcopyResult(r, PG_COPYRES_ATTRS);
+    int n = 0, failed = !kept;
+    for (int i = 0; !failed && i < PQntuples(r); i++) {
+        if (!keep[i])
+            continue;
+        for (int c = 0; !failed && c < PQnfields(r); c++)
+            failed = !PQsetvalue(kept, n, c, PQgetvalue(r, i, c), PQgetlength(r, i, c));
+        n++;
+    }
+    if (failed) {
+        PQclear(kept);
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    }
+    PQclear(r);
+    d->res = kept;
+    return 0;
+}
+
+void store_doc_free(store_doc *d)
+{
+    free(d->text);
+    memset(d, 0, sizeof *d);
 }

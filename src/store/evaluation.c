@@ -1,7 +1,58 @@
 /* evaluation.c — statements of people evaluation and the result bonus (evaluation.h). */
 #include "store/evaluation.h"
 
-#include <stddef.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/stmt.h"
+
+/* The statements, by name. Rows are listed with each. $1 is the caller's scope; writes take
+ * $2 token id, $3 actor name, $4 actor role for their audit row. */
+typedef enum eval_stmt {
+    /* Schemes. Rows: doc (JSON text), version. */
+    EV_SCHEME_INSERT, /* $5 entity_id, $6 year, $7 role, $8 title, $9 definition (JSON) */
+    EV_SCHEME_GET,    /* $2 id → doc, version, entity_id */
+    EV_SCHEME_LIST,   /* $2 entity_id, $3 year|NULL, $4 role|NULL, $5 after id, $6 limit → doc, id */
+    EV_SCHEME_UPDATE, /* $5 id, $6 version, $7 year, $8 role, $9 title, $10 definition → doc, version */
+    EV_SCHEME_DELETE, /* $5 id, $6 version|NULL → id */
+    EV_SCHEME_FIND,   /* $2 entity_id, $3 year, $4 role → id, definition (JSON text) */
+    /* Participations. */
+    EV_PART_INSERT, /* $5 objective_id, $6 person_id, $7 percent, $8 months, $9 part_time → doc */
+    EV_PART_LIST,   /* $2 objective_id → doc, id, person_id */
+    EV_PART_DELETE, /* $5 id → id */
+    EV_PART_OF,     /* $2 person_id, $3 plan_id → objective_id, code, percent, months, part_time */
+    EV_OBJECTIVE,   /* $2 objective_id → id, entity_id (the objective is live and in scope) */
+    EV_LEADS,       /* $2 objective_id, $3 person_id → 1 when the person leads a structure it is assigned to */
+    /* People, structures, plans. */
+    EV_PERSON,    /* $2 person_id → id, entity_id, name, external_id, category */
+    EV_STRUCTURE, /* $2 structure_id, $3 entity_id → id, code, name, manager_id, parent_id */
+    EV_LED,       /* $2 person_id, $3 entity_id → id, code (structures the person leads) */
+    EV_PLAN,      /* $2 plan_id → entity_id, year, final review as_of (or NULL) */
+    /* Forms. */
+    EV_FORM_INSERT, /* $5 person, $6 year, $7 role, $8 scheme, $9 plan, $10 structure, $11 evaluator,
+                       $12 as_of, $13 months, $14 part_time, $15 ratings, $16 comments, $17 interview_date,
+                       $18 computed, $19 score → doc, version */
+    EV_FORM_GET,    /* $2 id → doc, version, id, entity_id, person_id, evaluator_id, role, status, year,
+                       plan_id, structure_id, as_of, months, part_time, ratings (JSON), scheme_id, comments,
+                       interview_date, computed (JSON), score */
+    EV_FORM_LIST,   /* $2 viewer person|NULL (NULL: every form of the scope), $3 year|NULL, $4 role|NULL,
+                       $5 status|NULL, $6 after id, $7 limit → doc, id */
+    EV_FORM_UPDATE, /* $5 id, $6 version, $7 action (audit, and which timestamp to set: sign, accept,
+                       contest, conciliate, update), $8 status, $9 ratings, $10 comments,
+                       $11 interview_date, $12 months, $13 part_time, $14 computed, $15 score,
+                       $16 signed_by, $17 contest_reason, $18 conciliation_note → doc, version */
+    EV_FORM_GIVEN,  /* $2 evaluator person, $3 year, $4 entity_id → score (signed or later) */
+    EV_FORM_FUND,   /* $2 entity_id, $3 year, $4 role, $5 category|NULL → id, person_id, name,
+                       external_id, category, status, score, months, part_time */
+    /* Distributions. Rows: doc. */
+    EV_DIST_INSERT, /* $5 entity_id, $6 year, $7 role, $8 category, $9 scheme, $10 fund, $11 redistribute,
+                       $12 distributed, $13 remainder, $14 result (JSON), $15 replaces → doc */
+    EV_DIST_GET,    /* $2 id → doc */
+    EV_DIST_LIST,   /* $2 entity_id, $3 after id, $4 limit → doc (without the people), id */
+    EV_COUNT
+} eval_stmt;
 
 #define SCOPE(a) "($1::bigint IS NULL OR " a ".entity_id = $1::bigint)"
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -45,130 +96,704 @@
                                                       "FROM bonus_distributions r WHERE r.entity_id = " a \
                                                       ".entity_id AND r.replaces = " a ".id)) || " a ".result)"
 
-static const char *const sql[EV_COUNT] = {
+static store_stmt st[EV_COUNT] = {
     [EV_SCHEME_INSERT] =
-        "WITH e AS (SELECT id FROM entities WHERE id = $5::bigint AND ($1::bigint IS NULL OR id = $1::bigint)), "
-        "g AS (INSERT INTO evaluation_schemes (entity_id, year, role, title, definition) SELECT e.id, $6::integer, "
-        "$7::text, $8::text, $9::jsonb FROM e RETURNING *), "
-        "j AS (SELECT " SCHEME_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid, g.version FROM g), "
-        AUDIT("'create'", "evaluation_schemes", "NULL") " SELECT j.doc, j.version FROM j",
-    [EV_SCHEME_GET] = "SELECT " SCHEME_JSONB("g") "::text, g.version, g.entity_id FROM evaluation_schemes g WHERE "
-                      "g.id = $2::bigint AND " SCOPE("g"),
-    [EV_SCHEME_LIST] = "SELECT " SCHEME_JSONB("g") "::text, g.id FROM evaluation_schemes g WHERE g.entity_id = "
-                       "$2::bigint AND " SCOPE("g") " AND ($3::integer IS NULL OR g.year = $3::integer) AND "
-                       "($4::text IS NULL OR g.role = $4::text) AND g.id > $5::bigint ORDER BY g.id LIMIT $6::integer",
+        {"evaluation.scheme_insert",
+         "WITH e AS (SELECT id FROM entities WHERE id = $5::bigint AND ($1::bigint IS NULL OR id = $1::bigint)), "
+         "g AS (INSERT INTO evaluation_schemes (entity_id, year, role, title, definition) SELECT e.id, $6::integer, "
+         "$7::text, $8::text, $9::jsonb FROM e RETURNING *), "
+         "j AS (SELECT " SCHEME_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
+             "'create'", "evaluation_schemes", "NULL") " SELECT j.doc, j.version FROM j",
+         9},
+    [EV_SCHEME_GET] = {"evaluation.scheme_get",
+                       "SELECT " SCHEME_JSONB("g") "::text, g.version, g.entity_id FROM evaluation_schemes g WHERE "
+                                                   "g.id = $2::bigint AND " SCOPE("g"),
+                       2},
+    [EV_SCHEME_LIST] =
+        {"evaluation.scheme_list",
+         "SELECT " SCHEME_JSONB(
+             "g") "::text, g.id FROM evaluation_schemes g WHERE g.entity_id = "
+                  "$2::bigint AND " SCOPE(
+                      "g") " AND ($3::integer IS NULL OR g.year = $3::integer) AND "
+                           "($4::text IS NULL OR g.role = $4::text) AND g.id > $5::bigint ORDER BY g.id LIMIT $6::integer",
+         6},
     [EV_SCHEME_UPDATE] =
-        "WITH old AS (SELECT " SCHEME_JSONB("t") " AS doc FROM evaluation_schemes t WHERE t.id = $5::bigint AND "
-        SCOPE("t") "), g AS (UPDATE evaluation_schemes t SET year = $7::integer, role = $8::text, title = $9::text, "
-        "definition = $10::jsonb, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND "
-        SCOPE("t") " AND t.version = $6::integer RETURNING t.*), "
-        "j AS (SELECT " SCHEME_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid, g.version FROM g), "
-        AUDIT("'update'", "evaluation_schemes", "(SELECT doc FROM old)") " SELECT j.doc, j.version FROM j",
+        {"evaluation.scheme_update",
+         "WITH old AS (SELECT " SCHEME_JSONB("t") " AS doc FROM evaluation_schemes t WHERE t.id = $5::bigint AND " SCOPE(
+             "t") "), g AS (UPDATE evaluation_schemes t SET year = $7::integer, role = $8::text, title = $9::text, "
+                  "definition = $10::jsonb, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " SCOPE(
+                      "t") " AND t.version = $6::integer RETURNING t.*), "
+                           "j AS (SELECT " SCHEME_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
+                               "'update'", "evaluation_schemes", "(SELECT doc FROM old)") " SELECT j.doc, j.version FROM j",
+         10},
     [EV_SCHEME_DELETE] =
-        "WITH old AS (SELECT " SCHEME_JSONB("t") " AS doc, t.id, t.entity_id AS eid FROM evaluation_schemes t WHERE "
-        "t.id = $5::bigint AND " SCOPE("t") " AND ($6::integer IS NULL OR t.version = $6::integer)), "
-        "d AS (DELETE FROM evaluation_schemes t USING old WHERE t.entity_id = old.eid AND t.id = old.id RETURNING "
-        "t.id), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
-        "resource_id, before) SELECT old.eid, $2::bigint, $3::text, $4::text, 'delete', 'evaluation_schemes', d.id, "
-        "old.doc FROM d, old) SELECT d.id FROM d",
-    [EV_SCHEME_FIND] = "SELECT g.id, g.definition::text FROM evaluation_schemes g WHERE g.entity_id = $2::bigint AND "
-                       SCOPE("g") " AND g.year = $3::integer AND g.role = $4::text",
+        {"evaluation.scheme_delete",
+         "WITH old AS (SELECT " SCHEME_JSONB(
+             "t") " AS doc, t.id, t.entity_id AS eid FROM evaluation_schemes t WHERE "
+                  "t.id = $5::bigint AND " SCOPE(
+                      "t") " AND ($6::integer IS NULL OR t.version = $6::integer)), "
+                           "d AS (DELETE FROM evaluation_schemes t USING old WHERE t.entity_id = old.eid AND t.id = old.id RETURNING "
+                           "t.id), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
+                           "resource_id, before) SELECT old.eid, $2::bigint, $3::text, $4::text, 'delete', 'evaluation_schemes', d.id, "
+                           "old.doc FROM d, old) SELECT d.id FROM d",
+         6},
+    [EV_SCHEME_FIND] = {"evaluation.scheme_find",
+                        "SELECT g.id, g.definition::text FROM evaluation_schemes g WHERE g.entity_id = $2::bigint AND " SCOPE(
+                            "g") " AND g.year = $3::integer AND g.role = $4::text",
+                        4},
 
     [EV_PART_INSERT] =
-        "WITH o AS (SELECT entity_id, id, plan_id FROM objectives t WHERE t.id = $5::bigint AND " SCOPE("t")
-        " AND t.removed_in_revision IS NULL), g AS (INSERT INTO participations (entity_id, plan_id, objective_id, "
-        "person_id, percent, months, part_time) SELECT o.entity_id, o.plan_id, o.id, $6::bigint, $7::numeric, "
-        "$8::integer, $9::numeric FROM o RETURNING *), "
-        "j AS (SELECT " PART_JSON("g") " AS doc, g.id, g.entity_id AS eid FROM g), "
-        AUDIT("'create'", "participations", "NULL") " SELECT j.doc FROM j",
-    [EV_PART_LIST] = "SELECT " PART_JSON("g") ", g.id FROM participations g WHERE g.objective_id = $2::bigint AND "
-                     SCOPE("g") " ORDER BY g.id",
+        {"evaluation.part_insert",
+         "WITH o AS (SELECT entity_id, id, plan_id FROM objectives t WHERE t.id = $5::bigint AND " SCOPE(
+             "t") " AND t.removed_in_revision IS NULL), g AS (INSERT INTO participations (entity_id, plan_id, objective_id, "
+                  "person_id, percent, months, part_time) SELECT o.entity_id, o.plan_id, o.id, $6::bigint, $7::numeric, "
+                  "$8::integer, $9::numeric FROM o RETURNING *), "
+                  "j AS (SELECT " PART_JSON("g") " AS doc, g.id, g.entity_id AS eid FROM g), " AUDIT(
+                      "'create'", "participations", "NULL") " SELECT j.doc FROM j",
+         9},
+    [EV_PART_LIST] =
+        {"evaluation.part_list",
+         "SELECT " PART_JSON("g") ", g.id, g.person_id FROM participations g WHERE g.objective_id = $2::bigint AND " SCOPE(
+             "g") " ORDER BY g.id",
+         2},
     [EV_PART_DELETE] =
-        "WITH old AS (SELECT " PART_JSON("t") " AS doc, t.id, t.entity_id AS eid FROM participations t WHERE t.id = "
-        "$5::bigint AND " SCOPE("t") "), d AS (DELETE FROM participations t USING old WHERE t.entity_id = old.eid AND "
-        "t.id = old.id RETURNING t.id), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, "
-        "action, resource, resource_id, before) SELECT old.eid, $2::bigint, $3::text, $4::text, 'delete', "
-        "'participations', d.id, old.doc::jsonb FROM d, old) SELECT d.id FROM d",
-    [EV_PART_OF] = "SELECT p.objective_id, o.code, p.percent, p.months, p.part_time FROM participations p JOIN "
-                   "objectives o ON o.entity_id = p.entity_id AND o.id = p.objective_id WHERE p.person_id = "
-                   "$2::bigint AND p.plan_id = $3::bigint AND " SCOPE("p") " AND o.removed_in_revision IS NULL "
-                   "ORDER BY o.code, p.id",
-    [EV_OBJECTIVE] = "SELECT t.id, t.entity_id FROM objectives t WHERE t.id = $2::bigint AND " SCOPE("t")
-                     " AND t.removed_in_revision IS NULL",
+        {"evaluation.part_delete",
+         "WITH old AS (SELECT " PART_JSON(
+             "t") " AS doc, t.id, t.entity_id AS eid FROM participations t WHERE t.id = "
+                  "$5::bigint AND " SCOPE(
+                      "t") "), d AS (DELETE FROM participations t USING old WHERE t.entity_id = old.eid AND "
+                           "t.id = old.id RETURNING t.id), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, "
+                           "action, resource, resource_id, before) SELECT old.eid, $2::bigint, $3::text, $4::text, 'delete', "
+                           "'participations', d.id, old.doc::jsonb FROM d, old) SELECT d.id FROM d",
+         5},
+    [EV_PART_OF] = {"evaluation.part_of",
+                    "SELECT p.objective_id, o.code, p.percent, p.months, p.part_time FROM participations p JOIN "
+                    "objectives o ON o.entity_id = p.entity_id AND o.id = p.objective_id WHERE p.person_id = "
+                    "$2::bigint AND p.plan_id = $3::bigint AND " SCOPE("p") " AND o.removed_in_revision IS NULL "
+                                                                            "ORDER BY o.code, p.id",
+                    3},
+    /* whether person $3 leads a structure that objective $2 is assigned to */
+    [EV_LEADS] = {"evaluation.leads",
+                  "SELECT 1 FROM assignments a JOIN structures s ON s.entity_id = a.entity_id AND s.id = "
+                  "a.structure_id WHERE a.objective_id = $2::bigint AND " SCOPE("a") " AND s.manager_id = "
+                                                                                     "$3::bigint LIMIT 1",
+                  3},
+    [EV_OBJECTIVE] = {"evaluation.objective",
+                      "SELECT t.id, t.entity_id FROM objectives t WHERE t.id = $2::bigint AND " SCOPE(
+                          "t") " AND t.removed_in_revision IS NULL",
+                      2},
 
-    [EV_PERSON] = "SELECT t.id, t.entity_id, t.name, t.external_id, t.category FROM people t WHERE t.id = $2::bigint "
-                  "AND " SCOPE("t"),
-    [EV_STRUCTURE] = "SELECT t.id, t.code, t.name, t.manager_id, t.parent_id FROM structures t WHERE t.id = $2::bigint AND "
-                     "t.entity_id = $3::bigint AND " SCOPE("t"),
-    [EV_LED] = "SELECT t.id, t.code FROM structures t WHERE t.manager_id = $2::bigint AND t.entity_id = $3::bigint "
-               "AND " SCOPE("t") " ORDER BY t.code",
-    [EV_PLAN] = "SELECT t.entity_id, t.year, (SELECT max(r.as_of) FROM reviews r WHERE r.entity_id = t.entity_id AND "
-                "r.plan_id = t.id AND r.kind = 'final') FROM plans t WHERE t.id = $2::bigint AND " SCOPE("t"),
+    [EV_PERSON] = {"evaluation.person",
+                   "SELECT t.id, t.entity_id, t.name, t.external_id, t.category FROM people t WHERE t.id = $2::bigint "
+                   "AND " SCOPE("t"),
+                   2},
+    [EV_STRUCTURE] = {"evaluation.structure",
+                      "SELECT t.id, t.code, t.name, t.manager_id, t.parent_id FROM structures t WHERE t.id = $2::bigint AND "
+                      "t.entity_id = $3::bigint AND " SCOPE("t"),
+                      3},
+    [EV_LED] = {"evaluation.led",
+                "SELECT t.id, t.code FROM structures t WHERE t.manager_id = $2::bigint AND t.entity_id = $3::bigint "
+                "AND " SCOPE("t") " ORDER BY t.code",
+                3},
+    [EV_PLAN] = {"evaluation.plan",
+                 "SELECT t.entity_id, t.year, (SELECT max(r.as_of) FROM reviews r WHERE r.entity_id = t.entity_id AND "
+                 "r.plan_id = t.id AND r.kind = 'final') FROM plans t WHERE t.id = $2::bigint AND " SCOPE("t"),
+                 2},
 
     [EV_FORM_INSERT] =
-        "WITH g AS (INSERT INTO evaluation_forms (entity_id, person_id, year, role, scheme_id, plan_id, structure_id, "
-        "evaluator_id, as_of, months, part_time, ratings, comments, interview_date, computed, score) SELECT "
-        "t.entity_id, t.id, $6::integer, $7::text, $8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::date, "
-        "$13::integer, $14::numeric, $15::jsonb, $16::text, $17::date, $18::jsonb, $19::numeric FROM people t WHERE "
-        "t.id = $5::bigint AND " SCOPE("t") " RETURNING *), "
-        "j AS (SELECT " FORM_JSON("g") " AS doc, g.id, g.entity_id AS eid, g.version FROM g), "
-        AUDIT("'create'", "evaluation_forms", "NULL") " SELECT j.doc, j.version FROM j",
-    [EV_FORM_GET] = "SELECT " FORM_JSON("g") ", g.version, g.id, g.entity_id, g.person_id, g.evaluator_id, g.role, "
-                    "g.status, g.year, g.plan_id, g.structure_id, g.as_of, g.months, g.part_time, g.ratings::text, "
-                    "g.scheme_id, g.comments, g.interview_date FROM evaluation_forms g WHERE g.id = $2::bigint AND "
-                    SCOPE("g"),
-    [EV_FORM_LIST] = "SELECT " FORM_JSON("g") ", g.id FROM evaluation_forms g WHERE " SCOPE("g")
-                     " AND ($2::bigint IS NULL OR g.person_id = $2::bigint OR g.evaluator_id = $2::bigint) AND "
-                     "($3::integer IS NULL OR g.year = $3::integer) AND ($4::text IS NULL OR g.role = $4::text) AND "
-                     "($5::text IS NULL OR g.status = $5::text) AND g.id > $6::bigint ORDER BY g.id LIMIT $7::integer",
+        {"evaluation.form_insert",
+         "WITH g AS (INSERT INTO evaluation_forms (entity_id, person_id, year, role, scheme_id, plan_id, structure_id, "
+         "evaluator_id, as_of, months, part_time, ratings, comments, interview_date, computed, score) SELECT "
+         "t.entity_id, t.id, $6::integer, $7::text, $8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::date, "
+         "$13::integer, $14::numeric, $15::jsonb, $16::text, $17::date, $18::jsonb, $19::numeric FROM people t WHERE "
+         "t.id = $5::bigint AND " SCOPE(
+             "t") " RETURNING *), "
+                  "j AS (SELECT " FORM_JSON("g") " AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
+                      "'create'", "evaluation_forms", "NULL") " SELECT j.doc, j.version FROM j",
+         19},
+    [EV_FORM_GET] =
+        {"evaluation.form_get",
+         "SELECT " FORM_JSON(
+             "g") ", g.version, g.id, g.entity_id, g.person_id, g.evaluator_id, g.role, "
+                  "g.status, g.year, g.plan_id, g.structure_id, g.as_of, g.months, g.part_time, g.ratings::text, "
+                  "g.scheme_id, g.comments, g.interview_date, g.computed::text, g.score FROM evaluation_forms g WHERE g.id = $2::bigint AND " SCOPE(
+                      "g"),
+         2},
+    [EV_FORM_LIST] =
+        {"evaluation.form_list",
+         "SELECT " FORM_JSON("g") ", g.id FROM evaluation_forms g WHERE " SCOPE(
+             "g") " AND ($2::bigint IS NULL OR g.person_id = $2::bigint OR g.evaluator_id = $2::bigint) AND "
+                  "($3::integer IS NULL OR g.year = $3::integer) AND ($4::text IS NULL OR g.role = $4::text) AND "
+                  "($5::text IS NULL OR g.status = $5::text) AND g.id > $6::bigint ORDER BY g.id LIMIT $7::integer",
+         7},
     [EV_FORM_UPDATE] =
-        "WITH old AS (SELECT " FORM_JSON("t") " AS doc FROM evaluation_forms t WHERE t.id = $5::bigint AND " SCOPE("t")
-        "), g AS (UPDATE evaluation_forms t SET status = $8::text, ratings = $9::jsonb, comments = $10::text, "
-        "interview_date = $11::date, months = $12::integer, part_time = $13::numeric, computed = $14::jsonb, "
-        "score = $15::numeric, signed_by = COALESCE($16::text, t.signed_by), signed_at = CASE WHEN $7::text = 'sign' "
-        "THEN now() ELSE t.signed_at END, answered_at = CASE WHEN $7::text IN ('accept', 'contest') THEN now() ELSE "
-        "t.answered_at END, contest_reason = COALESCE($17::text, t.contest_reason), conciliation_note = "
-        "COALESCE($18::text, t.conciliation_note), conciliated_at = CASE WHEN $7::text = 'conciliate' THEN now() "
-        "ELSE t.conciliated_at END, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND "
-        SCOPE("t") " AND t.version = $6::integer RETURNING t.*), "
-        "j AS (SELECT " FORM_JSON("g") " AS doc, g.id, g.entity_id AS eid, g.version FROM g), "
-        AUDIT("$7::text", "evaluation_forms", "(SELECT doc::jsonb FROM old)") " SELECT j.doc, j.version FROM j",
-    [EV_FORM_GIVEN] = "SELECT g.score FROM evaluation_forms g WHERE g.evaluator_id = $2::bigint AND g.year = "
-                      "$3::integer AND g.entity_id = $4::bigint AND " SCOPE("g") " AND g.status IN ('signed', "
-                      "'accepted', 'contested', 'conciliated') AND g.score IS NOT NULL ORDER BY g.id",
-    [EV_FORM_FUND] = "SELECT g.id, g.person_id, pe.name, pe.external_id, pe.category, g.status, g.score, g.months, "
-                     "g.part_time FROM evaluation_forms g JOIN people pe ON pe.entity_id = g.entity_id AND pe.id = "
-                     "g.person_id WHERE g.entity_id = $2::bigint AND " SCOPE("g") " AND g.year = $3::integer AND "
-                     "g.role = $4::text AND ($5::text IS NULL OR pe.category = $5::text) ORDER BY g.person_id",
+        {"evaluation.form_update",
+         "WITH old AS (SELECT " FORM_JSON("t") " AS doc FROM evaluation_forms t WHERE t.id = $5::bigint AND " SCOPE(
+             "t") "), g AS (UPDATE evaluation_forms t SET status = $8::text, ratings = $9::jsonb, comments = $10::text, "
+                  "interview_date = $11::date, months = $12::integer, part_time = $13::numeric, computed = $14::jsonb, "
+                  "score = $15::numeric, signed_by = COALESCE($16::text, t.signed_by), signed_at = CASE WHEN $7::text = 'sign' "
+                  "THEN now() ELSE t.signed_at END, answered_at = CASE WHEN $7::text IN ('accept', 'contest') THEN now() ELSE "
+                  "t.answered_at END, contest_reason = COALESCE($17::text, t.contest_reason), conciliation_note = "
+                  "COALESCE($18::text, t.conciliation_note), conciliated_at = CASE WHEN $7::text = 'conciliate' THEN now() "
+                  "ELSE t.conciliated_at END, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " SCOPE(
+                      "t") " AND t.version = $6::integer RETURNING t.*), "
+                           "j AS (SELECT " FORM_JSON("g") " AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
+                               "$7::text", "evaluation_forms",
+                               "(SELECT doc::jsonb FROM old)") " SELECT j.doc, j.version FROM j",
+         18},
+    [EV_FORM_GIVEN] = {"evaluation.form_given",
+                       "SELECT g.score FROM evaluation_forms g WHERE g.evaluator_id = $2::bigint AND g.year = "
+                       "$3::integer AND g.entity_id = $4::bigint AND " SCOPE(
+                           "g") " AND g.status IN ('signed', "
+                                "'accepted', 'contested', 'conciliated') AND g.score IS NOT NULL ORDER BY g.id",
+                       4},
+    [EV_FORM_FUND] = {"evaluation.form_fund",
+                      "SELECT g.id, g.person_id, pe.name, pe.external_id, pe.category, g.status, g.score, g.months, "
+                      "g.part_time FROM evaluation_forms g JOIN people pe ON pe.entity_id = g.entity_id AND pe.id = "
+                      "g.person_id WHERE g.entity_id = $2::bigint AND " SCOPE(
+                          "g") " AND g.year = $3::integer AND "
+                               "g.role = $4::text AND ($5::text IS NULL OR pe.category = $5::text) ORDER BY g.person_id",
+                      5},
 
     [EV_DIST_INSERT] =
-        "WITH g AS (INSERT INTO bonus_distributions (entity_id, year, role, category, scheme_id, fund, redistribute, "
-        "distributed, remainder, result, actor_name, replaces) SELECT t.id, $6::integer, $7::text, $8::text, "
-        "$9::bigint, $10::numeric, $11::boolean, $12::numeric, $13::numeric, $14::jsonb, $3::text, $15::bigint FROM "
-        "entities t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.id = $1::bigint) RETURNING *), "
-        "j AS (SELECT " DIST_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid FROM g), "
-        /* a replacement's audit row holds the distribution it replaces as before */
-        AUDIT("CASE WHEN $15::bigint IS NULL THEN 'create' ELSE 'replace' END", "bonus_distributions",
-              "(SELECT " DIST_JSONB("o") " FROM bonus_distributions o WHERE o.entity_id = j.eid AND o.id = "
-              "$15::bigint)") " SELECT j.doc FROM j",
-    [EV_DIST_GET] = "SELECT " DIST_JSONB("g") "::text FROM bonus_distributions g WHERE g.id = $2::bigint AND "
-                    SCOPE("g"),
-    [EV_DIST_LIST] = "SELECT (" DIST_JSONB("g") " - 'people')::text, g.id FROM bonus_distributions g WHERE "
-                     "g.entity_id = $2::bigint AND " SCOPE("g") " AND g.id > $3::bigint ORDER BY g.id LIMIT "
-                     "$4::integer",
+        {"evaluation.dist_insert",
+         "WITH g AS (INSERT INTO bonus_distributions (entity_id, year, role, category, scheme_id, fund, redistribute, "
+         "distributed, remainder, result, actor_name, replaces) SELECT t.id, $6::integer, $7::text, $8::text, "
+         "$9::bigint, $10::numeric, $11::boolean, $12::numeric, $13::numeric, $14::jsonb, $3::text, $15::bigint FROM "
+         "entities t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.id = $1::bigint) RETURNING *), "
+         "j AS (SELECT " DIST_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid FROM g), "
+         /* a replacement's audit row holds the distribution it replaces as before */
+         AUDIT("CASE WHEN $15::bigint IS NULL THEN 'create' ELSE 'replace' END", "bonus_distributions",
+               "(SELECT " DIST_JSONB("o") " FROM bonus_distributions o WHERE o.entity_id = j.eid AND o.id = "
+                                          "$15::bigint)") " SELECT j.doc FROM j",
+         15},
+    [EV_DIST_GET] = {"evaluation.dist_get",
+                     "SELECT " DIST_JSONB("g") "::text FROM bonus_distributions g WHERE g.id = $2::bigint AND " SCOPE("g"),
+                     2},
+    [EV_DIST_LIST] = {"evaluation.dist_list",
+                      "SELECT (" DIST_JSONB("g") " - 'people')::text, g.id FROM bonus_distributions g WHERE "
+                                                 "g.entity_id = $2::bigint AND " SCOPE(
+                                                     "g") " AND g.id > $3::bigint ORDER BY g.id LIMIT "
+                                                          "$4::integer",
+                      4},
 };
 
-static int st[EV_COUNT];
+int store_evaluation_register(void) { return STORE_STMTS_REGISTER(st); }
 
-int store_evaluation_register(void)
+/* ------------------------------------------------------------------------- */
+/* Parameters in, values out                                                 */
+/* ------------------------------------------------------------------------- */
+
+/* The parameters of one statement (stmt.h's binder), with room for the decimals' texts. */
+typedef struct args {
+    store_args a;
+    char dec[4][32];
+    int ndec;
+} args;
+
+/* $1 the scope, then (writes) the audit's actor: token id, name, role. */
+static void args_start(args *a, const eval_ctx *x, int write)
 {
-    for (int i = 0; i < EV_COUNT; i++)
-        if ((st[i] = store_stmt_register(sql[i])) < 0)
-            return -1;
-    return 0;
+    memset(a, 0, sizeof *a);
+    arg_text(&a->a, x->scope);
+    if (write) {
+        arg_text(&a->a, x->actor->token_id);
+        arg_text(&a->a, x->actor->name);
+        arg_text(&a->a, x->actor->role);
+    }
 }
 
-PGresult *store_eval(store_conn *c, store_eval_stmt q, int nparams, const char *const *params, problem *p)
+/* The reads by id: {scope, id}. */
+static void args_id(args *a, const eval_ctx *x, int64_t id)
 {
-    return store_exec(c, st[q], nparams, params, p);
+    args_start(a, x, 0);
+    arg_i64(&a->a, id);
+}
+
+/* A decimal with 2 decimals; SQL NULL when !has. */
+static void arg_dec(args *a, int has, rules_decimal d)
+{
+    if (!has)
+        arg_null(&a->a);
+    else if (a->ndec < 4)
+        arg_text(&a->a, rules_decimal_format(d, 2, '.', a->dec[a->ndec++]));
+    else
+        a->a.overflow = 1; /* store_run refuses it */
+}
+
+static void arg_page(args *a, const eval_page *pg)
+{
+    arg_i64(&a->a, pg->after);
+    arg_i64(&a->a, pg->limit);
+}
+
+static PGresult *run(const eval_ctx *x, eval_stmt q, const args *a, problem *p)
+{
+    return store_run(x->db, &st[q], &a->a, p);
+}
+
+static rules_decimal get_dec(const PGresult *r, int row, int col)
+{
+    rules_decimal d = {0};
+    if (!row_null(r, row, col))
+        rules_decimal_parse_plain(row_text(r, row, col), 4, &d, NULL);
+    return d;
+}
+
+/* The cell as text in the arena; NULL when SQL NULL (or out of memory: a->failed). */
+static const char *get_text(arena *a, const PGresult *r, int row, int col)
+{
+    return arena_strdup(a, row_text(r, row, col));
+}
+
+/* The cell into out (n bytes), "" when SQL NULL. */
+static void get_copy(char *out, size_t n, const PGresult *r, int row, int col)
+{
+    const char *t = row_text(r, row, col);
+    snprintf(out, n, "%s", t ? t : "");
+}
+
+static int out_of_memory(problem *p) { return problem_set(p, 503, "out_of_memory", "try again"); }
+
+/* The result r: NULL stays -1, otherwise 1 when it has a row, 0 when none. Takes r unless
+ * keep. */
+static int found(PGresult *r, int keep)
+{
+    if (!r)
+        return -1;
+    int n = row_count(r) > 0;
+    if (!keep)
+        PQclear(r);
+    return n;
+}
+
+/* Runs q and hands over the doc (column 0) of its first row and its version (version_col,
+ * or -1: none). */
+static int run_doc(const eval_ctx *x, eval_stmt q, const args *a, int version_col, store_doc *out, problem *p)
+{
+    PGresult *r = run(x, q, a, p);
+    int rc = found(r, 1);
+    if (rc == 1) {
+        rc = row_dup(r, 0, 0, &out->text, p);
+        out->version = version_col >= 0 ? row_i64(r, 0, version_col) : 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int run_docs(const eval_ctx *x, eval_stmt q, const args *a, store_docs **out, problem *p)
+{
+    return store_run_docs(x->db, &st[q], &a->a, out, p);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Schemes                                                                   */
+/* ------------------------------------------------------------------------- */
+
+int store_eval_scheme_insert(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, const char *title,
+                             const char *definition, store_doc *out, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, entity_id);
+    arg_i64(&a.a, year);
+    arg_text(&a.a, role);
+    arg_text(&a.a, title);
+    arg_text(&a.a, definition);
+    return run_doc(x, EV_SCHEME_INSERT, &a, 1, out, p);
+}
+
+int store_eval_scheme_get(const eval_ctx *x, int64_t id, store_doc *out, problem *p)
+{
+    args a;
+    args_id(&a, x, id);
+    return run_doc(x, EV_SCHEME_GET, &a, 1, out, p);
+}
+
+int store_eval_scheme_update(const eval_ctx *x, int64_t id, int64_t version, int64_t year, const char *role,
+                             const char *title, const char *definition, store_doc *out, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, id);
+    arg_i64(&a.a, version);
+    arg_i64(&a.a, year);
+    arg_text(&a.a, role);
+    arg_text(&a.a, title);
+    arg_text(&a.a, definition);
+    return run_doc(x, EV_SCHEME_UPDATE, &a, 1, out, p);
+}
+
+int store_eval_scheme_delete(const eval_ctx *x, int64_t id, int64_t version, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, id);
+    if (version >= 0)
+        arg_i64(&a.a, version);
+    else
+        arg_text(&a.a, NULL);
+    return found(run(x, EV_SCHEME_DELETE, &a, p), 0);
+}
+
+int store_eval_scheme_find(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, arena *ar, int64_t *id,
+                           char **definition, problem *p)
+{
+    args a;
+    args_start(&a, x, 0);
+    arg_i64(&a.a, entity_id);
+    arg_i64(&a.a, year);
+    arg_text(&a.a, role);
+    PGresult *r = run(x, EV_SCHEME_FIND, &a, p);
+    int rc = found(r, 1);
+    if (rc == 1) {
+        *id = row_i64(r, 0, 0);
+        if (!(*definition = arena_strdup(ar, row_text(r, 0, 1))))
+            rc = out_of_memory(p);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_eval_scheme_list(const eval_ctx *x, int64_t entity_id, const char *year, const char *role,
+                           const eval_page *pg, store_docs **out, problem *p)
+{
+    args a;
+    args_start(&a, x, 0);
+    arg_i64(&a.a, entity_id);
+    arg_text(&a.a, year);
+    arg_text(&a.a, role);
+    arg_page(&a, pg);
+    return run_docs(x, EV_SCHEME_LIST, &a, out, p);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Participations                                                            */
+/* ------------------------------------------------------------------------- */
+
+int store_eval_objective_entity(const eval_ctx *x, int64_t objective_id, int64_t *entity_id, problem *p)
+{
+    args a;
+    args_id(&a, x, objective_id);
+    PGresult *r = run(x, EV_OBJECTIVE, &a, p);
+    int rc = found(r, 1);
+    if (rc == 1)
+        *entity_id = row_i64(r, 0, 1);
+    PQclear(r);
+    return rc;
+}
+
+int store_eval_part_list(const eval_ctx *x, int64_t objective_id, arena *ar, store_docs **out, int64_t **person_ids,
+                         problem *p)
+{
+    args a;
+    args_id(&a, x, objective_id);
+    PGresult *r = run(x, EV_PART_LIST, &a, p);
+    if (!r)
+        return -1;
+    int n = row_count(r);
+    if (!(*person_ids = arena_array(ar, (size_t)n + 1, sizeof **person_ids))) {
+        PQclear(r);
+        return out_of_memory(p);
+    }
+    for (int i = 0; i < n; i++)
+        (*person_ids)[i] = row_i64(r, i, 2);
+    *out = store_docs_take(r, p);
+    return *out ? 0 : -1;
+}
+
+int store_eval_leads(const eval_ctx *x, int64_t objective_id, int64_t person_id, problem *p)
+{
+    args a;
+    args_id(&a, x, objective_id);
+    arg_i64(&a.a, person_id);
+    return found(run(x, EV_LEADS, &a, p), 0);
+}
+
+int store_eval_part_insert(const eval_ctx *x, int64_t objective_id, int64_t person_id, rules_decimal percent,
+                           int64_t months, rules_decimal part_time, store_doc *out, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, objective_id);
+    arg_i64(&a.a, person_id);
+    arg_dec(&a, 1, percent);
+    arg_i64(&a.a, months);
+    arg_dec(&a, 1, part_time);
+    return run_doc(x, EV_PART_INSERT, &a, -1, out, p);
+}
+
+int store_eval_part_delete(const eval_ctx *x, int64_t id, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, id);
+    return found(run(x, EV_PART_DELETE, &a, p), 0);
+}
+
+int store_eval_parts_of(const eval_ctx *x, int64_t person_id, int64_t plan_id, arena *ar, eval_part **rows, int *n,
+                        problem *p)
+{
+    args a;
+    args_id(&a, x, person_id);
+    arg_i64(&a.a, plan_id);
+    PGresult *r = run(x, EV_PART_OF, &a, p);
+    if (!r)
+        return -1;
+    *n = row_count(r);
+    *rows = arena_array(ar, (size_t)*n + 1, sizeof **rows);
+    for (int i = 0; *rows && i < *n; i++) {
+        eval_part *e = &(*rows)[i];
+        e->objective_id = row_i64(r, i, 0);
+        e->code = get_text(ar, r, i, 1);
+        e->percent = get_dec(r, i, 2);
+        e->months = (int)row_i64(r, i, 3);
+        e->part_time = get_dec(r, i, 4);
+    }
+    PQclear(r);
+    return !*rows || ar->failed ? out_of_memory(p) : 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* People, structures, plans                                                 */
+/* ------------------------------------------------------------------------- */
+
+int store_eval_person_entity(const eval_ctx *x, int64_t person_id, int64_t *entity_id, problem *p)
+{
+    args a;
+    args_id(&a, x, person_id);
+    PGresult *r = run(x, EV_PERSON, &a, p);
+    int rc = found(r, 1);
+    if (rc == 1)
+        *entity_id = row_i64(r, 0, 1);
+    PQclear(r);
+    return rc;
+}
+
+int store_eval_plan(const eval_ctx *x, int64_t plan_id, int64_t *entity_id, char final_as_of[11], problem *p)
+{
+    args a;
+    args_id(&a, x, plan_id);
+    PGresult *r = run(x, EV_PLAN, &a, p);
+    int rc = found(r, 1);
+    if (rc == 1) {
+        *entity_id = row_i64(r, 0, 0);
+        get_copy(final_as_of, 11, r, 0, 2);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_eval_structure(const eval_ctx *x, int64_t structure_id, int64_t entity_id, int64_t *manager_id,
+                         int64_t *parent_id, problem *p)
+{
+    args a;
+    args_id(&a, x, structure_id);
+    arg_i64(&a.a, entity_id);
+    PGresult *r = run(x, EV_STRUCTURE, &a, p);
+    int rc = found(r, 1);
+    if (rc == 1) {
+        *manager_id = row_i64(r, 0, 3);
+        *parent_id = row_i64(r, 0, 4);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_eval_led(const eval_ctx *x, int64_t person_id, int64_t entity_id, int64_t *structure_id, problem *p)
+{
+    args a;
+    args_id(&a, x, person_id);
+    arg_i64(&a.a, entity_id);
+    PGresult *r = run(x, EV_LED, &a, p);
+    if (!r)
+        return -1;
+    int n = row_count(r);
+    if (n > 0)
+        *structure_id = row_i64(r, 0, 0);
+    PQclear(r);
+    return n;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Forms                                                                     */
+/* ------------------------------------------------------------------------- */
+
+int store_eval_form_insert(const eval_ctx *x, const eval_form_new *f, store_doc *out, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, f->person_id);
+    arg_i64(&a.a, f->year);
+    arg_text(&a.a, f->role);
+    arg_i64(&a.a, f->scheme_id);
+    arg_i64(&a.a, f->plan_id);
+    arg_id_or_null(&a.a, f->structure_id);
+    arg_id_or_null(&a.a, f->evaluator_id);
+    arg_text(&a.a, f->as_of);
+    arg_i64(&a.a, f->months);
+    arg_dec(&a, 1, f->part_time);
+    arg_text(&a.a, f->ratings);
+    arg_text(&a.a, f->comments);
+    arg_text(&a.a, f->interview_date);
+    arg_text(&a.a, f->computed);
+    arg_dec(&a, f->has_score, f->score);
+    return run_doc(x, EV_FORM_INSERT, &a, 1, out, p);
+}
+
+int store_eval_form_get(const eval_ctx *x, int64_t id, arena *ar, eval_form *f, problem *p)
+{
+    args a;
+    args_id(&a, x, id);
+    memset(f, 0, sizeof *f);
+    PGresult *r = run(x, EV_FORM_GET, &a, p);
+    int rc = found(r, 1);
+    if (rc == 1) {
+        rc = row_dup(r, 0, 0, &f->doc.text, p);
+        f->doc.version = row_i64(r, 0, 1);
+        f->id = row_i64(r, 0, 2);
+        f->entity_id = row_i64(r, 0, 3);
+        f->person_id = row_i64(r, 0, 4);
+        f->evaluator_id = row_i64(r, 0, 5);
+        get_copy(f->role, sizeof f->role, r, 0, 6);
+        get_copy(f->status, sizeof f->status, r, 0, 7);
+        f->year = (int)row_i64(r, 0, 8);
+        f->plan_id = row_i64(r, 0, 9);
+        f->structure_id = row_i64(r, 0, 10);
+        get_copy(f->as_of, sizeof f->as_of, r, 0, 11);
+        f->months = (int)row_i64(r, 0, 12);
+        f->part_time = get_dec(r, 0, 13);
+        f->ratings = row_null(r, 0, 14) ? "{}" : get_text(ar, r, 0, 14);
+        f->scheme_id = row_i64(r, 0, 15);
+        f->comments = get_text(ar, r, 0, 16);
+        get_copy(f->interview_date, sizeof f->interview_date, r, 0, 17);
+        f->computed = get_text(ar, r, 0, 18);
+        f->has_score = !row_null(r, 0, 19);
+        f->score = get_dec(r, 0, 19);
+        if (rc == 1 && ar->failed)
+            rc = out_of_memory(p);
+        if (rc != 1)
+            store_doc_free(&f->doc);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_eval_form_list(const eval_ctx *x, const char *viewer, const char *year, const char *role, const char *status,
+                         const eval_page *pg, store_docs **out, problem *p)
+{
+    args a;
+    args_start(&a, x, 0);
+    arg_text(&a.a, viewer);
+    arg_text(&a.a, year);
+    arg_text(&a.a, role);
+    arg_text(&a.a, status);
+    arg_page(&a, pg);
+    return run_docs(x, EV_FORM_LIST, &a, out, p);
+}
+
+int store_eval_form_update(const eval_ctx *x, const eval_form_write *w, store_doc *out, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, w->id);
+    arg_i64(&a.a, w->version);
+    arg_text(&a.a, w->action);
+    arg_text(&a.a, w->status);
+    arg_text(&a.a, w->ratings);
+    arg_text(&a.a, w->comments);
+    arg_text(&a.a, w->interview_date);
+    arg_i64(&a.a, w->months);
+    arg_dec(&a, 1, w->part_time);
+    arg_text(&a.a, w->computed);
+    arg_dec(&a, w->has_score, w->score);
+    arg_text(&a.a, w->signed_by);
+    arg_text(&a.a, w->contest_reason);
+    arg_text(&a.a, w->conciliation_note);
+    return run_doc(x, EV_FORM_UPDATE, &a, 1, out, p);
+}
+
+int store_eval_given(const eval_ctx *x, int64_t evaluator_id, int64_t year, int64_t entity_id, int max, arena *ar,
+                     rules_decimal **scores, int *n, problem *p)
+{
+    args a;
+    args_id(&a, x, evaluator_id);
+    arg_i64(&a.a, year);
+    arg_i64(&a.a, entity_id);
+    PGresult *r = run(x, EV_FORM_GIVEN, &a, p);
+    if (!r)
+        return -1;
+    *n = row_count(r) < max ? row_count(r) : max;
+    *scores = arena_array(ar, (size_t)*n + 1, sizeof **scores);
+    for (int i = 0; *scores && i < *n; i++)
+        (*scores)[i] = get_dec(r, i, 0);
+    PQclear(r);
+    return *scores ? 0 : out_of_memory(p);
+}
+
+int store_eval_fund(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, const char *category,
+                    arena *ar, eval_fund_form **rows, int *n, problem *p)
+{
+    args a;
+    args_id(&a, x, entity_id);
+    arg_i64(&a.a, year);
+    arg_text(&a.a, role);
+    arg_text(&a.a, category);
+    PGresult *r = run(x, EV_FORM_FUND, &a, p);
+    if (!r)
+        return -1;
+    *n = row_count(r);
+    *rows = arena_array(ar, (size_t)*n + 1, sizeof **rows);
+    for (int i = 0; *rows && i < *n; i++) {
+        eval_fund_form *e = &(*rows)[i];
+        e->form_id = row_i64(r, i, 0);
+        e->person_id = row_i64(r, i, 1);
+        e->name = get_text(ar, r, i, 2);
+        e->external_id = get_text(ar, r, i, 3);
+        e->category = get_text(ar, r, i, 4);
+        e->status = get_text(ar, r, i, 5);
+        e->has_score = !row_null(r, i, 6);
+        e->score = get_dec(r, i, 6);
+        e->months = (int)row_i64(r, i, 7);
+        e->part_time = get_dec(r, i, 8);
+    }
+    PQclear(r);
+    return !*rows || ar->failed ? out_of_memory(p) : 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Distributions                                                             */
+/* ------------------------------------------------------------------------- */
+
+int store_eval_dist_insert(const eval_ctx *x, const eval_dist_new *d, store_doc *out, problem *p)
+{
+    args a;
+    args_start(&a, x, 1);
+    arg_i64(&a.a, d->entity_id);
+    arg_i64(&a.a, d->year);
+    arg_text(&a.a, d->role);
+    arg_text(&a.a, d->category);
+    arg_i64(&a.a, d->scheme_id);
+    arg_dec(&a, 1, d->fund);
+    arg_text(&a.a, d->redistribute ? "true" : "false");
+    arg_dec(&a, 1, d->distributed);
+    arg_dec(&a, 1, d->remainder);
+    arg_text(&a.a, d->result);
+    arg_id_or_null(&a.a, d->replaces);
+    return run_doc(x, EV_DIST_INSERT, &a, -1, out, p);
+}
+
+int store_eval_dist_get(const eval_ctx *x, int64_t id, store_doc *out, problem *p)
+{
+    args a;
+    args_id(&a, x, id);
+    return run_doc(x, EV_DIST_GET, &a, -1, out, p);
+}
+
+int store_eval_dist_list(const eval_ctx *x, int64_t entity_id, const eval_page *pg, store_docs **out, problem *p)
+{
+    args a;
+    args_id(&a, x, entity_id);
+    arg_page(&a, pg);
+    return run_docs(x, EV_DIST_LIST, &a, out, p);
 }

@@ -25,12 +25,12 @@ Suite *calendar_suite(void);  /* the cycle's calendar and public figures, issue 
 Suite *ical_suite(void);      /* codec/ical.h, issue 20 */
 Suite *method_suite(void);    /* the plan's method, issue 14 */
 Suite *json_number_suite(void);
-Suite *jwt_claims_suite(void);  /* OpenID Connect sign-in: exp, nbf, iat, aud */
-Suite *render_suite(void);      /* documents: HTML text and SVG charts (issue 19) */
-Suite *report_docs_suite(void); /* the Relazione: labels, CSV report, workbook sheet names (issue 19) */
-Suite *accept_suite(void);      /* Accept and Accept-Language (issue 18) */
-Suite *plan_doc_suite(void);    /* the plan document's export form */
-Suite *form_status_suite(void); /* the life of an evaluation form */
+Suite *jwt_claims_suite(void);      /* OpenID Connect sign-in: exp, nbf, iat, aud */
+Suite *render_suite(void);          /* documents: HTML text and SVG charts (issue 19) */
+Suite *report_docs_suite(void);     /* the Relazione: labels, CSV report, workbook sheet names (issue 19) */
+Suite *accept_suite(void);          /* Accept and Accept-Language (issue 18) */
+Suite *plan_doc_suite(void);        /* the plan document's export form */
+Suite *form_status_suite(void);     /* the life of an evaluation form */
 Suite *evaluation_json_suite(void); /* codec/evaluation_json.h, evaluation_body.h, payroll_csv.h */
 
 /* helpers (helpers.c) */

@@ -43,11 +43,11 @@ static const char *error_at(const problem *p, const char *field)
     return NULL;
 }
 
-#define ASSERT_ERROR(p, field, part)                                                                                \
-    do {                                                                                                            \
-        const char *m_ = error_at(p, field);                                                                        \
-        ck_assert_msg(m_ != NULL, "no error at %s", field);                                                         \
-        ck_assert_msg(strstr(m_, part) != NULL, "error at %s is \"%s\", not about \"%s\"", field, m_, part);        \
+#define ASSERT_ERROR(p, field, part)                                                                         \
+    do {                                                                                                     \
+        const char *m_ = error_at(p, field);                                                                 \
+        ck_assert_msg(m_ != NULL, "no error at %s", field);                                                  \
+        ck_assert_msg(strstr(m_, part) != NULL, "error at %s is \"%s\", not about \"%s\"", field, m_, part); \
     } while (0)
 
 START_TEST(scheme_decodes_the_worked_example)
@@ -79,10 +79,11 @@ END_TEST
 
 START_TEST(scheme_errors_name_the_path)
 {
-    json_t *def = J("{\"structure_basis\": \"office\", \"weights\": {\"structure\": 30, \"bogus\": 1},"
-                    " \"behaviours\": [{\"code\": \"C1\", \"weight\": 50, \"scale\": [{\"value\": 1}, {\"value\": 2}]},"
-                    "                  {\"code\": \"C1\", \"weight\": 50, \"scale\": [{\"value\": 1.234}, 7]}],"
-                    " \"bands\": [3], \"premium\": {\"share\": 101}}");
+    json_t *def = J(
+        "{\"structure_basis\": \"office\", \"weights\": {\"structure\": 30, \"bogus\": 1},"
+        " \"behaviours\": [{\"code\": \"C1\", \"weight\": 50, \"scale\": [{\"value\": 1}, {\"value\": 2}]},"
+        "                  {\"code\": \"C1\", \"weight\": 50, \"scale\": [{\"value\": 1.234}, 7]}],"
+        " \"bands\": [3], \"premium\": {\"share\": 101}}");
     problem p;
     problem_init(&p);
     eval_scheme_def d;
@@ -99,8 +100,9 @@ START_TEST(scheme_errors_name_the_path)
 
     /* fields that read, a scheme the rules refuse: its findings, at their paths */
     problem_init(&p);
-    def = J("{\"weights\": {\"structure\": 30, \"objectives\": 40}, \"bands\": [{\"min_score\": 60, "
-            "\"coefficient\": 1}]}");
+    def = J(
+        "{\"weights\": {\"structure\": 30, \"objectives\": 40}, \"bands\": [{\"min_score\": 60, "
+        "\"coefficient\": 1}]}");
     ck_assert_int_gt(eval_scheme_decode(def, RULES_EVAL_STAFF, &d, &p), 0);
     ck_assert_ptr_nonnull(error_at(&p, "weights"));
     json_decref(def);
@@ -123,7 +125,7 @@ START_TEST(scheme_body_keeps_the_definition)
     ck_assert_int_eq(h.year, 2024);
     ck_assert_str_eq(h.role, "staff");
     ck_assert_str_eq(h.title, "SMVP 2024");
-    ck_assert_ptr_null(json_object_get(def, "year"));  /* the head is not the definition */
+    ck_assert_ptr_null(json_object_get(def, "year"));                      /* the head is not the definition */
     ck_assert_ptr_null(json_object_get(def, "differentiation_cv_target")); /* null: left out */
     ck_assert_ptr_nonnull(json_object_get(def, "bands"));
     json_decref(def);
@@ -344,8 +346,9 @@ START_TEST(bonus_result_and_payroll_file)
     buf_init(&b, 0);
     payroll_csv(r, &b);
     ck_assert_ptr_nonnull(b.data);
-    ck_assert_ptr_nonnull(strstr(b.data, "external_id;name;category;score;coefficient;months;part_time;premium;"
-                                         "premium_amount;bonus\r\n"));
+    ck_assert_ptr_nonnull(strstr(b.data,
+                                 "external_id;name;category;score;coefficient;months;part_time;premium;"
+                                 "premium_amount;bonus\r\n"));
     ck_assert_ptr_nonnull(strstr(b.data, ";\"Rossi; Mario\";C;91,50;1,20;12;100;false;0,00;1234,56\r\n"));
     buf_free(&b);
     char name[96];
