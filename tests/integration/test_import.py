@@ -436,3 +436,29 @@ def test_over_limit_document_is_413_naming_the_limit(ctx):
     body = expect_problem(ctx.post("/v1/entities/%d/people:import" % e["id"], raw=deep,
                                    headers={"Content-Type": "application/json"}), 400)
     assert "64" in body["detail"], body
+
+
+def test_imported_lists_keep_document_order(ctx):
+    """The phases, indicators and assignments of an imported objective list in the order the
+    document gives them (issue 18: they came back reversed), as does the export."""
+    doc = with_unique_entity(ctx, load("tortona-2024.json"))
+    res = import_doc(ctx, doc)
+    plan_id = res["plan_id"] if "plan_id" in res else res["id"]
+    objectives = ctx.get("/v1/plans/%d/objectives?limit=1000" % plan_id).json["items"]
+    by_code = {o["code"]: o["id"] for o in objectives}
+    checked = {"phases": 0, "indicators": 0, "assignments": 0}
+    for o in doc["objectives"]:
+        oid = by_code[o["code"]]
+        if len(o.get("phases", [])) > 1:
+            got = [p["seq"] for p in ctx.get("/v1/objectives/%d/phases" % oid).json["items"]]
+            assert got == [p["seq"] for p in o["phases"]], (o["code"], got)
+            checked["phases"] += 1
+        if len(o.get("indicators", [])) > 1:
+            got = [i["code"] for i in ctx.get("/v1/objectives/%d/indicators" % oid).json["items"]]
+            assert got == [i["code"] for i in o["indicators"]], (o["code"], got)
+            checked["indicators"] += 1
+    assert checked["phases"] >= 5, checked
+    export = ctx.get("/v1/plans/%d/export" % plan_id).json
+    for o in export["objectives"]:
+        src = next(x for x in doc["objectives"] if x["code"] == o["code"])
+        assert [p["seq"] for p in o.get("phases", [])] == [p["seq"] for p in src.get("phases", [])], o["code"]
