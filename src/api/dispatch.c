@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "store/monitoring.h"
 #include "store/periods.h"
+#include "store/report.h"
 
 static store_pool *the_pool;
 
@@ -33,7 +34,7 @@ int api_init(store_pool *pool, const config *cfg)
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 || store_monitoring_register() < 0 ||
         erp_register() < 0 || idem_register() < 0 || evaluation_register() < 0 /* people evaluation and bonus */ ||
         oidc_init(cfg) < 0 || store_periods_register() < 0 || calendar_register() < 0 || payments_register() < 0 ||
-        transparency_register() < 0) {
+        transparency_register() < 0 || store_report_register() < 0 /* the Relazione's heading (documents) */) {
         log_error("cannot register the SQL statements");
         return -1;
     }

@@ -11,7 +11,7 @@
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/list_answer.h"
 #include "api/personal.h"
-#include "codec/csv.h"
+#include "api/report.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
@@ -518,15 +518,15 @@ void objective_score(http_request *req)
     http_json(req, 200, out);
 }
 
-/* One row of the report per objective of each structure and each manager, then totals. */
-void plan_report(http_request *req)
+/* The report as JSON (api/report.h): one row per objective of each structure and manager,
+ * their totals, the entity's total and the objectives. */
+json_t *plan_report_json(http_request *req, int64_t plan_id, const char *as_of)
 {
-    char as_of[11];
     scored s;
-    if (api_date_param(req, "as_of", as_of) < 0 || load_and_score(req, req->ids[0], as_of, &s) < 0)
-        return;
+    if (load_and_score(req, plan_id, as_of, &s) < 0)
+        return NULL;
     json_t *rows = json_array(), *totals = json_array();
-    json_t *analyses = deviation_analyses(req, req->ids[0], as_of);
+    json_t *analyses = deviation_analyses(req, plan_id, as_of);
     /* indicators grouped by objective (CSR): the rows list them without a scan each */
     int n_obj = s.m.plan.n_objectives, n_ind = s.m.plan.n_indicators;
     int *ind_start = arena_array(&s.m.mem, (size_t)n_obj + 2, sizeof(int));
@@ -553,14 +553,16 @@ void plan_report(http_request *req)
         const char *kind = x->kind == PM_STRUCTURE ? "structure" : x->kind == PM_MANAGER ? "manager" : "person";
         for (int k = s.by_assignee_start[a]; k < s.by_assignee_start[a + 1]; k++) {
             const rules_assignment *asg = &s.m.plan.assignments[s.by_assignee[k]];
+            int weighted = s.m.assignment_weighted[s.by_assignee[k]]; /* a missing weight is null, not 0 */
             rules_objective_result r = result_for(&s, asg->objective, a);
             json_t *row = json_pack(
                 "{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o}", "assignee_kind", kind, "assignee_id",
                 (json_int_t)x->id, "assignee_code", x->code ? x->code : "", "assignee_name", x->name ? x->name : "",
                 "objective_id", (json_int_t)s.m.objective_id[asg->objective], "objective_code",
                 s.m.plan.objectives[asg->objective].code, "objective_title", s.m.objective_title[asg->objective],
-                "weight", dec(asg->weight), "achievement", r.has_achievement ? dec(r.achievement) : json_null(),
-                "timeliness", r.has_timeliness ? dec(r.timeliness) : json_null());
+                "weight", weighted ? dec(asg->weight) : json_null(), "achievement",
+                r.has_achievement ? dec(r.achievement) : json_null(), "timeliness",
+                r.has_timeliness ? dec(r.timeliness) : json_null());
             objective_result_json(row, &s, asg->objective, &r);
             json_t *inds = json_array();
             for (int i = ind_start ? ind_start[asg->objective] : 0; ind_start && i < ind_start[asg->objective + 1]; i++)
@@ -576,7 +578,6 @@ void plan_report(http_request *req)
                               dec(s.as[a].weight_measured), "score", score_or_null(s.as[a].status, s.as[a].score),
                               "status", status_name(s.as[a].status)));
     }
-    int64_t plan_id = s.m.plan_id;
     int revision = s.m.revision;
     json_t *cascade = objectives_json(&s, 1);
     /* the whole entity: its score and how much of its weight was measured (the documents' cover) */
@@ -588,37 +589,8 @@ void plan_report(http_request *req)
                                dec(ea >= 0 ? s.as[ea].weight_measured : (rules_decimal){0}));
     json_decref(analyses);
     plan_model_free(&s.m);
-    if (http_wants_csv(req)) {
-        static const char *const names[] = {"assignee_kind",   "assignee_code", "assignee_name", "objective_code",
-                                            "objective_title", "weight",        "achievement",   "timeliness",
-                                            "score",           "status"};
-        buf b;
-        buf_init(&b, 0);
-        csv_header(&b, names, 10);
-        size_t i;
-        json_t *r;
-        json_array_foreach(rows, i, r) csv_row_from_object(&b, r, names, 10);
-        json_array_foreach(totals, i, r)
-        {
-            json_object_set_new(r, "objective_code", json_string("TOTALE"));
-            json_object_set_new(r, "objective_title", json_string(""));
-            json_object_set_new(r, "weight", json_incref(json_object_get(r, "weight_total")));
-            csv_row_from_object(&b, r, names, 10);
-        }
-        json_decref(rows);
-        json_decref(totals);
-        json_decref(cascade);
-        json_decref(entity);
-        snprintf(req->res.disposition, sizeof req->res.disposition,
-                 "attachment; filename=\"relazione-%" PRId64 "-%s.csv\"", plan_id, as_of);
-        size_t len;
-        char *body = buf_steal(&b, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
-        return;
-    }
-    http_json(req, 200,
-              json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of,
-                        "revision", revision, "entity", entity, "rows", rows, "totals", totals, "objectives", cascade));
+    return json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of, "revision",
+                     revision, "rows", rows, "totals", totals, "entity", entity, "objectives", cascade);
 }
 
 void review_create(http_request *req)

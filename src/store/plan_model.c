@@ -202,7 +202,7 @@ static int build_assignees(builder *b, problem *p)
     m->plan.assignments = arena_array(&m->mem, (size_t)n * 3 + 1, sizeof(rules_assignment));
     rules_assignment *asg = (rules_assignment *)m->plan.assignments;
     int *row_assignee = arena_array(&m->mem, (size_t)n + 1, sizeof(int));
-    m->assignment_weighted = arena_array(&m->mem, (size_t)n + 1, 1);
+    m->assignment_weighted = arena_array(&m->mem, (size_t)n * 3 + 1, 1); /* real, then synthetic */
     b->asg_start = arena_array(&m->mem, (size_t)m->plan.n_objectives + 1, sizeof(int));
     b->asg_list = arena_array(&m->mem, (size_t)n + 1, sizeof(int));
     if (!asg || !row_assignee || !b->asg_start || !b->asg_list || !m->assignment_weighted)
@@ -250,12 +250,16 @@ static int build_assignees(builder *b, problem *p)
         int a = row_assignee[r];
         if (a < 0)
             continue;
+        unsigned char weighted = m->assignment_weighted[k];
         rules_assignment real = asg[k++];
-        if (m->assignee[a].manager >= 0)
+        if (m->assignee[a].manager >= 0) {
+            m->assignment_weighted[total] = weighted;
             asg[total++] = (rules_assignment){real.objective, m->assignee[a].manager, real.weight};
+        }
         if (m->assignee[a].kind == PM_STRUCTURE) {
             if (m->entity_assignee < 0)
                 m->entity_assignee = add_assignee(b, PM_ENTITY, 0);
+            m->assignment_weighted[total] = weighted;
             asg[total++] = (rules_assignment){real.objective, m->entity_assignee, real.weight};
         }
     }

@@ -64,7 +64,8 @@ typedef struct plan_model {
     int n_real_assignees;
     int entity_assignee;                /* index of the PM_ENTITY assignee, -1 when no structure carries objectives */
     idmap objective_index;              /* objective id → index */
-    unsigned char *assignment_weighted; /* [check_plan.n_assignments]: 1 when the plan gives the weight */
+    unsigned char *assignment_weighted; /* [plan.n_assignments]: 1 when the plan gives the weight (a manager's
+                                           or the entity's copy: as the real one) */
     double sql_ms;                      /* how long the store spent reading the rows (Server-Timing) */
 } plan_model;
 

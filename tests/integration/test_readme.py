@@ -52,9 +52,9 @@ def admin_token(ctx, server, database_url, path):
 class DemoDatabase:
     """A database of the test cluster migrated and loaded like `make run`'s, with its own server."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx, name="readme"):
         self.ctx = ctx
-        self.name = "readme_%d" % os.getpid()
+        self.name = "%s_%d" % (name, os.getpid())
         ctx.sql("DROP DATABASE IF EXISTS %s" % self.name)
         ctx.sql("CREATE DATABASE %s" % self.name)
         assert "@/ciclo?" in ctx.database_url and "@/ciclo?" in ctx.owner_url, ctx.database_url

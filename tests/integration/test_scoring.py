@@ -84,10 +84,12 @@ def test_worked_example_plan_scores_and_report(ctx):
     assert tot["structure"]["score"] == 92 and tot["structure"]["weight_total"] == 100
     csv = ctx.get("/v1/plans/%d/report?as_of=2024-12-31&format=csv" % plan["id"])
     assert csv.header("Content-Type").startswith("text/csv")
-    lines = csv.text.split("\r\n")
-    assert lines[0] == "assignee_kind;assignee_code;assignee_name;objective_code;objective_title;weight;achievement;timeliness;score;status"
-    assert "structure;A02;Affari istituzionali;OB-B;Nuovo regolamento;40;80;30;80;measured" in lines, lines
-    assert "structure;A02;Affari istituzionali;TOTALE;;100;;;92;measured" in lines, lines
+    assert csv.text.startswith("\ufeff"), csv.text[:20]  # the BOM: Excel reads the accents
+    lines = csv.text[1:].split("\r\n")
+    assert lines[0] == ("assignee_kind;assignee_code;assignee_name;objective_code;objective_title;weight;achievement;"
+                        "timeliness;score;status;weight_measured")
+    assert "structure;A02;Affari istituzionali;OB-B;Nuovo regolamento;40;80;30;80;measured;" in lines, lines
+    assert "structure;A02;Affari istituzionali;TOTALE;;100;;;92;measured;100" in lines, lines
 
 
 def test_personal_scores_are_not_for_readers(ctx):

@@ -1,0 +1,69 @@
+/* csv_report.c — the Relazione as CSV (csv_report.h). */
+#include "render/csv_report.h"
+
+#include <stdlib.h>
+
+#include "codec/csv.h"
+#include "core/buf.h"
+#include "render/report_groups.h"
+
+enum { NCOLS = 11 };
+static const char *const names[NCOLS] = {"assignee_kind",   "assignee_code", "assignee_name",  "objective_code",
+                                         "objective_title", "weight",        "achievement",    "timeliness",
+                                         "score",           "status",        "weight_measured"};
+
+/* A TOTALE row from a total ({assignee_kind, assignee_code, assignee_name, weight_total,
+ * weight_measured, score, status}). */
+static void total_row(buf *b, const json_t *t)
+{
+    json_t *row = json_pack("{s:O?, s:O?, s:O?, s:s, s:s, s:O?, s:n, s:n, s:O?, s:O?, s:O?}", "assignee_kind",
+                            json_object_get(t, "assignee_kind"), "assignee_code", json_object_get(t, "assignee_code"),
+                            "assignee_name", json_object_get(t, "assignee_name"), "objective_code", "TOTALE",
+                            "objective_title", "", "weight", json_object_get(t, "weight_total"), "achievement",
+                            "timeliness", "score", json_object_get(t, "score"), "status", json_object_get(t, "status"),
+                            "weight_measured", json_object_get(t, "weight_measured"));
+    if (!row) {
+        b->failed = 1;
+        return;
+    }
+    csv_row_from_object(b, row, names, NCOLS);
+    json_decref(row);
+}
+
+char *csv_report(const json_t *report, size_t *len)
+{
+    json_t *groups = report_groups(report, NULL); /* the report is in document order already */
+    if (!groups)
+        return NULL;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "\xEF\xBB\xBF");
+    csv_header(&b, names, NCOLS);
+    size_t i, k;
+    json_t *g, *r;
+    json_array_foreach(groups, i, g)
+    {
+        json_array_foreach(json_object_get(g, "rows"), k, r) csv_row_from_object(&b, r, names, NCOLS);
+        total_row(&b, json_object_get(g, "total"));
+    }
+    const json_t *e = json_object_get(report, "entity"), *plan = json_object_get(report, "plan");
+    const json_t *who = json_object_get(plan, "entity");
+    if (json_is_object(e)) {
+        json_t *t = json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "assignee_kind", "entity", "assignee_code",
+                              json_object_get(who, "code"), "assignee_name", json_object_get(who, "name"),
+                              "weight_total", json_object_get(e, "weight_total"), "weight_measured",
+                              json_object_get(e, "weight_measured"), "score", json_object_get(e, "score"), "status",
+                              json_object_get(e, "status"));
+        if (t)
+            total_row(&b, t);
+        else
+            b.failed = 1;
+        json_decref(t);
+    }
+    json_decref(groups);
+    if (b.failed) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b, len);
+}

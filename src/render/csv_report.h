@@ -1,0 +1,24 @@
+/*
+ * csv_report.h — the Relazione as CSV, the machine format (issue 19): the columns the report
+ * CSV always had, plus weight_measured; each assignee's objectives followed directly by its
+ * TOTALE row; structures in the tree's order, then managers, then people; the entity's
+ * TOTALE row last; a UTF-8 byte order mark first, so that Excel reads the accents.
+ *
+ * Columns: assignee_kind;assignee_code;assignee_name;objective_code;objective_title;weight;
+ * achievement;timeliness;score;status;weight_measured. An objective row leaves
+ * weight_measured empty, and weight empty when the plan gives none (not 0). A TOTALE row
+ * has objective_code TOTALE, weight the assignee's total weight and weight_measured the
+ * weight of its measured objectives (the score is the mean over those). The entity's row
+ * has assignee_kind "entity" and the entity's code and name (from the report's "plan").
+ */
+#ifndef CICLO_RENDER_CSV_REPORT_H
+#define CICLO_RENDER_CSV_REPORT_H
+#include <jansson.h>
+#include <stddef.h>
+
+/* Writes report (plan_report_json's, grouped and headed by api/documents.c; borrowed) as
+ * above. Returns the text (malloc'd: the caller frees it) with *len, or NULL when memory is
+ * exhausted or the report lacks its rows and totals. */
+char *csv_report(const json_t *report, size_t *len);
+
+#endif
