@@ -195,6 +195,32 @@ def test_report_formats_refused_where_not_written(ctx):
     expect_problem(ctx.get("/v1/plans/999999999/report?format=xlsx"), 404)
 
 
+def test_report_xlsx_leaves_no_temporary_file(ctx):
+    """libxlsxwriter writes to a file: it is made in a private directory under TMPDIR and both are
+    removed, after a workbook and when the directory cannot be made (then a 503, not a crash)."""
+    e, plan = tree_plan(ctx)
+    tmp = tempfile.mkdtemp(dir=ctx.tmp, prefix="tmpdir-")
+    os.chmod(tmp, 0o777)  # the server may run as another user than the test
+    srv = ctx.start_server({"TMPDIR": tmp})
+    try:
+        url = "/v1/plans/%d/report?as_of=2024-06-30&format=xlsx" % plan["id"]
+        for _ in range(3):
+            r = ctx.get(url, base=srv.url)
+            assert r.status == 200 and r.body[:2] == b"PK", r
+        assert os.listdir(tmp) == [], os.listdir(tmp)
+    finally:
+        srv.stop()
+    srv = ctx.start_server({"TMPDIR": os.path.join(tmp, "missing")})
+    try:
+        body = expect_problem(ctx.get(url, base=srv.url), 503)
+        assert body["code"] == "workbook_unavailable", body
+        # the CSV and the JSON do not need the disk
+        assert ctx.get(url.replace("xlsx", "csv"), base=srv.url).status == 200
+    finally:
+        srv.stop()
+    assert os.listdir(tmp) == [], os.listdir(tmp)
+
+
 def soffice_csv(ctx, books, outdir):
     """Converts every workbook of books (paths) to one CSV per sheet in outdir with LibreOffice,
     in one run with a profile of its own under the test's tmp and a timeout."""
