@@ -59,7 +59,7 @@ $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 # Unit tests: the rules library, the pure JSON codecs of src/codec and the renderers of src/render
 # (no database, no HTTP).
 CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(RENDER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o \
-             $(BUILD)/src/core/problem.o
+             $(BUILD)/src/core/problem.o $(BUILD)/src/core/i18n.o $(BUILD)/src/core/i18n_catalogue.o
 $(UNIT_BIN): $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB) $(CHECK_LIBS) $(PKG_LIBS) -lpthread -lm
 

@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "codec/csv.h"
+#include "core/i18n.h"
 #include "core/text.h"
 #include "http/server.h"
 #include "store/plan_checks.h"
@@ -149,6 +150,7 @@ void plan_checks(http_request *req)
     json_t *out = json_pack("{s:I, s:i, s:i, s:i, s:I, s:o}", "plan_id", (json_int_t)req->ids[0], "errors", errors,
                             "warnings", warnings, "infos", infos, "not_listed", (json_int_t)(n - kept), "findings", arr);
     plan_model_free(&m);
+    i18n_messages(json_object_get(out, "findings"), i18n_lang_of(http_header(req, "Accept-Language")));
     if (http_wants_csv(req)) {
         static const char *const names[] = {"severity", "code", "path", "message", "resource", "resource_id"};
         buf b;

@@ -9,6 +9,7 @@
 #include "codec/json_limits.h"
 #include "codec/json_number.h"
 #include "codec/rule_json.h"
+#include "core/i18n.h"
 #include "http/http.h"
 
 const char *http_query(const http_request *req, const char *key)
@@ -60,6 +61,7 @@ void http_json(http_request *req, int status, json_t *j)
 void http_problem(http_request *req, const problem *p)
 {
     json_t *j = problem_to_json(p);
+    i18n_problem(j, i18n_lang_of(http_header(req, "Accept-Language"))); /* Italian when asked */
     char *s = j ? rule_json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (!s) {

@@ -1,0 +1,267 @@
+/* i18n.c — rendering the catalogue's messages in the client's language (i18n.h). */
+#include "core/i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec/accept.h"
+#include "core/text.h"
+
+#define I18N_MAX_ARGS 10
+#define I18N_MAX_TEXT 1024
+
+/* i18n_catalogue.c */
+typedef struct {
+    const char *id, *en, *it;
+} i18n_entry;
+extern const i18n_entry i18n_catalogue[];
+extern const size_t i18n_catalogue_n;
+
+i18n_lang i18n_lang_of(const char *accept_language)
+{
+    static const char *const langs[] = {"en", "it", NULL};
+    return accept_language_pick(accept_language, langs) == 1 ? I18N_IT : I18N_EN;
+}
+
+const char *i18n_title(int status, i18n_lang lang)
+{
+    static const struct {
+        int status;
+        const char *en, *it;
+    } titles[] = {
+        {400, "Bad Request", "Richiesta non valida"},
+        {401, "Unauthorized", "Non autenticato"},
+        {403, "Forbidden", "Non consentito"},
+        {404, "Not Found", "Non trovato"},
+        {405, "Method Not Allowed", "Metodo non consentito"},
+        {406, "Not Acceptable", "Formato non disponibile"},
+        {408, "Request Timeout", "Richiesta scaduta"},
+        {409, "Conflict", "Conflitto"},
+        {412, "Precondition Failed", "Precondizione non soddisfatta"},
+        {413, "Content Too Large", "Contenuto troppo grande"},
+        {415, "Unsupported Media Type", "Tipo di contenuto non supportato"},
+        {422, "Unprocessable Content", "Contenuto non elaborabile"},
+        {428, "Precondition Required", "Precondizione richiesta"},
+        {429, "Too Many Requests", "Troppe richieste"},
+        {431, "Request Header Fields Too Large", "Intestazioni della richiesta troppo grandi"},
+        {500, "Internal Server Error", "Errore interno del server"},
+        {503, "Service Unavailable", "Servizio non disponibile"},
+    };
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+        if (titles[i].status == status)
+            return lang == I18N_IT ? titles[i].it : titles[i].en;
+    if (lang == I18N_IT)
+        return status < 500 ? "Errore del client" : "Errore del server";
+    return status < 500 ? "Client Error" : "Server Error";
+}
+
+size_t i18n_catalogue_size(void) { return i18n_catalogue_n; }
+
+void i18n_catalogue_entry(size_t i, const char **id, const char **en, const char **it)
+{
+    *id = i < i18n_catalogue_n ? i18n_catalogue[i].id : NULL;
+    *en = i < i18n_catalogue_n ? i18n_catalogue[i].en : NULL;
+    *it = i < i18n_catalogue_n ? i18n_catalogue[i].it : NULL;
+}
+
+/* Length of the printf conversion at f (f[0] == '%'), or 0 for "%%". */
+static size_t conversion(const char *f)
+{
+    if (f[1] == '%')
+        return 0;
+    size_t i = 1;
+    while (f[i] && strchr("-+ #0123456789.*", f[i]))
+        i++;
+    while (f[i] && strchr("hlLqjzt", f[i]))
+        i++;
+    return f[i] ? i + 1 : i;
+}
+
+typedef struct {
+    const char *at[I18N_MAX_ARGS];
+    size_t len[I18N_MAX_ARGS];
+    int n;
+} captures;
+
+/* Whether the format f spells the text t whole, each conversion any text (empty too). */
+static int match(const char *f, const char *t, captures *c)
+{
+    while (*f) {
+        if (*f == '%' && f[1] == '%') {
+            if (*t != '%')
+                return 0;
+            f += 2;
+            t++;
+            continue;
+        }
+        if (*f == '%') {
+            size_t n = conversion(f);
+            const char *rest = f + n;
+            if (c->n >= I18N_MAX_ARGS)
+                return 0;
+            int k = c->n++;
+            c->at[k] = t;
+            for (size_t len = 0;; len++) { /* the shortest text that lets the rest match */
+                c->len[k] = len;
+                captures saved = *c;
+                if (match(rest, t + len, c))
+                    return 1;
+                *c = saved;
+                if (!t[len])
+                    break;
+            }
+            c->n--;
+            return 0;
+        }
+        if (*f != *t)
+            return 0;
+        f++;
+        t++;
+    }
+    return *t == '\0';
+}
+
+typedef struct {
+    char *out;
+    size_t size, len;
+} sink;
+
+static void put(sink *s, const char *p, size_t n)
+{
+    if (s->len + 1 >= s->size)
+        return;
+    size_t room = s->size - 1 - s->len;
+    if (n > room)
+        n = room;
+    memcpy(s->out + s->len, p, n);
+    s->len += n;
+    s->out[s->len] = '\0';
+}
+
+static const char *translate(const char *text, char *out, size_t size, int depth);
+
+/* Writes the Italian template it with the captured texts (each translated when it can be). */
+static void fill(const char *it, const captures *c, sink *s, int depth)
+{
+    for (const char *p = it; *p;) {
+        if (*p == '%' && p[1] >= '1' && p[1] <= '9') {
+            int k = p[1] - '1';
+            if (k < c->n) {
+                char arg[I18N_MAX_TEXT], tr[I18N_MAX_TEXT];
+                size_t n = c->len[k] < sizeof arg - 1 ? c->len[k] : sizeof arg - 1;
+                memcpy(arg, c->at[k], n);
+                arg[n] = '\0';
+                if (depth < 3 && n && translate(arg, tr, sizeof tr, depth + 1))
+                    put(s, tr, strlen(tr));
+                else
+                    put(s, arg, n);
+            }
+            p += 2;
+            continue;
+        }
+        if (*p == '%' && p[1] == '%') {
+            put(s, "%", 1);
+            p += 2;
+            continue;
+        }
+        const char *q = p + 1;
+        while (*q && *q != '%')
+            q++;
+        put(s, p, (size_t)(q - p));
+        p = q;
+    }
+}
+
+/* Whether the literal text before the format's first conversion starts t (a cheap filter). */
+static int same_start(const char *f, const char *t)
+{
+    for (; *f && *f != '%'; f++, t++)
+        if (*f != *t)
+            return 0;
+    return 1;
+}
+
+static const char *whole(const char *text, sink *s, int depth)
+{
+    for (size_t i = 0; i < i18n_catalogue_n; i++) {
+        captures c = {.n = 0};
+        if (same_start(i18n_catalogue[i].en, text) && match(i18n_catalogue[i].en, text, &c)) {
+            fill(i18n_catalogue[i].it, &c, s, depth);
+            return i18n_catalogue[i].id;
+        }
+    }
+    return NULL;
+}
+
+/* The text translated into out, whole or as "A: B" / "A; B" parts; NULL when nothing matched. */
+static const char *translate(const char *text, char *out, size_t size, int depth)
+{
+    sink s = {out, size, 0};
+    out[0] = '\0';
+    const char *id = whole(text, &s, depth);
+    if (id)
+        return id;
+    static const char *const seps[] = {"; ", ": "};
+    for (size_t k = 0; k < 2; k++) {
+        const char *cut = strstr(text, seps[k]);
+        while (cut) {
+            char head[I18N_MAX_TEXT];
+            size_t n = (size_t)(cut - text) < sizeof head - 1 ? (size_t)(cut - text) : sizeof head - 1;
+            memcpy(head, text, n);
+            head[n] = '\0';
+            char a[I18N_MAX_TEXT], b[I18N_MAX_TEXT];
+            const char *ia = translate(head, a, sizeof a, depth + 1);
+            const char *ib = translate(cut + 2, b, sizeof b, depth + 1);
+            if (ia || ib) {
+                s.len = 0;
+                out[0] = '\0';
+                put(&s, ia ? a : head, strlen(ia ? a : head));
+                put(&s, seps[k], 2);
+                put(&s, ib ? b : cut + 2, strlen(ib ? b : cut + 2));
+                return ia ? ia : ib;
+            }
+            cut = strstr(cut + 2, seps[k]);
+        }
+    }
+    return NULL;
+}
+
+const char *i18n_text(const char *text, i18n_lang lang, char *out, size_t size)
+{
+    if (!size)
+        return NULL;
+    const char *id = NULL;
+    if (lang == I18N_IT && text && strlen(text) < I18N_MAX_TEXT)
+        id = translate(text, out, size, 0);
+    if (!id)
+        snprintf(out, size, "%s", text ? text : "");
+    utf8_trim_partial(out);
+    return id;
+}
+
+static void rewrite(json_t *obj, const char *key, i18n_lang lang)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    char out[I18N_MAX_TEXT];
+    if (v && i18n_text(v, lang, out, sizeof out))
+        json_object_set_new(obj, key, json_string(out));
+}
+
+void i18n_problem(json_t *j, i18n_lang lang)
+{
+    if (lang == I18N_EN || !json_is_object(j))
+        return;
+    json_object_set_new(j, "title", json_string(i18n_title((int)json_integer_value(json_object_get(j, "status")), lang)));
+    rewrite(j, "detail", lang);
+    rewrite(j, "hint", lang);
+    i18n_messages(json_object_get(j, "errors"), lang);
+}
+
+void i18n_messages(json_t *a, i18n_lang lang)
+{
+    if (lang == I18N_EN || !json_is_array(a))
+        return;
+    size_t i;
+    json_t *e;
+    json_array_foreach(a, i, e) rewrite(e, "message", lang);
+}
