@@ -149,6 +149,8 @@ static int cmd_token(int argc, char **argv)
     if (!pool || auth_register() < 0)
         return 1;
     store_conn *c = store_acquire(pool, &p);
+    if (c)
+        store_set_entity(c, STORE_ENTITY_ALL); /* the command line on the server acts as an admin */
     char secret[TOKEN_LEN + 1];
     /* the command line on the server is the root of every issuer chain (issued_by NULL);
      * its issuing is audited like any other */
@@ -231,6 +233,8 @@ static int cmd_import(int argc, char **argv)
     json_t *result = NULL;
     int rc = 1;
     store_conn *c = store_acquire(pool, &p);
+    if (c)
+        store_set_entity(c, STORE_ENTITY_ALL); /* the command line on the server acts as an admin */
     if (c && store_import_begin(c, 600000, &p) == 0) {
         int64_t plan_id = 0;
         int ran = revise ? (plan_revise_find(c, doc, &plan_id, &p) == 0 &&

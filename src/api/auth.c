@@ -167,14 +167,11 @@ int auth_register(void)
     /* A token that names a person goes by the person's registered name, not by the label
      * its issuer gave it (docs/SECURITY.md). */
     st_lookup = store_stmt_register(
-        "SELECT t.id, t.entity_id, t.role, coalesce(pe.name, t.name), t.person_id, "
-        "extract(epoch FROM t.expires_at)::bigint FROM tokens t LEFT JOIN people pe ON pe.entity_id = t.entity_id "
-        "AND pe.id = t.person_id WHERE t.hash = $1::bytea AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR "
-        "t.expires_at > now())");
-    /* The guard of a cached token: division by zero when it no longer holds (see above). */
-    st_guard = store_stmt_register(
-        "SELECT 1 / (SELECT count(*)::integer FROM tokens WHERE hash = $1::bytea AND "
-        "revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()))");
+        "SELECT id, entity_id, role, name, person_id, expires_epoch FROM "
+        "ciclo_token_lookup($1::bytea)");
+    /* The guard of a cached token: division by zero when it no longer holds (see above). Both
+     * run before the entity is known: through functions of the tables' owner (sql/016). */
+    st_guard = store_stmt_register("SELECT 1 / ciclo_token_live($1::bytea)");
     /* The person must belong to the token's entity: no row is inserted otherwise. $1-$3 the
      * issuer (token id, name, role: the audit row), $4-$9 the new token. */
     st_create = store_stmt_register(

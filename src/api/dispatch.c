@@ -178,6 +178,8 @@ void api_dispatch(http_request *req)
         snprintf(call.scope_buf, sizeof call.scope_buf, "%" PRId64, req->who.entity_id);
         call.scope = call.scope_buf;
     }
+    /* row-level security, under every WHERE (store/pool.h): the caller's entity's rows, or all */
+    store_set_entity(call.db, req->who.role == (int)ROLE_ADMIN ? STORE_ENTITY_ALL : req->who.entity_id);
     snprintf(call.token_id, sizeof call.token_id, "%" PRId64, req->who.token_id);
     call.actor.token_id = call.token_id;
     call.actor.name = req->who.name;

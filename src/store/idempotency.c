@@ -31,9 +31,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_LOCK] = "SELECT pg_advisory_lock(" STR(STORE_IDEM_LOCK_CLASS) ", $1::integer)",
     [Q_UNLOCK] = "SELECT pg_advisory_unlock(" STR(STORE_IDEM_LOCK_CLASS) ", $1::integer)",
     /* a bounded batch, so that a backlog never makes one request slow */
-    [Q_PURGE] =
-        "DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(SELECT ctid FROM idempotency_keys WHERE "
-        "created_at <= now() - interval '" STORE_IDEM_TTL "' LIMIT 1000))",
+    [Q_PURGE] = "SELECT ciclo_purge_idempotency_keys()", /* every entity's: sql/016 */
 };
 
 int store_idem_register(void)
@@ -180,8 +178,8 @@ void store_idem_purge(store_conn *c)
     PGresult *r = store_exec(c, st[Q_PURGE], 0, NULL, &p);
     if (!r)
         log_warn("expired Idempotency-Keys not purged: %s", p.detail);
-    else if (atoi(PQcmdTuples(r)) > 0)
-        log_info("purged %s expired Idempotency-Keys", PQcmdTuples(r));
+    else if (PQntuples(r) == 1 && atoi(PQgetvalue(r, 0, 0)) > 0)
+        log_info("purged %s expired Idempotency-Keys", PQgetvalue(r, 0, 0));
     PQclear(r);
     problem_clear(&p);
 }

@@ -68,6 +68,14 @@ static const char owner_sql[] =
     "    END IF;\n"
     "EXCEPTION WHEN insufficient_privilege THEN\n"
     "    RAISE WARNING 'the owner role ciclo_owner is not set up: the migrator needs CREATEROLE and ownership';\n"
+    "END $$;\n"
+    /* row-level security by entity on every table with entity_id, those of later migrations too
+     * (sql/016_row_security.sql) */
+    "DO $$\n"
+    "BEGIN\n"
+    "    PERFORM ciclo_entity_wall();\n"
+    "EXCEPTION WHEN insufficient_privilege THEN\n"
+    "    RAISE WARNING 'row-level security not enabled: the migrator does not own the tables';\n"
     "END $$";
 
 /* Makes the login role `name` (password `password`, may be NULL) a member of ciclo_app only.

@@ -61,7 +61,12 @@ int store_oidc_find_person(store_conn *c, const char *issuer, const char *extern
                            const char *groups_json, store_oidc_person *out, problem *p)
 {
     const char *params[] = {issuer, external_id, entity_code, groups_json};
+    /* before the entity is known: the lookup looks in every entity that accepts the issuer
+     * (row-level security, store/pool.h), and nothing else runs meanwhile */
+    int64_t was = store_entity(c);
+    store_set_entity(c, STORE_ENTITY_ALL);
     PGresult *r = store_exec(c, st_find, 4, params, p);
+    store_set_entity(c, was);
     if (!r)
         return -1;
     int n = PQntuples(r);

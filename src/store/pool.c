@@ -39,6 +39,12 @@ struct store_conn {
     /* Transactions opened by store_begin (or a statement starting with BEGIN) and not yet
      * ended: beyond the first, each is a savepoint (store_begin). */
     int depth;
+    /* Row-level security (sql/016): the entity the lender asked for (store_set_entity) and
+     * the one the session's ciclo.entity_id is known to hold (entity_known 0: unknown, after a
+     * rollback that may have undone a set_config). */
+    int64_t entity_want;
+    int64_t entity_have;
+    int entity_known;
 };
 
 struct store_pool {
@@ -151,6 +157,8 @@ static int pool_connect(store_pool *pool, store_conn *c, problem *p)
     deadline_in(&deadline, pool->timeout_ms < 1000 ? 1000 : pool->timeout_ms);
     memset(c->prepared, 0, sizeof c->prepared);
     c->timeout_ms = c->pool_timeout_ms = pool->timeout_ms;
+    c->entity_have = STORE_ENTITY_NONE; /* a new session has no ciclo.entity_id: no entity's rows */
+    c->entity_known = 1;
     c->pg = PQconnectStartParams(keys, vals, 1);
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
     while (c->pg && PQstatus(c->pg) != CONNECTION_BAD && st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
@@ -225,6 +233,7 @@ store_conn *store_acquire(store_pool *pool, problem *p)
             c = &pool->conns[i];
     c->in_use = 1;
     c->guard_stmt = -1;
+    c->entity_want = STORE_ENTITY_NONE; /* fail closed: no entity's rows until the lender says whose */
     pool->in_use++;
     pthread_mutex_unlock(&pool->lock);
 
@@ -251,6 +260,7 @@ static void drop(store_conn *c)
     }
     memset(c->prepared, 0, sizeof c->prepared);
     c->depth = 0;
+    c->entity_known = 0;
 }
 
 static PGresult *exec_simple(store_conn *c, const char *sql, problem *p);
@@ -259,6 +269,7 @@ void store_release(store_pool *pool, store_conn *c)
 {
     c->guard_stmt = -1; /* never sent: the request touched no data */
     if (c->pg && PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        c->entity_known = 0; /* the rollback may undo a set_config of this transaction */
         problem ignored;
         problem_init(&ignored);
         PQclear(exec_simple(c, "ROLLBACK", &ignored));
@@ -513,12 +524,46 @@ static PGresult *exec_guarded(store_conn *c, int stmt, int nparams, const char *
     return check_result(c, r, p);
 }
 
+void store_set_entity(store_conn *c, int64_t entity) { c->entity_want = entity < 0 ? STORE_ENTITY_ALL : entity; }
+
+int64_t store_entity(const store_conn *c) { return c->entity_want; }
+
+/* Makes the session's ciclo.entity_id say what the lender asked for, when it does not already
+ * (one round trip, only when it changes: a pool serving one entity never pays it). Session-level,
+ * so that it holds for statements outside a transaction too; a rollback may undo it, after which
+ * it is set again (entity_known). Returns 0 or -1 with p set. */
+static int sync_entity(store_conn *c, problem *p)
+{
+    if (c->entity_known && c->entity_have == c->entity_want)
+        return 0;
+    char v[24] = "";
+    if (c->entity_want == STORE_ENTITY_ALL)
+        snprintf(v, sizeof v, "all");
+    else if (c->entity_want > 0)
+        snprintf(v, sizeof v, "%lld", (long long)c->entity_want);
+    const char *params[] = {v};
+    PGresult *r = check_result(c,
+                               collect(c,
+                                       PQsendQueryParams(c->pg, "SELECT set_config('ciclo.entity_id', $1, false)", 1,
+                                                         NULL, params, NULL, NULL, 0),
+                                       p),
+                               p);
+    if (!r)
+        return -1;
+    PQclear(r);
+    c->entity_have = c->entity_want;
+    c->entity_known = 1;
+    return 0;
+}
+
 PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *params, problem *p)
 {
     if (!c->pg) {
         set_unavailable(p, "the connection was closed");
         return NULL;
     }
+    if (sync_entity(c, p) < 0)
+        return NULL;
     if (c->guard_stmt >= 0)
         return exec_guarded(c, stmt, nparams, params, p);
     if (ensure_prepared(c, stmt, p) < 0)
@@ -534,7 +579,7 @@ PGresult *store_exec_sql(store_conn *c, const char *sql, int nparams, const char
         set_unavailable(p, "the connection was closed");
         return NULL;
     }
-    if (run_guard(c, p) < 0)
+    if (sync_entity(c, p) < 0 || run_guard(c, p) < 0)
         return NULL;
     if (nparams == 0 && strncmp(sql, "BEGIN", 5) == 0) {
         /* inside a transaction, a BEGIN opens a savepoint; what follows its first ';' (SET
@@ -587,6 +632,8 @@ int store_commit(store_conn *c, problem *p)
     PQclear(r);
     c->timeout_ms = c->pool_timeout_ms;
     c->depth = 0;
+    if (!r)
+        c->entity_known = 0; /* a failed COMMIT rolled back, set_config included */
     return r ? 0 : -1;
 }
 
@@ -594,6 +641,7 @@ void store_rollback(store_conn *c)
 {
     problem ignored;
     problem_init(&ignored);
+    c->entity_known = 0; /* a set_config since the transaction (or savepoint) began is undone */
     if (c->depth > 1 && c->pg) {
         char sql[96];
         snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT ciclo_%d; RELEASE SAVEPOINT ciclo_%d", c->depth - 1,
@@ -616,7 +664,7 @@ PGconn *store_pg(store_conn *c)
 {
     problem p;
     problem_init(&p);
-    int ok = run_guard(c, &p) == 0;
+    int ok = c->pg && sync_entity(c, &p) == 0 && run_guard(c, &p) == 0;
     problem_clear(&p);
     return ok ? c->pg : NULL;
 }

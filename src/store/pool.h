@@ -19,6 +19,7 @@
 #ifndef CICLO_STORE_POOL_H
 #define CICLO_STORE_POOL_H
 #include <libpq-fe.h>
+#include <stdint.h>
 
 #include "core/problem.h"
 
@@ -85,6 +86,18 @@ int store_depth(const store_conn *c);
 /* The libpq connection, for COPY and other streaming work. Borrowed while lent. Runs a
  * queued guard first, and returns NULL when it fails or cannot run. */
 PGconn *store_pg(store_conn *c);
+
+/* Row-level security (sql/016_row_security.sql, docs/SECURITY.md "Isolation between entities"):
+ * whose rows the connection's statements may see and write, below every WHERE clause. An entity
+ * id (> 0), STORE_ENTITY_ALL (an admin token, the command line), or STORE_ENTITY_NONE: no
+ * entity's rows at all, which is what every connection lent by store_acquire starts with (the
+ * token lookup does not need more: it goes through functions of the owner). Applied before the
+ * next statement on c (its own round trip, only when it differs from the session's). */
+#define STORE_ENTITY_NONE 0
+#define STORE_ENTITY_ALL (-1)
+void store_set_entity(store_conn *c, int64_t entity);
+/* The entity store_set_entity last asked for on c. */
+int64_t store_entity(const store_conn *c);
 
 /* Probes for /metrics and /readyz. */
 void store_pool_stats(void *pool, int *in_use, int *size, long long *wait_timeouts);

@@ -705,7 +705,8 @@ HOLDER = "application_name = 'psql' AND state = 'active' AND query LIKE 'SELECT 
 
 def hold_plan_row(pg, pid):
     """Another client locks the plan's row and keeps it until release_plan_row."""
-    holder = subprocess.Popen(["psql", pg.url, "-AtX", "-q", "-c", "BEGIN", "-c",
+    holder = subprocess.Popen(["psql", pg.url, "-AtX", "-q", "-c", "SELECT set_config('ciclo.entity_id', 'all', "
+                               "false)", "-c", "BEGIN", "-c",
                                "SELECT 1 FROM plans WHERE id = %d FOR UPDATE" % pid, "-c", "SELECT pg_sleep(60)"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE " + HOLDER)[0][0] != "0", 10 * SLOW,

@@ -392,6 +392,64 @@ def test_lists_csv_audit_and_feeds_show_one_entity(ctx):
     assert toks and all(t["entity_id"] == A.id and t["role"] != "admin" and "token" not in t for t in toks), toks
 
 
+def test_row_level_security_is_a_second_wall(ctx):
+    """Under the scoped WHERE clauses, PostgreSQL itself keeps entities apart (sql/016): as the
+    service's role, a session set to entity A reads, changes and adds nothing of entity B even with
+    no WHERE at all; a session with no entity set reads no entity's rows; 'all' (an admin) reads
+    both. Every table with an entity_id column is walled, those of later migrations too. (Before,
+    the service's role read every entity's rows.)"""
+    A, B = worlds(ctx)
+
+    def as_service(sql, entity=None):
+        if entity is not None:
+            sql = "SELECT set_config('ciclo.entity_id', '%s', false) \\g /dev/null\n%s" % (entity, sql)
+        r = subprocess.run(["psql", ctx.database_url, "-AtX", "-F", "\t", "-v", "ON_ERROR_STOP=1"], input=sql,
+                           capture_output=True, text=True)
+        return r
+    tables = [r[0] for r in ctx.sql("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                    "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND EXISTS (SELECT FROM "
+                                    "pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'entity_id' AND NOT "
+                                    "a.attisdropped) ORDER BY 1")]
+    assert {"plans", "objectives", "people", "tokens", "audit", "measurements", "evaluation_forms"} <= set(tables)
+    walled = {r[0] for r in ctx.sql("SELECT c.relname FROM pg_class c JOIN pg_policies p ON p.tablename = c.relname "
+                                    "AND p.policyname = 'ciclo_entity_wall' WHERE c.relrowsecurity")}
+    assert set(tables) | {"entities"} <= walled, set(tables) - walled
+    # B's rows exist (as the owner, who is not bound by the policy)
+    counts = {r[0]: int(r[1]) for r in ctx.sql(" UNION ALL ".join(
+        "SELECT '%s', count(*) FROM %s WHERE entity_id = %d" % (t, t, B.id) for t in tables))}
+    assert counts["plans"] and counts["objectives"] and counts["tokens"] and counts["audit"], counts
+    def per_table(what, entity):
+        """{table: the row of `what` for it}, one psql for every table."""
+        sql = " UNION ALL ".join("SELECT '%s', %s FROM %s" % (t, what, t) for t in tables)
+        r = as_service(sql, entity)
+        assert r.returncode == 0, r
+        return {line.split("\t")[0]: line.split("\t")[1:] for line in r.stdout.splitlines()}
+    seen = per_table("count(*) FILTER (WHERE entity_id = %d), count(*) FILTER (WHERE entity_id IS DISTINCT FROM %d)"
+                     % (B.id, A.id), A.id)
+    assert all(seen[t] == ["0", "0"] for t in tables), seen  # as A: nothing of B, nothing but A
+    seen = per_table("count(*)", None)  # no entity set: nothing at all (fail closed)
+    assert all(seen[t] == ["0"] for t in tables), seen
+    seen = per_table("count(*) FILTER (WHERE entity_id = %d)" % B.id, "all")
+    assert all(int(seen[t][0]) == counts[t] for t in tables), (seen, counts)
+    r = as_service("SELECT id FROM entities ORDER BY id", A.id)
+    assert r.stdout.split() == [str(A.id)], r
+    assert as_service("SELECT count(*) FROM entities").stdout.split() == ["0"]
+    # a forgotten WHERE changes nothing of B, and nothing can be written into B
+    title = ctx.sql("SELECT title FROM plans WHERE id = %d" % B.plan["id"])
+    r = as_service("UPDATE plans SET title = 'preso' WHERE id = %d" % B.plan["id"], A.id)
+    assert r.returncode == 0 and r.stdout.strip() == "UPDATE 0", r
+    r = as_service("DELETE FROM measurements", A.id)
+    assert r.returncode == 0, r
+    assert ctx.sql("SELECT title FROM plans WHERE id = %d" % B.plan["id"]) == title
+    assert int(ctx.sql("SELECT count(*) FROM measurements WHERE entity_id = %d" % B.id)[0][0]) == counts["measurements"]
+    r = as_service("INSERT INTO people (entity_id, name) VALUES (%d, 'Intruso')" % B.id, A.id)
+    assert r.returncode != 0 and "row-level security" in r.stderr, r
+    # the server serves each entity its own rows through it, and an admin every entity
+    assert ctx.get("/v1/plans/%d" % A.plan["id"], token=A.tok["planner"]).status == 200
+    assert ctx.get("/v1/plans/%d" % B.plan["id"], token=A.tok["planner"]).status == 404
+    assert ctx.get("/v1/plans/%d" % B.plan["id"]).status == 200
+
+
 def test_ids_out_of_range_and_bad_parameters(ctx):
     A, _ = worlds(ctx)
     tok = A.tok["reader"]
