@@ -287,6 +287,7 @@ void transparency_public_get(http_request *req)
         problem_clear(&p);
         return;
     }
+    store_set_entity(db, req->ids[0]); /* row-level security: the entity the path names (store/pool.h) */
     answer(req, db, NULL, 1);
     store_release(api_pool(), db);
 }

@@ -66,7 +66,7 @@ def test_personal_data_route_by_role(ctx):
          lambda d: P1 in [x["person_id"] for x in d["items"]]),
         ("/v1/evaluation-forms/{id}", "evaluation", M1, "/v1/evaluation-forms/%d" % form_p1,
          lambda d: d["person_id"] == P1),
-        ("/v1/evaluation-forms", "evaluation", M1, "/v1/evaluation-forms?year=%d" % YEAR,
+        ("/v1/evaluation-forms", "evaluation", M1, "/v1/evaluation-forms?year=%d&limit=1000" % YEAR,
          lambda d: form_p1 in [x["id"] for x in d["items"]]),
         ("/v1/bonus-distributions/{id}", "bonus", None, "/v1/bonus-distributions/%d" % dist["id"],
          lambda d: "P1" in [x["external_id"] for x in d["people"]]),
