@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/feed_charset.h"
 #include "codec/csv_read.h"
 #include "core/text.h"
 #include "http/body_limits.h"
@@ -37,6 +38,8 @@ int feed_read_rows(http_request *req, const char *const *cols, json_t **items, j
     *items = json_array();
     *paths = json_array();
     char path[64];
+    if (feed_body_utf8(req, feed_is_csv(req), p) < 0) /* any charset in, UTF-8 from here on */
+        return -1;
     if (!feed_is_csv(req)) {
         /* the shape limits every JSON body has (http_json_body), then jansson */
         json_t *j = json_body_parse(req->body.data ? req->body.data : "", req->body.len, &json_limits_default, p);
@@ -80,6 +83,13 @@ int feed_read_rows(http_request *req, const char *const *cols, json_t **items, j
     char expected[256];
     join_cols(expected, sizeof expected, cols);
     ncols = r.ncells;
+    const char *sep = ncols != 1 ? NULL : strchr(r.cells[0], ',') ? "','" : strchr(r.cells[0], '\t') ? "a tab" :
+                                                              strchr(r.cells[0], '|')  ? "'|'" : NULL;
+    if (sep) { /* one header cell holding the columns: another separator than the feed's */
+        problem_add(p, "line[1]", "the header uses %s as separator; the feed expects ';' (columns: %s)", sep, expected);
+        csv_reader_free(&r);
+        return problem_set(p, 422, "validation_failed", "the feed is not valid");
+    }
     for (int i = 0; i < ncols; i++) {
         header[i] = strdup(r.cells[i]);
         char *h = header[i];

@@ -236,3 +236,65 @@ def test_every_feed_replays_idempotently(ctx):
         assert again.json["unchanged"] == again.json["rows"] == first["rows"], (url, again.json)
         assert again.json.get("inserted", 0) == 0 and again.json.get("updated", 0) == 0, (url, again.json)
         assert count(ctx, "SELECT count(*) FROM audit WHERE entity_id = %d" % eid) == audit, url
+
+
+def test_feeds_take_the_charset_they_are_given(ctx):
+    """Windows-1252 (what Italian ERPs export) declared, or detected when no charset is given,
+    is stored as the text it is; iso-8859-1 and utf-8 too. Bytes that are not text in the
+    charset are a 422 naming the line and column, never a silent null; an unknown charset 415."""
+    eid, pid, erp = small_plan(ctx)
+    url = "/v1/plans/%d/measurements:import" % pid
+    head = "indicator_code;as_of;value;source;note\r\n"
+
+    def note_of(as_of):
+        return ctx.sql("SELECT m.note, m.source FROM measurements m JOIN indicators i ON i.id = m.indicator_id "
+                       "WHERE m.plan_id = %d AND i.code = 'NUM' AND m.as_of = '%s'" % (pid, as_of))
+
+    cases = [("text/csv; charset=windows-1252", "2024-01-31", "cp1252"),
+             ("text/csv; charset=Windows-1252", "2024-02-29", "cp1252"),
+             ("text/csv; charset=iso-8859-1", "2024-03-31", "latin-1"),
+             ("text/csv; charset=latin1", "2024-04-30", "latin-1"),
+             ("text/csv; charset=utf-8", "2024-05-31", "utf-8"),
+             ("text/csv", "2024-06-30", "cp1252"),   # detected: not UTF-8, so Windows-1252
+             ("text/csv", "2024-07-31", "utf-8")]    # detected: valid UTF-8
+    for ctype, as_of, codec in cases:
+        body = (head + "NUM;%s;10;ERP contabilità;attività svolta – 1° semestre\r\n" % as_of).encode(codec, "replace")
+        r = ctx.post(url, raw=body, headers={"Content-Type": ctype}, token=erp)
+        assert r.status == 200 and r.json["inserted"] == 1, (ctype, r)
+        want = "attività svolta – 1° semestre" if codec != "latin-1" else "attività svolta ? 1° semestre"
+        assert note_of(as_of) == [[want, "ERP contabilità"]], (ctype, note_of(as_of))
+    assert b"attivit\xe0" in ("attività".encode("cp1252"))  # the bytes the issue names
+    # undecodable: invalid UTF-8 declared as UTF-8, and Windows-1252's undefined 0x81
+    for ctype, body, col in [("text/csv; charset=utf-8", head.encode() + b"NUM;2024-08-31;10;ERP;attivit\xe0\r\n",
+                              "note"),
+                             ("text/csv; charset=windows-1252", head.encode() + b"NUM;2024-08-31;10;E\x81RP;x\r\n",
+                              "source")]:
+        d = expect_problem(ctx.post(url, raw=body, headers={"Content-Type": ctype}, token=erp), 422,
+                           "line[2].%s" % col)
+        assert "charset" in d["errors"][0]["message"], d
+    assert note_of("2024-08-31") == []
+    d = expect_problem(ctx.post(url, raw=head + "NUM;2024-08-31;10;ERP;x\r\n",
+                                headers={"Content-Type": "text/csv; charset=ebcdic-it"}, token=erp), 415)
+    assert d["code"] == "unsupported_charset" and "ebcdic-it" in d["detail"], d
+    # the structures feed: a name present but in Windows-1252 is stored, never "name: is required"
+    base = "/v1/entities/%d" % eid
+    csv = "code;name;kind;parent_code;manager;interim\r\nFIN-QUA;Qualità e attività;servizio;FIN;;no\r\n"
+    r = ctx.post(base + "/structures:import", raw=csv.encode("cp1252"), headers={"Content-Type": "text/csv"},
+                 token=erp)
+    assert r.status == 200 and r.json["inserted"] == 1, r
+    assert ctx.sql("SELECT name FROM structures WHERE entity_id = %d AND code = 'FIN-QUA'" % eid) == \
+        [["Qualità e attività"]]
+    d = expect_problem(ctx.post(base + "/structures:import", raw=csv.encode("cp1252"),
+                                headers={"Content-Type": "text/csv; charset=utf-8"}, token=erp), 422, "line[2].name")
+    assert not [e for e in d["errors"] if e["message"] == "is required"], d
+
+
+def test_the_separator_error_names_the_separator(ctx):
+    eid, pid, erp = small_plan(ctx)
+    for sep, name in ((",", "','"), ("\t", "a tab")):
+        csv = sep.join(["indicator_code", "as_of", "value"]) + "\r\nNUM" + sep + "2024-06-30" + sep + "10\r\n"
+        d = expect_problem(ctx.post("/v1/plans/%d/measurements:import" % pid, raw=csv, headers=CSV, token=erp), 422,
+                           "line[1]")
+        msg = d["errors"][0]["message"]
+        assert msg.startswith("the header uses %s as separator; the feed expects ';'" % name), d
+        assert "is not a column" not in msg, d

@@ -30,6 +30,7 @@ int main(void)
     srunner_add_suite(sr, plan_doc_suite());
     srunner_add_suite(sr, accept_suite()); /* issue 18 */
     srunner_add_suite(sr, i18n_suite());
+    srunner_add_suite(sr, charset_suite());
     srunner_add_suite(sr, form_status_suite());
     srunner_add_suite(sr, evaluation_json_suite());
     srunner_run_all(sr, CK_NORMAL);
