@@ -11,6 +11,7 @@
 #include "api/auth.h"
 #include "api/oidc.h"
 #include "api/plan_import.h"
+#include "api/webhooks.h"
 #include "codec/rule_json.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -312,12 +313,14 @@ static int cmd_serve(void)
         store_pool_free(pool);
         return 1;
     }
+    webhook_worker_start(pool); /* a failure is logged: the API serves without webhooks */
     log_info("ciclo listening on %s://%s:%d (%d threads, %d database connections)", cfg.tls_cert ? "https" : "http",
              cfg.listen_host, cfg.listen_port, cfg.threads, cfg.pool_size);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("signal %d: finishing the requests in flight, then stopping", sig);
     http_server_stop(srv, cfg.shutdown_grace_s);
+    webhook_worker_stop();
     oidc_shutdown();
     store_pool_free(pool);
     log_info("stopped");

@@ -10,6 +10,7 @@
 #include "api/payments.h"
 #include "api/periods.h" /* monitoring periods and score overrides */
 #include "api/transparency.h"
+#include "api/webhooks.h"
 
 #define READ ROLES_ALL
 #define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
@@ -148,6 +149,10 @@ const route api_routes[] = {
     {"POST", "/v1/entities/{id}/payments:import", payments_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
     {"GET", "/v1/entities/{id}/transparency", transparency_get, READ, 0, NULL},
     {"GET", "/v1/public/entities/{id}/transparency", transparency_public_get, 0, 0, NULL},
+    {"POST", "/v1/entities/{id}/webhooks", webhook_create, PLAN_WRITE, J | ROUTE_SECRET_ANSWER, NULL},
+    {"GET", "/v1/entities/{id}/webhooks", webhook_list, PLAN_WRITE, 0, NULL},
+    {"DELETE", "/v1/webhooks/{id}", webhook_delete, PLAN_WRITE, 0, NULL},
+    {"GET", "/v1/webhooks/{id}/deliveries", webhook_deliveries, PLAN_WRITE, 0, NULL},
     /* end of the cycle's calendar */
 };
 

@@ -1,0 +1,30 @@
+/*
+ * webhooks.h — events pushed to the administration's systems (issue 20, item 4): the routes that
+ * manage an entity's webhooks, and the worker that delivers their events, signed.
+ */
+#ifndef CICLO_API_WEBHOOKS_H
+#define CICLO_API_WEBHOOKS_H
+#include "http/http.h"
+#include "store/pool.h"
+
+/* Registers the statements (api_init). Returns 0 or -1. */
+int webhooks_register(void);
+void webhook_create(http_request *req);     /* POST /v1/entities/{id}/webhooks */
+void webhook_list(http_request *req);       /* GET /v1/entities/{id}/webhooks */
+void webhook_delete(http_request *req);     /* DELETE /v1/webhooks/{id} */
+void webhook_deliveries(http_request *req); /* GET /v1/webhooks/{id}/deliveries */
+
+/* Starts the delivery worker on pool (borrowed until webhook_worker_stop): a thread that writes
+ * the events of time and posts due deliveries. Settings from the environment:
+ * CICLO_WEBHOOK_POLL_MS (1000), CICLO_WEBHOOK_RETRY_MS (the first retry's delay, doubled at each
+ * attempt up to 6 hours; 10000), CICLO_WEBHOOK_SCAN_S (how often the events of time are looked
+ * for; 60), CICLO_WEBHOOK_TIMEOUT_S (10). Returns 0, or -1 when the thread cannot start. */
+int webhook_worker_start(store_pool *pool);
+/* Stops the worker and waits for it (an attempt in flight finishes first). */
+void webhook_worker_stop(void);
+
+/* The signature header's value for body sent at timestamp: "v1=" and the hex HMAC-SHA256 of
+ * "<timestamp>.<body>" with secret. out holds at least 68 bytes. */
+void webhook_sign(const char *secret, long long timestamp, const char *body, size_t len, char out[68]);
+
+#endif
