@@ -71,20 +71,24 @@ static void keep(item *items, size_t *n, item *it, const window *w)
 }
 
 /* The plan whose cycle the legal deadlines of year follow: a PIAO, else a Piano della
- * performance (a PEG alone does not count). NULL when the year has none. */
+ * performance, else a PEG (which holds the Piano in local authorities, TUEL art. 169 c. 3-bis;
+ * the same order as the database's cycle_plan_id). NULL when the year has none. */
 static json_t *cycle_plan(json_t *plans, int year)
 {
+    static const char *const order[] = {"piao", "performance", "peg"};
     json_t *best = NULL, *pl;
+    int rank = 3;
     size_t i;
     json_array_foreach(plans, i, pl)
     {
         if (json_integer_value(json_object_get(pl, "year")) != year)
             continue;
         const char *kind = json_string_value(json_object_get(pl, "kind"));
-        if (kind && strcmp(kind, "piao") == 0)
-            return pl;
-        if (kind && strcmp(kind, "performance") == 0 && !best)
-            best = pl;
+        for (int r = 0; kind && r < rank; r++)
+            if (strcmp(kind, order[r]) == 0) {
+                best = pl;
+                rank = r;
+            }
     }
     return best;
 }

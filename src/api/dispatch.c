@@ -13,6 +13,7 @@
 #include "api/oidc.h"
 #include "api/payments.h"
 #include "api/personal.h"
+#include "api/revision_validation.h"
 #include "api/transparency.h"
 #include "api/webhooks.h"
 #include "core/log.h"
@@ -35,7 +36,8 @@ int api_init(store_pool *pool, const config *cfg)
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 || store_monitoring_register() < 0 ||
         erp_register() < 0 || idem_register() < 0 || evaluation_register() < 0 /* people evaluation and bonus */ ||
         oidc_init(cfg) < 0 || store_periods_register() < 0 || calendar_register() < 0 || payments_register() < 0 ||
-        transparency_register() < 0 || store_report_register() < 0 /* the Relazione's heading (documents) */ || webhooks_register() < 0) {
+        transparency_register() < 0 || store_report_register() < 0 /* the Relazione's heading (documents) */ ||
+        webhooks_register() < 0 || revision_validation_register() < 0) {
         log_error("cannot register the SQL statements");
         return -1;
     }

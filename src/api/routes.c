@@ -9,6 +9,7 @@
 #include "api/oidc.h"
 #include "api/payments.h"
 #include "api/periods.h" /* monitoring periods and score overrides */
+#include "api/revision_validation.h"
 #include "api/transparency.h"
 #include "api/webhooks.h"
 
@@ -153,6 +154,8 @@ const route api_routes[] = {
     {"GET", "/v1/entities/{id}/webhooks", webhook_list, PLAN_WRITE, 0, NULL},
     {"DELETE", "/v1/webhooks/{id}", webhook_delete, PLAN_WRITE, 0, NULL},
     {"GET", "/v1/webhooks/{id}/deliveries", webhook_deliveries, PLAN_WRITE, 0, NULL},
+    {"POST", "/v1/plans/{id}/revisions/{id}/validation", revision_validation_create, ROLE_EVALUATOR, J, NULL},
+    {"GET", "/v1/plans/{id}/revisions/{id}/validation", revision_validation_get, READ, 0, NULL},
     /* end of the cycle's calendar */
 };
 

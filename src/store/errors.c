@@ -51,6 +51,7 @@ static const struct constraint_msg constraints[] = {
     {"evaluation_forms_person_year_unique", 409, "person_id", "the person already has an evaluation form for this year"},
     {"bonus_distributions_slot_unique", 409, "replaces",
      "the entity already has a bonus distribution for this year, role and category: to replace it, send its id as replaces"},
+    {"revision_validations_pkey", 409, "number", "the Nucleo has already validated this revision"},
     {"bonus_distributions_replaced_once", 409, "replaces", "that bonus distribution has already been replaced"},
     {"bonus_distributions_replaces_fk", 422, "replaces",
      "is not a bonus distribution of this entity for the same year, role and category"},
@@ -79,6 +80,12 @@ void store_map_error(PGconn *pg, const PGresult *res, problem *p)
         log_error("database unavailable: %s", pg ? PQerrorMessage(pg) : "no connection");
         problem_set(p, 503, "database_unavailable", "the database is not reachable");
         p->retry_after = 2;
+        return;
+    }
+    if (strcmp(state, "CI409") == 0) {
+        /* a legal condition the database checks (sql/028_legal_gates.sql): its message names the law */
+        problem_set(p, 409, "legal_condition", "%s", primary ? primary : "a legal condition is not met");
+        problem_add(p, "year", "%s", primary ? primary : "a legal condition is not met");
         return;
     }
     const struct constraint_msg *c = find_constraint(cname);

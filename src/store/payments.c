@@ -42,11 +42,7 @@ static store_stmt st[] = {
                   "AND make_date($3::integer, 12, 31) ORDER BY p.paid_on, p.id LIMIT $4::integer",
                   4},
     /* $1 entity, $2 scope, $3 year: the entity and the year's cycle plan */
-    [PAY_PLAN] = {"payments.plan",
-                  "SELECT e.id, (SELECT pl.id FROM plans pl WHERE pl.entity_id = e.id AND pl.year = $3::integer AND "
-                  "pl.kind IN ('piao', 'performance') ORDER BY pl.kind = 'piao' DESC, pl.id LIMIT 1) FROM (" ENTITY_IN_SCOPE
-                  ") e",
-                  3},
+    [PAY_PLAN] = {"payments.plan", "SELECT e.id, cycle_plan_id(e.id, $3::integer) FROM (" ENTITY_IN_SCOPE ") e", 3},
     /* $1 entity, $2 plan */
     [PAY_SHARES] = {"payments.shares",
                     "SELECT CASE WHEN a.structure_id IS NOT NULL THEN 'structure' ELSE 'person' END, coalesce("

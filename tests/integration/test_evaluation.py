@@ -105,6 +105,16 @@ def small_entity(ctx):
     return dict(e=e, people=people, s1=s1, s2=s2, plan=plan, obj=obj, schemes=schemes, forms=forms, t=tokens)
 
 
+def open_the_bonus(ctx, plan_id, entity_id):
+    """The legal conditions of the result bonus (D.Lgs. 150/2009 art. 10 c. 5, art. 14 c. 6): the
+    year's Piano adopted, then closed, and its Relazione validated by the Nucleo."""
+    assert ctx.post("/v1/plans/%d/adopt" % plan_id, {"deliberation": {"number": "1", "date": "2024-01-20"}}).status == 200
+    assert ctx.post("/v1/plans/%d/close" % plan_id).status == 200
+    nucleo = ctx.token("evaluator", entity=entity_id, name="Nucleo di Valutazione")
+    r = ctx.post("/v1/plans/%d/validation" % plan_id, {"note": "Relazione validata"}, token=nucleo)
+    assert r.status == 200, r
+
+
 def components(form):
     return {c["component"]: c["score"] for c in form["computed"]["components"]}
 
@@ -183,6 +193,7 @@ def test_worked_example_bonus(ctx):
                  token=t["nucleo"])
     assert r.status == 200 and r.json["status"] == "conciliated" and r.json["score"] == 61, r
 
+    open_the_bonus(ctx, w["plan"]["id"], E)
     r = ctx.post("/v1/entities/%d/bonus-distributions" % E, {"year": YEAR, "role": "staff", "fund": 10000},
                  token=t["planner"])
     assert r.status == 201, r

@@ -12,6 +12,7 @@ from decimal import Decimal
 import json
 
 from run import decimal_violations, expect_problem
+from test_evaluation import open_the_bonus
 
 YEAR = 2024
 FUND = Decimal("123456.78")
@@ -89,6 +90,7 @@ def entity_of_forty(ctx):
         r = ctx.post("/v1/evaluation-forms/%d/sign" % form["id"], {}, token=tokens[k])
         assert r.status == 200 and r.json["status"] == "signed", r
         staff.append(dict(person=p, form=parse(r), months=months, part_time=Decimal(str(part_time))))
+    open_the_bonus(ctx, plan["id"], E)
     return dict(e=e, planner=planner, scheme=scheme, staff=staff)
 
 

@@ -12,7 +12,7 @@ written here again independently:
     participations and reads no bonus distribution, a manager no bonus distribution).
 """
 from run import expect_problem
-from test_evaluation import YEAR, rate_and_sign, small_entity
+from test_evaluation import YEAR, open_the_bonus, rate_and_sign, small_entity
 from test_openapi import parse_routes, role_names
 
 LINEAR = {"kind": "linear", "target": 100, "baseline": 0}
@@ -41,6 +41,7 @@ def test_personal_data_route_by_role(ctx):
     rate_and_sign(ctx, w)
     for key in ("P1", "P2", "P3", "P4"):
         assert ctx.post("/v1/evaluation-forms/%d/accept" % w["forms"][key]["id"], {}, token=t[key]).status == 200
+    open_the_bonus(ctx, w["plan"]["id"], E)
     dist = ctx.create("/v1/entities/%d/bonus-distributions" % E, {"year": YEAR, "role": "staff", "fund": 10000},
                       token=t["planner"])
     form_p1 = w["forms"]["P1"]["id"]

@@ -10,7 +10,7 @@
   replaces; the replacement is audited.
 """
 from run import expect_problem
-from test_evaluation import YEAR, rate_and_sign, small_entity
+from test_evaluation import YEAR, open_the_bonus, rate_and_sign, small_entity
 
 
 def test_idempotency_key_commits_with_the_write(ctx):
@@ -52,6 +52,7 @@ def test_bonus_distribution_once_per_slot_unless_replaced(ctx):
     rate_and_sign(ctx, w)
     for key in ("P1", "P2", "P3", "P4", "M1", "M2"):
         assert ctx.post("/v1/evaluation-forms/%d/accept" % w["forms"][key]["id"], {}, token=t[key]).status == 200
+    open_the_bonus(ctx, w["plan"]["id"], E)
     url = "/v1/entities/%d/bonus-distributions" % E
     staff = {"year": YEAR, "role": "staff", "fund": 10000}
     first = ctx.create(url, staff, token=t["planner"])

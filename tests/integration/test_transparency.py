@@ -7,7 +7,7 @@ so."""
 from decimal import Decimal
 
 from run import expect_problem
-from test_evaluation import YEAR, rate_and_sign, small_entity
+from test_evaluation import YEAR, open_the_bonus, rate_and_sign, small_entity
 
 INVOICES = [
     {"invoice": "FT-1/2024", "supplier": "Alfa srl", "due_on": "2024-01-31", "paid_on": "2024-02-10", "amount": 1000},
@@ -96,6 +96,7 @@ def distributed_example(ctx):
     t, f, E = w["t"], w["forms"], w["e"]["id"]
     for key in ("P1", "P2", "P3", "P4", "M1", "M2"):
         assert ctx.post("/v1/evaluation-forms/%d/accept" % f[key]["id"], {}, token=t[key]).status == 200
+    open_the_bonus(ctx, w["plan"]["id"], E)
     for role, fund in (("staff", 10000), ("manager", 5000)):
         r = ctx.post("/v1/entities/%d/bonus-distributions" % E, {"year": YEAR, "role": role, "fund": fund},
                      token=t["planner"])
@@ -149,3 +150,52 @@ def test_public_only_when_the_entity_says_so(ctx):
     items = ctx.get("/v1/entities/%d/calendar?from=2025-01-01&to=2025-12-31&as_of=2025-03-01" % E).json["items"]
     pub_item = [i for i in items if i["code"] == "premiums_publication" and i["year"] == 2024][0]
     assert pub_item["state"] == "done"
+
+
+def test_no_bonus_before_the_piano_is_adopted_and_the_relazione_validated(ctx):
+    w = small_entity(ctx)
+    rate_and_sign(ctx, w)
+    t, f, E, pid = w["t"], w["forms"], w["e"]["id"], w["plan"]["id"]
+    for key in ("P1", "P2", "P3", "P4"):
+        assert ctx.post("/v1/evaluation-forms/%d/accept" % f[key]["id"], {}, token=t[key]).status == 200
+    staff = {"year": YEAR, "role": "staff", "fund": 10000}
+    url = "/v1/entities/%d/bonus-distributions" % E
+    d = expect_problem(ctx.post(url, staff, token=t["planner"]), 409, "year")
+    assert d["code"] == "legal_condition" and "art. 10 c. 5" in d["detail"], d
+    assert ctx.post("/v1/plans/%d/adopt" % pid, {"deliberation": {"number": "1", "date": "2024-01-20"}}).status == 200
+    d = expect_problem(ctx.post(url, staff, token=t["planner"]), 409, "year")
+    assert d["code"] == "legal_condition" and "art. 14 c. 6" in d["detail"], d
+    assert ctx.post("/v1/plans/%d/close" % pid).status == 200
+    expect_problem(ctx.post(url, staff, token=t["planner"]), 409, "year")
+    assert ctx.post("/v1/plans/%d/validation" % pid, {"note": "ok"}, token=t["nucleo"]).status == 200
+    assert ctx.post(url, staff, token=t["planner"]).status == 201
+    # another year has no plan at all
+    d = expect_problem(ctx.post(url, dict(staff, year=2025), token=t["planner"]), 409)
+    assert ctx.sql("SELECT count(*) FROM bonus_distributions WHERE entity_id = %d" % E) == [["1"]]
+
+
+def test_the_nucleo_validates_a_revision(ctx):
+    e = ctx.entity()
+    E = e["id"]
+    plan = ctx.plan(E)
+    pid = plan["id"]
+    nucleo = ctx.token("evaluator", entity=E, name="Nucleo")
+    planner = ctx.token("planner", entity=E)
+    assert ctx.post("/v1/plans/%d/adopt" % pid, {"deliberation": {"number": "4", "date": "2024-01-25"}}).status == 200
+    assert ctx.post("/v1/plans/%d/revisions" % pid).status == 201
+    assert ctx.post("/v1/plans/%d/adopt" % pid, {"deliberation": {"number": "77", "date": "2024-07-10"}}).status == 200
+    expect_problem(ctx.get("/v1/plans/%d/revisions/2/validation" % pid), 404)
+    expect_problem(ctx.post("/v1/plans/%d/revisions/2/validation" % pid, {"note": "ok"}, token=planner), 403)
+    r = ctx.post("/v1/plans/%d/revisions/2/validation" % pid, {"note": "parere favorevole"}, token=nucleo)
+    assert r.status == 201, r
+    v = r.json
+    assert (v["plan_id"], v["number"], v["note"], v["validated_by"]) == (pid, 2, "parere favorevole", "Nucleo")
+    assert v["deliberation"] == {"number": "77", "date": "2024-07-10"}
+    assert ctx.get("/v1/plans/%d/revisions/2/validation" % pid).json == v
+    expect_problem(ctx.post("/v1/plans/%d/revisions/2/validation" % pid, {}, token=nucleo), 409, "number")
+    expect_problem(ctx.post("/v1/plans/%d/revisions/3/validation" % pid, {}, token=nucleo), 404)
+    expect_problem(ctx.post("/v1/plans/%d/revisions/1/validation" % pid, {"note": 5}, token=nucleo), 422, "note")
+    audit = ctx.get("/v1/audit?action=validate_revision&plan_id=%d" % pid).json["items"]
+    assert len(audit) == 1 and audit[0]["after"]["revision"] == 2
+    other = ctx.token("evaluator", entity=ctx.entity()["id"])
+    expect_problem(ctx.post("/v1/plans/%d/revisions/1/validation" % pid, {}, token=other), 404)
