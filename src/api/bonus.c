@@ -129,26 +129,24 @@ done:
 
 void bonus_distribution_list(http_request *req)
 {
-    list_page lp;
-    eval_page pg;
-    if (eval_page_read(req, &lp, &pg) < 0)
+    eval_list l;
+    if (eval_list_start(req, &l, 0) < 0)
         return;
-    eval_ctx x = eval_ctx_of(req);
-    problem p;
-    problem_init(&p);
-    store_docs *d = NULL;
-    int rc = store_eval_dist_list(&x, req->ids[0], &pg, &d, &p);
-    eval_answer_page(req, rc, d, &p, &lp, NULL);
+    eval_list_answer(req, &l, store_eval_dist_list(&l.x, req->ids[0], &l.pg, &l.d, &l.p), NULL);
 }
 
 void bonus_distribution_get(http_request *req)
 {
+    if (!http_wants_csv(req)) {
+        eval_get(req, store_eval_dist_get, "bonus distribution", 0);
+        return;
+    }
     eval_ctx x = eval_ctx_of(req);
     problem p;
     problem_init(&p);
     store_doc d = {0};
     int rc = store_eval_dist_get(&x, req->ids[0], &d, &p);
-    if (rc != 1 || !http_wants_csv(req)) {
+    if (rc != 1) {
         eval_answer_read(req, rc, &d, &p, "bonus distribution", 0);
         return;
     }

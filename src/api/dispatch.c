@@ -8,11 +8,9 @@
 #include "api/auth.h"
 #include "api/calendar.h"
 #include "api/erp.h"
-#include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/idempotency.h"
 #include "api/oidc.h"
 #include "api/payments.h"
-#include "api/personal.h"
 #include "api/revision_validation.h"
 #include "api/transparency.h"
 #include "api/webhooks.h"
@@ -20,6 +18,7 @@
 #include "core/metrics.h"
 #include "core/ratelimit.h"
 #include "core/text.h"
+#include "store/evaluation.h" /* people evaluation and bonus */
 #include "store/monitoring.h"
 #include "store/periods.h"
 #include "store/report.h"
@@ -34,8 +33,8 @@ int api_init(store_pool *pool, const config *cfg)
     ratelimit_configure(cfg ? cfg->rate_limit : 0, cfg ? cfg->rate_burst : 0);
     metrics_set_pool_probe(store_pool_stats, pool);
     if (store_crud_register() < 0 || auth_register() < 0 || tokens_register() < 0 || store_monitoring_register() < 0 ||
-        erp_register() < 0 || idem_register() < 0 || evaluation_register() < 0 /* people evaluation and bonus */ ||
-        oidc_init(cfg) < 0 || store_periods_register() < 0 || calendar_register() < 0 || payments_register() < 0 ||
+        erp_register() < 0 || idem_register() < 0 || store_evaluation_register() < 0 || oidc_init(cfg) < 0 ||
+        store_periods_register() < 0 || calendar_register() < 0 || payments_register() < 0 ||
         transparency_register() < 0 || store_report_register() < 0 /* the Relazione's heading (documents) */ ||
         webhooks_register() < 0 || revision_validation_register() < 0) {
         log_error("cannot register the SQL statements");

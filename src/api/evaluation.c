@@ -24,8 +24,6 @@
 #include "api/api.h"
 #include "codec/json_fields.h"
 
-int evaluation_register(void) { return store_evaluation_register(); }
-
 eval_ctx eval_ctx_of(http_request *req)
 {
     api_call *call = api_call_of(req);
@@ -72,22 +70,38 @@ void eval_answer_created(http_request *req, int rc, store_doc *d, problem *p, co
     eval_answer_doc(req, 201, d, etag);
 }
 
-int eval_page_read(http_request *req, list_page *lp, eval_page *pg)
+void eval_get(http_request *req, eval_getter get, const char *noun, int etag)
 {
-    if (list_page_read(req, lp) < 0)
-        return -1;
-    pg->after = lp->after;
-    pg->limit = lp->limit + 1;
-    return 0;
+    eval_ctx x = eval_ctx_of(req);
+    problem p;
+    problem_init(&p);
+    store_doc d = {0};
+    int rc = get(&x, req->ids[0], &d, &p);
+    eval_answer_read(req, rc, &d, &p, noun, etag);
 }
 
-void eval_answer_page(http_request *req, int rc, store_docs *d, problem *p, const list_page *lp, const char *const *keep)
+int eval_list_start(http_request *req, eval_list *l, int year_role)
 {
-    if (rc < 0) {
-        eval_answer(req, p);
-        return;
+    memset(l, 0, sizeof *l);
+    l->x = eval_ctx_of(req);
+    if (list_page_read(req, &l->lp) < 0)
+        return -1;
+    l->pg.after = l->lp.after;
+    l->pg.limit = l->lp.limit + 1;
+    int bad = 0;
+    if (year_role) {
+        l->year = eval_list_filter(req, "year", NULL, &bad);
+        l->role = eval_list_filter(req, "role", eval_role_names, &bad);
     }
-    list_answer_docs(req, d, lp->limit, &(list_csv){NULL, 0, NULL, keep}); /* takes d */
+    return bad ? -1 : 0;
+}
+
+void eval_list_answer(http_request *req, eval_list *l, int rc, const char *const *keep)
+{
+    if (rc < 0)
+        eval_answer(req, &l->p);
+    else
+        list_answer_docs(req, l->d, l->lp.limit, &(list_csv){NULL, 0, NULL, keep}); /* takes d */
 }
 
 const char *eval_list_filter(http_request *req, const char *name, const char *const *values, int *bad)

@@ -31,9 +31,6 @@ int scores_for_evaluation(http_request *req, int64_t plan_id, const char *as_of,
                           int64_t person_id, const int64_t *objective_ids, int n, rules_score_status *status,
                           rules_decimal *score, eval_plan_scores *out);
 
-/* Registers the statements of this module (store/evaluation.c). */
-int evaluation_register(void);
-
 void eval_scheme_list(http_request *req);
 void eval_scheme_create(http_request *req);
 void eval_scheme_get(http_request *req);

@@ -439,13 +439,10 @@ void eval_form_get(http_request *req)
 
 void eval_form_list(http_request *req)
 {
-    list_page lp;
-    eval_page pg;
-    if (eval_page_read(req, &lp, &pg) < 0)
+    eval_list l;
+    if (eval_list_start(req, &l, 1) < 0)
         return;
     int bad = 0;
-    const char *year = eval_list_filter(req, "year", NULL, &bad);
-    const char *role = eval_list_filter(req, "role", eval_role_names, &bad);
     const char *status = eval_list_filter(req, "status", eval_status_names, &bad);
     static const char *const keep[] = {"year", "role", "status", NULL};
     if (bad)
@@ -453,12 +450,8 @@ void eval_form_list(http_request *req)
     char viewer[24];
     snprintf(viewer, sizeof viewer, "%" PRId64, req->who.person_id); /* 0 matches no form */
     int reads_all = personal_may_see(&req->who, PERSONAL_EVALUATION, 0, 0);
-    eval_ctx x = eval_ctx_of(req);
-    problem p;
-    problem_init(&p);
-    store_docs *d = NULL;
-    int rc = store_eval_form_list(&x, reads_all ? NULL : viewer, year, role, status, &pg, &d, &p);
-    eval_answer_page(req, rc, d, &p, &lp, keep);
+    int rc = store_eval_form_list(&l.x, reads_all ? NULL : viewer, l.year, l.role, status, &l.pg, &l.d, &l.p);
+    eval_list_answer(req, &l, rc, keep);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -41,34 +41,14 @@ void eval_scheme_create(http_request *req)
     json_decref(body);
 }
 
-void eval_scheme_get(http_request *req)
-{
-    eval_ctx x = eval_ctx_of(req);
-    problem p;
-    problem_init(&p);
-    store_doc d = {0};
-    int rc = store_eval_scheme_get(&x, req->ids[0], &d, &p);
-    eval_answer_read(req, rc, &d, &p, "evaluation scheme", 1);
-}
+void eval_scheme_get(http_request *req) { eval_get(req, store_eval_scheme_get, "evaluation scheme", 1); }
 
 void eval_scheme_list(http_request *req)
 {
-    list_page lp;
-    eval_page pg;
-    if (eval_page_read(req, &lp, &pg) < 0)
-        return;
-    int bad = 0;
-    const char *year = eval_list_filter(req, "year", NULL, &bad);
-    const char *role = eval_list_filter(req, "role", eval_role_names, &bad);
     static const char *const keep[] = {"year", "role", NULL};
-    if (bad)
-        return;
-    eval_ctx x = eval_ctx_of(req);
-    problem p;
-    problem_init(&p);
-    store_docs *d = NULL;
-    int rc = store_eval_scheme_list(&x, req->ids[0], year, role, &pg, &d, &p);
-    eval_answer_page(req, rc, d, &p, &lp, keep);
+    eval_list l;
+    if (eval_list_start(req, &l, 1) == 0)
+        eval_list_answer(req, &l, store_eval_scheme_list(&l.x, req->ids[0], l.year, l.role, &l.pg, &l.d, &l.p), keep);
 }
 
 static int scheme_load(http_request *req, char **doc, int64_t *version, problem *p)
@@ -124,13 +104,13 @@ void eval_scheme_patch(http_request *req)
 
 void eval_scheme_delete(http_request *req)
 {
-    eval_ctx x = eval_ctx_of(req);
-    problem p;
-    problem_init(&p);
     int64_t wanted;
     int has_match = crud_if_match(req, &wanted);
     if (has_match < 0)
         return;
+    eval_ctx x = eval_ctx_of(req);
+    problem p;
+    problem_init(&p);
     int rc = store_eval_scheme_delete(&x, req->ids[0], has_match ? wanted : -1, &p);
     if (rc == 1) {
         http_body(req, 204, NULL, NULL, 0);

@@ -34,12 +34,27 @@ void eval_answer_read(http_request *req, int rc, store_doc *d, problem *p, const
 void eval_answer_created(http_request *req, int rc, store_doc *d, problem *p, const char *collection, int etag,
                          const char *parent);
 
-/* Reads ?limit= and ?cursor= into pg (limit one over the page, to tell there is a next).
- * Returns 0, or -1 after answering 400. lp gets the page as list_answer_docs wants it. */
-int eval_page_read(http_request *req, list_page *lp, eval_page *pg);
-/* Answers a page from the store's rc (0: the rows d, taken; -1: the problem p). keep names the
- * query filters the link to the next CSV page repeats (NULL-terminated, or NULL). */
-void eval_answer_page(http_request *req, int rc, store_docs *d, problem *p, const list_page *lp, const char *const *keep);
+/* A store function that reads one document by id (store_eval_scheme_get ...). */
+typedef int (*eval_getter)(const eval_ctx *x, int64_t id, store_doc *out, problem *p);
+/* Answers GET of row req->ids[0] as get reads it (eval_answer_read). */
+void eval_get(http_request *req, eval_getter get, const char *noun, int etag);
+
+/* A list request: its store context, the page asked for, and the rows a store function
+ * hands over into d. */
+typedef struct eval_list {
+    eval_ctx x;
+    problem p;
+    list_page lp; /* the page as list_answer_docs wants it */
+    eval_page pg; /* the page as the store reads it: one row over, to tell there is a next */
+    store_docs *d;
+    const char *year, *role; /* the ?year= and ?role= filters (NULL: none), when read */
+} eval_list;
+/* Reads ?limit= and ?cursor= into l, and with year_role the ?year= and ?role= filters.
+ * Returns 0, or -1 after answering 400. */
+int eval_list_start(http_request *req, eval_list *l, int year_role);
+/* Answers the page from the store's rc (0: the rows l->d, taken; -1: the problem l->p). keep
+ * names the query filters the link to the next CSV page repeats (NULL-terminated, or NULL). */
+void eval_list_answer(http_request *req, eval_list *l, int rc, const char *const *keep);
 /* The query filter name: its value (borrowed; NULL when absent) when it is a whole number
  * (values NULL) or one of values (NULL-terminated). Otherwise answers 400 and sets *bad;
  * does nothing once *bad is set. */

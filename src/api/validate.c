@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/json_fields.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
 #include "core/buf.h"
@@ -352,38 +353,9 @@ json_t *merge_patch(json_t *target, json_t *patch)
     return result;
 }
 
-const char *body_text(json_t *obj, const char *key, size_t max, problem *p)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v) || utf8_length(json_string_value(v)) > max) {
-        problem_add(p, key, "must be a string of at most %zu characters", max);
-        return NULL;
-    }
-    return json_string_value(v);
-}
+const char *body_text(json_t *obj, const char *key, size_t max, problem *p) { return jf_text(obj, key, max, p); }
 
-int body_date(json_t *obj, const char *key, char out[11], problem *p)
-{
-    json_t *v = json_object_get(obj, key);
-    out[0] = '\0';
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v)) {
-        problem_add(p, key, "must be a date (YYYY-MM-DD)");
-        return -1;
-    }
-    rules_date d;
-    rules_error e;
-    memset(&e, 0, sizeof e);
-    if (rules_date_parse_iso(json_string_value(v), &d, &e) < 0) {
-        problem_add(p, key, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
-        return -1;
-    }
-    rules_date_format_iso(d, out);
-    return 1;
-}
+int body_date(json_t *obj, const char *key, char out[11], problem *p) { return jf_date(obj, key, out, p); }
 
 void body_unknown_fields(json_t *obj, const char *const *known, const char *what, problem *p)
 {

@@ -18,24 +18,32 @@ static const char *role_field(const json_t *body, problem *p)
     return NULL;
 }
 
+/* The service defaults of a body: a full year (12 months), full time (100%). */
+static void full_service(int64_t *months, rules_decimal *part_time)
+{
+    *months = 12;
+    *part_time = rules_decimal_from_int(100);
+}
+
+/* months (0..12) and part_time (0..100) when given. */
+static void service_fields(const json_t *body, int64_t *months, rules_decimal *part_time, problem *p)
+{
+    jf_int(body, "months", 0, 12, months, p);
+    jf_decimal(body, "part_time", "part_time", 2, 0, 100, part_time, p);
+}
+
 int eval_participation_decode(const json_t *body, eval_participation_body *out, problem *p)
 {
     static const char *const keys[] = {"person_id", "percent", "months", "part_time", NULL};
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
-    out->months = 12;
-    out->part_time = rules_decimal_from_int(100);
-    if (!json_is_object(body)) {
-        problem_add(p, "", "must be a JSON object {person_id, percent, months, part_time}");
+    full_service(&out->months, &out->part_time);
+    if (jf_object(body, keys, " {person_id, percent, months, part_time}", p) < 0)
         return problem_count(p) - before;
-    }
-    jf_unknown_keys(body, keys, "", p);
-    if (jf_int(body, "person_id", 1, INT64_MAX, &out->person_id, p) == 0)
-        problem_add(p, "person_id", "is required");
+    jf_required_int(body, "person_id", 1, INT64_MAX, &out->person_id, "", p);
     if (jf_decimal(body, "percent", "percent", 2, 0, 100, &out->percent, p) == 0)
         problem_add(p, "percent", "is required: the %% participation, 0..100");
-    jf_int(body, "months", 0, 12, &out->months, p);
-    jf_decimal(body, "part_time", "part_time", 2, 0, 100, &out->part_time, p);
+    service_fields(body, &out->months, &out->part_time, p);
     return problem_count(p) - before;
 }
 
@@ -46,25 +54,17 @@ int eval_form_body_decode(const json_t *body, eval_form_body *out, problem *p)
                                        "comments",     "interview_date", NULL};
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
-    out->months = 12;
-    out->part_time = rules_decimal_from_int(100);
-    if (!json_is_object(body)) {
-        problem_add(p, "", "must be a JSON object");
+    full_service(&out->months, &out->part_time);
+    if (jf_object(body, keys, "", p) < 0)
         return problem_count(p) - before;
-    }
-    jf_unknown_keys(body, keys, "", p);
-    if (jf_int(body, "person_id", 1, INT64_MAX, &out->person_id, p) == 0)
-        problem_add(p, "person_id", "is required");
-    if (jf_int(body, "year", 2000, 2100, &out->year, p) == 0)
-        problem_add(p, "year", "is required");
-    if (jf_int(body, "plan_id", 1, INT64_MAX, &out->plan_id, p) == 0)
-        problem_add(p, "plan_id", "is required: the plan whose scores the evaluation takes");
+    jf_required_int(body, "person_id", 1, INT64_MAX, &out->person_id, "", p);
+    jf_required_int(body, "year", 2000, 2100, &out->year, "", p);
+    jf_required_int(body, "plan_id", 1, INT64_MAX, &out->plan_id, ": the plan whose scores the evaluation takes", p);
     jf_int(body, "structure_id", 1, INT64_MAX, &out->structure_id, p);
     out->role = role_field(body, p);
     jf_date(body, "as_of", out->as_of, p);
     jf_date(body, "interview_date", out->interview_date, p);
-    jf_int(body, "months", 0, 12, &out->months, p);
-    jf_decimal(body, "part_time", "part_time", 2, 0, 100, &out->part_time, p);
+    service_fields(body, &out->months, &out->part_time, p);
     out->comments = jf_text(body, "comments", EVAL_TEXT_MAX, p);
     return problem_count(p) - before;
 }
@@ -74,11 +74,8 @@ int eval_form_patch_keys(const json_t *body, eval_patch_body *out, problem *p)
     static const char *const keys[] = {"ratings", "comments", "interview_date", "months", "part_time", NULL};
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
-    if (!json_is_object(body)) {
-        problem_add(p, "", "must be a JSON object");
+    if (jf_object(body, keys, "", p) < 0)
         return -1;
-    }
-    jf_unknown_keys(body, keys, "", p);
     out->evaluator_fields = json_object_get(body, "ratings") || json_object_get(body, "comments") ||
                             json_object_get(body, "interview_date");
     out->hr_fields = json_object_get(body, "months") || json_object_get(body, "part_time");
@@ -143,11 +140,8 @@ int eval_conciliate_decode(const json_t *body, const char **note, const json_t *
     int before = problem_count(p);
     *note = NULL;
     *ratings = NULL;
-    if (!json_is_object(body)) {
-        problem_add(p, "", "must be a JSON object {note, ratings}");
+    if (jf_object(body, keys, " {note, ratings}", p) < 0)
         return problem_count(p) - before;
-    }
-    jf_unknown_keys(body, keys, "", p);
     *note = jf_text(body, "note", EVAL_TEXT_MAX, p);
     if (!*note && problem_count(p) == before)
         problem_add(p, "note", "is required: the outcome of the conciliation");
@@ -161,13 +155,9 @@ int eval_bonus_decode(const json_t *body, eval_bonus_body *out, problem *p)
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
     out->redistribute = 1;
-    if (!json_is_object(body)) {
-        problem_add(p, "", "must be a JSON object {year, role, fund, category, redistribute}");
+    if (jf_object(body, keys, " {year, role, fund, category, redistribute}", p) < 0)
         return problem_count(p) - before;
-    }
-    jf_unknown_keys(body, keys, "", p);
-    if (jf_int(body, "year", 2000, 2100, &out->year, p) == 0)
-        problem_add(p, "year", "is required");
+    jf_required_int(body, "year", 2000, 2100, &out->year, "", p);
     out->role = role_field(body, p);
     const json_t *fv = json_object_get(body, "fund");
     rules_error e;

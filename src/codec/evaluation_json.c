@@ -166,8 +166,7 @@ json_t *eval_scheme_body(const json_t *body, eval_scheme_head *head, problem *p)
         return NULL;
     }
     jf_unknown_keys(body, keys, "", p);
-    if (jf_int(body, "year", 2000, 2100, &head->year, p) == 0)
-        problem_add(p, "year", "is required");
+    jf_required_int(body, "year", 2000, 2100, &head->year, "", p);
     const json_t *r = json_object_get(body, "role");
     head->role = json_is_string(r) ? json_string_value(r) : NULL;
     if (!jf_one_of(head->role, eval_role_names))

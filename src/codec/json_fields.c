@@ -71,6 +71,23 @@ int jf_int(const json_t *obj, const char *key, int64_t lo, int64_t hi, int64_t *
     return 1;
 }
 
+int jf_object(const json_t *body, const char *const *allowed, const char *shape, problem *p)
+{
+    if (!json_is_object(body)) {
+        problem_add(p, "", "must be a JSON object%s", shape);
+        return -1;
+    }
+    jf_unknown_keys(body, allowed, "", p);
+    return 0;
+}
+
+void jf_required_int(const json_t *obj, const char *key, int64_t lo, int64_t hi, int64_t *out, const char *why,
+                     problem *p)
+{
+    if (jf_int(obj, key, lo, hi, out, p) == 0)
+        problem_add(p, key, "is required%s", why);
+}
+
 const char *jf_text(const json_t *obj, const char *key, size_t max, problem *p)
 {
     json_t *v = json_object_get(obj, key);

@@ -20,6 +20,15 @@ int jf_one_of(const char *s, const char *const *vals);
  * (NULL-terminated). prefix is "" at the top ("bands[0]." inside). */
 void jf_unknown_keys(const json_t *obj, const char *const *allowed, const char *prefix, problem *p);
 
+/* The body is a JSON object with no key but allowed (NULL-terminated): 0, else -1 after
+ * adding "must be a JSON object<shape>" at "" (shape: " {year, role}" or ""). Unknown keys
+ * are added as errors ("is not a field here") and do not make it -1. */
+int jf_object(const json_t *body, const char *const *allowed, const char *shape, problem *p);
+
+/* jf_int, adding "is required<why>" at key when absent (why: ": the plan ..." or ""). */
+void jf_required_int(const json_t *obj, const char *key, int64_t lo, int64_t hi, int64_t *out, const char *why,
+                     problem *p);
+
 /* A decimal of at most `decimals` decimals in [lo, hi], error at path: 1 when present and
  * valid (*out set), 0 when absent or null (*out untouched), -1 after adding an error. */
 int jf_decimal(const json_t *obj, const char *key, const char *path, int decimals, int64_t lo, int64_t hi,
