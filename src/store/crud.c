@@ -12,8 +12,6 @@
 #include "store/lifecycle.h"
 #include "store/sql_build.h"
 
-#define MAX_PARAMS 64
-
 /* Statements that check a parent, one per resource that has one. */
 static int st_parent[16];
 /* Statements that read the lifecycle state of a row's plan, for plans and plan content. */
@@ -401,43 +399,37 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
     return 2;
 }
 
-static char *dup_value(PGresult *res, int row, int col) { return strdup(PQgetvalue(res, row, col)); }
-
-int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc, int64_t *version,
-                   problem *p)
+/* Runs built statement stmt with scope and one id: 1 when it returns a row (then, when doc is
+ * not NULL, *doc is cell 0 malloc'd and *version cell 1), 0 for none, -1 with p set. */
+static int run_by_id(store_conn *c, int stmt, const char *scope, int64_t id, char **doc, int64_t *version, problem *p)
 {
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, id);
-    const char *params[] = {scope, ids};
-    PGresult *res = store_exec(c, r->st_get, 2, params, p);
+    store_args a = {0};
+    arg_text(&a, scope);
+    arg_i64(&a, id);
+    PGresult *res = store_run_id(c, stmt, 2, &a, p);
     if (!res)
         return -1;
-    int found = PQntuples(res) > 0;
-    if (found) {
-        *doc = dup_value(res, 0, 0);
-        *version = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    int found = row_count(res) > 0;
+    if (found && doc) {
+        *version = row_i64(res, 0, 1);
+        found = row_dup(res, 0, 0, doc, p);
     }
     PQclear(res);
     return found;
 }
 
+int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc, int64_t *version,
+                   problem *p)
+{
+    return run_by_id(c, r->st_get, scope, id, doc, version, p);
+}
+
 int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, problem *p)
 {
-    int idx = -1;
-    for (int i = 0; i < model_resource_count; i++)
-        if (model_resources[i] == r)
-            idx = i;
+    int idx = resource_index(r);
     if (idx < 0 || st_parent[idx] < 0)
         return 1;
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, parent);
-    const char *params[] = {scope, ids};
-    PGresult *res = store_exec(c, st_parent[idx], 2, params, p);
-    if (!res)
-        return -1;
-    int found = PQntuples(res) > 0;
-    PQclear(res);
-    return found;
+    return run_by_id(c, st_parent[idx], scope, parent, NULL, NULL, p);
 }
 
 int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after, int limit,
@@ -456,36 +448,31 @@ int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, in
     return *out ? 0 : -1;
 }
 
-static int fill_values(const resource_spec *r, const char *const *values, int update, const char **params, int n)
+/* Binds the writable fields' values (create or update) after what a already holds. */
+static void bind_values(store_args *a, const resource_spec *r, const char *const *values, int update)
 {
     for (int i = 0; i < r->nfields; i++) {
         const field_spec *f = &r->fields[i];
         if (update ? writable_on_update(r, f) : writable_on_create(r, f))
-            params[n++] = values[i];
+            arg_text(a, values[i]);
     }
-    return n;
 }
 
 int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t parent,
                       const char *const *values, char **doc, int64_t *id, int64_t *version, problem *p)
 {
-    const char *params[MAX_PARAMS];
-    char parent_s[24];
-    snprintf(parent_s, sizeof parent_s, "%" PRId64, parent);
-    params[0] = scope;
-    params[1] = who->token_id;
-    params[2] = who->name;
-    params[3] = who->role;
-    params[4] = parent_s;
-    int n = fill_values(r, values, 0, params, 5);
-    PGresult *res = store_exec(c, r->st_insert, n, params, p);
+    store_args a = {0};
+    store_bind_actor(&a, scope, who);
+    arg_i64(&a, parent);
+    bind_values(&a, r, values, 0);
+    PGresult *res = store_exec(c, r->st_insert, a.n, a.v, p);
     if (!res)
         return -1;
-    int ok = PQntuples(res) > 0;
+    int ok = row_count(res) > 0;
     if (ok) {
-        *doc = dup_value(res, 0, 0);
-        *id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-        *version = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+        *id = row_i64(res, 0, 1);
+        *version = row_i64(res, 0, 2);
+        ok = row_dup(res, 0, 0, doc, p);
     }
     PQclear(res);
     return ok;
@@ -494,24 +481,18 @@ int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, 
 int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
                       int64_t version, const char *const *values, char **doc, int64_t *new_version, problem *p)
 {
-    const char *params[MAX_PARAMS];
-    char id_s[24], version_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, id);
-    snprintf(version_s, sizeof version_s, "%" PRId64, version);
-    params[0] = scope;
-    params[1] = who->token_id;
-    params[2] = who->name;
-    params[3] = who->role;
-    params[4] = id_s;
-    params[5] = version_s;
-    int n = fill_values(r, values, 1, params, 6);
-    PGresult *res = store_exec(c, r->st_update, n, params, p);
+    store_args a = {0};
+    store_bind_actor(&a, scope, who);
+    arg_i64(&a, id);
+    arg_i64(&a, version);
+    bind_values(&a, r, values, 1);
+    PGresult *res = store_exec(c, r->st_update, a.n, a.v, p);
     if (!res)
         return -1;
-    int ok = PQntuples(res) > 0;
+    int ok = row_count(res) > 0;
     if (ok) {
-        *doc = dup_value(res, 0, 0);
-        *new_version = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+        *new_version = row_i64(res, 0, 1);
+        ok = row_dup(res, 0, 0, doc, p);
     }
     PQclear(res);
     return ok;
@@ -520,14 +501,17 @@ int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, 
 int store_crud_delete(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
                       int64_t version, problem *p)
 {
-    char id_s[24], version_s[24];
-    snprintf(id_s, sizeof id_s, "%" PRId64, id);
-    snprintf(version_s, sizeof version_s, "%" PRId64, version);
-    const char *params[] = {scope, who->token_id, who->name, who->role, id_s, version >= 0 ? version_s : NULL};
-    PGresult *res = store_exec(c, r->st_delete, 6, params, p);
+    store_args a = {0};
+    store_bind_actor(&a, scope, who);
+    arg_i64(&a, id);
+    if (version >= 0)
+        arg_i64(&a, version);
+    else
+        arg_null(&a);
+    PGresult *res = store_run_id(c, r->st_delete, 6, &a, p);
     if (!res)
         return -1;
-    int ok = PQntuples(res) > 0;
+    int ok = row_count(res) > 0;
     PQclear(res);
     return ok;
 }

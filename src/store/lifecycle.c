@@ -228,10 +228,7 @@ int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *
         return -1;
     }
     store_args b = {0};
-    arg_text(&b, scope);
-    arg_text(&b, who->token_id);
-    arg_text(&b, who->name);
-    arg_text(&b, who->role);
+    store_bind_actor(&b, scope, who);
     arg_text(&b, d->number);
     arg_text(&b, d->date);
     arg_text(&b, d->body);
@@ -255,10 +252,7 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
                           problem *p)
 {
     store_args a = {0};
-    arg_text(&a, scope);
-    arg_text(&a, who->token_id);
-    arg_text(&a, who->name);
-    arg_text(&a, who->role);
+    store_bind_actor(&a, scope, who);
     arg_i64(&a, plan_id);
     if (if_version >= 0)
         arg_i64(&a, if_version);

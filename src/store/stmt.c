@@ -56,6 +56,14 @@ void arg_id_or_null(store_args *a, int64_t id)
         arg_null(a);
 }
 
+void store_bind_actor(store_args *a, const char *scope, const store_actor *who)
+{
+    arg_text(a, scope);
+    arg_text(a, who->token_id);
+    arg_text(a, who->name);
+    arg_text(a, who->role);
+}
+
 PGresult *store_run_id(store_conn *c, int stmt, int nparams, const store_args *a, problem *p)
 {
     if (a->overflow || a->n != nparams) {

@@ -33,6 +33,7 @@
 #include "core/problem.h"
 #include "store/docs.h"
 #include "store/pool.h"
+#include "store/write.h"
 
 typedef struct store_stmt {
     const char *name; /* unique in the process, <= 63 bytes; borrowed (a literal) */
@@ -63,6 +64,10 @@ void arg_i64(store_args *a, int64_t v);
 void arg_text(store_args *a, const char *s);
 void arg_null(store_args *a);
 void arg_id_or_null(store_args *a, int64_t id);
+
+/* Binds scope, then the actor's token id, name and role: the head ($1..$4) of every audited
+ * write's parameters. */
+void store_bind_actor(store_args *a, const char *scope, const store_actor *who);
 
 /* Runs statement s with the bound parameters. Returns the result (caller PQclears it) or
  * NULL with p set (store_exec's errors, or 500 when the count does not match s). */
