@@ -82,45 +82,40 @@ static int date_field(json_t *body, const char *name, int plan_year, char out[11
     return 0;
 }
 
-/* Loads the owner and answers 404 / 422 for a missing or removed one. Returns 1 when usable. */
-static int owner(http_request *req, const char *kind, const char *noun, owner_info *info, problem *p)
+/* Reads the phase or indicator an entry is for, in one round trip, and checks it: 404 when
+ * missing, 422 when removed from the plan, 403 for a manager who does not report on it (a
+ * manager reports only on objectives assigned to itself or to the structures it leads; a
+ * manager token that names no person reports on nothing). Returns 1 when the caller may
+ * write; else 0 with p set. */
+static int entry_target(http_request *req, const char *kind, const char *noun, store_entry_target *t, problem *p)
 {
     api_call *call = api_call_of(req);
-    int found = store_owner_info(call->db, kind, call->scope, req->ids[0], info, p);
+    int manager = req->who.role == (int)ROLE_MANAGER;
+    int found = store_entry_target_read(call->db, kind, call->scope, req->ids[0], manager ? req->who.person_id : 0, t, p);
     if (found < 0)
         return 0;
     if (found == 0) {
         problem_set(p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
         return 0;
     }
-    if (info->removed) {
+    if (t->removed) {
         problem_set(p, 422, "removed", "the %s was removed from the plan by a revision", noun);
         problem_add(p, "", "the %s %" PRId64 " is no longer part of the plan", noun, req->ids[0]);
         return 0;
     }
-    return 1;
-}
-
-/* A manager reports only on objectives assigned to itself or to the structures it leads; a
- * manager token that names no person reports on nothing. Returns 1 when the caller may
- * write; else 0 with p set (403, or the database error). Other roles pass. */
-static int may_report(http_request *req, const char *kind, const char *noun, problem *p)
-{
-    if (req->who.role != (int)ROLE_MANAGER)
-        return 1;
-    api_call *call = api_call_of(req);
-    if (!req->who.person_id) {
+    if (manager && !req->who.person_id) {
         problem_set(p, 403, "forbidden", "this manager token names no person, so it may report on nothing");
         problem_hint(p, "ask for a token with person_id");
         return 0;
     }
-    int yes = store_manager_reaches(call->db, kind, call->scope, req->ids[0], req->who.person_id, p);
-    if (yes == 0)
+    if (manager && !t->reaches) {
         problem_set(p, 403, "forbidden",
                     "a manager reports only on objectives assigned to itself or to the structures it leads; this %s "
                     "is not one of them",
                     noun);
-    return yes > 0;
+        return 0;
+    }
+    return 1;
 }
 
 /* What an entry carries besides its date (the fields of one kind are used). */
@@ -173,14 +168,14 @@ void progress_create(http_request *req)
 {
     problem p;
     problem_init(&p);
-    owner_info info;
-    json_t *body = NULL;
     char *doc = NULL;
     int found = -1;
-    if (!owner(req, "phases", "phase", &info, &p) || !may_report(req, "phases", "phase", &p))
-        goto out;
-    if (!(body = http_json_body(req)))
+    json_t *body = http_json_body(req); /* the body first: no database work for a bad one */
+    if (!body)
         return;
+    store_entry_target info;
+    if (!entry_target(req, "phases", "phase", &info, &p))
+        goto out;
     if (!json_is_object(body)) {
         problem_add(&p, "", "must be a JSON object");
         problem_set(&p, 422, "validation_failed", "the progress entry is not valid");
@@ -224,25 +219,19 @@ void progress_create(http_request *req)
     entry_fields f = {percent, completed[0] ? completed : NULL, note, NULL, NULL, 0};
     found = gated_write(req, "phases", as_of, reason, &f, &doc, &p);
 out:
-    free(info.rule);
     finish(req, &p, body, doc, found, "phase");
 }
 
-/* Checks a measured value against the indicator's type and rule; returns its JSON text (malloc'd). */
-static char *measured_value(json_t *v, const owner_info *info, problem *p)
+/* Checks a measured value against the indicator's type and rule (decoded by the store);
+ * returns its JSON text (malloc'd), or NULL with a field error added to p. */
+static char *measured_value(json_t *v, const store_entry_target *info, problem *p)
 {
     const char *t = info->value_type;
     rules_decimal d;
     rules_error e;
     memset(&e, 0, sizeof e);
-    rules_rule nodes[RULE_JSON_MAX_NODES];
-    int has_rule = 0;
-    if (info->rule) {
-        json_t *rj = json_loads(info->rule, 0, NULL);
-        has_rule = rj && rule_json_decode(rj, "rule", nodes, RULE_JSON_MAX_NODES, NULL, &e) == 0;
-        json_decref(rj);
-        memset(&e, 0, sizeof e);
-    }
+    const rules_rule *nodes = info->rule;
+    int has_rule = info->has_rule;
     int structured = has_rule && (nodes[0].kind == RULES_KIND_FORMULA || nodes[0].kind == RULES_KIND_ALL_TARGETS);
     if (!structured) {
         if (strcmp(t, "boolean") == 0 && !json_is_boolean(v)) {
@@ -284,14 +273,14 @@ void measurement_create(http_request *req)
 {
     problem p;
     problem_init(&p);
-    owner_info info;
-    json_t *body = NULL;
     char *doc = NULL, *value = NULL;
     int found = -1;
-    if (!owner(req, "indicators", "indicator", &info, &p) || !may_report(req, "indicators", "indicator", &p))
-        goto out;
-    if (!(body = http_json_body(req)))
+    json_t *body = http_json_body(req); /* the body first: no database work for a bad one */
+    if (!body)
         return;
+    store_entry_target info;
+    if (!entry_target(req, "indicators", "indicator", &info, &p))
+        goto out;
     if (!json_is_object(body)) {
         problem_add(&p, "", "must be a JSON object");
         problem_set(&p, 422, "validation_failed", "the measurement is not valid");
@@ -336,7 +325,6 @@ void measurement_create(http_request *req)
     found = gated_write(req, "indicators", as_of, reason, &f, &doc, &p);
 out:
     free(value);
-    free(info.rule);
     finish(req, &p, body, doc, found, "indicator");
 }
 
@@ -351,7 +339,6 @@ static void history(http_request *req, const char *kind, const char *owner_kind,
         return;
     owner_info info;
     int found = store_owner_info(call->db, owner_kind, call->scope, req->ids[0], &info, &p);
-    free(info.rule);
     store_docs *r = NULL;
     if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);

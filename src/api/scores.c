@@ -445,7 +445,6 @@ void objective_score(http_request *req)
         return;
     owner_info info;
     int found = store_owner_info(call->db, "objectives", call->scope, req->ids[0], &info, &p);
-    free(info.rule);
     if (found <= 0) {
         if (found == 0)
             problem_set(&p, 404, "not_found", "no objective with id %" PRId64, req->ids[0]);
@@ -789,7 +788,6 @@ void judgement_create(http_request *req)
     problem_init(&p);
     owner_info info;
     int found = store_owner_info(call->db, "indicators", call->scope, req->ids[0], &info, &p);
-    free(info.rule);
     if (found <= 0) {
         if (found == 0)
             problem_set(&p, 404, "not_found", "no indicator with id %" PRId64, req->ids[0]);

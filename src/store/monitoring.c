@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/rule_json.h"
+
 #define LIVE "removed_in_revision IS NULL"
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -27,6 +29,8 @@ enum {
     Q_MANAGER_PHASE,
     Q_MANAGER_INDICATOR,
     Q_MANAGER_OBJECTIVE,
+    Q_TARGET_PHASE,
+    Q_TARGET_INDICATOR,
     Q_COUNT
 };
 
@@ -58,6 +62,17 @@ enum {
     "CASE WHEN " reason "::text IS NULL THEN NULL ELSE (SELECT c.id FROM " table \
     " c WHERE c.entity_id = "                                                    \
     "t.entity_id AND c." owner " = t.id AND c.as_of <= " as_of "::date ORDER BY c.as_of DESC, c.id DESC LIMIT 1) END"
+
+/* The objective and plan of an owner row t (phases, indicators). */
+#define OWNER_JOINS                                                                                           \
+    "JOIN objectives o ON o.entity_id = t.entity_id AND o.id = t.objective_id JOIN plans p ON p.entity_id = " \
+    "t.entity_id AND p.id = t.plan_id"
+/* Whether person $3 reaches owner row t: its objective is assigned (live) to that person or
+ * to a structure the person leads. */
+#define REACHES                                                                                                  \
+    "($3::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM assignments a LEFT JOIN structures s ON s.entity_id = "   \
+    "a.entity_id AND s.id = a.structure_id WHERE a.entity_id = t.entity_id AND a.objective_id = t.objective_id " \
+    "AND a." LIVE " AND (a.person_id = $3::bigint OR s.manager_id = $3::bigint)))"
 
 static store_stmt st[Q_COUNT] = {
     /* An evaluator's judgement of an indicator (issue 14), audited in the same statement. */
@@ -174,6 +189,19 @@ static store_stmt st[Q_COUNT] = {
                              "IS NULL OR a.entity_id = $1::bigint) AND a." LIVE " AND (a.person_id = $3::bigint OR "
                              "s.manager_id = $3::bigint))",
                              3, 0},
+    /* What an entry POST needs about its row, in one round trip: the owner's plan, year,
+     * removal, type and rule, and whether person $3 (NULL: not asked) reaches it. */
+    [Q_TARGET_PHASE] = {"monitoring.target_phase",
+                        "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT NULL, NULL, "
+                        "NULL, " REACHES " FROM phases t " OWNER_JOINS " WHERE t.id = $2::bigint AND ($1::bigint IS NULL OR "
+                        "t.entity_id = $1::bigint)",
+                        3, 0},
+    [Q_TARGET_INDICATOR] = {"monitoring.target_indicator",
+                            "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT NULL, "
+                            "t.value_type, t.rule::text, " REACHES " FROM indicators t " OWNER_JOINS
+                            " WHERE t.id = $2::bigint AND "
+                            "($1::bigint IS NULL OR t.entity_id = $1::bigint)",
+                            3, 0},
 };
 
 int store_monitoring_register(void)
@@ -181,15 +209,6 @@ int store_monitoring_register(void)
     if (store_plan_rows_register() < 0 || store_plan_checks_register() < 0)
         return -1;
     return STORE_STMTS_REGISTER(st);
-}
-
-/* Binds scope, then the actor's token, name and role: the head of every audited write. */
-static void bind_actor(store_args *a, const char *scope, const store_actor *who)
-{
-    arg_text(a, scope);
-    arg_text(a, who->token_id);
-    arg_text(a, who->name);
-    arg_text(a, who->role);
 }
 
 /* Binds scope and an id: the head of every read by id. */
@@ -217,8 +236,39 @@ int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t
         info->removed = row_bool(r, 0, 2);
         const char *vt = row_text(r, 0, 3);
         snprintf(info->value_type, sizeof info->value_type, "%s", vt ? vt : "");
-        if (row_text(r, 0, 4))
-            info->rule = strdup(row_text(r, 0, 4));
+    }
+    PQclear(r);
+    return found;
+}
+
+int store_entry_target_read(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id,
+                            store_entry_target *t, problem *p)
+{
+    t->plan_id = 0;
+    t->year = t->removed = t->reaches = t->has_rule = 0;
+    t->value_type[0] = '\0';
+    store_args a = {0};
+    bind_id(&a, scope, id);
+    arg_id_or_null(&a, person_id);
+    PGresult *r = store_run(c, &st[strcmp(kind, "phases") == 0 ? Q_TARGET_PHASE : Q_TARGET_INDICATOR], &a, p);
+    if (!r)
+        return -1;
+    int found = row_count(r) > 0;
+    if (found) {
+        t->plan_id = row_i64(r, 0, 0);
+        t->year = row_int(r, 0, 1);
+        t->removed = row_bool(r, 0, 2);
+        const char *vt = row_text(r, 0, 3);
+        snprintf(t->value_type, sizeof t->value_type, "%s", vt ? vt : "");
+        t->reaches = row_bool(r, 0, 5);
+        const char *rule = row_text(r, 0, 4);
+        if (rule) { /* decoded once, here, from the cell: no copy to own */
+            json_t *j = json_loads(rule, 0, NULL);
+            rules_error e;
+            memset(&e, 0, sizeof e);
+            t->has_rule = j && rule_json_decode(j, "rule", t->rule, RULE_JSON_MAX_NODES, NULL, &e) == 0;
+            json_decref(j);
+        }
     }
     PQclear(r);
     return found;
@@ -247,7 +297,7 @@ int store_progress_add(store_conn *c, const char *scope, const store_actor *who,
                        char **doc, problem *p)
 {
     store_args a = {0};
-    bind_actor(&a, scope, who);
+    store_bind_actor(&a, scope, who);
     arg_i64(&a, phase_id);
     arg_text(&a, percent);
     arg_text(&a, completed_on);
@@ -264,7 +314,7 @@ int store_measurement_add(store_conn *c, const char *scope, const store_actor *w
                           const char *note, const store_entry_guard *g, char **doc, problem *p)
 {
     store_args a = {0};
-    bind_actor(&a, scope, who);
+    store_bind_actor(&a, scope, who);
     arg_i64(&a, indicator_id);
     arg_text(&a, value_json);
     arg_text(&a, not_assessable ? "true" : "false");
@@ -281,7 +331,7 @@ int store_judgement_add(store_conn *c, const char *scope, const store_actor *who
                         const char *score, const char *reason, const char *as_of, char **doc, problem *p)
 {
     store_args a = {0};
-    bind_actor(&a, scope, who);
+    store_bind_actor(&a, scope, who);
     arg_i64(&a, indicator_id);
     arg_text(&a, score);
     arg_text(&a, reason);
@@ -304,7 +354,7 @@ int store_review_add(store_conn *c, const char *scope, const store_actor *who, i
                      const char *as_of, const char *note, const char *items_json, char **doc, problem *p)
 {
     store_args a = {0};
-    bind_actor(&a, scope, who);
+    store_bind_actor(&a, scope, who);
     arg_i64(&a, plan_id);
     arg_text(&a, kind);
     arg_text(&a, as_of);

@@ -6,6 +6,7 @@
 #define CICLO_STORE_MONITORING_H
 #include <stdint.h>
 
+#include "codec/rule_json.h"
 #include "store/crud.h"
 #include "store/docs.h"
 #include "store/pool.h"
@@ -13,18 +14,36 @@
 /* Registers the statements of this module. */
 int store_monitoring_register(void);
 
-/* What a progress or measurement needs to know about the row it is for. */
+/* The plan of an objective, phase or indicator. */
 typedef struct owner_info {
     int64_t plan_id;
     int year;            /* the plan's year */
     int removed;         /* removed from the plan by a revision */
     char value_type[16]; /* indicators: number, percent, money, date, boolean */
-    char *rule;          /* indicators: the rule as JSON text (malloc'd, may be NULL) */
 } owner_info;
 
 /* Reads the owner info of an objective, phase or indicator (kind: "objectives",
- * "phases", "indicators"). Returns 1, 0 when not in scope, -1 on error. Free info->rule. */
+ * "phases", "indicators"). Returns 1, 0 when not in scope, -1 on error. Nothing to free. */
 int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p);
+
+/* What a progress or measurement POST needs about the phase or indicator it is for. Owns
+ * nothing (the rule is decoded into the struct), so nothing to free; large (the rule's
+ * nodes): one per request. */
+typedef struct store_entry_target {
+    int64_t plan_id;
+    int year;                             /* the plan's year */
+    int removed;                          /* removed from the plan by a revision */
+    int reaches;                          /* person_id reaches it (see store_manager_reaches) */
+    char value_type[16];                  /* indicators: number, percent, money, date, boolean */
+    int has_rule;                         /* indicators: a stored rule that decodes, in rule[] */
+    rules_rule rule[RULE_JSON_MAX_NODES]; /* rule[0] is the root */
+} store_entry_target;
+
+/* Reads the target of an entry (kind "phases" or "indicators") in one round trip, with
+ * whether person_id (0: not asked, reaches 0) may report on it. Returns 1, 0 when not in
+ * scope, -1 on error (p set). */
+int store_entry_target_read(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id,
+                            store_entry_target *t, problem *p);
 
 /* Whether person_id may report on the phase, indicator or objective id (kind "phases",
  * "indicators" or "objectives"): its objective is assigned to that person or to a structure
