@@ -1,6 +1,6 @@
-/* scores.c — scores, the year-end report and reviews. Every number comes from
- * the rules library (rules_plan_score, rules_objective_score, rules_evaluate);
- * this file moves data in and out. Plan checks are in checks.c. */
+/* scores.c — scores and the year-end report. Every number comes from the rules library
+ * (rules_plan_score, rules_objective_score, rules_evaluate); this file moves data in and
+ * out. Reviews and judgements are in reviews.c, plan checks in checks.c. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,26 +9,15 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
-#include "api/list_answer.h"
 #include "api/personal.h"
 #include "api/report.h"
+#include "api/scoring.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
 #include "http/server.h"
 #include "store/monitoring.h"
 #include "store/plan_model.h"
-
-typedef struct scored {
-    plan_model m;
-    rules_date as_of;
-    char as_of_text[11];
-    rules_objective_result *obj;
-    rules_assignee_result *as;
-    int *by_assignee_start; /* assignments grouped by assignee (CSR over m.plan.assignments) */
-    int *by_assignee;
-    double sql_ms, rules_ms; /* where load_and_score spent its time, for Server-Timing */
-} scored;
 
 static double ms_since(const struct timespec *t0)
 {
@@ -60,8 +49,7 @@ static json_t *score_or_null(rules_score_status s, rules_decimal d)
     return s == RULES_SCORE_MEASURED ? dec(d) : json_null();
 }
 
-/* Loads plan_id as of the date in ?as_of= and scores it. Answers and returns -1 on failure. */
-static int load_and_score(http_request *req, int64_t plan_id, const char *as_of, scored *s)
+int scored_load(http_request *req, int64_t plan_id, const char *as_of, scored *s)
 {
     api_call *call = api_call_of(req);
     problem p;
@@ -242,7 +230,7 @@ static json_t *objectives_json(const scored *s, int full)
     return arr;
 }
 
-static json_t *plan_scores_json(http_request *req, const scored *s)
+json_t *scored_plan_json(http_request *req, const scored *s)
 {
     json_t *structures = json_array(), *managers = json_array(), *people = json_array();
     for (int a = 0; a < s->m.plan.n_assignees; a++) {
@@ -274,11 +262,11 @@ void plan_scores(http_request *req)
 {
     char as_of[11];
     scored s;
-    if (api_date_param(req, "as_of", as_of) < 0 || load_and_score(req, req->ids[0], as_of, &s) < 0)
+    if (api_date_param(req, "as_of", as_of) < 0 || scored_load(req, req->ids[0], as_of, &s) < 0)
         return;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    json_t *j = plan_scores_json(req, &s);
+    json_t *j = scored_plan_json(req, &s);
     http_json(req, 200, j);
     timing_header(&s, ms_since(&t0));
     plan_model_free(&s.m);
@@ -453,7 +441,7 @@ void objective_score(http_request *req)
         return;
     }
     scored s;
-    if (load_and_score(req, info.plan_id, as_of, &s) < 0)
+    if (scored_load(req, info.plan_id, as_of, &s) < 0)
         return;
     int o = plan_model_objective(&s.m, req->ids[0]);
     if (o < 0) {
@@ -522,7 +510,7 @@ void objective_score(http_request *req)
 json_t *plan_report_json(http_request *req, int64_t plan_id, const char *as_of)
 {
     scored s;
-    if (load_and_score(req, plan_id, as_of, &s) < 0)
+    if (scored_load(req, plan_id, as_of, &s) < 0)
         return NULL;
     json_t *rows = json_array(), *totals = json_array();
     json_t *analyses = deviation_analyses(req, plan_id, as_of);
@@ -592,148 +580,6 @@ json_t *plan_report_json(http_request *req, int64_t plan_id, const char *as_of)
                      revision, "rows", rows, "totals", totals, "entity", entity, "objectives", cascade);
 }
 
-void review_create(http_request *req)
-{
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
-    json_t *kind = json_object_get(body, "kind"), *as_of = json_object_get(body, "as_of");
-    json_t *note = json_object_get(body, "note"), *items = json_object_get(body, "items");
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) if (strcmp(key, "kind") && strcmp(key, "as_of") && strcmp(key, "note") &&
-                                          strcmp(key, "items")) problem_add(&p, key, "is not a field of review");
-    if (!json_is_string(kind) ||
-        (strcmp(json_string_value(kind), "intermediate") && strcmp(json_string_value(kind), "final")))
-        problem_add(&p, "kind", "must be one of: intermediate, final");
-    rules_date d;
-    rules_error e;
-    memset(&e, 0, sizeof e);
-    int date_ok = json_is_string(as_of) && rules_date_parse_iso(json_string_value(as_of), &d, &e) == 0;
-    if (!date_ok)
-        problem_add(&p, "as_of", "%s", e.message[0] ? e.message : "is required: the date of the review (YYYY-MM-DD)");
-    if (note && !json_is_null(note) && (!json_is_string(note) || utf8_length(json_string_value(note)) > 20000))
-        problem_add(&p, "note", "must be a string of at most 20000 characters");
-    if (items && !json_is_array(items))
-        problem_add(&p, "items", "must be an array");
-    scored s;
-    int have_model = 0;
-    if (date_ok) { /* the plan as of the review's date, to check the objectives named */
-        if (load_and_score(req, req->ids[0], json_string_value(as_of), &s) < 0) {
-            json_decref(body);
-            problem_clear(&p);
-            return;
-        }
-        have_model = 1;
-    }
-    static const char *const text_fields[] = {"causes", "effects", "actions_taken", "actions_planned"};
-    size_t i;
-    json_t *it;
-    char path[64];
-    if (json_is_array(items) && json_array_size(items) > 10000)
-        problem_add(&p, "items", "has more than 10000 items");
-    else if (json_is_array(items))
-        json_array_foreach(items, i, it)
-        {
-            snprintf(path, sizeof path, "items[%zu]", i);
-            json_t *oid = json_object_get(it, "objective_id");
-            if (!json_is_object(it) || !json_is_integer(oid)) {
-                snprintf(path, sizeof path, "items[%zu].objective_id", i);
-                problem_add(&p, path, "is required: the id of an objective of the plan");
-                continue;
-            }
-            if (have_model && plan_model_objective(&s.m, json_integer_value(oid)) < 0) {
-                snprintf(path, sizeof path, "items[%zu].objective_id", i);
-                problem_add(&p, path, "objective %" JSON_INTEGER_FORMAT " is not part of this plan",
-                            json_integer_value(oid));
-            }
-            json_object_foreach(it, key, v)
-            {
-                int ok = strcmp(key, "objective_id") == 0;
-                for (int t = 0; t < 4; t++)
-                    ok |= strcmp(key, text_fields[t]) == 0;
-                snprintf(path, sizeof path, "items[%zu].%s", i, key);
-                if (!ok)
-                    problem_add(&p, path, "is not a field of a review item");
-                else if (strcmp(key, "objective_id") && !json_is_null(v) &&
-                         (!json_is_string(v) || utf8_length(json_string_value(v)) > 20000))
-                    problem_add(&p, path, "must be a string of at most 20000 characters");
-            }
-        }
-    if (have_model)
-        plan_model_free(&s.m);
-    char *doc = NULL;
-    int found = -1;
-    if (problem_count(&p)) {
-        problem_set(&p, 422, "validation_failed", "the review is not valid");
-    } else {
-        char *items_text = items ? rule_json_dumps(items, JSON_COMPACT) : NULL;
-        found = store_review_add(call->db, call->scope, &call->actor, req->ids[0], json_string_value(kind),
-                                 json_string_value(as_of), json_is_string(note) ? json_string_value(note) : NULL,
-                                 items_text ? items_text : "[]", &doc, &p);
-        free(items_text);
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
-    }
-    json_decref(body);
-    if (found > 0) {
-        json_t *j = json_loads(doc, 0, NULL);
-        free(doc);
-        snprintf(req->res.location, sizeof req->res.location, "/v1/reviews/%" JSON_INTEGER_FORMAT,
-                 json_integer_value(json_object_get(j, "id")));
-        http_json(req, 201, j);
-        return;
-    }
-    http_problem(req, &p);
-    problem_clear(&p);
-}
-
-void review_list(http_request *req)
-{
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    store_docs *r;
-    if (store_crud_parent_exists(call->db, &model_objectives, call->scope, req->ids[0], &p) == 0)
-        problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
-    if (p.status || store_review_list(call->db, call->scope, req->ids[0], &r, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
-        return;
-    }
-    api_answer_docs(req, r, 0);
-}
-
-void review_get(http_request *req)
-{
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    char *doc = NULL;
-    int64_t plan_id;
-    int found = store_review_get(call->db, call->scope, req->ids[0], &doc, &plan_id, &p);
-    if (found <= 0) {
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no review with id %" PRId64, req->ids[0]);
-        http_problem(req, &p);
-        problem_clear(&p);
-        return;
-    }
-    json_t *j = json_loads(doc, 0, NULL);
-    free(doc);
-    scored s;
-    if (load_and_score(req, plan_id, json_string_value(json_object_get(j, "as_of")), &s) < 0) {
-        json_decref(j);
-        return;
-    }
-    json_object_set_new(j, "scores", plan_scores_json(req, &s));
-    plan_model_free(&s.m);
-    http_json(req, 200, j);
-}
-
 /* people evaluation and bonus: the plan's scores that an evaluation form is computed from
  * (api/evaluation.h). Additive: reuses load_and_score and changes nothing above. */
 int scores_for_evaluation(http_request *req, int64_t plan_id, const char *as_of, int64_t structure_id,
@@ -742,7 +588,7 @@ int scores_for_evaluation(http_request *req, int64_t plan_id, const char *as_of,
 {
     scored s;
     memset(out, 0, sizeof *out);
-    if (load_and_score(req, plan_id, as_of, &s) < 0)
+    if (scored_load(req, plan_id, as_of, &s) < 0)
         return -1;
     out->revision = s.m.revision;
     int e = s.m.entity_assignee;
@@ -775,94 +621,4 @@ int scores_for_evaluation(http_request *req, int64_t plan_id, const char *as_of,
     }
     plan_model_free(&s.m);
     return 0;
-}
-
-/* POST /v1/indicators/{id}/judgement {"score", "reason", "as_of"?}: the evaluator scores an
- * indicator whose target cannot be compared with a value (issue 14). The score then counts;
- * the judgement is audited. An indicator scored by its rule or by a comparable target is not
- * judged (409 not_judgeable). as_of absent: the judgement counts at every date. */
-void judgement_create(http_request *req)
-{
-    api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
-    owner_info info;
-    int found = store_owner_info(call->db, "indicators", call->scope, req->ids[0], &info, &p);
-    if (found <= 0) {
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no indicator with id %" PRId64, req->ids[0]);
-        http_problem(req, &p);
-        problem_clear(&p);
-        return;
-    }
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
-    const char *key;
-    json_t *v;
-    if (!json_is_object(body))
-        problem_add(&p, "", "must be a JSON object");
-    else
-        json_object_foreach(body, key, v) if (strcmp(key, "score") && strcmp(key, "reason") && strcmp(key, "as_of"))
-            problem_add(&p, key, "is not a field of a judgement");
-    json_t *score = json_object_get(body, "score"), *reason = json_object_get(body, "reason");
-    json_t *as_of = json_object_get(body, "as_of");
-    rules_decimal d = {0};
-    rules_error e;
-    memset(&e, 0, sizeof e);
-    char score_s[32] = "", date[11] = "";
-    if (!json_is_number(score) || rule_json_number(score, 2, "score", &d, &e) < 0 || d.units < 0 ||
-        d.units > 100 * RULES_DECIMAL_SCALE)
-        problem_add(&p, "score", "is required: a number from 0 to 100 with at most 2 decimals");
-    else
-        rules_decimal_format(d, 2, '.', score_s);
-    if (!json_is_string(reason) || !*json_string_value(reason) || utf8_length(json_string_value(reason)) > 20000)
-        problem_add(&p, "reason", "is required: why the evaluator gives this score (at most 20000 characters)");
-    rules_date dd;
-    if (as_of && !json_is_null(as_of)) {
-        if (!json_is_string(as_of) || rules_date_parse_iso(json_string_value(as_of), &dd, &e) < 0)
-            problem_add(&p, "as_of", "%s", e.message[0] ? e.message : "must be a date (YYYY-MM-DD)");
-        else
-            rules_date_format_iso(dd, date);
-    }
-    if (problem_count(&p)) {
-        problem_set(&p, 422, "validation_failed", "the judgement is not valid");
-        goto out;
-    }
-    char today[11];
-    api_today(today);
-    scored s;
-    if (load_and_score(req, info.plan_id, date[0] ? date : today, &s) < 0) {
-        json_decref(body);
-        problem_clear(&p);
-        return;
-    }
-    int k = -1;
-    for (int i = 0; i < s.m.plan.n_indicators && k < 0; i++)
-        if (s.m.indicator_id[i] == req->ids[0])
-            k = i;
-    const rules_indicator *ind = k >= 0 ? &s.m.plan.indicators[k] : NULL;
-    if (!ind)
-        problem_set(&p, 404, "not_found", "indicator %" PRId64 " is not part of the plan as it stands", req->ids[0]);
-    else if (ind->rule || s.m.indicator[k].rule_error || (ind->has_target && ind->target_comparable))
-        problem_set(&p, 409, "not_judgeable", "indicator %s is scored by its %s, not by an evaluator's judgement",
-                    ind->code ? ind->code : "", ind->rule || s.m.indicator[k].rule_error ? "rule" : "target");
-    plan_model_free(&s.m);
-    char *doc = NULL;
-    if (!p.status) {
-        found = store_judgement_add(call->db, call->scope, &call->actor, req->ids[0], score_s,
-                                    json_string_value(reason), date[0] ? date : NULL, &doc, &p);
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no indicator with id %" PRId64, req->ids[0]);
-        if (found > 0) {
-            json_decref(body);
-            http_json(req, 201, json_loads(doc, 0, NULL));
-            free(doc);
-            return;
-        }
-    }
-out:
-    json_decref(body);
-    http_problem(req, &p);
-    problem_clear(&p);
 }
