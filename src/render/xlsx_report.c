@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "codec/rule_json.h"
 #include "render/labels.h"
 #include "render/report_groups.h"
 
@@ -169,7 +170,7 @@ static void put_value(writer *w, lxw_worksheet *ws, int row, int col, const json
     else if (json_is_boolean(v))
         put_text(w, ws, row, col, json_is_true(v) ? "sì" : "no", w->text);
     else if (json_is_object(v) || json_is_array(v)) {
-        char *s = json_dumps(v, JSON_COMPACT);
+        char *s = rule_json_dumps(v, JSON_COMPACT); /* numbers as every answer writes them */
         put_text(w, ws, row, col, s, w->text);
         free(s);
     } else if (f)
