@@ -17,8 +17,7 @@ int feed_body_utf8(http_request *req, int csv, problem *p)
     const char *used = NULL;
     const char *body = req->body.data ? req->body.data : "";
     switch (charset_to_utf8(body, req->body.len, declared ? cs : NULL, &text, &len, &bad, &used)) {
-    case CHARSET_OK:
-        break;
+    case CHARSET_OK: break;
     case CHARSET_UNSUPPORTED:
         problem_set(p, 415, "unsupported_charset", "the feed's charset \"%s\" cannot be read", cs);
         problem_hint(p, "send utf-8, windows-1252, iso-8859-1 or iso-8859-15, or leave the charset out");
@@ -35,8 +34,7 @@ int feed_body_utf8(http_request *req, int csv, problem *p)
                     (unsigned char)body[bad], used);
         return problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
     }
-    case CHARSET_NO_MEMORY:
-        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    case CHARSET_NO_MEMORY: return problem_set(p, 503, "out_of_memory", "the server is out of memory");
     }
     buf_free(&req->body);
     req->body.data = text;

@@ -83,8 +83,11 @@ int feed_read_rows(http_request *req, const char *const *cols, json_t **items, j
     char expected[256];
     join_cols(expected, sizeof expected, cols);
     ncols = r.ncells;
-    const char *sep = ncols != 1 ? NULL : strchr(r.cells[0], ',') ? "','" : strchr(r.cells[0], '\t') ? "a tab" :
-                                                              strchr(r.cells[0], '|')  ? "'|'" : NULL;
+    const char *sep = ncols != 1                 ? NULL
+                      : strchr(r.cells[0], ',')  ? "','"
+                      : strchr(r.cells[0], '\t') ? "a tab"
+                      : strchr(r.cells[0], '|')  ? "'|'"
+                                                 : NULL;
     if (sep) { /* one header cell holding the columns: another separator than the feed's */
         problem_add(p, "line[1]", "the header uses %s as separator; the feed expects ';' (columns: %s)", sep, expected);
         csv_reader_free(&r);

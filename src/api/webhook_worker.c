@@ -161,6 +161,8 @@ static void *run(void *arg)
         problem_init(&p);
         store_conn *c = store_acquire(w.pool, &p);
         if (c) {
+            /* the queue holds every entity's deliveries: row-level security must let it see them all */
+            store_set_entity(c, STORE_ENTITY_ALL);
             time_t now = time(NULL);
             if (now - last_scan >= w.scan_s) {
                 int n = store_webhook_scan(c, &p);

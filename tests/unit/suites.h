@@ -28,8 +28,8 @@ Suite *json_number_suite(void);
 Suite *jwt_claims_suite(void);      /* OpenID Connect sign-in: exp, nbf, iat, aud */
 Suite *render_suite(void);          /* documents: HTML text and SVG charts (issue 19) */
 Suite *report_docs_suite(void);     /* the Relazione: labels, CSV report, workbook sheet names (issue 19) */
-Suite *i18n_suite(void);       /* errors and findings in Italian (issue 18) */
-Suite *charset_suite(void);    /* ERP feeds in their charset (issue 18) */
+Suite *i18n_suite(void);            /* errors and findings in Italian (issue 18) */
+Suite *charset_suite(void);         /* ERP feeds in their charset (issue 18) */
 Suite *accept_suite(void);          /* Accept and Accept-Language (issue 18) */
 Suite *plan_doc_suite(void);        /* the plan document's export form */
 Suite *form_status_suite(void);     /* the life of an evaluation form */

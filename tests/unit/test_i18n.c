@@ -42,9 +42,10 @@ START_TEST(messages)
     ck_assert_str_eq(it("structure S1 names no manager: nobody answers for its objectives"),
                      "la struttura S1 non indica un responsabile: nessuno risponde dei suoi obiettivi");
     ck_assert_str_eq(it("structure S1 names no manager"), "la struttura S1 non indica un responsabile");
-    ck_assert_str_eq(it("payment-timeliness objectives weigh 20 of 100 for D1: DL 13/2023 art. 4-bis requires at least 30%"),
-                     "gli obiettivi di tempestività dei pagamenti pesano 20 su 100 per D1: il DL 13/2023 art. 4-bis "
-                     "chiede almeno il 30%");
+    ck_assert_str_eq(
+        it("payment-timeliness objectives weigh 20 of 100 for D1: DL 13/2023 art. 4-bis requires at least 30%"),
+        "gli obiettivi di tempestività dei pagamenti pesano 20 su 100 per D1: il DL 13/2023 art. 4-bis "
+        "chiede almeno il 30%");
     /* unknown: left as it is */
     ck_assert_ptr_null(i18n_text("something new happened", I18N_IT, out, sizeof out));
     ck_assert_str_eq(out, "something new happened");
