@@ -8,6 +8,7 @@ tools/run-local.sh loads it (tools/load-demo.sh, the admin token of tools/admin-
 var/admin-token, the illustrative monitoring of tools/load-monitoring.py), so the session meets
 the demo plans as a newcomer's does. Its output must be the README's answers block.
 """
+import json
 import os
 import shutil
 import stat
@@ -131,3 +132,50 @@ def test_make_run_shows_the_same_admin_token_kept_owner_only(ctx):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_the_feed_example_of_examples_readme_runs_against_the_demo(ctx):
+    """examples/README.md describes the ERP feeds (README points there) and its example, run as
+    written after `make run`, prints the answers it shows: a real indicator of a demo plan, a
+    UTF-8 file, a Windows-1252 one without a charset, and a re-sent one that adds nothing. The
+    OpenAPI document's measurements-feed example names a demo indicator too."""
+    path = os.path.join(ROOT, "examples", "README.md")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for feed in ("structures:import", "people:import", "measurements:import", "progress:import",
+                 "financials:import"):
+        assert "/" + feed in text, "examples/README.md does not describe %s" % feed
+    with open(README, encoding="utf-8") as f:
+        assert "ERP feeds are described in\n[examples/README.md]" in f.read()
+    script = _between(text, "<!-- feed:start -->", "<!-- feed:end -->")
+    answers = _between(text, "<!-- feed-answers:start -->", "<!-- feed-answers:end -->")
+    assert script.count(README_URL_LINE + "\n") == 1
+    codes = set()
+    for name in os.listdir(os.path.join(ROOT, "examples")):
+        if name.endswith(".json"):
+            with open(os.path.join(ROOT, "examples", name), encoding="utf-8") as f:
+                doc = json.load(f)
+            codes |= {i["code"] for o in doc["objectives"] for i in o.get("indicators", [])}
+    with open(os.path.join(ROOT, "openapi", "openapi.yaml"), encoding="utf-8") as f:
+        spec = f.read()
+    example = spec.split("indicator_code;as_of;value;source;note\n", 1)[1].split("\n", 1)[0]
+    assert example.strip().split(";")[0] in codes, "the OpenAPI feed example names no demo indicator: " + example
+    demo = DemoDatabase(ctx, "feeds")
+    home = tempfile.mkdtemp(dir=ctx.tmp)
+    try:
+        token = admin_token(ctx, demo.server, demo.url, os.path.join(home, "var", "admin-token"))
+        demo.run(["python3", "tools/load-monitoring.py", demo.server.url, token, "examples/monitoring"])
+        r = subprocess.run(["sh", "-c", script.replace(README_URL_LINE, "U=" + demo.server.url)], cwd=home,
+                           env=dict(os.environ), capture_output=True, text=True, timeout=120)
+        assert r.stderr == "", "the example complained:\n" + r.stderr
+        assert r.stdout == answers, "the example printed:\n%s\nexamples/README.md shows:\n%s" % (r.stdout, answers)
+        with open(os.path.join(home, "ottobre.csv"), "rb") as f:
+            assert b"attivit\xe0 di ottobre" in f.read()
+        owner = ctx.owner_url.replace("@/ciclo?", "@/%s?" % demo.name)  # the tables' owner: no row filter
+        notes = subprocess.run(["psql", owner, "-AtX", "-c", "SELECT m.note FROM measurements m JOIN indicators i "
+                                "ON i.id = m.indicator_id WHERE i.code = 'SET-13-I1' AND m.as_of BETWEEN '2024-09-01' AND '2024-11-30' "
+                                "ORDER BY m.as_of"], capture_output=True, text=True, check=True).stdout
+        assert notes.splitlines() == ["terzo trimestre", "attività di ottobre"], notes
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        demo.close()
