@@ -80,10 +80,6 @@ int api_date_param(http_request *req, const char *name, char out[11]);
 /* Reads ?revision= (an adopted revision's number, 1..100000) into *out, or absent when the
  * query has none. Answers 400 naming `revision` and returns -1 when it is not such a number. */
 int api_revision_param(http_request *req, int absent, int *out);
-/* Answers a list from rows (column 0 JSON, column 1 id) as JSON or CSV with the columns of the
- * first row; limit > 0 means the rows hold limit + 1 to tell whether there is a next page.
- * Takes r. list_answer (api/list_answer.h) is the same with CSV columns of the caller's choice. */
-void api_answer_rows(http_request *req, PGresult *r, int limit);
 void progress_create(http_request *req);
 void progress_list(http_request *req);
 void measurement_create(http_request *req);

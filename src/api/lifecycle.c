@@ -198,12 +198,20 @@ void plan_refusal_phrase(const store_refusal *w, problem *p)
     }
 }
 
-/* Answers p, phrased from the refusal when the store gave one. */
-static void answer_refusal(http_request *req, const store_refusal *why, problem *p)
+/* After a lifecycle write that returned ok: 1 when it was done; else 0 after answering the
+ * problem (phrased from the refusal when the store gave one) or 404 for no plan. */
+static int plan_written(http_request *req, int ok, const store_refusal *why, problem *p)
 {
+    if (ok > 0)
+        return 1;
+    if (ok == 0) {
+        no_plan(req);
+        return 0;
+    }
     if (why->stale || why->why != RULES_PLAN_ALLOWED)
         plan_refusal_phrase(why, p);
     answer(req, p);
+    return 0;
 }
 
 void plan_adopt(http_request *req)
@@ -231,14 +239,8 @@ void plan_adopt(http_request *req)
     int ok = store_plan_adopt(call->db, call->scope, &call->actor, req->ids[0], if_version, &d, &doc, &version,
                               &revision, &why, &p);
     json_decref(body);
-    if (ok < 0) {
-        answer_refusal(req, &why, &p);
+    if (!plan_written(req, ok, &why, &p))
         return;
-    }
-    if (!ok) {
-        no_plan(req);
-        return;
-    }
     snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%d", req->ids[0], revision);
     http_body(req, 200, "application/json", doc, strlen(doc));
     http_etag(req, version);
@@ -261,14 +263,8 @@ static void transition(http_request *req, store_transition t, const char *what)
     int ok = store_plan_transition(call->db, call->scope, &call->actor, req->ids[0], t, if_version, extra, &doc,
                                    &version, &why, &p);
     free(extra);
-    if (ok < 0) {
-        answer_refusal(req, &why, &p);
+    if (!plan_written(req, ok, &why, &p))
         return;
-    }
-    if (!ok) {
-        no_plan(req);
-        return;
-    }
     if (t != STORE_OPEN_REVISION) {
         http_body(req, 200, "application/json", doc, strlen(doc));
         http_etag(req, version);

@@ -124,4 +124,3 @@ void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv)
     problem_clear(&p);
 }
 
-void api_answer_rows(http_request *req, PGresult *r, int limit) { list_answer(req, r, limit, NULL); }

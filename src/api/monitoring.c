@@ -118,6 +118,31 @@ static int entry_target(http_request *req, const char *kind, const char *noun, s
     return 1;
 }
 
+/* An entry's kind: its row's kind and noun, and its own name in field errors and details. */
+typedef struct entry_kind {
+    const char *rows, *noun;  /* "phases", "phase" */
+    const char *what, *named; /* "progress" (unknown fields), "progress entry" (the detail) */
+    const char *const *known; /* the body's fields, NULL-terminated */
+} entry_kind;
+
+/* The start of an entry POST: the body, read first (a bad one costs no database work), the
+ * row it is for (entry_target), and the body's shape. Returns NULL after answering when the
+ * body cannot be read; else the body (the caller owns it), with p's status set when the
+ * entry cannot go on, and unknown fields added to p's errors. */
+static json_t *entry_begin(http_request *req, const entry_kind *k, store_entry_target *t, problem *p)
+{
+    json_t *body = http_json_body(req);
+    if (!body || !entry_target(req, k->rows, k->noun, t, p))
+        return body;
+    if (!json_is_object(body)) {
+        problem_add(p, "", "must be a JSON object");
+        problem_set(p, 422, "validation_failed", "the %s is not valid", k->named);
+        return body;
+    }
+    body_unknown_fields(body, k->known, k->what, p);
+    return body;
+}
+
 /* What an entry carries besides its date (the fields of one kind are used). */
 typedef struct entry_fields {
     const char *percent, *completed_on, *note; /* progress */
@@ -170,19 +195,14 @@ void progress_create(http_request *req)
     problem_init(&p);
     char *doc = NULL;
     int found = -1;
-    json_t *body = http_json_body(req); /* the body first: no database work for a bad one */
+    static const char *const known[] = {"percent_complete", "completed_on", "as_of", "note", "reason", NULL};
+    static const entry_kind kind = {"phases", "phase", "progress", "progress entry", known};
+    store_entry_target info;
+    json_t *body = entry_begin(req, &kind, &info, &p);
     if (!body)
         return;
-    store_entry_target info;
-    if (!entry_target(req, "phases", "phase", &info, &p))
+    if (p.status)
         goto out;
-    if (!json_is_object(body)) {
-        problem_add(&p, "", "must be a JSON object");
-        problem_set(&p, 422, "validation_failed", "the progress entry is not valid");
-        goto out;
-    }
-    static const char *const known[] = {"percent_complete", "completed_on", "as_of", "note", "reason", NULL};
-    body_unknown_fields(body, known, "progress", &p);
     char completed[11], as_of[11], percent[32] = "";
     const char *note;
     date_field(body, "completed_on", info.year, completed, &p);
@@ -275,19 +295,14 @@ void measurement_create(http_request *req)
     problem_init(&p);
     char *doc = NULL, *value = NULL;
     int found = -1;
-    json_t *body = http_json_body(req); /* the body first: no database work for a bad one */
+    static const char *const known[] = {"value", "as_of", "source", "note", "not_assessable", "reason", NULL};
+    static const entry_kind kind = {"indicators", "indicator", "measurement", "measurement", known};
+    store_entry_target info;
+    json_t *body = entry_begin(req, &kind, &info, &p);
     if (!body)
         return;
-    store_entry_target info;
-    if (!entry_target(req, "indicators", "indicator", &info, &p))
+    if (p.status)
         goto out;
-    if (!json_is_object(body)) {
-        problem_add(&p, "", "must be a JSON object");
-        problem_set(&p, 422, "validation_failed", "the measurement is not valid");
-        goto out;
-    }
-    static const char *const known[] = {"value", "as_of", "source", "note", "not_assessable", "reason", NULL};
-    body_unknown_fields(body, known, "measurement", &p);
     char as_of[11];
     const char *source, *note;
     date_field(body, "as_of", info.year, as_of, &p);

@@ -140,6 +140,19 @@ static void audit_insert(buf *b, const resource_spec *r, const char *action, con
                action, r->collection, plan_expr(r), before, after);
 }
 
+/* Appends what follows the write w (a CTE returning the written row): j, the row as JSON
+ * with its id, version, entity and plan; its audit record (action, before); and the final
+ * SELECT of `out` from j. */
+static void written(buf *b, const resource_spec *r, const char *action, const char *before, const char *out)
+{
+    buf_puts(b, ", j AS (SELECT ");
+    row_json(b, r, "w");
+    buf_printf(b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r),
+               r->has_plan ? ", w.plan_id AS pid" : "");
+    audit_insert(b, r, action, before, "j.doc::jsonb");
+    buf_printf(b, " SELECT %s FROM j", out);
+}
+
 static int build_insert(const resource_spec *r)
 {
     buf b;
@@ -200,12 +213,8 @@ static int build_insert(const resource_spec *r)
             buf_printf(&b, "%s$%d::%s", first ? "" : ", ", n, store_field_sqltype(f));
         first = 0;
     }
-    buf_puts(&b, " FROM p RETURNING *), j AS (SELECT ");
-    row_json(&b, r, "w");
-    buf_printf(&b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r),
-               r->has_plan ? ", w.plan_id AS pid" : "");
-    audit_insert(&b, r, "create", "NULL", "j.doc::jsonb");
-    buf_puts(&b, " SELECT j.doc, j.id, j.version FROM j");
+    buf_puts(&b, " FROM p RETURNING *)");
+    written(&b, r, "create", "NULL", "j.doc, j.id, j.version");
     return finish(&b);
 }
 
@@ -235,12 +244,8 @@ static int build_update(const resource_spec *r)
         buf_puts(&b, " AND ");
         plan_writable(&b, "t");
     }
-    buf_puts(&b, " RETURNING t.*), j AS (SELECT ");
-    row_json(&b, r, "w");
-    buf_printf(&b, " AS doc, w.id, w.version, w.%s AS eid%s FROM w), ", entity_col(r),
-               r->has_plan ? ", w.plan_id AS pid" : "");
-    audit_insert(&b, r, "update", "(SELECT doc FROM old)::jsonb", "j.doc::jsonb");
-    buf_puts(&b, " SELECT j.doc, j.version FROM j");
+    buf_puts(&b, " RETURNING t.*)");
+    written(&b, r, "update", "(SELECT doc FROM old)::jsonb", "j.doc, j.version");
     return finish(&b);
 }
 
@@ -458,6 +463,24 @@ static void bind_values(store_args *a, const resource_spec *r, const char *const
     }
 }
 
+/* Runs built write statement stmt (its parameter count varies with the resource): 1 when it
+ * wrote, with *doc its first cell (malloc'd) and *out[i] the integer cells after it; 0 when
+ * no row matched; -1 with p set. */
+static int run_write(store_conn *c, int stmt, const store_args *a, char **doc, int64_t *const *out, int nout, problem *p)
+{
+    PGresult *res = store_exec(c, stmt, a->n, a->v, p);
+    if (!res)
+        return -1;
+    int ok = row_count(res) > 0;
+    if (ok) {
+        for (int i = 0; i < nout; i++)
+            *out[i] = row_i64(res, 0, i + 1);
+        ok = row_dup(res, 0, 0, doc, p);
+    }
+    PQclear(res);
+    return ok;
+}
+
 int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t parent,
                       const char *const *values, char **doc, int64_t *id, int64_t *version, problem *p)
 {
@@ -465,17 +488,8 @@ int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, 
     store_bind_actor(&a, scope, who);
     arg_i64(&a, parent);
     bind_values(&a, r, values, 0);
-    PGresult *res = store_exec(c, r->st_insert, a.n, a.v, p);
-    if (!res)
-        return -1;
-    int ok = row_count(res) > 0;
-    if (ok) {
-        *id = row_i64(res, 0, 1);
-        *version = row_i64(res, 0, 2);
-        ok = row_dup(res, 0, 0, doc, p);
-    }
-    PQclear(res);
-    return ok;
+    int64_t *out[] = {id, version};
+    return run_write(c, r->st_insert, &a, doc, out, 2, p);
 }
 
 int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
@@ -486,16 +500,8 @@ int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, 
     arg_i64(&a, id);
     arg_i64(&a, version);
     bind_values(&a, r, values, 1);
-    PGresult *res = store_exec(c, r->st_update, a.n, a.v, p);
-    if (!res)
-        return -1;
-    int ok = row_count(res) > 0;
-    if (ok) {
-        *new_version = row_i64(res, 0, 1);
-        ok = row_dup(res, 0, 0, doc, p);
-    }
-    PQclear(res);
-    return ok;
+    int64_t *out[] = {new_version};
+    return run_write(c, r->st_update, &a, doc, out, 1, p);
 }
 
 int store_crud_delete(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
