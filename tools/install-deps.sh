@@ -5,9 +5,11 @@ set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libgnutls28-dev check \
 libcjose-dev libcurl4-gnutls-dev libxlsxwriter-dev python3-jwt python3-cryptography python3-icalendar \
 postgresql postgresql-client clang clang-format python3 python3-yaml python3-jsonschema curl openssl wrk \
-libreoffice-calc-nogui"
+libreoffice-calc-nogui chromium poppler-utils"
 # libreoffice-calc-nogui: tests/integration/test_documents_xlsx.py opens the Relazione workbook as
 # its readers do (soffice --headless --convert-to csv) and compares its figures with the JSON report.
+# chromium, poppler-utils: tests/integration/test_documents.py prints the Piano and the Relazione to PDF
+# (chromium --headless --print-to-pdf) and reads the pages back (pdfinfo, pdftotext).
 # node and npm run the contract tools of tools/contract (make check-contract); a machine that has
 # them from elsewhere (NodeSource's nodejs bundles npm) keeps its own.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"

@@ -1,7 +1,8 @@
 /* routes.c — every endpoint, the roles it admits, and its handler. Keep openapi/openapi.yaml in step. */
 #include "api/api.h"
 #include "api/auth.h"
-#include "api/calendar.h" /* the cycle's calendar, issue 20 */
+#include "api/calendar.h"       /* the cycle's calendar, issue 20 */
+#include "api/documents_html.h" /* the Piano and the Relazione as HTML, charts as SVG */
 #include "api/erp.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
 #include "api/import.h"
@@ -57,12 +58,13 @@ const route api_routes[] = {
     {"POST", "/v1/phases/{id}/progress", progress_create, MONITOR, J, NULL},
     {"GET", "/v1/phases/{id}/progress", progress_list, READ, 0, NULL},
     {"POST", "/v1/indicators/{id}/measurements", measurement_create, MONITOR | ROLE_ERP, J, NULL},
-    {"GET", "/v1/indicators/{id}/measurements", measurement_list, READ, 0, NULL},
+    {"GET", "/v1/indicators/{id}/measurements", measurement_list_formats, READ, 0, NULL}, /* svg: documents_html.h */
     {"POST", "/v1/indicators/{id}/judgement", period_judgement_create, ROLE_EVALUATOR, J, NULL}, /* issue 14 */
-    {"GET", "/v1/objectives/{id}/score", period_objective_score, READ, 0, NULL}, /* objective_score + periods.h */
-    {"GET", "/v1/plans/{id}/scores", plan_scores, READ, 0, NULL},
+    {"GET", "/v1/objectives/{id}/score", objective_score_formats, READ, 0, NULL}, /* period_objective_score; svg */
+    {"GET", "/v1/plans/{id}/scores", plan_scores_formats, READ, 0, NULL},         /* plan_scores; svg */
     {"GET", "/v1/plans/{id}/checks", plan_checks, READ, 0, NULL},
-    {"GET", "/v1/plans/{id}/report", plan_report, READ, 0, NULL},
+    {"GET", "/v1/plans/{id}/report", plan_report_formats, READ, 0, NULL}, /* plan_report; html */
+    {"GET", "/v1/plans/{id}/document", plan_document, READ, 0, NULL},     /* the Piano as HTML (issue 19) */
     {"POST", "/v1/plans/{id}/reviews", period_review_create, REVIEW, J, NULL},
     {"GET", "/v1/plans/{id}/reviews", review_list, READ, 0, NULL},
     {"GET", "/v1/reviews/{id}", review_get, READ, 0, NULL},

@@ -98,7 +98,9 @@ static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > h
 
 int svg_chart_bars(buf *b, const svg_caption *c, const svg_bar *bars, int n)
 {
-    const int lw = 230, bw = 400, top = 28, row = 36, w = lw + bw + 90;
+    /* many structures: tighter rows, so that the chart stays one printed page */
+    const int tight = n > 12, row = tight ? 25 : 36, sh = tight ? 11 : 14, wh = tight ? 4 : 5;
+    const int lw = 230, bw = 400, top = 28, w = lw + bw + 150;
     int h = top + (n > 0 ? n : 1) * row + 24;
     open_svg(b, c, w, h);
     /* the axis: 0, 25, 50, 75, 100 */
@@ -112,29 +114,29 @@ int svg_chart_bars(buf *b, const svg_caption *c, const svg_bar *bars, int n)
         buf_printf(b, "<text x=\"%d\" y=\"%d\">Nessuna struttura con obiettivi</text>", lw, top + 18);
     for (int i = 0; i < n; i++) {
         const svg_bar *r = &bars[i];
-        int y = top + i * row;
+        int y = top + i * row, ty = y + 2 + sh - 3, wy = y + 2 + sh + 3;
         buf_puts(b, "<g><title>");
         html_escape(b, r->label);
         buf_puts(b, "</title>");
-        buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 8, y + 13);
+        buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", lw - 8, ty);
         label(b, r->label, 34);
         buf_puts(b, "</text>");
-        buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"14\" fill=\"" C_TRACK "\"/>", lw, y + 2, bw);
+        buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" C_TRACK "\"/>", lw, y + 2, bw, sh);
         if (r->has_score) {
             double s = clamp(r->score, 0, 100);
-            buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"" C_BLUE "\"/>", lw, y + 2,
-                       bw * s / 100.0);
-            buf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-weight=\"bold\">", lw + bw * s / 100.0 + 4, y + 13);
+            buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"" C_BLUE "\"/>", lw, y + 2,
+                       bw * s / 100.0, sh);
+            buf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-weight=\"bold\">", lw + bw * s / 100.0 + 4, ty);
             html_number_it(b, r->score, 2);
             buf_puts(b, "</text>");
         } else {
-            buf_printf(b, "<text x=\"%d\" y=\"%d\" fill=\"" C_GREY "\">non misurato</text>", lw + 4, y + 13);
+            buf_printf(b, "<text x=\"%d\" y=\"%d\" fill=\"" C_GREY "\">non misurato</text>", lw + 4, ty);
         }
         double share = r->weight_total > 0 ? clamp(r->weight_measured / r->weight_total, 0, 1) : 0;
-        buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"5\" fill=\"" C_TRACK "\"/>", lw, y + 19, bw);
-        buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"5\" fill=\"" C_GREY "\"/>", lw, y + 19,
-                   bw * share);
-        buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY "\">peso misurato ", lw + bw + 6, y + 25);
+        buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" C_TRACK "\"/>", lw, wy, bw, wh);
+        buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"" C_GREY "\"/>", lw, wy, bw * share,
+                   wh);
+        buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"" C_GREY "\">peso misurato ", lw + bw + 6, wy + wh);
         html_number_it(b, r->weight_measured, 2);
         buf_puts(b, " su ");
         html_number_it(b, r->weight_total, 2);

@@ -1,0 +1,213 @@
+/* documents_html.c — see documents_html.h. */
+#include "api/documents_html.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/periods.h"
+#include "render/plan_html.h"
+#include "render/report_html.h"
+#include "render/svg_chart.h"
+#include "store/monitoring.h"
+#include "store/plan_doc.h"
+
+#define DOC_LIMIT (64u << 20) /* a document of a plan of 20,000 objectives fits */
+
+/* Runs handler and reads its JSON answer back: a new reference, or NULL when it answered
+ * otherwise (a problem, which stands as the answer). */
+static json_t *answer_of(http_request *req, void (*handler)(http_request *))
+{
+    handler(req);
+    const char *ct = req->res.content_type;
+    if (req->res.status != 200 || !ct || strcmp(ct, "application/json") != 0)
+        return NULL;
+    json_t *j = json_loadb(req->res.body, req->res.len, 0, NULL);
+    if (!j)
+        http_error(req, 503, "out_of_memory", "the answer could not be read back");
+    return j;
+}
+
+/* The plan document of req->ids[0] as its ?revision= names it (the working copy without).
+ * New reference, or NULL after answering. */
+static json_t *plan_doc(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    int revision;
+    if (api_revision_param(req, 0, &revision) < 0)
+        return NULL;
+    char *text = NULL;
+    int found = revision > 0 ? store_plan_revision_document(call->db, call->scope, req->ids[0], revision, &text, &p)
+                             : store_plan_document(call->db, call->scope, req->ids[0], &text, &p);
+    json_t *doc = found > 0 ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (found == 0)
+        problem_set(&p, 404, "not_found", "no plan with id %" PRId64 "%s", req->ids[0],
+                    revision > 0 ? " with that revision" : "");
+    else if (found > 0 && !doc)
+        problem_set(&p, 503, "out_of_memory", "the plan document could not be read");
+    if (!doc)
+        http_problem(req, &p);
+    problem_clear(&p);
+    return doc;
+}
+
+/* Answers b (handed over) with media type ct, or 503 when it failed. */
+static void answer_buf(http_request *req, buf *b, const char *ct, int rc)
+{
+    if (rc < 0 || b->failed) {
+        buf_free(b);
+        http_error(req, 503, "document_too_large", "the document could not be built within %u MiB", DOC_LIMIT >> 20);
+        return;
+    }
+    size_t len;
+    char *body = buf_steal(b, &len);
+    req->res.etag[0] = req->res.disposition[0] = req->res.link[0] = '\0';
+    http_body(req, 200, ct, body, len);
+}
+
+static int wants_html(http_request *req) { return http_wants_format(req, "html", "text/html"); }
+static int wants_svg(http_request *req)
+{
+    const char *f = http_query(req, "format");
+    return f && strcmp(f, "svg") == 0;
+}
+
+/* The report and the plan document of req->ids[0]: 0, or -1 after answering. */
+static int report_and_doc(http_request *req, json_t **report, json_t **doc)
+{
+    *doc = NULL;
+    *report = answer_of(req, plan_report);
+    if (!*report)
+        return -1;
+    *doc = plan_doc(req);
+    if (!*doc) {
+        json_decref(*report);
+        return -1;
+    }
+    return 0;
+}
+
+void plan_report_formats(http_request *req)
+{
+    if (!wants_html(req)) {
+        plan_report(req);
+        return;
+    }
+    json_t *report, *doc;
+    if (report_and_doc(req, &report, &doc) < 0)
+        return;
+    buf b;
+    buf_init(&b, DOC_LIMIT);
+    int rc = report_html(&b, doc, report);
+    json_decref(report);
+    json_decref(doc);
+    answer_buf(req, &b, "text/html; charset=utf-8", rc);
+}
+
+void plan_document(http_request *req)
+{
+    const char *f = http_query(req, "format");
+    if (f && strcmp(f, "html") != 0) {
+        http_error(req, 406, "format_not_available", "%s has only the format html", req->path);
+        return;
+    }
+    json_t *report, *doc;
+    if (report_and_doc(req, &report, &doc) < 0)
+        return;
+    buf b;
+    buf_init(&b, DOC_LIMIT);
+    int rc = plan_html(&b, doc, report);
+    json_decref(report);
+    json_decref(doc);
+    answer_buf(req, &b, "text/html; charset=utf-8", rc);
+}
+
+void plan_scores_formats(http_request *req)
+{
+    if (!wants_svg(req)) {
+        plan_scores(req);
+        return;
+    }
+    const char *chart = http_query(req, "chart");
+    if (chart && strcmp(chart, "structures") != 0 && strcmp(chart, "distribution") != 0) {
+        http_error(req, 400, "bad_parameter", "chart must be structures or distribution");
+        return;
+    }
+    json_t *report, *doc;
+    if (report_and_doc(req, &report, &doc) < 0)
+        return;
+    buf b;
+    buf_init(&b, DOC_LIMIT);
+    int rc = chart && strcmp(chart, "distribution") == 0 ? report_chart_distribution(&b, report, "chart")
+                                                         : report_chart_structures(&b, doc, report, "chart");
+    json_decref(report);
+    json_decref(doc);
+    answer_buf(req, &b, "image/svg+xml", rc);
+}
+
+/* The year of the plan that owns row id of kind ("objectives", "indicators"): 0 after answering. */
+static int owner_year(http_request *req, const char *kind)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    owner_info info;
+    int found = store_owner_info(call->db, kind, call->scope, req->ids[0], &info, &p);
+    if (found > 0)
+        return info.year;
+    if (found == 0)
+        problem_set(&p, 404, "not_found", "no such %s", strcmp(kind, "objectives") == 0 ? "objective" : "indicator");
+    http_problem(req, &p);
+    problem_clear(&p);
+    return 0;
+}
+
+void objective_score_formats(http_request *req)
+{
+    if (!wants_svg(req)) {
+        period_objective_score(req);
+        return;
+    }
+    int year = owner_year(req, "objectives");
+    json_t *score = year ? answer_of(req, period_objective_score) : NULL;
+    if (!score)
+        return;
+    buf b;
+    buf_init(&b, DOC_LIMIT);
+    int rc = plan_chart_gantt(&b, score, year, "chart");
+    json_decref(score);
+    answer_buf(req, &b, "image/svg+xml", rc);
+}
+
+void measurement_list_formats(http_request *req)
+{
+    if (!wants_svg(req)) {
+        measurement_list(req);
+        return;
+    }
+    api_call *call = api_call_of(req);
+    int year = owner_year(req, "indicators");
+    json_t *list = year ? answer_of(req, measurement_list) : NULL;
+    if (!list)
+        return;
+    problem p;
+    problem_init(&p);
+    char *text = NULL;
+    int64_t version;
+    json_t *ind = NULL;
+    if (store_crud_get(call->db, &model_indicators, call->scope, req->ids[0], &text, &version, &p) > 0)
+        ind = json_loads(text, 0, NULL);
+    free(text);
+    problem_clear(&p);
+    buf b;
+    buf_init(&b, DOC_LIMIT);
+    int rc = plan_chart_measurements(&b, ind, list, year, "chart");
+    json_decref(ind);
+    json_decref(list);
+    answer_buf(req, &b, "image/svg+xml", rc);
+}

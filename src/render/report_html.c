@@ -1,0 +1,346 @@
+/* report_html.c — see report_html.h. */
+#include "render/report_html.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/doc_html.h"
+#include "render/html_text.h"
+#include "render/labels.h"
+#include "render/svg_chart.h"
+
+#define MAX_STRUCTURES 5000
+
+static const char *str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static int is_kind(const json_t *row, const char *kind) { return strcmp(str(row, "assignee_kind"), kind) == 0; }
+
+/* The report's totals of kind, in tree order for structures (doc may be NULL: report order).
+ * Fills out (borrowed pointers) and returns how many; at most max. */
+static int totals_in_order(const json_t *doc, const json_t *report, const char *kind, const json_t **out, int max)
+{
+    const json_t *totals = json_object_get(report, "totals");
+    size_t n = json_array_size(totals), i;
+    unsigned char *used = calloc(n + 1, 1);
+    int count = 0;
+    if (!used)
+        return 0;
+    if (doc && strcmp(kind, "structure") == 0) {
+        int *order = malloc(sizeof(int) * MAX_STRUCTURES);
+        int k = order ? doc_structure_order(doc, order, MAX_STRUCTURES) : 0;
+        const json_t *structures = json_object_get(doc, "structures");
+        for (int s = 0; s < k; s++) {
+            const char *code = str(json_array_get(structures, (size_t)order[s]), "code");
+            for (i = 0; i < n; i++) {
+                const json_t *t = json_array_get(totals, i);
+                if (!used[i] && is_kind(t, kind) && strcmp(str(t, "assignee_code"), code) == 0 && count < max) {
+                    used[i] = 1;
+                    out[count++] = t;
+                }
+            }
+        }
+        free(order);
+    }
+    for (i = 0; i < n; i++) { /* the rest in the report's order */
+        const json_t *t = json_array_get(totals, i);
+        if (!used[i] && is_kind(t, kind) && count < max)
+            out[count++] = t;
+    }
+    free(used);
+    return count;
+}
+
+static int same_assignee(const json_t *a, const json_t *b)
+{
+    return json_integer_value(json_object_get(a, "assignee_id")) ==
+               json_integer_value(json_object_get(b, "assignee_id")) &&
+           strcmp(str(a, "assignee_kind"), str(b, "assignee_kind")) == 0;
+}
+
+/* "+3,5" / "−2" */
+static void signed_number(buf *b, const json_t *v, const char *suffix)
+{
+    if (!json_is_number(v))
+        return;
+    double d = json_number_value(v);
+    buf_puts(b, d > 0 ? "+" : d < 0 ? "−" : "");
+    html_number_it(b, d < 0 ? -d : d, 2);
+    buf_puts(b, suffix);
+}
+
+static void deviation(buf *b, const json_t *ind)
+{
+    const json_t *abs = json_object_get(ind, "deviation"), *pct = json_object_get(ind, "deviation_percent");
+    if (!json_is_number(abs) && !json_is_number(pct)) {
+        buf_puts(b, "—");
+        return;
+    }
+    signed_number(b, abs, "");
+    if (json_is_number(pct)) {
+        buf_puts(b, json_is_number(abs) ? " (" : "");
+        signed_number(b, pct, "%");
+        buf_puts(b, json_is_number(abs) ? ")" : "");
+    }
+}
+
+static void num_cell(buf *b, const json_t *v)
+{
+    buf_puts(b, "<td class=\"num\">");
+    doc_number(b, v, 2);
+    buf_puts(b, "</td>");
+}
+
+static void table_head(buf *b)
+{
+    static const int cols[] = {LABEL_COL_CODE,       LABEL_COL_TITLE,    LABEL_COL_WEIGHT,    LABEL_COL_INDICATOR,
+                               LABEL_COL_TARGET,     LABEL_COL_ACHIEVED, LABEL_COL_DEVIATION, LABEL_COL_ACHIEVEMENT,
+                               LABEL_COL_TIMELINESS, LABEL_COL_SCORE,    LABEL_COL_STATUS};
+    buf_puts(b, "<thead><tr>");
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        int num = cols[i] == LABEL_COL_WEIGHT || cols[i] == LABEL_COL_ACHIEVEMENT || cols[i] == LABEL_COL_TIMELINESS ||
+                  cols[i] == LABEL_COL_SCORE;
+        buf_printf(b, "<th scope=\"col\"%s>%s%s</th>", num ? " class=\"num\"" : "", labels_column(cols[i]),
+                   cols[i] == LABEL_COL_ACHIEVEMENT || cols[i] == LABEL_COL_TIMELINESS ? " %" : "");
+    }
+    buf_puts(b, "</tr></thead>");
+}
+
+/* One objective row and, with_indicators, its indicators' rows. */
+static void objective_rows(buf *b, const json_t *row, int with_indicators)
+{
+    const json_t *inds = with_indicators ? json_object_get(row, "indicators") : NULL;
+    buf_puts(b, "<tr><th scope=\"row\">");
+    html_escape(b, str(row, "objective_code"));
+    buf_puts(b, "</th><td>");
+    html_escape(b, str(row, "objective_title"));
+    buf_puts(b, "</td>");
+    num_cell(b, json_object_get(row, "weight"));
+    buf_printf(b, "<td>%s</td><td></td><td></td><td></td>", json_array_size(inds) || !with_indicators ? "" : "—");
+    num_cell(b, json_object_get(row, "achievement"));
+    num_cell(b, json_object_get(row, "timeliness"));
+    num_cell(b, json_object_get(row, "score"));
+    buf_printf(b, "<td>%s</td></tr>\n", labels_status(str(row, "status")));
+    size_t i;
+    const json_t *ind;
+    json_array_foreach(inds, i, ind)
+    {
+        buf_puts(b, "<tr class=\"ind\"><td></td><td></td><td></td><td>");
+        html_escape(b, str(ind, "name"));
+        buf_puts(b, "</td><td>");
+        doc_value(b, json_object_get(ind, "target"), NULL);
+        buf_puts(b, "</td><td>");
+        doc_value(b, json_object_get(ind, "value"), NULL);
+        if (json_is_string(json_object_get(ind, "as_of"))) {
+            buf_puts(b, " <small>al ");
+            doc_date(b, str(ind, "as_of"));
+            buf_puts(b, "</small>");
+        }
+        buf_puts(b, "</td><td>");
+        deviation(b, ind);
+        buf_puts(b, "</td><td></td><td></td>");
+        num_cell(b, json_object_get(ind, "score"));
+        buf_printf(b, "<td>%s</td></tr>\n", labels_status(str(ind, "state")));
+    }
+}
+
+/* The section of one assignee: heading, its objectives, its total under them. Managers and
+ * people list the objectives of their structures again: without their indicators, which the
+ * structures' sections show. */
+static void assignee_section(buf *b, const json_t *doc, const json_t *report, const json_t *total)
+{
+    const char *kind = str(total, "assignee_kind");
+    buf_puts(b, "<h3>");
+    if (*str(total, "assignee_code")) {
+        html_escape(b, str(total, "assignee_code"));
+        buf_puts(b, " — ");
+    }
+    html_escape(b, str(total, "assignee_name"));
+    buf_puts(b, "</h3>");
+    const json_t *st = strcmp(kind, "structure") == 0 ? doc_structure(doc, str(total, "assignee_code")) : NULL;
+    const char *manager = st ? doc_person_name(doc, str(st, "manager")) : NULL;
+    if (manager) {
+        buf_puts(b, "<p>Responsabile: ");
+        html_escape(b, manager);
+        buf_puts(b, json_is_true(json_object_get(st, "interim")) ? " (ad interim)</p>" : "</p>");
+    }
+    /* fixed widths (mm of the 273 of an A4 landscape line): the title takes what is left */
+    buf_puts(b,
+             "<table class=\"data fixed\"><colgroup><col style=\"width:17mm\"><col><col style=\"width:11mm\">"
+             "<col style=\"width:42mm\"><col style=\"width:21mm\"><col style=\"width:23mm\"><col "
+             "style=\"width:21mm\"><col style=\"width:19mm\"><col style=\"width:17mm\"><col style=\"width:16mm\">"
+             "<col style=\"width:17mm\"></colgroup>");
+    table_head(b);
+    buf_puts(b, "<tbody>");
+    size_t i;
+    const json_t *row;
+    json_array_foreach(json_object_get(report, "rows"), i, row) if (same_assignee(row, total))
+        objective_rows(b, row, strcmp(kind, "structure") == 0);
+    buf_puts(b, "<tr class=\"total\"><th scope=\"row\" colspan=\"2\">Totale (peso misurato ");
+    doc_number(b, json_object_get(total, "weight_measured"), 2);
+    buf_puts(b, " su ");
+    doc_number(b, json_object_get(total, "weight_total"), 2);
+    buf_puts(b, ")</th>");
+    num_cell(b, json_object_get(total, "weight_total"));
+    buf_puts(b, "<td></td><td></td><td></td><td></td><td></td><td></td>");
+    num_cell(b, json_object_get(total, "score"));
+    buf_printf(b, "<td>%s</td></tr></tbody></table>\n", labels_status(str(total, "status")));
+}
+
+int report_chart_structures(buf *b, const json_t *doc, const json_t *report, const char *id)
+{
+    size_t n = json_array_size(json_object_get(report, "totals"));
+    const json_t **t = calloc(n + 1, sizeof *t);
+    svg_bar *bars = calloc(n + 1, sizeof *bars);
+    if (!t || !bars) {
+        free(t);
+        free(bars);
+        return -1;
+    }
+    int k = totals_in_order(doc, report, "structure", t, (int)n);
+    buf desc;
+    buf_init(&desc, 0);
+    buf_printf(&desc, "Punteggio di %d strutture al ", k);
+    doc_date(&desc, str(report, "as_of"));
+    buf_puts(&desc, ", con il peso misurato sul peso totale: ");
+    for (int i = 0; i < k; i++) {
+        const json_t *s = json_object_get(t[i], "score");
+        bars[i].label = str(t[i], "assignee_name");
+        bars[i].has_score = json_is_number(s);
+        bars[i].score = json_number_value(s);
+        bars[i].weight_measured = json_number_value(json_object_get(t[i], "weight_measured"));
+        bars[i].weight_total = json_number_value(json_object_get(t[i], "weight_total"));
+        buf_printf(&desc, "%s%s ", i ? "; " : "", str(t[i], "assignee_code"));
+        buf_puts(&desc, bars[i].label);
+        buf_puts(&desc, " ");
+        if (bars[i].has_score)
+            html_number_it(&desc, bars[i].score, 2);
+        else
+            buf_puts(&desc, "non misurato");
+        buf_puts(&desc, " (peso ");
+        html_number_it(&desc, bars[i].weight_measured, 2);
+        buf_puts(&desc, " su ");
+        html_number_it(&desc, bars[i].weight_total, 2);
+        buf_puts(&desc, ")");
+    }
+    buf_puts(&desc, ".");
+    svg_caption c = {id, "Punteggi per struttura", desc.failed ? "" : desc.data};
+    int rc = desc.failed ? -1 : svg_chart_bars(b, &c, bars, k);
+    buf_free(&desc);
+    free(t);
+    free(bars);
+    return rc;
+}
+
+int report_chart_distribution(buf *b, const json_t *report, const char *id)
+{
+    const json_t *rows = json_object_get(report, "rows");
+    size_t n = json_array_size(rows), i, j;
+    double *scores = calloc(n + 1, sizeof *scores);
+    if (!scores)
+        return -1;
+    int k = 0, unmeasured = 0;
+    const json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        if (!is_kind(row, "structure"))
+            continue;
+        json_int_t oid = json_integer_value(json_object_get(row, "objective_id"));
+        int seen = 0; /* an objective carried by several structures counts once */
+        for (j = 0; j < i && !seen; j++) {
+            const json_t *r2 = json_array_get(rows, j);
+            seen = is_kind(r2, "structure") && json_integer_value(json_object_get(r2, "objective_id")) == oid;
+        }
+        if (seen)
+            continue;
+        const json_t *s = json_object_get(row, "score");
+        if (json_is_number(s))
+            scores[k++] = json_number_value(s);
+        else
+            unmeasured++;
+    }
+    int counts[10];
+    svg_chart_histogram_counts(scores, k, counts);
+    buf desc;
+    buf_init(&desc, 0);
+    buf_printf(&desc, "%d obiettivi delle strutture misurati al ", k);
+    doc_date(&desc, str(report, "as_of"));
+    buf_puts(&desc, ", per classe di punteggio: ");
+    for (int c = 0; c < 10; c++)
+        buf_printf(&desc, "%s%d–%d: %d", c ? "; " : "", c * 10, c * 10 + 10, counts[c]);
+    buf_printf(&desc, ". %d obiettivi non ancora misurati.", unmeasured);
+    svg_caption cap = {id, "Distribuzione dei punteggi degli obiettivi", desc.failed ? "" : desc.data};
+    int rc = desc.failed ? -1 : svg_chart_histogram(b, &cap, scores, k);
+    buf_free(&desc);
+    free(scores);
+    return rc;
+}
+
+/* Closes the figure of a chart: the caption says how to read it; the chart's <desc> (read by
+ * screen readers) holds its figures. */
+static void figure_end(buf *b, const char *caption)
+{
+    buf_puts(b, "<figcaption>");
+    html_escape(b, caption);
+    buf_puts(b, "</figcaption></figure></section>\n");
+}
+
+int report_html(buf *b, const json_t *doc, const json_t *report)
+{
+    doc_facts f;
+    doc_facts_read(&f, doc, report, "Relazione sulla performance");
+    doc_html_open(b, &f);
+    doc_frame_open(b, &f, 1);
+    buf_printf(b, "<h1>Relazione sulla performance %d</h1><p class=\"facts\">", f.year);
+    doc_facts_line(b, &f);
+    buf_puts(b, "</p>");
+    const json_t *e = json_object_get(report, "entity");
+    buf_puts(b, "<p class=\"kpi\">Punteggio dell'ente: <strong>");
+    doc_number(b, json_object_get(e, "score"), 2);
+    buf_printf(b, "</strong> (%s) · peso misurato <strong>", labels_status(str(e, "status")));
+    doc_number(b, json_object_get(e, "weight_measured"), 2);
+    buf_puts(b, "</strong> su <strong>");
+    doc_number(b, json_object_get(e, "weight_total"), 2);
+    buf_puts(b, "</strong>");
+    double wt = json_number_value(json_object_get(e, "weight_total"));
+    if (wt > 0) {
+        buf_puts(b, " (");
+        html_number_it(b, 100.0 * json_number_value(json_object_get(e, "weight_measured")) / wt, 1);
+        buf_puts(b, "%)");
+    }
+    buf_puts(b,
+             "</p><p>Il punteggio è la media ponderata degli obiettivi misurati alla data; il peso misurato "
+             "dice quanta parte del peso degli obiettivi è già stata misurata.</p>\n");
+    buf_puts(b, "<section class=\"chart\"><h2>Punteggi per struttura</h2><figure>");
+    int rc = report_chart_structures(b, doc, report, "chart-structures");
+    figure_end(b,
+               "Barra blu: punteggio della struttura (0–100); barra grigia sottile: quota del suo peso misurata. I "
+               "valori sono nelle tabelle che seguono.");
+    buf_puts(b, "<section class=\"chart\"><h2>Distribuzione dei punteggi degli obiettivi</h2><figure>");
+    rc |= report_chart_distribution(b, report, "chart-distribution");
+    figure_end(b,
+               "Numero di obiettivi delle strutture per classe di punteggio; gli obiettivi non misurati non sono "
+               "contati.");
+    doc_frame_close(b);
+
+    size_t n = json_array_size(json_object_get(report, "totals"));
+    const json_t **t = calloc(n + 1, sizeof *t);
+    static const char *const kinds[] = {"structure", "manager", "person"};
+    static const char *const titles[] = {"Risultati per struttura", "Risultati per dirigente", "Risultati individuali"};
+    for (int k = 0; t && k < 3; k++) {
+        int m = totals_in_order(doc, report, kinds[k], t, (int)n);
+        if (m == 0)
+            continue;
+        doc_frame_open(b, &f, 0);
+        buf_printf(b, "<h2>%s</h2>\n", titles[k]);
+        for (int i = 0; i < m; i++)
+            assignee_section(b, doc, report, t[i]);
+        doc_frame_close(b);
+    }
+    free(t);
+    doc_html_close(b);
+    return rc < 0 || b->failed ? -1 : 0;
+}
