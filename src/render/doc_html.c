@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/rule_json.h"
 #include "render/html_text.h"
 
 static const char *str(const json_t *o, const char *key)
@@ -44,7 +45,7 @@ static const char css[] =
     "table.data{margin:1mm 0 3mm}"
     "table.data th,table.data td{border:0.5pt solid #7f7f7f;padding:0.5mm 1mm;vertical-align:top;text-align:left;"
     "overflow-wrap:anywhere}"
-    "table.data th{background:#dde6f0;font-weight:bold}"
+    "table.data th{background:#dde6f0;font-weight:bold;overflow-wrap:normal}table.data td.d{white-space:nowrap}"
     "table.data td.num,table.data th.num{text-align:right}table.data td.num{white-space:nowrap}"
     "table.data tr{break-inside:avoid}table.fixed{table-layout:fixed}"
     "table.data tr.total td,table.data tr.total th{font-weight:bold;background:#f2f2f2}"
@@ -156,7 +157,7 @@ void doc_value(buf *b, const json_t *v, const char *unit)
             html_escape(b, s);
         return;
     }
-    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *text = rule_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     html_escape(b, text ? text : "");
     free(text);
 }

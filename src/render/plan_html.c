@@ -163,9 +163,9 @@ static void phases_table(buf *b, const json_t *obj, const obj_figures *f, const 
         buf_printf(b, "<tr><th scope=\"row\">%" JSON_INTEGER_FORMAT "</th><td>",
                    json_integer_value(json_object_get(ph, "seq")));
         html_escape(b, str(ph, "description"));
-        buf_puts(b, "</td><td>");
+        buf_puts(b, "</td><td class=\"d\">");
         doc_date(b, *str(ph, "start") ? str(ph, "start") : NULL);
-        buf_puts(b, "</td><td>");
+        buf_puts(b, "</td><td class=\"d\">");
         doc_date(b, *str(ph, "deadline") ? str(ph, "deadline") : NULL);
         buf_puts(b, "</td>");
         cell_number(b, json_object_get(ph, "weight"));
