@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "api/periods.h"
+#include "api/report.h"
 #include "render/plan_html.h"
 #include "render/report_html.h"
 #include "render/svg_chart.h"
@@ -77,11 +78,12 @@ static int wants_svg(http_request *req)
     return f && strcmp(f, "svg") == 0;
 }
 
-/* The report and the plan document of req->ids[0]: 0, or -1 after answering. */
+/* The report (report_document) and the plan document of req->ids[0]: 0, or -1 after
+ * answering. */
 static int report_and_doc(http_request *req, json_t **report, json_t **doc)
 {
     *doc = NULL;
-    *report = answer_of(req, plan_report);
+    *report = report_document(req);
     if (!*report)
         return -1;
     *doc = plan_doc(req);
@@ -98,14 +100,13 @@ void plan_report_formats(http_request *req)
         plan_report(req);
         return;
     }
-    json_t *report, *doc;
-    if (report_and_doc(req, &report, &doc) < 0)
+    json_t *report = report_document(req);
+    if (!report)
         return;
     buf b;
     buf_init(&b, DOC_LIMIT);
-    int rc = report_html(&b, doc, report);
+    int rc = report_html(&b, report);
     json_decref(report);
-    json_decref(doc);
     answer_buf(req, &b, "text/html; charset=utf-8", rc);
 }
 
@@ -138,15 +139,14 @@ void plan_scores_formats(http_request *req)
         http_error(req, 400, "bad_parameter", "chart must be structures or distribution");
         return;
     }
-    json_t *report, *doc;
-    if (report_and_doc(req, &report, &doc) < 0)
+    json_t *report = report_document(req);
+    if (!report)
         return;
     buf b;
     buf_init(&b, DOC_LIMIT);
     int rc = chart && strcmp(chart, "distribution") == 0 ? report_chart_distribution(&b, report, "chart")
-                                                         : report_chart_structures(&b, doc, report, "chart");
+                                                         : report_chart_structures(&b, report, "chart");
     json_decref(report);
-    json_decref(doc);
     answer_buf(req, &b, "image/svg+xml", rc);
 }
 

@@ -2,10 +2,11 @@
  * documents_html.h — the documents people read, as server-rendered HTML (issue 19): the Piano
  * (GET /v1/plans/{id}/document, the objective sheets) and the Relazione
  * (GET /v1/plans/{id}/report?format=html), and the charts alone as SVG (?format=svg on the
- * plan scores, the objective score and an indicator's measurements). Every figure comes from
- * the JSON answer of the route that owns it (the report, the objective score, the
- * measurements), read back from that handler's own answer, so the documents and the charts
- * cannot differ from the JSON; the renderers are src/render.
+ * plan scores, the objective score and an indicator's measurements). The Relazione and the
+ * plan charts are drawn from report_document (api/report.h), the value the JSON, CSV and XLSX
+ * report answer too; the Gantt and the measurements chart from the JSON answer of the route
+ * they hang on, read back from that handler's own answer; so no document or chart can differ
+ * from the JSON. The renderers are src/render.
  */
 #ifndef CICLO_API_DOCUMENTS_HTML_H
 #define CICLO_API_DOCUMENTS_HTML_H

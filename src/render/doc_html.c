@@ -13,14 +13,15 @@ static const char *str(const json_t *o, const char *key)
     return s && *s ? s : NULL;
 }
 
-void doc_facts_read(doc_facts *f, const json_t *doc, const json_t *report, const char *document)
+void doc_facts_read(doc_facts *f, const json_t *report, const char *document)
 {
+    const json_t *plan = json_object_get(report, "plan");
     memset(f, 0, sizeof *f);
-    f->entity = str(json_object_get(doc, "entity"), "name");
-    f->plan_title = str(doc, "title");
-    f->year = (int)json_integer_value(json_object_get(doc, "year"));
+    f->entity = str(json_object_get(plan, "entity"), "name");
+    f->plan_title = str(plan, "title");
+    f->year = (int)json_integer_value(json_object_get(plan, "year"));
     f->revision = (int)json_integer_value(json_object_get(report, "revision"));
-    const json_t *d = json_object_get(doc, "deliberation");
+    const json_t *d = json_object_get(plan, "deliberation");
     f->delib_number = str(d, "number");
     f->delib_date = str(d, "date");
     f->delib_body = str(d, "body");
@@ -185,83 +186,4 @@ const char *doc_person_name(const json_t *doc, const char *external_id)
                 return str(p, "name");
         }
     return NULL;
-}
-
-typedef struct order_ctx {
-    const json_t *arr;
-    int n;
-    unsigned char *done;
-    int *parent; /* index of each structure's parent, -1 for a root */
-    int *order;
-    int max, count;
-} order_ctx;
-
-static const char *code_of(const order_ctx *c, int i) { return str(json_array_get(c->arr, (size_t)i), "code"); }
-
-/* Index of the parent of i, or -1 (root: no parent, or one that is not in the list). */
-static int parent_of(const order_ctx *c, int i)
-{
-    const char *pc = str(json_array_get(c->arr, (size_t)i), "parent_code");
-    for (int k = 0; pc && k < c->n; k++)
-        if (k != i && code_of(c, k) && strcmp(code_of(c, k), pc) == 0)
-            return k;
-    return -1;
-}
-
-static int cmp_code(const order_ctx *c, int a, int b)
-{
-    const char *x = code_of(c, a), *y = code_of(c, b);
-    return strcmp(x ? x : "", y ? y : "");
-}
-
-/* Emits, by code, the not yet emitted structures whose parent is p (-1: roots), each
- * followed by its subtree. Depth is bounded by the number of structures (each is emitted once). */
-static void emit_children(order_ctx *c, int p)
-{
-    for (;;) {
-        int best = -1;
-        for (int i = 0; i < c->n; i++)
-            if (!c->done[i] && c->parent[i] == p && (best < 0 || cmp_code(c, i, best) < 0))
-                best = i;
-        if (best < 0)
-            return;
-        c->done[best] = 1;
-        if (c->count < c->max)
-            c->order[c->count++] = best;
-        emit_children(c, best);
-    }
-}
-
-int doc_structure_order(const json_t *doc, int *order, int max)
-{
-    order_ctx c = {json_object_get(doc, "structures"), 0, NULL, NULL, order, max, 0};
-    c.n = (int)json_array_size(c.arr);
-    if (c.n == 0)
-        return 0;
-    c.done = calloc((size_t)c.n, 1);
-    c.parent = calloc((size_t)c.n, sizeof *c.parent);
-    if (!c.done || !c.parent) {
-        free(c.done);
-        free(c.parent);
-        return 0;
-    }
-    for (int i = 0; i < c.n; i++)
-        c.parent[i] = parent_of(&c, i);
-    emit_children(&c, -1);
-    /* what a cycle left out: each as a root, by code */
-    for (;;) {
-        int best = -1;
-        for (int i = 0; i < c.n; i++)
-            if (!c.done[i] && (best < 0 || cmp_code(&c, i, best) < 0))
-                best = i;
-        if (best < 0)
-            break;
-        c.done[best] = 1;
-        if (c.count < c.max)
-            c.order[c.count++] = best;
-        emit_children(&c, best);
-    }
-    free(c.done);
-    free(c.parent);
-    return c.count;
 }

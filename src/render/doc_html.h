@@ -15,8 +15,9 @@
 
 #include "core/buf.h"
 
-/* The facts every page names, taken from the plan document (store/plan_doc.h: entity,
- * title, year, deliberation) and the report (revision, as_of). Borrowed strings. */
+/* The facts every page names, taken from the report as api/report.h dresses it (its "plan"
+ * heading: entity, title, year, the deliberation of the revision scored; revision, as_of).
+ * Borrowed strings. */
 typedef struct doc_facts {
     const char *entity;     /* "Comune di Caluso" */
     const char *plan_title; /* "Piano della Performance 2022 — Comune di Caluso" */
@@ -27,8 +28,8 @@ typedef struct doc_facts {
     const char *document; /* "Relazione sulla performance", "Piano — schede obiettivo" */
 } doc_facts;
 
-/* Fills f from the plan document doc and the report (both borrowed; strings point into them). */
-void doc_facts_read(doc_facts *f, const json_t *doc, const json_t *report, const char *document);
+/* Fills f from the report (borrowed; strings point into it). */
+void doc_facts_read(doc_facts *f, const json_t *report, const char *document);
 
 /* Opens the HTML page (doctype, lang="it", title, CSS); close with doc_html_close. */
 void doc_html_open(buf *b, const doc_facts *f);
@@ -50,12 +51,6 @@ void doc_date(buf *b, const char *iso);
 void doc_value(buf *b, const json_t *v, const char *unit);
 /* A number (integer or real JSON) with at most decimals decimals, or "—" when v is not a number. */
 void doc_number(buf *b, const json_t *v, int decimals);
-
-/* The structures of the plan document in tree order: roots by code, each followed by its
- * children by code (depth first). Writes at most max indexes into doc's "structures" array
- * to order and returns how many (every structure once; a cycle or a missing parent makes a
- * structure a root). */
-int doc_structure_order(const json_t *doc, int *order, int max);
 
 /* A structure's object in the plan document by code, or NULL. Borrowed. */
 const json_t *doc_structure(const json_t *doc, const char *code);

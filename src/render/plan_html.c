@@ -392,7 +392,7 @@ static void sheet(buf *b, const doc_facts *facts, const json_t *doc, const json_
 int plan_html(buf *b, const json_t *doc, const json_t *report)
 {
     doc_facts f;
-    doc_facts_read(&f, doc, report, "Piano — schede obiettivo");
+    doc_facts_read(&f, report, "Piano — schede obiettivo");
     const json_t *objs = json_object_get(doc, "objectives");
     doc_html_open(b, &f);
     doc_frame_open(b, &f, 1);

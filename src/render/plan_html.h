@@ -16,7 +16,8 @@
 #include "core/buf.h"
 
 /* Appends the page. doc: the plan document (store/plan_doc.h), report: the JSON report of
- * the same plan; both borrowed. Returns 0, or -1 when b failed. */
+ * the same plan as api/report.h dresses it (report_document: its "plan" heading names the
+ * entity and the deliberation); both borrowed. Returns 0, or -1 when b failed. */
 int plan_html(buf *b, const json_t *doc, const json_t *report);
 
 /* The Gantt of one objective's phases from its score answer (GET /v1/objectives/{id}/score:

@@ -9,8 +9,6 @@
 #include "render/labels.h"
 #include "render/svg_chart.h"
 
-#define MAX_STRUCTURES 5000
-
 static const char *str(const json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -19,38 +17,14 @@ static const char *str(const json_t *o, const char *key)
 
 static int is_kind(const json_t *row, const char *kind) { return strcmp(str(row, "assignee_kind"), kind) == 0; }
 
-/* The report's totals of kind, in tree order for structures (doc may be NULL: report order).
- * Fills out (borrowed pointers) and returns how many; at most max. */
-static int totals_in_order(const json_t *doc, const json_t *report, const char *kind, const json_t **out, int max)
+/* The report's totals of kind, in its order (the document order of api/report.h). Fills out
+ * (borrowed pointers) and returns how many; at most max. */
+static int totals_of(const json_t *report, const char *kind, const json_t **out, int max)
 {
-    const json_t *totals = json_object_get(report, "totals");
-    size_t n = json_array_size(totals), i;
-    unsigned char *used = calloc(n + 1, 1);
+    size_t i;
+    const json_t *t;
     int count = 0;
-    if (!used)
-        return 0;
-    if (doc && strcmp(kind, "structure") == 0) {
-        int *order = malloc(sizeof(int) * MAX_STRUCTURES);
-        int k = order ? doc_structure_order(doc, order, MAX_STRUCTURES) : 0;
-        const json_t *structures = json_object_get(doc, "structures");
-        for (int s = 0; s < k; s++) {
-            const char *code = str(json_array_get(structures, (size_t)order[s]), "code");
-            for (i = 0; i < n; i++) {
-                const json_t *t = json_array_get(totals, i);
-                if (!used[i] && is_kind(t, kind) && strcmp(str(t, "assignee_code"), code) == 0 && count < max) {
-                    used[i] = 1;
-                    out[count++] = t;
-                }
-            }
-        }
-        free(order);
-    }
-    for (i = 0; i < n; i++) { /* the rest in the report's order */
-        const json_t *t = json_array_get(totals, i);
-        if (!used[i] && is_kind(t, kind) && count < max)
-            out[count++] = t;
-    }
-    free(used);
+    json_array_foreach(json_object_get(report, "totals"), i, t) if (is_kind(t, kind) && count < max) out[count++] = t;
     return count;
 }
 
@@ -150,7 +124,7 @@ static void objective_rows(buf *b, const json_t *row, int with_indicators)
 /* The section of one assignee: heading, its objectives, its total under them. Managers and
  * people list the objectives of their structures again: without their indicators, which the
  * structures' sections show. */
-static void assignee_section(buf *b, const json_t *doc, const json_t *report, const json_t *total)
+static void assignee_section(buf *b, const json_t *report, const json_t *total)
 {
     const char *kind = str(total, "assignee_kind");
     buf_puts(b, "<h3>");
@@ -160,13 +134,6 @@ static void assignee_section(buf *b, const json_t *doc, const json_t *report, co
     }
     html_escape(b, str(total, "assignee_name"));
     buf_puts(b, "</h3>");
-    const json_t *st = strcmp(kind, "structure") == 0 ? doc_structure(doc, str(total, "assignee_code")) : NULL;
-    const char *manager = st ? doc_person_name(doc, str(st, "manager")) : NULL;
-    if (manager) {
-        buf_puts(b, "<p>Responsabile: ");
-        html_escape(b, manager);
-        buf_puts(b, json_is_true(json_object_get(st, "interim")) ? " (ad interim)</p>" : "</p>");
-    }
     /* fixed widths (mm of the 273 of an A4 landscape line): the title takes what is left */
     buf_puts(b,
              "<table class=\"data fixed\"><colgroup><col style=\"width:17mm\"><col><col style=\"width:11mm\">"
@@ -190,7 +157,7 @@ static void assignee_section(buf *b, const json_t *doc, const json_t *report, co
     buf_printf(b, "<td>%s</td></tr></tbody></table>\n", labels_status(str(total, "status")));
 }
 
-int report_chart_structures(buf *b, const json_t *doc, const json_t *report, const char *id)
+int report_chart_structures(buf *b, const json_t *report, const char *id)
 {
     size_t n = json_array_size(json_object_get(report, "totals"));
     const json_t **t = calloc(n + 1, sizeof *t);
@@ -200,7 +167,7 @@ int report_chart_structures(buf *b, const json_t *doc, const json_t *report, con
         free(bars);
         return -1;
     }
-    int k = totals_in_order(doc, report, "structure", t, (int)n);
+    int k = totals_of(report, "structure", t, (int)n);
     buf desc;
     buf_init(&desc, 0);
     buf_printf(&desc, "Punteggio di %d strutture al ", k);
@@ -288,10 +255,10 @@ static void figure_end(buf *b, const char *caption)
     buf_puts(b, "</figcaption></figure></section>\n");
 }
 
-int report_html(buf *b, const json_t *doc, const json_t *report)
+int report_html(buf *b, const json_t *report)
 {
     doc_facts f;
-    doc_facts_read(&f, doc, report, "Relazione sulla performance");
+    doc_facts_read(&f, report, "Relazione sulla performance");
     doc_html_open(b, &f);
     doc_frame_open(b, &f, 1);
     buf_printf(b, "<h1>Relazione sulla performance %d</h1><p class=\"facts\">", f.year);
@@ -315,7 +282,7 @@ int report_html(buf *b, const json_t *doc, const json_t *report)
              "</p><p>Il punteggio è la media ponderata degli obiettivi misurati alla data; il peso misurato "
              "dice quanta parte del peso degli obiettivi è già stata misurata.</p>\n");
     buf_puts(b, "<section class=\"chart\"><h2>Punteggi per struttura</h2><figure>");
-    int rc = report_chart_structures(b, doc, report, "chart-structures");
+    int rc = report_chart_structures(b, report, "chart-structures");
     figure_end(b,
                "Barra blu: punteggio della struttura (0–100); barra grigia sottile: quota del suo peso misurata. I "
                "valori sono nelle tabelle che seguono.");
@@ -331,13 +298,13 @@ int report_html(buf *b, const json_t *doc, const json_t *report)
     static const char *const kinds[] = {"structure", "manager", "person"};
     static const char *const titles[] = {"Risultati per struttura", "Risultati per dirigente", "Risultati individuali"};
     for (int k = 0; t && k < 3; k++) {
-        int m = totals_in_order(doc, report, kinds[k], t, (int)n);
+        int m = totals_of(report, kinds[k], t, (int)n);
         if (m == 0)
             continue;
         doc_frame_open(b, &f, 0);
         buf_printf(b, "<h2>%s</h2>\n", titles[k]);
         for (int i = 0; i < m; i++)
-            assignee_section(b, doc, report, t[i]);
+            assignee_section(b, report, t[i]);
         doc_frame_close(b);
     }
     free(t);

@@ -4,8 +4,9 @@
  * distribution of objective scores), then per structure in tree order its objectives with
  * weight, indicators (target, value, deviation), achievement, timeliness, score and status,
  * and the structure's total under them; then the managers and people the report lists.
- * Every figure is read from the JSON report (GET /v1/plans/{id}/report), so the document
- * cannot differ from it; names and the tree come from the plan document. Pure.
+ * Every figure, name and the order are read from the JSON report as api/report.h dresses it
+ * (report_document: rows and totals in document order, the "plan" heading), so the document
+ * cannot differ from GET /v1/plans/{id}/report. Pure.
  */
 #ifndef CICLO_RENDER_REPORT_HTML_H
 #define CICLO_RENDER_REPORT_HTML_H
@@ -13,15 +14,15 @@
 
 #include "core/buf.h"
 
-/* Appends the page. doc: the plan document (store/plan_doc.h), report: the JSON report;
- * both borrowed. Returns 0, or -1 when b failed (out of memory or its limit). */
-int report_html(buf *b, const json_t *doc, const json_t *report);
+/* Appends the page. report: borrowed. Returns 0, or -1 when b failed (out of memory or its
+ * limit). */
+int report_html(buf *b, const json_t *report);
 
 /* The charts alone (svg_chart.h), from the same JSON: the scores of the structures the report
- * lists (bars) and the distribution of the scores of the objectives structures carry (objectives
- * carried only by people are personal and left out). doc may be NULL (structures then in the
- * report's order). id prefixes the chart's ids. Return 0 or -1. */
-int report_chart_structures(buf *b, const json_t *doc, const json_t *report, const char *id);
+ * lists, in its order (bars), and the distribution of the scores of the objectives structures
+ * carry (objectives carried only by people are personal and left out). id prefixes the chart's
+ * ids. Return 0 or -1. */
+int report_chart_structures(buf *b, const json_t *report, const char *id);
 int report_chart_distribution(buf *b, const json_t *report, const char *id);
 
 #endif
