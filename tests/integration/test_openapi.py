@@ -617,3 +617,28 @@ def test_openapi_evaluation_answers_match_their_schemas(ctx):
             ("POST", "/v1/evaluation-forms/{id}/conciliate"), ("POST", "/v1/entities/{id}/bonus-distributions"),
             ("GET", "/v1/entities/{id}/bonus-distributions"), ("GET", "/v1/bonus-distributions/{id}")}
     assert want <= routes, "not exercised: %s" % sorted(want - routes)
+
+
+def test_openapi_is_strict_openapi_3_0(ctx):
+    """What Redocly's lint (make check-contract) refuses in an OpenAPI 3.0 schema, checked here
+    too so that the integration suite catches it: `nullable` without a `type` beside it, and
+    a numeric exclusiveMinimum/exclusiveMaximum (3.0 takes a boolean beside minimum/maximum)."""
+    doc = load_doc(ctx)
+    problems = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if node.get("nullable") is True and "type" not in node:
+                problems.append("%s: nullable needs a type beside it" % where)
+            for k in ("exclusiveMinimum", "exclusiveMaximum"):
+                if k in node and not isinstance(node[k], bool):
+                    problems.append("%s: %s must be true or false in OpenAPI 3.0" % (where, k))
+            for k, v in node.items():
+                if k not in ("example", "examples"):
+                    walk(v, "%s/%s" % (where, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, "%s[%d]" % (where, i))
+
+    walk(doc, "#")
+    assert not problems, "\n".join(problems)
