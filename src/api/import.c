@@ -12,6 +12,7 @@
 #include "codec/json_limits.h"
 #include "codec/plan_doc.h"
 #include "codec/rule_json.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "http/body_limits.h"
 #include "store/import.h"
@@ -42,6 +43,8 @@ json_t *import_in_transaction(http_request *req, int timeout_ms, int status, imp
         store_rollback(call->db);
         goto fail;
     }
+    /* a plan document's warnings are the checker's findings: in Italian when asked (core/i18n.h) */
+    i18n_messages(json_object_get(result, "warnings"), i18n_lang_of(http_header(req, "Accept-Language")));
     char *body = rule_json_dumps(result, JSON_COMPACT);
     if (!body || idem_store(call->db, &key, status, body, &p) < 0 || store_commit(call->db, &p) < 0) {
         free(body);

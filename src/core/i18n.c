@@ -9,6 +9,8 @@
 
 #define I18N_MAX_ARGS 10
 #define I18N_MAX_TEXT 1024
+#define I18N_MAX_STEPS 20000 /* match steps per entry tried: a text built to backtrack fails fast */
+#define I18N_MAX_DEPTH 3     /* nested translations (arguments, "A: B" parts) */
 
 /* i18n_catalogue.c */
 typedef struct {
@@ -81,11 +83,14 @@ typedef struct {
     const char *at[I18N_MAX_ARGS];
     size_t len[I18N_MAX_ARGS];
     int n;
+    long *steps; /* what is left of the budget of this match */
 } captures;
 
 /* Whether the format f spells the text t whole, each conversion any text (empty too). */
 static int match(const char *f, const char *t, captures *c)
 {
+    if (--*c->steps < 0)
+        return 0;
     while (*f) {
         if (*f == '%' && f[1] == '%') {
             if (*t != '%')
@@ -151,7 +156,7 @@ static void fill(const char *it, const captures *c, sink *s, int depth)
                 size_t n = c->len[k] < sizeof arg - 1 ? c->len[k] : sizeof arg - 1;
                 memcpy(arg, c->at[k], n);
                 arg[n] = '\0';
-                if (depth < 3 && n && translate(arg, tr, sizeof tr, depth + 1))
+                if (depth < I18N_MAX_DEPTH && n && translate(arg, tr, sizeof tr, depth + 1))
                     put(s, tr, strlen(tr));
                 else
                     put(s, arg, n);
@@ -184,7 +189,8 @@ static int same_start(const char *f, const char *t)
 static const char *whole(const char *text, sink *s, int depth)
 {
     for (size_t i = 0; i < i18n_catalogue_n; i++) {
-        captures c = {.n = 0};
+        long steps = I18N_MAX_STEPS;
+        captures c = {.n = 0, .steps = &steps};
         if (same_start(i18n_catalogue[i].en, text) && match(i18n_catalogue[i].en, text, &c)) {
             fill(i18n_catalogue[i].it, &c, s, depth);
             return i18n_catalogue[i].id;
@@ -193,37 +199,60 @@ static const char *whole(const char *text, sink *s, int depth)
     return NULL;
 }
 
-/* The text translated into out, whole or as "A: B" / "A; B" parts; NULL when nothing matched. */
+#define I18N_MAX_CUTS 8 /* "A: B; C" parts tried; a text with more separators is tried whole only */
+
+static int is_cut(const char *t) { return (t[0] == ':' || t[0] == ';') && t[1] == ' '; }
+
+/* The text translated into out, whole or as "A: B" / "A; B" parts (the longest run of parts
+ * that an entry spells, left to right); NULL when nothing matched. */
 static const char *translate(const char *text, char *out, size_t size, int depth)
 {
     sink s = {out, size, 0};
     out[0] = '\0';
     const char *id = whole(text, &s, depth);
-    if (id)
+    if (id || depth >= I18N_MAX_DEPTH)
         return id;
-    static const char *const seps[] = {"; ", ": "};
-    for (size_t k = 0; k < 2; k++) {
-        const char *cut = strstr(text, seps[k]);
-        while (cut) {
-            char head[I18N_MAX_TEXT];
-            size_t n = (size_t)(cut - text) < sizeof head - 1 ? (size_t)(cut - text) : sizeof head - 1;
-            memcpy(head, text, n);
-            head[n] = '\0';
-            char a[I18N_MAX_TEXT], b[I18N_MAX_TEXT];
-            const char *ia = translate(head, a, sizeof a, depth + 1);
-            const char *ib = translate(cut + 2, b, sizeof b, depth + 1);
-            if (ia || ib) {
-                s.len = 0;
-                out[0] = '\0';
-                put(&s, ia ? a : head, strlen(ia ? a : head));
-                put(&s, seps[k], 2);
-                put(&s, ib ? b : cut + 2, strlen(ib ? b : cut + 2));
-                return ia ? ia : ib;
-            }
-            cut = strstr(cut + 2, seps[k]);
+    size_t len = strlen(text), cuts[I18N_MAX_CUTS];
+    int ncut = 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (is_cut(text + i)) {
+            if (ncut == I18N_MAX_CUTS)
+                return NULL;
+            cuts[ncut++] = i;
         }
+    if (!ncut)
+        return NULL;
+    s.len = 0;
+    out[0] = '\0';
+    int i = 0;
+    while (i <= ncut) {
+        size_t from = i ? cuts[i - 1] + 2 : 0;
+        int next = i + 1;
+        for (int j = ncut; j >= i; j--) {
+            if (i == 0 && j == ncut)
+                continue; /* the whole text: tried above */
+            size_t to = j < ncut ? cuts[j] : len;
+            char seg[I18N_MAX_TEXT];
+            size_t n = to - from < sizeof seg - 1 ? to - from : sizeof seg - 1;
+            memcpy(seg, text + from, n);
+            seg[n] = '\0';
+            char tr[I18N_MAX_TEXT];
+            sink ts = {tr, sizeof tr, 0};
+            tr[0] = '\0';
+            const char *got = whole(seg, &ts, depth + 1);
+            if (got || j == i) {
+                put(&s, got ? tr : seg, strlen(got ? tr : seg));
+                if (got && !id)
+                    id = got;
+                next = j + 1;
+                break;
+            }
+        }
+        if (next <= ncut)
+            put(&s, text + cuts[next - 1], 2);
+        i = next;
     }
-    return NULL;
+    return id;
 }
 
 const char *i18n_text(const char *text, i18n_lang lang, char *out, size_t size)

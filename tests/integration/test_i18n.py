@@ -163,3 +163,22 @@ def test_every_checker_finding_has_an_italian_entry(ctx):
     assert not missing, "findings without an Italian entry in src/core/i18n_catalogue.c:\n" + "\n".join(missing)
     assert seen >= 60, "only %d finding formats found in src/rules" % seen
     assert len(entries) >= 150, len(entries)
+
+
+def test_import_warnings_in_italian(ctx):
+    """The checker's findings that an import answers as warnings are in Italian when asked,
+    with the same codes and paths as in English."""
+    with open(os.path.join(ROOT, "examples", "tortona-2024.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    answers = []
+    for headers in ({}, IT):
+        d = json.loads(json.dumps(doc))
+        d["entity"]["code"] = ctx.unique("TORT")
+        r = ctx.post("/v1/plans:import", d, headers=headers, timeout=300)
+        assert r.status == 201, r
+        answers.append(r.json["warnings"])
+    en, it = answers
+    assert len(en) == len(it) > 0, (en, it)
+    for a, b in zip(en, it):
+        assert {k: v for k, v in a.items() if k != "message"} == {k: v for k, v in b.items() if k != "message"}
+        assert a["message"] != b["message"], "not translated: %s" % a["message"]

@@ -49,6 +49,17 @@ START_TEST(messages)
     /* unknown: left as it is */
     ck_assert_ptr_null(i18n_text("something new happened", I18N_IT, out, sizeof out));
     ck_assert_str_eq(out, "something new happened");
+    /* a text built to make the matcher backtrack, or split without end, is left as it is, fast */
+    static char hostile[1000];
+    for (size_t i = 0; i + 2 < sizeof hostile; i += 2)
+        memcpy(hostile + i, i % 4 ? ": " : "; ", 2);
+    hostile[sizeof hostile - 1] = '\0';
+    i18n_text(hostile, I18N_IT, out, sizeof out);
+    char many[600];
+    memset(many, 'x', sizeof many - 1);
+    many[sizeof many - 1] = '\0';
+    memcpy(many, "the target of ", 14);
+    i18n_text(many, I18N_IT, out, sizeof out);
     /* cut at a character boundary */
     i18n_text("is required", I18N_IT, out, 3);
     ck_assert_str_eq(out, "\xc3\xa8");
