@@ -59,7 +59,8 @@ $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 # Unit tests: the rules library, the pure JSON codecs of src/codec and the renderers of src/render
 # (no database, no HTTP).
 CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(RENDER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o \
-             $(BUILD)/src/core/problem.o $(BUILD)/src/core/i18n.o $(BUILD)/src/core/i18n_catalogue.o
+             $(BUILD)/src/core/problem.o $(BUILD)/src/core/i18n.o $(BUILD)/src/core/i18n_catalogue.o \
+             $(BUILD)/src/core/arena.o
 $(UNIT_BIN): $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB) $(CHECK_LIBS) $(PKG_LIBS) -lpthread -lm
 
@@ -120,7 +121,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := $(CSTD) -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
 # The pure parts of the request path (no libpq or libmicrohttpd calls) are linked too.
-FUZZ_LINK := src/core/buf.c src/core/text.c src/core/problem.c src/api/validate.c src/store/model.c
+FUZZ_LINK := src/core/buf.c src/core/text.c src/core/problem.c src/core/arena.c
 $(BUILD)/fuzz/%: fuzz/%.c $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(PKG_LIBS) -lm

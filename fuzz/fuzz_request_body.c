@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/validate.h"
 #include "codec/json_limits.h"
 #include "codec/json_number.h"
-#include "store/model.h"
+#include "codec/model.h"
+#include "codec/validate.h"
 
 /* A plausible stored row of r: every output column with a value of its type. */
 static json_t *stored_row(const resource_spec *r)

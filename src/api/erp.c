@@ -12,10 +12,10 @@
 #include "api/feed_rows.h"
 #include "api/idempotency.h"
 #include "api/import.h"
-#include "api/org_rows.h"
 #include "api/periods.h"
-#include "api/validate.h"
+#include "codec/org_rows.h"
 #include "codec/rule_json.h"
+#include "codec/validate.h"
 #include "core/text.h"
 #include "rules.h"
 #include "store/erp.h"
@@ -118,24 +118,20 @@ static int org_feed(http_request *req, json_t *items, json_t *paths, json_t *res
             org_add_person(&o, row, path, p);
         }
     }
-    if (org_resolve(&o, call->db, req->ids[0], p) < 0)
+    if (store_org_resolve(call->db, req->ids[0], &o, p) < 0)
         goto done;
     if (problem_count(p) || p->status) {
         problem_set(p, 422, "validation_failed", "the feed is not valid: nothing was stored");
         goto done;
     }
-    json_t *counts = json_object();
-    if (org_write(&o, call->db, &call->actor, req->ids[0], counts, p) < 0) {
-        json_decref(counts);
+    store_org_counts n;
+    if (store_org_write(call->db, &call->actor, req->ids[0], &o, &n, p) < 0)
         goto done;
-    }
-    json_t *c = json_object_get(counts, structures ? "structures" : "people");
-    json_int_t ins = json_integer_value(json_object_get(c, "inserted")),
-               upd = json_integer_value(json_object_get(c, "updated"));
+    json_int_t ins = structures ? n.structures_inserted : n.people_inserted,
+               upd = structures ? n.structures_updated : n.people_updated;
     json_object_set_new(result, "inserted", json_integer(ins));
     json_object_set_new(result, "updated", json_integer(upd));
     json_object_set_new(result, "unchanged", json_integer((json_int_t)json_array_size(items) - ins - upd));
-    json_decref(counts);
     rc = 0;
 done:
     org_rows_free(&o);

@@ -9,8 +9,8 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/list_answer.h"
-#include "api/validate.h"
 #include "codec/rule_json.h"
+#include "codec/validate.h"
 #include "store/periods.h"
 
 #define REASON_MAX 5000

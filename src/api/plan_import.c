@@ -6,11 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/doc_fields.h"
-#include "api/plan_doc_check.h"
+#include "codec/doc_fields.h"
+#include "codec/plan_doc_check.h"
 #include "store/erp.h"
 #include "store/import.h"
 #include "store/lifecycle.h"
+
+/* Writes the structures and people of the document (store_org_write) and puts their counts
+ * into counts: {"people": {"inserted","updated"}, "structures": {...}}. Returns 0 or -1. */
+static int write_org(store_conn *c, const store_actor *who, int64_t entity, const org_rows *o, json_t *counts, problem *p)
+{
+    store_org_counts n;
+    if (store_org_write(c, who, entity, o, &n, p) < 0)
+        return -1;
+    json_object_set_new(
+        counts, "people",
+        json_pack("{sIsI}", "inserted", (json_int_t)n.people_inserted, "updated", (json_int_t)n.people_updated));
+    json_object_set_new(counts, "structures",
+                        json_pack("{sIsI}", "inserted", (json_int_t)n.structures_inserted, "updated",
+                                  (json_int_t)n.structures_updated));
+    return 0;
+}
 
 /* The entity the plan goes to: *entity > 0 an existing one, 0 with *create set for a new
  * one (validated values in ev). Returns 0 or -1 (p set: 403, 404, 422, 503). */
@@ -101,7 +117,7 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         goto done;
     }
     problem_clear(&ep);
-    if (org_resolve(&s.org, c, entity, p) < 0)
+    if (store_org_resolve(c, entity, &s.org, p) < 0)
         goto done;
     if (problem_count(p) > 0 || p->status) {
         if (!p->status)
@@ -129,7 +145,7 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
                                       doc_fv(&model_entities, &ev, "name"), doc_fv(&model_entities, &ev, "kind"),
                                       doc_fv(&model_entities, &ev, "fiscal_code"), &entity, p) < 0)
         goto done;
-    if (org_write(&s.org, c, caller->who, entity, counts, p) < 0)
+    if (write_org(c, caller->who, entity, &s.org, counts, p) < 0)
         goto done;
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
@@ -238,14 +254,14 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
         problem_add(p, "deliberation", "is required: the deliberation {number, date, body} that revises the plan");
     check_same_plan(&s, doc, &t, plan_id, p);
     /* references to structures and people are told with the other errors */
-    if ((!p->status || p->status == 422) && org_resolve(&s.org, c, t.entity_id, p) < 0)
+    if ((!p->status || p->status == 422) && store_org_resolve(c, t.entity_id, &s.org, p) < 0)
         goto done;
     if (problem_count(p) > 0 || p->status) {
         if (!p->status || p->status == 422)
             problem_set(p, 422, "validation_failed", "the plan document is not valid: nothing was changed");
         goto done;
     }
-    if (org_write(&s.org, c, caller->who, t.entity_id, counts, p) < 0)
+    if (write_org(c, caller->who, t.entity_id, &s.org, counts, p) < 0)
         goto done;
     int64_t version;
     /* the revision is opened, filled and adopted as by hand (open_revision, the writes, adopt) */

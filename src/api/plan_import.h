@@ -2,7 +2,7 @@
  * plan_import.h — the whole-plan import and the revision from a document, as a service: the
  * work inside a transaction the caller holds, for POST /v1/plans:import and
  * /v1/plans/{id}/revisions:import (api/import.c) and for `ciclo import` (main.c). Validation
- * first (api/plan_doc_check.h), every error gathered, then a few set-based statements
+ * first (codec/plan_doc_check.h), every error gathered, then a few set-based statements
  * (store/import.h). No HTTP.
  */
 #ifndef CICLO_API_PLAN_IMPORT_H

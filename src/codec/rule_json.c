@@ -576,3 +576,20 @@ json_t *rule_json_result(rules_decimal score, const char *explanation)
     }
     return o;
 }
+
+const rules_rule *rule_json_keep(arena *mem, const rules_rule *tmp, size_t used)
+{
+    rules_rule *copy = arena_array(mem, used, sizeof *copy);
+    if (!copy)
+        return NULL;
+    memcpy(copy, tmp, used * sizeof *copy);
+    for (size_t k = 0; k < used; k++) {
+        if (copy[k].kind == RULES_KIND_FORMULA && copy[k].formula.then)
+            copy[k].formula.then = copy + (copy[k].formula.then - tmp);
+        if (copy[k].kind == RULES_KIND_ALL_TARGETS)
+            for (int i = 0; i < copy[k].all_targets.count; i++)
+                if (copy[k].all_targets.part[i])
+                    copy[k].all_targets.part[i] = copy + (copy[k].all_targets.part[i] - tmp);
+    }
+    return copy;
+}

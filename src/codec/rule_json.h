@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/arena.h"
 #include "rules.h"
 
 /* Nodes enough for any rule the decoder accepts: a root with nested rules. */
@@ -77,5 +78,10 @@ json_t *rule_json_findings(const rules_finding *findings, size_t n);
 
 /* Encodes {"score": 80, "explanation": "..."}. New reference. */
 json_t *rule_json_result(rules_decimal score, const char *explanation);
+
+/* Copies the `used` decoded rule nodes of tmp (as rule_json_decode leaves them, pointing
+ * into tmp) into mem, moving the pointers between nodes; the copy is owned by mem. Returns
+ * the root node, or NULL when mem is exhausted. */
+const rules_rule *rule_json_keep(arena *mem, const rules_rule *tmp, size_t used);
 
 #endif

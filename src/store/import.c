@@ -458,14 +458,43 @@ int store_entity_create(store_conn *c, const store_actor *who, const char *code,
     return rc < 0 ? -1 : 0;
 }
 
-int store_known_codes(store_conn *c, int64_t entity, const char *structure_codes_json, const char *person_ids_json,
-                      PGresult **out, problem *p)
+/* Which of the structure codes and person external ids (JSON arrays of strings) exist in
+ * entity: each one found is marked known in o. Returns 0 or -1 (p set). */
+static int known_codes(store_conn *c, int64_t entity, const char *structures, const char *people, org_rows *o, problem *p)
 {
     char e[24];
     snprintf(e, sizeof e, "%" PRId64, entity);
-    const char *params[] = {e, structure_codes_json, person_ids_json};
-    *out = store_exec(c, st[Q_KNOWN], 3, params, p);
-    return *out ? 0 : -1;
+    const char *params[] = {e, structures, people};
+    PGresult *r = store_exec(c, st[Q_KNOWN], 3, params, p);
+    if (!r)
+        return -1;
+    for (int i = 0; i < PQntuples(r); i++)
+        org_known(o, PQgetvalue(r, i, 0)[0], PQgetvalue(r, i, 1));
+    PQclear(r);
+    return 0;
+}
+
+int store_org_resolve(store_conn *c, int64_t entity, org_rows *o, problem *p)
+{
+    if (entity > 0) {
+        char *s = NULL, *q = NULL;
+        int missing = org_undefined(o, &s, &q), rc = 0;
+        if (missing < 0)
+            rc = problem_set(p, 503, "out_of_memory", "the server is out of memory");
+        else if (missing > 0) {
+            problem tmp; /* p may hold the document's errors already: keep them */
+            problem_init(&tmp);
+            if ((rc = known_codes(c, entity, s, q, o, &tmp)) < 0)
+                problem_set(p, tmp.status, tmp.code, "%s", tmp.detail);
+            problem_clear(&tmp);
+        }
+        free(s);
+        free(q);
+        if (rc < 0)
+            return -1;
+    }
+    org_check_refs(o, p);
+    return 0;
 }
 
 int store_plan_find(store_conn *c, int64_t entity, const char *year, const char *kind, int64_t *plan_id, problem *p)
@@ -501,6 +530,21 @@ int store_structures_upsert(store_conn *c, const store_actor *who, int64_t entit
                             int64_t *inserted, int64_t *updated, problem *p)
 {
     return upsert(c, Q_STRUCTURES, who, entity, rows_json, inserted, updated, p);
+}
+
+int store_org_write(store_conn *c, const store_actor *who, int64_t entity, const org_rows *o, store_org_counts *n,
+                    problem *p)
+{
+    memset(n, 0, sizeof *n);
+    char *people = NULL, *structures = NULL;
+    int rc = org_rows_text(o, &people, &structures, p);
+    if (rc == 0 && people)
+        rc = store_people_upsert(c, who, entity, people, &n->people_inserted, &n->people_updated, p);
+    if (rc == 0 && structures)
+        rc = store_structures_upsert(c, who, entity, structures, &n->structures_inserted, &n->structures_updated, p);
+    free(people);
+    free(structures);
+    return rc;
 }
 
 int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, const store_plan_rows_in *in,

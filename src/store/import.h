@@ -13,6 +13,7 @@
 #define CICLO_STORE_IMPORT_H
 #include <stdint.h>
 
+#include "codec/org_rows.h"
 #include "store/crud.h"
 #include "store/pool.h"
 
@@ -32,10 +33,12 @@ int store_entity_exists(store_conn *c, int64_t id, problem *p);
 int store_entity_create(store_conn *c, const store_actor *who, const char *code, const char *name, const char *kind,
                         const char *fiscal_code, int64_t *id, problem *p);
 
-/* Which of the given structure codes and person external ids exist in entity: both lists
- * are JSON arrays of strings (text). Returns 0 with *out (PQclear it): rows ('s'|'p', code). */
-int store_known_codes(store_conn *c, int64_t entity, const char *structure_codes_json, const char *person_ids_json,
-                      PGresult **out, problem *p);
+/* Resolves the references of the rows o (codec/org_rows.h): the codes o refers to and does not
+ * give are looked up among entity's rows (entity 0: a new entity, which has none), then
+ * org_check_refs adds an error per reference that resolves to nothing and per cycle of
+ * parents (422). Returns 0, or -1 on a database error (p's status and detail set; the
+ * errors p holds are kept). */
+int store_org_resolve(store_conn *c, int64_t entity, org_rows *o, problem *p);
 
 /* The plan of entity for (year, kind): 1 with *plan_id, 0 when there is none, -1. */
 int store_plan_find(store_conn *c, int64_t entity, const char *year, const char *kind, int64_t *plan_id, problem *p);
@@ -49,6 +52,15 @@ int store_people_upsert(store_conn *c, const store_actor *who, int64_t entity, c
  * existing person's external_id (upsert people first). Same contract as above. */
 int store_structures_upsert(store_conn *c, const store_actor *who, int64_t entity, const char *rows_json,
                             int64_t *inserted, int64_t *updated, problem *p);
+
+/* What store_org_write wrote. */
+typedef struct store_org_counts {
+    int64_t people_inserted, people_updated, structures_inserted, structures_updated;
+} store_org_counts;
+/* Upserts the people, then the structures of o into entity (store_people_upsert,
+ * store_structures_upsert); *n counts what changed. Returns 0 or -1 (p set). */
+int store_org_write(store_conn *c, const store_actor *who, int64_t entity, const org_rows *o, store_org_counts *n,
+                    problem *p);
 
 /* The plan's content, as JSON arrays of rows. Objectives carry "ord" (their position) and
  * "parent_ord"; assignments, phases and indicators carry the "ord" of their objective.

@@ -37,19 +37,7 @@ static const char *str_at(plan_model *m, const PGresult *r, int row, int col)
 
 const rules_rule *plan_model_keep_rule(arena *mem, const rules_rule *tmp, size_t used)
 {
-    rules_rule *copy = arena_array(mem, used, sizeof *copy);
-    if (!copy)
-        return NULL;
-    memcpy(copy, tmp, used * sizeof *copy);
-    for (size_t k = 0; k < used; k++) {
-        if (copy[k].kind == RULES_KIND_FORMULA && copy[k].formula.then)
-            copy[k].formula.then = copy + (copy[k].formula.then - tmp);
-        if (copy[k].kind == RULES_KIND_ALL_TARGETS)
-            for (int i = 0; i < copy[k].all_targets.count; i++)
-                if (copy[k].all_targets.part[i])
-                    copy[k].all_targets.part[i] = copy + (copy[k].all_targets.part[i] - tmp);
-    }
-    return copy;
+    return rule_json_keep(mem, tmp, used);
 }
 
 static const rules_value *keep_value(plan_model *m, const rules_value *tmp, size_t used)

@@ -1,6 +1,6 @@
 """openapi/openapi.yaml: a valid OpenAPI 3 document that documents every route of
 src/api/routes.c (and no other), with the roles and body media types the route table
-gives, and the fields of every resource of src/store/model.c.
+gives, and the fields of every resource of src/codec/model.c.
 
 A route, a role change or a model field added without documentation fails here.
 The C sources are parsed with regular expressions: the route table and the model are
@@ -154,13 +154,13 @@ def parse_routes():
     return routes
 
 
-# --- the model (src/store/model.c) -----------------------------------------------------------
+# --- the model (src/codec/model.c) -----------------------------------------------------------
 
 def parse_model():
     """{'entity': {'collection', 'parent_col', 'parent_in_body', 'output': [...], 'fields': [...]}}.
 
     Each field: name, type (FT_TEXT ...), flags (set of F_ names), max_len, min, max, values, default."""
-    raw = _read("src/store/model.c")
+    raw = _read("src/codec/model.c")
     src = _strip_comments(raw)
     macros = {}
     for m in re.finditer(r"^#define\s+(\w+)\(([^)]*)\)\s*(\{.*\})\s*$", src.replace("\\\n", " "), re.M):
@@ -221,7 +221,7 @@ def parse_model():
         out += ["created_at", "updated_at"]
         r["output"] = out
         resources[r["name"]] = r
-    assert resources, "could not parse src/store/model.c"
+    assert resources, "could not parse src/codec/model.c"
     return resources
 
 

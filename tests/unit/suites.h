@@ -34,6 +34,7 @@ Suite *accept_suite(void);          /* Accept and Accept-Language (issue 18) */
 Suite *plan_doc_suite(void);        /* the plan document's export form */
 Suite *form_status_suite(void);     /* the life of an evaluation form */
 Suite *evaluation_json_suite(void); /* codec/evaluation_json.h, evaluation_body.h, payroll_csv.h */
+Suite *plan_doc_check_suite(void);  /* the plan document's checks */
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);    /* "86.5" -> decimal, aborts the test on error */

@@ -6,12 +6,12 @@
  * store writes (store/import.h) and the plan as the rules library sees it. Every error goes
  * into the problem with its JSON path. No HTTP, no SQL.
  */
-#ifndef CICLO_API_PLAN_DOC_CHECK_H
-#define CICLO_API_PLAN_DOC_CHECK_H
+#ifndef CICLO_CODEC_PLAN_DOC_CHECK_H
+#define CICLO_CODEC_PLAN_DOC_CHECK_H
 #include <jansson.h>
 
-#include "api/org_rows.h"
-#include "api/validate.h"
+#include "codec/org_rows.h"
+#include "codec/validate.h"
 #include "core/arena.h"
 #include "core/problem.h"
 #include "rules.h"

@@ -1,5 +1,5 @@
 /* doc_fields.c — field readers shared by the document checks and the organisation rows (doc_fields.h). */
-#include "api/doc_fields.h"
+#include "codec/doc_fields.h"
 
 #include <stdarg.h>
 #include <stdio.h>

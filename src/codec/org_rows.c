@@ -1,12 +1,11 @@
 /* org_rows.c — the structure and people rows of a plan document and of the ERP feeds (org_rows.h). */
-#include "api/org_rows.h"
+#include "codec/org_rows.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/doc_fields.h"
+#include "codec/doc_fields.h"
 #include "codec/rule_json.h"
-#include "store/import.h"
 
 void org_rows_init(org_rows *o)
 {
@@ -19,12 +18,15 @@ void org_rows_init(org_rows *o)
     o->structure_refs = json_object();
     o->person_refs = json_object();
     o->parents = json_object();
+    o->known_structures = json_object();
+    o->known_people = json_object();
 }
 
 void org_rows_free(org_rows *o)
 {
-    json_t **all[] = {&o->structures,   &o->people,         &o->structure_index, &o->person_index, &o->structure_paths,
-                      &o->person_paths, &o->structure_refs, &o->person_refs,     &o->parents};
+    json_t **all[] = {&o->structures,      &o->people,           &o->structure_index, &o->person_index,
+                      &o->structure_paths, &o->person_paths,     &o->structure_refs,  &o->person_refs,
+                      &o->parents,         &o->known_structures, &o->known_people};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         json_decref(*all[i]);
         *all[i] = NULL;
@@ -143,6 +145,20 @@ static char *undefined_codes(json_t *refs, json_t *index)
     return s;
 }
 
+int org_undefined(const org_rows *o, char **structures, char **people)
+{
+    *structures = undefined_codes(o->structure_refs, o->structure_index);
+    *people = undefined_codes(o->person_refs, o->person_index);
+    if (!*structures || !*people)
+        return -1;
+    return strcmp(*structures, "[]") != 0 || strcmp(*people, "[]") != 0;
+}
+
+void org_known(org_rows *o, char kind, const char *code)
+{
+    json_object_set_new(kind == 's' ? o->known_structures : o->known_people, code, json_true());
+}
+
 static void report_unknown(json_t *refs, json_t *index, json_t *known, const char *what, problem *p)
 {
     const char *code;
@@ -158,85 +174,38 @@ static void report_unknown(json_t *refs, json_t *index, json_t *known, const cha
     }
 }
 
-int org_resolve(org_rows *o, store_conn *c, int64_t entity, problem *p)
+void org_check_refs(org_rows *o, problem *p)
 {
-    json_t *known_s = json_object(), *known_p = json_object();
-    int rc = 0;
-    if (entity > 0 && c) {
-        char *s = undefined_codes(o->structure_refs, o->structure_index);
-        char *q = undefined_codes(o->person_refs, o->person_index);
-        PGresult *r = NULL;
-        if (s && q && (strcmp(s, "[]") != 0 || strcmp(q, "[]") != 0)) {
-            problem tmp;
-            problem_init(&tmp);
-            if (store_known_codes(c, entity, s, q, &r, &tmp) < 0) {
-                problem_set(p, tmp.status, tmp.code, "%s", tmp.detail);
-                problem_clear(&tmp);
-                rc = -1;
+    int before = problem_count(p);
+    report_unknown(o->structure_refs, o->structure_index, o->known_structures, "structure with code", p);
+    report_unknown(o->person_refs, o->person_index, o->known_people, "person with external_id", p);
+    /* cycles among the parents given here (each walk is bounded by the row count) */
+    const char *code;
+    json_t *par;
+    size_t n = json_object_size(o->parents);
+    json_object_foreach(o->parents, code, par)
+    {
+        const char *at = json_string_value(par);
+        for (size_t steps = 0; at && steps <= n; steps++) {
+            if (strcmp(at, code) == 0) {
+                char fp[DOC_PATH_MAX];
+                doc_pathf(fp, "%s.parent_code", json_string_value(json_object_get(o->structure_paths, code)));
+                problem_add(p, fp, "the parents of %s loop back to it", code);
+                break;
             }
-            for (int i = 0; r && i < PQntuples(r); i++)
-                json_object_set_new(PQgetvalue(r, i, 0)[0] == 's' ? known_s : known_p, PQgetvalue(r, i, 1), json_true());
-            PQclear(r);
+            json_t *next = json_object_get(o->parents, at);
+            at = next ? json_string_value(next) : NULL;
         }
-        free(s);
-        free(q);
     }
-    if (rc == 0) {
-        int before = problem_count(p);
-        report_unknown(o->structure_refs, o->structure_index, known_s, "structure with code", p);
-        report_unknown(o->person_refs, o->person_index, known_p, "person with external_id", p);
-        /* cycles among the parents given here (each walk is bounded by the row count) */
-        const char *code;
-        json_t *par;
-        size_t n = json_object_size(o->parents);
-        json_object_foreach(o->parents, code, par)
-        {
-            const char *at = json_string_value(par);
-            for (size_t steps = 0; at && steps <= n; steps++) {
-                if (strcmp(at, code) == 0) {
-                    char fp[DOC_PATH_MAX];
-                    doc_pathf(fp, "%s.parent_code", json_string_value(json_object_get(o->structure_paths, code)));
-                    problem_add(p, fp, "the parents of %s loop back to it", code);
-                    break;
-                }
-                json_t *next = json_object_get(o->parents, at);
-                at = next ? json_string_value(next) : NULL;
-            }
-        }
-        if (problem_count(p) > before)
-            problem_set(p, 422, "validation_failed", "the document is not valid");
-    }
-    json_decref(known_s);
-    json_decref(known_p);
-    return rc;
+    if (problem_count(p) > before)
+        problem_set(p, 422, "validation_failed", "the document is not valid");
 }
 
-static json_t *counts_of(int64_t ins, int64_t upd)
+int org_rows_text(const org_rows *o, char **people, char **structures, problem *p)
 {
-    return json_pack("{sIsI}", "inserted", (json_int_t)ins, "updated", (json_int_t)upd);
-}
-
-int org_write(org_rows *o, store_conn *c, const store_actor *who, int64_t entity, json_t *counts, problem *p)
-{
-    int64_t ins = 0, upd = 0;
-    if (json_array_size(o->people) > 0) {
-        char *rows = rule_json_dumps(o->people, JSON_COMPACT);
-        int rc = rows ? store_people_upsert(c, who, entity, rows, &ins, &upd, p)
-                      : problem_set(p, 503, "out_of_memory", "the server is out of memory");
-        free(rows);
-        if (rc < 0)
-            return -1;
-    }
-    json_object_set_new(counts, "people", counts_of(ins, upd));
-    ins = upd = 0;
-    if (json_array_size(o->structures) > 0) {
-        char *rows = rule_json_dumps(o->structures, JSON_COMPACT);
-        int rc = rows ? store_structures_upsert(c, who, entity, rows, &ins, &upd, p)
-                      : problem_set(p, 503, "out_of_memory", "the server is out of memory");
-        free(rows);
-        if (rc < 0)
-            return -1;
-    }
-    json_object_set_new(counts, "structures", counts_of(ins, upd));
+    *people = json_array_size(o->people) ? rule_json_dumps(o->people, JSON_COMPACT) : NULL;
+    *structures = json_array_size(o->structures) ? rule_json_dumps(o->structures, JSON_COMPACT) : NULL;
+    if ((json_array_size(o->people) && !*people) || (json_array_size(o->structures) && !*structures))
+        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
     return 0;
 }

@@ -1,15 +1,14 @@
 /* plan_doc_check.c — the checks of a plan document that need no database (plan_doc_check.h). */
-#include "api/plan_doc_check.h"
+#include "codec/plan_doc_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/doc_fields.h"
 #include "codec/check_words.h"
+#include "codec/doc_fields.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
-#include "store/plan_model.h"
 
 #define MAX_WARNINGS 1000
 
@@ -201,7 +200,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
             problem_set(p, 422, "validation_failed", "the document is not valid");
             bad = 1;
         } else {
-            rule = plan_model_keep_rule(&s->mem, s->nodes, used);
+            rule = rule_json_keep(&s->mem, s->nodes, used);
         }
     }
     if (rc < 0)

@@ -1,13 +1,13 @@
 /*
- * doc_fields.h — the small readers shared by the plan-document checks (api/plan_doc_check.h)
- * and the structure and people rows (api/org_rows.h): paths of fields, validated values by
+ * doc_fields.h — the small readers shared by the plan-document checks (codec/plan_doc_check.h)
+ * and the structure and people rows (codec/org_rows.h): paths of fields, validated values by
  * name, rows of validated values, code members. Pure: no database, no HTTP.
  */
-#ifndef CICLO_API_DOC_FIELDS_H
-#define CICLO_API_DOC_FIELDS_H
+#ifndef CICLO_CODEC_DOC_FIELDS_H
+#define CICLO_CODEC_DOC_FIELDS_H
 #include <jansson.h>
 
-#include "api/validate.h"
+#include "codec/validate.h"
 #include "core/problem.h"
 
 /* The size of every field path buffer (paths are cut there). */

@@ -1,5 +1,5 @@
 /* model.c — the plan model's resources (see model.h and sql/001_init.sql). */
-#include "store/model.h"
+#include "codec/model.h"
 
 #include <stddef.h>
 #include <string.h>
