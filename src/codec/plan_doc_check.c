@@ -113,17 +113,26 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     field_values_free(&v2);
 }
 
-static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
+/* Validates item k of objective oi's list (phases, indicators) as resource r, without the
+ * row id a document may carry: path set to the item's, and validate_object's result (*v to
+ * free when 0). */
+static int validate_item(doc_state *s, const resource_spec *r, const char *list, json_t *item, int oi, int k,
+                         char path[DOC_PATH_MAX], field_values *v)
 {
     static const char *const doc_keys[] = {"id", NULL};
+    doc_pathf(path, "objectives[%d].%s[%d]", oi, list, k);
+    json_t *cp = json_is_object(item) ? doc_without(item, doc_keys) : json_incref(item);
+    int rc = validate_object(r, cp, VALIDATE_CREATE, path, v, s->p);
+    json_decref(cp);
+    return rc;
+}
+
+static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
+{
     problem *p = s->p;
     char path[DOC_PATH_MAX], fp[DOC_PATH_MAX];
-    doc_pathf(path, "objectives[%d].phases[%d]", oi, k);
-    json_t *cp = json_is_object(ph) ? doc_without(ph, doc_keys) : json_incref(ph);
     field_values v;
-    int rc = validate_object(&model_phases, cp, VALIDATE_CREATE, path, &v, p);
-    json_decref(cp);
-    if (rc < 0)
+    if (validate_item(s, &model_phases, "phases", ph, oi, k, path, &v) < 0)
         return;
     const char *seq = doc_fv(&model_phases, &v, "seq");
     json_t *dup = json_object_get(seqs, seq);
@@ -176,14 +185,10 @@ static const char *value_text(doc_state *s, json_t *v)
 
 static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
 {
-    static const char *const doc_keys[] = {"id", NULL};
     problem *p = s->p;
     char path[DOC_PATH_MAX], fp[DOC_PATH_MAX];
-    doc_pathf(path, "objectives[%d].indicators[%d]", oi, k);
-    json_t *cp = json_is_object(ind) ? doc_without(ind, doc_keys) : json_incref(ind);
     field_values v;
-    int rc = validate_object(&model_indicators, cp, VALIDATE_CREATE, path, &v, p);
-    json_decref(cp);
+    int rc = validate_item(s, &model_indicators, "indicators", ind, oi, k, path, &v);
     const rules_rule *rule = NULL;
     json_t *rj = json_is_object(ind) ? json_object_get(ind, "rule") : NULL;
     int bad = rc < 0;

@@ -55,6 +55,10 @@ enum {
     "::bigint AND g.phase_id = x.phase_id AND g.as_of = x.as_of AND g.percent_complete = "                    \
     "x.percent AND g.completed_on IS NOT DISTINCT FROM x.completed_on))"
 
+/* After FEED_NEW_ROWS or FEED_NEW_PROGRESS ($4 the date the periods are closed through): the
+ * lines of the new rows dated in a closed period. */
+#define CLOSED_LINES " SELECT t.line FROM t WHERE t.as_of <= $4::date ORDER BY t.line"
+
 static store_stmt st[Q_COUNT] = {
     [Q_ENTITY_LOCK] = {"erp.entity_lock",
                        "SELECT id FROM entities WHERE id = $2::bigint AND ($1::bigint IS NULL OR id = $1::bigint) "
@@ -119,10 +123,7 @@ static store_stmt st[Q_COUNT] = {
                    3, 0},
     /* $1 entity, $2 plan, $3 rows, $4 closed through: the lines of the new rows dated in a
      * closed period (a row already stored is no new entry, and may be sent again) */
-    [Q_MEASUREMENTS_CLOSED] = {"erp.measurements_closed",
-                               "WITH " FEED_NEW_ROWS("$1", "$2", "$3") " SELECT t.line FROM t WHERE t.as_of <= "
-                                                                       "$4::date ORDER BY t.line",
-                               4, 0},
+    [Q_MEASUREMENTS_CLOSED] = {"erp.measurements_closed", "WITH " FEED_NEW_ROWS("$1", "$2", "$3") CLOSED_LINES, 4, 0},
     /* the live phases of a plan by objective code and seq: key (code, chr(31), seq), id */
     [Q_PHASES] = {"erp.phase_keys",
                   "SELECT o.code || chr(31) || f.seq::text, f.id FROM phases f JOIN objectives o ON o.entity_id = "
@@ -143,10 +144,7 @@ static store_stmt st[Q_COUNT] = {
                    "g.percent_complete, 'completed_on', g.completed_on, 'as_of', g.as_of, 'note', g.note) FROM g) SELECT "
                    "count(*) FROM g",
          6, 0},
-    [Q_PROGRESS_CLOSED] = {"erp.progress_closed",
-                           "WITH " FEED_NEW_PROGRESS("$1", "$2", "$3") " SELECT t.line FROM t WHERE t.as_of <= "
-                                                                       "$4::date ORDER BY t.line",
-                           4, 0},
+    [Q_PROGRESS_CLOSED] = {"erp.progress_closed", "WITH " FEED_NEW_PROGRESS("$1", "$2", "$3") CLOSED_LINES, 4, 0},
 };
 
 int store_erp_register(void) { return STORE_STMTS_REGISTER(st); }
