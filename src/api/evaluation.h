@@ -1,7 +1,8 @@
 /*
  * evaluation.h — people evaluation and the result bonus (issue 10, docs/EVALUATION.md):
- * the handlers of src/api/evaluation.c and the one function of src/api/scores.c that lends
- * them the plan's scores.
+ * the handlers of src/api/evaluation_schemes.c (schemes, participations),
+ * src/api/evaluation_forms.c and src/api/bonus.c, and the one function of src/api/scores.c
+ * that lends them the plan's scores.
  */
 #ifndef CICLO_API_EVALUATION_H
 #define CICLO_API_EVALUATION_H
