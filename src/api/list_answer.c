@@ -123,4 +123,3 @@ void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv)
         http_problem(req, &p);
     problem_clear(&p);
 }
-

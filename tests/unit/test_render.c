@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "render/html_text.h"
+#include "render/plan_html.h"
+#include "render/report_html.h"
 #include "render/svg_chart.h"
 #include "suites.h"
 
@@ -162,6 +166,101 @@ START_TEST(line_shows_target)
 }
 END_TEST
 
+/* The documents from a tiny report and plan document: hostile text escaped, the running
+ * header with the revision, the deliberation and the date, the total under its objectives, the
+ * cronoprogramma's months, a person's hidden result. */
+static json_t *J(const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, 0, &e);
+    ck_assert_msg(j != NULL, "bad JSON in the test: %s", e.text);
+    return j;
+}
+
+static const char REPORT[] =
+    "{\"plan_id\":1,\"as_of\":\"2024-06-30\",\"revision\":2,"
+    "\"plan\":{\"title\":\"Piano <b>2024</b>\",\"year\":2024,\"entity\":{\"name\":\"Comune di Prova\"},"
+    "\"deliberation\":{\"number\":\"12/2024\",\"date\":\"2024-02-01\",\"body\":\"Giunta Comunale\"}},"
+    "\"entity\":{\"score\":80,\"status\":\"measured\",\"weight_total\":100,\"weight_measured\":20},"
+    "\"rows\":[{\"assignee_kind\":\"structure\",\"assignee_id\":7,\"assignee_code\":\"A01\","
+    "\"assignee_name\":\"Affari <generali>\",\"objective_id\":3,\"objective_code\":\"OB1\","
+    "\"objective_title\":\"<script>x</script>\",\"weight\":20,\"achievement\":80,\"timeliness\":null,"
+    "\"score\":80,\"status\":\"measured\",\"indicators\":[{\"indicator_id\":5,\"name\":\"Pratiche\","
+    "\"target\":10,\"value\":8,\"as_of\":\"2024-06-30\",\"deviation\":-2,\"deviation_percent\":-20,"
+    "\"score\":80,\"state\":\"measured\"}]}],"
+    "\"totals\":[{\"assignee_kind\":\"structure\",\"assignee_id\":7,\"assignee_code\":\"A01\","
+    "\"assignee_name\":\"Affari <generali>\",\"weight_total\":100,\"weight_measured\":20,\"score\":80,"
+    "\"status\":\"measured\"}],"
+    "\"objectives\":[{\"objective_id\":3,\"code\":\"OB1\",\"score\":80,\"status\":\"measured\","
+    "\"explanation\":\"e\",\"phases\":[{\"phase_id\":9,\"deadline\":\"2024-03-31\",\"percent_complete\":100,"
+    "\"completed_on\":\"2024-05-10\",\"on_time\":false},{\"phase_id\":10,\"deadline\":\"2024-06-15\","
+    "\"percent_complete\":0,\"completed_on\":null,\"on_time\":false}]},"
+    "{\"objective_id\":4,\"code\":\"OB2\",\"score\":100,\"status\":\"measured\",\"explanation\":\"e\","
+    "\"phases\":[]}]}";
+
+static const char PLAN_DOC[] =
+    "{\"year\":2024,\"structures\":[{\"code\":\"A01\",\"name\":\"Affari <generali>\",\"manager\":\"M1\"}],"
+    "\"people\":[{\"external_id\":\"M1\",\"name\":\"Maria Neri\"},{\"external_id\":\"P1\",\"name\":\"Anna\"}],"
+    "\"objectives\":[{\"id\":3,\"code\":\"OB1\",\"title\":\"<script>x</script>\",\"level\":\"strategic\","
+    "\"assignments\":[{\"structure_code\":\"A01\",\"weight\":20}],"
+    "\"phases\":[{\"id\":9,\"seq\":1,\"description\":\"Avvio\",\"start\":\"2024-02-01\",\"deadline\":\"2024-03-31\"},"
+    "{\"id\":10,\"seq\":2,\"description\":\"Chiusura\",\"deadline\":\"2024-06-15\"}],"
+    "\"indicators\":[{\"id\":5,\"name\":\"Pratiche\",\"group\":\"quantity\",\"target\":10}]},"
+    "{\"id\":4,\"code\":\"OB2\",\"title\":\"Individuale\",\"level\":\"management\","
+    "\"assignments\":[{\"person_external_id\":\"P1\",\"weight\":100}],\"phases\":[],"
+    "\"indicators\":[{\"id\":6,\"name\":\"Dato\",\"group\":\"time\",\"target\":1}]}]}";
+
+START_TEST(relazione_from_the_report)
+{
+    json_t *report = J(REPORT);
+    buf b;
+    buf_init(&b, 0);
+    ck_assert_int_eq(report_html(&b, report), 0);
+    const char *h = b.data;
+    ck_assert_ptr_nonnull(strstr(h, "<html lang=\"it\">"));
+    ck_assert_ptr_null(strstr(h, "<script>"));
+    ck_assert_ptr_null(strstr(h, "<b>2024"));
+    ck_assert_ptr_nonnull(strstr(h, "&lt;script&gt;x&lt;/script&gt;"));
+    ck_assert_ptr_nonnull(strstr(h,
+                                 "revisione 2 (deliberazione Giunta Comunale n. 12/2024 del 01/02/2024) · dati "
+                                 "al 30/06/2024"));
+    ck_assert_int_eq(count(h, "<thead><tr><td>Relazione sulla performance"), 2); /* cover, structures */
+    ck_assert_ptr_nonnull(strstr(h, "Punteggio dell'ente: <strong>80</strong>"));
+    ck_assert_ptr_nonnull(strstr(h, "peso misurato <strong>20</strong> su <strong>100</strong> (20%)"));
+    ck_assert_ptr_nonnull(strstr(h, "Totale (peso misurato 20 su 100)"));
+    ck_assert_ptr_nonnull(strstr(h, "−2 (−20%)"));
+    ck_assert_int_eq(count(h, "role=\"img\""), 2);
+    buf_free(&b);
+    json_decref(report);
+}
+END_TEST
+
+START_TEST(piano_sheets_and_cronoprogramma)
+{
+    json_t *report = J(REPORT), *doc = J(PLAN_DOC);
+    buf b;
+    buf_init(&b, 0);
+    ck_assert_int_eq(plan_html(&b, doc, report), 0);
+    const char *h = b.data;
+    ck_assert_ptr_null(strstr(h, "<script>"));
+    ck_assert_int_eq(count(h, "<table class=\"frame\""), 2); /* two sheets, each from a new page */
+    ck_assert_ptr_nonnull(strstr(h, "Obiettivo strategico n° OB1 · PESO: 20"));
+    ck_assert_ptr_nonnull(strstr(h, "Maria Neri"));
+    /* phase 1: planned February–March, completed in May (after its deadline); phase 2 late in June */
+    ck_assert_ptr_nonnull(strstr(h,
+                                 "<tr><th scope=\"row\">1</th><td></td><td class=\"p\">P</td><td class=\"p\">P"
+                                 "</td><td></td><td class=\"c\">C</td>"));
+    ck_assert_ptr_nonnull(strstr(h, "<td class=\"l\">R</td>"));
+    ck_assert_ptr_nonnull(strstr(h, "completata il 10/05/2024 <span class=\"mark\">(oltre la scadenza)</span>"));
+    /* OB2 is carried by a person the report does not show: no result */
+    ck_assert_ptr_nonnull(strstr(h, "dati personali"));
+    ck_assert_ptr_nonnull(strstr(h, "riservato"));
+    buf_free(&b);
+    json_decref(report);
+    json_decref(doc);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
@@ -172,6 +271,8 @@ Suite *render_suite(void)
     tcase_add_test(tc, histogram_counts_classes);
     tcase_add_test(tc, gantt_marks_late_and_as_of);
     tcase_add_test(tc, line_shows_target);
+    tcase_add_test(tc, relazione_from_the_report);
+    tcase_add_test(tc, piano_sheets_and_cronoprogramma);
     suite_add_tcase(s, tc);
     return s;
 }
