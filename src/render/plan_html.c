@@ -13,6 +13,8 @@
 static const char *const month_names[12] = {"Gennaio", "Febbraio", "Marzo",     "Aprile",  "Maggio",   "Giugno",
                                             "Luglio",  "Agosto",   "Settembre", "Ottobre", "Novembre", "Dicembre"};
 
+static int gantt(buf *b, const char *code, const char *as_of_iso, const json_t *phases, int year, const char *id);
+
 static const char *str(const json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
@@ -262,7 +264,7 @@ static int month_in(const char *iso, int year)
     return atoi(iso + 5);
 }
 
-static void cronoprogramma(buf *b, const json_t *obj, const obj_figures *f, int year)
+static void cronoprogramma(buf *b, const json_t *obj, const obj_figures *f, int year, const char *as_of)
 {
     const json_t *phases = json_object_get(obj, "phases");
     if (json_array_size(phases) == 0)
@@ -300,6 +302,27 @@ static void cronoprogramma(buf *b, const json_t *obj, const obj_figures *f, int 
              "</tbody></table><p class=\"legend\">P: mese previsto (dall'inizio alla scadenza; senza inizio, "
              "il mese della scadenza) · C: mese in cui la fase è stata completata · R: scadenza superata senza "
              "completamento</p>\n");
+    /* the same phases drawn to the day, with a line at the date, when any has a deadline */
+    json_t *drawn = json_array();
+    int deadlines = 0;
+    json_array_foreach(phases, i, ph)
+    {
+        const json_t *rp = report_phase(f, json_integer_value(json_object_get(ph, "id")));
+        deadlines += rp && json_is_string(json_object_get(rp, "deadline"));
+        if (rp)
+            json_array_append(drawn, (json_t *)rp);
+    }
+    if (deadlines) {
+        char id[40];
+        snprintf(id, sizeof id, "gantt-%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(obj, "id")));
+        buf_puts(b, "<section class=\"chart\"><h3>Diagramma delle fasi</h3><figure>");
+        gantt(b, str(obj, "code"), as_of, drawn, year, id);
+        buf_puts(b,
+                 "<figcaption>Le stesse fasi al giorno: barra chiara il periodo previsto, verde lo svolto fino al "
+                 "completamento, tratteggio rosso le fasi in ritardo, linea rossa la data dei dati.</figcaption>"
+                 "</figure></section>\n");
+    }
+    json_decref(drawn);
 }
 
 static void verification(buf *b, const obj_figures *f, const char *as_of)
@@ -384,7 +407,7 @@ static void sheet(buf *b, const doc_facts *facts, const json_t *doc, const json_
     }
     phases_table(b, obj, &f, facts->as_of);
     indicators_table(b, obj, &f);
-    cronoprogramma(b, obj, &f, facts->year);
+    cronoprogramma(b, obj, &f, facts->year, facts->as_of);
     verification(b, &f, facts->as_of);
     doc_frame_close(b);
 }
@@ -414,9 +437,10 @@ int plan_html(buf *b, const json_t *doc, const json_t *report)
     return b->failed ? -1 : 0;
 }
 
-int plan_chart_gantt(buf *b, const json_t *score, int year, const char *id)
+/* The Gantt of phases (the score answer's or the report's: deadline, completed_on, on_time;
+ * drawn as "Fase 1", "Fase 2" ... in the order given) of objective code as of as_of_iso. */
+static int gantt(buf *b, const char *code, const char *as_of_iso, const json_t *phases, int year, const char *id)
 {
-    const json_t *phases = json_object_get(score, "phases");
     size_t n = json_array_size(phases), i;
     svg_gantt_row *rows = calloc(n + 1, sizeof *rows);
     char(*labels)[48] = calloc(n + 1, sizeof *labels);
@@ -426,7 +450,7 @@ int plan_chart_gantt(buf *b, const json_t *score, int year, const char *id)
         return -1;
     }
     int as_of = -1, late = 0, done = 0;
-    svg_day_of_year(str(score, "as_of"), year, &as_of);
+    svg_day_of_year(as_of_iso, year, &as_of);
     buf desc;
     buf_init(&desc, 0);
     const json_t *ph;
@@ -452,9 +476,9 @@ int plan_chart_gantt(buf *b, const json_t *score, int year, const char *id)
     buf t;
     buf_init(&t, 0);
     buf_printf(&t, "Fasi dell'obiettivo ");
-    buf_puts(&t, str(score, "code"));
+    buf_puts(&t, code);
     buf_printf(&t, " al ");
-    doc_date(&t, str(score, "as_of"));
+    doc_date(&t, as_of_iso);
     buf full;
     buf_init(&full, 0);
     buf_printf(&full, "%zu fasi, %d completate, %d in ritardo%s", n, done, late, n ? ": " : ".");
@@ -467,6 +491,11 @@ int plan_chart_gantt(buf *b, const json_t *score, int year, const char *id)
     free(rows);
     free(labels);
     return rc;
+}
+
+int plan_chart_gantt(buf *b, const json_t *score, int year, const char *id)
+{
+    return gantt(b, str(score, "code"), str(score, "as_of"), json_object_get(score, "phases"), year, id);
 }
 
 int plan_chart_measurements(buf *b, const json_t *indicator, const json_t *list, int year, const char *id)
