@@ -9,9 +9,9 @@ Checks, and exits 1 naming every offender:
   (c) no file in src/ is over 900 lines;
   (d) each floor includes only the floors below it or beside it:
         rules: nothing of the project   codec: core, rules    render: core, codec, rules
-        store: core, codec, rules        core:  core           http:   core, codec
+        store: core, codec, rules        core:  core           http:   core, codec, rules
         api:   core, http, store, codec, render, rules         main.c: everything
-(codec and render are pure: no I/O, no database, no HTTP; http reads JSON bodies through codec.)
+(codec and render are pure: no I/O, no database, no HTTP; http reads JSON bodies through codec, dates through rules.)
 The offenders of (b) and (c) listed in tools/layers-allow.txt (one path a line, # comments),
 and the file cycles through a file listed there as "cycle <path>", are printed as remaining
 work without failing; an entry that no longer offends is named, to be taken off the list.
@@ -34,7 +34,7 @@ MAY_INCLUDE = {
     "codec": {"codec", "core", "rules"},
     "render": {"render", "core", "codec", "rules"},
     "store": {"store", "core", "codec", "rules"},
-    "http": {"http", "core", "codec"},
+    "http": {"http", "core", "codec", "rules"},
     "api": {"api", "core", "http", "store", "codec", "render", "rules"},
     "main": {"main", "api", "core", "http", "store", "codec", "render", "rules"},
 }

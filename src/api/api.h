@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "http/http.h"
+#include "http/request.h"
 #include "http/router.h"
 #include "store/crud.h"
 #include "store/pool.h"
@@ -39,19 +40,12 @@ static inline api_call *api_call_of(http_request *req) { return (api_call *)req-
 /* The pool, for handlers that need a second connection (readiness). */
 store_pool *api_pool(void);
 
-/* Parses ?limit= and ?cursor=. Returns 0, or -1 after answering 400. */
-int api_page_params(http_request *req, int *limit, int64_t *after);
-
 /* Handlers shared by routes (api/crud.c, api/ops.c, api/tokens.c). */
 void crud_create(http_request *req);
 void crud_get(http_request *req);
 void crud_list(http_request *req);
 void crud_patch(http_request *req);
 void crud_delete(http_request *req);
-/* Reads If-Match: 1 with *wanted the version asked for, 0 when absent (*wanted = -1), or -1
- * after answering 400. */
-int crud_if_match(http_request *req, int64_t *wanted);
-
 /* What crud_patch_with patches: a resource outside the model's specs. */
 #define PATCH_GONE (-2)
 typedef struct patch_target {
@@ -72,14 +66,6 @@ void ops_healthz(http_request *req);
 void ops_readyz(http_request *req);
 void ops_metrics(http_request *req);
 void ops_openapi(http_request *req);
-/* Writes today's date (UTC) as YYYY-MM-DD. */
-void api_today(char out[11]);
-/* Reads the date query parameter `name` (default today) into out; answers 400 and returns -1
- * when it is not a real date. */
-int api_date_param(http_request *req, const char *name, char out[11]);
-/* Reads ?revision= (an adopted revision's number, 1..100000) into *out, or absent when the
- * query has none. Answers 400 naming `revision` and returns -1 when it is not such a number. */
-int api_revision_param(http_request *req, int absent, int *out);
 void progress_create(http_request *req);
 void progress_list(http_request *req);
 void measurement_create(http_request *req);

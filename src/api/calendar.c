@@ -264,23 +264,24 @@ static void answer_ics(http_request *req, json_t *doc, const item *items, size_t
 static int read_window(http_request *req, window *w)
 {
     char today[11], from[11], to[11], as_of[11];
-    api_today(today);
+    http_today(today);
     int year = atoi(today);
     snprintf(from, sizeof from, "%04d-01-01", year);
     snprintf(to, sizeof to, "%04d-12-31", year);
-    if (http_query(req, "from") && api_date_param(req, "from", from) < 0)
+    problem p;
+    problem_init(&p);
+    if ((http_query(req, "from") && http_date_param(req, "from", from, &p) < 0) ||
+        (http_query(req, "to") && http_date_param(req, "to", to, &p) < 0) ||
+        http_date_param(req, "as_of", as_of, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return -1;
-    if (http_query(req, "to") && api_date_param(req, "to", to) < 0)
-        return -1;
-    if (api_date_param(req, "as_of", as_of) < 0)
-        return -1;
+    }
     rules_date_parse_iso(from, &w->from, NULL);
     rules_date_parse_iso(to, &w->to, NULL);
     rules_date_parse_iso(as_of, &w->as_of, NULL);
     int32_t span = rules_date_days_between(w->from, w->to);
     if (span < 0 || span > CALENDAR_MAX_DAYS || w->from.year < 2 || w->to.year > 9998) {
-        problem p;
-        problem_init(&p);
         problem_set(&p, 400, "bad_parameter", "the calendar spans from `from` to `to`, at most %d days",
                     CALENDAR_MAX_DAYS);
         problem_add(&p, "to", span < 0 ? "is before from" : "is more than %d days after from", CALENDAR_MAX_DAYS);
@@ -290,8 +291,6 @@ static int read_window(http_request *req, window *w)
     }
     w->state = http_query(req, "state");
     if (w->state && strcmp(w->state, "due") != 0 && strcmp(w->state, "late") != 0 && strcmp(w->state, "done") != 0) {
-        problem p;
-        problem_init(&p);
         problem_set(&p, 400, "bad_parameter", "state must be due, late or done");
         problem_add(&p, "state", "is not one of due, late, done");
         http_problem(req, &p);

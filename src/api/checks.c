@@ -25,10 +25,13 @@ static int load_model(http_request *req, int64_t plan_id, plan_model *m, check_e
     problem_init(&p);
     memset(m, 0, sizeof *m);
     int revision; /* absent: 0, the working copy (while a revision is open, the draft being edited) */
-    if (api_revision_param(req, 0, &revision) < 0)
+    if (http_revision_param(req, 0, &revision, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return -1;
+    }
     char today[11];
-    api_today(today);
+    http_today(today);
     int found = store_plan_model_load(call->db, call->scope, plan_id, today, revision, m, &p);
     if (found == 0)
         problem_set(&p, 404, "not_found", "no plan with id %" PRId64, plan_id);

@@ -77,8 +77,11 @@ void crud_list(http_request *req)
     problem_init(&p);
     int limit;
     int64_t after;
-    if (api_page_params(req, &limit, &after) < 0)
+    if (http_page_params(req, &limit, &after, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     int64_t parent = r->list_by_parent ? req->ids[0] : 0;
     if (r->list_by_parent) {
         int found = store_crud_parent_exists(call->db, r, call->scope, parent, &p);
@@ -182,19 +185,6 @@ void crud_create(http_request *req)
     answer_doc(req, 201, doc, version);
 }
 
-int crud_if_match(http_request *req, int64_t *wanted)
-{
-    *wanted = -1;
-    int has = http_if_match(req, wanted);
-    if (has < 0) {
-        http_error(req, 400, "bad_if_match", "If-Match must be one entity-tag, e.g. \"3\" (not * nor a list)");
-        return -1;
-    }
-    if (!has)
-        *wanted = -1;
-    return has;
-}
-
 /* The row is gone: 412 when the client sent If-Match (RFC 9110: it is false when nothing is
  * there), else 404. */
 static void gone(http_request *req, const char *noun, int has_match, problem *p)
@@ -210,9 +200,12 @@ void crud_patch_with(http_request *req, const patch_target *t)
     problem p;
     problem_init(&p);
     int64_t wanted;
-    int has_match = crud_if_match(req, &wanted);
-    if (has_match < 0)
+    int has_match = http_if_match_param(req, &wanted, &p);
+    if (has_match < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     json_t *patch = http_json_body(req);
     if (!patch)
         return;
@@ -305,9 +298,12 @@ void crud_delete(http_request *req)
     problem p;
     problem_init(&p);
     int64_t wanted;
-    int has_match = crud_if_match(req, &wanted);
-    if (has_match < 0)
+    int has_match = http_if_match_param(req, &wanted, &p);
+    if (has_match < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     int ok = store_crud_delete(call->db, r, call->scope, &call->actor, req->ids[0], has_match ? wanted : -1, &p);
     if (ok < 0) {
         answer_problem(req, &p);

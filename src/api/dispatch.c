@@ -198,35 +198,3 @@ done:
     req->app = NULL;
     problem_clear(&p);
 }
-
-int api_page_params(http_request *req, int *limit, int64_t *after)
-{
-    const char *l = http_query(req, "limit");
-    const char *c = http_query(req, "cursor");
-    *limit = 100;
-    *after = 0;
-    if (l) {
-        char *end;
-        long v = strtol(l, &end, 10);
-        if (*end || end == l || v < 1 || v > 1000) {
-            problem p;
-            problem_init(&p);
-            problem_set(&p, 400, "bad_parameter", "limit must be a whole number from 1 to 1000");
-            problem_add(&p, "limit", "must be a whole number from 1 to 1000");
-            http_problem(req, &p);
-            problem_clear(&p);
-            return -1;
-        }
-        *limit = (int)v;
-    }
-    if (c && *c && cursor_decode(c, after) < 0) {
-        problem p;
-        problem_init(&p);
-        problem_set(&p, 400, "bad_parameter", "cursor is not one this server gave out");
-        problem_add(&p, "cursor", "is not a cursor from a previous page");
-        http_problem(req, &p);
-        problem_clear(&p);
-        return -1;
-    }
-    return 0;
-}

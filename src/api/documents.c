@@ -20,13 +20,16 @@ json_t *report_document(http_request *req)
 {
     api_call *call = api_call_of(req);
     char as_of[11];
-    if (api_date_param(req, "as_of", as_of) < 0)
+    problem p;
+    problem_init(&p);
+    if (http_date_param(req, "as_of", as_of, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return NULL;
+    }
     json_t *report = plan_report_json(req, req->ids[0], as_of);
     if (!report)
         return NULL;
-    problem p;
-    problem_init(&p);
     char *doc = NULL;
     int revision = (int)json_integer_value(json_object_get(report, "revision"));
     int found = store_report_heading(call->db, call->scope, req->ids[0], revision, &doc, &p);

@@ -39,8 +39,11 @@ static json_t *plan_doc(http_request *req)
     problem p;
     problem_init(&p);
     int revision;
-    if (api_revision_param(req, 0, &revision) < 0)
+    if (http_revision_param(req, 0, &revision, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return NULL;
+    }
     char *text = NULL;
     int found = revision > 0 ? store_plan_revision_document(call->db, call->scope, req->ids[0], revision, &text, &p)
                              : store_plan_document(call->db, call->scope, req->ids[0], &text, &p);

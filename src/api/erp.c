@@ -622,22 +622,13 @@ void erp_changes(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    int limit = 100;
+    int limit;
     int64_t after = 0;
-    const char *l = http_query(req, "limit");
     const char *since = http_query(req, "since");
     if (!since)
         since = http_query(req, "cursor");
-    if (l) {
-        char *end;
-        long v = strtol(l, &end, 10);
-        if (*end || end == l || v < 1 || v > 1000) {
-            problem_set(&p, 400, "bad_parameter", "limit must be a whole number from 1 to 1000");
-            problem_add(&p, "limit", "must be a whole number from 1 to 1000");
-            goto fail;
-        }
-        limit = (int)v;
-    }
+    if (http_limit_param(req, &limit, &p) < 0)
+        goto fail;
     if (since && *since) {
         char *end;
         long long v = strtoll(since, &end, 10);

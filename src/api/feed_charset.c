@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "codec/charset.h"
+#include "http/request.h"
 
 int feed_body_utf8(http_request *req, int csv, problem *p)
 {

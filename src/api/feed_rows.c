@@ -11,6 +11,7 @@
 #include "codec/csv_read.h"
 #include "core/text.h"
 #include "http/body_limits.h"
+#include "http/request.h"
 
 int feed_is_csv(http_request *req)
 {

@@ -220,8 +220,11 @@ void plan_adopt(http_request *req)
     problem p;
     problem_init(&p);
     int64_t if_version;
-    if (crud_if_match(req, &if_version) < 0)
+    if (http_if_match_param(req, &if_version, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     json_t *body = http_json_body(req);
     if (!body)
         return;
@@ -252,8 +255,11 @@ static void transition(http_request *req, store_transition t, const char *what)
     problem p;
     problem_init(&p);
     int64_t if_version;
-    if (crud_if_match(req, &if_version) < 0)
+    if (http_if_match_param(req, &if_version, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     char *extra = NULL;
     if (note_body(req, what, &extra) < 0)
         return;
@@ -525,8 +531,11 @@ void audit_list(http_request *req)
     problem_init(&p);
     int limit;
     int64_t after;
-    if (api_page_params(req, &limit, &after) < 0)
+    if (http_page_params(req, &limit, &after, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     store_audit_filter f;
     memset(&f, 0, sizeof f);
     char resource[64], resource_id[24], since[64], until[64];

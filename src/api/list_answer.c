@@ -102,8 +102,13 @@ void list_answer_docs(http_request *req, store_docs *r, int limit, const list_cs
 
 int list_page_read(http_request *req, list_page *pg)
 {
-    if (api_page_params(req, &pg->limit, &pg->after) < 0)
+    problem p;
+    problem_init(&p);
+    if (http_page_params(req, &pg->limit, &pg->after, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return -1;
+    }
     snprintf(pg->after_text, sizeof pg->after_text, "%" PRId64, pg->after);
     snprintf(pg->limit_text, sizeof pg->limit_text, "%d", pg->limit + 1);
     return 0;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "http/http.h"
+#include "http/request.h"
 #include "store/docs.h"
 
 /* How a list is written as CSV. Every member may be left 0 / NULL. */

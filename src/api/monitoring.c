@@ -15,59 +15,6 @@
 #include "core/text.h"
 #include "store/monitoring.h"
 
-void api_today(char out[11])
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    rules_date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-    rules_date_format_iso(d, out);
-}
-
-int api_date_param(http_request *req, const char *name, char out[11])
-{
-    const char *q = http_query(req, name);
-    if (!q) {
-        api_today(out);
-        return 0;
-    }
-    rules_date d;
-    rules_error e;
-    memset(&e, 0, sizeof e);
-    if (rules_date_parse_iso(q, &d, &e) < 0) {
-        problem p;
-        problem_init(&p);
-        problem_set(&p, 400, "bad_parameter", "%s must be a date (YYYY-MM-DD)", name);
-        problem_add(&p, name, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
-        http_problem(req, &p);
-        problem_clear(&p);
-        return -1;
-    }
-    rules_date_format_iso(d, out);
-    return 0;
-}
-
-int api_revision_param(http_request *req, int absent, int *out)
-{
-    const char *rq = http_query(req, "revision");
-    *out = absent;
-    if (!rq)
-        return 0;
-    char *end;
-    long v = strtol(rq, &end, 10);
-    if (!*rq || *end || v < 1 || v > 100000) {
-        problem p;
-        problem_init(&p);
-        problem_set(&p, 400, "bad_parameter", "revision must be the number of an adopted revision");
-        problem_add(&p, "revision", "must be a whole number from 1");
-        http_problem(req, &p);
-        problem_clear(&p);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
 /* Reads an optional ISO date field into out ("" when absent). Adds an error and returns -1 when
  * it is not a date or lies outside the plan's years (entry_date_check). */
 static int date_field(json_t *body, const char *name, int plan_year, char out[11], problem *p)
@@ -210,7 +157,7 @@ void progress_create(http_request *req)
     note = body_text(body, "note", 5000, &p);
     const char *reason = body_text(body, "reason", 5000, &p);
     if (!as_of[0])
-        api_today(as_of);
+        http_today(as_of);
     json_t *pc = json_object_get(body, "percent_complete");
     rules_decimal d = {0};
     rules_error e;
@@ -307,7 +254,7 @@ void measurement_create(http_request *req)
     const char *source, *note;
     date_field(body, "as_of", info.year, as_of, &p);
     if (!as_of[0])
-        api_today(as_of);
+        http_today(as_of);
     source = body_text(body, "source", 200, &p);
     note = body_text(body, "note", 5000, &p);
     const char *reason = body_text(body, "reason", 5000, &p);
@@ -350,8 +297,11 @@ static void history(http_request *req, const char *kind, const char *owner_kind,
     problem_init(&p);
     int limit;
     int64_t after;
-    if (api_page_params(req, &limit, &after) < 0)
+    if (http_page_params(req, &limit, &after, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     owner_info info;
     int found = store_owner_info(call->db, owner_kind, call->scope, req->ids[0], &info, &p);
     store_docs *r = NULL;

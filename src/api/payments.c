@@ -25,7 +25,7 @@ static int year_param(http_request *req)
 {
     const char *q = http_query(req, "year");
     char today[11];
-    api_today(today);
+    http_today(today);
     if (!q)
         return atoi(today);
     char *end;

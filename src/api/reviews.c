@@ -208,7 +208,7 @@ void judgement_create(http_request *req)
         goto out;
     }
     char today[11];
-    api_today(today);
+    http_today(today);
     scored s;
     if (scored_load(req, info.plan_id, date[0] ? date : today, &s) < 0) {
         json_decref(body);

@@ -58,8 +58,11 @@ int scored_load(http_request *req, int64_t plan_id, const char *as_of, scored *s
     snprintf(s->as_of_text, sizeof s->as_of_text, "%s", as_of);
     rules_date_parse_iso(as_of, &s->as_of, NULL);
     int revision; /* absent: -1, the current adopted revision */
-    if (api_revision_param(req, -1, &revision) < 0)
+    if (http_revision_param(req, -1, &revision, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return -1;
+    }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int found = store_plan_model_load(call->db, call->scope, plan_id, as_of, revision, &s->m, &p);
@@ -262,7 +265,14 @@ void plan_scores(http_request *req)
 {
     char as_of[11];
     scored s;
-    if (api_date_param(req, "as_of", as_of) < 0 || scored_load(req, req->ids[0], as_of, &s) < 0)
+    problem p;
+    problem_init(&p);
+    if (http_date_param(req, "as_of", as_of, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    if (scored_load(req, req->ids[0], as_of, &s) < 0)
         return;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -429,8 +439,11 @@ void objective_score(http_request *req)
     problem p;
     problem_init(&p);
     char as_of[11];
-    if (api_date_param(req, "as_of", as_of) < 0)
+    if (http_date_param(req, "as_of", as_of, &p) < 0) {
+        http_problem(req, &p);
+        problem_clear(&p);
         return;
+    }
     owner_info info;
     int found = store_owner_info(call->db, "objectives", call->scope, req->ids[0], &info, &p);
     if (found <= 0) {

@@ -63,10 +63,6 @@ typedef struct http_request {
     void *app; /* the dispatch layer's per-request state (api_call) */
 } http_request;
 
-/* A query parameter or header value, or NULL. Borrowed: valid during the request. */
-const char *http_query(const http_request *req, const char *key);
-const char *http_header(const http_request *req, const char *key);
-
 /* Answers with j dumped compactly as application/json. Steals j. */
 void http_json(http_request *req, int status, json_t *j);
 /* Answers with a body the caller hands over (malloc'd; freed by the server). */
@@ -83,15 +79,6 @@ void http_replay(http_request *req, int status, const char *content_type, char *
                  const char *etag);
 /* Sets the ETag of the answer from a row version. */
 void http_etag(http_request *req, int64_t version);
-/* Parses If-Match: returns 0 when absent, -1 when it is not one entity-tag (also "*"), else 1
- * with *version the version it names, or 0 (no row has it) for a weak tag or one this server
- * never issued: both fail the strong comparison with 412, not 400. */
-int http_if_match(const http_request *req, int64_t *version);
-/* Whether the client asked for CSV (Accept: text/csv or ?format=csv). */
-int http_wants_csv(const http_request *req);
-/* Whether the client asked for format (e.g. "html") by ?format=, or, without ?format=, by an
- * Accept header naming media (e.g. "text/html") and not application/json. */
-int http_wants_format(const http_request *req, const char *format, const char *media);
 /* Parses the body as a JSON object or array; on failure answers 400 (or 422 for a number
  * that cannot be read exactly, http_json_numbers) and returns NULL. New reference. */
 json_t *http_json_body(http_request *req);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codec/accept.h"
+#include "http/request.h"
 
 static int is_read(const http_request *req)
 {

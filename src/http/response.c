@@ -11,16 +11,7 @@
 #include "codec/rule_json.h"
 #include "core/i18n.h"
 #include "http/http.h"
-
-const char *http_query(const http_request *req, const char *key)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
-}
-
-const char *http_header(const http_request *req, const char *key)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, key);
-}
+#include "http/request.h"
 
 void http_body(http_request *req, int status, const char *content_type, char *body, size_t len)
 {
@@ -91,59 +82,6 @@ void http_error(http_request *req, int status, const char *code, const char *fmt
 void http_etag(http_request *req, int64_t version)
 {
     snprintf(req->res.etag, sizeof req->res.etag, "\"%lld\"", (long long)version);
-}
-
-int http_if_match(const http_request *req, int64_t *version)
-{
-    const char *h = http_header(req, "If-Match");
-    if (!h)
-        return 0;
-    while (*h == ' ' || *h == '\t')
-        h++;
-    /* RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; "*" is refused (API.md) */
-    int weak = strncmp(h, "W/", 2) == 0;
-    if (weak)
-        h += 2;
-    if (*h != '"')
-        return -1;
-    const char *tag = ++h;
-    while (*h == 0x21 || (*h >= 0x23 && *h <= 0x7e) || (unsigned char)*h >= 0x80)
-        h++;
-    if (*h != '"')
-        return -1;
-    const char *rest = h + 1;
-    while (*rest == ' ' || *rest == '\t')
-        rest++;
-    if (*rest)
-        return -1; /* a list: this server's resources have one ETag each, name it alone */
-    /* If-Match compares strongly (§13.1.1): a weak tag, or one this server never issued, can
-     * match nothing. Versions start at 1, so 0 is a version no row has. */
-    *version = 0;
-    long long v = 0;
-    const char *d = tag;
-    for (; d < h && *d >= '0' && *d <= '9' && v <= INT32_MAX; d++)
-        v = v * 10 + (*d - '0');
-    if (!weak && d == h && d > tag && v <= INT32_MAX)
-        *version = v;
-    return 1;
-}
-
-int http_wants_csv(const http_request *req)
-{
-    const char *f = http_query(req, "format");
-    if (f)
-        return strcmp(f, "csv") == 0;
-    const char *a = http_header(req, "Accept");
-    return a && strstr(a, "text/csv") != NULL;
-}
-
-int http_wants_format(const http_request *req, const char *format, const char *media)
-{
-    const char *f = http_query(req, "format");
-    if (f)
-        return strcmp(f, format) == 0;
-    const char *a = http_header(req, "Accept");
-    return a && strstr(a, media) != NULL && !strstr(a, "application/json");
 }
 
 json_t *http_json_body(http_request *req)

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/negotiate.h"
+#include "http/request.h"
 
 /* A connection's deadline: when the request it is receiving (headers and body) must be
  * whole. Made when the connection opens, freed when it closes (on_connection); in the list

@@ -1,0 +1,164 @@
+/* request.c — what a handler reads from its request: query, headers, If-Match, the page,
+ * dates and revisions (see http.h and request.h). */
+#include "http/request.h"
+
+#include <microhttpd.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/text.h"
+#include "rules.h"
+
+const char *http_query(const http_request *req, const char *key)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_header(const http_request *req, const char *key)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, key);
+}
+
+int http_if_match(const http_request *req, int64_t *version)
+{
+    const char *h = http_header(req, "If-Match");
+    if (!h)
+        return 0;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    /* RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; "*" is refused (API.md) */
+    int weak = strncmp(h, "W/", 2) == 0;
+    if (weak)
+        h += 2;
+    if (*h != '"')
+        return -1;
+    const char *tag = ++h;
+    while (*h == 0x21 || (*h >= 0x23 && *h <= 0x7e) || (unsigned char)*h >= 0x80)
+        h++;
+    if (*h != '"')
+        return -1;
+    const char *rest = h + 1;
+    while (*rest == ' ' || *rest == '\t')
+        rest++;
+    if (*rest)
+        return -1; /* a list: this server's resources have one ETag each, name it alone */
+    /* If-Match compares strongly (§13.1.1): a weak tag, or one this server never issued, can
+     * match nothing. Versions start at 1, so 0 is a version no row has. */
+    *version = 0;
+    long long v = 0;
+    const char *d = tag;
+    for (; d < h && *d >= '0' && *d <= '9' && v <= INT32_MAX; d++)
+        v = v * 10 + (*d - '0');
+    if (!weak && d == h && d > tag && v <= INT32_MAX)
+        *version = v;
+    return 1;
+}
+
+int http_wants_csv(const http_request *req)
+{
+    const char *f = http_query(req, "format");
+    if (f)
+        return strcmp(f, "csv") == 0;
+    const char *a = http_header(req, "Accept");
+    return a && strstr(a, "text/csv") != NULL;
+}
+
+int http_wants_format(const http_request *req, const char *format, const char *media)
+{
+    const char *f = http_query(req, "format");
+    if (f)
+        return strcmp(f, format) == 0;
+    const char *a = http_header(req, "Accept");
+    return a && strstr(a, media) != NULL && !strstr(a, "application/json");
+}
+
+int http_limit_param(const http_request *req, int *limit, problem *p)
+{
+    const char *l = http_query(req, "limit");
+    *limit = HTTP_PAGE_DEFAULT;
+    if (!l)
+        return 0;
+    char *end;
+    long v = strtol(l, &end, 10);
+    if (*end || end == l || v < 1 || v > HTTP_PAGE_MAX) {
+        problem_set(p, 400, "bad_parameter", "limit must be a whole number from 1 to %d", HTTP_PAGE_MAX);
+        problem_add(p, "limit", "must be a whole number from 1 to %d", HTTP_PAGE_MAX);
+        return -1;
+    }
+    *limit = (int)v;
+    return 0;
+}
+
+int http_page_params(const http_request *req, int *limit, int64_t *after, problem *p)
+{
+    *after = 0;
+    if (http_limit_param(req, limit, p) < 0)
+        return -1;
+    const char *c = http_query(req, "cursor");
+    if (c && *c && cursor_decode(c, after) < 0) {
+        problem_set(p, 400, "bad_parameter", "cursor is not one this server gave out");
+        problem_add(p, "cursor", "is not a cursor from a previous page");
+        return -1;
+    }
+    return 0;
+}
+
+void http_today(char out[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    rules_date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    rules_date_format_iso(d, out);
+}
+
+int http_date_param(const http_request *req, const char *name, char out[11], problem *p)
+{
+    const char *q = http_query(req, name);
+    if (!q) {
+        http_today(out);
+        return 0;
+    }
+    rules_date d;
+    rules_error e;
+    memset(&e, 0, sizeof e);
+    if (rules_date_parse_iso(q, &d, &e) < 0) {
+        problem_set(p, 400, "bad_parameter", "%s must be a date (YYYY-MM-DD)", name);
+        problem_add(p, name, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
+        return -1;
+    }
+    rules_date_format_iso(d, out);
+    return 0;
+}
+
+int http_revision_param(const http_request *req, int absent, int *out, problem *p)
+{
+    const char *rq = http_query(req, "revision");
+    *out = absent;
+    if (!rq)
+        return 0;
+    char *end;
+    long v = strtol(rq, &end, 10);
+    if (!*rq || *end || v < 1 || v > 100000) {
+        problem_set(p, 400, "bad_parameter", "revision must be the number of an adopted revision");
+        problem_add(p, "revision", "must be a whole number from 1");
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int http_if_match_param(const http_request *req, int64_t *wanted, problem *p)
+{
+    *wanted = -1;
+    int has = http_if_match(req, wanted);
+    if (has < 0) {
+        problem_set(p, 400, "bad_if_match", "If-Match must be one entity-tag, e.g. \"3\" (not * nor a list)");
+        return -1;
+    }
+    if (!has)
+        *wanted = -1;
+    return has;
+}
