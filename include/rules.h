@@ -135,6 +135,34 @@ int32_t rules_date_ordinal(rules_date d);
 /* Days from a to b (b - a): negative when b is before a. Both must be valid. */
 int32_t rules_date_days_between(rules_date a, rules_date b);
 
+/* A moment as RFC 3339 writes it (the API's timestamps). */
+typedef struct rules_timestamp {
+    rules_date date;
+    int has_time;             /* 0: only a date was written (rules_timestamp_parse's date_only) */
+    int hour, minute, second; /* 0..23, 0..59, 0..60 (a leap second is written as 60) */
+    int offset_minutes;       /* east of UTC: +01:00 is 60, Z is 0 */
+} rules_timestamp;
+
+/* What rules_timestamp_parse found wrong. */
+typedef enum rules_timestamp_fault {
+    RULES_TIMESTAMP_OK = 0,
+    RULES_TIMESTAMP_FORMAT = -1, /* not YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm|-hh:mm) */
+    RULES_TIMESTAMP_DATE = -2,   /* the date is not a real calendar date */
+    RULES_TIMESTAMP_TIME = -3    /* the time of day is out of range */
+} rules_timestamp_fault;
+
+/*
+ * Parses an RFC 3339 timestamp ("2025-12-31T23:59:59Z", "2025-12-31t10:00:00.5+01:00"; the
+ * fraction is read and dropped) or, when date_only is 1, also a bare date "2025-12-31"
+ * (has_time 0). Returns RULES_TIMESTAMP_OK, or the first fault found, reading from the left:
+ * the layout up to the seconds, then the date, then the time of day, then fraction and
+ * offset. Pure and reentrant.
+ */
+rules_timestamp_fault rules_timestamp_parse(const char *s, int date_only, rules_timestamp *out);
+
+/* Seconds since 1970-01-01T00:00:00Z of a parsed timestamp (a bare date: its midnight UTC). */
+int64_t rules_timestamp_epoch(const rules_timestamp *t);
+
 /*
  * Parses a date as Italian documents write it: "31.12.2024", "31/12/2024",
  * "31-12-2024", "31/12/24" (20yy), "31-dic", "31 dic 2024", "30 giugno 2024",

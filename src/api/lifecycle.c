@@ -443,52 +443,17 @@ void plan_revision_changes(http_request *req)
 
 /* --- the audit log ------------------------------------------------------------------ */
 
-static int digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
 /* Accepts an RFC 3339 timestamp (2024-01-31T10:00:00Z, with optional fraction and
  * offset) or a date (midnight UTC). Writes what PostgreSQL reads into out. */
 static int rfc3339(const char *s, char *out, size_t n)
 {
-    size_t len = strlen(s);
-    if (len < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2))
+    rules_timestamp t;
+    if (rules_timestamp_parse(s, 1, &t) != RULES_TIMESTAMP_OK)
         return -1;
-    rules_date d;
-    rules_error e;
-    char day[11];
-    memcpy(day, s, 10);
-    day[10] = '\0';
-    memset(&e, 0, sizeof e);
-    if (rules_date_parse_iso(day, &d, &e) < 0)
-        return -1;
-    if (len == 10) {
-        snprintf(out, n, "%sT00:00:00Z", day);
-        return 0;
-    }
-    const char *t = s + 10;
-    if ((*t != 'T' && *t != 't') || strlen(t) < 10 || !digits(t + 1, 2) || t[3] != ':' || !digits(t + 4, 2) ||
-        t[6] != ':' || !digits(t + 7, 2))
-        return -1;
-    if (atoi(t + 1) > 23 || atoi(t + 4) > 59 || atoi(t + 7) > 60)
-        return -1;
-    const char *z = t + 9;
-    if (*z == '.') {
-        z++;
-        if (!digits(z, 1))
-            return -1;
-        while (*z >= '0' && *z <= '9')
-            z++;
-    }
-    if (!((strcmp(z, "Z") == 0 || strcmp(z, "z") == 0) ||
-          (strlen(z) == 6 && (z[0] == '+' || z[0] == '-') && digits(z + 1, 2) && z[3] == ':' && digits(z + 4, 2) &&
-           atoi(z + 1) <= 23 && atoi(z + 4) <= 59)))
-        return -1;
-    snprintf(out, n, "%s", s);
+    if (t.has_time)
+        snprintf(out, n, "%s", s);
+    else
+        snprintf(out, n, "%.10sT00:00:00Z", s);
     return 0;
 }
 

@@ -42,72 +42,22 @@ int tokens_register(void)
     return st_list < 0 || st_get < 0 || st_revoke < 0 ? -1 : 0;
 }
 
-static int all_digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-static int num(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
 /* Parses an RFC 3339 timestamp ("2025-12-31T23:59:59Z", "...T10:00:00.5+01:00") into
  * seconds since the epoch. Returns 0, or -1 with why (a static message). */
 static int parse_rfc3339(const char *s, int64_t *epoch, const char **why)
 {
     *why = "must be an RFC 3339 timestamp, e.g. 2025-12-31T23:59:59Z";
-    size_t len = strlen(s);
-    if (len < 20 || len > 40 || !all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2) || s[7] != '-' ||
-        !all_digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't') || !all_digits(s + 11, 2) || s[13] != ':' ||
-        !all_digits(s + 14, 2) || s[16] != ':' || !all_digits(s + 17, 2))
-        return -1;
-    char day[11];
-    memcpy(day, s, 10);
-    day[10] = '\0';
-    rules_date d;
-    rules_error e;
-    memset(&e, 0, sizeof e);
-    if (rules_date_parse_iso(day, &d, &e) < 0) {
+    rules_timestamp t;
+    rules_timestamp_fault f = strlen(s) > 40 ? RULES_TIMESTAMP_FORMAT : rules_timestamp_parse(s, 0, &t);
+    if (f == RULES_TIMESTAMP_OK && t.second > 59)
+        f = RULES_TIMESTAMP_TIME; /* no leap second in an expiry */
+    if (f == RULES_TIMESTAMP_DATE)
         *why = "is not a real calendar date";
-        return -1;
-    }
-    int hh = num(s + 11, 2), mm = num(s + 14, 2), ss = num(s + 17, 2);
-    if (hh > 23 || mm > 59 || ss > 59) {
+    else if (f == RULES_TIMESTAMP_TIME)
         *why = "is not a valid time of day";
+    if (f != RULES_TIMESTAMP_OK)
         return -1;
-    }
-    const char *z = s + 19;
-    if (*z == '.') {
-        z++;
-        if (!all_digits(z, 1))
-            return -1;
-        while (*z >= '0' && *z <= '9')
-            z++;
-    }
-    int offset = 0;
-    if ((z[0] == 'Z' || z[0] == 'z') && z[1] == '\0') {
-        offset = 0;
-    } else if ((z[0] == '+' || z[0] == '-') && strlen(z) == 6 && all_digits(z + 1, 2) && z[3] == ':' &&
-               all_digits(z + 4, 2) && num(z + 1, 2) <= 23 && num(z + 4, 2) <= 59) {
-        offset = (num(z + 1, 2) * 60 + num(z + 4, 2)) * 60 * (z[0] == '-' ? -1 : 1);
-    } else {
-        return -1;
-    }
-    /* days from the civil date (H. Hinnant's algorithm) */
-    int y = d.year - (d.month <= 2);
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = (int64_t)era * 146097 + doe - 719468;
-    *epoch = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
+    *epoch = rules_timestamp_epoch(&t);
     return 0;
 }
 

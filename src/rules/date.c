@@ -359,3 +359,64 @@ bad:
              "\"%s\" is not an expected value", q);
     return -1;
 }
+
+static int all_digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int two(const char *s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+
+rules_timestamp_fault rules_timestamp_parse(const char *s, int date_only, rules_timestamp *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t len = strlen(s);
+    if (len < 10 || !all_digits(s, 4) || s[4] != '-' || !all_digits(s + 5, 2) || s[7] != '-' || !all_digits(s + 8, 2))
+        return RULES_TIMESTAMP_FORMAT;
+    int bare = len == 10;
+    if (bare && !date_only)
+        return RULES_TIMESTAMP_FORMAT;
+    const char *t = s + 10;
+    if (!bare && (len < 20 || (*t != 'T' && *t != 't') || !all_digits(t + 1, 2) || t[3] != ':' ||
+                  !all_digits(t + 4, 2) || t[6] != ':' || !all_digits(t + 7, 2)))
+        return RULES_TIMESTAMP_FORMAT;
+    out->date.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + two(s + 2);
+    out->date.month = two(s + 5);
+    out->date.day = two(s + 8);
+    if (!rules_date_valid(out->date))
+        return RULES_TIMESTAMP_DATE;
+    if (bare)
+        return RULES_TIMESTAMP_OK;
+    out->has_time = 1;
+    out->hour = two(t + 1);
+    out->minute = two(t + 4);
+    out->second = two(t + 7);
+    if (out->hour > 23 || out->minute > 59 || out->second > 60)
+        return RULES_TIMESTAMP_TIME;
+    const char *z = t + 9;
+    if (*z == '.') {
+        z++;
+        if (!all_digits(z, 1))
+            return RULES_TIMESTAMP_FORMAT;
+        while (*z >= '0' && *z <= '9')
+            z++;
+    }
+    if ((z[0] == 'Z' || z[0] == 'z') && z[1] == '\0')
+        return RULES_TIMESTAMP_OK;
+    if ((z[0] == '+' || z[0] == '-') && strlen(z) == 6 && all_digits(z + 1, 2) && z[3] == ':' && all_digits(z + 4, 2) &&
+        two(z + 1) <= 23 && two(z + 4) <= 59) {
+        out->offset_minutes = (two(z + 1) * 60 + two(z + 4)) * (z[0] == '-' ? -1 : 1);
+        return RULES_TIMESTAMP_OK;
+    }
+    return RULES_TIMESTAMP_FORMAT;
+}
+
+int64_t rules_timestamp_epoch(const rules_timestamp *t)
+{
+    static const rules_date epoch = {1970, 1, 1};
+    int64_t days = rules_date_days_between(epoch, t->date);
+    return days * 86400 + t->hour * 3600 + t->minute * 60 + t->second - (int64_t)t->offset_minutes * 60;
+}

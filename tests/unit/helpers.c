@@ -1,4 +1,6 @@
 /* helpers.c — small constructors shared by the unit tests. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "suites.h"
@@ -51,4 +53,17 @@ int has_finding(const rules_finding *f, size_t n, const char *code, const char *
         if (strcmp(f[i].code, code) == 0 && (!path_part || strstr(f[i].path, path_part)))
             return 1;
     return 0;
+}
+
+json_t *load_cases(const char *name)
+{
+    const char *dir = getenv("CICLO_CASES_DIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "tests/cases", name);
+    json_error_t e;
+    json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &e);
+    ck_assert_msg(j != NULL, "%s: %s (line %d)", path, e.text, e.line);
+    ck_assert_msg(json_is_array(json_object_get(j, "cases")) && json_array_size(json_object_get(j, "cases")) > 0,
+                  "%s: no \"cases\" array", path);
+    return j;
 }

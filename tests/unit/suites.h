@@ -3,6 +3,7 @@
 #define CICLO_TEST_SUITES_H
 
 #include <check.h>
+#include <jansson.h>
 
 #include "rules.h"
 
@@ -41,6 +42,9 @@ rules_decimal D(const char *plain);    /* "86.5" -> decimal, aborts the test on 
 rules_decimal IT(const char *italian); /* "1.000.000,00" -> decimal */
 rules_band B(const char *min, int min_excl, const char *max, int max_incl, const char *score);
 const char *dfmt(rules_decimal d); /* short form in a rotating static buffer */
+/* The data-driven cases tests/cases/<name> (a JSON object whose "cases" is a non-empty array;
+ * CICLO_CASES_DIR overrides the folder). New reference; fails the test when it cannot be read. */
+json_t *load_cases(const char *name);
 int has_finding(const rules_finding *f, size_t n, const char *code, const char *path_part);
 
 #endif

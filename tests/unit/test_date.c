@@ -145,6 +145,33 @@ START_TEST(frequency_and_expected)
 }
 END_TEST
 
+/* tests/cases/timestamps.json: every RFC 3339 case, its fault and its epoch. */
+START_TEST(timestamps)
+{
+    json_t *doc = load_cases("timestamps.json");
+    json_t *c;
+    size_t i;
+    json_array_foreach(json_object_get(doc, "cases"), i, c)
+    {
+        const char *in = json_string_value(json_object_get(c, "input"));
+        const char *want = json_string_value(json_object_get(c, "fault"));
+        ck_assert_msg(in && want, "case %zu: input and fault are needed", i);
+        rules_timestamp t;
+        rules_timestamp_fault f = rules_timestamp_parse(in, json_is_true(json_object_get(c, "date_only")), &t);
+        const char *got = f == RULES_TIMESTAMP_OK       ? "ok"
+                          : f == RULES_TIMESTAMP_FORMAT ? "format"
+                          : f == RULES_TIMESTAMP_DATE   ? "date"
+                                                        : "time";
+        ck_assert_msg(strcmp(got, want) == 0, "\"%s\": %s, expected %s", in, got, want);
+        json_t *epoch = json_object_get(c, "epoch");
+        if (epoch)
+            ck_assert_msg(rules_timestamp_epoch(&t) == json_integer_value(epoch), "\"%s\": epoch %lld, expected %lld",
+                          in, (long long)rules_timestamp_epoch(&t), (long long)json_integer_value(epoch));
+    }
+    json_decref(doc);
+}
+END_TEST
+
 Suite *date_suite(void)
 {
     Suite *s = suite_create("date");
@@ -154,6 +181,7 @@ Suite *date_suite(void)
     tcase_add_test(tc, impossible);
     tcase_add_test(tc, helpers);
     tcase_add_test(tc, frequency_and_expected);
+    tcase_add_test(tc, timestamps);
     suite_add_tcase(s, tc);
     return s;
 }
