@@ -6,6 +6,7 @@
 #define CICLO_API_H
 #include <stdint.h>
 
+#include "api/principal.h"
 #include "core/config.h"
 #include "http/http.h"
 #include "http/request.h"
@@ -20,6 +21,7 @@ typedef struct api_call {
     char scope_buf[24];
     char token_id[24];
     store_actor actor; /* for the audit log */
+    principal who;     /* the caller, as its token says (set before the handler runs) */
 } api_call;
 
 /* Wires the API to its pool and settings (both borrowed for the process lifetime) and
@@ -36,6 +38,8 @@ extern const route api_routes[];
 extern const int api_route_count;
 
 static inline api_call *api_call_of(http_request *req) { return (api_call *)req->app; }
+/* The caller of an authenticated request (borrowed: valid during the request). */
+static inline const principal *api_who(const http_request *req) { return &((const api_call *)req->app)->who; }
 
 /* The pool, for handlers that need a second connection (readiness). */
 store_pool *api_pool(void);

@@ -7,6 +7,7 @@
 #define CICLO_AUTH_H
 #include <stdint.h>
 
+#include "api/principal.h"
 #include "core/problem.h"
 #include "http/http.h"
 #include "store/crud.h"

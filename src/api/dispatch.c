@@ -72,9 +72,9 @@ static log_limiter auth_log = LOG_LIMITER("failed authentications", 20, 10);
 
 /* auth_authenticate, with the failure logged (never the token). c may be NULL when the
  * request has no Authorization header at all. Returns 0 or -1 with p set. */
-static int authenticate(http_request *req, store_conn *c, problem *p)
+static int authenticate(http_request *req, store_conn *c, principal *who, problem *p)
 {
-    if (auth_authenticate(c, http_header(req, "Authorization"), &req->who, p) == 0)
+    if (auth_authenticate(c, http_header(req, "Authorization"), who, p) == 0)
         return 0;
     if (p->status == 401)
         log_limited(&auth_log, LOG_WARN, "authentication failed for %s %s: %s", req->method, req->path, p->detail);
@@ -82,15 +82,15 @@ static int authenticate(http_request *req, store_conn *c, problem *p)
 }
 
 /* Answers 403 and returns -1 when the route does not admit the caller's role. */
-static int forbidden(http_request *req)
+static int forbidden(http_request *req, const principal *who)
 {
-    if (!(req->route->roles & (unsigned)req->who.role)) {
-        http_error(req, 403, "forbidden", "a %s token may not %s %s", auth_role_name((unsigned)req->who.role),
-                   req->method, req->path);
+    if (!(req->route->roles & (unsigned)who->role)) {
+        http_error(req, 403, "forbidden", "a %s token may not %s %s", auth_role_name((unsigned)who->role), req->method,
+                   req->path);
         return -1;
     }
     /* an employee signed in with no group sees only their own data (api/oidc.h) */
-    if (req->who.own_data_only && !(req->route->flags & ROUTE_OWN_DATA)) {
+    if (who->own_data_only && !(req->route->flags & ROUTE_OWN_DATA)) {
         http_error(req, 403, "own_data_only",
                    "an employee without a role reads only their own data: /v1/me, their objectives and their "
                    "evaluation forms");
@@ -125,7 +125,9 @@ int api_admit(http_request *req)
         problem_clear(&p);
         return -1;
     }
-    int rc = authenticate(req, c, &p);
+    principal who; /* the dispatch authenticates again, from the token cache */
+    memset(&who, 0, sizeof who);
+    int rc = authenticate(req, c, &who, &p);
     /* a cached token is checked against the database now, before the role and before the
      * body is read: a revoked one is a 401, as every invalid token, never a 403 or a
      * "100 Continue" (the dispatch checks it again with its first statement) */
@@ -134,7 +136,7 @@ int api_admit(http_request *req)
     if (rc < 0)
         http_problem(req, &p);
     else
-        rc = forbidden(req);
+        rc = forbidden(req, &who);
     if (c)
         store_release(the_pool, c);
     problem_clear(&p);
@@ -159,11 +161,11 @@ void api_dispatch(http_request *req)
         return;
     }
     req->app = &call;
-    if (authenticate(req, call.db, &p) < 0) {
+    if (authenticate(req, call.db, &call.who, &p) < 0) {
         http_problem(req, &p);
         goto done;
     }
-    int wait = ratelimit_take_now(req->who.token_id);
+    int wait = ratelimit_take_now(call.who.token_id);
     if (wait > 0) {
         metrics_rate_limited();
         problem_set(&p, 429, "rate_limited", "this token made too many requests; wait %d s", wait);
@@ -172,20 +174,20 @@ void api_dispatch(http_request *req)
         http_problem(req, &p);
         goto done;
     }
-    if (forbidden(req) < 0)
+    if (forbidden(req, &call.who) < 0)
         goto done;
     if (check_media_type(req) < 0)
         goto done;
-    if (req->who.role != (int)ROLE_ADMIN) {
-        snprintf(call.scope_buf, sizeof call.scope_buf, "%" PRId64, req->who.entity_id);
+    if (call.who.role != (int)ROLE_ADMIN) {
+        snprintf(call.scope_buf, sizeof call.scope_buf, "%" PRId64, call.who.entity_id);
         call.scope = call.scope_buf;
     }
     /* row-level security, under every WHERE (store/pool.h): the caller's entity's rows, or all */
-    store_set_entity(call.db, req->who.role == (int)ROLE_ADMIN ? STORE_ENTITY_ALL : req->who.entity_id);
-    snprintf(call.token_id, sizeof call.token_id, "%" PRId64, req->who.token_id);
+    store_set_entity(call.db, call.who.role == (int)ROLE_ADMIN ? STORE_ENTITY_ALL : call.who.entity_id);
+    snprintf(call.token_id, sizeof call.token_id, "%" PRId64, call.who.token_id);
     call.actor.token_id = call.token_id;
-    call.actor.name = req->who.name;
-    call.actor.role = auth_role_name((unsigned)req->who.role);
+    call.actor.name = call.who.name;
+    call.actor.role = auth_role_name((unsigned)call.who.role);
     /* Idempotency-Key on every POST (api/idempotency.h); the routes that keep the key in
      * their own transaction read it themselves */
     if (strcmp(req->method, "POST") == 0 && !(rt->flags & ROUTE_OWN_IDEMPOTENCY))

@@ -139,14 +139,14 @@ out:
 static int entitled(const http_request *req, const char *role, int64_t evaluator_id, problem *p)
 {
     if (strcmp(role, "manager") == 0) {
-        if ((unsigned)req->who.role == ROLE_EVALUATOR)
+        if ((unsigned)api_who(req)->role == ROLE_EVALUATOR)
             return 1;
         problem_set(p, 403, "not_entitled",
                     "only the Nucleo di Valutazione (an evaluator token) rates and signs a "
                     "manager's evaluation");
         return 0;
     }
-    if (req->who.person_id && req->who.person_id == evaluator_id)
+    if (api_who(req)->person_id && api_who(req)->person_id == evaluator_id)
         return 1;
     problem_set(p, 403, "not_entitled",
                 "only the manager of the person's structure (person %" PRId64 ") rates and signs this evaluation",
@@ -187,7 +187,7 @@ static int form_load(http_request *req, int64_t id, form_row *r)
     }
     if (!(r->ratings = json_loads(r->f.ratings, 0, NULL)))
         r->ratings = json_object();
-    if (!personal_may_see(&req->who, PERSONAL_EVALUATION, r->f.person_id, r->f.evaluator_id)) {
+    if (!personal_may_see(api_who(req), PERSONAL_EVALUATION, r->f.person_id, r->f.evaluator_id)) {
         form_row_clear(r);
         http_error(req, 403, "forbidden",
                    "an evaluation is read only by its person, its evaluator, the Nucleo and "
@@ -453,8 +453,8 @@ void eval_form_list(http_request *req)
     if (bad)
         return;
     char viewer[24];
-    snprintf(viewer, sizeof viewer, "%" PRId64, req->who.person_id); /* 0 matches no form */
-    int reads_all = personal_may_see(&req->who, PERSONAL_EVALUATION, 0, 0);
+    snprintf(viewer, sizeof viewer, "%" PRId64, api_who(req)->person_id); /* 0 matches no form */
+    int reads_all = personal_may_see(api_who(req), PERSONAL_EVALUATION, 0, 0);
     int rc = store_eval_form_list(&l.x, reads_all ? NULL : viewer, l.year, l.role, status, &l.pg, &l.d, &l.p);
     eval_list_answer(req, &l, rc, keep);
 }
@@ -502,7 +502,7 @@ static int update_form(http_request *req, form_row *r, json_t *body, problem *p)
         return eval_invalid(p, what);
     if (fp.evaluator_fields && !entitled(req, r->f.role, r->f.evaluator_id, p))
         return -1;
-    if (fp.hr_fields && !((unsigned)req->who.role & (ROLE_ADMIN | ROLE_PLANNER))) {
+    if (fp.hr_fields && !((unsigned)api_who(req)->role & (ROLE_ADMIN | ROLE_PLANNER))) {
         problem_set(p, 403, "forbidden", "months of service and part-time are set by the HR office (a planner token)");
         return -1;
     }
@@ -545,7 +545,7 @@ static int sign_form(http_request *req, form_row *r, json_t *body, problem *p)
         c.w.comments = sb.comments;
     if (sb.interview_date[0])
         c.w.interview_date = sb.interview_date;
-    c.w.signed_by = req->who.name;
+    c.w.signed_by = api_who(req)->name;
     c.recompute = 1;
     c.require_complete = 1;
     form_apply(req, r, &c);
@@ -557,7 +557,7 @@ void eval_form_sign(http_request *req) { form_action(req, 0, sign_form); }
 /* accept and contest: the person answers a signed evaluation. */
 static int person_answers(http_request *req, form_row *r, json_t *body, problem *p, int contest)
 {
-    if (!req->who.person_id || req->who.person_id != r->f.person_id) {
+    if (!api_who(req)->person_id || api_who(req)->person_id != r->f.person_id) {
         problem_set(p, 403, "not_entitled", "only the person evaluated accepts or contests their evaluation");
         problem_hint(p, "use a token that names person %" PRId64, r->f.person_id);
         return -1;

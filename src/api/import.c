@@ -67,14 +67,14 @@ fail:
 static int run_plan_import(http_request *req, void *doc, json_t **result, problem *p)
 {
     api_call *call = api_call_of(req);
-    import_caller caller = {&call->actor, req->who.entity_id, call->scope == NULL};
+    import_caller caller = {&call->actor, api_who(req)->entity_id, call->scope == NULL};
     return plan_import_run(call->db, &caller, doc, result, p);
 }
 
 static int run_plan_revise(http_request *req, void *doc, json_t **result, problem *p)
 {
     api_call *call = api_call_of(req);
-    import_caller caller = {&call->actor, req->who.entity_id, call->scope == NULL};
+    import_caller caller = {&call->actor, api_who(req)->entity_id, call->scope == NULL};
     return plan_revise_run(call->db, &caller, call->scope, req->ids[0], doc, result, p);
 }
 

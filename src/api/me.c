@@ -30,7 +30,7 @@ static json_t *role_source(const principal *who)
 void me_get(http_request *req)
 {
     api_call *call = api_call_of(req);
-    const principal *who = &req->who;
+    const principal *who = api_who(req);
     problem p;
     problem_init(&p);
     char *doc = NULL;
@@ -68,7 +68,8 @@ void me_objectives(http_request *req)
         return;
     problem p;
     problem_init(&p);
-    PGresult *r = store_oidc_my_objectives(call->db, req->who.entity_id, req->who.person_id, pg.after, pg.limit + 1, &p);
+    PGresult *r = store_oidc_my_objectives(call->db, api_who(req)->entity_id, api_who(req)->person_id, pg.after,
+                                           pg.limit + 1, &p);
     if (!r) {
         http_problem(req, &p);
         problem_clear(&p);

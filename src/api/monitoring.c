@@ -37,8 +37,9 @@ static int date_field(json_t *body, const char *name, int plan_year, char out[11
 static int entry_target(http_request *req, const char *kind, const char *noun, store_entry_target *t, problem *p)
 {
     api_call *call = api_call_of(req);
-    int manager = req->who.role == (int)ROLE_MANAGER;
-    int found = store_entry_target_read(call->db, kind, call->scope, req->ids[0], manager ? req->who.person_id : 0, t, p);
+    int manager = api_who(req)->role == (int)ROLE_MANAGER;
+    int found = store_entry_target_read(call->db, kind, call->scope, req->ids[0], manager ? api_who(req)->person_id : 0,
+                                        t, p);
     if (found < 0)
         return 0;
     if (found == 0) {
@@ -50,7 +51,7 @@ static int entry_target(http_request *req, const char *kind, const char *noun, s
         problem_add(p, "", "the %s %" PRId64 " is no longer part of the plan", noun, req->ids[0]);
         return 0;
     }
-    if (manager && !req->who.person_id) {
+    if (manager && !api_who(req)->person_id) {
         problem_set(p, 403, "forbidden", "this manager token names no person, so it may report on nothing");
         problem_hint(p, "ask for a token with person_id");
         return 0;
@@ -264,7 +265,7 @@ void measurement_create(http_request *req)
         problem_add(&p, "not_assessable", "must be true or false");
     json_t *v = json_object_get(body, "value");
     if (not_assessable) {
-        if (!(req->who.role & (ROLE_EVALUATOR | ROLE_ADMIN))) {
+        if (!(api_who(req)->role & (ROLE_EVALUATOR | ROLE_ADMIN))) {
             problem_set(&p, 403, "forbidden",
                         "only the evaluator (Nucleo di Valutazione) may declare an indicator "
                         "not assessable");

@@ -25,13 +25,14 @@
 
 #include <time.h>
 
+#include "api/principal.h"
 #include "core/config.h"
 #include "core/problem.h"
 #include "http/http.h"
 #include "store/pool.h"
 
 /* Reads the OpenID Connect settings of cfg (borrowed for the process lifetime), fetches the
- * issuers' keys and registers the statements. Does nothing but register when no issuer is set.
+ * issuers' keys (store_init registers the statements). Does nothing when no issuer is set.
  * Returns 0, or -1 after logging why. */
 int oidc_init(const config *cfg);
 /* Releases the keys. */

@@ -83,10 +83,10 @@ int period_gate(http_request *req, const char *kind, int64_t id, const char *as_
     rules_date d;
     if (rules_date_parse_iso(as_of, &d, NULL) < 0)
         return problem_set(p, 422, "validation_failed", "as_of is not a date");
-    int evaluator = req->who.role == (int)ROLE_EVALUATOR;
+    int evaluator = api_who(req)->role == (int)ROLE_EVALUATOR;
     rules_entry_verdict v = rules_entry_gate(&rp, d, evaluator, 0, has_reason);
-    if ((v == RULES_ENTRY_CORRECTION || v == RULES_ENTRY_REASON_MISSING) && req->who.person_id) {
-        int own = counts_for(call->db, call->scope, st->objective_id, req->who.person_id, p);
+    if ((v == RULES_ENTRY_CORRECTION || v == RULES_ENTRY_REASON_MISSING) && api_who(req)->person_id) {
+        int own = counts_for(call->db, call->scope, st->objective_id, api_who(req)->person_id, p);
         if (own < 0)
             return -1;
         v = rules_entry_gate(&rp, d, evaluator, own, has_reason);
@@ -123,8 +123,8 @@ static int refuse_frozen(http_request *req, store_period_of q, int64_t id, const
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, id);
     else if (found > 0 && strcmp(st.status, "validated") == 0)
         found = period_refuse(&st, RULES_ENTRY_VALIDATED, NULL, &p);
-    else if (found > 0 && st.objective_id && req->who.person_id) {
-        int own = counts_for(call->db, call->scope, st.objective_id, req->who.person_id, &p);
+    else if (found > 0 && st.objective_id && api_who(req)->person_id) {
+        int own = counts_for(call->db, call->scope, st.objective_id, api_who(req)->person_id, &p);
         found = own > 0 ? period_refuse(&st, RULES_ENTRY_OWN_SCORE, NULL, &p) : own < 0 ? -1 : 1;
     }
     if (found > 0)
@@ -254,8 +254,8 @@ void override_request(http_request *req)
         period_refuse(&st, RULES_ENTRY_VALIDATED, NULL, &p);
         goto out;
     }
-    if (req->who.role == (int)ROLE_MANAGER) {
-        int mine = counts_for(call->db, call->scope, req->ids[0], req->who.person_id, &p);
+    if (api_who(req)->role == (int)ROLE_MANAGER) {
+        int mine = counts_for(call->db, call->scope, req->ids[0], api_who(req)->person_id, &p);
         if (mine < 0)
             goto out;
         if (!mine) {
@@ -421,7 +421,7 @@ static void decide(http_request *req, const char *status)
         period_refuse(&st, RULES_ENTRY_VALIDATED, NULL, &p);
         goto out;
     }
-    int own = counts_for(call->db, call->scope, objective, req->who.person_id, &p);
+    int own = counts_for(call->db, call->scope, objective, api_who(req)->person_id, &p);
     if (own < 0)
         goto out;
     if (own) {

@@ -184,7 +184,7 @@ static json_t *assignee_json(const scored *s, int a, int full)
 /* Personal scores: the one rule of api/personal.h. */
 static int may_see_person(const http_request *req, int64_t person_id)
 {
-    return personal_may_see(&req->who, PERSONAL_SCORE, person_id, 0);
+    return personal_may_see(api_who(req), PERSONAL_SCORE, person_id, 0);
 }
 
 /* The objectives of the plan, each with the sentence that explains its result. full 1 (the

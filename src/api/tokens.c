@@ -70,7 +70,7 @@ static void answer(http_request *req, problem *p)
 void tokens_create(http_request *req)
 {
     api_call *call = api_call_of(req);
-    int is_admin = req->who.role == (int)ROLE_ADMIN;
+    int is_admin = api_who(req)->role == (int)ROLE_ADMIN;
     problem p;
     problem_init(&p);
     json_t *body = http_json_body(req);
@@ -114,12 +114,12 @@ void tokens_create(http_request *req)
         else if (expires_epoch <= (int64_t)time(NULL))
             problem_add(&p, "expires_at", "%s is in the past", json_string_value(expires));
     }
-    t.entity_id = json_is_integer(entity) ? json_integer_value(entity) : is_admin ? 0 : req->who.entity_id;
+    t.entity_id = json_is_integer(entity) ? json_integer_value(entity) : is_admin ? 0 : api_who(req)->entity_id;
     t.person_id = json_is_integer(person) ? json_integer_value(person) : 0;
     /* the separation of duties first: 403 whatever the rest of the body */
     problem deny;
     problem_init(&deny);
-    if (t.role && !auth_may_issue(&req->who, &t, &deny)) {
+    if (t.role && !auth_may_issue(api_who(req), &t, &deny)) {
         problem_clear(&p);
         json_decref(body);
         answer(req, &deny);
@@ -205,7 +205,7 @@ void tokens_delete(http_request *req)
     token_spec t = {auth_role_from_name(PQgetvalue(r, 0, 0)), strtoll(PQgetvalue(r, 0, 1), NULL, 10),
                     strtoll(PQgetvalue(r, 0, 2), NULL, 10), strtoll(PQgetvalue(r, 0, 3), NULL, 10)};
     PQclear(r);
-    if (!auth_may_revoke(&req->who, req->ids[0], &t, &p)) {
+    if (!auth_may_revoke(api_who(req), req->ids[0], &t, &p)) {
         answer(req, &p);
         return;
     }

@@ -15,20 +15,6 @@
 struct MHD_Connection;
 struct route;
 
-/* Who is calling, as the token says. */
-typedef struct principal {
-    int64_t token_id;
-    int64_t entity_id; /* 0 for an admin token: every entity */
-    int64_t person_id; /* 0 when the token names no person */
-    int role;          /* one ROLE_* bit from api/auth.h */
-    char name[128];    /* the token's name, for the audit log */
-    /* OpenID Connect sign-in (api/oidc.h); empty and 0 for an opaque token */
-    char issuer[256];       /* the access token's iss */
-    char role_group[256];   /* the group that gave the role; empty when none did */
-    int64_t role_structure; /* manager: the structure whose leading gave the role; 0 otherwise */
-    int own_data_only;      /* an employee with no group: only the routes marked ROUTE_OWN_DATA */
-} principal;
-
 typedef struct http_response {
     int status;
     const char *content_type; /* static string */
@@ -56,7 +42,6 @@ typedef struct http_request {
     int64_t ids[HTTP_MAX_IDS]; /* the {id} segments of the path, in order */
     int nids;
     const struct route *route;
-    principal who;
     struct timespec started;
     http_response res;
     int answered;

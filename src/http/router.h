@@ -9,7 +9,7 @@ typedef struct route {
     const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
     const char *pattern; /* "/v1/plans/{id}/objectives"; {id} matches a positive integer */
     route_handler handler;
-    unsigned roles;  /* ROLE_* bits allowed; 0 = public (no token) */
+    unsigned roles;  /* the role bits the API admits (opaque here: api/auth.h); 0 = public (no token) */
     unsigned flags;  /* ROUTE_* below */
     const void *arg; /* handed to the handler through req->route (e.g. a resource spec) */
 } route;
