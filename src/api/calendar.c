@@ -21,8 +21,6 @@
 #define CALENDAR_MAX_DAYS 1830 /* five years in one answer */
 #define CALENDAR_MAX_ITEMS (STORE_CALENDAR_MAX_PHASES + 64 * 8)
 
-int calendar_register(void) { return store_calendar_register(); }
-
 /* One item, before it becomes JSON or an event. Strings are borrowed from the store's doc or
  * point into title. */
 typedef struct item {

@@ -6,8 +6,6 @@
 #define CICLO_API_CALENDAR_H
 #include "http/http.h"
 
-/* Registers the statements (api_init). Returns 0 or -1. */
-int calendar_register(void);
 void calendar_get(http_request *req);
 
 #endif

@@ -10,9 +10,6 @@
 #include "http/http.h"
 #include "store/pool.h"
 
-/* Registers the statements of the import and the ERP feeds (called by api_init). */
-int erp_register(void);
-
 void erp_structures_import(http_request *req);   /* POST /v1/entities/{id}/structures:import */
 void erp_people_import(http_request *req);       /* POST /v1/entities/{id}/people:import */
 void erp_measurements_import(http_request *req); /* POST /v1/plans/{id}/measurements:import */

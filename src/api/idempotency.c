@@ -13,8 +13,6 @@
 #include "core/log.h"
 #include "store/idempotency.h"
 
-int idem_register(void) { return store_idem_register(); }
-
 /* SHA-256 of len bytes of data into digest; -1 when it cannot be computed. */
 static int sha256(const void *data, size_t len, unsigned char digest[32])
 {

@@ -59,7 +59,4 @@ int idem_store(store_conn *c, const idem_key *k, int status, const char *body, p
  * released before returning, whatever happened. */
 void idem_run(http_request *req);
 
-/* Registers the statements (called by api_init). */
-int idem_register(void);
-
 #endif

@@ -28,8 +28,6 @@ static const config *settings;
 
 int oidc_init(const config *cfg)
 {
-    if (store_oidc_register() < 0)
-        return -1;
     settings = cfg && cfg->oidc_issuers ? cfg : NULL;
     if (!settings)
         return 0;

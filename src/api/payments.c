@@ -18,8 +18,6 @@
 #include "rules.h"
 #include "store/payments.h"
 
-int payments_register(void) { return store_payments_register(); }
-
 /* Reads ?year= (2000..2100, default this year). Returns the year, or -1 after answering 400. */
 static int year_param(http_request *req)
 {

@@ -7,8 +7,6 @@
 #define CICLO_API_PAYMENTS_H
 #include "http/http.h"
 
-/* Registers the statements (api_init). Returns 0 or -1. */
-int payments_register(void);
 void payments_import(http_request *req);        /* POST /v1/entities/{id}/payments:import */
 void payment_timeliness_get(http_request *req); /* GET /v1/entities/{id}/payment-timeliness */
 

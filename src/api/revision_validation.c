@@ -9,8 +9,6 @@
 
 #define NOTE_MAX 20000
 
-int revision_validation_register(void) { return store_revision_validation_register(); }
-
 /* Answers the document the store wrote (status), 404 when found is 0, or the problem. Takes doc. */
 static void answer(http_request *req, int found, char *doc, int status, problem *p)
 {

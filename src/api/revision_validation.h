@@ -6,8 +6,6 @@
 #define CICLO_API_REVISION_VALIDATION_H
 #include "http/http.h"
 
-/* Registers the statements (api_init). Returns 0 or -1. */
-int revision_validation_register(void);
 void revision_validation_create(http_request *req);
 void revision_validation_get(http_request *req);
 

@@ -22,8 +22,6 @@
 
 #define MAX_BANDS 17 /* RULES_EVAL_MAX_BANDS and "below the first band" */
 
-int transparency_register(void) { return store_transparency_register(); }
-
 static rules_decimal money_of(json_t *v)
 {
     rules_decimal d = {0};

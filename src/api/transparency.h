@@ -9,8 +9,6 @@
 
 #define TRANSPARENCY_MIN_GROUP 3 /* fewer people than this in a group: its figures are not shown */
 
-/* Registers the statements (api_init). Returns 0 or -1. */
-int transparency_register(void);
 void transparency_get(http_request *req);        /* with a token */
 void transparency_public_get(http_request *req); /* no token; 404 unless the entity publishes */
 

@@ -21,8 +21,6 @@
 static const char *const kinds[] = {"plan.adopted", "revision.adopted", "form.signed",
                                     "phase.late",   "review.due",       NULL};
 
-int webhooks_register(void) { return store_webhooks_register(); }
-
 void webhook_sign(const char *secret, long long timestamp, const char *body, size_t len, char out[68])
 {
     char head[32];

@@ -7,8 +7,6 @@
 #include "http/http.h"
 #include "store/pool.h"
 
-/* Registers the statements (api_init). Returns 0 or -1. */
-int webhooks_register(void);
 void webhook_create(http_request *req);     /* POST /v1/entities/{id}/webhooks */
 void webhook_list(http_request *req);       /* GET /v1/entities/{id}/webhooks */
 void webhook_delete(http_request *req);     /* DELETE /v1/webhooks/{id} */
