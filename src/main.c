@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "store/exec.h"
 #include "store/import.h"
 #include "store/migrate.h"
 #include "store/pool.h"

@@ -12,6 +12,7 @@
 #include "api/oidc.h"
 #include "core/metrics.h"
 #include "core/text.h"
+#include "store/exec.h"
 
 static const char *const role_names[] = {"admin", "planner", "manager", "evaluator", "reader", "erp"};
 

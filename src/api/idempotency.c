@@ -11,6 +11,7 @@
 #include "codec/rule_json.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "store/exec.h"
 #include "store/idempotency.h"
 
 /* SHA-256 of len bytes of data into digest; -1 when it cannot be computed. */

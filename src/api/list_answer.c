@@ -117,7 +117,7 @@ int list_page_read(http_request *req, list_page *pg)
 void api_answer_docs(http_request *req, store_docs *d, int limit) { list_answer_docs(req, d, limit, NULL); }
 
 /* Transitional, for handlers whose store functions still hand back raw results. */
-void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv)
+void list_answer(http_request *req, struct pg_result *r, int limit, const list_csv *csv)
 {
     problem p;
     problem_init(&p);

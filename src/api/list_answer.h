@@ -5,7 +5,6 @@
 #ifndef CICLO_API_LIST_ANSWER_H
 #define CICLO_API_LIST_ANSWER_H
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdint.h>
 
 #include "http/http.h"
@@ -43,8 +42,10 @@ void list_answer_docs(http_request *req, store_docs *d, int limit, const list_cs
 /* list_answer_docs with no CSV shape: a whole list (limit 0) or a page. Takes d. */
 void api_answer_docs(http_request *req, store_docs *d, int limit);
 
-/* TRANSITIONAL: the same from a raw result (column 0 JSON, column 1 id), for handlers whose
- * store functions do not return store_docs yet. Takes r. Goes away with libpq-fe.h here. */
-void list_answer(http_request *req, PGresult *r, int limit, const list_csv *csv);
+/* TRANSITIONAL: the same from a raw result (libpq's PGresult: column 0 JSON, column 1 id), for
+ * handlers whose store functions do not return store_docs yet (me.c, tokens.c). Takes r.
+ * Declared on libpq's struct so that this header needs no libpq; it goes with its callers. */
+struct pg_result;
+void list_answer(http_request *req, struct pg_result *r, int limit, const list_csv *csv);
 
 #endif

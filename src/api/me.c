@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/list_answer.h"
+#include "store/exec.h"
 #include "store/oidc.h"
 
 /* Where the caller's role came from: the token for an opaque token; for a sign-in the group, the

@@ -19,6 +19,7 @@
 #include "api/list_answer.h"
 #include "core/text.h"
 #include "rules.h"
+#include "store/exec.h"
 
 static int st_list = -1, st_get = -1, st_revoke = -1;
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "store/exec.h"
 #include "store/pool.h"
 
 struct constraint_msg {

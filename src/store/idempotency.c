@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "store/exec.h"
 
 enum { Q_GET, Q_PUT, Q_LOCK, Q_UNLOCK, Q_PURGE, Q_COUNT };
 static int st[Q_COUNT];

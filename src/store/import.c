@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "store/exec.h"
 #include "store/plan_doc.h"
 #include "store/sql_build.h"
 

@@ -15,6 +15,7 @@
 
 #include "codec/org_rows.h"
 #include "store/crud.h"
+#include "store/exec.h"
 #include "store/pool.h"
 
 /* Registers the statements of this module. Called once at start-up. */

@@ -6,6 +6,7 @@
 
 #include "core/embedded.h"
 #include "core/log.h"
+#include "store/exec.h"
 
 static int exec_ok(PGconn *pg, PGresult *r, const char *what)
 {

@@ -1,5 +1,6 @@
 /* oidc.c — who a verified access token names, and the caller's own view (store/oidc.h). */
 #include "store/oidc.h"
+#include "store/exec.h"
 
 #include <inttypes.h>
 #include <stdio.h>

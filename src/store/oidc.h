@@ -6,6 +6,7 @@
 #define CICLO_STORE_OIDC_H
 #include <stdint.h>
 
+#include "store/exec.h"
 #include "store/pool.h"
 
 /* Registers the statements. Call once at start-up. Returns 0 or -1. */

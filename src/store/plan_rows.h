@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/problem.h"
+#include "store/exec.h"
 #include "store/pool.h"
 
 /* A plan as rows, read in one REPEATABLE READ transaction. Each result is owned here. */

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "store/exec.h"
 
 static const char *stmt_sql[STORE_MAX_STMTS];
 static const char *stmt_names[STORE_MAX_STMTS]; /* NULL: prepared as "s<id>" */

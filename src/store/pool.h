@@ -15,10 +15,12 @@
  * closed, and the server rolls back whatever it had open. A SET LOCAL
  * statement_timeout run through store_exec_sql moves the deadline until the
  * transaction ends (long imports).
+ *
+ * This header names no libpq type: statements are run through store/exec.h (raw results,
+ * for the files of src/store) and store/stmt.h (named tables, the typed binder).
  */
 #ifndef CICLO_STORE_POOL_H
 #define CICLO_STORE_POOL_H
-#include <libpq-fe.h>
 #include <stdint.h>
 
 #include "core/problem.h"
@@ -51,15 +53,6 @@ store_conn *store_acquire(store_pool *pool, problem *p);
  * a broken one is closed. */
 void store_release(store_pool *pool, store_conn *c);
 
-/* Runs registered statement `stmt` with text parameters (NULL = SQL NULL). Returns a
- * result owned by the caller (PQclear it), or NULL with p filled from the database
- * error (409, 422, 503 ... see errors.c); 503 database_timeout when the server did
- * not answer by the deadline (the connection is then closed: later calls on it fail
- * with 503 until it is released). */
-PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *params, problem *p);
-/* Runs a statement that is not registered (migrations, rare admin paths): parameterised
- * when nparams > 0, several statements when 0. Same result contract as store_exec. */
-PGresult *store_exec_sql(store_conn *c, const char *sql, int nparams, const char *const *params, problem *p);
 /* Queues a guard on c: registered statement `stmt`, run with the one text parameter `param`
  * (copied; at most STORE_GUARD_PARAM_MAX - 1 bytes), that raises division_by_zero when
  * what it guards no longer holds (e.g. "SELECT 1 / (SELECT count(*)::int FROM ... )").
@@ -83,10 +76,6 @@ int store_commit(store_conn *c, problem *p);
 void store_rollback(store_conn *c);
 /* How many transactions store_begin has opened on c and not yet ended (0: none). */
 int store_depth(const store_conn *c);
-/* The libpq connection, for COPY and other streaming work. Borrowed while lent. Runs a
- * queued guard first, and returns NULL when it fails or cannot run. */
-PGconn *store_pg(store_conn *c);
-
 /* Row-level security (sql/016_row_security.sql, docs/SECURITY.md "Isolation between entities"):
  * whose rows the connection's statements may see and write, below every WHERE clause. An entity
  * id (> 0), STORE_ENTITY_ALL (an admin token, the command line), or STORE_ENTITY_NONE: no
@@ -103,8 +92,5 @@ int64_t store_entity(const store_conn *c);
 void store_pool_stats(void *pool, int *in_use, int *size, long long *wait_timeouts);
 /* Returns 0 if the database answers a trivial query within the timeouts, else -1. */
 int store_ping(store_pool *pool, problem *p);
-
-/* Fills p from a failed result or connection (SQLSTATE → HTTP status). Defined in errors.c. */
-void store_map_error(PGconn *pg, const PGresult *res, problem *p);
 
 #endif

@@ -32,6 +32,7 @@
 
 #include "core/problem.h"
 #include "store/docs.h"
+#include "store/exec.h"
 #include "store/pool.h"
 #include "store/write.h"
 
