@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codec/charset.h"
 #include "http/request.h"
@@ -17,6 +18,9 @@ int feed_body_utf8(http_request *req, int csv, problem *p)
     size_t len = 0, bad = 0;
     const char *used = NULL;
     const char *body = req->body.data ? req->body.data : "";
+    int utf8 = !declared || strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0;
+    if (utf8 && charset_utf8_invalid_at((const unsigned char *)body, req->body.len) == req->body.len)
+        return 0; /* already UTF-8: read in place, no copy */
     switch (charset_to_utf8(body, req->body.len, declared ? cs : NULL, &text, &len, &bad, &used)) {
     case CHARSET_OK: break;
     case CHARSET_UNSUPPORTED:

@@ -40,9 +40,7 @@ int charset_param(const char *content_type, char *out, size_t n)
     return 0;
 }
 
-/* The offset of the first byte of in[0..len) that does not begin a well-formed UTF-8
- * sequence (no overlongs, surrogates or code points past U+10FFFF), or len when all are. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+size_t charset_utf8_invalid_at(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
@@ -118,7 +116,7 @@ charset_status charset_to_utf8(const char *in, size_t len, const char *charset, 
     *bad = 0;
     const char *from;
     if (!charset || !*charset) {
-        if (utf8_invalid_at((const unsigned char *)in, len) == len) {
+        if (charset_utf8_invalid_at((const unsigned char *)in, len) == len) {
             from = "UTF-8";
             *used = "utf-8";
         } else {
@@ -129,7 +127,7 @@ charset_status charset_to_utf8(const char *in, size_t len, const char *charset, 
         return CHARSET_UNSUPPORTED;
     }
     if (strcmp(from, "UTF-8") == 0) {
-        size_t at = utf8_invalid_at((const unsigned char *)in, len);
+        size_t at = charset_utf8_invalid_at((const unsigned char *)in, len);
         if (at < len) {
             *bad = at;
             return CHARSET_INVALID;

@@ -20,6 +20,10 @@ typedef enum {
  * out (n bytes). Returns 1 when there is one, 0 otherwise (out = ""). */
 int charset_param(const char *content_type, char *out, size_t n);
 
+/* The offset of the first byte of s[0..len) that does not begin a well-formed UTF-8 sequence
+ * (no overlongs, surrogates or code points past U+10FFFF), or len when all are. */
+size_t charset_utf8_invalid_at(const unsigned char *s, size_t len);
+
 /* Converts in[0..len) from charset (NULL or "": detect, as above) to UTF-8. The charsets read:
  * utf-8, windows-1252 (cp1252), iso-8859-1 (latin1), iso-8859-15 (latin9), us-ascii.
  * On CHARSET_OK, *out is a new NUL-terminated buffer (malloc; the caller frees it) of *out_len
