@@ -642,3 +642,47 @@ def test_openapi_is_strict_openapi_3_0(ctx):
 
     walk(doc, "#")
     assert not problems, "\n".join(problems)
+
+
+def test_openapi_examples_fit_their_schemas(ctx):
+    """Every example of a request or answer body is valid against its schema, as Redocly's
+    no-invalid-media-type-examples (make check-contract) requires; checked here too so that the
+    integration suite catches a stale example."""
+    import jsonschema
+    doc = load_doc(ctx)
+
+    def loose(node):  # OpenAPI 3.0 -> JSON Schema draft 4, members not listed allowed
+        if isinstance(node, list):
+            return [loose(x) for x in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: loose(v) for k, v in node.items()
+               if k not in ("nullable", "readOnly", "writeOnly", "example", "examples", "discriminator")}
+        if node.get("nullable"):
+            if "type" in out:
+                out["type"] = [out["type"], "null"]
+                if "enum" in out and None not in out["enum"]:
+                    out["enum"] = out["enum"] + [None]
+            else:
+                out = {"anyOf": [{"type": "null"}, out]}
+        return out
+
+    root = {"components": {"schemas": loose(doc["components"]["schemas"])}}
+    problems = []
+    for path, method, _, op in _operations(doc):
+        places = []
+        rb = _deref(doc, op.get("requestBody", {}))
+        places += [("request", m, c) for m, c in rb.get("content", {}).items()]
+        for code, resp in op["responses"].items():
+            places += [(str(code), m, c) for m, c in (_deref(doc, resp).get("content") or {}).items()]
+        for where, media, c in places:
+            if "json" not in media or "schema" not in c:
+                continue
+            values = [("example", c["example"])] if "example" in c else []
+            values += [(k, _deref(doc, v).get("value")) for k, v in (c.get("examples") or {}).items()]
+            v = jsonschema.Draft4Validator(dict(root, allOf=[loose(c["schema"])]))
+            for name, value in values:
+                for e in list(v.iter_errors(value))[:1]:
+                    problems.append("%s %s %s %s example %s at %s: %s" % (
+                        method.upper(), path, where, media, name, "/".join(map(str, e.absolute_path)), e.message))
+    assert not problems, "\n".join(problems)
