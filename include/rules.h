@@ -1165,4 +1165,54 @@ typedef struct rules_spread {
 int rules_spread_of(const int64_t *cents, size_t n, rules_spread *out, rules_error *err);
 /* end of the cycle's calendar and public figures */
 
+/* ------------------------------------------------------------------------- */
+/* The PIAO (DL 80/2021 art. 6; DM 132/2022): what each form must contain.   */
+/* ------------------------------------------------------------------------- */
+
+typedef enum rules_piao_section {
+    RULES_PIAO_PERFORMANCE = 0, /* 2.2, the default section of an objective */
+    RULES_PIAO_VALUE,           /* 2.1 valore pubblico */
+    RULES_PIAO_ANTICORRUPTION,  /* 2.3 rischi corruttivi e trasparenza */
+    RULES_PIAO_ORGANISATION,    /* 3 organizzazione e capitale umano */
+    RULES_PIAO_SECTIONS
+} rules_piao_section;
+
+/* One objective of a PIAO as the checker needs it. code is borrowed. */
+typedef struct rules_piao_objective {
+    const char *code;
+    rules_piao_section section;
+    int has_risk_process, has_risk_level; /* anticorruption: the process at risk and the risk's level */
+    int indicators;                       /* live indicators */
+    int indicators_without_baseline;
+    int indicators_without_all_targets; /* lacking a target for one of the plan's three years */
+    const char *first_lacking;          /* the code of the first indicator lacking either, or NULL */
+} rules_piao_objective;
+
+/* The figures of section 3 (plans.organisation) the checker looks for. */
+#define RULES_PIAO_ORG_KEYS 4
+extern const char *const rules_piao_org_keys[RULES_PIAO_ORG_KEYS]; /* "struttura_organizzativa", "lavoro_agile",
+                                                                      "fabbisogni_personale", "formazione" */
+
+typedef struct rules_piao {
+    int year;        /* the first of its three years */
+    int staff_count; /* the entity's staff; -1 when not known */
+    int has_org[RULES_PIAO_ORG_KEYS];
+    const rules_piao_objective *objectives;
+    size_t n_objectives;
+} rules_piao;
+
+/*
+ * Checks a PIAO against its form: the full one, or the simplified one of an entity under 50 staff
+ * (DM 132/2022 art. 6), which needs only section 2.3 and the organisation, staffing and remote-work
+ * figures of section 3. Findings: piao_staff_count_unknown (warning: the full form is assumed),
+ * piao_section_missing ("sections.valore_pubblico" ...), piao_value_indicator_incomplete (an
+ * indicator of public value without a baseline or a target for each of the three years),
+ * piao_risk_incomplete (a measure without its process or its risk's level),
+ * piao_measure_unmeasured (warning: a measure with no indicator), piao_organisation_missing
+ * ("organisation.lavoro_agile"). Returns the number of errors; findings go to out (up to cap; more
+ * are counted in *n_found). Pure, allocation-free.
+ */
+int rules_piao_check(const rules_piao *piao, rules_finding *out, size_t cap, size_t *n_found);
+/* end of the PIAO */
+
 #endif

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "api/piao_checks.h"
 #include "codec/csv.h"
 #include "core/i18n.h"
 #include "core/text.h"
@@ -150,6 +151,11 @@ void plan_checks(http_request *req)
         }
     free(scratch);
     free(findings);
+    if (piao_checks_append(req, req->ids[0], arr, &errors, &warnings) < 0) { /* a PIAO's form, issue 20 */
+        json_decref(arr);
+        plan_model_free(&m);
+        return;
+    }
     json_t *out = json_pack("{s:I, s:i, s:i, s:i, s:I, s:o}", "plan_id", (json_int_t)req->ids[0], "errors", errors,
                             "warnings", warnings, "infos", infos, "not_listed", (json_int_t)(n - kept), "findings", arr);
     plan_model_free(&m);

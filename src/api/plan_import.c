@@ -149,8 +149,15 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         goto done;
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {year,    kind,    doc_fv(&model_plans, &s.plan, "title"), rows[0], rows[1],
-                             rows[2], rows[3], doc_fv(&model_plans, &s.plan, "method")};
+    store_plan_rows_in in = {year,
+                             kind,
+                             doc_fv(&model_plans, &s.plan, "title"),
+                             rows[0],
+                             rows[1],
+                             rows[2],
+                             rows[3],
+                             doc_fv(&model_plans, &s.plan, "method"),
+                             doc_fv(&model_plans, &s.plan, "organisation")};
     store_import_counts n;
     if (store_plan_insert(c, caller->who, entity, &in, &plan_id, &n, p) < 0)
         goto done;
@@ -273,8 +280,15 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
     }
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {NULL,    NULL,    doc_fv(&model_plans, &s.plan, "title"), rows[0], rows[1],
-                             rows[2], rows[3], doc_fv(&model_plans, &s.plan, "method")};
+    store_plan_rows_in in = {NULL,
+                             NULL,
+                             doc_fv(&model_plans, &s.plan, "title"),
+                             rows[0],
+                             rows[1],
+                             rows[2],
+                             rows[3],
+                             doc_fv(&model_plans, &s.plan, "method"),
+                             doc_fv(&model_plans, &s.plan, "organisation")};
     store_revise_counts n;
     if (store_plan_revise_content(c, caller->who, t.entity_id, plan_id, t.revision + 1, &in, &n, p) < 0)
         goto done;

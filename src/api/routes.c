@@ -11,6 +11,7 @@
 #include "api/payments.h"
 #include "api/periods.h" /* monitoring periods and score overrides */
 #include "api/revision_validation.h"
+#include "api/rollover.h"
 #include "api/transparency.h"
 #include "api/webhooks.h"
 
@@ -158,6 +159,7 @@ const route api_routes[] = {
     {"GET", "/v1/webhooks/{id}/deliveries", webhook_deliveries, PLAN_WRITE, 0, NULL},
     {"POST", "/v1/plans/{id}/revisions/{id}/validation", revision_validation_create, ROLE_EVALUATOR, J, NULL},
     {"GET", "/v1/plans/{id}/revisions/{id}/validation", revision_validation_get, READ, 0, NULL},
+    {"POST", "/v1/plans/{id}:rollover", plan_rollover, PLAN_WRITE, J, NULL},
     /* end of the cycle's calendar */
 };
 

@@ -30,6 +30,8 @@ static const char *const scopes[] = {"entity", "structure", "individual", NULL};
 static const char *const groups[] = {"quantity", "time", "cost", "quality", NULL};
 static const char *const value_types[] = {"number", "percent", "money", "date", "boolean", NULL};
 static const char *const directions[] = {"higher_is_better", "lower_is_better", "target", NULL};
+static const char *const sections[] = {"valore_pubblico", "performance", "anticorruzione", "organizzazione", NULL};
+static const char *const risk_levels[] = {"basso", "medio", "alto", "critico", NULL};
 
 static const field_spec entity_fields[] = {
     TEXT("code", F_REQUIRED | F_FILTER | F_CODE, 32),
@@ -37,6 +39,7 @@ static const field_spec entity_fields[] = {
     ENUM("kind", NULL, F_FILTER, entity_kinds, "'comune'"),
     TEXT("fiscal_code", 0, 16),
     BOOL("transparency_public", 0, "false"), /* art. 20 figures without a token (sql/019_calendar.sql) */
+    INT("staff_count", 0, 0, 1000000),       /* under 50: the simplified PIAO (sql/018_piao.sql) */
 };
 
 static const field_spec person_fields[] = {
@@ -65,6 +68,7 @@ static const field_spec plan_fields[] = {
     BOOL("editing", F_SERVER, "false"), /* a revision is open (sql/002_revisions.sql) */
     JSONV("method", 0, "o"),            /* the plan's method, NULL: the default (sql/008_method.sql) */
     DATE("budget_approved_on", 0),      /* defers the Piano by 30 days (sql/019_calendar.sql) */
+    JSONV("organisation", 0, "o"),      /* the PIAO's section 3 figures (sql/018_piao.sql) */
 };
 
 static const field_spec objective_fields[] = {
@@ -85,6 +89,15 @@ static const field_spec objective_fields[] = {
     INT("end_year", 0, 2000, 2100),
     BOOL("payment_timeliness", 0, "false"),
     LONG_TEXTS("notes", 0, 50, 2000), /* sql/010_assignment_slot.sql */
+    /* the PIAO (sql/018_piao.sql) */
+    OPT_ENUM("section", F_FILTER, sections),
+    TEXT("driver", 0, 500),
+    TEXTS("sdg", 0, 17),
+    TEXTS("bes", 0, 12),
+    TEXT("risk_process", 0, 500),
+    TEXT("risk", 0, 2000),
+    OPT_ENUM("risk_level", F_FILTER, risk_levels),
+    REF("carried_from_id", F_SERVER),
 };
 
 static const field_spec assignment_fields[] = {
@@ -113,6 +126,7 @@ static const field_spec indicator_fields[] = {
     ENUM("value_type", NULL, 0, value_types, "'number'"),
     JSONV("baseline", 0, "nsb"),
     JSONV("target", 0, "nsb"),
+    JSONV("targets", 0, "o"), /* a target per year, {"2025": 80} (sql/018_piao.sql) */
     ENUM("direction", NULL, 0, directions, "'higher_is_better'"),
     JSONV("rule", 0, "o"),
     DEC("weight", 0, 0, 100),

@@ -22,6 +22,13 @@ static const char *const objective_order[] = {"code",
                                               "start_year",
                                               "end_year",
                                               "payment_timeliness",
+                                              "section",
+                                              "driver",
+                                              "sdg",
+                                              "bes",
+                                              "risk_process",
+                                              "risk",
+                                              "risk_level",
                                               NULL};
 
 static const char *const nested[] = {"assignments", "phases", "indicators", NULL};

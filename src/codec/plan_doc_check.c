@@ -12,8 +12,9 @@
 
 #define MAX_WARNINGS 1000
 
-static const char *const plan_keys[] = {"format",       "entity_id",  "entity", "year",       "kind",   "title",
-                                        "deliberation", "structures", "people", "objectives", "method", NULL};
+static const char *const plan_keys[] = {"format", "entity_id",    "entity",     "year",   "kind",
+                                        "title",  "deliberation", "structures", "people", "objectives",
+                                        "method", "organisation", NULL};
 
 static int dec_of(const char *text, rules_decimal *d)
 {
@@ -609,7 +610,7 @@ int doc_check(doc_state *s, json_t *doc)
     /* the plan's own fields, checked as POST /v1/plans checks them */
     json_t *pf = json_object();
     json_object_set_new(pf, "entity_id", json_integer(1));
-    static const char *const own[] = {"year", "kind", "title", "method", NULL};
+    static const char *const own[] = {"year", "kind", "title", "method", "organisation", NULL};
     for (const char *const *k = own; *k; k++)
         if (json_object_get(doc, *k))
             json_object_set(pf, *k, json_object_get(doc, *k));

@@ -99,6 +99,32 @@ static int rule_field_invalid(const field_spec *f, const json_t *v, const char *
     return 1;
 }
 
+/* An indicator's targets per year (the PIAO's three years, issue 20): keys are years 2000..2100,
+ * values numbers, texts or yes/no as a target is. Returns 1 when broken (the problems are added). */
+static int targets_field_invalid(const field_spec *f, const json_t *v, const char *path, problem *p)
+{
+    if (strcmp(f->name, "targets") != 0 || !json_is_object(v))
+        return 0;
+    const char *year;
+    json_t *t;
+    int bad = 0;
+    json_object_foreach((json_t *)v, year, t)
+    {
+        char full[160];
+        snprintf(full, sizeof full, "%.100s.%.40s", path, year);
+        char *end;
+        long y = strtol(year, &end, 10);
+        if (strlen(year) != 4 || *end || y < 2000 || y > 2100) {
+            problem_add(p, full, "is not a year (2000..2100): targets are given by year, {\"2025\": 80}");
+            bad = 1;
+        } else if (!json_is_number(t) && !json_is_string(t) && !json_is_boolean(t)) {
+            problem_add(p, full, "must be a number, a text or true/false, as a target");
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
 static char *convert(const field_spec *f, const json_t *v, const char *path, problem *p)
 {
     char tmp[64];
@@ -201,7 +227,8 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
                                          : 'a';
         if (!strchr(f->json_kinds, kind))
             break;
-        if (method_field_invalid(f, v, path, p) || rule_field_invalid(f, v, path, p))
+        if (method_field_invalid(f, v, path, p) || rule_field_invalid(f, v, path, p) ||
+            targets_field_invalid(f, v, path, p))
             return NULL;
         char *s = rule_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         if (s && strlen(s) > 65536) {

@@ -134,7 +134,7 @@ static int build_structures(void)
 }
 
 /* $1 entity, $2-$4 actor, $5 year, $6 kind, $7 title, $8 objectives, $9 assignments,
- * $10 phases, $11 indicators, $12 method (JSON text or NULL). Objective ids are drawn first so that the cascade
+ * $10 phases, $11 indicators, $12 method (JSON text or NULL), $13 organisation (JSON text or NULL). Objective ids are drawn first so that the cascade
  * (parent_id) and the children are written by the same statement. */
 static int build_plan(void)
 {
@@ -142,20 +142,24 @@ static int build_plan(void)
     buf_init(&b, 0);
     buf_puts(
         &b,
-        "WITH pl AS (INSERT INTO plans (entity_id, year, kind, title, method) VALUES ($1::bigint, $5::integer, "
-        "$6::text, $7::text, $12::jsonb) RETURNING *), "
+        "WITH pl AS (INSERT INTO plans (entity_id, year, kind, title, method, organisation) VALUES ($1::bigint, "
+        "$5::integer, $6::text, $7::text, $12::jsonb, $13::jsonb) RETURNING *), "
         "o AS (SELECT x.*, nextval(pg_get_serial_sequence('objectives', 'id')) AS id FROM json_to_recordset($8::json) "
         "AS x(ord integer, parent_ord integer, code text, title text, description text, level text, scope text, "
         "routine boolean, dup_ref text, mission text, programme text, public_value_dimension text, expected_result "
         "text, financial_resources numeric, start_year integer, end_year integer, payment_timeliness boolean, notes "
-        "text, revision_mark text)), "
+        "text, section text, driver text, sdg text, bes text, risk_process text, risk text, risk_level text, "
+        "revision_mark text)), "
         "io AS (INSERT INTO objectives (entity_id, id, plan_id, code, title, description, level, parent_id, scope, "
         "routine, dup_ref, mission, programme, public_value_dimension, expected_result, financial_resources, "
-        "start_year, end_year, payment_timeliness, notes, revision_mark, revision_mark_in) SELECT $1::bigint, o.id, "
+        "start_year, end_year, payment_timeliness, notes, section, driver, sdg, bes, risk_process, risk, risk_level, "
+        "revision_mark, revision_mark_in) SELECT $1::bigint, o.id, "
         "pl.id, o.code, o.title, o.description, "
         "COALESCE(o.level, 'management'), po.id, COALESCE(o.scope, 'structure'), COALESCE(o.routine, false), "
         "o.dup_ref, o.mission, o.programme, o.public_value_dimension, o.expected_result, o.financial_resources, "
         "o.start_year, o.end_year, COALESCE(o.payment_timeliness, false), COALESCE(o.notes::text[], '{}'), "
+        "o.section, o.driver, COALESCE(o.sdg::text[], '{}'), COALESCE(o.bes::text[], '{}'), o.risk_process, o.risk, "
+        "o.risk_level, "
         "o.revision_mark, CASE WHEN o.revision_mark IS NOT NULL THEN 1 END FROM o CROSS JOIN pl LEFT JOIN o po ON "
         "po.ord = o.parent_ord RETURNING 1), "
         "ia AS (INSERT INTO assignments (entity_id, plan_id, objective_id, structure_id, person_id, weight, scope, "
@@ -173,12 +177,12 @@ static int build_plan(void)
         "integer, description text, owners text, start date, deadline date, weight numeric, cumulative numeric) "
         "JOIN o ON o.ord = x.ord CROSS JOIN pl ORDER BY e.n RETURNING 1), "
         "ii AS (INSERT INTO indicators (entity_id, plan_id, objective_id, code, name, indicator_group, unit, "
-        "value_type, baseline, target, direction, rule, weight, source) SELECT $1::bigint, pl.id, o.id, x.code, "
+        "value_type, baseline, target, targets, direction, rule, weight, source) SELECT $1::bigint, pl.id, o.id, x.code, "
         "x.name, COALESCE(x.\"group\", 'quantity'), x.unit, COALESCE(x.value_type, 'number'), x.baseline::jsonb, "
-        "x.target::jsonb, COALESCE(x.direction, 'higher_is_better'), x.rule::jsonb, x.weight, x.source FROM "
+        "x.target::jsonb, x.targets::jsonb, COALESCE(x.direction, 'higher_is_better'), x.rule::jsonb, x.weight, x.source FROM "
         "json_array_elements($11::json) WITH ORDINALITY AS e(v, n) CROSS JOIN LATERAL "
         "json_to_record(e.v) AS x(ord integer, code text, name text, \"group\" text, unit text, value_type "
-        "text, baseline text, target text, direction text, rule text, weight numeric, source text) JOIN o ON o.ord = "
+        "text, baseline text, target text, targets text, direction text, rule text, weight numeric, source text) JOIN o ON o.ord = "
         "x.ord CROSS JOIN pl ORDER BY e.n RETURNING 1), "
         "n AS (SELECT (SELECT count(*) FROM io) AS objectives, (SELECT count(*) FROM ia) AS assignments, "
         "(SELECT count(*) FROM ip) AS phases, (SELECT count(*) FROM ii) AS indicators), "
@@ -294,6 +298,13 @@ static const char *const rev_obj_cols[] = {"code",
                                            "end_year",
                                            "payment_timeliness",
                                            "notes",
+                                           "section",
+                                           "driver",
+                                           "sdg",
+                                           "bes",
+                                           "risk_process",
+                                           "risk",
+                                           "risk_level",
                                            "revision_mark",
                                            "revision_mark_in",
                                            NULL};
@@ -301,9 +312,9 @@ static const char *const rev_asg_cols[] = {"objective_id", "structure_id", "pers
                                            "scope",        "slot",         NULL};
 static const char *const rev_ph_cols[] = {"objective_id", "seq",    "description", "owners", "start",
                                           "deadline",     "weight", "cumulative",  NULL};
-static const char *const rev_ind_cols[] = {"objective_id", "code",     "name",   "indicator_group", "unit",
-                                           "value_type",   "baseline", "target", "direction",       "rule",
-                                           "weight",       "source",   NULL};
+static const char *const rev_ind_cols[] = {"objective_id", "code",   "name",    "indicator_group", "unit", "value_type",
+                                           "baseline",     "target", "targets", "direction",       "rule", "weight",
+                                           "source",       NULL};
 
 /* Objectives are matched by code; ids of new ones are drawn first so that the cascade
  * (parent_id) may point at them. Defaults as in build_plan. */
@@ -312,13 +323,16 @@ static const rev_table rev_objectives = {
     "d AS (SELECT x.* FROM json_to_recordset($7::json) AS x(ord integer, parent_ord integer, code text, title text, "
     "description text, level text, scope text, routine boolean, dup_ref text, mission text, programme text, "
     "public_value_dimension text, expected_result text, financial_resources numeric, start_year integer, end_year "
-    "integer, payment_timeliness boolean, notes text, revision_mark text)), "
+    "integer, payment_timeliness boolean, notes text, section text, driver text, sdg text, bes text, risk_process "
+    "text, risk text, risk_level text, revision_mark text)), "
     "k AS (SELECT d.*, cur.id AS cur_id, COALESCE(cur.id, nextval(pg_get_serial_sequence('objectives', 'id'))) AS id "
     "FROM d LEFT JOIN cur ON cur.code = d.code), "
     "m AS (SELECT k.cur_id, k.id, k.code, k.title, k.description, COALESCE(k.level, 'management') AS level, pk.id AS "
     "parent_id, COALESCE(k.scope, 'structure') AS scope, COALESCE(k.routine, false) AS routine, k.dup_ref, k.mission, "
     "k.programme, k.public_value_dimension, k.expected_result, k.financial_resources, k.start_year, k.end_year, "
     "COALESCE(k.payment_timeliness, false) AS payment_timeliness, COALESCE(k.notes::text[], '{}') AS notes, "
+    "k.section, k.driver, COALESCE(k.sdg::text[], '{}') AS sdg, COALESCE(k.bes::text[], '{}') AS bes, "
+    "k.risk_process, k.risk, k.risk_level, "
     "k.revision_mark, CASE WHEN k.revision_mark IS NOT NULL THEN $6::integer END AS revision_mark_in FROM k LEFT "
     "JOIN k pk ON pk.ord = k.parent_ord)",
     1};
@@ -356,14 +370,15 @@ static const rev_table rev_indicators = {
     REV_OBJECTIVES
     ", d AS (SELECT o.id AS objective_id, x.code, x.name, COALESCE(x.\"group\", 'quantity') AS "
     "indicator_group, x.unit, COALESCE(x.value_type, 'number') AS value_type, x.baseline::jsonb AS baseline, "
-    "x.target::jsonb AS target, COALESCE(x.direction, 'higher_is_better') AS direction, x.rule::jsonb AS rule, "
+    "x.target::jsonb AS target, x.targets::jsonb AS targets, COALESCE(x.direction, 'higher_is_better') AS "
+    "direction, x.rule::jsonb AS rule, "
     "x.weight, x.source FROM json_to_recordset($8::json) AS x(ord integer, code text, name text, \"group\" text, "
-    "unit text, value_type text, baseline text, target text, direction text, rule text, weight numeric, source "
-    "text) JOIN o ON o.ord = x.ord), "
+    "unit text, value_type text, baseline text, target text, targets text, direction text, rule text, weight "
+    "numeric, source text) JOIN o ON o.ord = x.ord), "
     "m AS (SELECT d.*, cur.id AS cur_id FROM d LEFT JOIN cur ON cur.code = d.code)",
     0};
 
-/* $1 entity, $2-$4 actor, $5 plan, $6 title, $7 method (JSON text or NULL: the default). */
+/* $1 entity, $2-$4 actor, $5 plan, $6 title, $7 method (JSON text or NULL: the default), $8 organisation. */
 static int build_rev_title(void)
 {
     buf b;
@@ -372,8 +387,9 @@ static int build_rev_title(void)
     store_row_json_sql(&b, &model_plans, "t");
     buf_puts(&b,
              " AS doc FROM plans t WHERE t.entity_id = $1::bigint AND t.id = $5::bigint), w AS (UPDATE plans t "
-             "SET title = $6::text, method = $7::jsonb, version = t.version + 1, updated_at = now() WHERE "
-             "t.entity_id = $1::bigint AND t.id = $5::bigint AND (t.title IS DISTINCT FROM $6::text OR t.method IS "
+             "SET title = $6::text, method = $7::jsonb, organisation = $8::jsonb, version = t.version + 1, updated_at = "
+             "now() WHERE t.entity_id = $1::bigint AND t.id = $5::bigint AND (t.organisation IS DISTINCT FROM "
+             "$8::jsonb OR t.title IS DISTINCT FROM $6::text OR t.method IS "
              "DISTINCT FROM $7::jsonb) RETURNING t.*), a AS (" AUDIT_COLS "SELECT w.entity_id, " ACTOR
              ", 'update', 'plans', w.id, w.id, (SELECT doc FROM old)::jsonb, ");
     store_row_json_sql(&b, &model_plans, "w");
@@ -553,9 +569,20 @@ int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, con
 {
     char e[24];
     snprintf(e, sizeof e, "%" PRId64, entity);
-    const char *params[] = {e,         who->token_id,  who->name,       who->role,  in->year,       in->kind,
-                            in->title, in->objectives, in->assignments, in->phases, in->indicators, in->method};
-    PGresult *r = store_exec(c, st[Q_PLAN], 12, params, p);
+    const char *params[] = {e,
+                            who->token_id,
+                            who->name,
+                            who->role,
+                            in->year,
+                            in->kind,
+                            in->title,
+                            in->objectives,
+                            in->assignments,
+                            in->phases,
+                            in->indicators,
+                            in->method,
+                            in->organisation};
+    PGresult *r = store_exec(c, st[Q_PLAN], 13, params, p);
     if (!r)
         return -1;
     *plan_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -598,8 +625,8 @@ int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t ent
     snprintf(rev, sizeof rev, "%d", revision);
     memset(n, 0, sizeof *n);
     if (in->title) {
-        const char *tp[] = {e, who->token_id, who->name, who->role, id, in->title, in->method};
-        PGresult *r = store_exec(c, st[Q_REV_TITLE], 7, tp, p);
+        const char *tp[] = {e, who->token_id, who->name, who->role, id, in->title, in->method, in->organisation};
+        PGresult *r = store_exec(c, st[Q_REV_TITLE], 8, tp, p);
         if (!r)
             return -1;
         PQclear(r);

@@ -69,7 +69,8 @@ int store_org_write(store_conn *c, const store_actor *who, int64_t entity, const
 typedef struct store_plan_rows_in {
     const char *year, *kind, *title;
     const char *objectives, *assignments, *phases, *indicators;
-    const char *method; /* the plan's method as JSON text, NULL: the default (issue 14) */
+    const char *method;       /* the plan's method as JSON text, NULL: the default (issue 14) */
+    const char *organisation; /* the PIAO's section 3 figures as JSON text, or NULL (issue 20) */
 } store_plan_rows_in;
 
 typedef struct store_import_counts {

@@ -11,8 +11,10 @@
 #include "store/oidc.h"
 #include "store/payments.h"
 #include "store/periods.h"
+#include "store/piao.h"
 #include "store/report.h"
 #include "store/revision_validation.h"
+#include "store/rollover.h"
 #include "store/transparency.h"
 #include "store/webhooks.h"
 
@@ -27,6 +29,7 @@ int store_init(void)
         store_payments_register,   store_transparency_register,
         store_oidc_register,       store_report_register,
         store_webhooks_register,   store_revision_validation_register,
+        store_rollover_register,   store_piao_register,
     };
     for (size_t i = 0; i < sizeof each / sizeof each[0]; i++)
         if (each[i]() < 0)

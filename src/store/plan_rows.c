@@ -60,10 +60,10 @@ static store_stmt st[Q_COUNT] = {
                   "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, seq",
                   2, 0},
     [Q_INDICATORS] = {"plan_rows.indicators",
-                      "SELECT id, objective_id, code, weight, rule::text, name, value_type, target::text, "
-                      "baseline::text, direction FROM indicators WHERE "
+                      "SELECT id, objective_id, code, weight, rule::text, name, value_type, COALESCE(targets -> "
+                      "to_char($3::date, 'YYYY'), target)::text, baseline::text, direction FROM indicators WHERE "
                       "entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
-                      2, 0},
+                      3, 0},
     [Q_PROGRESS] = {"plan_rows.progress",
                     "SELECT DISTINCT ON (phase_id) phase_id, percent_complete, completed_on FROM progress WHERE "
                     "entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date ORDER BY phase_id, as_of "
@@ -116,11 +116,11 @@ static store_stmt st[Q_COUNT] = {
         {"plan_rows.rev_indicators",
          "WITH d AS (" REV_DOC ") SELECT (i->>'id')::bigint, (o->>'id')::bigint, i->>'code', (i->>'weight')::numeric, "
          "CASE WHEN jsonb_typeof(i->'rule') = 'object' THEN (i->'rule')::text END, i->>'name', "
-         "COALESCE(i->>'value_type', 'number'), CASE WHEN jsonb_typeof(i->'target') <> 'null' THEN "
-         "(i->'target')::text END, CASE WHEN jsonb_typeof(i->'baseline') <> 'null' THEN (i->'baseline')::text END, "
+         "COALESCE(i->>'value_type', 'number'), CASE WHEN jsonb_typeof(COALESCE(i->'targets'->to_char($4::date, "
+         "'YYYY'), i->'target')) <> 'null' THEN COALESCE(i->'targets'->to_char($4::date, 'YYYY'), i->'target')::text END, CASE WHEN jsonb_typeof(i->'baseline') <> 'null' THEN (i->'baseline')::text END, "
          "COALESCE(i->>'direction', 'higher_is_better') FROM d, jsonb_array_elements(d.document->'objectives') o, "
          "jsonb_array_elements(o->'indicators') i ORDER BY (o->>'id')::bigint, i->>'code'",
-         3, 0},
+         4, 0},
 };
 
 int store_plan_rows_register(void) { return STORE_STMTS_REGISTER(st); }
@@ -136,8 +136,9 @@ void store_plan_rows_clear(plan_rows *rows)
     }
 }
 
-/* Runs st[q] bound with the first n of (entity, plan, third) into *out. 0, or -1 with p set. */
-static int read_set(store_conn *c, int q, int64_t entity, int64_t plan_id, const char *third, PGresult **out, problem *p)
+/* Runs st[q] bound with the first n of (entity, plan, third, fourth) into *out. 0, or -1 with p set. */
+static int read_set4(store_conn *c, int q, int64_t entity, int64_t plan_id, const char *third, const char *fourth,
+                     PGresult **out, problem *p)
 {
     store_args a = {0};
     arg_i64(&a, entity);
@@ -145,7 +146,14 @@ static int read_set(store_conn *c, int q, int64_t entity, int64_t plan_id, const
         arg_i64(&a, plan_id);
     if (st[q].nparams > 2)
         arg_text(&a, third);
+    if (st[q].nparams > 3)
+        arg_text(&a, fourth);
     return (*out = store_run(c, &st[q], &a, p)) ? 0 : -1;
+}
+
+static int read_set(store_conn *c, int q, int64_t entity, int64_t plan_id, const char *third, PGresult **out, problem *p)
+{
+    return read_set4(c, q, entity, plan_id, third, NULL, out, p);
 }
 
 int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision, plan_rows *out,
@@ -192,12 +200,12 @@ int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const cha
         if (read_set(c, Q_REV_OBJECTIVES, eid, plan_id, rev_s, &out->objectives, p) < 0 ||
             read_set(c, Q_REV_ASSIGNMENTS, eid, plan_id, rev_s, &out->assignments, p) < 0 ||
             read_set(c, Q_REV_PHASES, eid, plan_id, rev_s, &out->phases, p) < 0 ||
-            read_set(c, Q_REV_INDICATORS, eid, plan_id, rev_s, &out->indicators, p) < 0)
+            read_set4(c, Q_REV_INDICATORS, eid, plan_id, rev_s, as_of, &out->indicators, p) < 0)
             goto fail;
     } else if (read_set(c, Q_OBJECTIVES, eid, plan_id, NULL, &out->objectives, p) < 0 ||
                read_set(c, Q_ASSIGNMENTS, eid, plan_id, NULL, &out->assignments, p) < 0 ||
                read_set(c, Q_PHASES, eid, plan_id, NULL, &out->phases, p) < 0 ||
-               read_set(c, Q_INDICATORS, eid, plan_id, NULL, &out->indicators, p) < 0) {
+               read_set(c, Q_INDICATORS, eid, plan_id, as_of, &out->indicators, p) < 0) {
         goto fail;
     }
     if (read_set(c, Q_STRUCTURES, eid, plan_id, NULL, &out->structures, p) < 0 ||

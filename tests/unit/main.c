@@ -22,6 +22,7 @@ int main(void)
     srunner_add_suite(sr, lifecycle_suite());
     srunner_add_suite(sr, calendar_suite()); /* issue 20 */
     srunner_add_suite(sr, ical_suite());
+    srunner_add_suite(sr, piao_suite());
     srunner_add_suite(sr, method_suite());
     srunner_add_suite(sr, json_number_suite());
     srunner_add_suite(sr, jwt_claims_suite());  /* OpenID Connect sign-in */

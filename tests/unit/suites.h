@@ -24,6 +24,7 @@ Suite *period_suite(void);    /* monitoring periods */
 Suite *lifecycle_suite(void); /* the plan lifecycle's transition table */
 Suite *calendar_suite(void);  /* the cycle's calendar and public figures, issue 20 */
 Suite *ical_suite(void);      /* codec/ical.h, issue 20 */
+Suite *piao_suite(void);      /* rules_piao_check, issue 20 */
 Suite *method_suite(void);    /* the plan's method, issue 14 */
 Suite *json_number_suite(void);
 Suite *jwt_claims_suite(void);      /* OpenID Connect sign-in: exp, nbf, iat, aud */

@@ -1,0 +1,68 @@
+/* rollover.c — POST /v1/plans/{id}:rollover (api/rollover.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/rollover.h"
+#include "core/text.h"
+#include "store/model.h"
+#include "store/rollover.h"
+
+#define TITLE_MAX 300
+
+void plan_rollover(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    json_t *body = req->body.len ? http_json_body(req) : json_object();
+    if (!body)
+        return;
+    problem p;
+    problem_init(&p);
+    const char *key;
+    json_t *v;
+    if (!json_is_object(body))
+        problem_add(&p, "", "must be a JSON object");
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "title") != 0)
+            problem_add(&p, key, "is not a field of a rollover (title)");
+    }
+    json_t *t = json_object_get(body, "title");
+    if (t && !json_is_null(t) && (!json_is_string(t) || !*json_string_value(t)))
+        problem_add(&p, "title", "must be a non-empty string");
+    else if (json_is_string(t) && utf8_length(json_string_value(t)) > TITLE_MAX)
+        problem_add(&p, "title", "is longer than %d characters", TITLE_MAX);
+    if (problem_count(&p)) {
+        problem_set(&p, 422, "validation_failed", "the rollover is not valid");
+        goto fail;
+    }
+    store_rollover_result res;
+    int found = store_rollover(call->db, req->ids[0], call->scope, json_string_value(t), &call->actor, &res, &p);
+    if (found == 0)
+        problem_set(&p, 404, "not_found", "no plan %lld", (long long)req->ids[0]);
+    if (found <= 0)
+        goto fail;
+    char *doc = NULL;
+    int64_t version;
+    if (store_crud_get(call->db, &model_plans, call->scope, res.plan_id, &doc, &version, &p) <= 0) {
+        if (!p.status)
+            problem_set(&p, 500, "internal", "the new plan cannot be read");
+        goto fail;
+    }
+    json_t *plan = json_loads(doc, 0, NULL);
+    free(doc);
+    snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%lld", (long long)res.plan_id);
+    http_json(req, 201,
+              json_pack("{s:o, s:I, s:{s:I, s:I, s:I, s:I}}", "plan", plan ? plan : json_null(), "from_plan",
+                        (json_int_t)req->ids[0], "carried", "objectives", (json_int_t)res.objectives, "assignments",
+                        (json_int_t)res.assignments, "phases", (json_int_t)res.phases, "indicators",
+                        (json_int_t)res.indicators));
+    json_decref(body);
+    problem_clear(&p);
+    return;
+fail:
+    http_problem(req, &p);
+    problem_clear(&p);
+    json_decref(body);
+}
