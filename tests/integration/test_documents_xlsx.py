@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 
 from run import expect_problem
@@ -304,14 +305,19 @@ def test_report_xlsx_of_example_plans_equals_json_in_libreoffice(ctx):
                              capture_output=True, text=True, timeout=600)
         assert out.returncode == 0, out.stdout + out.stderr
         plans = {"CALUSO": "2022-12-31", "CMTO": "2024-12-31", "TORTONA": "2024-12-31", "CMVE": "2020-12-31"}
-        reports, books = {}, []
+        reports, books, timings = {}, [], {}
         for code, as_of in plans.items():
             ent = ctx.get("/v1/entities?code=%s" % code, token=token, base=base).json["items"][0]
             plan = ctx.get("/v1/plans?entity_id=%d" % ent["id"], token=token, base=base).json["items"][0]
             url = "/v1/plans/%d/report?as_of=%s" % (plan["id"], as_of)
+            t0 = time.time()
             reports[code] = ctx.get(url, token=token, base=base).json
+            json_ms = (time.time() - t0) * 1000
+            t0 = time.time()
             x = ctx.get(url + "&format=xlsx", token=token, base=base, timeout=120)
             assert x.status == 200 and x.header("Content-Type") == XLSX, (code, x)
+            timings[code] = "json %.0f ms, xlsx %.0f ms (%d KiB)" % (json_ms, (time.time() - t0) * 1000,
+                                                                     len(x.body) // 1024)
             path = os.path.join(work, code + ".xlsx")
             with open(path, "wb") as f:
                 f.write(x.body)
@@ -336,6 +342,7 @@ def test_report_xlsx_of_example_plans_equals_json_in_libreoffice(ctx):
                         and r["assignee_id"] == t["assignee_id"]]
                 check_group_sheet(read_csv(files[name]), rows, t, (code, name))
             checked[code] = (len(groups), len([r for r in rep["rows"] if r["assignee_kind"] != "person"]))
+        print("workbooks:", timings)
         print("sheets and objective rows checked against the JSON report:", checked, "cells by kind:", COMPARED)
         assert COMPARED.get("date", 0) > 0 and COMPARED.get("float", 0) > 0, COMPARED  # not a vacuous check
     finally:
