@@ -17,3 +17,13 @@ docs["caluso-2022-r2.json"] = r2
 for name, doc in docs.items():
     write(name, doc)
     print(name, json.dumps(counts(doc)))
+
+# the PIAO example is built from two of the files above (examples/tools/piao.py)
+import piao  # noqa: E402
+
+piao_doc = piao.build()
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "piao", "piao-demo-2024.json"), "w",
+          encoding="utf-8") as f:
+    json.dump(piao_doc, f, ensure_ascii=False, indent=1)
+    f.write("\n")
+print("piao/piao-demo-2024.json", json.dumps(counts(piao_doc)))

@@ -140,3 +140,33 @@ def test_export_and_import_keep_the_sections(ctx):
     assert {o["code"]: (o.get("section"), o.get("risk_level")) for o in again["objectives"]} == \
         {o["code"]: (o.get("section"), o.get("risk_level")) for o in doc["objectives"]}
     assert again["organisation"] == ORG
+
+
+def test_the_piao_example_and_what_its_sources_leave_out(ctx):
+    """examples/piao/piao-demo-2024.json: the anticorruption measures of Torino (21, 23) and Tortona
+    (SIS-01) as a PIAO's section 2.3. The seeds say nothing of the rest, and the checker says so."""
+    import json
+    import os
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    with open(os.path.join(root, "examples", "piao", "piao-demo-2024.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["entity"]["code"] = ctx.unique("PIAO")
+    r = ctx.post("/v1/plans:import", doc)
+    assert r.status == 201, r
+    pid = r.json["id"]
+    objs = ctx.get("/v1/plans/%d/objectives" % pid).json["items"]
+    assert sorted(o["code"] for o in objs) == ["21", "23", "SIS-01"]
+    assert {o["section"] for o in objs} == {"anticorruzione"}
+    got = codes(ctx.get("/v1/plans/%d/checks" % pid).json["findings"])
+    assert got == sorted([("piao_staff_count_unknown", "entity.staff_count"),
+                          ("piao_section_missing", "sections.valore_pubblico"),
+                          ("piao_section_missing", "sections.performance"),
+                          ("piao_risk_incomplete", "objectives[21].risk_process"),
+                          ("piao_risk_incomplete", "objectives[23].risk_process"),
+                          ("piao_risk_incomplete", "objectives[SIS-01].risk_process"),
+                          ("piao_organisation_missing", "organisation.struttura_organizzativa"),
+                          ("piao_organisation_missing", "organisation.lavoro_agile"),
+                          ("piao_organisation_missing", "organisation.fabbisogni_personale"),
+                          ("piao_organisation_missing", "organisation.formazione")]), got
+    # the measures score like any other objective
+    assert ctx.get("/v1/plans/%d/scores?as_of=2024-12-31" % pid).status == 200
