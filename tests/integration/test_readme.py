@@ -66,7 +66,7 @@ class DemoDatabase:
         run_tool([ctx.bin, "migrate"], owner_url,
                  {"CICLO_SERVICE_ROLE": "ciclo_service"} if self.url != owner_url else {})
         loaded = self.run(["sh", "tools/load-demo.sh", ctx.bin])
-        assert loaded.count("loaded:") == 5, loaded  # four plans and Caluso's revision 2
+        assert loaded.count("loaded:") == 6, loaded  # four plans, the PIAO example and Caluso's revision 2
         self.server = ctx.start_server({"DATABASE_URL": self.url})
 
     def run(self, cmd):
