@@ -39,7 +39,7 @@ static void next_link(http_request *req, int limit, const char *cursor, const ch
     buf_free(&b);
 }
 
-static void answer_csv(http_request *req, const store_docs *r, int rows, const list_csv *csv, buf *out)
+static void answer_csv(const store_docs *r, int rows, const list_csv *csv, buf *out)
 {
     const char *derived[MAX_DERIVED_COLUMNS];
     const char *const *names = csv ? csv->columns : NULL;
@@ -82,7 +82,7 @@ void list_answer_docs(http_request *req, store_docs *r, int limit, const list_cs
     buf_init(&out, 0);
     int as_csv = http_wants_csv(req);
     if (as_csv) {
-        answer_csv(req, r, rows, csv, &out);
+        answer_csv(r, rows, csv, &out);
         if (more)
             next_link(req, limit, cursor, csv ? csv->keep : NULL);
     } else {

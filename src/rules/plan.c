@@ -519,6 +519,7 @@ int rules_assignee_not_measured(const rules_plan *plan, const rules_objective_re
 char *rules_objective_explain(const rules_plan *plan, int objective, const rules_objective_result *r, char *buf,
                               size_t size)
 {
+    (void)objective; /* in the contract (rules.h) for callers; r already holds what is explained */
     sbuf ex;
     sb_init(&ex, buf, size);
     rules_method def;
