@@ -32,58 +32,54 @@ static int forms_not_final(const eval_fund_form *forms, int n, problem *p)
     return problem_count(p) - before;
 }
 
-void bonus_distribution_create(http_request *req)
+/* The eval_make of a distribution: the fund shared by the rules library, written. */
+static void distribute(http_request *req, const json_t *body, problem *p)
 {
     api_call *call = api_call_of(req);
     eval_ctx x = eval_ctx_of(req);
-    problem p;
-    problem_init(&p);
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
     arena a;
     arena_init(&a);
     json_t *def = NULL, *result = NULL;
     char *result_text = NULL;
     eval_bonus_body b;
-    if (eval_bonus_decode(body, &b, &p))
-        goto invalid;
+    if (eval_bonus_decode(body, &b, p))
+        goto out;
     if (call->scope && strtoll(call->scope, NULL, 10) != req->ids[0]) {
-        problem_set(&p, 404, "not_found", "no entity with id %" PRId64, req->ids[0]);
-        goto fail;
+        problem_set(p, 404, "not_found", "no entity with id %" PRId64, req->ids[0]);
+        goto out;
     }
     int64_t scheme_id = 0;
     eval_scheme_def sd;
-    int rc = eval_scheme_for(&x, req->ids[0], b.year, b.role, &scheme_id, &def, &sd, &p);
+    int rc = eval_scheme_for(&x, req->ids[0], b.year, b.role, &scheme_id, &def, &sd, p);
     if (rc == -1)
-        goto fail;
+        goto out;
     if (rc == 0)
-        problem_add(&p, "role", "no evaluation scheme for %s in %" PRId64 ": its bands and premium decide the bonus",
+        problem_add(p, "role", "no evaluation scheme for %s in %" PRId64 ": its bands and premium decide the bonus",
                     b.role, b.year);
     if (rc != 1)
-        goto invalid;
+        goto out;
     eval_fund_form *forms;
     int n;
-    if (store_eval_fund(&x, req->ids[0], b.year, b.role, b.category, &a, &forms, &n, &p) < 0)
-        goto fail;
+    if (store_eval_fund(&x, req->ids[0], b.year, b.role, b.category, &a, &forms, &n, p) < 0)
+        goto out;
     if (n == 0) {
-        problem_add(&p, "role", "no evaluation form of %s%s%s in %" PRId64, b.role, b.category ? " in category " : "",
+        problem_add(p, "role", "no evaluation form of %s%s%s in %" PRId64, b.role, b.category ? " in category " : "",
                     b.category ? b.category : "", b.year);
-        goto invalid;
+        goto out;
     }
-    if (forms_not_final(forms, n, &p)) {
-        problem_set(&p, 422, "forms_not_final",
+    if (forms_not_final(forms, n, p)) {
+        problem_set(p, 422, "forms_not_final",
                     "every evaluation must be signed (and any contest conciliated) "
                     "before the bonus is distributed");
-        goto fail;
+        goto out;
     }
     rules_bonus_input *in = arena_array(&a, (size_t)n, sizeof *in);
     rules_bonus_output *out = arena_array(&a, (size_t)n, sizeof *out);
     eval_bonus_person *who = arena_array(&a, (size_t)n, sizeof *who);
     int *scratch = arena_array(&a, (size_t)n, sizeof *scratch);
     if (a.failed) {
-        problem_set(&p, 503, "out_of_memory", "try again");
-        goto fail;
+        problem_set(p, 503, "out_of_memory", "try again");
+        goto out;
     }
     for (int i = 0; i < n; i++) {
         in[i] = (rules_bonus_input){forms[i].score, forms[i].months, forms[i].part_time, forms[i].person_id};
@@ -94,8 +90,8 @@ void bonus_distribution_create(http_request *req)
     rules_error e;
     memset(&e, 0, sizeof e);
     if (rules_bonus_distribute(&sd.s, b.fund.units / 100, b.redistribute, in, out, (size_t)n, scratch, &res, &e) < 0) {
-        problem_add(&p, e.field[0] ? e.field : "fund", "%s", e.message);
-        goto invalid;
+        problem_add(p, e.field[0] ? e.field : "fund", "%s", e.message);
+        goto out;
     }
     result = eval_bonus_encode(&res, who, in, out, n);
     result_text = rule_json_dumps(result, JSON_COMPACT);
@@ -111,20 +107,18 @@ void bonus_distribution_create(http_request *req)
                         (rules_decimal){res.remainder_cents * 100},
                         b.redistribute};
     store_doc d = {0};
-    rc = store_eval_dist_insert(&x, &dn, &d, &p);
-    eval_answer_created(req, rc, &d, &p, "bonus-distributions", 0, "entity");
-    goto done;
-invalid:
-    eval_invalid(&p, "the bonus distribution is not valid");
-fail:
-    eval_answer(req, &p);
-done:
+    rc = store_eval_dist_insert(&x, &dn, &d, p);
+    eval_answer_created(req, rc, &d, p, "bonus-distributions", 0, "entity");
+out:
     free(result_text);
     json_decref(def);
     json_decref(result);
-    json_decref(body);
     arena_free(&a);
-    problem_clear(&p);
+}
+
+void bonus_distribution_create(http_request *req)
+{
+    eval_create(req, distribute, "the bonus distribution is not valid");
 }
 
 void bonus_distribution_list(http_request *req)

@@ -125,6 +125,22 @@ const char *eval_list_filter(http_request *req, const char *name, const char *co
     return NULL;
 }
 
+void eval_create(http_request *req, eval_make make, const char *what)
+{
+    json_t *body = http_json_body(req);
+    if (!body)
+        return;
+    problem p;
+    problem_init(&p);
+    make(req, body, &p);
+    if (!p.status && problem_count(&p))
+        eval_invalid(&p, what);
+    if (p.status)
+        eval_answer(req, &p);
+    problem_clear(&p);
+    json_decref(body);
+}
+
 json_t *eval_optional_body(http_request *req)
 {
     if (req->body.len == 0)

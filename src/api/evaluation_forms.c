@@ -333,14 +333,10 @@ static int evaluator_of(const eval_ctx *x, int64_t entity, int64_t person, int64
     return 0;
 }
 
-void eval_form_create(http_request *req)
+/* The eval_make of a form: its person, plan, structure and evaluator found, computed, written. */
+static void form_make(http_request *req, const json_t *body, problem *p)
 {
     eval_ctx x = eval_ctx_of(req);
-    problem p;
-    problem_init(&p);
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
     json_t *ratings = json_object();
     form_out fo = {0};
     char *computed = NULL;
@@ -348,59 +344,54 @@ void eval_form_create(http_request *req)
     int64_t entity = 0, plan_entity = 0, evaluator = 0;
     char final_as_of[11];
     int rc;
-    if (eval_form_body_decode(body, &b, &p))
-        goto invalid;
-    if ((rc = store_eval_person_entity(&x, b.person_id, &entity, &p)) < 0)
-        goto fail;
+    if (eval_form_body_decode(body, &b, p))
+        goto out;
+    if ((rc = store_eval_person_entity(&x, b.person_id, &entity, p)) < 0)
+        goto out;
     if (rc == 0) {
-        problem_add(&p, "person_id", "no person with id %" PRId64, b.person_id);
-        goto invalid;
+        problem_add(p, "person_id", "no person with id %" PRId64, b.person_id);
+        goto out;
     }
-    if ((rc = store_eval_plan(&x, b.plan_id, &plan_entity, final_as_of, &p)) < 0)
-        goto fail;
+    if ((rc = store_eval_plan(&x, b.plan_id, &plan_entity, final_as_of, p)) < 0)
+        goto out;
     if (rc == 0 || plan_entity != entity) {
-        problem_add(&p, "plan_id", "no plan with id %" PRId64 " in the person's entity", b.plan_id);
-        goto invalid;
+        problem_add(p, "plan_id", "no plan with id %" PRId64 " in the person's entity", b.plan_id);
+        goto out;
     }
     if (!b.as_of[0] && !final_as_of[0]) {
-        problem_add(&p, "as_of", "the plan has no final review: give the date of the scores (as_of)");
-        goto invalid;
+        problem_add(p, "as_of", "the plan has no final review: give the date of the scores (as_of)");
+        goto out;
     }
     if (!b.as_of[0])
         memcpy(b.as_of, final_as_of, sizeof b.as_of);
     /* the structure: given, or the one the person leads */
     int64_t led = 0;
-    if (!b.structure_id && (rc = store_eval_led(&x, b.person_id, entity, &led, &p)) < 0)
-        goto fail;
+    if (!b.structure_id && (rc = store_eval_led(&x, b.person_id, entity, &led, p)) < 0)
+        goto out;
     if (!b.structure_id && rc == 1)
         b.structure_id = led;
     /* the evaluator: the Nucleo for managers; else the manager of the structure */
-    if ((rc = evaluator_of(&x, entity, b.person_id, b.structure_id, &evaluator, &p)) == -1)
-        goto fail;
-    if (rc == -2)
-        goto invalid;
+    if (evaluator_of(&x, entity, b.person_id, b.structure_id, &evaluator, p) < 0)
+        goto out;
     int manager = strcmp(b.role, "manager") == 0;
     if (!manager && !evaluator) {
-        problem_add(&p, "structure_id",
+        problem_add(p, "structure_id",
                     b.structure_id ? "the structure (and those above it) has no manager: nobody is "
                                      "entitled to evaluate this person"
                                    : "is required: the structure the person works in, whose "
                                      "manager evaluates them");
-        goto invalid;
+        goto out;
     }
     if (manager)
         evaluator = 0;
     form_in in = {entity, b.person_id, b.plan_id, b.structure_id, b.year, b.role, b.as_of, ratings};
-    rc = form_compute(req, &in, &fo, &p);
-    if (rc == -1)
-        goto done;
-    if (rc < 0)
-        goto fail;
+    if (form_compute(req, &in, &fo, p) < 0)
+        goto out; /* -1: answered; -2: p */
     if (!fo.basis_entity && !b.structure_id) {
-        problem_add(&p, "structure_id",
+        problem_add(p, "structure_id",
                     "is required: the person leads no structure (or several) and the scheme "
                     "scores the structure's performance");
-        goto invalid;
+        goto out;
     }
     computed = rule_json_dumps(fo.computed, JSON_COMPACT);
     eval_form_new f = {b.person_id,    b.year,         fo.scheme_id,
@@ -410,24 +401,19 @@ void eval_form_create(http_request *req)
                        computed,       b.part_time,    fo.result.has_total,
                        fo.result.total};
     store_doc d = {0};
-    rc = store_eval_form_insert(&x, &f, &d, &p);
+    rc = store_eval_form_insert(&x, &f, &d, p);
     if (rc == 0) {
-        problem_add(&p, "person_id", "no person with id %" PRId64, b.person_id);
-        goto invalid;
+        problem_add(p, "person_id", "no person with id %" PRId64, b.person_id);
+        goto out;
     }
-    eval_answer_created(req, rc, &d, &p, "evaluation-forms", 1, "person");
-    goto done;
-invalid:
-    eval_invalid(&p, "the evaluation form is not valid");
-fail:
-    eval_answer(req, &p);
-done:
+    eval_answer_created(req, rc, &d, p, "evaluation-forms", 1, "person");
+out:
     free(computed);
     json_decref(fo.computed);
     json_decref(ratings);
-    json_decref(body);
-    problem_clear(&p);
 }
+
+void eval_form_create(http_request *req) { eval_create(req, form_make, "the evaluation form is not valid"); }
 
 /* ------------------------------------------------------------------------- */
 /* Reading                                                                   */

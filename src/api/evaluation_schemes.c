@@ -18,28 +18,23 @@
 /* Schemes                                                                   */
 /* ------------------------------------------------------------------------- */
 
-void eval_scheme_create(http_request *req)
+/* The eval_make of a scheme: the body validated (eval_scheme_body), then written. */
+static void scheme_make(http_request *req, const json_t *body, problem *p)
 {
-    problem p;
-    problem_init(&p);
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
     eval_scheme_head h;
-    json_t *def = eval_scheme_body(body, &h, &p);
-    if (def) {
-        eval_ctx x = eval_ctx_of(req);
-        store_doc d = {0};
-        char *text = rule_json_dumps(def, JSON_COMPACT);
-        int rc = store_eval_scheme_insert(&x, req->ids[0], h.year, h.role, h.title, text, &d, &p);
-        free(text);
-        eval_answer_created(req, rc, &d, &p, "evaluation-schemes", 1, "entity");
-    } else {
-        eval_answer(req, &p);
-    }
+    json_t *def = eval_scheme_body(body, &h, p);
+    if (!def)
+        return;
+    eval_ctx x = eval_ctx_of(req);
+    store_doc d = {0};
+    char *text = rule_json_dumps(def, JSON_COMPACT);
+    int rc = store_eval_scheme_insert(&x, req->ids[0], h.year, h.role, h.title, text, &d, p);
+    free(text);
+    eval_answer_created(req, rc, &d, p, "evaluation-schemes", 1, "entity");
     json_decref(def);
-    json_decref(body);
 }
+
+void eval_scheme_create(http_request *req) { eval_create(req, scheme_make, "the evaluation scheme is not valid"); }
 
 void eval_scheme_get(http_request *req) { eval_get(req, store_eval_scheme_get, "evaluation scheme", 1); }
 
@@ -172,45 +167,32 @@ void participation_list(http_request *req)
     list_answer_docs(req, d, 0, NULL);
 }
 
-void participation_create(http_request *req)
+/* The eval_make of a participation: in a live objective, of a person of its entity. */
+static void participation_make(http_request *req, const json_t *body, problem *p)
 {
-    problem p;
-    problem_init(&p);
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
     int64_t eid = objective_entity(req, req->ids[0]);
-    if (eid <= 0) {
-        json_decref(body);
-        return;
-    }
+    if (eid <= 0)
+        return; /* answered */
     eval_participation_body b;
-    eval_participation_decode(body, &b, &p);
-    json_decref(body);
-    eval_ctx x = eval_ctx_of(req);
-    if (!problem_count(&p)) {
-        /* the person, in the objective's entity */
-        char eid_s[24];
-        snprintf(eid_s, sizeof eid_s, "%" PRId64, eid);
-        eval_ctx in_entity = {x.db, eid_s, x.actor};
-        int64_t unused;
-        int rc = store_eval_person_entity(&in_entity, b.person_id, &unused, &p);
-        if (rc < 0) {
-            eval_answer(req, &p);
-            return;
-        }
-        if (rc == 0)
-            problem_add(&p, "person_id", "no person with id %" PRId64 " in this entity", b.person_id);
-    }
-    if (problem_count(&p)) {
-        eval_invalid(&p, "the participation is not valid");
-        eval_answer(req, &p);
+    if (eval_participation_decode(body, &b, p))
         return;
-    }
+    /* the person, in the objective's entity */
+    eval_ctx x = eval_ctx_of(req);
+    char eid_s[24];
+    snprintf(eid_s, sizeof eid_s, "%" PRId64, eid);
+    eval_ctx in_entity = {x.db, eid_s, x.actor};
+    int64_t unused;
+    int rc = store_eval_person_entity(&in_entity, b.person_id, &unused, p);
+    if (rc == 0)
+        problem_add(p, "person_id", "no person with id %" PRId64 " in this entity", b.person_id);
+    if (rc != 1)
+        return;
     store_doc d = {0};
-    int rc = store_eval_part_insert(&x, req->ids[0], b.person_id, b.percent, b.months, b.part_time, &d, &p);
-    eval_answer_created(req, rc, &d, &p, "participations", 0, "objective");
+    rc = store_eval_part_insert(&x, req->ids[0], b.person_id, b.percent, b.months, b.part_time, &d, p);
+    eval_answer_created(req, rc, &d, p, "participations", 0, "objective");
 }
+
+void participation_create(http_request *req) { eval_create(req, participation_make, "the participation is not valid"); }
 
 void participation_delete(http_request *req)
 {

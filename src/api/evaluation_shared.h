@@ -60,6 +60,12 @@ void eval_list_answer(http_request *req, eval_list *l, int rc, const char *const
  * does nothing once *bad is set. */
 const char *eval_list_filter(http_request *req, const char *name, const char *const *values, int *bad);
 
+/* Creates from a JSON body: reads it (answering 400 when it is none), runs make, then answers
+ * what make left in p unless make answered: field errors without a status as the 422 of an
+ * invalid body described by what ("the evaluation form is not valid"), else p as it is. */
+typedef void (*eval_make)(http_request *req, const json_t *body, problem *p);
+void eval_create(http_request *req, eval_make make, const char *what);
+
 /* The optional JSON body of an action (sign, accept ...): {} when empty. NULL after
  * answering 400. New reference. */
 json_t *eval_optional_body(http_request *req);
