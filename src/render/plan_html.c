@@ -45,24 +45,34 @@ typedef struct obj_figures {
     int hidden;            /* carried only by people the caller may not see: no figures */
 } obj_figures;
 
-static obj_figures figures_of(const json_t *report, const json_t *obj)
+/* Objective id → its first report row and its cascade entry, built once per document so that
+ * a plan of thousands of objectives is read in one pass: {"<id>": row}, {"<id>": cascade}.
+ * New references (they borrow nothing after json_decref of the report). */
+typedef struct fig_index {
+    json_t *rows, *cascade;
+} fig_index;
+
+static void index_by_objective(json_t *into, const json_t *arr)
+{
+    size_t i;
+    json_t *r;
+    char key[24];
+    json_array_foreach(arr, i, r)
+    {
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(r, "objective_id")));
+        if (!json_object_get(into, key))
+            json_object_set(into, key, r);
+    }
+}
+
+static obj_figures figures_of(const fig_index *ix, const json_t *obj)
 {
     obj_figures f = {NULL, NULL, 0};
-    json_int_t id = json_integer_value(json_object_get(obj, "id"));
+    char key[24];
+    snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(obj, "id")));
+    f.row = json_object_get(ix->rows, key);
+    f.cascade = json_object_get(ix->cascade, key);
     size_t i;
-    const json_t *r;
-    json_array_foreach(json_object_get(report, "rows"), i,
-                       r) if (json_integer_value(json_object_get(r, "objective_id")) == id)
-    {
-        f.row = r;
-        break;
-    }
-    json_array_foreach(json_object_get(report, "objectives"), i,
-                       r) if (json_integer_value(json_object_get(r, "objective_id")) == id)
-    {
-        f.cascade = r;
-        break;
-    }
     const json_t *a;
     int people = 0, structures = 0;
     json_array_foreach(json_object_get(obj, "assignments"), i, a)
@@ -375,9 +385,9 @@ static void heading_weight(buf *b, const json_t *obj)
         doc_number(b, first, 2);
 }
 
-static void sheet(buf *b, const doc_facts *facts, const json_t *doc, const json_t *report, const json_t *obj)
+static void sheet(buf *b, const doc_facts *facts, const json_t *doc, const fig_index *ix, const json_t *obj)
 {
-    obj_figures f = figures_of(report, obj);
+    obj_figures f = figures_of(ix, obj);
     doc_frame_open(b, facts, 0);
     buf_puts(b, "<h2>");
     html_escape(b, facts->entity ? facts->entity : "");
@@ -432,7 +442,12 @@ int plan_html(buf *b, const json_t *doc, const json_t *report)
     doc_frame_close(b);
     size_t i;
     const json_t *obj;
-    json_array_foreach(objs, i, obj) sheet(b, &f, doc, report, obj);
+    fig_index ix = {json_object(), json_object()};
+    index_by_objective(ix.rows, json_object_get(report, "rows"));
+    index_by_objective(ix.cascade, json_object_get(report, "objectives"));
+    json_array_foreach(objs, i, obj) sheet(b, &f, doc, &ix, obj);
+    json_decref(ix.rows);
+    json_decref(ix.cascade);
     doc_html_close(b);
     return b->failed ? -1 : 0;
 }

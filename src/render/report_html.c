@@ -28,11 +28,11 @@ static int totals_of(const json_t *report, const char *kind, const json_t **out,
     return count;
 }
 
-static int same_assignee(const json_t *a, const json_t *b)
+/* "kind:id" of a row's or total's assignee. */
+static void assignee_key(const json_t *r, char *key, size_t n)
 {
-    return json_integer_value(json_object_get(a, "assignee_id")) ==
-               json_integer_value(json_object_get(b, "assignee_id")) &&
-           strcmp(str(a, "assignee_kind"), str(b, "assignee_kind")) == 0;
+    snprintf(key, n, "%s:%" JSON_INTEGER_FORMAT, str(r, "assignee_kind"),
+             json_integer_value(json_object_get(r, "assignee_id")));
 }
 
 /* "+3,5" / "−2" */
@@ -124,7 +124,7 @@ static void objective_rows(buf *b, const json_t *row, int with_indicators)
 /* The section of one assignee: heading, its objectives, its total under them. Managers and
  * people list the objectives of their structures again: without their indicators, which the
  * structures' sections show. */
-static void assignee_section(buf *b, const json_t *report, const json_t *total)
+static void assignee_section(buf *b, const json_t *by_assignee, const json_t *total)
 {
     const char *kind = str(total, "assignee_kind");
     buf_puts(b, "<h3>");
@@ -144,8 +144,9 @@ static void assignee_section(buf *b, const json_t *report, const json_t *total)
     buf_puts(b, "<tbody>");
     size_t i;
     const json_t *row;
-    json_array_foreach(json_object_get(report, "rows"), i, row) if (same_assignee(row, total))
-        objective_rows(b, row, strcmp(kind, "structure") == 0);
+    char key[48];
+    assignee_key(total, key, sizeof key);
+    json_array_foreach(json_object_get(by_assignee, key), i, row) objective_rows(b, row, strcmp(kind, "structure") == 0);
     buf_puts(b, "<tr class=\"total\"><th scope=\"row\" colspan=\"2\">Totale (peso misurato ");
     doc_number(b, json_object_get(total, "weight_measured"), 2);
     buf_puts(b, " su ");
@@ -205,30 +206,29 @@ int report_chart_structures(buf *b, const json_t *report, const char *id)
 int report_chart_distribution(buf *b, const json_t *report, const char *id)
 {
     const json_t *rows = json_object_get(report, "rows");
-    size_t n = json_array_size(rows), i, j;
+    size_t n = json_array_size(rows), i;
     double *scores = calloc(n + 1, sizeof *scores);
     if (!scores)
         return -1;
     int k = 0, unmeasured = 0;
+    json_t *seen = json_object();
     const json_t *row;
     json_array_foreach(rows, i, row)
     {
         if (!is_kind(row, "structure"))
             continue;
-        json_int_t oid = json_integer_value(json_object_get(row, "objective_id"));
-        int seen = 0; /* an objective carried by several structures counts once */
-        for (j = 0; j < i && !seen; j++) {
-            const json_t *r2 = json_array_get(rows, j);
-            seen = is_kind(r2, "structure") && json_integer_value(json_object_get(r2, "objective_id")) == oid;
-        }
-        if (seen)
+        char key[24]; /* an objective carried by several structures counts once */
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(row, "objective_id")));
+        if (json_object_get(seen, key))
             continue;
+        json_object_set_new(seen, key, json_true());
         const json_t *s = json_object_get(row, "score");
         if (json_is_number(s))
             scores[k++] = json_number_value(s);
         else
             unmeasured++;
     }
+    json_decref(seen);
     int counts[10];
     svg_chart_histogram_counts(scores, k, counts);
     buf desc;
@@ -297,6 +297,19 @@ int report_html(buf *b, const json_t *report)
     const json_t **t = calloc(n + 1, sizeof *t);
     static const char *const kinds[] = {"structure", "manager", "person"};
     static const char *const titles[] = {"Risultati per struttura", "Risultati per dirigente", "Risultati individuali"};
+    /* the rows by assignee, once: {"kind:id": [row, ...]} (a plan of thousands of objectives) */
+    json_t *by_assignee = json_object();
+    size_t r;
+    const json_t *row;
+    json_array_foreach(json_object_get(report, "rows"), r, row)
+    {
+        char key[48];
+        assignee_key(row, key, sizeof key);
+        json_t *list = json_object_get(by_assignee, key);
+        if (!list)
+            json_object_set_new(by_assignee, key, list = json_array());
+        json_array_append(list, (json_t *)row);
+    }
     for (int k = 0; t && k < 3; k++) {
         int m = totals_of(report, kinds[k], t, (int)n);
         if (m == 0)
@@ -304,9 +317,10 @@ int report_html(buf *b, const json_t *report)
         doc_frame_open(b, &f, 0);
         buf_printf(b, "<h2>%s</h2>\n", titles[k]);
         for (int i = 0; i < m; i++)
-            assignee_section(b, report, t[i]);
+            assignee_section(b, by_assignee, t[i]);
         doc_frame_close(b);
     }
+    json_decref(by_assignee);
     free(t);
     doc_html_close(b);
     return rc < 0 || b->failed ? -1 : 0;
