@@ -10,6 +10,7 @@
 #include "store/exec.h"
 #include "store/plan_doc.h"
 #include "store/sql_build.h"
+#include "store/stmt.h"
 
 enum {
     Q_ENTITY_BY_CODE,
@@ -438,38 +439,55 @@ int store_import_begin(store_conn *c, int timeout_ms, problem *p)
     return 0;
 }
 
-/* Runs a statement whose first row's first column is an id; 1 with *id, 0 for no row, -1. */
-static int one_id(store_conn *c, int q, int n, const char *const *params, int64_t *id, problem *p)
+/* Runs statement q, which takes nparams, with the bound parameters a; its first row's first
+ * column is an id: 1 with *id (when id is not NULL), 0 for no row, -1 (p set). */
+static int one_id(store_conn *c, int q, int nparams, const store_args *a, int64_t *id, problem *p)
 {
-    PGresult *r = store_exec(c, st[q], n, params, p);
+    PGresult *r = store_run_id(c, st[q], nparams, a, p);
     if (!r)
         return -1;
-    int found = PQntuples(r) > 0;
+    int found = row_count(r) > 0;
     if (found && id)
-        *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        *id = row_i64(r, 0, 0);
     PQclear(r);
     return found;
 }
 
+/* Binds entity ($1) and the writer ($2 token, $3 name, $4 role). */
+static void bind_writer(store_args *a, int64_t entity, const store_actor *who)
+{
+    arg_i64(a, entity);
+    arg_text(a, who->token_id);
+    arg_text(a, who->name);
+    arg_text(a, who->role);
+}
+
 int store_entity_by_code(store_conn *c, const char *code, int64_t *id, problem *p)
 {
-    const char *params[] = {code};
-    return one_id(c, Q_ENTITY_BY_CODE, 1, params, id, p);
+    store_args a = {0};
+    arg_text(&a, code);
+    return one_id(c, Q_ENTITY_BY_CODE, 1, &a, id, p);
 }
 
 int store_entity_exists(store_conn *c, int64_t id, problem *p)
 {
-    char s[24];
-    snprintf(s, sizeof s, "%" PRId64, id);
-    const char *params[] = {s};
-    return one_id(c, Q_ENTITY_EXISTS, 1, params, NULL, p);
+    store_args a = {0};
+    arg_i64(&a, id);
+    return one_id(c, Q_ENTITY_EXISTS, 1, &a, NULL, p);
 }
 
 int store_entity_create(store_conn *c, const store_actor *who, const char *code, const char *name, const char *kind,
                         const char *fiscal_code, int64_t *id, problem *p)
 {
-    const char *params[] = {who->token_id, who->name, who->role, code, name, kind, fiscal_code};
-    int rc = one_id(c, Q_ENTITY_CREATE, 7, params, id, p);
+    store_args a = {0};
+    arg_text(&a, who->token_id);
+    arg_text(&a, who->name);
+    arg_text(&a, who->role);
+    arg_text(&a, code);
+    arg_text(&a, name);
+    arg_text(&a, kind);
+    arg_text(&a, fiscal_code);
+    int rc = one_id(c, Q_ENTITY_CREATE, 7, &a, id, p);
     if (rc == 0)
         return problem_set(p, 409, "conflict", "the entity %s could not be created", code);
     return rc < 0 ? -1 : 0;
@@ -479,14 +497,15 @@ int store_entity_create(store_conn *c, const store_actor *who, const char *code,
  * entity: each one found is marked known in o. Returns 0 or -1 (p set). */
 static int known_codes(store_conn *c, int64_t entity, const char *structures, const char *people, org_rows *o, problem *p)
 {
-    char e[24];
-    snprintf(e, sizeof e, "%" PRId64, entity);
-    const char *params[] = {e, structures, people};
-    PGresult *r = store_exec(c, st[Q_KNOWN], 3, params, p);
+    store_args a = {0};
+    arg_i64(&a, entity);
+    arg_text(&a, structures);
+    arg_text(&a, people);
+    PGresult *r = store_run_id(c, st[Q_KNOWN], 3, &a, p);
     if (!r)
         return -1;
-    for (int i = 0; i < PQntuples(r); i++)
-        org_known(o, PQgetvalue(r, i, 0)[0], PQgetvalue(r, i, 1));
+    for (int i = 0; i < row_count(r); i++)
+        org_known(o, row_text(r, i, 0)[0], row_text(r, i, 1));
     PQclear(r);
     return 0;
 }
@@ -516,23 +535,24 @@ int store_org_resolve(store_conn *c, int64_t entity, org_rows *o, problem *p)
 
 int store_plan_find(store_conn *c, int64_t entity, const char *year, const char *kind, int64_t *plan_id, problem *p)
 {
-    char e[24];
-    snprintf(e, sizeof e, "%" PRId64, entity);
-    const char *params[] = {e, year, kind};
-    return one_id(c, Q_PLAN_FIND, 3, params, plan_id, p);
+    store_args a = {0};
+    arg_i64(&a, entity);
+    arg_text(&a, year);
+    arg_text(&a, kind);
+    return one_id(c, Q_PLAN_FIND, 3, &a, plan_id, p);
 }
 
 static int upsert(store_conn *c, int q, const store_actor *who, int64_t entity, const char *rows_json,
                   int64_t *inserted, int64_t *updated, problem *p)
 {
-    char e[24];
-    snprintf(e, sizeof e, "%" PRId64, entity);
-    const char *params[] = {e, who->token_id, who->name, who->role, rows_json};
-    PGresult *r = store_exec(c, st[q], 5, params, p);
+    store_args a = {0};
+    bind_writer(&a, entity, who);
+    arg_text(&a, rows_json);
+    PGresult *r = store_run_id(c, st[q], 5, &a, p);
     if (!r)
         return -1;
-    *inserted = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    *updated = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+    *inserted = row_i64(r, 0, 0);
+    *updated = row_i64(r, 0, 1);
     PQclear(r);
     return 0;
 }
@@ -567,29 +587,20 @@ int store_org_write(store_conn *c, const store_actor *who, int64_t entity, const
 int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, const store_plan_rows_in *in,
                       int64_t *plan_id, store_import_counts *n, problem *p)
 {
-    char e[24];
-    snprintf(e, sizeof e, "%" PRId64, entity);
-    const char *params[] = {e,
-                            who->token_id,
-                            who->name,
-                            who->role,
-                            in->year,
-                            in->kind,
-                            in->title,
-                            in->objectives,
-                            in->assignments,
-                            in->phases,
-                            in->indicators,
-                            in->method,
-                            in->organisation};
-    PGresult *r = store_exec(c, st[Q_PLAN], 13, params, p);
+    store_args a = {0};
+    bind_writer(&a, entity, who);
+    const char *const text[] = {in->year,   in->kind,       in->title,  in->objectives,  in->assignments,
+                                in->phases, in->indicators, in->method, in->organisation};
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        arg_text(&a, text[i]);
+    PGresult *r = store_run_id(c, st[Q_PLAN], 13, &a, p);
     if (!r)
         return -1;
-    *plan_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    n->objectives = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    n->assignments = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
-    n->phases = strtoll(PQgetvalue(r, 0, 3), NULL, 10);
-    n->indicators = strtoll(PQgetvalue(r, 0, 4), NULL, 10);
+    *plan_id = row_i64(r, 0, 0);
+    n->objectives = row_i64(r, 0, 1);
+    n->assignments = row_i64(r, 0, 2);
+    n->phases = row_i64(r, 0, 3);
+    n->indicators = row_i64(r, 0, 4);
     PQclear(r);
     return 0;
 }
@@ -597,11 +608,13 @@ int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, con
 int store_plan_adopt_imported(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id,
                               const char *number, const char *date, const char *body, problem *p)
 {
-    char e[24], id[24];
-    snprintf(e, sizeof e, "%" PRId64, entity);
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
-    const char *params[] = {e, who->token_id, who->name, who->role, id, number, date, body};
-    int rc = one_id(c, Q_ADOPT, 8, params, NULL, p);
+    store_args a = {0};
+    bind_writer(&a, entity, who);
+    arg_i64(&a, plan_id);
+    arg_text(&a, number);
+    arg_text(&a, date);
+    arg_text(&a, body);
+    int rc = one_id(c, Q_ADOPT, 8, &a, NULL, p);
     if (rc == 0)
         return problem_set(p, 409, "conflict", "the imported plan %" PRId64 " could not be adopted", plan_id);
     return rc < 0 ? -1 : 0;
@@ -619,14 +632,15 @@ void store_import_analyze(store_conn *c)
 int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id, int revision,
                               const store_plan_rows_in *in, store_revise_counts *n, problem *p)
 {
-    char e[24], id[24], rev[16];
-    snprintf(e, sizeof e, "%" PRId64, entity);
-    snprintf(id, sizeof id, "%" PRId64, plan_id);
-    snprintf(rev, sizeof rev, "%d", revision);
     memset(n, 0, sizeof *n);
     if (in->title) {
-        const char *tp[] = {e, who->token_id, who->name, who->role, id, in->title, in->method, in->organisation};
-        PGresult *r = store_exec(c, st[Q_REV_TITLE], 8, tp, p);
+        store_args a = {0};
+        bind_writer(&a, entity, who);
+        arg_i64(&a, plan_id);
+        arg_text(&a, in->title);
+        arg_text(&a, in->method);
+        arg_text(&a, in->organisation);
+        PGresult *r = store_run_id(c, st[Q_REV_TITLE], 8, &a, p);
         if (!r)
             return -1;
         PQclear(r);
@@ -635,13 +649,19 @@ int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t ent
     static const int q[STORE_REV_TABLES] = {Q_REV_OBJ, Q_REV_ASG, Q_REV_PH, Q_REV_IND};
     const char *rows[STORE_REV_TABLES] = {in->objectives, in->assignments, in->phases, in->indicators};
     for (int k = 0; k < STORE_REV_TABLES; k++) {
-        const char *params[] = {e, who->token_id, who->name, who->role, id, rev, in->objectives, rows[k]};
-        PGresult *r = store_exec(c, st[q[k]], k == 0 ? 7 : 8, params, p);
+        store_args a = {0};
+        bind_writer(&a, entity, who);
+        arg_i64(&a, plan_id);
+        arg_i64(&a, revision);
+        arg_text(&a, in->objectives);
+        if (k > 0)
+            arg_text(&a, rows[k]);
+        PGresult *r = store_run_id(c, st[q[k]], k == 0 ? 7 : 8, &a, p);
         if (!r)
             return -1;
-        n->inserted[k] = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-        n->updated[k] = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-        n->removed[k] = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+        n->inserted[k] = row_i64(r, 0, 0);
+        n->updated[k] = row_i64(r, 0, 1);
+        n->removed[k] = row_i64(r, 0, 2);
         PQclear(r);
     }
     return 0;
