@@ -128,6 +128,14 @@ static int validate_item(doc_state *s, const resource_spec *r, const char *list,
     return rc;
 }
 
+/* Appends to list the row of r's values v for the objective at position oi. */
+static void append_row(json_t *list, const resource_spec *r, const field_values *v, int oi)
+{
+    json_t *row = doc_row_of(r, v);
+    json_object_set_new(row, "ord", json_integer(oi));
+    json_array_append_new(list, row);
+}
+
 static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
 {
     problem *p = s->p;
@@ -152,9 +160,7 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
         bad = 1;
     }
     if (!bad) {
-        json_t *row = doc_row_of(&model_phases, &v);
-        json_object_set_new(row, "ord", json_integer(oi));
-        json_array_append_new(s->phases, row);
+        append_row(s->phases, &model_phases, &v, oi);
         int j = s->n_ph++;
         rules_phase *rp = &s->r_ph[j];
         rp->objective = oi;
@@ -223,9 +229,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         json_object_set_new(s->indicator_paths, code, json_string(path));
     }
     if (!bad) {
-        json_t *row = doc_row_of(&model_indicators, &v);
-        json_object_set_new(row, "ord", json_integer(oi));
-        json_array_append_new(s->indicators, row);
+        append_row(s->indicators, &model_indicators, &v, oi);
         int j = s->n_ind++;
         rules_indicator *ri = &s->r_ind[j];
         ri->code = json_string_value(json_object_get(ind, "code"));
