@@ -300,12 +300,11 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
             problem_set(p, 404, "not_found", "no plan with id %" PRId64, plan_id);
         goto done;
     }
-    json_t *rows_of[STORE_REV_TABLES] = {s.objectives, s.assignments, s.phases, s.indicators};
     static const char *const names[STORE_REV_TABLES] = {"objectives", "assignments", "phases", "indicators"};
     json_t *changes = json_object();
     for (int k = 0; k < STORE_REV_TABLES; k++) {
-        json_object_set_new(counts, names[k], json_integer((json_int_t)json_array_size(rows_of[k])));
-        json_object_set_new(changes, names[k], change_counts(&n, k, json_array_size(rows_of[k])));
+        json_object_set_new(counts, names[k], json_integer((json_int_t)s.n_rows[k]));
+        json_object_set_new(changes, names[k], change_counts(&n, k, s.n_rows[k]));
     }
     int total = 0;
     json_t *warnings = doc_warnings(&s, &total);

@@ -37,6 +37,29 @@ static int assignee_of(doc_state *s, const char *kind, const char *code)
     return a;
 }
 
+/* Adds row (taken) to the text of table k: rows are kept as text, not as a tree, so that a
+ * large document does not hold them twice. */
+static void add_row(doc_state *s, int k, json_t *row)
+{
+    char *text = row ? rule_json_dumps(row, JSON_COMPACT) : NULL;
+    json_decref(row);
+    if (!text) {
+        s->rows[k].failed = 1;
+        return;
+    }
+    buf_putc(&s->rows[k], s->n_rows[k]++ ? ',' : '[');
+    buf_puts(&s->rows[k], text);
+    free(text);
+}
+
+/* Adds the row of r's values v for the objective at position oi to table k. */
+static void append_row(doc_state *s, int k, const resource_spec *r, const field_values *v, int oi)
+{
+    json_t *row = doc_row_of(r, v);
+    json_object_set_new(row, "ord", json_integer(oi));
+    add_row(s, k, row);
+}
+
 static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *seen)
 {
     problem *p = s->p;
@@ -99,7 +122,7 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     const char *scope = doc_fv(&model_assignments, &v2, "scope"), *slot = doc_fv(&model_assignments, &v2, "slot");
     json_object_set_new(row, "scope", scope ? json_string(scope) : json_null());
     json_object_set_new(row, "slot", slot ? json_string(slot) : json_null());
-    json_array_append_new(s->assignments, row);
+    add_row(s, DOC_ASSIGNMENTS, row);
     int ai = s->n_a++;
     s->r_a[ai].objective = oi;
     s->r_a[ai].assignee = assignee_of(s, sc ? "s" : "p", sc ? sc : pc);
@@ -128,14 +151,6 @@ static int validate_item(doc_state *s, const resource_spec *r, const char *list,
     return rc;
 }
 
-/* Appends to list the row of r's values v for the objective at position oi. */
-static void append_row(json_t *list, const resource_spec *r, const field_values *v, int oi)
-{
-    json_t *row = doc_row_of(r, v);
-    json_object_set_new(row, "ord", json_integer(oi));
-    json_array_append_new(list, row);
-}
-
 static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
 {
     problem *p = s->p;
@@ -160,7 +175,7 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
         bad = 1;
     }
     if (!bad) {
-        append_row(s->phases, &model_phases, &v, oi);
+        append_row(s, DOC_PHASES, &model_phases, &v, oi);
         int j = s->n_ph++;
         rules_phase *rp = &s->r_ph[j];
         rp->objective = oi;
@@ -229,7 +244,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         json_object_set_new(s->indicator_paths, code, json_string(path));
     }
     if (!bad) {
-        append_row(s->indicators, &model_indicators, &v, oi);
+        append_row(s, DOC_INDICATORS, &model_indicators, &v, oi);
         int j = s->n_ind++;
         rules_indicator *ri = &s->r_ind[j];
         ri->code = json_string_value(json_object_get(ind, "code"));
@@ -342,7 +357,7 @@ static void check_objective(doc_state *s, json_t *o, int oi)
             json_object_set_new(row, "ord", json_integer(oi));
             json_object_set_new(row, "parent_ord", parent_ord >= 0 ? json_integer(parent_ord) : json_null());
             json_object_set_new(row, "revision_mark", mark ? json_string(mark) : json_null());
-            json_array_append_new(s->objectives, row);
+            add_row(s, DOC_OBJECTIVES, row);
         }
         field_values_free(&v);
     }
@@ -570,10 +585,8 @@ void doc_state_init(doc_state *s, problem *p)
     memset(s, 0, sizeof *s);
     s->p = p;
     org_rows_init(&s->org);
-    s->objectives = json_array();
-    s->assignments = json_array();
-    s->phases = json_array();
-    s->indicators = json_array();
+    for (int k = 0; k < 4; k++)
+        buf_init(&s->rows[k], 0);
     s->objective_index = json_object();
     s->indicator_paths = json_object();
     s->assignee_index = json_object();
@@ -583,10 +596,8 @@ void doc_state_init(doc_state *s, problem *p)
 void doc_state_free(doc_state *s)
 {
     org_rows_free(&s->org);
-    json_decref(s->objectives);
-    json_decref(s->assignments);
-    json_decref(s->phases);
-    json_decref(s->indicators);
+    for (int k = 0; k < 4; k++)
+        buf_free(&s->rows[k]);
     json_decref(s->objective_index);
     json_decref(s->indicator_paths);
     json_decref(s->assignee_index);
@@ -666,11 +677,13 @@ int doc_check(doc_state *s, json_t *doc)
     return 0;
 }
 
-int doc_content_rows(const doc_state *s, char *rows[4], problem *p)
+int doc_content_rows(doc_state *s, char *rows[4], problem *p)
 {
-    json_t *const lists[4] = {s->objectives, s->assignments, s->phases, s->indicators};
-    for (int k = 0; k < 4; k++)
-        if (!(rows[k] = rule_json_dumps(lists[k], JSON_COMPACT)))
+    for (int k = 0; k < 4; k++) {
+        rows[k] = NULL;
+        buf_puts(&s->rows[k], s->n_rows[k] ? "]" : "[]");
+        if (s->rows[k].failed || !(rows[k] = buf_steal(&s->rows[k], NULL)))
             return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    }
     return 0;
 }

@@ -13,17 +13,24 @@
 #include "codec/org_rows.h"
 #include "codec/validate.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/problem.h"
 #include "rules.h"
 
 /* What the validation gathers: rows for the store and the plan as the checker sees it. */
+/* The tables of content rows (doc_state.rows). */
+enum { DOC_OBJECTIVES, DOC_ASSIGNMENTS, DOC_PHASES, DOC_INDICATORS };
+
 typedef struct doc_state {
     problem *p;
     org_rows org;
-    json_t *objectives, *assignments, *phases, *indicators; /* rows */
-    json_t *objective_index;                                /* code → index */
-    json_t *indicator_paths;                                /* code → path of its first use */
-    field_values plan;                                      /* model_plans values */
+    /* the content rows for the store, as JSON text: objectives, assignments, phases, indicators
+     * (DOC_OBJECTIVES..DOC_INDICATORS), each "[row,row..." until doc_content_rows closes it */
+    buf rows[4];
+    size_t n_rows[4];
+    json_t *objective_index; /* code → index */
+    json_t *indicator_paths; /* code → path of its first use */
+    field_values plan;       /* model_plans values */
     int plan_ok;
     int year;
     const char *deliberation[3]; /* number, date, body (borrowed from the document) */
@@ -67,7 +74,7 @@ json_t *doc_warnings(doc_state *s, int *total);
 
 /* The content rows of s as the JSON texts of store_plan_rows_in (objectives, assignments,
  * phases, indicators), malloc'd into rows[0..3]: the caller frees them, also after -1
- * (503 with p set). */
-int doc_content_rows(const doc_state *s, char *rows[4], problem *p);
+ * (503 with p set). Takes the texts out of s: call it once. */
+int doc_content_rows(doc_state *s, char *rows[4], problem *p);
 
 #endif
