@@ -12,9 +12,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
 #include "api/api.h"
 #include "api/calendar.h"
 #include "codec/ical.h"
+#include "core/text.h"
 #include "rules.h"
 #include "store/calendar.h"
 
@@ -298,12 +302,12 @@ static int read_window(http_request *req, window *w)
     return 0;
 }
 
-void calendar_get(http_request *req)
+/* Answers entity's calendar in window w, as the caller of scope sees it (JSON, or iCalendar when
+ * asked or when ics is set). */
+static void answer_calendar(http_request *req, store_conn *db, int64_t entity, const char *scope, const window *wp,
+                            int ics)
 {
-    api_call *call = api_call_of(req);
-    window w;
-    if (read_window(req, &w) < 0)
-        return;
+    window w = *wp;
     char from[11], to[11];
     rules_date_format_iso(w.from, from);
     rules_date_format_iso(w.to, to);
@@ -311,10 +315,10 @@ void calendar_get(http_request *req)
     problem_init(&p);
     char *text = NULL;
     /* a Relazione of year Y falls in Y+1 */
-    int found = store_calendar_doc(call->db, req->ids[0], call->scope, w.from.year - 1, w.to.year, from, to, &text, &p);
+    int found = store_calendar_doc(db, entity, scope, w.from.year - 1, w.to.year, from, to, &text, &p);
     if (found <= 0) {
         if (found == 0)
-            http_error(req, 404, "not_found", "no entity %lld", (long long)req->ids[0]);
+            http_error(req, 404, "not_found", "no entity %lld", (long long)entity);
         else
             http_problem(req, &p);
         problem_clear(&p);
@@ -337,17 +341,164 @@ void calendar_get(http_request *req)
     json_array_foreach(json_object_get(doc, "plans"), i, pl) review_items(pl, items, &n, &w);
     phase_items(doc, items, &n, &w);
     qsort(items, n, sizeof *items, cmp_items);
-    if (http_wants_format(req, "ics", "text/calendar")) {
+    if (ics || http_wants_format(req, "ics", "text/calendar")) {
         answer_ics(req, doc, items, n);
     } else {
         char as_of[11];
         rules_date_format_iso(w.as_of, as_of);
-        json_t *entity = json_incref(json_object_get(doc, "entity"));
-        json_object_del(entity, "transparency_public");
+        json_t *who = json_incref(json_object_get(doc, "entity"));
+        json_object_del(who, "transparency_public");
         http_json(req, 200,
-                  json_pack("{s:o, s:s, s:s, s:s, s:O, s:o}", "entity", entity, "from", from, "to", to, "as_of", as_of,
+                  json_pack("{s:o, s:s, s:s, s:s, s:O, s:o}", "entity", who, "from", from, "to", to, "as_of", as_of,
                             "truncated", json_object_get(doc, "truncated"), "items", items_json(items, n)));
     }
     free(items);
     json_decref(doc);
+}
+
+void calendar_get(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    window w;
+    if (read_window(req, &w) < 0)
+        return;
+    answer_calendar(req, call->db, req->ids[0], call->scope, &w, 0);
+}
+
+/* ----------------------------------------------------------------------------------- */
+/* Subscriptions: a secret key per feed, for calendar programs that cannot send a token */
+/* ----------------------------------------------------------------------------------- */
+
+#define FEED_KEY_PREFIX "cal_"
+#define FEED_KEY_LEN (4 + 43)
+
+/* The SHA-256 of key as PostgreSQL's bytea text. */
+static void key_hash(const char *key, char out[67])
+{
+    unsigned char d[32];
+    static const char hex[] = "0123456789abcdef";
+    gnutls_hash_fast(GNUTLS_DIG_SHA256, key, strlen(key), d);
+    out[0] = '\\';
+    out[1] = 'x';
+    for (int i = 0; i < 32; i++) {
+        out[2 + 2 * i] = hex[d[i] >> 4];
+        out[3 + 2 * i] = hex[d[i] & 15];
+    }
+    out[66] = '\0';
+}
+
+void calendar_feed_create(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    json_t *body = http_json_body(req);
+    if (!body)
+        return;
+    problem p;
+    problem_init(&p);
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v)
+    {
+        if (strcmp(key, "name") != 0)
+            problem_add(&p, key, "is not a field of a calendar feed (name)");
+    }
+    const char *name = json_string_value(json_object_get(body, "name"));
+    if (!name || !*name || utf8_length(name) > 200)
+        problem_add(&p, "name", "is required: a name of at most 200 characters (whose calendar it is)");
+    if (problem_count(&p)) {
+        problem_set(&p, 422, "validation_failed", "the calendar feed is not valid");
+        http_problem(req, &p);
+        problem_clear(&p);
+        json_decref(body);
+        return;
+    }
+    unsigned char raw[32];
+    char secret[FEED_KEY_LEN + 1], hash[67];
+    if (gnutls_rnd(GNUTLS_RND_KEY, raw, sizeof raw) != 0) {
+        json_decref(body);
+        http_error(req, 503, "no_randomness", "the server cannot make a key now; try again");
+        return;
+    }
+    memcpy(secret, FEED_KEY_PREFIX, 4);
+    base64url_encode(raw, sizeof raw, secret + 4);
+    key_hash(secret, hash);
+    char *doc = NULL;
+    int found = store_calendar_feed_create(call->db, req->ids[0], call->scope, name, hash, call->actor.name, &doc, &p);
+    json_decref(body);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no entity %lld", (long long)req->ids[0]);
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    json_t *feed = json_loads(doc, 0, NULL);
+    free(doc);
+    if (!feed) {
+        http_error(req, 503, "out_of_memory", "try again");
+        return;
+    }
+    char path[96];
+    snprintf(path, sizeof path, "/v1/public/calendar.ics?key=%s", secret);
+    json_object_set_new(feed, "key", json_string(secret));
+    json_object_set_new(feed, "path", json_string(path));
+    snprintf(req->res.location, sizeof req->res.location, "/v1/calendar-feeds/%lld",
+             (long long)json_integer_value(json_object_get(feed, "id")));
+    http_json(req, 201, feed);
+}
+
+void calendar_feed_revoke(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    int found = store_calendar_feed_revoke(call->db, req->ids[0], call->scope, &p);
+    if (found <= 0) {
+        if (found == 0)
+            problem_set(&p, 404, "not_found", "no live calendar feed %lld", (long long)req->ids[0]);
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    http_body(req, 204, NULL, NULL, 0);
+}
+
+void calendar_feed_public(http_request *req)
+{
+    const char *key = http_query(req, "key");
+    if (!key || strlen(key) != FEED_KEY_LEN || strncmp(key, FEED_KEY_PREFIX, 4) != 0) {
+        http_error(req, 404, "not_found", "no such calendar");
+        return;
+    }
+    problem p;
+    problem_init(&p);
+    store_conn *db = store_acquire(api_pool(), &p);
+    if (!db) {
+        http_problem(req, &p);
+        problem_clear(&p);
+        return;
+    }
+    char hash[67];
+    key_hash(key, hash);
+    int64_t entity = 0;
+    int found = store_calendar_feed_entity(db, hash, &entity, &p);
+    if (found <= 0) {
+        if (found == 0)
+            http_error(req, 404, "not_found", "no such calendar");
+        else
+            http_problem(req, &p);
+    } else {
+        /* last year to next year, states as of today */
+        char today[11];
+        http_today(today);
+        window w;
+        memset(&w, 0, sizeof w);
+        rules_date_parse_iso(today, &w.as_of, NULL);
+        w.from = (rules_date){w.as_of.year - 1, 1, 1};
+        w.to = (rules_date){w.as_of.year + 1, 12, 31};
+        store_set_entity(db, entity); /* row-level security: the feed's entity only */
+        answer_calendar(req, db, entity, NULL, &w, 1);
+    }
+    problem_clear(&p);
+    store_release(api_pool(), db);
 }

@@ -149,6 +149,9 @@ const route api_routes[] = {
 
     /* the cycle's calendar, payment timeliness and the premiums' publication (issue 20) */
     {"GET", "/v1/entities/{id}/calendar", calendar_get, READ, 0, NULL},
+    {"POST", "/v1/entities/{id}/calendar-feeds", calendar_feed_create, PLAN_WRITE, J | ROUTE_SECRET_ANSWER, NULL},
+    {"DELETE", "/v1/calendar-feeds/{id}", calendar_feed_revoke, PLAN_WRITE, 0, NULL},
+    {"GET", "/v1/public/calendar.ics", calendar_feed_public, 0, 0, NULL},
     {"GET", "/v1/entities/{id}/payment-timeliness", payment_timeliness_get, READ, 0, NULL},
     {"POST", "/v1/entities/{id}/payments:import", payments_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
     {"GET", "/v1/entities/{id}/transparency", transparency_get, READ, 0, NULL},

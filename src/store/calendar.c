@@ -45,7 +45,62 @@ static store_stmt st[] = {
                  7},
 };
 
-int store_calendar_register(void) { return STORE_STMTS_REGISTER(st); }
+#define FEED_JSON                                                                                          \
+    "json_build_object('id', f.id, 'entity_id', f.entity_id, 'name', f.name, 'created_by', f.created_by, " \
+    "'created_at', to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+
+static store_stmt feeds[] = {
+    /* $1 entity, $2 scope, $3 name, $4 key hash, $5 who */
+    [0] = {"calendar.feed_create",
+           "WITH e AS (SELECT id FROM entities WHERE id = $1::bigint AND ($2::bigint IS NULL OR id = $2::bigint)), "
+           "f AS (INSERT INTO calendar_feeds AS f (entity_id, key_hash, name, created_by) SELECT e.id, $4::bytea, "
+           "$3::text, $5::text FROM e RETURNING f.*) SELECT " FEED_JSON "::text FROM f",
+           5},
+    [1] = {"calendar.feed_revoke",
+           "UPDATE calendar_feeds SET revoked_at = now() WHERE id = $1::bigint AND ($2::bigint IS NULL OR "
+           "entity_id = $2::bigint) AND revoked_at IS NULL RETURNING 1",
+           2},
+    [2] = {"calendar.feed_entity", "SELECT ciclo_calendar_feed_entity($1::bytea)", 1},
+};
+
+int store_calendar_feed_create(store_conn *c, int64_t entity_id, const char *scope, const char *name,
+                               const char *key_hash_hex, const char *who_name, char **doc, problem *p)
+{
+    store_args a = {0};
+    arg_i64(&a, entity_id);
+    arg_text(&a, scope);
+    arg_text(&a, name);
+    arg_text(&a, key_hash_hex);
+    arg_text(&a, who_name);
+    return store_run_text(c, &feeds[0], &a, doc, p);
+}
+
+int store_calendar_feed_revoke(store_conn *c, int64_t id, const char *scope, problem *p)
+{
+    store_args a = {0};
+    arg_i64(&a, id);
+    arg_text(&a, scope);
+    PGresult *r = store_run(c, &feeds[1], &a, p);
+    if (!r)
+        return -1;
+    int n = row_count(r);
+    PQclear(r);
+    return n > 0;
+}
+
+int store_calendar_feed_entity(store_conn *c, const char *key_hash_hex, int64_t *entity_id, problem *p)
+{
+    store_args a = {0};
+    arg_text(&a, key_hash_hex);
+    PGresult *r = store_run(c, &feeds[2], &a, p);
+    if (!r)
+        return -1;
+    *entity_id = row_count(r) > 0 ? row_i64(r, 0, 0) : 0;
+    PQclear(r);
+    return *entity_id > 0;
+}
+
+int store_calendar_register(void) { return STORE_STMTS_REGISTER(st) < 0 || STORE_STMTS_REGISTER(feeds) < 0 ? -1 : 0; }
 
 int store_calendar_doc(store_conn *c, int64_t entity_id, const char *scope, int first_year, int last_year,
                        const char *from, const char *to, char **doc, problem *p)

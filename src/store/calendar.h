@@ -28,4 +28,15 @@ int store_calendar_register(void);
 int store_calendar_doc(store_conn *c, int64_t entity_id, const char *scope, int first_year, int last_year,
                        const char *from, const char *to, char **doc, problem *p);
 
+/* Calendar subscriptions (sql/029_calendar_feeds.sql). key_hash_hex: the SHA-256 of the key as
+ * PostgreSQL's bytea text ("\\x..."). */
+/* Makes a feed of entity_id named name: 1 with *doc ({id, entity_id, name, created_at}; malloc'd,
+ * the caller frees it), 0 when the entity is not the caller's, -1 with p set. */
+int store_calendar_feed_create(store_conn *c, int64_t entity_id, const char *scope, const char *name,
+                               const char *key_hash_hex, const char *who_name, char **doc, problem *p);
+/* Revokes feed id: 1, 0 when there is no live one in scope, -1 with p set. */
+int store_calendar_feed_revoke(store_conn *c, int64_t id, const char *scope, problem *p);
+/* The entity a live key reads: 1 with *entity_id, 0 when the key is unknown or revoked, -1 with p. */
+int store_calendar_feed_entity(store_conn *c, const char *key_hash_hex, int64_t *entity_id, problem *p);
+
 #endif

@@ -126,3 +126,37 @@ def test_bad_windows_and_other_entities(ctx):
     expect_problem(ctx.get("/v1/entities/%d/calendar" % e["id"], token=reader), 404)
     assert ctx.get("/v1/entities/%d/calendar" % other["id"], token=reader).status == 200
     expect_problem(ctx.get("/v1/entities/%d/calendar?format=xlsx" % e["id"]), 406)
+
+
+def test_a_calendar_program_subscribes_without_a_token(ctx):
+    """Outlook and Thunderbird subscribe by URL: a feed key reads one entity's calendar, is shown
+    once, and stops working when revoked."""
+    try:
+        import icalendar
+    except ImportError:
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import icalendar
+    e, plan, p1, p2 = setup(ctx)
+    planner = ctx.token("planner", entity=e["id"])
+    r = ctx.post("/v1/entities/%d/calendar-feeds" % e["id"], {"name": "Segreteria generale"}, token=planner)
+    assert r.status == 201, r
+    feed = r.json
+    assert feed["key"].startswith("cal_") and feed["path"] == "/v1/public/calendar.ics?key=" + feed["key"]
+    got = ctx.get(feed["path"], token=None)
+    assert got.status == 200 and got.header("Content-Type").startswith("text/calendar"), got
+    events = [c for c in icalendar.Calendar.from_ical(got.body).walk() if c.name == "VEVENT"]
+    # last year to next year: the Relazione on 2024, due 30/06/2025, with its plan's UID
+    uid = "relazione-2024-%s@ciclo" % e["code"]
+    assert uid in [str(ev["UID"]) for ev in events], [str(ev["UID"]) for ev in events]
+    # the key reads its own entity only; a wrong key reads nothing
+    other = ctx.entity()
+    other_feed = ctx.post("/v1/entities/%d/calendar-feeds" % other["id"], {"name": "Altro"}).json
+    assert uid not in ctx.get(other_feed["path"], token=None).text
+    expect_problem(ctx.get("/v1/public/calendar.ics?key=cal_" + "x" * 43, token=None), 404)
+    expect_problem(ctx.get("/v1/public/calendar.ics", token=None), 404)
+    # the key is not kept: the database holds its hash only
+    assert ctx.sql("SELECT count(*) FROM calendar_feeds WHERE key_hash::text LIKE '%%%s%%'" % feed["key"]) == [["0"]]
+    expect_problem(ctx.post("/v1/entities/%d/calendar-feeds" % e["id"], {}, token=planner), 422, "name")
+    assert ctx.delete("/v1/calendar-feeds/%d" % feed["id"], token=planner).status == 204
+    expect_problem(ctx.get(feed["path"], token=None), 404)
+    expect_problem(ctx.delete("/v1/calendar-feeds/%d" % feed["id"], token=planner), 404)
