@@ -42,7 +42,7 @@ void list_answer_docs(http_request *req, store_docs *d, int limit, const list_cs
 /* list_answer_docs with no CSV shape: a whole list (limit 0) or a page. Takes d. */
 void api_answer_docs(http_request *req, store_docs *d, int limit);
 
-/* TRANSITIONAL: the same from a raw result (libpq's PGresult: column 0 JSON, column 1 id), for
+/* TRANSITIONAL: the same from libpq's raw result (column 0 JSON, column 1 id), for
  * handlers whose store functions do not return store_docs yet (me.c, tokens.c). Takes r.
  * Declared on libpq's struct so that this header needs no libpq; it goes with its callers. */
 struct pg_result;
