@@ -61,8 +61,11 @@ $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(RENDER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o \
              $(BUILD)/src/core/problem.o $(BUILD)/src/core/i18n.o $(BUILD)/src/core/i18n_catalogue.o \
              $(BUILD)/src/core/arena.o
+# The project's own allocations in the unit binary go through tests/unit/test_alloc_fail.c's
+# counting allocator (jansson's through json_set_alloc_funcs), which can fail the N-th one.
+UNIT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 $(UNIT_BIN): $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB) $(CHECK_LIBS) $(PKG_LIBS) -lpthread -lm
+	$(CC) $(LDFLAGS) $(UNIT_WRAP) -o $@ $(UNIT_OBJ) $(CODEC_OBJ) $(RULES_LIB) $(CHECK_LIBS) $(PKG_LIBS) -lpthread -lm
 
 unit: $(UNIT_BIN)
 
