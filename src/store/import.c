@@ -162,7 +162,7 @@ static int build_plan(void)
         "o.section, o.driver, COALESCE(o.sdg::text[], '{}'), COALESCE(o.bes::text[], '{}'), o.risk_process, o.risk, "
         "o.risk_level, "
         "o.revision_mark, CASE WHEN o.revision_mark IS NOT NULL THEN 1 END FROM o CROSS JOIN pl LEFT JOIN o po ON "
-        "po.ord = o.parent_ord RETURNING 1), "
+        "po.ord = o.parent_ord RETURNING *), "
         "ia AS (INSERT INTO assignments (entity_id, plan_id, objective_id, structure_id, person_id, weight, scope, "
         "slot) SELECT $1::bigint, pl.id, o.id, s.id, pe.id, x.weight, x.scope, x.slot FROM json_array_elements($9::json) WITH ORDINALITY AS e(v, n) CROSS JOIN LATERAL "
         "json_to_record(e.v) "
@@ -170,13 +170,13 @@ static int build_plan(void)
         "JOIN o ON o.ord = x.ord CROSS JOIN pl "
         "LEFT JOIN structures s ON x.structure_code IS NOT NULL AND s.entity_id = $1::bigint AND s.code = "
         "x.structure_code LEFT JOIN people pe ON x.person_external_id IS NOT NULL AND pe.entity_id = $1::bigint AND "
-        "pe.external_id = x.person_external_id ORDER BY e.n RETURNING 1), "
+        "pe.external_id = x.person_external_id ORDER BY e.n RETURNING *), "
         "ip AS (INSERT INTO phases (entity_id, plan_id, objective_id, seq, description, owners, start, deadline, "
         "weight, cumulative) SELECT $1::bigint, pl.id, o.id, x.seq, x.description, COALESCE(x.owners::text[], "
         "'{}'), x.start, x.deadline, x.weight, x.cumulative FROM json_array_elements($10::json) WITH ORDINALITY AS e(v, n) CROSS JOIN LATERAL "
         "json_to_record(e.v) AS x(ord integer, seq "
         "integer, description text, owners text, start date, deadline date, weight numeric, cumulative numeric) "
-        "JOIN o ON o.ord = x.ord CROSS JOIN pl ORDER BY e.n RETURNING 1), "
+        "JOIN o ON o.ord = x.ord CROSS JOIN pl ORDER BY e.n RETURNING *), "
         "ii AS (INSERT INTO indicators (entity_id, plan_id, objective_id, code, name, indicator_group, unit, "
         "value_type, baseline, target, targets, direction, rule, weight, source) SELECT $1::bigint, pl.id, o.id, x.code, "
         "x.name, COALESCE(x.\"group\", 'quantity'), x.unit, COALESCE(x.value_type, 'number'), x.baseline::jsonb, "
@@ -184,15 +184,30 @@ static int build_plan(void)
         "json_array_elements($11::json) WITH ORDINALITY AS e(v, n) CROSS JOIN LATERAL "
         "json_to_record(e.v) AS x(ord integer, code text, name text, \"group\" text, unit text, value_type "
         "text, baseline text, target text, targets text, direction text, rule text, weight numeric, source text) JOIN o ON o.ord = "
-        "x.ord CROSS JOIN pl ORDER BY e.n RETURNING 1), "
+        "x.ord CROSS JOIN pl ORDER BY e.n RETURNING *), "
         "n AS (SELECT (SELECT count(*) FROM io) AS objectives, (SELECT count(*) FROM ia) AS assignments, "
         "(SELECT count(*) FROM ip) AS phases, (SELECT count(*) FROM ii) AS indicators), "
-        "a AS (" AUDIT_COLS "SELECT pl.entity_id, " ACTOR ", 'import', 'plans', pl.id, pl.id, NULL, ");
+        "a AS (" AUDIT_COLS "SELECT pl.entity_id, " ACTOR ", 'import', 'plans', pl.id, pl.id, NULL::jsonb, ");
     store_row_json_sql(&b, &model_plans, "pl");
     buf_puts(&b,
              "::jsonb || jsonb_build_object('imported', jsonb_build_object('objectives', n.objectives, "
-             "'assignments', n.assignments, 'phases', n.phases, 'indicators', n.indicators)) FROM pl, n) "
-             "SELECT pl.id, n.objectives, n.assignments, n.phases, n.indicators FROM pl, n");
+             "'assignments', n.assignments, 'phases', n.phases, 'indicators', n.indicators)) FROM pl, n");
+    /* and one row per objective, assignment, phase and indicator created, with the row as after
+     * (docs/SECURITY.md): set-based, in the same statement */
+    static const struct {
+        const char *cte, *table;
+        const resource_spec *model;
+    } made[] = {{"io", "objectives", &model_objectives},
+                {"ia", "assignments", &model_assignments},
+                {"ip", "phases", &model_phases},
+                {"ii", "indicators", &model_indicators}};
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        buf_printf(&b, " UNION ALL SELECT %s.entity_id, " ACTOR ", 'create', '%s', %s.id, %s.plan_id, NULL::jsonb, ",
+                   made[i].cte, made[i].table, made[i].cte, made[i].cte);
+        store_row_jsonb_sql(&b, made[i].model, made[i].cte);
+        buf_printf(&b, " FROM %s", made[i].cte);
+    }
+    buf_puts(&b, ") SELECT pl.id, n.objectives, n.assignments, n.phases, n.indicators FROM pl, n");
     return finish(&b);
 }
 

@@ -5,11 +5,12 @@
 
 #include "store/pool.h"
 
-void store_row_json_sql(buf *b, const resource_spec *r, const char *a)
+/* The row's fields as a subquery of x, turned into JSON by fn (row_to_json, to_jsonb). */
+static void row_sql(buf *b, const resource_spec *r, const char *a, const char *fn)
 {
     const char *names[MODEL_MAX_OUTPUT];
     int n = model_output_fields(r, names, MODEL_MAX_OUTPUT);
-    buf_puts(b, "(SELECT row_to_json(x) FROM (SELECT ");
+    buf_printf(b, "(SELECT %s(x) FROM (SELECT ", fn);
     for (int i = 0; i < n; i++) {
         const field_spec *f = model_field(r, names[i]);
         const char *sep = i ? ", " : "";
@@ -21,6 +22,10 @@ void store_row_json_sql(buf *b, const resource_spec *r, const char *a)
     }
     buf_puts(b, ") x)");
 }
+
+void store_row_json_sql(buf *b, const resource_spec *r, const char *a) { row_sql(b, r, a, "row_to_json"); }
+
+void store_row_jsonb_sql(buf *b, const resource_spec *r, const char *a) { row_sql(b, r, a, "to_jsonb"); }
 
 const char *store_field_sqltype(const field_spec *f)
 {

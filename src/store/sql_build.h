@@ -14,6 +14,9 @@
 /* Appends the SQL expression (a scalar subquery) that renders row alias `alias` of r as the
  * API's JSON (compact, in the API's field order). */
 void store_row_json_sql(buf *b, const resource_spec *r, const char *alias);
+/* The same as jsonb (keys in jsonb's order, no JSON text parsed again): for audit records,
+ * which are jsonb. */
+void store_row_jsonb_sql(buf *b, const resource_spec *r, const char *a);
 
 /* The SQL type a field's parameter is cast to. Static string. */
 const char *store_field_sqltype(const field_spec *f);

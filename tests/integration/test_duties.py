@@ -210,3 +210,59 @@ def test_an_import_that_omits_a_manager_keeps_it(ctx):
     assert manager() == "-"
     cleared = ctx.get("/v1/audit?entity_id=%d&resource=structures&action=update" % eid).json["items"]
     assert cleared[-1]["before"]["manager_id"] and cleared[-1]["after"]["manager_id"] is None, cleared
+
+
+def test_an_import_is_audited_row_by_row(ctx):
+    """A whole-plan import (POST /v1/plans:import and `ciclo import`) writes, besides the plan's
+    summary row, one audit row per objective, assignment, phase and indicator it creates, with the
+    row as after; a revision import (revisions:import) one per row it creates, changes or removes.
+    (Before, a whole-plan import was one summary row.)"""
+    import os
+    import subprocess
+    import tempfile
+    from test_import_revisions import load
+
+    def audited(pid):
+        rows = ctx.sql("SELECT resource, action, count(*), count(*) FILTER (WHERE after ? 'id' OR before ? 'id') "
+                       "FROM audit WHERE plan_id = %d AND resource IN ('objectives', 'assignments', 'phases', "
+                       "'indicators') GROUP BY 1, 2" % pid)
+        assert all(r[2] == r[3] for r in rows), rows  # every row carries the record it wrote
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
+    def live(pid):
+        return {t: int(ctx.sql("SELECT count(*) FROM %s WHERE plan_id = %d AND removed_in_revision IS NULL"
+                               % (t, pid))[0][0]) for t in ("objectives", "assignments", "phases", "indicators")}
+    r1, r2 = load("caluso-2022-r1.json"), load("caluso-2022-r2.json")
+    r1["entity"]["code"] = r2["entity"]["code"] = ctx.unique("AUDIMP")
+    res = ctx.post("/v1/plans:import", r1, timeout=120)
+    assert res.status == 201, res
+    pid = res.json["id"]
+    made = live(pid)
+    assert made["objectives"] and made["indicators"] and made["phases"] and made["assignments"], made
+    assert audited(pid) == {(t, "create"): n for t, n in made.items()}
+    assert ctx.sql("SELECT count(*) FROM audit WHERE resource = 'plans' AND resource_id = %d AND action = 'import'"
+                   % pid) == [["1"]]
+    # a revision: one row per insert, update and removal it makes
+    before = audited(pid)
+    r = ctx.post("/v1/plans/%d/revisions:import" % pid, r2, timeout=120)
+    assert r.status == 201, r
+    after = audited(pid)
+    for table, ch in r.json["changes"].items():
+        if table not in ("objectives", "assignments", "phases", "indicators"):
+            continue
+        for action, key in (("create", "inserted"), ("update", "updated"), ("delete", "removed")):
+            got = after.get((table, action), 0) - before.get((table, action), 0)
+            assert got == ch[key], (table, action, got, ch)
+    # the command line's import, through the same statement
+    doc = load("tortona-2024.json")
+    doc["entity"]["code"] = ctx.unique("AUDCLI")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(doc, f)
+    try:
+        out = subprocess.run([ctx.bin, "import", f.name], env=dict(os.environ, DATABASE_URL=ctx.database_url),
+                             capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    assert out.returncode == 0, out
+    pid = int(out.stdout.split()[1])
+    assert audited(pid) == {(t, "create"): n for t, n in live(pid).items() if n}, out.stdout
