@@ -84,8 +84,6 @@ void review_list(http_request *req);
 void review_get(http_request *req);
 void rules_evaluate_handler(http_request *req);
 void rules_check_handler(http_request *req);
-/* Registers the statements of /v1/tokens. */
-int tokens_register(void);
 void tokens_create(http_request *req);
 void tokens_list(http_request *req);
 void tokens_delete(http_request *req);

@@ -12,13 +12,9 @@
 #include "api/oidc.h"
 #include "core/metrics.h"
 #include "core/text.h"
-#include "store/exec.h"
+#include "store/tokens.h"
 
 static const char *const role_names[] = {"admin", "planner", "manager", "evaluator", "reader", "erp"};
-
-static int st_lookup = -1;
-static int st_create = -1;
-static int st_guard = -1;
 
 /*
  * The token cache. A token's role, entity, person and name never change (tokens are
@@ -165,24 +161,7 @@ void auth_token_hash_hex(const char *token, char out[67])
 int auth_register(void)
 {
     pthread_once(&cache_once, cache_init);
-    /* A token that names a person goes by the person's registered name, not by the label
-     * its issuer gave it (docs/SECURITY.md). */
-    st_lookup = store_stmt_register(
-        "SELECT id, entity_id, role, name, person_id, expires_epoch FROM "
-        "ciclo_token_lookup($1::bytea)");
-    /* The guard of a cached token: division by zero when it no longer holds (see above). Both
-     * run before the entity is known: through functions of the tables' owner (sql/016). */
-    st_guard = store_stmt_register("SELECT 1 / ciclo_token_live($1::bytea)");
-    /* The person must belong to the token's entity: no row is inserted otherwise. $1-$3 the
-     * issuer (token id, name, role: the audit row), $4-$9 the new token. */
-    st_create = store_stmt_register(
-        "WITH t AS (INSERT INTO tokens (role, entity_id, person_id, name, hash, expires_at, issued_by) SELECT $4, "
-        "$5::bigint, $6::bigint, $7, $8::bytea, $9::timestamptz, $1::bigint WHERE $6::bigint IS NULL OR EXISTS "
-        "(SELECT 1 FROM people WHERE entity_id = $5::bigint AND id = $6::bigint) RETURNING *), j AS (SELECT " TOKEN_JSON
-        " AS doc, id, entity_id FROM t), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, "
-        "actor_role, action, resource, resource_id, after) SELECT j.entity_id, $1::bigint, $2, $3, 'create', "
-        "'tokens', j.id, j.doc::jsonb FROM j) SELECT doc, id FROM j");
-    return st_lookup < 0 || st_create < 0 || st_guard < 0 ? -1 : 0;
+    return store_tokens_register();
 }
 
 static int unauthorized(problem *p, const char *why)
@@ -230,66 +209,40 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     gnutls_hash_fast(GNUTLS_DIG_SHA256, token, TOKEN_LEN, digest);
     digest_hex(digest, hash);
     if (cache_get(digest, who)) {
-        store_guard(c, st_guard, hash, guard_refused);
+        store_token_guard(c, hash, guard_refused);
         return 0;
     }
-    const char *params[] = {hash};
-    PGresult *r = store_exec(c, st_lookup, 1, params, p);
-    if (!r)
+    store_token t;
+    int found = store_token_lookup(c, hash, &t, p);
+    if (found < 0)
         return -1;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    if (!found)
         return unauthorized(p, "the token is unknown, expired or revoked");
-    }
     memset(who, 0, sizeof *who);
-    who->token_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    who->entity_id = PQgetisnull(r, 0, 1) ? 0 : strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    who->role = (int)auth_role_from_name(PQgetvalue(r, 0, 2));
-    snprintf(who->name, sizeof who->name, "%s", PQgetvalue(r, 0, 3));
-    who->person_id = PQgetisnull(r, 0, 4) ? 0 : strtoll(PQgetvalue(r, 0, 4), NULL, 10);
-    time_t expires_at = PQgetisnull(r, 0, 5) ? 0 : (time_t)strtoll(PQgetvalue(r, 0, 5), NULL, 10);
-    PQclear(r);
-    cache_put(digest, who, expires_at);
+    who->token_id = t.id;
+    who->entity_id = t.entity_id;
+    who->role = (int)auth_role_from_name(t.role);
+    snprintf(who->name, sizeof who->name, "%s", t.name);
+    who->person_id = t.person_id;
+    cache_put(digest, who, (time_t)t.expires_at);
     return 0;
 }
 
 int64_t auth_token_create(store_conn *c, const store_actor *by, const token_spec *t, const char *name,
                           const char *expires_at, char secret[TOKEN_LEN + 1], char **doc, problem *p)
 {
-    char hash[67], entity_s[24], person_s[24];
+    char hash[67];
     if (auth_token_generate(secret) < 0) {
         problem_set(p, 503, "no_randomness", "no randomness available; try again");
         p->retry_after = 1;
         return -1;
     }
     auth_token_hash_hex(secret, hash);
-    snprintf(entity_s, sizeof entity_s, "%" PRId64, t->entity_id);
-    snprintf(person_s, sizeof person_s, "%" PRId64, t->person_id);
-    const char *params[] = {by->token_id,
-                            by->name,
-                            by->role,
-                            auth_role_name(t->role),
-                            t->entity_id ? entity_s : NULL,
-                            t->person_id ? person_s : NULL,
-                            name,
-                            hash,
-                            expires_at};
-    PGresult *r = store_exec(c, st_create, 9, params, p);
-    if (!r)
-        return -1;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    store_token_new row = {auth_role_name(t->role), t->entity_id, t->person_id, name, hash, expires_at};
+    int64_t id = store_token_insert(c, by, &row, doc, p);
+    if (id == 0) {
         problem_set(p, 422, "validation_failed", "the token is not valid");
         problem_add(p, "person_id", "no such person in this entity");
-        return 0;
-    }
-    int64_t id = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
-    if (doc)
-        *doc = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    if (doc && !*doc) {
-        problem_set(p, 503, "out_of_memory", "the server is out of memory");
-        return -1;
     }
     return id;
 }

@@ -65,13 +65,6 @@ int auth_may_issue(const principal *issuer, const token_spec *t, problem *p);
  * it may issue (auth_may_issue). Returns 1, or 0 with p set to 403. */
 int auth_may_revoke(const principal *who, int64_t id, const token_spec *t, problem *p);
 
-/* The JSON of a token row (columns of tokens, no secret, no hash), for SQL text. */
-#define TOKEN_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define TOKEN_JSON                                                                                             \
-    "json_build_object('id', id, 'role', role, 'entity_id', entity_id, 'person_id', person_id, 'name', name, " \
-    "'issued_by', issued_by, 'created_at', " TOKEN_TS("created_at") ", 'expires_at', " TOKEN_TS(               \
-        "expires_at") ", 'revoked_at', " TOKEN_TS("revoked_at") ")"
-
 /* Stores a new token t named `name` (expires NULL = never), issued by `by` (by->token_id NULL:
  * the command line), with its audit row in the same statement, and writes the secret into
  * secret. Does not check auth_may_issue: the caller does. Returns the new token's id with

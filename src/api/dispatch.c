@@ -32,7 +32,7 @@ int api_init(store_pool *pool, const config *cfg)
     ratelimit_configure(cfg ? cfg->rate_limit : 0, cfg ? cfg->rate_burst : 0);
     metrics_set_pool_probe(store_pool_stats, pool);
     /* the statements still registered by api files go to the store as they move there */
-    if (store_init() < 0 || auth_register() < 0 || tokens_register() < 0 || oidc_init(cfg) < 0) {
+    if (store_init() < 0 || auth_register() < 0 || oidc_init(cfg) < 0) {
         log_error("cannot register the SQL statements");
         return -1;
     }

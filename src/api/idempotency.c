@@ -11,7 +11,6 @@
 #include "codec/rule_json.h"
 #include "core/buf.h"
 #include "core/log.h"
-#include "store/exec.h"
 #include "store/idempotency.h"
 
 /* SHA-256 of len bytes of data into digest; -1 when it cannot be computed. */
@@ -181,7 +180,7 @@ static int keep_answer(http_request *req, const idem_key *k, problem *p)
     a.len = r->len;
     a.location = r->location[0] ? (char *)r->location : NULL;
     a.etag = r->etag[0] ? (char *)r->etag : NULL;
-    /* owned here: the body as a NUL-terminated string (libpq reads text parameters up to
+    /* owned here: the body as a NUL-terminated string (a text parameter of the store ends at
      * the NUL; a handler's body need not have one) */
     char *text = NULL;
     if ((req->route->flags & ROUTE_SECRET_ANSWER) && r->status < 300) {
@@ -225,8 +224,7 @@ static void run_and_keep(http_request *req, route_handler handler, const idem_ke
         return;
     }
     handler(req);
-    PGconn *pg = store_pg(db);
-    int clean = pg && store_depth(db) == 1 && PQtransactionStatus(pg) == PQTRANS_INTRANS;
+    int clean = store_in_clean_transaction(db);
     int final = req->answered && is_final(&req->res);
     if (!clean) {
         /* aborted, or left with a savepoint open: nothing of it is kept */

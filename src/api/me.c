@@ -12,7 +12,6 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/list_answer.h"
-#include "store/exec.h"
 #include "store/oidc.h"
 
 /* Where the caller's role came from: the token for an opaque token; for a sign-in the group, the
@@ -69,13 +68,13 @@ void me_objectives(http_request *req)
         return;
     problem p;
     problem_init(&p);
-    PGresult *r = store_oidc_my_objectives(call->db, api_who(req)->entity_id, api_who(req)->person_id, pg.after,
-                                           pg.limit + 1, &p);
-    if (!r) {
+    store_docs *rows = store_oidc_my_objectives(call->db, api_who(req)->entity_id, api_who(req)->person_id, pg.after,
+                                                pg.limit + 1, &p);
+    if (!rows) {
         http_problem(req, &p);
         problem_clear(&p);
         return;
     }
     static const char *const columns[] = {"id", "plan_id", "year", "plan_status", "code", "title", "level", "assigned"};
-    list_answer(req, r, pg.limit, &(list_csv){columns, 8, NULL, NULL});
+    list_answer_docs(req, rows, pg.limit, &(list_csv){columns, 8, NULL, NULL});
 }

@@ -19,29 +19,7 @@
 #include "api/list_answer.h"
 #include "core/text.h"
 #include "rules.h"
-#include "store/exec.h"
-
-static int st_list = -1, st_get = -1, st_revoke = -1;
-
-int tokens_register(void)
-{
-    st_list = store_stmt_register("SELECT " TOKEN_JSON
-                                  ", id FROM tokens WHERE ($1::bigint IS NULL OR entity_id = "
-                                  "$1::bigint) AND id > $2::bigint AND (NOT $4::boolean OR (revoked_at IS NULL AND "
-                                  "(expires_at IS NULL OR expires_at > now()))) ORDER BY id LIMIT $3::integer");
-    st_get = store_stmt_register(
-        "SELECT role, entity_id, person_id, issued_by FROM tokens WHERE id = $2::bigint AND "
-        "revoked_at IS NULL AND ($1::bigint IS NULL OR entity_id = $1::bigint)");
-    /* the audit row has the token before and after its revocation */
-    st_revoke = store_stmt_register(
-        "WITH b AS (SELECT " TOKEN_JSON
-        "::jsonb AS doc FROM tokens WHERE id = $2::bigint), w AS (UPDATE tokens SET "
-        "revoked_at = now() WHERE id = $2::bigint AND revoked_at IS NULL AND ($1::bigint IS NULL OR entity_id = "
-        "$1::bigint) RETURNING *), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, "
-        "resource, resource_id, before, after) SELECT w.entity_id, $3::bigint, $4, $5, 'revoke', 'tokens', w.id, "
-        "b.doc, (SELECT " TOKEN_JSON " FROM w)::jsonb FROM w, b) SELECT id FROM w");
-    return st_list < 0 || st_get < 0 || st_revoke < 0 ? -1 : 0;
-}
+#include "store/tokens.h"
 
 /* Parses an RFC 3339 timestamp ("2025-12-31T23:59:59Z", "...T10:00:00.5+01:00") into
  * seconds since the epoch. Returns 0, or -1 with why (a static message). */
@@ -172,17 +150,16 @@ void tokens_list(http_request *req)
         answer(req, &p);
         return;
     }
-    const char *params[] = {call->scope, pg.after_text, pg.limit_text,
-                            active && strcmp(active, "true") == 0 ? "true" : "false"};
-    PGresult *r = store_exec(call->db, st_list, 4, params, &p);
-    if (!r) {
+    store_docs *rows = store_token_list(call->db, call->scope, pg.after, pg.limit + 1,
+                                        active && strcmp(active, "true") == 0, &p);
+    if (!rows) {
         answer(req, &p);
         return;
     }
     static const char *const columns[] = {"id",   "role",       "entity_id",  "person_id",
                                           "name", "created_at", "expires_at", "revoked_at"};
     static const char *const keep[] = {"active", NULL};
-    list_answer(req, r, pg.limit, &(list_csv){columns, 8, NULL, keep});
+    list_answer_docs(req, rows, pg.limit, &(list_csv){columns, 8, NULL, keep});
 }
 
 void tokens_delete(http_request *req)
@@ -190,35 +167,27 @@ void tokens_delete(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    char ids[24];
-    snprintf(ids, sizeof ids, "%" PRId64, req->ids[0]);
-    const char *get_params[] = {call->scope, ids};
-    PGresult *r = store_exec(call->db, st_get, 2, get_params, &p);
-    if (!r) {
+    store_token row;
+    int found = store_token_get(call->db, call->scope, req->ids[0], &row, &p);
+    if (found < 0) {
         answer(req, &p);
         return;
     }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
+    if (!found) {
         http_error(req, 404, "not_found", "no active token with id %" PRId64, req->ids[0]);
         return;
     }
-    token_spec t = {auth_role_from_name(PQgetvalue(r, 0, 0)), strtoll(PQgetvalue(r, 0, 1), NULL, 10),
-                    strtoll(PQgetvalue(r, 0, 2), NULL, 10), strtoll(PQgetvalue(r, 0, 3), NULL, 10)};
-    PQclear(r);
+    token_spec t = {auth_role_from_name(row.role), row.entity_id, row.person_id, row.issued_by};
     if (!auth_may_revoke(api_who(req), req->ids[0], &t, &p)) {
         answer(req, &p);
         return;
     }
-    const char *params[] = {call->scope, ids, call->actor.token_id, call->actor.name, call->actor.role};
-    r = store_exec(call->db, st_revoke, 5, params, &p);
-    if (!r) {
+    int done = store_token_revoke(call->db, call->scope, req->ids[0], &call->actor, &p);
+    if (done < 0) {
         answer(req, &p);
         return;
     }
-    int ok = PQntuples(r) > 0;
-    PQclear(r);
-    if (!ok) {
+    if (!done) {
         http_error(req, 404, "not_found", "no active token with id %" PRId64, req->ids[0]);
         return;
     }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/stmt.h"
+
 static int st_find = -1, st_me = -1, st_objectives = -1;
 
 int store_oidc_register(void)
@@ -103,14 +105,13 @@ int store_oidc_me(store_conn *c, int64_t entity_id, int64_t person_id, char **do
     return found;
 }
 
-PGresult *store_oidc_my_objectives(store_conn *c, int64_t entity_id, int64_t person_id, int64_t after, int limit,
-                                   problem *p)
+store_docs *store_oidc_my_objectives(store_conn *c, int64_t entity_id, int64_t person_id, int64_t after, int limit,
+                                     problem *p)
 {
-    char e[24], ps[24], a[24], l[16];
-    snprintf(e, sizeof e, "%" PRId64, entity_id);
-    snprintf(ps, sizeof ps, "%" PRId64, person_id);
-    snprintf(a, sizeof a, "%" PRId64, after);
-    snprintf(l, sizeof l, "%d", limit);
-    const char *params[] = {e, ps, a, l};
-    return store_exec(c, st_objectives, 4, params, p);
+    store_args a = {0};
+    arg_i64(&a, entity_id);
+    arg_i64(&a, person_id);
+    arg_i64(&a, after);
+    arg_i64(&a, limit);
+    return store_docs_take(store_run_id(c, st_objectives, 4, &a, p), p);
 }

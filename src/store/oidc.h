@@ -6,7 +6,7 @@
 #define CICLO_STORE_OIDC_H
 #include <stdint.h>
 
-#include "store/exec.h"
+#include "store/docs.h"
 #include "store/pool.h"
 
 /* Registers the statements. Call once at start-up. Returns 0 or -1. */
@@ -36,9 +36,9 @@ int store_oidc_find_person(store_conn *c, const char *issuer, const char *extern
 int store_oidc_me(store_conn *c, int64_t entity_id, int64_t person_id, char **doc, problem *p);
 
 /* The objectives person_id of entity_id takes part in or is assigned to, in live plans' content:
- * rows (JSON text, objective id) after objective id `after`, at most limit rows. The caller
- * clears the result. NULL with p set on error. */
-PGresult *store_oidc_my_objectives(store_conn *c, int64_t entity_id, int64_t person_id, int64_t after, int limit,
-                                   problem *p);
+ * rows (JSON text, objective id) after objective id `after`, at most limit rows. Returns the list
+ * (the caller frees it with store_docs_free) or NULL with p set. */
+store_docs *store_oidc_my_objectives(store_conn *c, int64_t entity_id, int64_t person_id, int64_t after, int limit,
+                                     problem *p);
 
 #endif

@@ -661,6 +661,12 @@ void store_rollback(store_conn *c)
 
 int store_depth(const store_conn *c) { return c->depth; }
 
+int store_in_clean_transaction(store_conn *c)
+{
+    PGconn *pg = store_pg(c);
+    return pg && c->depth == 1 && PQtransactionStatus(pg) == PQTRANS_INTRANS;
+}
+
 PGconn *store_pg(store_conn *c)
 {
     problem p;

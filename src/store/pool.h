@@ -76,6 +76,9 @@ int store_commit(store_conn *c, problem *p);
 void store_rollback(store_conn *c);
 /* How many transactions store_begin has opened on c and not yet ended (0: none). */
 int store_depth(const store_conn *c);
+/* 1 when c holds exactly one transaction opened by store_begin, with no savepoint left open and
+ * no statement failed in it (so that COMMIT would commit), else 0. Runs a queued guard first. */
+int store_in_clean_transaction(store_conn *c);
 /* Row-level security (sql/016_row_security.sql, docs/SECURITY.md "Isolation between entities"):
  * whose rows the connection's statements may see and write, below every WHERE clause. An entity
  * id (> 0), STORE_ENTITY_ALL (an admin token, the command line), or STORE_ENTITY_NONE: no
