@@ -283,3 +283,22 @@ int text_stated_number(const char *s, rules_decimal *n, int *percent)
         }
     return found;
 }
+
+int text_spreadsheet_serial(const char *text, rules_date *out)
+{
+    int v = 0, n = 0;
+    while (text[n] >= '0' && text[n] <= '9' && n < 6)
+        v = v * 10 + (text[n++] - '0');
+    if (n != 5 || text[n] || v < 36526 || v > 73051) /* 2000-01-01 .. 2099-12-31 */
+        return 0;
+    rules_date d = {1899, 12, 30};
+    int32_t target = rules_date_ordinal(d) + v;
+    int y = 2000;
+    while (rules_date_ordinal((rules_date){y + 1, 1, 1}) <= target)
+        y++;
+    int m = 1;
+    while (m < 12 && rules_date_ordinal((rules_date){y, m + 1, 1}) <= target)
+        m++;
+    *out = (rules_date){y, m, 1 + target - rules_date_ordinal((rules_date){y, m, 1})};
+    return 1;
+}

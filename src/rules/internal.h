@@ -69,6 +69,9 @@ int text_next_date(const char *text, size_t *pos, text_date *d);
 /* The one month named in s as a label ("Monitoraggio - Giugno"), 0 when none, several, or
  * part of a date ("30 giugno"). */
 int text_month_label(const char *s);
+/* A spreadsheet's day number written where a date belongs: Excel stores dates as days since
+ * 1899-12-30 (45291 is 2023-12-31). 1 with *out for five digits naming a day of 2000..2099. */
+int text_spreadsheet_serial(const char *text, rules_date *out);
 const char *text_month_name(int month);
 /* A comparison operator followed by a number in s ("<=24", "≥ 5%"): 1 with op ("<=", ">=",
  * "<", ">"), the number and whether it is a percentage; 0 when there is none. */

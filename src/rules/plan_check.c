@@ -223,31 +223,11 @@ static void check_text_dates(findings *f, const rules_plan *plan, const char *te
     }
 }
 
-/* Excel stores dates as days since 1899-12-30: 45291 is 2023-12-31. */
-static int spreadsheet_serial(const char *text, rules_date *out)
-{
-    int v = 0, n = 0;
-    while (text[n] >= '0' && text[n] <= '9' && n < 6)
-        v = v * 10 + (text[n++] - '0');
-    if (n != 5 || text[n] || v < 36526 || v > 73051) /* 2000-01-01 .. 2099-12-31 */
-        return 0;
-    rules_date d = {1899, 12, 30};
-    int32_t target = rules_date_ordinal(d) + v;
-    int y = 2000;
-    while (rules_date_ordinal((rules_date){y + 1, 1, 1}) <= target)
-        y++;
-    int m = 1;
-    while (m < 12 && rules_date_ordinal((rules_date){y, m + 1, 1}) <= target)
-        m++;
-    *out = (rules_date){y, m, 1 + target - rules_date_ordinal((rules_date){y, m, 1})};
-    return 1;
-}
-
 static void check_serial(findings *f, const char *text, const char *path, const char *who)
 {
     rules_date d;
     char ds[11];
-    if (!text || !spreadsheet_serial(text, &d))
+    if (!text || !text_spreadsheet_serial(text, &d))
         return;
     rules_date_format_iso(d, ds);
     fnd_add(f, RULES_SEVERITY_WARNING, "date_excel_serial", path,
