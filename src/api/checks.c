@@ -10,7 +10,7 @@
 #include "api/api.h"
 #include "api/piao_checks.h"
 #include "codec/csv.h"
-#include "core/i18n.h"
+#include "codec/i18n.h"
 #include "core/text.h"
 #include "http/server.h"
 #include "store/plan_checks.h"

@@ -9,10 +9,10 @@
 #include "api/api.h"
 #include "api/idempotency.h"
 #include "api/plan_import.h"
+#include "codec/i18n.h"
 #include "codec/json_limits.h"
 #include "codec/plan_doc.h"
 #include "codec/rule_json.h"
-#include "core/i18n.h"
 #include "core/log.h"
 #include "http/body_limits.h"
 #include "store/import.h"
@@ -43,7 +43,7 @@ json_t *import_in_transaction(http_request *req, int timeout_ms, int status, imp
         store_rollback(call->db);
         goto fail;
     }
-    /* a plan document's warnings are the checker's findings: in Italian when asked (core/i18n.h) */
+    /* a plan document's warnings are the checker's findings: in Italian when asked (codec/i18n.h) */
     i18n_messages(json_object_get(result, "warnings"), i18n_lang_of(http_header(req, "Accept-Language")));
     char *body = rule_json_dumps(result, JSON_COMPACT);
     if (!body || idem_store(call->db, &key, status, body, &p) < 0 || store_commit(call->db, &p) < 0) {

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/i18n.h"
 #include "codec/json_limits.h"
 #include "codec/json_number.h"
 #include "codec/rule_json.h"
-#include "core/i18n.h"
 #include "http/http.h"
 #include "http/request.h"
 

@@ -1,6 +1,6 @@
 """Errors and findings in Italian when the client asks (Accept-Language: it, it-IT, q-values),
 English otherwise, with the same codes, statuses and field paths (issue 18). The catalogue is
-src/core/i18n_catalogue.c: every plan-checker finding format of src/rules has an entry there."""
+src/codec/i18n_catalogue.c: every plan-checker finding format of src/rules has an entry there."""
 import json
 import os
 import re
@@ -140,7 +140,7 @@ def _c_formats(src, func):
 
 
 def test_every_checker_finding_has_an_italian_entry(ctx):
-    with open(os.path.join(ROOT, "src/core/i18n_catalogue.c"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "src/codec/i18n_catalogue.c"), encoding="utf-8") as f:
         catalogue = f.read()
     entries = {}
     for m in re.finditer(r'\{"([a-z_.0-9]+)",\s*((?:"(?:[^"\\]|\\.)*"\s*)+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\}', catalogue):
@@ -160,7 +160,7 @@ def test_every_checker_finding_has_an_italian_entry(ctx):
                 seen += 1
                 if norm(fmt) != "%s" and norm(fmt) not in english:
                     missing.append("%s: %s" % (path, fmt))
-    assert not missing, "findings without an Italian entry in src/core/i18n_catalogue.c:\n" + "\n".join(missing)
+    assert not missing, "findings without an Italian entry in src/codec/i18n_catalogue.c:\n" + "\n".join(missing)
     assert seen >= 60, "only %d finding formats found in src/rules" % seen
     assert len(entries) >= 150, len(entries)
 

@@ -1,8 +1,8 @@
-/* test_i18n.c — the message catalogue (core/i18n.h): English stays, Italian when asked, the
+/* test_i18n.c — the message catalogue (codec/i18n.h): English stays, Italian when asked, the
  * arguments carried over (translated in turn), unknown messages left as they are. */
 #include <string.h>
 
-#include "core/i18n.h"
+#include "codec/i18n.h"
 #include "suites.h"
 
 static const char *it(const char *en)

@@ -1,5 +1,5 @@
 /* i18n.c — rendering the catalogue's messages in the client's language (i18n.h). */
-#include "core/i18n.h"
+#include "codec/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
