@@ -15,6 +15,7 @@
 #   sh bench/attacks.sh            (SLOW_SECONDS=40 SLOW_CONNECTIONS=2000 UPLOADS=40 to change;
 #                                   PARTS="3" runs only part 3, e.g. against CICLO_BIN=<a build before>)
 . "$(dirname "$0")/lib.sh"
+bench_wait_quiet
 PGBENCH_SCALE=${PGBENCH_SCALE:-1}
 bench_pg
 ADMIN=$(token admin)
@@ -23,8 +24,10 @@ PLAN=$2
 # the defaults, the per-address cap included (bench_serve turns it off for the other benches)
 bench_serve CICLO_PER_IP_CONNECTIONS= CICLO_LOG_LEVEL=info ${SERVER_ENV_EXTRA:-}
 machine
+round_begin
+rc=0
 python3 - "$HTTP_PORT" "$SERVER_PID" "$ADMIN" "${UPLOADS:-40}" "${SLOW_CONNECTIONS:-2000}" "${SLOW_SECONDS:-40}" \
-  "$PLAN" "${PARTS:-1 2 3}" <<'EOF'
+  "$PLAN" "${PARTS:-1 2 3}" <<'EOF' || rc=$?
 import http.client, os, socket, sys, threading, time
 
 port, pid, admin = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -219,3 +222,6 @@ for name, ok in checks:
     print("%s %s" % ("PASS" if ok else "FAIL", name))
 sys.exit(0 if all(ok for _, ok in checks) else 1)
 EOF
+round_end
+echo "attacks: $R_LOAD (start $START_LOAD)$([ "$R_FAIR" = 1 ] || echo '; NOT FAIR: the latencies were measured on a busy machine')"
+exit "$rc"

@@ -6,6 +6,9 @@
 #   DURATION   seconds of each wrk / pgbench run (default 10)
 #   PG_FSYNC   fsync of the throwaway cluster (default on: writes pay the real commit)
 #   KEEP=1     keep the temporary folder (logs, seed SQL) for inspection
+#   MAX_LOAD   the load average above which a run is not fair (default 1)
+#   MAX_OTHERS the CPU (in cores) other processes may use during a round (default 0.1)
+#   WAIT_QUIET the wait-quiet tool (default ../shared/tools/wait-quiet: skipped when absent)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -213,3 +216,58 @@ pg_cpu() {
 }
 # microseconds of CPU per operation: per_op TICKS OPS_PER_SECOND
 per_op() { awk -v t="$1" -v r="$2" -v d="$DURATION" 'BEGIN {printf "%.0f", (r > 0) ? t * 10000 / (r * d) : 0}'; }
+
+# --- Fairness: was the machine quiet? ------------------------------------------------------
+# A ratio is fair only when both sides ran on the same idle cores. Every round records the
+# 1-minute load average before and after it, and the CPU that processes other than the
+# bench's own (the server, PostgreSQL, wrk, pgbench, this shell's children) used meanwhile
+# (/proc/stat's busy time minus ours). The load average after a round counts the bench's
+# own clients (32 pgbench backends make it climb over 1 on an idle machine), so a round is
+# fair when the load was at most MAX_LOAD when the bench began (after wait-quiet) and
+# others used at most MAX_OTHERS cores during the round. Otherwise the figure
+# is printed marked "NOT FAIR: load X" and its ratio is not reported as valid.
+MAX_LOAD=${MAX_LOAD:-1}
+MAX_OTHERS=${MAX_OTHERS:-0.1}
+START_LOAD=
+load1() { cut -d' ' -f1 /proc/loadavg; }
+# waits (at most 300 s) for a quiet machine with ../shared/tools/wait-quiet when that tool
+# exists (the project never depends on it), then records the starting load.
+bench_wait_quiet() {
+  wq=${WAIT_QUIET:-$root/../shared/tools/wait-quiet}
+  if [ -x "$wq" ]; then "$wq" "$MAX_LOAD" "${WAIT_QUIET_SECONDS:-300}" >&2 || true; fi
+  START_LOAD=$(load1)
+}
+# user + nice + system: irq and softirq time (loopback traffic) is charged to no process
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4}' /proc/stat; }
+# ticks of the bench's own processes: this shell and its reaped children (wrk, pgbench,
+# psql, python3), the servers, the cluster.
+own_ticks() {
+  t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$$/stat")
+  for p in $SERVER_PID $BASE_PID ${PERF_PID:-}; do t=$((t + $(proc_cpu "$p" 2>/dev/null || echo 0))); done
+  [ -z "${PGDIR:-}" ] || t=$((t + $(pg_cpu)))
+  echo "$t"
+}
+round_begin() {
+  [ -n "$START_LOAD" ] || START_LOAD=$(load1)
+  R_L0=$(load1) R_B0=$(busy_ticks) R_O0=$(own_ticks) R_T0=$(date +%s.%N)
+}
+# sets R_LOAD (the figures, to print with the round) and R_FAIR (1 or 0).
+round_end() {
+  R_L1=$(load1) b1=$(busy_ticks) o1=$(own_ticks) t1=$(date +%s.%N)
+  R_OTHERS=$(awk -v b="$((b1 - R_B0))" -v o="$((o1 - R_O0))" -v t0="$R_T0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {d = (b - o) / hz / (t1 - t0); printf "%.2f", d < 0 ? 0 : d}')
+  R_LOAD="load $R_L0 -> $R_L1, others $R_OTHERS cores"
+  R_FAIR=$(awk -v s="$START_LOAD" -v o="$R_OTHERS" -v ml="$MAX_LOAD" -v mo="$MAX_OTHERS" \
+    'BEGIN {print (s + 0 <= ml && o + 0 <= mo) ? 1 : 0}')
+  [ "$R_FAIR" = 1 ] || UNFAIR="$UNFAIR $R_L0"
+}
+UNFAIR=
+# fair_ratio A B → the ratio A/B when the last round was fair, else "NOT FAIR: load X (raw R)".
+fair_ratio() {
+  if [ "${R_FAIR:-0}" = 1 ]; then ratio "$1" "$2"; else echo "NOT FAIR: load $R_L0 -> $R_L1 (start $START_LOAD), others $R_OTHERS cores (raw $(ratio "$1" "$2"))"; fi
+}
+# fair_summary VALUE → VALUE when every round so far was fair, else VALUE marked NOT FAIR
+# with the highest load seen before an unfair round.
+fair_summary() {
+  if [ -z "$UNFAIR" ]; then echo "$1"; else echo "NOT FAIR: load up to $(maxof $UNFAIR) (start $START_LOAD) (raw $1)"; fi
+}

@@ -7,6 +7,7 @@
 # Target: under 64 MB at 1,000 connections; the last line prints the ratio to it.
 #   OPEN=1000 sh bench/memory.sh
 . "$(dirname "$0")/lib.sh"
+bench_wait_quiet
 OPEN=${OPEN:-1000}
 bench_pg
 set -- $(seed_plan MEMORY 20 2000 2 1)
@@ -17,6 +18,7 @@ machine
 rss() { awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status"; }
 threads() { awk '/Threads/ {print $2}' "/proc/$SERVER_PID/status"; }
 idle=$(rss)
+round_begin
 python3 - "$HTTP_PORT" "$OPEN" "$READER" "$FIRST" "$LAST" "$SERVER_PID" >"$TMP/memory.out" <<'EOF'
 import asyncio, random, sys
 port, n, token, first, last, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
@@ -63,6 +65,7 @@ wrk.headers["Authorization"] = "Bearer $(token admin)"
 EOF
 DURATION=5 WRK_THREADS=1 WRK_TIMEOUT=10 run_wrk 8 "$TMP/scores.lua" "/v1/plans/$PLAN/scores" >/dev/null
 after_scores=$(rss)
+round_end
 mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
-echo "idle: $(mb "$idle") MB; $OPEN keep-alive connections open ($open_ok answered 200): $(mb "$at_open") MB ($(threads) threads); after 5 s of 8 concurrent scores of a 2,000-objective plan: $(mb "$after_scores") MB"
-echo "memory at $OPEN connections: $(mb "$at_open") MB (idle $(mb "$idle") MB); ratio to the 64 MB target $(ratio "$(mb "$at_open")" 64) (<= 1 meets it)"
+echo "idle: $(mb "$idle") MB; $OPEN keep-alive connections open ($open_ok answered 200): $(mb "$at_open") MB ($(threads) threads); after 5 s of 8 concurrent scores of a 2,000-objective plan: $(mb "$after_scores") MB | $R_LOAD"
+echo "memory at $OPEN connections: $(mb "$at_open") MB (idle $(mb "$idle") MB); ratio to the 64 MB target $(fair_ratio "$(mb "$at_open")" 64) (<= 1 meets it)"

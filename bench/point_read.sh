@@ -10,6 +10,7 @@
 #   CONNS="32 256" ROUNDS=3 DURATION=10 sh bench/point_read.sh
 # BASELINE_BIN=/path/to/an/older/ciclo adds that binary to every round (before/after).
 . "$(dirname "$0")/lib.sh"
+bench_wait_quiet
 CONNS=${CONNS:-32 256}
 bench_pg
 set -- $(seed_plan POINT 20 10000 0 0)
@@ -36,6 +37,7 @@ for c in $CONNS; do
   run_wrk "$c" "$TMP/point.lua" / >/dev/null # warm-up: prepare statements on every pooled connection
   [ -z "${BASELINE_BIN:-}" ] || WRK_URL=$BASE_URL run_wrk "$c" "$TMP/point.lua" / >/dev/null
   for r in $(seq 1 "$ROUNDS"); do
+    round_begin
     t0=$(pg_cpu)
     set -- $(run_pgbench "$c" -S -M prepared)
     pg=$1 pg99=$2
@@ -46,8 +48,9 @@ for c in $CONNS; do
     pg_us=$(per_op $((t1 - t0)) "$pg")
     ci_us=$(per_op $((t2 - t1 + s2 - s1)) "$rps")
     x=$(ratio "$rps" "$pg") cx=$(ratio "$pg_us" "$ci_us")
+    round_end
     ratios="$ratios $x" cratios="$cratios $cx" p99s="$p99s $p99" pgp99s="$pgp99s $pg99" errs=$((errs + err))
-    line="c=$c round $r: pgbench -S ${pg} tps p99 ${pg99} ms (${pg_us} us CPU/tx) | ciclo ${rps} req/s p50 ${p50} ms p99 ${p99} ms errors ${err} (${ci_us} us CPU/req) | ratio $x, CPU ratio $cx"
+    line="c=$c round $r: pgbench -S ${pg} tps p99 ${pg99} ms (${pg_us} us CPU/tx) | ciclo ${rps} req/s p50 ${p50} ms p99 ${p99} ms errors ${err} (${ci_us} us CPU/req) | ratio $(fair_ratio "$rps" "$pg"), CPU ratio $cx | $R_LOAD"
     if [ -n "${BASELINE_BIN:-}" ]; then
       set -- $(WRK_URL=$BASE_URL run_wrk "$c" "$TMP/point.lua" /)
       b=$(ratio "$1" "$pg") bratios="$bratios $b"
@@ -55,6 +58,6 @@ for c in $CONNS; do
     fi
     echo "$line"
   done
-  summary="$summary c=$c: ratio $(median $ratios) (min $(minof $ratios), max $(maxof $ratios)), CPU ratio $(median $cratios), p99 median $(median $p99s) ms (pgbench's $(median $pgp99s) ms), errors $errs${bratios:+ [baseline ratio $(median $bratios)]};"
+  summary="$summary c=$c: ratio $(fair_summary "$(median $ratios)") (min $(minof $ratios), max $(maxof $ratios)), CPU ratio $(median $cratios), p99 median $(median $p99s) ms (pgbench's $(median $pgp99s) ms), errors $errs${bratios:+ [baseline ratio $(median $bratios)]};"
 done
 echo "point read vs pgbench -S (target >= 0.8, p99 < 10 ms at 32):$summary"

@@ -10,6 +10,7 @@
 # DISTINCT_RULES=1 gives every indicator a rule text of its own (the default plan has two).
 # PERF_OUT=/tmp/scores.perf records the server with perf during the sequential requests.
 . "$(dirname "$0")/lib.sh"
+bench_wait_quiet
 REQUESTS=${REQUESTS:-30}
 CONC=${CONC:-8}
 bench_pg
@@ -29,6 +30,7 @@ if [ -n "${PERF_OUT:-}" ]; then
   PERF_PID=$!
   sleep 1
 fi
+round_begin
 python3 - "$URL" "/v1/plans/$PLAN/scores?as_of=2024-12-31" "$ADMIN" "$REQUESTS" >"$TMP/scores.out" <<'EOF'
 import http.client, re, statistics, sys, time, urllib.parse
 url, path, token, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -61,13 +63,17 @@ print("server split (medians): " + ", ".join("%s %.1f ms (%.0f%%)" % (k, v, 100 
       + "; transfer and client %.1f ms" % (med - server))
 print("RESULT %.1f %.1f %.1f %.1f %.1f" % (med, p90, split.get("sql", 0), split.get("rules", 0), split.get("json", 0)))
 EOF
+round_end
+seq_load=$R_LOAD
 [ -z "${PERF_OUT:-}" ] || { kill -INT "$PERF_PID"; wait "$PERF_PID" || true; }
-grep -v '^RESULT' "$TMP/scores.out"
+grep -v '^RESULT' "$TMP/scores.out" | sed "1s/\$/ | $seq_load/"
 set -- $(sed -n 's/^RESULT //p' "$TMP/scores.out")
 med=$1 p90=$2 sqlms=$3 rulesms=$4 jsonms=$5
 cat >"$TMP/scores.lua" <<EOF
 wrk.headers["Authorization"] = "Bearer $ADMIN"
 EOF
+round_begin
 set -- $(WRK_THREADS=1 WRK_TIMEOUT=10 run_wrk "$CONC" "$TMP/scores.lua" "/v1/plans/$PLAN/scores?as_of=2024-12-31")
-echo "concurrent: $CONC clients for ${DURATION}s: $1 req/s, p50 $4 ms, p99 $2 ms, errors $3"
-echo "scores of a 5,000-objective plan$( [ "${DISTINCT_RULES:-0}" = 1 ] && echo ' (distinct rules)'): median $med ms, p90 $p90 ms (sql $sqlms, rules $rulesms, json $jsonms ms); ratio to the 150 ms target $(ratio "$med" 150) (<= 1 meets it); $CONC concurrent: $1 req/s"
+round_end
+echo "concurrent: $CONC clients for ${DURATION}s: $1 req/s, p50 $4 ms, p99 $2 ms, errors $3 | $R_LOAD"
+echo "scores of a 5,000-objective plan$( [ "${DISTINCT_RULES:-0}" = 1 ] && echo ' (distinct rules)'): median $med ms, p90 $p90 ms (sql $sqlms, rules $rulesms, json $jsonms ms); ratio to the 150 ms target $(fair_summary "$(ratio "$med" 150)") (<= 1 meets it; sequential: $seq_load); $CONC concurrent: $1 req/s"

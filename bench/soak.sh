@@ -14,6 +14,7 @@
 # CICLO_THREADS / CICLO_POOL_SIZE (default 4 / 8), MAX_GROWTH_KIB (default 4096: the growth
 # allowed from idle after the warm-up to idle after the soak), KEEP=1 to keep the logs.
 . "$(dirname "$0")/lib.sh"
+bench_wait_quiet
 SOAK_SECONDS=${SOAK_SECONDS:-60}
 CONNS=${CONNS:-16}
 MAX_GROWTH_KIB=${MAX_GROWTH_KIB:-4096}
@@ -50,6 +51,7 @@ rss_start=$(rss)
 echo "rss: ${rss_boot} KiB at start-up, ${rss_start} KiB after a 5 s warm-up (the start of the soak)"
 
 # The soak, sampled every tenth of its length.
+round_begin
 wrk -t 2 -c "$CONNS" -d "${SOAK_SECONDS}s" -s "$TMP/soak.lua" "$URL" >"$TMP/wrk.soak" 2>&1 &
 WRK_PID=$!
 samples=""
@@ -62,6 +64,7 @@ while kill -0 "$WRK_PID" 2>/dev/null; do
   kill -0 "$WRK_PID" 2>/dev/null && samples="$samples $(rss)" && echo "  t=${t}s rss $(rss) KiB"
 done
 wait "$WRK_PID" || true
+round_end
 sleep 1
 rss_end=$(rss)
 echo "rss: ${rss_end} KiB idle after the soak"
@@ -98,5 +101,5 @@ if grep -q "ERROR" "$TMP/server.log"; then
   echo "soak: server errors:"; grep "ERROR" "$TMP/server.log" | sort | uniq -c | sort -rn | head -5
 fi
 # The last line: the figures and the ratio of the growth to the limit (<= 1 is flat enough).
-echo "soak: $([ "$fail" -eq 0 ] && echo OK || echo FAIL): ${requests:-0} requests, $errors errors, rss ${rss_start} -> ${rss_end} KiB (growth ${growth} KiB); ratio to the ${MAX_GROWTH_KIB} KiB limit $(ratio "$growth" "$MAX_GROWTH_KIB") (<= 1 meets it)"
+echo "soak: $([ "$fail" -eq 0 ] && echo OK || echo FAIL): ${requests:-0} requests, $errors errors, rss ${rss_start} -> ${rss_end} KiB (growth ${growth} KiB); ratio to the ${MAX_GROWTH_KIB} KiB limit $(ratio "$growth" "$MAX_GROWTH_KIB") (<= 1 meets it); $R_LOAD"
 exit "$fail"

@@ -7,6 +7,7 @@
 # document of 20,000 objectives, when the server has that route.
 #   CONNS=32 ROUNDS=3 DURATION=10 IMPORT_OBJECTIVES=20000 sh bench/writes.sh
 . "$(dirname "$0")/lib.sh"
+bench_wait_quiet
 CONNS=${CONNS:-32}
 IMPORT_OBJECTIVES=${IMPORT_OBJECTIVES:-20000}
 bench_pg
@@ -30,12 +31,14 @@ echo "server: CICLO_THREADS=${CICLO_THREADS:-8} CICLO_POOL_SIZE=${CICLO_POOL_SIZ
 ratios=
 before=$(sql -c "SELECT count(*) FROM measurements WHERE source = 'bench'")
 for r in $(seq 1 "$ROUNDS"); do
+  round_begin
   set -- $(run_pgbench "$CONNS" -N)
   pg=$1 pg99=$2
   set -- $(run_wrk "$CONNS" "$TMP/write.lua" /)
   x=$(ratio "$1" "$pg")
+  round_end
   ratios="$ratios $x"
-  echo "c=$CONNS round $r: pgbench -N $pg tps p99 $pg99 ms | ciclo $1 measurements/s p50 $4 ms p99 $2 ms errors $3 | ratio $x"
+  echo "c=$CONNS round $r: pgbench -N $pg tps p99 $pg99 ms | ciclo $1 measurements/s p50 $4 ms p99 $2 ms errors $3 | ratio $(fair_ratio "$1" "$pg") | $R_LOAD"
 done
 after=$(sql -c "SELECT count(*) FROM measurements WHERE source = 'bench'")
 audit=$(sql -c "SELECT count(*) FROM audit WHERE resource = 'measurements'")
@@ -87,4 +90,4 @@ EOF
   fi
 fi
 echo "$import_line"
-echo "writes vs pgbench -N at c=$CONNS: ratio $(median $ratios) (min $(minof $ratios), max $(maxof $ratios)); $import_line"
+echo "writes vs pgbench -N at c=$CONNS: ratio $(fair_summary "$(median $ratios)") (min $(minof $ratios), max $(maxof $ratios)); $import_line"
