@@ -19,9 +19,9 @@ typedef struct route {
 #define ROUTE_MERGE_PATCH 4u     /* application/merge-patch+json accepted */
 #define ROUTE_OWN_IDEMPOTENCY 8u /* a POST that stores its Idempotency-Key in its own transaction */
 #define ROUTE_SECRET_ANSWER 16u  /* a POST whose answer holds a secret: never stored (api/idempotency.h) */
-#define ROUTE_OWN_DATA \
-    32u /* open to an employee signed in with no group (api/oidc.h): the route
-                                    itself narrows what it shows to the caller's own data */
+/* open to an employee signed in with no group (api/oidc.h): the route itself narrows what it
+ * shows to the caller's own data */
+#define ROUTE_OWN_DATA 32u
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 

@@ -30,6 +30,7 @@ int main(void)
     srunner_add_suite(sr, report_docs_suite()); /* the Relazione's CSV and workbook (issue 19) */
     srunner_add_suite(sr, plan_doc_suite());
     srunner_add_suite(sr, alloc_fail_suite());
+    srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, plan_doc_check_suite());
     srunner_add_suite(sr, accept_suite()); /* issue 18 */
     srunner_add_suite(sr, i18n_suite());
