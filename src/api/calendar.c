@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "api/calendar.h"
 #include "codec/ical.h"
+#include "codec/json_fields.h"
 #include "core/text.h"
 #include "rules.h"
 #include "store/calendar.h"
@@ -395,16 +396,11 @@ void calendar_feed_create(http_request *req)
         return;
     problem p;
     problem_init(&p);
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-    {
-        if (strcmp(key, "name") != 0)
-            problem_add(&p, key, "is not a field of a calendar feed (name)");
-    }
-    const char *name = json_string_value(json_object_get(body, "name"));
-    if (!name || !*name || utf8_length(name) > 200)
-        problem_add(&p, "name", "is required: a name of at most 200 characters (whose calendar it is)");
+    static const char *const allowed[] = {"name", NULL};
+    jf_object(body, allowed, " {name}", &p);
+    const char *name = jf_text(body, "name", 200, &p);
+    if ((!name || !*name) && !problem_count(&p))
+        problem_add(&p, "name", "is required: whose calendar it is");
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the calendar feed is not valid");
         http_problem(req, &p);

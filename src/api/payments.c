@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "api/erp.h" /* erp_run_feed */
+#include "api/feed_rows.h"
 #include "api/payments.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
@@ -125,33 +126,10 @@ done:
 
 static const char *const payment_cols[] = {"invoice", "supplier", "due_on", "paid_on", "amount", "source", NULL};
 
-/* A text cell: NULL when absent or empty (an error when required), an error when not a string
- * or longer than max characters. */
-static const char *cell_text(json_t *row, const char *key, const char *path, size_t max, int required, problem *p)
-{
-    char fp[160];
-    snprintf(fp, sizeof fp, "%s.%s", path, key);
-    json_t *v = json_object_get(row, key);
-    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
-        if (required)
-            problem_add(p, fp, "is required");
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        problem_add(p, fp, "must be a string");
-        return NULL;
-    }
-    if (utf8_length(json_string_value(v)) > max) {
-        problem_add(p, fp, "is longer than %zu characters", max);
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
 /* A date cell (YYYY-MM-DD): 0 with *d, or -1 after adding the error. */
 static int cell_date(json_t *row, const char *key, const char *path, rules_date *d, problem *p)
 {
-    const char *s = cell_text(row, key, path, 10, 1, p);
+    const char *s = feed_text(row, key, path, 10, 1, p);
     rules_error e;
     memset(&e, 0, sizeof e);
     if (!s)
@@ -220,26 +198,13 @@ static int payments_feed(http_request *req, json_t *items, json_t *paths, json_t
     }
     for (size_t i = 0; i < n && problem_count(p) < 100; i++) {
         json_t *row = json_array_get(items, i);
-        const char *path = json_string_value(json_array_get(paths, i)), *key;
-        json_t *v;
-        json_object_foreach(row, key, v)
-        {
-            int known = 0;
-            for (const char *const *c = payment_cols; *c; c++)
-                known |= strcmp(*c, key) == 0;
-            if (!known) {
-                char fp[160];
-                snprintf(fp, sizeof fp, "%s.%s", path, key);
-                problem_add(p, fp,
-                            "is not a column of this feed (columns: invoice, supplier, due_on, paid_on, "
-                            "amount, source)");
-            }
-        }
+        const char *path = json_string_value(json_array_get(paths, i));
+        feed_check_keys(row, path, payment_cols, p);
         rules_date due, paid;
         rules_decimal amount;
-        rows[i].invoice = cell_text(row, "invoice", path, 100, 1, p);
-        rows[i].supplier = cell_text(row, "supplier", path, 300, 0, p);
-        rows[i].source = cell_text(row, "source", path, 300, 0, p);
+        rows[i].invoice = feed_text(row, "invoice", path, 100, 1, p);
+        rows[i].supplier = feed_text(row, "supplier", path, 300, 0, p);
+        rows[i].source = feed_text(row, "source", path, 300, 0, p);
         if (cell_date(row, "due_on", path, &due, p) == 0) {
             rules_date_format_iso(due, text[i][0]);
             rows[i].due_on = text[i][0];

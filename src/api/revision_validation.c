@@ -4,7 +4,7 @@
 
 #include "api/api.h"
 #include "api/revision_validation.h"
-#include "core/text.h"
+#include "codec/json_fields.h"
 #include "store/revision_validation.h"
 
 #define NOTE_MAX 20000
@@ -37,19 +37,10 @@ void revision_validation_create(http_request *req)
         return;
     problem p;
     problem_init(&p);
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v)
-    {
-        if (strcmp(key, "note") != 0)
-            problem_add(&p, key, "is not a field of a validation (note)");
-    }
-    json_t *note = json_object_get(body, "note");
-    if (note && !json_is_null(note) && !json_is_string(note))
-        problem_add(&p, "note", "must be a string");
-    else if (json_is_string(note) && utf8_length(json_string_value(note)) > NOTE_MAX)
-        problem_add(&p, "note", "is longer than %d characters", NOTE_MAX);
-    if (!json_is_object(body) || problem_count(&p)) {
+    static const char *const allowed[] = {"note", NULL};
+    jf_object(body, allowed, " {note}", &p);
+    const char *note = jf_text(body, "note", NOTE_MAX, &p);
+    if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the validation is not valid");
         http_problem(req, &p);
         problem_clear(&p);
@@ -59,7 +50,7 @@ void revision_validation_create(http_request *req)
     char *doc = NULL;
     int found = req->ids[1] > 100000 ? 0
                                      : store_revision_validate(call->db, req->ids[0], (int)req->ids[1], call->scope,
-                                                               json_string_value(note), &call->actor, &doc, &p);
+                                                               note, &call->actor, &doc, &p);
     json_decref(body);
     answer(req, found, doc, 201, &p);
 }

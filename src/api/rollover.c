@@ -5,7 +5,7 @@
 
 #include "api/api.h"
 #include "api/rollover.h"
-#include "core/text.h"
+#include "codec/json_fields.h"
 #include "store/model.h"
 #include "store/rollover.h"
 
@@ -19,26 +19,17 @@ void plan_rollover(http_request *req)
         return;
     problem p;
     problem_init(&p);
-    const char *key;
-    json_t *v;
-    if (!json_is_object(body))
-        problem_add(&p, "", "must be a JSON object");
-    json_object_foreach(body, key, v)
-    {
-        if (strcmp(key, "title") != 0)
-            problem_add(&p, key, "is not a field of a rollover (title)");
-    }
-    json_t *t = json_object_get(body, "title");
-    if (t && !json_is_null(t) && (!json_is_string(t) || !*json_string_value(t)))
-        problem_add(&p, "title", "must be a non-empty string");
-    else if (json_is_string(t) && utf8_length(json_string_value(t)) > TITLE_MAX)
-        problem_add(&p, "title", "is longer than %d characters", TITLE_MAX);
+    static const char *const allowed[] = {"title", NULL};
+    jf_object(body, allowed, " {title}", &p);
+    const char *title = jf_text(body, "title", TITLE_MAX, &p);
+    if (title && !*title)
+        problem_add(&p, "title", "must not be empty");
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the rollover is not valid");
         goto fail;
     }
     store_rollover_result res;
-    int found = store_rollover(call->db, req->ids[0], call->scope, json_string_value(t), &call->actor, &res, &p);
+    int found = store_rollover(call->db, req->ids[0], call->scope, title, &call->actor, &res, &p);
     if (found == 0)
         problem_set(&p, 404, "not_found", "no plan %lld", (long long)req->ids[0]);
     if (found <= 0)

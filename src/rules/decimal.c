@@ -50,23 +50,9 @@ rules_decimal rules_decimal_round(rules_decimal d, int decimals)
 
 static int in_range(rules_wide v) { return v <= RULES_DECIMAL_MAX_UNITS && v >= -RULES_DECIMAL_MAX_UNITS; }
 
-/* n / d rounded half away from zero (d != 0). */
-static rules_wide div_round(rules_wide n, rules_wide d)
-{
-    int neg = (n < 0) != (d < 0);
-    if (n < 0)
-        n = -n;
-    if (d < 0)
-        d = -d;
-    rules_wide q = n / d, r = n % d;
-    if (r * 2 >= d)
-        q++;
-    return neg ? -q : q;
-}
-
 int rules_decimal_mul(rules_decimal a, rules_decimal b, rules_decimal *out, rules_error *err)
 {
-    rules_wide p = div_round((rules_wide)a.units * b.units, RULES_DECIMAL_SCALE);
+    rules_wide p = wide_div_round((rules_wide)a.units * b.units, RULES_DECIMAL_SCALE);
     if (!in_range(p)) {
         rerr_set(err, NULL, NULL, "product out of range (beyond ±9e13)");
         return -1;
@@ -81,7 +67,7 @@ int rules_decimal_div(rules_decimal a, rules_decimal b, rules_decimal *out, rule
         rerr_set(err, NULL, NULL, "division by zero");
         return -1;
     }
-    rules_wide q = div_round((rules_wide)a.units * RULES_DECIMAL_SCALE, b.units);
+    rules_wide q = wide_div_round((rules_wide)a.units * RULES_DECIMAL_SCALE, b.units);
     if (!in_range(q)) {
         rerr_set(err, NULL, NULL, "quotient out of range (beyond ±9e13)");
         return -1;

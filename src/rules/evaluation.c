@@ -19,42 +19,14 @@ const char *rules_eval_component_name(rules_eval_component c)
     return (unsigned)c < RULES_EVAL_COMPONENTS ? component_names[c] : "?";
 }
 
-/* n / d rounded half away from zero; d > 0. */
-static rules_wide div_round(rules_wide n, rules_wide d)
-{
-    rules_wide q = n / d, r = n % d;
-    if (r < 0)
-        r = -r;
-    if (2 * r >= d)
-        q += n < 0 ? -1 : 1;
-    return q;
-}
+#define div_round wide_div_round
 
 /* Units rounded to 2 decimals. */
 static int64_t round2(rules_wide units) { return (int64_t)(div_round(units, 100) * 100); }
 
 static rules_decimal dec(int64_t units) { return (rules_decimal){units}; }
 
-/* Floor of the square root of v >= 0. */
-static rules_wide isqrt(rules_wide v)
-{
-    if (v <= 0)
-        return 0;
-    rules_wide x = v, y = (x + 1) / 2;
-    if (v < 4)
-        return 1;
-    /* start from a power of two above the root, then Newton */
-    int bits = 0;
-    for (rules_wide t = v; t > 0; t >>= 1)
-        bits++;
-    x = (rules_wide)1 << ((bits + 1) / 2);
-    y = (x + v / x) / 2;
-    while (y < x) {
-        x = y;
-        y = (x + v / x) / 2;
-    }
-    return x;
-}
+#define isqrt wide_isqrt
 
 static void money(sbuf *b, int64_t cents)
 {

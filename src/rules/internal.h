@@ -86,7 +86,7 @@ int text_stated_number(const char *s, rules_decimal *n, int *percent);
 /* Wide fixed point used inside formulas. */
 __extension__ typedef __int128 rules_wide;
 
-/* n / d rounded half away from zero; d > 0 (wide.c). */
+/* n / d rounded half away from zero; d != 0 (wide.c). */
 rules_wide wide_div_round(rules_wide n, rules_wide d);
 /* Floor of the square root of v; 0 for v <= 0 (wide.c). */
 rules_wide wide_isqrt(rules_wide v);

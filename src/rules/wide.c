@@ -3,12 +3,15 @@
 
 rules_wide wide_div_round(rules_wide n, rules_wide d)
 {
+    int neg = (n < 0) != (d < 0);
+    if (n < 0)
+        n = -n;
+    if (d < 0)
+        d = -d;
     rules_wide q = n / d, r = n % d;
-    if (r < 0)
-        r = -r;
-    if (2 * r >= d)
-        q += n < 0 ? -1 : 1;
-    return q;
+    if (r * 2 >= d)
+        q++;
+    return neg ? -q : q;
 }
 
 rules_wide wide_isqrt(rules_wide v)
