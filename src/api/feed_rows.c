@@ -10,7 +10,6 @@
 #include "api/feed_charset.h"
 #include "codec/csv_read.h"
 #include "core/text.h"
-#include "http/body_limits.h"
 #include "http/request.h"
 
 int feed_is_csv(http_request *req)
@@ -43,7 +42,7 @@ int feed_read_rows(http_request *req, const char *const *cols, json_t **items, j
         return -1;
     if (!feed_is_csv(req)) {
         /* the shape limits every JSON body has (http_json_body), then jansson */
-        json_t *j = json_body_parse(req->body.data ? req->body.data : "", req->body.len, &json_limits_default, p);
+        json_t *j = http_json_body_limited(req, &json_limits_default, p);
         if (!j)
             return -1;
         json_t *list = json_is_object(j) ? json_object_get(j, "items") : j;

@@ -14,7 +14,7 @@
 #include "codec/plan_doc.h"
 #include "codec/rule_json.h"
 #include "core/log.h"
-#include "http/body_limits.h"
+#include "http/request.h"
 #include "store/import.h"
 #include "store/plan_doc.h"
 
@@ -90,9 +90,23 @@ static void after_plan_document(http_request *req, json_t *result, const char *w
         store_import_analyze(api_call_of(req)->db);
 }
 
+/* The plan document of the request, within the limits of a plan document; NULL after
+ * answering the problem. */
+static json_t *plan_document_body(http_request *req)
+{
+    problem p;
+    problem_init(&p);
+    json_t *doc = http_json_body_limited(req, &json_limits_plan_document, &p);
+    if (!doc) {
+        http_problem(req, &p);
+        problem_clear(&p);
+    }
+    return doc;
+}
+
 void plan_import(http_request *req)
 {
-    json_t *doc = http_json_body_within(req, &json_limits_plan_document);
+    json_t *doc = plan_document_body(req);
     if (!doc)
         return;
     json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_import, doc);
@@ -107,7 +121,7 @@ void plan_import(http_request *req)
 
 void plan_revision_import(http_request *req)
 {
-    json_t *doc = http_json_body_within(req, &json_limits_plan_document);
+    json_t *doc = plan_document_body(req);
     if (!doc)
         return;
     json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_revise, doc);

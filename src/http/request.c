@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "codec/json_number.h"
 #include "core/text.h"
+#include "http/http.h"
 #include "rules.h"
 
 const char *http_query(const http_request *req, const char *key)
@@ -161,4 +163,56 @@ int http_if_match_param(const http_request *req, int64_t *wanted, problem *p)
     if (!has)
         *wanted = -1;
     return has;
+}
+
+int http_json_numbers(const char *s, size_t n, problem *p)
+{
+    char path[256], lexeme[48];
+    enum json_number_fault f = json_number_check(s, n, path, sizeof path, lexeme, sizeof lexeme);
+    if (f == JSON_NUMBERS_EXACT)
+        return 0;
+    problem_set(p, 422, "validation_failed", "the number %s cannot be read exactly", lexeme);
+    if (f == JSON_NUMBER_TOO_PRECISE) {
+        problem_add(p, path, "%s has more than %d significant digits", lexeme, JSON_NUMBER_DIGITS);
+        problem_hint(p,
+                     "no field takes that many: amounts and scores have at most 2 decimals, coefficients and "
+                     "measurements 4");
+    } else {
+        problem_add(p, path, "%s is too close to zero to be read exactly", lexeme);
+    }
+    return -1;
+}
+
+json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p)
+{
+    const char *s = req->body.data ? req->body.data : "";
+    size_t n = req->body.len;
+    if (n == 0) {
+        problem_set(p, 400, "empty_body", "the request needs a JSON body");
+        return NULL;
+    }
+    switch (json_limits_check_with(s, n, lim)) {
+    case JSON_WITHIN_LIMITS: break;
+    case JSON_TOO_DEEP:
+        problem_set(p, 400, "too_deep", "the body nests arrays and objects more than %d deep", lim->max_depth);
+        return NULL;
+    case JSON_TOO_MANY_ITEMS:
+        problem_set(p, 413, "too_many_items", "an array of the body has more than %ld items", lim->max_array);
+        problem_hint(p, "the limit of this route is %ld items in one array; send the rows in parts", lim->max_array);
+        return NULL;
+    case JSON_TOO_MANY_VALUES:
+        problem_set(p, 413, "too_many_values", "the body holds more than %ld JSON values; send it in parts",
+                    lim->max_values);
+        problem_hint(p, "the limit of this route is %ld JSON values (every key, value, array and object counts)",
+                     lim->max_values);
+        return NULL;
+    }
+    if (http_json_numbers(s, n, p) < 0)
+        return NULL;
+    json_error_t e;
+    json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &e);
+    if (!j)
+        problem_set(p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text, e.line,
+                    e.column);
+    return j;
 }

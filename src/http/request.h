@@ -5,8 +5,10 @@
  */
 #ifndef CICLO_HTTP_REQUEST_H
 #define CICLO_HTTP_REQUEST_H
+#include <jansson.h>
 #include <stdint.h>
 
+#include "codec/json_limits.h"
 #include "core/problem.h"
 #include "http/http.h"
 
@@ -48,5 +50,11 @@ int http_revision_param(const http_request *req, int absent, int *out, problem *
  * (0 for a tag no row has: a weak one, or one this server never issued), 0 when absent
  * (*wanted = -1), or -1 with p set to 400 when it is not one entity-tag. */
 int http_if_match_param(const http_request *req, int64_t *wanted, problem *p);
+
+/* The request's JSON body read within lim (codec/json_limits.h), for routes whose limits are
+ * not http_json_body's (plan documents, ERP feeds): a new reference, or NULL with p set — 400
+ * empty_body / too_deep / malformed_json, 413 too_many_items / too_many_values naming the
+ * limit, 422 for a number that cannot be read exactly (http_json_numbers). */
+json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p);
 
 #endif

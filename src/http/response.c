@@ -8,7 +8,6 @@
 
 #include "codec/i18n.h"
 #include "codec/json_limits.h"
-#include "codec/json_number.h"
 #include "codec/rule_json.h"
 #include "http/http.h"
 #include "http/request.h"
@@ -115,22 +114,4 @@ json_t *http_json_body(http_request *req)
         http_problem(req, &p);
     problem_clear(&p);
     return j;
-}
-
-int http_json_numbers(const char *s, size_t n, problem *p)
-{
-    char path[256], lexeme[48];
-    enum json_number_fault f = json_number_check(s, n, path, sizeof path, lexeme, sizeof lexeme);
-    if (f == JSON_NUMBERS_EXACT)
-        return 0;
-    problem_set(p, 422, "validation_failed", "the number %s cannot be read exactly", lexeme);
-    if (f == JSON_NUMBER_TOO_PRECISE) {
-        problem_add(p, path, "%s has more than %d significant digits", lexeme, JSON_NUMBER_DIGITS);
-        problem_hint(p,
-                     "no field takes that many: amounts and scores have at most 2 decimals, coefficients and "
-                     "measurements 4");
-    } else {
-        problem_add(p, path, "%s is too close to zero to be read exactly", lexeme);
-    }
-    return -1;
 }
