@@ -28,6 +28,22 @@ static int write_org(store_conn *c, const store_actor *who, int64_t entity, cons
     return 0;
 }
 
+/* What the store writes of the checked document s: its content rows (doc_content_rows) and the
+ * plan's own fields; year and kind for a new plan (NULL for a revision). Borrows from s and rows. */
+static store_plan_rows_in rows_in(const doc_state *s, char *const rows[4], const char *year, const char *kind)
+{
+    store_plan_rows_in in = {year,
+                             kind,
+                             doc_fv(&model_plans, &s->plan, "title"),
+                             rows[0],
+                             rows[1],
+                             rows[2],
+                             rows[3],
+                             doc_fv(&model_plans, &s->plan, "method"),
+                             doc_fv(&model_plans, &s->plan, "organisation")};
+    return in;
+}
+
 /* The entity the plan goes to: *entity > 0 an existing one, 0 with *create set for a new
  * one (validated values in ev). Returns 0 or -1 (p set: 403, 404, 422, 503). */
 static int resolve_entity(store_conn *c, const import_caller *caller, json_t *doc, int64_t *entity, field_values *ev,
@@ -149,15 +165,7 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         goto done;
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {year,
-                             kind,
-                             doc_fv(&model_plans, &s.plan, "title"),
-                             rows[0],
-                             rows[1],
-                             rows[2],
-                             rows[3],
-                             doc_fv(&model_plans, &s.plan, "method"),
-                             doc_fv(&model_plans, &s.plan, "organisation")};
+    store_plan_rows_in in = rows_in(&s, rows, year, kind);
     store_import_counts n;
     if (store_plan_insert(c, caller->who, entity, &in, &plan_id, &n, p) < 0)
         goto done;
@@ -280,15 +288,7 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
     }
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
-    store_plan_rows_in in = {NULL,
-                             NULL,
-                             doc_fv(&model_plans, &s.plan, "title"),
-                             rows[0],
-                             rows[1],
-                             rows[2],
-                             rows[3],
-                             doc_fv(&model_plans, &s.plan, "method"),
-                             doc_fv(&model_plans, &s.plan, "organisation")};
+    store_plan_rows_in in = rows_in(&s, rows, NULL, NULL);
     store_revise_counts n;
     if (store_plan_revise_content(c, caller->who, t.entity_id, plan_id, t.revision + 1, &in, &n, p) < 0)
         goto done;
