@@ -14,8 +14,6 @@
 #include "core/text.h"
 #include "store/tokens.h"
 
-static const char *const role_names[] = {"admin", "planner", "manager", "evaluator", "reader", "erp"};
-
 /*
  * The token cache. A token's role, entity, person and name never change (tokens are
  * created and revoked, never edited), so a process may remember them by the token's
@@ -105,29 +103,6 @@ static void cache_forget(const unsigned char digest[32])
 }
 
 static int hexval(char c) { return c >= 'a' ? c - 'a' + 10 : c - '0'; }
-
-unsigned auth_role_from_name(const char *name)
-{
-    for (unsigned i = 0; i < 6; i++)
-        if (name && strcmp(name, role_names[i]) == 0)
-            return 1u << i;
-    return 0;
-}
-
-/* The index of a single role bit in role_names, or -1. */
-static int role_index(unsigned role)
-{
-    for (int i = 0; i < 6; i++)
-        if (role == 1u << i)
-            return i;
-    return -1;
-}
-
-const char *auth_role_name(unsigned role)
-{
-    int i = role_index(role);
-    return i < 0 ? "none" : role_names[i];
-}
 
 int auth_token_generate(char out[TOKEN_LEN + 1])
 {
@@ -247,7 +222,7 @@ int64_t auth_token_create(store_conn *c, const store_actor *by, const token_spec
     return id;
 }
 
-/* The roles each role may issue: the ones it may itself act as (indexed like role_names). */
+/* The roles each role may issue: the ones it may itself act as (indexed like auth_role_index). */
 static const unsigned issuable[] = {
     ROLES_ALL,                             /* admin */
     ROLE_PLANNER | ROLE_READER | ROLE_ERP, /* planner: never manager, evaluator or admin */
@@ -259,7 +234,7 @@ static const unsigned issuable[] = {
 
 static unsigned issuable_by(unsigned role)
 {
-    int i = role_index(role);
+    int i = auth_role_index(role);
     return i < 0 ? 0 : issuable[i];
 }
 

@@ -8,25 +8,13 @@
 #include <stdint.h>
 
 #include "api/principal.h"
+#include "api/roles.h"
 #include "core/problem.h"
 #include "http/http.h"
 #include "store/crud.h"
 #include "store/pool.h"
 
-#define ROLE_ADMIN 1u
-#define ROLE_PLANNER 2u
-#define ROLE_MANAGER 4u
-#define ROLE_EVALUATOR 8u
-#define ROLE_READER 16u
-#define ROLE_ERP 32u
-#define ROLES_ALL (ROLE_ADMIN | ROLE_PLANNER | ROLE_MANAGER | ROLE_EVALUATOR | ROLE_READER | ROLE_ERP)
-
 #define TOKEN_LEN 49 /* "ciclo_" + 43 */
-
-/* The role bit for a name ("planner"), or 0 when unknown. */
-unsigned auth_role_from_name(const char *name);
-/* The name of a role bit. */
-const char *auth_role_name(unsigned role);
 
 /* Makes a new random token into out (TOKEN_LEN + 1 bytes). Returns 0 or -1. */
 int auth_token_generate(char out[TOKEN_LEN + 1]);

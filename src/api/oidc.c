@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/auth.h"
 #include "api/jwks.h"
+#include "api/roles.h"
 #include "codec/jwt_claims.h"
 #include "codec/rule_json.h"
 #include "core/log.h"

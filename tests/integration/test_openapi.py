@@ -73,11 +73,11 @@ def _defines(src):
     return {m.group(1): m.group(2).strip() for m in re.finditer(r"^#define\s+(\w+)[ \t]+([^\n]*)$", src, re.M)}
 
 
-# --- roles (src/api/auth.h) ------------------------------------------------------------------
+# --- roles (src/api/roles.h) ------------------------------------------------------------------
 
 def role_bits():
-    """{'admin': 1, ...} in the order of the bits, and the #defines of auth.h."""
-    defs = _defines(_strip_comments(_read("src/api/auth.h")))
+    """{'admin': 1, ...} in the order of the bits, and the #defines of roles.h."""
+    defs = _defines(_strip_comments(_read("src/api/roles.h")))
     roles = {}
     for name, val in defs.items():
         m = re.fullmatch(r"ROLE_([A-Z]+)", name)
