@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "api/webhooks.h"
+#include "codec/json_fields.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
 #include "store/webhooks.h"
@@ -46,10 +47,8 @@ void webhook_sign(const char *secret, long long timestamp, const char *body, siz
  * decrefs it), or -1 with p set (422 by field). */
 static int read_body(json_t *body, const char **url, json_t **events, problem *p)
 {
-    const char *key;
-    json_t *v;
-    json_object_foreach(body, key, v) if (strcmp(key, "url") != 0 && strcmp(key, "events") != 0)
-        problem_add(p, key, "is not a field of a webhook (url, events)");
+    static const char *const fields[] = {"url", "events", NULL};
+    jf_unknown_keys(body, fields, "", p);
     json_t *u = json_object_get(body, "url");
     *url = json_string_value(u);
     if (!*url)
@@ -70,10 +69,7 @@ static int read_body(json_t *body, const char **url, json_t **events, problem *p
         char path[32];
         snprintf(path, sizeof path, "events[%zu]", i);
         const char *s = json_string_value(k);
-        int known = 0;
-        for (const char *const *x = kinds; s && *x; x++)
-            known |= strcmp(*x, s) == 0;
-        if (!known) {
+        if (!jf_one_of(s, kinds)) {
             problem_add(p, path,
                         "is not an event kind (plan.adopted, revision.adopted, form.signed, phase.late, "
                         "review.due)");
