@@ -184,7 +184,7 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     gnutls_hash_fast(GNUTLS_DIG_SHA256, token, TOKEN_LEN, digest);
     digest_hex(digest, hash);
     if (cache_get(digest, who)) {
-        store_token_guard(c, hash, guard_refused);
+        store_token_guard(c, hash, who->role == (int)ROLE_ADMIN ? STORE_ENTITY_ALL : who->entity_id, guard_refused);
         return 0;
     }
     store_token t;

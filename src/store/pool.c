@@ -431,7 +431,18 @@ static int run_guard(store_conn *c, problem *p)
     return ok ? 0 : -1;
 }
 
-int store_guard_flush(store_conn *c, problem *p) { return run_guard(c, p); }
+static int sync_entity(store_conn *c, problem *p);
+
+int store_guard_flush(store_conn *c, problem *p)
+{
+    if (c->guard_stmt < 0)
+        return 0;
+    if (!c->pg) {
+        set_unavailable(p, "the connection was closed");
+        return -1;
+    }
+    return sync_entity(c, p) < 0 ? -1 : run_guard(c, p);
+}
 
 void store_guard(store_conn *c, int stmt, const char *param, void (*refused)(const char *param, problem *p))
 {

@@ -65,7 +65,8 @@ void store_release(store_pool *pool, store_conn *c);
 #define STORE_GUARD_PARAM_MAX 80
 void store_guard(store_conn *c, int stmt, const char *param, void (*refused)(const char *param, problem *p));
 /* Runs the guard still queued on c, if any (a request that ran no statement). Returns 0 when
- * there is none or it holds, -1 with p set when it fails (the guard's refusal, or an outage). */
+ * there is none or it holds, -1 with p set when it fails (the guard's refusal, or an outage).
+ * Like every statement, the guard runs under the entity asked for (store_set_entity). */
 int store_guard_flush(store_conn *c, problem *p);
 /* BEGIN / COMMIT / ROLLBACK. Return 0 or -1 with p set. They nest: inside a transaction,
  * store_begin (and store_exec_sql of a statement starting with BEGIN) opens a savepoint, and

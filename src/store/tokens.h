@@ -37,8 +37,10 @@ typedef struct store_token {
 int store_token_lookup(store_conn *c, const char *hash, store_token *out, problem *p);
 
 /* Queues on c the guard of a cached token (store_guard): the next statement on c fails, with
- * refused(hash, p), when the token of that hash has been revoked or has expired. */
-void store_token_guard(store_conn *c, const char *hash, void (*refused)(const char *hash, problem *p));
+ * refused(hash, p), when the token of that hash has been revoked or has expired. Sets c's entity
+ * (store_set_entity) to entity, the token's own (STORE_ENTITY_ALL for an admin token): the guard
+ * reads the token's row under row-level security. */
+void store_token_guard(store_conn *c, const char *hash, int64_t entity, void (*refused)(const char *hash, problem *p));
 
 /* What a new token is: role name, entity (0: none), person (0: none), its label, the SHA-256 of
  * its secret, and when it expires (RFC 3339 text, NULL: never). All borrowed. */
