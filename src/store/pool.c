@@ -27,6 +27,9 @@ int store_stmt_register_named(const char *name, const char *sql)
 
 int store_stmt_register(const char *sql) { return store_stmt_register_named(NULL, sql); }
 
+/* The setting row-level security reads (sql/016): registered with the first pool. */
+static int entity_stmt = -1;
+
 struct store_conn {
     PGconn *pg;
     int in_use;
@@ -64,6 +67,9 @@ struct store_pool {
 
 store_pool *store_pool_new(const char *conninfo, int size, int wait_ms, int timeout_ms)
 {
+    if (entity_stmt < 0 &&
+        (entity_stmt = store_stmt_register_named("pool.entity", "SELECT set_config('ciclo.entity_id', $1, false)")) < 0)
+        return NULL;
     store_pool *pool = calloc(1, sizeof *pool);
     if (!pool)
         return NULL;
@@ -479,19 +485,65 @@ static PGresult *pipeline_query(store_conn *c, const struct timespec *deadline, 
     return r;
 }
 
-/* The guard and statement stmt in one pipeline: one round trip. The guard aborts the
- * statement (the rest of the pipeline) when it fails. */
-static PGresult *exec_guarded(store_conn *c, int stmt, int nparams, const char *const *params, problem *p)
+void store_set_entity(store_conn *c, int64_t entity) { c->entity_want = entity < 0 ? STORE_ENTITY_ALL : entity; }
+
+int64_t store_entity(const store_conn *c) { return c->entity_want; }
+
+/* Whether the session's ciclo.entity_id may differ from what the lender asked for. */
+static int entity_stale(const store_conn *c) { return !c->entity_known || c->entity_have != c->entity_want; }
+
+/* The text ciclo.entity_id takes for what the lender asked for: an id, "all", or "" (none). */
+static void entity_text(const store_conn *c, char v[24])
 {
-    int g = c->guard_stmt;
+    v[0] = '\0';
+    if (c->entity_want == STORE_ENTITY_ALL)
+        snprintf(v, 24, "all");
+    else if (c->entity_want > 0)
+        snprintf(v, 24, "%lld", (long long)c->entity_want);
+}
+
+/* Makes the session's ciclo.entity_id say what the lender asked for, when it does not already
+ * (a round trip, only when it changes; store_exec folds it into its statement's round trip).
+ * Session-level, so that it holds for statements outside a transaction too; a rollback may undo
+ * it, after which it is set again (entity_known). Returns 0 or -1 with p set. */
+static int sync_entity(store_conn *c, problem *p)
+{
+    if (!entity_stale(c))
+        return 0;
+    if (ensure_prepared(c, entity_stmt, p) < 0)
+        return -1;
+    char v[24], name[64];
+    entity_text(c, v);
+    stmt_name(name, entity_stmt);
+    const char *params[] = {v};
+    PGresult *r = check_result(c, collect(c, PQsendQueryPrepared(c->pg, name, 1, params, NULL, NULL, 0), p), p);
+    if (!r)
+        return -1;
+    PQclear(r);
+    c->entity_have = c->entity_want;
+    c->entity_known = 1;
+    return 0;
+}
+
+/* What store_exec owes before statement stmt (the entity's setting when it changed, the queued
+ * guard) and stmt itself, in one libpq pipeline: one round trip. A failure aborts the rest of the
+ * pipeline, and its implicit transaction, setting included. */
+static PGresult *exec_pipelined(store_conn *c, int stmt, int nparams, const char *const *params, problem *p)
+{
+    int g = c->guard_stmt, set = entity_stale(c);
     c->guard_stmt = -1;
-    if (ensure_prepared(c, g, p) < 0 || ensure_prepared(c, stmt, p) < 0)
+    if ((set && ensure_prepared(c, entity_stmt, p) < 0) || (g >= 0 && ensure_prepared(c, g, p) < 0) ||
+        ensure_prepared(c, stmt, p) < 0)
         return NULL;
-    char gname[64], name[64];
-    stmt_name(gname, g);
+    char ename[64], gname[64], name[64], v[24];
+    stmt_name(ename, entity_stmt);
+    stmt_name(gname, g >= 0 ? g : stmt);
     stmt_name(name, stmt);
+    entity_text(c, v);
+    const char *eparams[] = {v};
     const char *gparams[] = {c->guard_param};
-    if (!PQenterPipelineMode(c->pg) || !PQsendQueryPrepared(c->pg, gname, 1, gparams, NULL, NULL, 0) ||
+    if (!PQenterPipelineMode(c->pg) || (set && !PQsendQueryPrepared(c->pg, ename, 1, eparams, NULL, NULL, 0)) ||
+        (g >= 0 && !PQsendQueryPrepared(c->pg, gname, 1, gparams, NULL, NULL, 0)) ||
         !PQsendQueryPrepared(c->pg, name, nparams, params, NULL, NULL, 0) || !PQpipelineSync(c->pg)) {
         set_unavailable(p, PQerrorMessage(c->pg));
         drop(c);
@@ -508,14 +560,19 @@ static PGresult *exec_guarded(store_conn *c, int stmt, int nparams, const char *
             break;
         }
     }
-    PGresult *gr = f == 0 ? pipeline_query(c, &deadline, &late) : NULL;
-    PGresult *r = gr ? pipeline_query(c, &deadline, &late) : NULL;
-    PGresult *sync = r ? pipeline_result(c, &deadline, &late) : NULL;
+    /* the results in the order sent: [0] the setting, [1] the guard, [2] the statement */
+    PGresult *res[3] = {NULL, NULL, NULL};
+    const int sent[3] = {set, g >= 0, 1};
+    int broken = f != 0;
+    for (int i = 0; i < 3 && !broken; i++)
+        if (sent[i] && !(res[i] = pipeline_query(c, &deadline, &late)))
+            broken = 1;
+    PGresult *sync = broken ? NULL : pipeline_result(c, &deadline, &late);
     int clean = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC && PQexitPipelineMode(c->pg);
     PQclear(sync);
     if (!clean) {
-        PQclear(gr);
-        PQclear(r);
+        for (int i = 0; i < 3; i++)
+            PQclear(res[i]);
         if (late) {
             log_error("the database did not answer within %d ms: closing the connection", c->timeout_ms + 1000);
             problem_set(p, 503, "database_timeout", "the database did not answer in time");
@@ -526,46 +583,22 @@ static PGresult *exec_guarded(store_conn *c, int stmt, int nparams, const char *
         drop(c);
         return NULL;
     }
-    if (PQresultStatus(gr) != PGRES_TUPLES_OK) {
-        guard_failed(c, c->guard_param, c->guard_refused, gr, p);
-        PQclear(gr);
-        PQclear(r);
-        return NULL;
+    PGresult *r = NULL;
+    if (set && PQresultStatus(res[0]) != PGRES_TUPLES_OK)
+        store_map_error(c->pg, res[0], p);
+    else if (g >= 0 && PQresultStatus(res[1]) != PGRES_TUPLES_OK)
+        guard_failed(c, c->guard_param, c->guard_refused, res[1], p);
+    else {
+        r = check_result(c, res[2], p); /* clears res[2] when it failed */
+        res[2] = NULL;
     }
-    PQclear(gr);
-    return check_result(c, r, p);
-}
-
-void store_set_entity(store_conn *c, int64_t entity) { c->entity_want = entity < 0 ? STORE_ENTITY_ALL : entity; }
-
-int64_t store_entity(const store_conn *c) { return c->entity_want; }
-
-/* Makes the session's ciclo.entity_id say what the lender asked for, when it does not already
- * (one round trip, only when it changes: a pool serving one entity never pays it). Session-level,
- * so that it holds for statements outside a transaction too; a rollback may undo it, after which
- * it is set again (entity_known). Returns 0 or -1 with p set. */
-static int sync_entity(store_conn *c, problem *p)
-{
-    if (c->entity_known && c->entity_have == c->entity_want)
-        return 0;
-    char v[24] = "";
-    if (c->entity_want == STORE_ENTITY_ALL)
-        snprintf(v, sizeof v, "all");
-    else if (c->entity_want > 0)
-        snprintf(v, sizeof v, "%lld", (long long)c->entity_want);
-    const char *params[] = {v};
-    PGresult *r = check_result(c,
-                               collect(c,
-                                       PQsendQueryParams(c->pg, "SELECT set_config('ciclo.entity_id', $1, false)", 1,
-                                                         NULL, params, NULL, NULL, 0),
-                                       p),
-                               p);
-    if (!r)
-        return -1;
-    PQclear(r);
-    c->entity_have = c->entity_want;
-    c->entity_known = 1;
-    return 0;
+    for (int i = 0; i < 3; i++)
+        PQclear(res[i]);
+    if (set) { /* the setting holds once the whole pipeline went through, else it is unknown */
+        c->entity_have = c->entity_want;
+        c->entity_known = r != NULL;
+    }
+    return r;
 }
 
 PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *params, problem *p)
@@ -574,10 +607,8 @@ PGresult *store_exec(store_conn *c, int stmt, int nparams, const char *const *pa
         set_unavailable(p, "the connection was closed");
         return NULL;
     }
-    if (sync_entity(c, p) < 0)
-        return NULL;
-    if (c->guard_stmt >= 0)
-        return exec_guarded(c, stmt, nparams, params, p);
+    if (c->guard_stmt >= 0 || entity_stale(c))
+        return exec_pipelined(c, stmt, nparams, params, p);
     if (ensure_prepared(c, stmt, p) < 0)
         return NULL;
     char name[64];

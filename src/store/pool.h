@@ -40,7 +40,7 @@ int store_stmt_register_named(const char *name, const char *sql);
 
 /* Creates a pool of `size` connections to conninfo (made on demand). wait_ms bounds the
  * wait for a free connection; timeout_ms is each statement's timeout. Returns NULL on
- * out of memory. The pool owns its connections; free with store_pool_free. */
+ * out of memory or a full statement table (store_stmt_register). The pool owns its connections; free with store_pool_free. */
 store_pool *store_pool_new(const char *conninfo, int size, int wait_ms, int timeout_ms);
 /* Closes every connection. No connection may be lent out. */
 void store_pool_free(store_pool *pool);
@@ -57,7 +57,7 @@ void store_release(store_pool *pool, store_conn *c);
  * (copied; at most STORE_GUARD_PARAM_MAX - 1 bytes), that raises division_by_zero when
  * what it guards no longer holds (e.g. "SELECT 1 / (SELECT count(*)::int FROM ... )").
  * The guard runs just before the next statement on c and in the same round trip:
- * store_exec sends both in one libpq pipeline, so a failed guard aborts the statement
+ * store_exec sends both (and the entity's setting, store_set_entity) in one libpq pipeline, so a failed guard aborts the statement
  * before it runs; store_exec_sql, store_begin and store_pg run the guard on its own first.
  * When the guard fails, `refused` fills p (it gets param) and the caller of the statement
  * gets NULL / -1 with that problem. A guard that no statement follows is dropped when the
@@ -85,7 +85,8 @@ int store_in_clean_transaction(store_conn *c);
  * id (> 0), STORE_ENTITY_ALL (an admin token, the command line), or STORE_ENTITY_NONE: no
  * entity's rows at all, which is what every connection lent by store_acquire starts with (the
  * token lookup does not need more: it goes through functions of the owner). Applied before the
- * next statement on c (its own round trip, only when it differs from the session's). */
+ * next statement on c, only when it differs from the session's: in store_exec's round trip,
+ * else in a round trip of its own. */
 #define STORE_ENTITY_NONE 0
 #define STORE_ENTITY_ALL (-1)
 void store_set_entity(store_conn *c, int64_t entity);
