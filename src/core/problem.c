@@ -14,8 +14,12 @@ void problem_clear(problem *p)
     problem_init(p);
 }
 
+int problem_is_oom(const problem *p) { return p->status == 503 && strcmp(p->code, "out_of_memory") == 0; }
+
 int problem_set(problem *p, int status, const char *code, const char *fmt, ...)
 {
+    if (problem_is_oom(p))
+        return -1;
     p->status = status;
     snprintf(p->code, sizeof p->code, "%s", code);
     va_list ap;
@@ -25,6 +29,8 @@ int problem_set(problem *p, int status, const char *code, const char *fmt, ...)
     utf8_trim_partial(p->detail);
     return -1;
 }
+
+int problem_oom(problem *p) { return problem_set(p, 503, "out_of_memory", "the server is out of memory"); }
 
 void problem_hint(problem *p, const char *fmt, ...)
 {
@@ -37,7 +43,7 @@ void problem_hint(problem *p, const char *fmt, ...)
 
 void problem_add(problem *p, const char *field, const char *fmt, ...)
 {
-    if (problem_count(p) >= PROBLEM_MAX_ERRORS) {
+    if (p->errors && json_array_size(p->errors) >= PROBLEM_MAX_ERRORS) {
         p->dropped++;
         return;
     }
@@ -57,10 +63,13 @@ void problem_add(problem *p, const char *field, const char *fmt, ...)
         e = json_pack("{s:s, s:s}", "field", "", "message", "is not valid");
     if (!p->errors)
         p->errors = json_array();
-    json_array_append_new(p->errors, e);
+    if (json_array_append_new(p->errors, e) < 0) {
+        p->dropped++;
+        problem_oom(p);
+    }
 }
 
-int problem_count(const problem *p) { return p->errors ? (int)json_array_size(p->errors) : 0; }
+int problem_count(const problem *p) { return (p->errors ? (int)json_array_size(p->errors) : 0) + p->dropped; }
 
 const char *problem_title(int status)
 {

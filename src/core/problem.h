@@ -25,13 +25,19 @@ void problem_init(problem *p);
 /* Frees what p holds; p may be reused after problem_init. */
 void problem_clear(problem *p);
 /* Sets status, code and detail (printf format). Keeps the errors already added. Returns -1
- * so that callers can write `return problem_set(...)`. */
+ * so that callers can write `return problem_set(...)`. Does nothing to a problem that ran out
+ * of memory (problem_oom): what came after may have lost errors, so 503 stays the answer. */
 int problem_set(problem *p, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Records that memory ran out: 503 out_of_memory, kept by every later problem_set. Returns -1. */
+int problem_oom(problem *p);
+/* Whether memory ran out while p was being filled (problem_oom). */
+int problem_is_oom(const problem *p);
 /* Sets the hint (printf format). */
 void problem_hint(problem *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Adds one field error. field is a JSON path ("phases[2].deadline"). */
+/* Adds one field error. field is a JSON path ("phases[2].deadline"). An error that cannot be
+ * kept for want of memory makes the problem out of memory (problem_oom). */
 void problem_add(problem *p, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Number of field errors added so far. */
+/* Number of field errors added so far, those not kept (PROBLEM_MAX_ERRORS, memory) included. */
 int problem_count(const problem *p);
 /* Standard title for an HTTP status ("Unprocessable Content"). */
 const char *problem_title(int status);
