@@ -2,6 +2,7 @@
 #include "rule_json.h"
 
 #include "codec/json_number.h"
+#include "core/buf.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -45,12 +46,12 @@ int rule_json_number(const json_t *j, int max_decimals, const char *path, rules_
         return 0;
     }
     if (json_is_real(j)) {
-        char buf[32];
+        char text[32];
         double d = json_real_value(j);
         if (!isfinite(d))
             return fail(err, path, NULL, "number out of range");
-        json_number_text(d, buf);
-        if (rules_decimal_parse_plain(buf, max_decimals, out, err) < 0) {
+        json_number_text(d, text);
+        if (rules_decimal_parse_plain(text, max_decimals, out, err) < 0) {
             if (err)
                 pfx(err->field, sizeof err->field, "%s", path);
             return -1;
@@ -436,14 +437,24 @@ json_t *rule_json_decimal(rules_decimal d)
 {
     if (d.units % RULES_DECIMAL_SCALE == 0)
         return json_integer(d.units / RULES_DECIMAL_SCALE);
-    char buf[32];
-    rules_decimal_format_short(d, buf);
-    return json_real(strtod(buf, NULL));
+    char text[32];
+    rules_decimal_format_short(d, text);
+    return json_real(strtod(text, NULL));
 }
 
+static int dump_to_buf(const char *text, size_t n, void *b) { return buf_append(b, text, n); }
+
+/* Written into a buf, not by json_dumps: jansson 2.14 goes on past an object key it could not
+ * write for want of memory, and would give a text without that key; a buf stays failed. */
 char *rule_json_dumps(const json_t *j, size_t flags)
 {
-    return json_dumps(j, flags | JSON_REAL_PRECISION(JSON_NUMBER_DIGITS));
+    buf b;
+    buf_init(&b, 0);
+    if (json_dump_callback(j, dump_to_buf, &b, flags | JSON_REAL_PRECISION(JSON_NUMBER_DIGITS)) < 0 || b.failed) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b, NULL);
 }
 
 static int set_new(json_t *o, const char *k, json_t *v) { return v ? json_object_set_new(o, k, v) : -1; }
