@@ -13,13 +13,44 @@ void doc_pathf(char *out, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A shallow copy of obj without the keys listed (NULL-terminated). New reference. */
+/* Copied key by key: json_copy keeps going when a key cannot be stored. */
 json_t *doc_without(json_t *obj, const char *const *keys)
 {
-    json_t *cp = json_copy(obj);
-    for (const char *const *k = keys; cp && *k; k++)
-        json_object_del(cp, *k);
+    if (!json_is_object(obj))
+        return json_copy(obj);
+    json_t *cp = json_object();
+    const char *key;
+    json_t *v;
+    int failed = !cp;
+    json_object_foreach(obj, key, v)
+    {
+        int skip = 0;
+        for (const char *const *k = keys; *k && !skip; k++)
+            skip = strcmp(*k, key) == 0;
+        if (!skip && !failed)
+            doc_set(cp, key, json_incref(v), &failed);
+    }
+    if (failed) {
+        json_decref(cp);
+        return NULL;
+    }
     return cp;
+}
+
+int doc_set(json_t *obj, const char *key, json_t *v, int *failed)
+{
+    if (json_object_set_new(obj, key, v) == 0)
+        return 0;
+    *failed = 1;
+    return -1;
+}
+
+int doc_append(json_t *arr, json_t *v, int *failed)
+{
+    if (json_array_append_new(arr, v) == 0)
+        return 0;
+    *failed = 1;
+    return -1;
 }
 
 /* The index of field name in r, or -1. */
@@ -41,10 +72,15 @@ const char *doc_fv(const resource_spec *r, const field_values *v, const char *na
 json_t *doc_row_of(const resource_spec *r, const field_values *v)
 {
     json_t *row = json_object();
-    for (int i = 0; i < r->nfields && i < VALUES_MAX; i++) {
+    int failed = 0;
+    for (int i = 0; i < r->nfields && i < VALUES_MAX && !failed; i++) {
         if (r->fields[i].type == FT_REF || (r->fields[i].flags & F_SERVER))
             continue;
-        json_object_set_new(row, r->fields[i].name, v->v[i] ? json_string(v->v[i]) : json_null());
+        doc_set(row, r->fields[i].name, v->v[i] ? json_string(v->v[i]) : json_null(), &failed);
+    }
+    if (failed) {
+        json_decref(row);
+        return NULL;
     }
     return row;
 }

@@ -16,14 +16,21 @@
 /* Formats a field path into out (DOC_PATH_MAX bytes). */
 void doc_pathf(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A shallow copy of obj (borrowed) without the keys listed (NULL-terminated). New reference. */
+/* A shallow copy of obj (borrowed) without the keys listed (NULL-terminated). New reference,
+ * NULL when memory runs out. */
 json_t *doc_without(json_t *obj, const char *const *keys);
+
+/* json_object_set_new and json_array_append_new (v taken, also on failure) that set *failed
+ * when v could not be stored: memory ran out (v NULL, or obj NULL from a failed allocation).
+ * Return 0 or -1. */
+int doc_set(json_t *obj, const char *key, json_t *v, int *failed);
+int doc_append(json_t *arr, json_t *v, int *failed);
 
 /* The validated text value of field name of r in v (borrowed from v), or NULL. */
 const char *doc_fv(const resource_spec *r, const field_values *v, const char *name);
 
 /* A row of r's fields (REF and server fields left out) with the validated text values of v.
- * New reference. */
+ * New reference, NULL when memory runs out. */
 json_t *doc_row_of(const resource_spec *r, const field_values *v);
 
 /* The string member key of obj at path (borrowed from obj), or NULL when absent or null; NULL

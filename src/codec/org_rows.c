@@ -20,6 +20,9 @@ void org_rows_init(org_rows *o)
     o->parents = json_object();
     o->known_structures = json_object();
     o->known_people = json_object();
+    o->failed = !o->structures || !o->people || !o->structure_index || !o->person_index || !o->structure_paths ||
+                !o->person_paths || !o->structure_refs || !o->person_refs || !o->parents || !o->known_structures ||
+                !o->known_people;
 }
 
 void org_rows_free(org_rows *o)
@@ -33,20 +36,18 @@ void org_rows_free(org_rows *o)
     }
 }
 
-static void add_ref(json_t *refs, const char *code, const char *path)
+static void add_ref(org_rows *o, json_t *refs, const char *code, const char *path)
 {
     json_t *list = json_object_get(refs, code);
-    if (!list) {
-        list = json_array();
-        json_object_set_new(refs, code, list);
-    }
-    json_array_append_new(list, json_string(path));
+    if (!list && doc_set(refs, code, list = json_array(), &o->failed) < 0)
+        return;
+    doc_append(list, json_string(path), &o->failed);
 }
 
-void org_ref_structure(org_rows *o, const char *code, const char *path) { add_ref(o->structure_refs, code, path); }
+void org_ref_structure(org_rows *o, const char *code, const char *path) { add_ref(o, o->structure_refs, code, path); }
 void org_ref_person(org_rows *o, const char *external_id, const char *path)
 {
-    add_ref(o->person_refs, external_id, path);
+    add_ref(o, o->person_refs, external_id, path);
 }
 
 void org_add_person(org_rows *o, json_t *obj, const char *path, problem *p)
@@ -62,9 +63,9 @@ void org_add_person(org_rows *o, json_t *obj, const char *path, problem *p)
     } else if (json_object_get(o->person_index, ext)) {
         problem_add(p, fp, "%s is already used by %s", ext, json_string_value(json_object_get(o->person_paths, ext)));
     } else {
-        json_object_set_new(o->person_index, ext, json_integer((json_int_t)json_array_size(o->people)));
-        json_object_set_new(o->person_paths, ext, json_string(path));
-        json_array_append_new(o->people, doc_row_of(&model_people, &v));
+        doc_set(o->person_index, ext, json_integer((json_int_t)json_array_size(o->people)), &o->failed);
+        doc_set(o->person_paths, ext, json_string(path), &o->failed);
+        doc_append(o->people, doc_row_of(&model_people, &v), &o->failed);
     }
     field_values_free(&v);
 }
@@ -94,6 +95,10 @@ void org_add_structure(org_rows *o, json_t *obj, const char *path, problem *p)
         org_ref_person(o, manager, fp);
     }
     json_t *cp = doc_without(obj, doc_keys);
+    if (!cp) {
+        o->failed = 1;
+        return;
+    }
     field_values v;
     int rc = validate_object(&model_structures, cp, VALIDATE_CREATE, path, &v, p);
     json_decref(cp);
@@ -113,34 +118,36 @@ void org_add_structure(org_rows *o, json_t *obj, const char *path, problem *p)
         return;
     }
     json_t *row = doc_row_of(&model_structures, &v);
-    json_object_set_new(row, "parent_code", parent ? json_string(parent) : json_null());
+    doc_set(row, "parent_code", parent ? json_string(parent) : json_null(), &o->failed);
     if (manager || json_object_get(obj, "manager")) /* absent: an existing structure keeps its manager */
-        json_object_set_new(row, "manager", manager ? json_string(manager) : json_null());
-    json_object_set_new(o->structure_index, code, json_integer((json_int_t)json_array_size(o->structures)));
-    json_object_set_new(o->structure_paths, code, json_string(path));
-    json_array_append_new(o->structures, row);
+        doc_set(row, "manager", manager ? json_string(manager) : json_null(), &o->failed);
+    doc_set(o->structure_index, code, json_integer((json_int_t)json_array_size(o->structures)), &o->failed);
+    doc_set(o->structure_paths, code, json_string(path), &o->failed);
+    doc_append(o->structures, row, &o->failed);
     if (parent) {
         doc_pathf(fp, "%s%sparent_code", path, *path ? "." : "");
         if (strcmp(parent, code) == 0)
             problem_add(p, fp, "a structure cannot be its own parent");
-        json_object_set_new(o->parents, code, json_string(parent));
+        doc_set(o->parents, code, json_string(parent), &o->failed);
     }
     field_values_free(&v);
 }
 
-/* Codes referred to but not defined by the rows, as a JSON array text (malloc'd). */
+/* Codes referred to but not defined by the rows, as a JSON array text (malloc'd), or NULL when
+ * memory runs out. */
 static char *undefined_codes(json_t *refs, json_t *index)
 {
     json_t *arr = json_array();
     const char *code;
     json_t *v;
+    int failed = 0;
     json_object_foreach(refs, code, v)
     {
         (void)v;
         if (!json_object_get(index, code))
-            json_array_append_new(arr, json_string(code));
+            doc_append(arr, json_string(code), &failed);
     }
-    char *s = rule_json_dumps(arr, JSON_COMPACT);
+    char *s = failed ? NULL : rule_json_dumps(arr, JSON_COMPACT);
     json_decref(arr);
     return s;
 }
@@ -149,14 +156,14 @@ int org_undefined(const org_rows *o, char **structures, char **people)
 {
     *structures = undefined_codes(o->structure_refs, o->structure_index);
     *people = undefined_codes(o->person_refs, o->person_index);
-    if (!*structures || !*people)
+    if (!*structures || !*people || o->failed)
         return -1;
     return strcmp(*structures, "[]") != 0 || strcmp(*people, "[]") != 0;
 }
 
 void org_known(org_rows *o, char kind, const char *code)
 {
-    json_object_set_new(kind == 's' ? o->known_structures : o->known_people, code, json_true());
+    doc_set(kind == 's' ? o->known_structures : o->known_people, code, json_true(), &o->failed);
 }
 
 static void report_unknown(json_t *refs, json_t *index, json_t *known, const char *what, problem *p)
@@ -199,13 +206,15 @@ void org_check_refs(org_rows *o, problem *p)
     }
     if (problem_count(p) > before)
         problem_set(p, 422, "validation_failed", "the document is not valid");
+    if (o->failed)
+        problem_oom(p);
 }
 
 int org_rows_text(const org_rows *o, char **people, char **structures, problem *p)
 {
     *people = json_array_size(o->people) ? rule_json_dumps(o->people, JSON_COMPACT) : NULL;
     *structures = json_array_size(o->structures) ? rule_json_dumps(o->structures, JSON_COMPACT) : NULL;
-    if ((json_array_size(o->people) && !*people) || (json_array_size(o->structures) && !*structures))
-        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+    if (o->failed || (json_array_size(o->people) && !*people) || (json_array_size(o->structures) && !*structures))
+        return problem_oom(p);
     return 0;
 }

@@ -25,6 +25,7 @@ typedef struct org_rows {
     json_t *parents;          /* structure code → parent_code, for cycles */
     json_t *known_structures; /* codes the entity already has (org_known) */
     json_t *known_people;
+    int failed; /* memory ran out: the rows are not whole (told by org_check_refs, org_rows_text) */
 } org_rows;
 
 void org_rows_init(org_rows *o);
@@ -38,16 +39,17 @@ void org_ref_structure(org_rows *o, const char *code, const char *path);
 void org_ref_person(org_rows *o, const char *external_id, const char *path);
 /* The codes referred to and not given by the rows, as JSON array texts of strings (malloc'd
  * into *structures and *people; the caller frees both, also after -1). Returns 1 when either
- * list is not empty, 0 when both are, -1 when memory runs out. */
+ * list is not empty, 0 when both are, -1 when memory runs out (now or while gathering). */
 int org_undefined(const org_rows *o, char **structures, char **people);
 /* Records that the entity already has the structure (kind 's') or person ('p') code. */
 void org_known(org_rows *o, char kind, const char *code);
 /* Adds an error per reference that resolves to no row given and none known (org_known), and
- * per cycle of parents; 422 validation_failed when it added any. */
+ * per cycle of parents; 422 validation_failed when it added any, 503 when memory ran out while
+ * the rows were gathered. */
 void org_check_refs(org_rows *o, problem *p);
 /* The rows as the JSON texts of store_people_upsert and store_structures_upsert (malloc'd;
  * NULL when there are none of that kind; the caller frees both, also after -1). Returns 0, or
- * -1 with p set (503). */
+ * -1 with p set (503) when memory runs out (now or while gathering). */
 int org_rows_text(const org_rows *o, char **people, char **structures, problem *p);
 
 #endif

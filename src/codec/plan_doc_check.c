@@ -29,11 +29,13 @@ static int assignee_of(doc_state *s, const char *kind, const char *code)
     if (v)
         return (int)json_integer_value(v);
     int a = s->n_asg++;
-    json_object_set_new(s->assignee_index, key, json_integer(a));
+    doc_set(s->assignee_index, key, json_integer(a), &s->failed);
     s->r_asg[a].code = code;
     s->r_asg[a].is_manager = 0;
     json_t *path = json_object_get(kind[0] == 's' ? s->org.structure_paths : s->org.person_paths, code);
     s->asg_path[a] = path ? arena_strdup(&s->mem, json_string_value(path)) : NULL;
+    if (path && !s->asg_path[a])
+        s->failed = 1;
     return a;
 }
 
@@ -56,7 +58,7 @@ static void add_row(doc_state *s, int k, json_t *row)
 static void append_row(doc_state *s, int k, const resource_spec *r, const field_values *v, int oi)
 {
     json_t *row = doc_row_of(r, v);
-    json_object_set_new(row, "ord", json_integer(oi));
+    doc_set(row, "ord", json_integer(oi), &s->failed);
     add_row(s, k, row);
 }
 
@@ -87,7 +89,7 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     json_t *wobj = json_object();
     for (int i = 0; own[i]; i++)
         if (json_object_get(a, own[i]))
-            json_object_set(wobj, own[i], json_object_get(a, own[i]));
+            doc_set(wobj, own[i], json_incref(json_object_get(a, own[i])), &s->failed);
     field_values v2;
     int rc = validate_object(&model_assignments, wobj, VALIDATE_CREATE, path, &v2, p);
     json_decref(wobj);
@@ -102,7 +104,7 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
         if (dup)
             problem_add(p, fp, "the objective is already assigned to %s (%s)", sc ? sc : pc, json_string_value(dup));
         else
-            json_object_set_new(seen, seen_key, json_string(path));
+            doc_set(seen, seen_key, json_string(path), &s->failed);
         if (sc)
             org_ref_structure(&s->org, sc, fp);
         else
@@ -115,13 +117,13 @@ static void check_assignment(doc_state *s, json_t *a, int oi, int k, json_t *see
     }
     const char *weight = doc_fv(&model_assignments, &v2, "weight");
     json_t *row = json_object();
-    json_object_set_new(row, "ord", json_integer(oi));
-    json_object_set_new(row, "structure_code", sc ? json_string(sc) : json_null());
-    json_object_set_new(row, "person_external_id", pc ? json_string(pc) : json_null());
-    json_object_set_new(row, "weight", weight ? json_string(weight) : json_null());
+    doc_set(row, "ord", json_integer(oi), &s->failed);
+    doc_set(row, "structure_code", sc ? json_string(sc) : json_null(), &s->failed);
+    doc_set(row, "person_external_id", pc ? json_string(pc) : json_null(), &s->failed);
+    doc_set(row, "weight", weight ? json_string(weight) : json_null(), &s->failed);
     const char *scope = doc_fv(&model_assignments, &v2, "scope"), *slot = doc_fv(&model_assignments, &v2, "slot");
-    json_object_set_new(row, "scope", scope ? json_string(scope) : json_null());
-    json_object_set_new(row, "slot", slot ? json_string(slot) : json_null());
+    doc_set(row, "scope", scope ? json_string(scope) : json_null(), &s->failed);
+    doc_set(row, "slot", slot ? json_string(slot) : json_null(), &s->failed);
     add_row(s, DOC_ASSIGNMENTS, row);
     int ai = s->n_a++;
     s->r_a[ai].objective = oi;
@@ -166,7 +168,7 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
         problem_add(p, fp, "seq %s is already used by %s", seq, json_string_value(dup));
         bad = 1;
     } else {
-        json_object_set_new(seqs, seq, json_string(path));
+        doc_set(seqs, seq, json_string(path), &s->failed);
     }
     const char *start = doc_fv(&model_phases, &v, "start"), *deadline = doc_fv(&model_phases, &v, "deadline");
     if (start && deadline && strcmp(start, deadline) > 0) {
@@ -202,6 +204,8 @@ static const char *value_text(doc_state *s, json_t *v)
     char *t = rule_json_dumps(v, JSON_ENCODE_ANY);
     const char *copy = t ? arena_strdup(&s->mem, t) : NULL;
     free(t);
+    if (!copy)
+        s->failed = 1;
     return copy;
 }
 
@@ -226,8 +230,8 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
                 problem_add(p, err.field[0] ? err.field : fp, "%s", err.message);
             problem_set(p, 422, "validation_failed", "the document is not valid");
             bad = 1;
-        } else {
-            rule = rule_json_keep(&s->mem, s->nodes, used);
+        } else if (!(rule = rule_json_keep(&s->mem, s->nodes, used))) {
+            s->failed = 1;
         }
     }
     if (rc < 0)
@@ -241,7 +245,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         problem_set(p, 422, "validation_failed", "the document is not valid");
         bad = 1;
     } else {
-        json_object_set_new(s->indicator_paths, code, json_string(path));
+        doc_set(s->indicator_paths, code, json_string(path), &s->failed);
     }
     if (!bad) {
         append_row(s, DOC_INDICATORS, &model_indicators, &v, oi);
@@ -354,9 +358,9 @@ static void check_objective(doc_state *s, json_t *o, int oi)
             s->year_to = atoi(ey);
         if (problem_count(p) == before) {
             json_t *row = doc_row_of(&model_objectives, &v);
-            json_object_set_new(row, "ord", json_integer(oi));
-            json_object_set_new(row, "parent_ord", parent_ord >= 0 ? json_integer(parent_ord) : json_null());
-            json_object_set_new(row, "revision_mark", mark ? json_string(mark) : json_null());
+            doc_set(row, "ord", json_integer(oi), &s->failed);
+            doc_set(row, "parent_ord", parent_ord >= 0 ? json_integer(parent_ord) : json_null(), &s->failed);
+            doc_set(row, "revision_mark", mark ? json_string(mark) : json_null(), &s->failed);
             add_row(s, DOC_OBJECTIVES, row);
         }
         field_values_free(&v);
@@ -364,6 +368,8 @@ static void check_objective(doc_state *s, json_t *o, int oi)
     json_t *list, *item;
     size_t k;
     json_t *seen = json_object();
+    if (!seen)
+        s->failed = 1;
     if ((list = array_member(o, "assignments", path, p)))
         json_array_foreach(list, k, item) check_assignment(s, item, oi, (int)k, seen);
     json_object_clear(seen);
@@ -446,7 +452,7 @@ static int prepare(doc_state *s, json_t *objectives)
                             json_string_value(code), json_integer_value(seen));
                 problem_set(s->p, 422, "validation_failed", "the document is not valid");
             } else {
-                json_object_set_new(s->objective_index, json_string_value(code), json_integer((json_int_t)i));
+                doc_set(s->objective_index, json_string_value(code), json_integer((json_int_t)i), &s->failed);
             }
         }
     }
@@ -516,67 +522,73 @@ json_t *doc_warnings(doc_state *s, int *total)
     rules_check_context cx = {s->c_obj, s->c_ph, s->c_ind, s->a_weighted, s->c_a, NULL, 0, NULL, 0, 0, {0, 0, 0}};
     rules_plan plan = {s->year, s->year_to, s->r_obj, s->n_obj, s->r_asg, s->n_asg, s->r_a,
                        s->n_a,  s->r_ph,    s->n_ph,  s->r_ind, s->n_ind, NULL,     &cx};
-    json_t *out = json_array();
     *total = 0;
     if (s->first_adoption && s->deliberation[1])
         cx.has_adopted = rules_date_parse_iso(s->deliberation[1], &cx.adopted, NULL) == 0;
     size_t ns = json_array_size(s->org.structures), np = json_array_size(s->org.people);
     rules_check_structure *st = arena_array(&s->mem, ns + 1, sizeof *st);
     rules_check_person *pe = arena_array(&s->mem, np + 1, sizeof *pe);
-    if (st && pe) {
-        for (size_t i = 0; i < np; i++) {
-            json_t *row = json_array_get(s->org.people, i);
-            pe[i].code = json_string_value(json_object_get(row, "external_id"));
-            pe[i].name = json_string_value(json_object_get(row, "name"));
-            pe[i].role = checks_role(json_string_value(json_object_get(row, "role")));
-        }
-        for (size_t i = 0; i < ns; i++) {
-            json_t *row = json_array_get(s->org.structures, i);
-            char key[80];
-            st[i].code = json_string_value(json_object_get(row, "code"));
-            st[i].name = json_string_value(json_object_get(row, "name"));
-            json_t *mi = json_object_get(s->org.person_index, json_string_value(json_object_get(row, "manager"))
-                                                                  ? json_string_value(json_object_get(row, "manager"))
-                                                                  : "");
-            st[i].manager = mi                                                ? (int)json_integer_value(mi)
-                            : json_is_string(json_object_get(row, "manager")) ? -2
-                                                                              : -1;
-            snprintf(key, sizeof key, "s:%s", st[i].code ? st[i].code : "");
-            st[i].carries_objectives = json_object_get(s->assignee_index, key) != NULL;
-        }
-        cx.structures = st;
-        cx.n_structures = (int)ns;
-        /* DL 13/2023 art. 4-bis, from the 2023 plans: people, and structures with a manager (as
-         * plan_model.c decides for a stored plan) */
-        const char *key;
-        json_t *v;
-        json_object_foreach(s->assignee_index, key, v)
-        {
-            json_t *row = key[0] == 's' ? json_array_get(s->org.structures, (size_t)json_integer_value(json_object_get(
-                                                                                s->org.structure_index, key + 2)))
-                                        : NULL;
-            int led = key[0] == 'p' || (json_object_get(s->org.structure_index, key + 2) &&
-                                        json_is_string(json_object_get(row, "manager")));
-            s->r_asg[json_integer_value(v)].is_manager = s->year >= 2023 && led;
-        }
-        cx.people = pe;
-        cx.n_people = (int)np;
+    if (!st || !pe)
+        return NULL;
+    for (size_t i = 0; i < np; i++) {
+        json_t *row = json_array_get(s->org.people, i);
+        pe[i].code = json_string_value(json_object_get(row, "external_id"));
+        pe[i].name = json_string_value(json_object_get(row, "name"));
+        pe[i].role = checks_role(json_string_value(json_object_get(row, "role")));
     }
+    for (size_t i = 0; i < ns; i++) {
+        json_t *row = json_array_get(s->org.structures, i);
+        char key[80];
+        st[i].code = json_string_value(json_object_get(row, "code"));
+        st[i].name = json_string_value(json_object_get(row, "name"));
+        json_t *mi = json_object_get(s->org.person_index, json_string_value(json_object_get(row, "manager"))
+                                                              ? json_string_value(json_object_get(row, "manager"))
+                                                              : "");
+        st[i].manager = mi ? (int)json_integer_value(mi) : json_is_string(json_object_get(row, "manager")) ? -2 : -1;
+        snprintf(key, sizeof key, "s:%s", st[i].code ? st[i].code : "");
+        st[i].carries_objectives = json_object_get(s->assignee_index, key) != NULL;
+    }
+    cx.structures = st;
+    cx.n_structures = (int)ns;
+    /* DL 13/2023 art. 4-bis, from the 2023 plans: people, and structures with a manager (as
+     * plan_model.c decides for a stored plan) */
+    const char *key;
+    json_t *v;
+    json_object_foreach(s->assignee_index, key, v)
+    {
+        json_t *row = key[0] == 's'
+                          ? json_array_get(s->org.structures,
+                                           (size_t)json_integer_value(json_object_get(s->org.structure_index, key + 2)))
+                          : NULL;
+        int led = key[0] == 'p' ||
+                  (json_object_get(s->org.structure_index, key + 2) && json_is_string(json_object_get(row, "manager")));
+        s->r_asg[json_integer_value(v)].is_manager = s->year >= 2023 && led;
+    }
+    cx.people = pe;
+    cx.n_people = (int)np;
     size_t words = rules_plan_check_scratch(&plan);
     int64_t *scratch = malloc((words + 1) * sizeof *scratch);
     rules_finding *f = malloc(MAX_WARNINGS * sizeof *f);
     size_t n = 0;
-    if (scratch && f && rules_plan_check(&plan, f, MAX_WARNINGS, &n, scratch, words + 1) >= 0) {
+    json_t *out = scratch && f ? json_array() : NULL;
+    int failed = !out;
+    if (out && rules_plan_check(&plan, f, MAX_WARNINGS, &n, scratch, words + 1) >= 0) {
         *total = (int)n;
-        for (size_t i = 0; i < n && i < MAX_WARNINGS; i++) {
+        for (size_t i = 0; i < n && i < MAX_WARNINGS && !failed; i++) {
             char path[DOC_PATH_MAX];
             finding_path(s, f[i].path, path);
-            json_array_append_new(out, json_pack("{ssssssss}", "severity", rules_severity_name(f[i].severity), "code",
-                                                 f[i].code, "message", f[i].message, "path", path));
+            doc_append(out,
+                       json_pack("{ssssssss}", "severity", rules_severity_name(f[i].severity), "code", f[i].code,
+                                 "message", f[i].message, "path", path),
+                       &failed);
         }
     }
     free(scratch);
     free(f);
+    if (failed) {
+        json_decref(out);
+        return NULL;
+    }
     return out;
 }
 
@@ -590,6 +602,7 @@ void doc_state_init(doc_state *s, problem *p)
     s->objective_index = json_object();
     s->indicator_paths = json_object();
     s->assignee_index = json_object();
+    s->failed = !s->objective_index || !s->indicator_paths || !s->assignee_index;
     arena_init(&s->mem);
 }
 
@@ -624,11 +637,11 @@ int doc_check(doc_state *s, json_t *doc)
         problem_add(p, "format", "must be \"ciclo-plan/1\"");
     /* the plan's own fields, checked as POST /v1/plans checks them */
     json_t *pf = json_object();
-    json_object_set_new(pf, "entity_id", json_integer(1));
+    doc_set(pf, "entity_id", json_integer(1), &s->failed);
     static const char *const own[] = {"year", "kind", "title", "method", "organisation", NULL};
     for (const char *const *k = own; *k; k++)
         if (json_object_get(doc, *k))
-            json_object_set(pf, *k, json_object_get(doc, *k));
+            doc_set(pf, *k, json_incref(json_object_get(doc, *k)), &s->failed);
     s->plan_ok = validate_object(&model_plans, pf, VALIDATE_CREATE, "", &s->plan, p) == 0;
     json_decref(pf);
     if (s->plan_ok)
@@ -652,12 +665,8 @@ int doc_check(doc_state *s, json_t *doc)
             org_add_structure(&s->org, item, path, p);
         }
     json_t *objectives = array_member(doc, "objectives", "", p);
-    json_t *empty = json_array();
-    if (prepare(s, objectives ? objectives : empty) < 0) {
-        json_decref(empty);
-        return problem_set(p, 503, "out_of_memory", "the server is out of memory");
-    }
-    json_decref(empty);
+    if (prepare(s, objectives) < 0)
+        return problem_oom(p);
     if (objectives)
         json_array_foreach(objectives, i, item) check_objective(s, item, (int)i);
     /* cycles in the cascade */
@@ -672,6 +681,8 @@ int doc_check(doc_state *s, json_t *doc)
             at = s->r_obj[at].parent;
         }
     }
+    if (s->failed || s->org.failed || problem_is_oom(p))
+        return problem_oom(p);
     if (problem_count(p) > 0)
         problem_set(p, 422, "validation_failed", "the plan document is not valid");
     return 0;
@@ -683,7 +694,7 @@ int doc_content_rows(doc_state *s, char *rows[4], problem *p)
         rows[k] = NULL;
         buf_puts(&s->rows[k], s->n_rows[k] ? "]" : "[]");
         if (s->rows[k].failed || !(rows[k] = buf_steal(&s->rows[k], NULL)))
-            return problem_set(p, 503, "out_of_memory", "the server is out of memory");
+            return problem_oom(p);
     }
     return 0;
 }

@@ -55,6 +55,7 @@ typedef struct doc_state {
     rules_check_assignment *c_a;
     int first_adoption; /* 1: the deliberation is the plan's first adoption */
     rules_rule *nodes;  /* scratch for decoding rules */
+    int failed;         /* memory ran out: doc_check answers 503 */
 } doc_state;
 
 /* An empty state gathering problems into p (borrowed for the state's life); doc_state_free
@@ -68,8 +69,9 @@ void doc_state_free(doc_state *s);
 int doc_check(doc_state *s, json_t *doc);
 
 /* The plan checker's findings on the checked document: a new array of {severity, code,
- * message, path} (at most 1000, paths in the document's terms), *total all of them. Set
- * s->first_adoption first when the deliberation adopts the plan for the first time. */
+ * message, path} (at most 1000, paths in the document's terms), *total all of them; NULL when
+ * memory runs out. Set s->first_adoption first when the deliberation adopts the plan for the
+ * first time. */
 json_t *doc_warnings(doc_state *s, int *total);
 
 /* The content rows of s as the JSON texts of store_plan_rows_in (objectives, assignments,

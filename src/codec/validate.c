@@ -64,7 +64,6 @@ static char *text_array_literal(const json_t *arr)
 
 #define CODE_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 
-/* Converts one non-null value. Returns a malloc'd parameter, or NULL after adding an error. */
 /* A plan's method (issue 14) is checked by the rules library: 422 naming the field
  * ("method.threshold"). Returns 1 when it is broken (the problem is added). */
 static int method_field_invalid(const field_spec *f, const json_t *v, const char *path, problem *p)
@@ -125,6 +124,16 @@ static int targets_field_invalid(const field_spec *f, const json_t *v, const cha
     return bad;
 }
 
+/* s, a parameter just made; NULL makes p out of memory. */
+static char *made(char *s, problem *p)
+{
+    if (!s)
+        problem_oom(p);
+    return s;
+}
+
+/* Converts one non-null value. Returns a malloc'd parameter, or NULL after adding an error (or
+ * making p out of memory). */
 static char *convert(const field_spec *f, const json_t *v, const char *path, problem *p)
 {
     char tmp[64];
@@ -147,7 +156,7 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
                         "no spaces)");
             return NULL;
         }
-        return strdup(s);
+        return made(strdup(s), p);
     }
     case FT_INT:
     case FT_REF: {
@@ -162,7 +171,7 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
             return NULL;
         }
         snprintf(tmp, sizeof tmp, "%lld", n);
-        return strdup(tmp);
+        return made(strdup(tmp), p);
     }
     case FT_DEC: {
         if (!json_is_number(v))
@@ -182,12 +191,12 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
             return NULL;
         }
         char out[32];
-        return strdup(rules_decimal_format(d, f->decimals, '.', out));
+        return made(strdup(rules_decimal_format(d, f->decimals, '.', out)), p);
     }
     case FT_BOOL:
         if (!json_is_boolean(v))
             break;
-        return strdup(json_is_true(v) ? "true" : "false");
+        return made(strdup(json_is_true(v) ? "true" : "false"), p);
     case FT_DATE: {
         if (!json_is_string(v))
             break;
@@ -203,18 +212,20 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         }
         char iso[11];
         rules_date_format_iso(d, iso);
-        return strdup(iso);
+        return made(strdup(iso), p);
     }
     case FT_ENUM: {
         if (!json_is_string(v))
             break;
         for (const char *const *e = f->values; *e; e++)
             if (strcmp(*e, json_string_value(v)) == 0)
-                return strdup(*e);
+                return made(strdup(*e), p);
         buf b;
         buf_init(&b, 512);
         for (const char *const *e = f->values; *e; e++)
             buf_printf(&b, "%s%s", e == f->values ? "" : ", ", *e);
+        if (b.failed)
+            problem_oom(p);
         problem_add(p, path, "must be one of: %s", b.data ? b.data : "");
         buf_free(&b);
         return NULL;
@@ -230,7 +241,7 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         if (method_field_invalid(f, v, path, p) || rule_field_invalid(f, v, path, p) ||
             targets_field_invalid(f, v, path, p))
             return NULL;
-        char *s = rule_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *s = made(rule_json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY), p);
         if (s && strlen(s) > 65536) {
             free(s);
             problem_add(p, path, "is larger than 64 KiB");
@@ -257,7 +268,7 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
                 return NULL;
             }
         }
-        return text_array_literal(v);
+        return made(text_array_literal(v), p);
     }
     }
     static const char *const expected[] = {
@@ -295,6 +306,8 @@ int validate_object(const resource_spec *r, json_t *obj, validate_mode mode, con
     char path[256];
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
+    if (!obj)
+        return problem_oom(p);
     if (!json_is_object(obj)) {
         problem_add(p, *prefix ? prefix : "", "must be a JSON object, not %s", json_kind(obj));
         problem_set(p, 422, "validation_failed", "the %s is not valid", r->name);
@@ -332,7 +345,7 @@ int validate_object(const resource_spec *r, json_t *obj, validate_mode mode, con
         }
         out->v[i] = convert(f, v, path, p);
     }
-    if (problem_count(p) > before) {
+    if (problem_count(p) > before || problem_is_oom(p)) {
         problem_set(p, 422, "validation_failed", "the %s is not valid", r->name);
         field_values_free(out);
         return -1;
@@ -366,16 +379,27 @@ json_t *merge_patch(json_t *target, json_t *patch)
 {
     if (!json_is_object(patch))
         return json_incref(patch);
-    json_t *result = json_is_object(target) ? json_copy(target) : json_object();
+    json_t *result = json_object();
     const char *key;
     json_t *v;
+    if (json_is_object(target)) /* copied key by key: json_copy keeps going when a key is lost */
+        json_object_foreach(target, key, v)
+        {
+            if (json_object_set(result, key, v) < 0) {
+                json_decref(result);
+                return NULL;
+            }
+        }
     json_object_foreach(patch, key, v)
     {
         if (json_is_null(v)) {
             json_object_del(result, key);
             continue;
         }
-        json_object_set_new(result, key, merge_patch(json_object_get(result, key), v));
+        if (json_object_set_new(result, key, merge_patch(json_object_get(result, key), v)) < 0) {
+            json_decref(result);
+            return NULL;
+        }
     }
     return result;
 }

@@ -23,7 +23,9 @@ typedef enum { VALIDATE_CREATE, VALIDATE_REPLACE } validate_mode;
  * errors, required fields must be present. REPLACE: obj is a whole row after a merge
  * patch; server fields are ignored and no non-null field may be null. Every problem is
  * added to p with its path (prefix, e.g. "objectives[3]", may be ""); p's status is set
- * to 422 when any was found. Returns 0 when obj is valid, else -1. obj is borrowed.
+ * to 422 when any was found. Returns 0 when obj is valid, else -1. obj is borrowed; NULL (an
+ * allocation that failed upstream) and any allocation failing here give -1 with p out of
+ * memory (503, problem_oom).
  */
 int validate_object(const resource_spec *r, json_t *obj, validate_mode mode, const char *prefix, field_values *out,
                     problem *p);
@@ -60,7 +62,7 @@ int entry_date_check(const char *iso, int plan_year, const char *field, problem 
 int entry_percent_check(const char *value_type, rules_decimal d, const char *field, problem *p);
 
 /* RFC 7396 JSON Merge Patch: returns target with patch applied (a new reference; target
- * and patch are borrowed). */
+ * and patch are borrowed), or NULL when memory runs out. */
 json_t *merge_patch(json_t *target, json_t *patch);
 
 #endif
