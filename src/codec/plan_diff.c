@@ -141,7 +141,8 @@ static void item_key(const char *list, const json_t *item, char *out, size_t n)
     }
 }
 
-/* Keyed copy of a nested list: key → item (borrowed items). New reference. */
+/* Keyed copy of a nested list: key → item (borrowed items). New reference, NULL when memory
+ * runs out. */
 static json_t *by_key(const char *list, const json_t *arr)
 {
     json_t *m = json_object();
@@ -151,10 +152,16 @@ static json_t *by_key(const char *list, const json_t *arr)
     json_array_foreach((json_t *)arr, i, item)
     {
         item_key(list, item, key, sizeof key);
-        json_object_set(m, key, item);
+        if (json_object_set(m, key, item) < 0) {
+            json_decref(m);
+            return NULL;
+        }
     }
     return m;
 }
+
+/* Appends the string text to arr (a NULL arr from a failed allocation fails). 0 or -1. */
+static int add_name(json_t *arr, const char *text) { return json_array_append_new(arr, json_string(text)); }
 
 static int cmp_phase_key(const void *a, const void *b)
 {
@@ -162,66 +169,74 @@ static int cmp_phase_key(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Appends to fields the changes of one nested list (see plan_diff.h). */
-static void diff_list(const char *list, const json_t *old_arr, const json_t *new_arr, json_t *fields)
+/* Appends to fields the changes of one nested list (see plan_diff.h). Returns 0, or -1 when
+ * memory runs out. */
+static int diff_list(const char *list, const json_t *old_arr, const json_t *new_arr, json_t *fields)
 {
     json_t *om = by_key(list, json_is_array(old_arr) ? old_arr : NULL);
     json_t *nm = by_key(list, json_is_array(new_arr) ? new_arr : NULL);
-    const char **keys = key_union(om, nm, NULL);
-    if (!keys)
-        goto done;
+    const char **keys = om && nm ? key_union(om, nm, NULL) : NULL;
+    json_t *detail = keys ? json_array() : NULL;
+    int rc = detail ? 0 : -1;
     size_t n = 0;
-    while (keys[n])
+    while (keys && keys[n])
         n++;
-    if (strcmp(list, "phases") == 0)
+    if (keys && strcmp(list, "phases") == 0)
         qsort(keys, n, sizeof *keys, cmp_phase_key);
-    json_t *detail = json_array();
     char path[600];
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *o = json_object_get(om, keys[i]), *nw = json_object_get(nm, keys[i]);
         if (!o || !nw) {
             snprintf(path, sizeof path, "%s[%s]", list, keys[i]);
-            json_array_append_new(detail, json_string(path));
+            rc = add_name(detail, path);
             continue;
         }
         const char **fk = key_union(o, nw, skip_id);
-        for (size_t j = 0; fk && fk[j]; j++)
+        if (!fk)
+            rc = -1;
+        for (size_t j = 0; fk && fk[j] && rc == 0; j++)
             if (!same(json_object_get(o, fk[j]), json_object_get(nw, fk[j]))) {
                 snprintf(path, sizeof path, "%s[%s].%s", list, keys[i], fk[j]);
-                json_array_append_new(detail, json_string(path));
+                rc = add_name(detail, path);
             }
         free(fk);
     }
-    if (json_array_size(detail)) {
-        json_array_append_new(fields, json_string(list));
-        json_array_extend(fields, detail);
-    }
+    if (rc == 0 && json_array_size(detail) && (add_name(fields, list) < 0 || json_array_extend(fields, detail) < 0))
+        rc = -1;
     json_decref(detail);
     free(keys);
-done:
     json_decref(om);
     json_decref(nm);
+    return rc;
 }
 
+/* The changed fields of objective o to n (see plan_diff.h): a new array, NULL when memory runs
+ * out. */
 static json_t *diff_objective(const json_t *o, const json_t *n)
 {
     json_t *fields = json_array();
-    for (int i = 0; objective_order[i]; i++) {
+    const char **extra = key_union(o, n, skip_known);
+    int rc = fields && extra ? 0 : -1;
+    for (int i = 0; objective_order[i] && rc == 0; i++) {
         const char *k = objective_order[i];
         if (!same(json_object_get(o, k), json_object_get(n, k)))
-            json_array_append_new(fields, json_string(k));
+            rc = add_name(fields, k);
     }
-    const char **extra = key_union(o, n, skip_known);
-    for (size_t i = 0; extra && extra[i]; i++)
+    for (size_t i = 0; rc == 0 && extra[i]; i++)
         if (!same(json_object_get(o, extra[i]), json_object_get(n, extra[i])))
-            json_array_append_new(fields, json_string(extra[i]));
+            rc = add_name(fields, extra[i]);
     free(extra);
-    for (int i = 0; nested[i]; i++)
-        diff_list(nested[i], json_object_get(o, nested[i]), json_object_get(n, nested[i]), fields);
+    for (int i = 0; nested[i] && rc == 0; i++)
+        rc = diff_list(nested[i], json_object_get(o, nested[i]), json_object_get(n, nested[i]), fields);
+    if (rc < 0) {
+        json_decref(fields);
+        return NULL;
+    }
     return fields;
 }
 
-/* code → objective (borrowed), skipping objectives without a code. New reference. */
+/* code → objective (borrowed), skipping objectives without a code. New reference, NULL when
+ * memory runs out. */
 static json_t *objectives_by_code(const json_t *doc)
 {
     json_t *m = json_object();
@@ -231,8 +246,10 @@ static json_t *objectives_by_code(const json_t *doc)
     json_array_foreach(arr, i, o)
     {
         const char *code = json_string_value(json_object_get(o, "code"));
-        if (code)
-            json_object_set(m, code, o);
+        if (code && json_object_set(m, code, o) < 0) {
+            json_decref(m);
+            return NULL;
+        }
     }
     return m;
 }
@@ -249,7 +266,7 @@ json_t *plan_diff(const json_t *old_doc, const json_t *new_doc)
         out = NULL;
         goto done;
     }
-    for (size_t i = 0; codes[i]; i++) {
+    for (size_t i = 0; codes[i] && out; i++) {
         json_t *o = json_object_get(om, codes[i]), *n = json_object_get(nm, codes[i]);
         const char *change;
         json_t *fields;
@@ -263,19 +280,24 @@ json_t *plan_diff(const json_t *old_doc, const json_t *new_doc)
         } else {
             change = "modified";
             fields = diff_objective(o, n);
-            if (json_array_size(fields) == 0 && !declared) {
+            if (fields && json_array_size(fields) == 0 && !declared) {
                 json_decref(fields);
                 continue;
             }
         }
         json_t *title = json_object_get(n ? n : o, "title");
-        json_t *item = json_pack("{s:s, s:O, s:s, s:o}", "code", codes[i], "title", title ? title : json_null(),
-                                 "change", change, "fields", fields);
-        if (item && declared) {
-            json_object_set_new(item, "source", json_string("deliberation"));
-            json_object_set_new(item, "declared", json_string(declared));
+        json_t *item = fields ? json_pack("{s:s, s:O, s:s, s:o}", "code", codes[i], "title",
+                                          title ? title : json_null(), "change", change, "fields", fields)
+                              : NULL;
+        if (!item || (declared && (json_object_set_new(item, "source", json_string("deliberation")) < 0 ||
+                                   json_object_set_new(item, "declared", json_string(declared)) < 0))) {
+            json_decref(item);
+            item = NULL;
         }
-        json_array_append_new(out, item);
+        if (json_array_append_new(out, item) < 0) {
+            json_decref(out);
+            out = NULL;
+        }
     }
 done:
     free(codes);
