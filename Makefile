@@ -56,11 +56,11 @@ $(GEN_OBJ): $(BUILD)/gen/embedded.c
 $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB) $(PKG_LIBS) -lpthread -lm
 
-# Unit tests: the rules library, the pure JSON codecs of src/codec and the renderers of src/render
-# (no database, no HTTP).
+# Unit tests: the rules library, the pure JSON codecs of src/codec, the renderers of src/render and
+# the store's error table (no database, no HTTP).
 CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(RENDER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o \
              $(BUILD)/src/core/problem.o \
-             $(BUILD)/src/core/arena.o $(BUILD)/src/http/router.o
+             $(BUILD)/src/core/arena.o $(BUILD)/src/http/router.o $(BUILD)/src/store/errors.o $(BUILD)/src/core/log.o
 # The project's own allocations in the unit binary go through tests/unit/test_alloc_fail.c's
 # counting allocator (jansson's through json_set_alloc_funcs), which can fail the N-th one.
 UNIT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free

@@ -1,4 +1,6 @@
-/* errors.c — the one table that turns PostgreSQL errors into what the client sees. */
+/* errors.c — the one table that turns PostgreSQL errors into what the client sees (errors.h). */
+#include "store/errors.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -68,17 +70,11 @@ static const struct constraint_msg *find_constraint(const char *name)
     return NULL;
 }
 
-void store_map_error(PGconn *pg, const PGresult *res, problem *p)
+void store_error_problem(const store_pg_error *e, problem *p)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    const char *cname = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
-    const char *column = res ? PQresultErrorField(res, PG_DIAG_COLUMN_NAME) : NULL;
-    const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
-
-    if (!state || (pg && PQstatus(pg) != CONNECTION_OK) || strncmp(state, "08", 2) == 0 ||
-        strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
-        log_error("database unavailable: %s", pg ? PQerrorMessage(pg) : "no connection");
+    const char *state = e->sqlstate, *primary = e->primary, *cname = e->constraint;
+    if (!state || e->connection_lost || strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+        strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0) {
         problem_set(p, 503, "database_unavailable", "the database is not reachable");
         p->retry_after = 2;
         return;
@@ -90,7 +86,7 @@ void store_map_error(PGconn *pg, const PGresult *res, problem *p)
         return;
     }
     const struct constraint_msg *c = find_constraint(cname);
-    if (strcmp(state, "23503") == 0 && detail && strstr(detail, "is still referenced")) {
+    if (strcmp(state, "23503") == 0 && e->detail && strstr(e->detail, "is still referenced")) {
         problem_set(p, 409, "still_referenced", "other records still refer to this one");
         problem_hint(p, "remove or change them first (%s)", cname ? cname : "reference");
         return;
@@ -106,7 +102,7 @@ void store_map_error(PGconn *pg, const PGresult *res, problem *p)
     }
     if (strcmp(state, "23502") == 0) {
         problem_set(p, 422, "validation_failed", "a required field is missing");
-        problem_add(p, column ? column : "", "is required");
+        problem_add(p, e->column ? e->column : "", "is required");
         return;
     }
     if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0) {
@@ -127,6 +123,27 @@ void store_map_error(PGconn *pg, const PGresult *res, problem *p)
         problem_set(p, 403, "forbidden", "%s", primary ? primary : "not allowed");
         return;
     }
-    log_error("database error %s: %s", state, primary ? primary : "?");
     problem_set(p, 500, "internal", "an unexpected database error occurred");
+}
+
+const char *store_error_constraint(size_t i)
+{
+    return i < sizeof constraints / sizeof constraints[0] ? constraints[i].constraint : NULL;
+}
+
+void store_map_error(PGconn *pg, const PGresult *res, problem *p)
+{
+    store_pg_error e = {NULL, NULL, NULL, NULL, NULL, pg && PQstatus(pg) != CONNECTION_OK};
+    if (res) {
+        e.sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        e.primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        e.constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        e.column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+        e.detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    }
+    store_error_problem(&e, p);
+    if (strcmp(p->code, "database_unavailable") == 0)
+        log_error("database unavailable: %s", pg ? PQerrorMessage(pg) : "no connection");
+    else if (p->status == 500)
+        log_error("database error %s: %s", e.sqlstate, e.primary ? e.primary : "?");
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/problem.h"
 #include "suites.h"
 
 rules_decimal D(const char *plain)
@@ -66,4 +67,39 @@ json_t *load_cases(const char *name)
     ck_assert_msg(json_is_array(json_object_get(j, "cases")) && json_array_size(json_object_get(j, "cases")) > 0,
                   "%s: no \"cases\" array", path);
     return j;
+}
+
+void expect_problem(const problem *p, json_t *expect, const char *name)
+{
+    json_t *status = json_object_get(expect, "status");
+    ck_assert_msg(p->status == json_integer_value(status), "%s: status %d, expected %lld", name, p->status,
+                  (long long)json_integer_value(status));
+    static const char *const texts[] = {"code", "detail", "hint"};
+    const char *got[] = {p->code, p->detail, p->hint};
+    for (int k = 0; k < 3; k++) {
+        const char *want = json_string_value(json_object_get(expect, texts[k]));
+        if (want)
+            ck_assert_msg(strcmp(got[k], want) == 0, "%s: %s \"%s\", expected \"%s\"", name, texts[k], got[k], want);
+    }
+    json_t *retry = json_object_get(expect, "retry_after");
+    if (retry)
+        ck_assert_msg(p->retry_after == json_integer_value(retry), "%s: retry_after %d, expected %lld", name,
+                      p->retry_after, (long long)json_integer_value(retry));
+    json_t *errors = json_object_get(expect, "errors");
+    if (!errors)
+        return;
+    size_t n = p->errors ? json_array_size(p->errors) : 0;
+    char *all = p->errors ? json_dumps(p->errors, JSON_COMPACT) : NULL;
+    ck_assert_msg(n == json_array_size(errors), "%s: %zu errors, expected %zu: %s", name, n, json_array_size(errors),
+                  all ? all : "[]");
+    for (size_t i = 0; i < n; i++) {
+        json_t *have = json_array_get(p->errors, i), *want = json_array_get(errors, i);
+        for (int k = 0; k < 2; k++) {
+            const char *key = k ? "message" : "field";
+            const char *w = json_string_value(json_object_get(want, key));
+            ck_assert_msg(!w || strcmp(w, json_string_value(json_object_get(have, key))) == 0,
+                          "%s: error %zu's %s is not \"%s\": %s", name, i, key, w ? w : "", all);
+        }
+    }
+    free(all);
 }

@@ -39,6 +39,7 @@ Suite *router_suite(void);          /* http/router.c: routes, ids, 404 and 405 *
 Suite *form_status_suite(void);     /* the life of an evaluation form */
 Suite *evaluation_json_suite(void); /* codec/evaluation_json.h, evaluation_body.h, payroll_csv.h */
 Suite *plan_doc_check_suite(void);  /* the plan document's checks */
+Suite *store_errors_suite(void);    /* store/errors.h: PostgreSQL errors as problems */
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);    /* "86.5" -> decimal, aborts the test on error */
@@ -48,6 +49,12 @@ const char *dfmt(rules_decimal d); /* short form in a rotating static buffer */
 /* The data-driven cases tests/cases/<name> (a JSON object whose "cases" is a non-empty array;
  * CICLO_CASES_DIR overrides the folder). New reference; fails the test when it cannot be read. */
 json_t *load_cases(const char *name);
+/* Checks problem p against expect, a case's {"status", "code", "detail", "hint", "retry_after",
+ * "errors"}: status always, each other member when given; "errors" lists every error in order
+ * ([] for none), each {field, message} compared on the members it gives. name tells the case
+ * in a failure. */
+struct problem;
+void expect_problem(const struct problem *p, json_t *expect, const char *name);
 int has_finding(const rules_finding *f, size_t n, const char *code, const char *path_part);
 
 #endif
