@@ -38,6 +38,7 @@ int main(void)
     srunner_add_suite(sr, form_status_suite());
     srunner_add_suite(sr, evaluation_json_suite());
     srunner_add_suite(sr, store_errors_suite());
+    srunner_add_suite(sr, validate_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -40,6 +40,7 @@ Suite *form_status_suite(void);     /* the life of an evaluation form */
 Suite *evaluation_json_suite(void); /* codec/evaluation_json.h, evaluation_body.h, payroll_csv.h */
 Suite *plan_doc_check_suite(void);  /* the plan document's checks */
 Suite *store_errors_suite(void);    /* store/errors.h: PostgreSQL errors as problems */
+Suite *validate_suite(void);        /* codec/validate.h: bodies, patches and merge patches */
 
 /* helpers (helpers.c) */
 rules_decimal D(const char *plain);    /* "86.5" -> decimal, aborts the test on error */
