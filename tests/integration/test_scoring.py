@@ -268,3 +268,54 @@ def test_scores_by_revision(ctx):
     assert rep["revision"] == 1 and {x["assignee_kind"]: x["score"] for x in rep["totals"]}["structure"] == 92
     expect_problem(ctx.get("/v1/plans/%d/scores?revision=7" % pid), 404)
     expect_problem(ctx.get("/v1/plans/%d/scores?revision=zero" % pid), 400, "revision")
+
+
+def test_plan_loading_gathers_each_assignee(ctx):
+    """What store_plan_model_load (src/store/plan_model.h) builds, read through the plan's scores:
+    the structures and people that carry objectives; one "manager" per person who leads a
+    structure or carries objectives personally, gathering the objectives of the structures they
+    lead (interim included) and their personal ones; the entity, gathering every structure's
+    objectives and no personal ones. Scores: O1 100 (S1), O2 80 (S2, led ad interim), O3 0 (S3, no manager), O4 0 (the
+    manager personally), O5 100 (another person)."""
+    e = ctx.entity()
+    people = "/v1/entities/%d/people" % e["id"]
+    boss = ctx.create(people, {"name": "Anna Neri", "external_id": "NERI_A"})
+    clerk = ctx.create(people, {"name": "Luca Blu", "external_id": "BLU_L"})
+    st = "/v1/entities/%d/structures" % e["id"]
+    s1 = ctx.create(st, {"code": "S1", "name": "Primo", "manager_id": boss["id"]})
+    s2 = ctx.create(st, {"code": "S2", "name": "Secondo", "manager_id": boss["id"], "interim": True})
+    s3 = ctx.create(st, {"code": "S3", "name": "Terzo"})
+    plan = ctx.plan(e["id"])
+    values = {"O1": 95, "O2": 87, "O3": 10, "O4": 10, "O5": 95}  # BANDS: 100, 80, 0, 0, 100
+    ids = {}
+    for code, who in [("O1", {"structure_id": s1["id"]}), ("O2", {"structure_id": s2["id"]}),
+                      ("O3", {"structure_id": s3["id"]}), ("O4", {"person_id": boss["id"]}),
+                      ("O5", {"person_id": clerk["id"]})]:
+        o = ctx.create("/v1/plans/%d/objectives" % plan["id"], {"code": code, "title": "Obiettivo " + code})
+        ids[o["id"]] = code
+        ctx.create("/v1/objectives/%d/assignments" % o["id"], who)
+        ind = ctx.create("/v1/objectives/%d/indicators" % o["id"], {"code": code + ".1", "name": "Misura",
+                                                                    "target": 90, "rule": BANDS})
+        assert ctx.post("/v1/indicators/%d/measurements" % ind["id"],
+                        {"value": values[code], "as_of": "2024-06-30"}).status == 201
+    r = ctx.get("/v1/plans/%d/scores?as_of=2024-12-31" % plan["id"]).json
+
+    def carried(a):
+        return sorted(ids[o["objective_id"]] for o in a["objectives"])
+    structures = {s["code"]: s for s in r["structures"]}
+    assert sorted(structures) == ["S1", "S2", "S3"], r["structures"]
+    assert [(carried(structures[c]), structures[c]["score"]) for c in ("S1", "S2", "S3")] == \
+        [(["O1"], 100), (["O2"], 80), (["O3"], 0)]
+    assert structures["S2"]["interim"] is True and structures["S2"]["manager_id"] == boss["id"]
+    assert structures["S3"]["manager_id"] is None
+    individuals = {p["person_id"]: p for p in r["individuals"]}
+    assert carried(individuals[boss["id"]]) == ["O4"] and carried(individuals[clerk["id"]]) == ["O5"]
+    managers = {m["person_id"]: m for m in r["managers"]}
+    assert sorted(managers) == sorted([boss["id"], clerk["id"]]), r["managers"]
+    m = managers[boss["id"]]
+    assert carried(m) == ["O1", "O2", "O4"] and m["score"] == 60, m
+    assert sorted((x["code"], x["interim"]) for x in m["structures"]) == [("S1", False), ("S2", True)]
+    assert m["interim"] is True
+    m = managers[clerk["id"]]
+    assert carried(m) == ["O5"] and m["score"] == 100 and m["structures"] == [] and m["interim"] is False, m
+    assert r["entity"]["score"] == 60, r["entity"]  # (100 + 80 + 0) / 3: O4 and O5 are nobody's structure's
