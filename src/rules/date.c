@@ -256,11 +256,10 @@ validate : {
     return 0;
 }
 noyear:
-    rerr_set(err, NULL, "write the year, e.g. 31.12.2024", "%s has no year", q);
-    return -1;
+    return rerr_set(err, NULL, "write the year, e.g. 31.12.2024", "%s has no year", q);
 syntax:
-    rerr_set(err, NULL, "write 31.12.2024, 31/12/2024, 31-dic, 30 giugno 2024 or 2024-12-31", "\"%s\" is not a date", q);
-    return -1;
+    return rerr_set(err, NULL, "write 31.12.2024, 31/12/2024, 31-dic, 30 giugno 2024 or 2024-12-31",
+                    "\"%s\" is not a date", q);
 }
 
 /* ---- Frequencies --------------------------------------------------------- */

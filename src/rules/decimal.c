@@ -106,6 +106,12 @@ char *rules_decimal_format_short(rules_decimal d, char buf[32])
 
 /* ---- JSON numbers -------------------------------------------------------- */
 
+/* The error of a number beyond RULES_DECIMAL_MAX_UNITS; q is the input as quoted. -1. */
+static int out_of_range(rules_error *err, const char *q)
+{
+    return rerr_set(err, NULL, "values are limited to ±90000000000000", "%s is out of range", q);
+}
+
 int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *out, rules_error *err)
 {
     char q[48];
@@ -184,20 +190,16 @@ int rules_decimal_parse_plain(const char *s, int max_decimals, rules_decimal *ou
     }
     long shift = e + 4;
     if (shift > 18)
-        goto range;
+        return out_of_range(err, q);
     {
         rules_wide u = (rules_wide)m * pow10_i64[shift];
         if (u > RULES_DECIMAL_MAX_UNITS)
-            goto range;
+            return out_of_range(err, q);
         out->units = neg ? -(int64_t)u : (int64_t)u;
     }
     return 0;
-range:
-    rerr_set(err, NULL, "values are limited to ±90000000000000", "%s is out of range", q);
-    return -1;
 syntax:
-    rerr_set(err, NULL, "write a plain number such as 12.5", "\"%s\" is not a number", q);
-    return -1;
+    return rerr_set(err, NULL, "write a plain number such as 12.5", "\"%s\" is not a number", q);
 }
 
 /* ---- Italian numbers ----------------------------------------------------- */
@@ -306,7 +308,7 @@ int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *
             }
             glen++;
             if (ip > RULES_DECIMAL_MAX_UNITS / RULES_DECIMAL_SCALE)
-                goto range;
+                return out_of_range(err, q);
             ip = ip * 10 + (c - '0');
         }
         if (groups > 0 && glen != 3)
@@ -326,10 +328,10 @@ int rules_number_parse_it(const char *s, rules_decimal *out, rules_number_unit *
             fp *= pow10_i64[4 - ndec];
         }
         if (ip > RULES_DECIMAL_MAX_UNITS / RULES_DECIMAL_SCALE)
-            goto range;
+            return out_of_range(err, q);
         out->units = ip * RULES_DECIMAL_SCALE + fp;
         if (out->units > RULES_DECIMAL_MAX_UNITS)
-            goto range;
+            return out_of_range(err, q);
         if (neg)
             out->units = -out->units;
         if (unit)
@@ -340,15 +342,10 @@ grouping:
     rerr_set(err, NULL, NULL, "%s is not an Italian number: '.' groups thousands in threes", q);
     rerr_hint(err, "write decimals after a comma (72,19) and thousands with points (1.000.000,00)");
     return -1;
-range:
-    rerr_set(err, NULL, "values are limited to ±90000000000000", "%s is out of range", q);
-    return -1;
 empty:
-    rerr_set(err, NULL, "write a number such as 1.000,50 or 72,19%", "\"%s\" has no digits", q);
-    return -1;
+    return rerr_set(err, NULL, "write a number such as 1.000,50 or 72,19%", "\"%s\" has no digits", q);
 bad:
-    rerr_set(err, NULL, "write a number such as 1.000,50, € 600.000,00 or 72,19%", "\"%s\" is not a number", q);
-    return -1;
+    return rerr_set(err, NULL, "write a number such as 1.000,50, € 600.000,00 or 72,19%", "\"%s\" is not a number", q);
 }
 
 /* The string builder's decimal and band writers (internal.h) live here, beside the

@@ -20,8 +20,9 @@ void sb_puts(sbuf *b, const char *s);
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_dec(sbuf *b, rules_decimal d); /* shortest form, '.' separator */
 
-/* Fills err (may be NULL): field, message, hint (printf format for message). */
-void rerr_set(rules_error *err, const char *field, const char *hint, const char *fmt, ...)
+/* Fills err (may be NULL): field, message, hint (printf format for message). Returns -1, the
+ * failure of the caller that reports it. */
+int rerr_set(rules_error *err, const char *field, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Like rerr_set, with the hint formatted too. */
 void rerr_hint(rules_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -73,16 +73,17 @@ void rerr_clear(rules_error *err)
         err->field[0] = err->message[0] = err->hint[0] = '\0';
 }
 
-void rerr_set(rules_error *err, const char *field, const char *hint, const char *fmt, ...)
+int rerr_set(rules_error *err, const char *field, const char *hint, const char *fmt, ...)
 {
     if (!err)
-        return;
+        return -1;
     snprintf(err->field, sizeof err->field, "%s", field ? field : "");
     snprintf(err->hint, sizeof err->hint, "%s", hint ? hint : "");
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    return -1;
 }
 
 void rerr_hint(rules_error *err, const char *fmt, ...)
