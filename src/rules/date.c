@@ -156,6 +156,23 @@ static const char *skip_blanks(const char *p)
     }
 }
 
+/* The year after a day and a month: "<sep>24" or "<sep>2024" (20YY for two digits) when p is at
+ * sep, else default_year; then only blanks. 0, -1 when malformed, -2 when there is no year. */
+static int read_year(const char *p, char sep, int default_year, int *y)
+{
+    if (*p == sep) {
+        p++;
+        int yl = read_digits(&p, 2, 4, y);
+        if (yl < 0 || yl == 3)
+            return -1;
+        if (yl == 2)
+            *y += 2000;
+    } else if ((*y = default_year) == 0) {
+        return -2;
+    }
+    return *skip_blanks(p) ? -1 : 0;
+}
+
 int rules_date_parse_it(const char *s, int default_year, rules_date *out, rules_error *err)
 {
     char q[48];
@@ -186,44 +203,15 @@ int rules_date_parse_it(const char *s, int default_year, rules_date *out, rules_
     if (*p == '.' || *p == '/' || *p == '-') {
         char sep = *p++;
         if (*p >= '0' && *p <= '9') {
-            int yl;
             if (read_digits(&p, 1, 2, &m) < 0)
                 goto syntax;
-            if (*p == sep) {
-                p++;
-                if ((yl = read_digits(&p, 2, 4, &y)) < 0 || yl == 3)
-                    goto syntax;
-                if (yl == 2)
-                    y += 2000;
-            } else {
-                y = default_year;
-                if (y == 0)
-                    goto noyear;
-            }
-            p = skip_blanks(p);
-            if (*p)
-                goto syntax;
-            goto validate;
-        }
-        if (sep != '-')
+        } else if (sep != '-' || (m = read_month_name(&p)) == 0) { /* 31-dic, 31-dic-2024 */
             goto syntax;
-        /* 31-dic, 31-dic-2024 */
-        if ((m = read_month_name(&p)) == 0)
-            goto syntax;
-        if (*p == '-') {
-            int yl;
-            p++;
-            if ((yl = read_digits(&p, 2, 4, &y)) < 0 || yl == 3)
-                goto syntax;
-            if (yl == 2)
-                y += 2000;
-        } else {
-            y = default_year;
-            if (y == 0)
-                goto noyear;
         }
-        p = skip_blanks(p);
-        if (*p)
+        int r = read_year(p, sep, default_year, &y);
+        if (r == -2)
+            goto noyear;
+        if (r < 0)
             goto syntax;
         goto validate;
     }
