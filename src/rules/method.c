@@ -115,30 +115,31 @@ static void score_number(const rules_method *m, const rules_indicator *ind, rule
     rules_direction dir = ind->direction;
     const char *pc = ind->target.kind == RULES_EXPECTED_PERCENT ? "%" : "";
     rules_decimal target = ind->target.number;
+    /* per direction: the target is met; it is missed and no ratio can be taken (a target of 0,
+     * or of 0 or less where the ratio divides by it) */
+    static const struct {
+        const char *met, *missed, *missed_tail;
+    } words[] = {[RULES_DIRECTION_HIGHER] = {"reaches the target", "is below a target of", ""},
+                 [RULES_DIRECTION_LOWER] = {"is at or below the target", "is above a target of", " (lower is better)"},
+                 [RULES_DIRECTION_EXACT] = {"equals the target", "differs from a target of", ""}};
     int64_t pct;
+    if (dir != RULES_DIRECTION_LOWER && dir != RULES_DIRECTION_EXACT)
+        dir = RULES_DIRECTION_HIGHER;
+    if (dir == RULES_DIRECTION_LOWER ? x <= t : dir == RULES_DIRECTION_EXACT ? x == t : x >= t) {
+        verdict(ex, v, pc, words[dir].met, target, "", HUNDRED, score);
+        return;
+    }
+    if (dir == RULES_DIRECTION_EXACT ? t == 0 : t <= 0) {
+        verdict(ex, v, pc, words[dir].missed, target, words[dir].missed_tail, 0, score);
+        return;
+    }
     if (dir == RULES_DIRECTION_LOWER) {
-        if (x <= t) {
-            verdict(ex, v, pc, "is at or below the target", target, "", HUNDRED, score);
-            return;
-        }
-        if (t <= 0) {
-            verdict(ex, v, pc, "is above a target of", target, " (lower is better)", 0, score);
-            return;
-        }
         pct = percent_of(t, x);
         sb_puts(ex, "target ");
         sb_dec(ex, target);
         sb_puts(ex, " / value ");
         sb_dec(ex, v);
     } else if (dir == RULES_DIRECTION_EXACT) {
-        if (x == t) {
-            verdict(ex, v, pc, "equals the target", target, "", HUNDRED, score);
-            return;
-        }
-        if (t == 0) {
-            verdict(ex, v, pc, "differs from a target of", target, "", 0, score);
-            return;
-        }
         int64_t off = x > t ? x - t : t - x;
         pct = HUNDRED - percent_of(off, t < 0 ? -t : t);
         sb_puts(ex, "value ");
@@ -149,14 +150,6 @@ static void score_number(const rules_method *m, const rules_indicator *ind, rule
         sb_dec(ex, target);
         sb_puts(ex, ": 100 - that");
     } else {
-        if (x >= t) {
-            verdict(ex, v, pc, "reaches the target", target, "", HUNDRED, score);
-            return;
-        }
-        if (t <= 0) {
-            verdict(ex, v, pc, "is below a target of", target, "", 0, score);
-            return;
-        }
         pct = percent_of(x, t);
         sb_puts(ex, "value ");
         sb_dec(ex, v);
