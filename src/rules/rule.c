@@ -18,32 +18,11 @@ int rules_bands_add(rules_bands *b, rules_band band)
     return 0;
 }
 
-rules_value rules_value_number(rules_decimal d)
-{
-    rules_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = RULES_VALUE_NUMBER;
-    v.number = d;
-    return v;
-}
+rules_value rules_value_number(rules_decimal d) { return (rules_value){.kind = RULES_VALUE_NUMBER, .number = d}; }
 
-rules_value rules_value_bool(int b)
-{
-    rules_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = RULES_VALUE_BOOLEAN;
-    v.boolean = b != 0;
-    return v;
-}
+rules_value rules_value_bool(int b) { return (rules_value){.kind = RULES_VALUE_BOOLEAN, .boolean = b != 0}; }
 
-rules_value rules_value_date(rules_date d)
-{
-    rules_value v;
-    memset(&v, 0, sizeof v);
-    v.kind = RULES_VALUE_DATE;
-    v.date = d;
-    return v;
-}
+rules_value rules_value_date(rules_date d) { return (rules_value){.kind = RULES_VALUE_DATE, .date = d}; }
 
 static int band_match(const rules_band *b, int64_t v)
 {
