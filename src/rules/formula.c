@@ -297,61 +297,56 @@ static int parse_unary(fparser *f, rules_wide *v)
     return parse_primary(f, v);
 }
 
-static int parse_term(fparser *f, rules_wide *v)
+/* Applies v op r for op '+', '-', '*' or '/'; at is where the operator stands and r_text the
+ * text of r, for the message of a division by zero. */
+static int apply(fparser *f, char op, rules_wide *v, rules_wide r, const char *at, const char *r_text)
 {
-    if (parse_unary(f, v) < 0)
+    if (op == '*')
+        return wmul(f, *v, r, v);
+    if (op == '/') {
+        char what[120];
+        size_t n = (size_t)(f->p - r_text);
+        while (n > 0 && (*r_text == ' '))
+            r_text++, n--;
+        if (n > 60)
+            n = 60;
+        snprintf(what, sizeof what, ": '%.*s' is 0", (int)n, r_text);
+        const char *save = f->p;
+        f->p = at;
+        if (wdiv(f, *v, r, v, what) < 0)
+            return -1;
+        f->p = save;
+        return 0;
+    }
+    *v = op == '+' ? *v + r : *v - r;
+    if (*v > WLIMIT || *v < -WLIMIT)
+        return fail(f, "values are limited to 1e18", "result too large%s", "");
+    return 0;
+}
+
+/* One level of left-associative operators: level 0 '+' and '-' over level 1, '*' and '/' over
+ * unary terms. */
+static int parse_level(fparser *f, rules_wide *v, int level)
+{
+    static const char *const ops[] = {"+-", "*/"};
+    if ((level ? parse_unary(f, v) : parse_level(f, v, 1)) < 0)
         return -1;
     for (;;) {
         size_t len;
         skip_ws(f);
         char op = peek_op(f, &len);
-        if (op != '*' && op != '/')
+        if (!op || !strchr(ops[level], op))
             return 0;
         const char *at = f->p;
         f->p += len;
-        rules_wide r;
         const char *rstart = f->p;
-        if (parse_unary(f, &r) < 0)
+        rules_wide r;
+        if ((level ? parse_unary(f, &r) : parse_level(f, &r, 1)) < 0 || apply(f, op, v, r, at, rstart) < 0)
             return -1;
-        if (op == '*') {
-            if (wmul(f, *v, r, v) < 0)
-                return -1;
-        } else {
-            char what[120];
-            size_t n = (size_t)(f->p - rstart);
-            while (n > 0 && (*rstart == ' '))
-                rstart++, n--;
-            if (n > 60)
-                n = 60;
-            snprintf(what, sizeof what, ": '%.*s' is 0", (int)n, rstart);
-            const char *save = f->p;
-            f->p = at;
-            if (wdiv(f, *v, r, v, what) < 0)
-                return -1;
-            f->p = save;
-        }
     }
 }
 
-static int parse_expr(fparser *f, rules_wide *v)
-{
-    if (parse_term(f, v) < 0)
-        return -1;
-    for (;;) {
-        size_t len;
-        skip_ws(f);
-        char op = peek_op(f, &len);
-        if (op != '+' && op != '-')
-            return 0;
-        f->p += len;
-        rules_wide r;
-        if (parse_term(f, &r) < 0)
-            return -1;
-        *v = op == '+' ? *v + r : *v - r;
-        if (*v > WLIMIT || *v < -WLIMIT)
-            return fail(f, "values are limited to 1e18", "result too large%s", "");
-    }
-}
+static int parse_expr(fparser *f, rules_wide *v) { return parse_level(f, v, 0); }
 
 static int run(fparser *f, rules_wide *v)
 {
