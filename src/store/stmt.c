@@ -2,6 +2,7 @@
 #include "store/stmt.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,49 @@ void store_bind_actor(store_args *a, const char *scope, const store_actor *who)
     arg_text(a, who->role);
 }
 
+store_args *store_bind(store_args *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (const char *f = fmt; *f; f++) {
+        switch (*f) {
+        case 's': arg_text(a, va_arg(ap, const char *)); break;
+        case 'i': arg_i64(a, va_arg(ap, int64_t)); break;
+        case 'd': arg_i64(a, va_arg(ap, int)); break;
+        case 'b': arg_text(a, va_arg(ap, int) ? "true" : "false"); break;
+        case 'o': arg_id_or_null(a, va_arg(ap, int64_t)); break;
+        case 'v': {
+            int64_t v = va_arg(ap, int64_t);
+            if (v >= 0)
+                arg_i64(a, v);
+            else
+                arg_null(a);
+            break;
+        }
+        case 'n': arg_null(a); break;
+        case 'w': {
+            const char *scope = va_arg(ap, const char *);
+            store_bind_actor(a, scope, va_arg(ap, const store_actor *));
+            break;
+        }
+        case 'a': {
+            const store_actor *who = va_arg(ap, const store_actor *);
+            arg_text(a, who->token_id);
+            arg_text(a, who->name);
+            arg_text(a, who->role);
+            break;
+        }
+        default:
+            log_error("store_bind: unknown letter '%c' in \"%s\"", *f, fmt);
+            a->overflow = 1;
+            va_end(ap);
+            return a;
+        }
+    }
+    va_end(ap);
+    return a;
+}
+
 PGresult *store_run_id(store_conn *c, int stmt, int nparams, const store_args *a, problem *p)
 {
     if (a->overflow || a->n != nparams) {
@@ -80,15 +124,57 @@ PGresult *store_run(store_conn *c, const store_stmt *s, const store_args *a, pro
     return store_run_id(c, s->id, s->nparams, a, p);
 }
 
-int store_run_text(store_conn *c, const store_stmt *s, const store_args *a, char **out, problem *p)
+int store_run_text_n(store_conn *c, const store_stmt *s, const store_args *a, char **out, int64_t *n1, problem *p)
 {
     PGresult *res = store_run(c, s, a, p);
     if (!res)
         return -1;
     int found = PQntuples(res) > 0;
+    if (found && n1)
+        *n1 = row_i64(res, 0, 1);
     int rc = found ? row_dup(res, 0, 0, out, p) : 0;
     PQclear(res);
     return rc;
+}
+
+int store_run_text(store_conn *c, const store_stmt *s, const store_args *a, char **out, problem *p)
+{
+    return store_run_text_n(c, s, a, out, NULL, p);
+}
+
+PGresult *store_run_row(store_conn *c, const store_stmt *s, const store_args *a, int *rc, problem *p)
+{
+    PGresult *res = store_run(c, s, a, p);
+    *rc = res ? 0 : -1;
+    if (res && PQntuples(res) == 0) {
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+int store_run_exec(store_conn *c, const store_stmt *s, const store_args *a, problem *p)
+{
+    PGresult *res = store_run(c, s, a, p);
+    int rc = res ? 0 : -1;
+    PQclear(res);
+    return rc;
+}
+
+int store_run_found(store_conn *c, const store_stmt *s, const store_args *a, problem *p)
+{
+    PGresult *res = store_run(c, s, a, p);
+    int found = res ? PQntuples(res) > 0 : -1;
+    PQclear(res);
+    return found;
+}
+
+int64_t store_run_count(store_conn *c, const store_stmt *s, const store_args *a, problem *p)
+{
+    PGresult *res = store_run(c, s, a, p);
+    int64_t n = !res ? -1 : PQntuples(res) > 0 ? row_i64(res, 0, 0) : 0;
+    PQclear(res);
+    return n;
 }
 
 int row_count(const PGresult *res) { return PQntuples(res); }

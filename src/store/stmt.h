@@ -14,11 +14,17 @@
  *    registered once at start-up with STORE_STMTS_REGISTER(st) (before the pool serves).
  *    Each pooled connection prepares a statement under its name the first time it runs it
  *    there (store/pool.c), so pg_stat_statements and server logs name it.
- *  - Parameters are bound in order with the arg_* calls on a store_args that starts
- *    zeroed (`store_args a = {0};`). Integers are rendered by the binder (never snprintf
- *    an id into text by hand); text is borrowed and must outlive the run; NULL binds SQL
- *    NULL. store_run refuses (500 "internal", logged) a count that differs from the
- *    table's, or more than STORE_MAX_ARGS: a programming error never reaches the server.
+ *  - Parameters are bound in order on a store_args that starts zeroed: in one call with
+ *    store_bind's letters (`STORE_ARGS("si", scope, id)` makes and binds one), or one by
+ *    one with the arg_* calls (lists whose length varies). Integers are rendered by the
+ *    binder (never snprintf an id into text by hand); text is borrowed and must outlive
+ *    the run; NULL binds SQL NULL. store_run refuses (500 "internal", logged) a count that
+ *    differs from the table's, or more than STORE_MAX_ARGS: a programming error never
+ *    reaches the server.
+ *  - A run ends with the helper that fits what the caller wants back: store_run_text(_n)
+ *    (one document), store_run_docs (a list), store_run_found (whether a row came back),
+ *    store_run_count (one integer), store_run_exec (nothing), store_run_row (the row to
+ *    read), else store_run and the row_* getters.
  *  - Cells are read with the row_* getters, which read SQL NULL as 0 / false / NULL, so
  *    `strtoll(PQgetvalue(...))` and `strcmp(PQgetvalue(...), "t")` go away. Pointers
  *    returned by row_text are borrowed from the result (valid until PQclear).
@@ -70,6 +76,25 @@ void arg_id_or_null(store_args *a, int64_t id);
  * write's parameters. */
 void store_bind_actor(store_args *a, const char *scope, const store_actor *who);
 
+/* Binds one or more parameters per letter of fmt, in order, after those a holds, and returns
+ * a (so that the call can stand as store_run's argument). Each letter takes, from the
+ * arguments:
+ *   s  const char *                 text, borrowed (NULL binds SQL NULL)
+ *   i  int64_t                      an integer (cast an int: `(int64_t)n`, or use d)
+ *   d  int                          an integer
+ *   b  int                          a boolean: "true" when non-zero, else "false"
+ *   o  int64_t                      an optional link: SQL NULL when <= 0 (arg_id_or_null)
+ *   v  int64_t                      an optional version: SQL NULL when < 0
+ *   n  (nothing)                    SQL NULL
+ *   w  const char *, store_actor *  the scope and the actor (store_bind_actor: 4 parameters)
+ *   a  const store_actor *          the actor alone: token id, name, role (3 parameters)
+ * An argument of another type than its letter says is undefined behaviour, as for printf.
+ * An unknown letter marks a as overflowing: store_run then refuses it (500, logged). */
+store_args *store_bind(store_args *a, const char *fmt, ...);
+/* store_bind on a fresh, zeroed store_args that lives until the end of the enclosing block:
+ *     return store_run_text(c, &st[Q_GET], STORE_ARGS("si", scope, id), doc, p); */
+#define STORE_ARGS(...) store_bind(&(store_args){0}, __VA_ARGS__)
+
 /* Runs statement s with the bound parameters. Returns the result (caller PQclears it) or
  * NULL with p set (store_exec's errors, or 500 when the count does not match s). */
 PGresult *store_run(store_conn *c, const store_stmt *s, const store_args *a, problem *p);
@@ -77,10 +102,32 @@ PGresult *store_run(store_conn *c, const store_stmt *s, const store_args *a, pro
  * start-up from the model's specs, store/crud.c); nparams is the count it takes. */
 PGresult *store_run_id(store_conn *c, int stmt, int nparams, const store_args *a, problem *p);
 
+/* The same for a statement built at start-up (store_stmt_register_built): a store_stmt
+ * (value) with its id and the count of parameters it takes, for the helpers below. */
+#define STORE_BUILT(stmt_id, n) ((store_stmt){.name = NULL, .sql = NULL, .nparams = (n), .id = (stmt_id)})
+
 /* Runs s and copies the first cell of its first row: 1 with *out (malloc'd, the caller
  * frees it; NULL when the cell is SQL NULL), 0 when there is no row, -1 with p set (503
  * out_of_memory when the copy fails). For statements that return one document. */
 int store_run_text(store_conn *c, const store_stmt *s, const store_args *a, char **out, problem *p);
+/* store_run_text, and when a row is found and n1 is not NULL, *n1 = its second cell read as
+ * an integer (the document's version, or an id: what the statement returns second). */
+int store_run_text_n(store_conn *c, const store_stmt *s, const store_args *a, char **out, int64_t *n1, problem *p);
+/* Runs s and keeps its result when it has a row: the result (the caller reads its rows and
+ * PQclears it), or NULL with *rc = 0 when it has none, or with *rc = -1 and p set on failure.
+ *     PGresult *r = store_run_row(c, &st[Q_GET], STORE_ARGS("si", scope, id), &rc, p);
+ *     if (!r)
+ *         return rc; */
+PGresult *store_run_row(store_conn *c, const store_stmt *s, const store_args *a, int *rc, problem *p);
+/* Runs s for what it does and drops its rows: 0, or -1 with p set. */
+int store_run_exec(store_conn *c, const store_stmt *s, const store_args *a, problem *p);
+/* Runs s: 1 when it returns at least one row (a write that matched, a row that exists), 0
+ * when none, -1 with p set. */
+int store_run_found(store_conn *c, const store_stmt *s, const store_args *a, problem *p);
+/* Runs s and reads the first cell of its first row as an integer (a count): the value, 0
+ * when there is no row or the cell is SQL NULL; -1 with p set. For cells that are never
+ * negative. */
+int64_t store_run_count(store_conn *c, const store_stmt *s, const store_args *a, problem *p);
 
 /* Wraps a list result (column 0 JSON text, column 1 the id) as a store_docs (docs.h),
  * taking res; NULL res gives NULL. On out of memory res is cleared, p set, NULL returned.
