@@ -66,38 +66,19 @@ static store_stmt feeds[] = {
 int store_calendar_feed_create(store_conn *c, int64_t entity_id, const char *scope, const char *name,
                                const char *key_hash_hex, const char *who_name, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    arg_text(&a, name);
-    arg_text(&a, key_hash_hex);
-    arg_text(&a, who_name);
-    return store_run_text(c, &feeds[0], &a, doc, p);
+    return store_run_text(c, &feeds[0], STORE_ARGS("issss", entity_id, scope, name, key_hash_hex, who_name), doc, p);
 }
 
 int store_calendar_feed_revoke(store_conn *c, int64_t id, const char *scope, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, id);
-    arg_text(&a, scope);
-    PGresult *r = store_run(c, &feeds[1], &a, p);
-    if (!r)
-        return -1;
-    int n = row_count(r);
-    PQclear(r);
-    return n > 0;
+    return store_run_found(c, &feeds[1], STORE_ARGS("is", id, scope), p);
 }
 
 int store_calendar_feed_entity(store_conn *c, const char *key_hash_hex, int64_t *entity_id, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, key_hash_hex);
-    PGresult *r = store_run(c, &feeds[2], &a, p);
-    if (!r)
-        return -1;
-    *entity_id = row_count(r) > 0 ? row_i64(r, 0, 0) : 0;
-    PQclear(r);
-    return *entity_id > 0;
+    int64_t id = store_run_count(c, &feeds[2], STORE_ARGS("s", key_hash_hex), p);
+    *entity_id = id > 0 ? id : 0;
+    return id < 0 ? -1 : id > 0;
 }
 
 int store_calendar_register(void) { return STORE_STMTS_REGISTER(st) < 0 || STORE_STMTS_REGISTER(feeds) < 0 ? -1 : 0; }
@@ -105,13 +86,7 @@ int store_calendar_register(void) { return STORE_STMTS_REGISTER(st) < 0 || STORE
 int store_calendar_doc(store_conn *c, int64_t entity_id, const char *scope, int first_year, int last_year,
                        const char *from, const char *to, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    arg_i64(&a, first_year);
-    arg_i64(&a, last_year);
-    arg_text(&a, from);
-    arg_text(&a, to);
-    arg_i64(&a, STORE_CALENDAR_MAX_PHASES);
-    return store_run_text(c, &st[CAL_DOC], &a, doc, p);
+    const store_args *a = STORE_ARGS("isddssd", entity_id, scope, first_year, last_year, from, to,
+                                     (int)STORE_CALENDAR_MAX_PHASES);
+    return store_run_text(c, &st[CAL_DOC], a, doc, p);
 }

@@ -78,16 +78,36 @@ static const char *plan_expr(const resource_spec *r)
 
 static int finish(buf *b) { return store_stmt_register_built(b); }
 
+/* Starts b with a read of live rows t of r in scope $1 whose id is `cmp` $2: each row as
+ * JSON and its column col. */
+static void begin_read(buf *b, const resource_spec *r, const char *col, const char *cmp)
+{
+    buf_init(b, 0);
+    buf_puts(b, "SELECT ");
+    row_json(b, r, "t");
+    buf_printf(b, ", t.%s FROM %s t WHERE t.id %s $2::bigint AND ", col, r->table, cmp);
+    scope_cond(b, r, "t", 1);
+    if (model_is_plan_content(r))
+        buf_puts(b, " AND t.removed_in_revision IS NULL");
+}
+
+/* Starts b with the CTE old: row $5 of r in scope $1 (live only when live) as JSON, the
+ * audit record's before. */
+static void begin_old(buf *b, const resource_spec *r, int live)
+{
+    buf_init(b, 0);
+    buf_puts(b, "WITH old AS (SELECT ");
+    row_json(b, r, "t");
+    buf_printf(b, " AS doc FROM %s t WHERE t.id = $5::bigint AND %s", r->table,
+               live ? "t.removed_in_revision IS NULL AND " : "");
+    scope_cond(b, r, "t", 1);
+    buf_putc(b, ')');
+}
+
 static int build_get(const resource_spec *r)
 {
     buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, "SELECT ");
-    row_json(&b, r, "t");
-    buf_printf(&b, ", t.version FROM %s t WHERE t.id = $2::bigint AND ", r->table);
-    scope_cond(&b, r, "t", 1);
-    if (model_is_plan_content(r))
-        buf_puts(&b, " AND t.removed_in_revision IS NULL");
+    begin_read(&b, r, "version", "=");
     return finish(&b);
 }
 
@@ -106,14 +126,7 @@ static int build_parent_exists(const resource_spec *r)
 static int build_list(const resource_spec *r)
 {
     buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, "SELECT ");
-    row_json(&b, r, "t");
-    buf_printf(&b, ", t.id FROM %s t WHERE ", r->table);
-    scope_cond(&b, r, "t", 1);
-    buf_puts(&b, " AND t.id > $2::bigint");
-    if (model_is_plan_content(r))
-        buf_puts(&b, " AND t.removed_in_revision IS NULL");
+    begin_read(&b, r, "id", ">");
     int n = 3;
     if (r->list_by_parent) {
         n++;
@@ -221,12 +234,8 @@ static int build_insert(const resource_spec *r)
 static int build_update(const resource_spec *r)
 {
     buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, "WITH old AS (SELECT ");
-    row_json(&b, r, "t");
-    buf_printf(&b, " AS doc FROM %s t WHERE t.id = $5::bigint AND ", r->table);
-    scope_cond(&b, r, "t", 1);
-    buf_printf(&b, "), w AS (UPDATE %s t SET ", r->table);
+    begin_old(&b, r, 0);
+    buf_printf(&b, ", w AS (UPDATE %s t SET ", r->table);
     int n = 6;
     for (int i = 0; i < r->nfields; i++) {
         const field_spec *f = &r->fields[i];
@@ -255,13 +264,9 @@ static int build_update(const resource_spec *r)
 static int build_delete_content(const resource_spec *r)
 {
     buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, "WITH old AS (SELECT ");
-    row_json(&b, r, "t");
-    buf_printf(&b, " AS doc FROM %s t WHERE t.id = $5::bigint AND t.removed_in_revision IS NULL AND ", r->table);
-    scope_cond(&b, r, "t", 1);
+    begin_old(&b, r, 1);
     buf_printf(&b,
-               "), pl AS (SELECT pl.entity_id, pl.id, pl.status, pl.revision FROM %s t JOIN plans pl ON "
+               ", pl AS (SELECT pl.entity_id, pl.id, pl.status, pl.revision FROM %s t JOIN plans pl ON "
                "pl.entity_id = t.entity_id AND pl.id = t.plan_id WHERE t.id = $5::bigint AND ",
                r->table);
     scope_cond(&b, r, "t", 1);
@@ -319,13 +324,9 @@ static int build_delete(const resource_spec *r)
     if (model_is_plan_content(r))
         return build_delete_content(r);
     buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, "WITH old AS (SELECT ");
-    row_json(&b, r, "t");
-    buf_printf(&b, " AS doc FROM %s t WHERE t.id = $5::bigint AND ", r->table);
-    scope_cond(&b, r, "t", 1);
+    begin_old(&b, r, 0);
     buf_printf(
-        &b, "), j AS (DELETE FROM %s t WHERE t.id = $5::bigint AND ($6::integer IS NULL OR t.version = $6::integer) AND ",
+        &b, ", j AS (DELETE FROM %s t WHERE t.id = $5::bigint AND ($6::integer IS NULL OR t.version = $6::integer) AND ",
         r->table);
     scope_cond(&b, r, "t", 1);
     if (is_plans(r)) { /* an adopted plan is an act: it stays */
@@ -378,16 +379,10 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
     int idx = target ? resource_index(target) : -1;
     if (idx < 0 || st_state[idx] < 0 || !(is_plans(r) || model_is_plan_content(r)))
         return 1;
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, id);
-    PGresult *res = store_run_id(c, st_state[idx], 2, &a, p);
+    int rc;
+    PGresult *res = store_run_row(c, &STORE_BUILT(st_state[idx], 2), STORE_ARGS("si", scope, id), &rc, p);
     if (!res)
-        return -1;
-    if (row_count(res) == 0) {
-        PQclear(res);
-        return 0;
-    }
+        return rc;
     store_refusal w = {0};
     w.action = op == STORE_DELETE_ROW && is_plans(r) ? RULES_PLAN_DELETE : RULES_PLAN_WRITE_CONTENT;
     w.plan_id = row_i64(res, 0, 0);
@@ -404,29 +399,10 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
     return 2;
 }
 
-/* Runs built statement stmt with scope and one id: 1 when it returns a row (then, when doc is
- * not NULL, *doc is cell 0 malloc'd and *version cell 1), 0 for none, -1 with p set. */
-static int run_by_id(store_conn *c, int stmt, const char *scope, int64_t id, char **doc, int64_t *version, problem *p)
-{
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, id);
-    PGresult *res = store_run_id(c, stmt, 2, &a, p);
-    if (!res)
-        return -1;
-    int found = row_count(res) > 0;
-    if (found && doc) {
-        *version = row_i64(res, 0, 1);
-        found = row_dup(res, 0, 0, doc, p);
-    }
-    PQclear(res);
-    return found;
-}
-
 int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc, int64_t *version,
                    problem *p)
 {
-    return run_by_id(c, r->st_get, scope, id, doc, version, p);
+    return store_run_text_n(c, &STORE_BUILT(r->st_get, 2), STORE_ARGS("si", scope, id), doc, version, p);
 }
 
 int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, problem *p)
@@ -434,23 +410,19 @@ int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *
     int idx = resource_index(r);
     if (idx < 0 || st_parent[idx] < 0)
         return 1;
-    return run_by_id(c, st_parent[idx], scope, parent, NULL, NULL, p);
+    return store_run_found(c, &STORE_BUILT(st_parent[idx], 2), STORE_ARGS("si", scope, parent), p);
 }
 
 int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after, int limit,
                     const char *const *filters, store_docs **out, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, after);
-    arg_i64(&a, limit);
+    store_args *a = STORE_ARGS("sid", scope, after, limit);
     if (r->list_by_parent)
-        arg_i64(&a, parent);
+        arg_i64(a, parent);
     for (int i = 0; i < r->nfields; i++)
         if (r->fields[i].flags & F_FILTER)
-            arg_text(&a, filters ? filters[i] : NULL);
-    *out = store_docs_take(store_exec(c, r->st_list, a.n, a.v, p), p);
-    return *out ? 0 : -1;
+            arg_text(a, filters ? filters[i] : NULL);
+    return store_run_docs(c, &STORE_BUILT(r->st_list, a->n), a, out, p);
 }
 
 /* Binds the writable fields' values (create or update) after what a already holds. */
@@ -484,40 +456,23 @@ static int run_write(store_conn *c, int stmt, const store_args *a, char **doc, i
 int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t parent,
                       const char *const *values, char **doc, int64_t *id, int64_t *version, problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, parent);
-    bind_values(&a, r, values, 0);
+    store_args *a = STORE_ARGS("wi", scope, who, parent);
+    bind_values(a, r, values, 0);
     int64_t *out[] = {id, version};
-    return run_write(c, r->st_insert, &a, doc, out, 2, p);
+    return run_write(c, r->st_insert, a, doc, out, 2, p);
 }
 
 int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
                       int64_t version, const char *const *values, char **doc, int64_t *new_version, problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, id);
-    arg_i64(&a, version);
-    bind_values(&a, r, values, 1);
+    store_args *a = STORE_ARGS("wii", scope, who, id, version);
+    bind_values(a, r, values, 1);
     int64_t *out[] = {new_version};
-    return run_write(c, r->st_update, &a, doc, out, 1, p);
+    return run_write(c, r->st_update, a, doc, out, 1, p);
 }
 
 int store_crud_delete(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
                       int64_t version, problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, id);
-    if (version >= 0)
-        arg_i64(&a, version);
-    else
-        arg_null(&a);
-    PGresult *res = store_run_id(c, r->st_delete, 6, &a, p);
-    if (!res)
-        return -1;
-    int ok = row_count(res) > 0;
-    PQclear(res);
-    return ok;
+    return store_run_found(c, &STORE_BUILT(r->st_delete, 6), STORE_ARGS("wiv", scope, who, id, version), p);
 }

@@ -149,59 +149,34 @@ static store_stmt st[Q_COUNT] = {
 
 int store_erp_register(void) { return STORE_STMTS_REGISTER(st); }
 
-/* Runs q with the caller's scope (NULL for an admin) and an id. */
-static PGresult *run_scoped(store_conn *c, int q, const char *scope, int64_t id, problem *p)
-{
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, id);
-    return store_run(c, &st[q], &a, p);
-}
-
-/* Runs q with an entity and a plan of it. */
-static PGresult *run_plan(store_conn *c, int q, int64_t entity, int64_t plan, problem *p)
-{
-    store_args a = {0};
-    arg_i64(&a, entity);
-    arg_i64(&a, plan);
-    return store_run(c, &st[q], &a, p);
-}
-
 int store_entity_lock(store_conn *c, const char *scope, int64_t id, problem *p)
 {
-    PGresult *r = run_scoped(c, Q_ENTITY_LOCK, scope, id, p);
-    if (!r)
-        return -1;
-    int found = row_count(r) > 0;
-    PQclear(r);
-    return found;
+    return store_run_found(c, &st[Q_ENTITY_LOCK], STORE_ARGS("si", scope, id), p);
 }
 
 int store_plan_lock(store_conn *c, const char *scope, int64_t id, store_plan_state_row *out, problem *p)
 {
-    PGresult *r = run_scoped(c, Q_PLAN_LOCK, scope, id, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[Q_PLAN_LOCK], STORE_ARGS("si", scope, id), &rc, p);
     if (!r)
-        return -1;
-    int found = row_count(r) > 0;
-    if (found) {
-        out->entity_id = row_i64(r, 0, 0);
-        out->year = row_int(r, 0, 1);
-        snprintf(out->status, sizeof out->status, "%s", row_text(r, 0, 2));
-        out->editing = row_bool(r, 0, 3);
-        snprintf(out->kind, sizeof out->kind, "%s", row_text(r, 0, 4));
-        out->revision = row_int(r, 0, 5);
-        snprintf(out->entity_code, sizeof out->entity_code, "%s", row_text(r, 0, 6));
-        snprintf(out->closed_through, sizeof out->closed_through, "%s", row_null(r, 0, 7) ? "" : row_text(r, 0, 7));
-    }
+        return rc;
+    out->entity_id = row_i64(r, 0, 0);
+    out->year = row_int(r, 0, 1);
+    snprintf(out->status, sizeof out->status, "%s", row_text(r, 0, 2));
+    out->editing = row_bool(r, 0, 3);
+    snprintf(out->kind, sizeof out->kind, "%s", row_text(r, 0, 4));
+    out->revision = row_int(r, 0, 5);
+    snprintf(out->entity_code, sizeof out->entity_code, "%s", row_text(r, 0, 6));
+    snprintf(out->closed_through, sizeof out->closed_through, "%s", row_null(r, 0, 7) ? "" : row_text(r, 0, 7));
     PQclear(r);
-    return found;
+    return 1;
 }
 
 int store_plan_feed_keys(store_conn *c, store_feed_of of, int64_t entity, int64_t plan, store_feed_keys *out, problem *p)
 {
     static const int q[] = {Q_INDICATORS, Q_OBJECTIVES, Q_PHASES};
     memset(out, 0, sizeof *out);
-    PGresult *r = run_plan(c, q[of], entity, plan, p);
+    PGresult *r = store_run(c, &st[q[of]], STORE_ARGS("ii", entity, plan), p);
     if (!r)
         return -1;
     int n = row_count(r), cols = PQnfields(r);
@@ -229,18 +204,10 @@ void store_feed_keys_free(store_feed_keys *k)
 static int rows_write(store_conn *c, int q, const store_actor *who, int64_t entity, int64_t plan, const char *rows,
                       int64_t *count, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity);
-    arg_text(&a, who->token_id);
-    arg_text(&a, who->name);
-    arg_text(&a, who->role);
-    arg_i64(&a, plan);
-    arg_text(&a, rows);
-    PGresult *r = store_run(c, &st[q], &a, p);
-    if (!r)
+    int64_t n = store_run_count(c, &st[q], STORE_ARGS("iais", entity, who, plan, rows), p);
+    if (n < 0)
         return -1;
-    *count = row_i64(r, 0, 0);
-    PQclear(r);
+    *count = n;
     return 0;
 }
 
@@ -267,12 +234,8 @@ int store_feed_closed_rows(store_conn *c, int progress, int64_t entity, int64_t 
 {
     *lines = NULL;
     *n = 0;
-    store_args a = {0};
-    arg_i64(&a, entity);
-    arg_i64(&a, plan);
-    arg_text(&a, rows_json);
-    arg_text(&a, closed_through);
-    PGresult *r = store_run(c, &st[progress ? Q_PROGRESS_CLOSED : Q_MEASUREMENTS_CLOSED], &a, p);
+    const store_args *a = STORE_ARGS("iiss", entity, plan, rows_json, closed_through);
+    PGresult *r = store_run(c, &st[progress ? Q_PROGRESS_CLOSED : Q_MEASUREMENTS_CLOSED], a, p);
     if (!r)
         return -1;
     int rows = row_count(r);
@@ -289,9 +252,5 @@ int store_feed_closed_rows(store_conn *c, int progress, int64_t entity, int64_t 
 
 int store_changes(store_conn *c, const char *scope, int64_t after, int limit, store_docs **out, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, after);
-    arg_i64(&a, limit);
-    return store_run_docs(c, &st[Q_CHANGES], &a, out, p);
+    return store_run_docs(c, &st[Q_CHANGES], STORE_ARGS("sid", scope, after, limit), out, p);
 }

@@ -62,6 +62,11 @@ typedef enum eval_stmt {
     "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, resource_id, " \
     "before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, " action ", '" resource "', j.id, " before   \
     ", j.doc::jsonb FROM j)"
+/* After the CTE g (the row written): j, its document (the SQL expression doc) with its id,
+ * entity and version, its audit row (AUDIT), and the statement's rows: doc, version. */
+#define WRITTEN(doc, action, resource, before)                                          \
+    "j AS (SELECT " doc " AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT( \
+        action, resource, before) " SELECT j.doc, j.version FROM j"
 
 #define SCHEME_JSONB(a)                                                                                \
     "(jsonb_build_object('id', " a ".id, 'entity_id', " a ".entity_id, 'year', " a ".year, 'role', " a \
@@ -101,9 +106,8 @@ static store_stmt st[EV_COUNT] = {
         {"evaluation.scheme_insert",
          "WITH e AS (SELECT id FROM entities WHERE id = $5::bigint AND ($1::bigint IS NULL OR id = $1::bigint)), "
          "g AS (INSERT INTO evaluation_schemes (entity_id, year, role, title, definition) SELECT e.id, $6::integer, "
-         "$7::text, $8::text, $9::jsonb FROM e RETURNING *), "
-         "j AS (SELECT " SCHEME_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
-             "'create'", "evaluation_schemes", "NULL") " SELECT j.doc, j.version FROM j",
+         "$7::text, $8::text, $9::jsonb FROM e RETURNING *), " WRITTEN(SCHEME_JSONB("g") "::text", "'create'",
+                                                                       "evaluation_schemes", "NULL"),
          9},
     [EV_SCHEME_GET] = {"evaluation.scheme_get",
                        "SELECT " SCHEME_JSONB("g") "::text, g.version, g.entity_id FROM evaluation_schemes g WHERE "
@@ -122,9 +126,9 @@ static store_stmt st[EV_COUNT] = {
          "WITH old AS (SELECT " SCHEME_JSONB("t") " AS doc FROM evaluation_schemes t WHERE t.id = $5::bigint AND " SCOPE(
              "t") "), g AS (UPDATE evaluation_schemes t SET year = $7::integer, role = $8::text, title = $9::text, "
                   "definition = $10::jsonb, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " SCOPE(
-                      "t") " AND t.version = $6::integer RETURNING t.*), "
-                           "j AS (SELECT " SCHEME_JSONB("g") "::text AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
-                               "'update'", "evaluation_schemes", "(SELECT doc FROM old)") " SELECT j.doc, j.version FROM j",
+                      "t") " AND t.version = $6::integer RETURNING t.*), " WRITTEN(SCHEME_JSONB("g") "::text",
+                                                                                   "'update'", "evaluation_schemes",
+                                                                                   "(SELECT doc FROM old)"),
          10},
     [EV_SCHEME_DELETE] =
         {"evaluation.scheme_delete",
@@ -206,10 +210,8 @@ static store_stmt st[EV_COUNT] = {
          "evaluator_id, as_of, months, part_time, ratings, comments, interview_date, computed, score) SELECT "
          "t.entity_id, t.id, $6::integer, $7::text, $8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::date, "
          "$13::integer, $14::numeric, $15::jsonb, $16::text, $17::date, $18::jsonb, $19::numeric FROM people t WHERE "
-         "t.id = $5::bigint AND " SCOPE(
-             "t") " RETURNING *), "
-                  "j AS (SELECT " FORM_JSON("g") " AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
-                      "'create'", "evaluation_forms", "NULL") " SELECT j.doc, j.version FROM j",
+         "t.id = $5::bigint AND " SCOPE("t") " RETURNING *), " WRITTEN(FORM_JSON("g"), "'create'", "evaluation_forms",
+                                                                       "NULL"),
          19},
     [EV_FORM_GET] =
         {"evaluation.form_get",
@@ -236,10 +238,9 @@ static store_stmt st[EV_COUNT] = {
                   "t.answered_at END, contest_reason = COALESCE($17::text, t.contest_reason), conciliation_note = "
                   "COALESCE($18::text, t.conciliation_note), conciliated_at = CASE WHEN $7::text = 'conciliate' THEN now() "
                   "ELSE t.conciliated_at END, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " SCOPE(
-                      "t") " AND t.version = $6::integer RETURNING t.*), "
-                           "j AS (SELECT " FORM_JSON("g") " AS doc, g.id, g.entity_id AS eid, g.version FROM g), " AUDIT(
-                               "$7::text", "evaluation_forms",
-                               "(SELECT doc::jsonb FROM old)") " SELECT j.doc, j.version FROM j",
+                      "t") " AND t.version = $6::integer RETURNING t.*), " WRITTEN(FORM_JSON("g"), "$7::text",
+                                                                                   "evaluation_forms",
+                                                                                   "(SELECT doc::jsonb FROM old)"),
          18},
     [EV_FORM_GIVEN] = {"evaluation.form_given",
                        "SELECT g.score FROM evaluation_forms g WHERE g.evaluator_id = $2::bigint AND g.year = "
@@ -284,52 +285,37 @@ int store_evaluation_register(void) { return STORE_STMTS_REGISTER(st); }
 /* Parameters in, values out                                                 */
 /* ------------------------------------------------------------------------- */
 
-/* The parameters of one statement (stmt.h's binder), with room for the decimals' texts. */
+/* The parameters of one statement (stmt.h's binder), with room for the decimals' texts.
+ * Start zeroed: `args a = {0};`. */
 typedef struct args {
     store_args a;
     char dec[4][32];
     int ndec;
 } args;
 
-/* $1 the scope, then (writes) the audit's actor: token id, name, role. */
-static void args_start(args *a, const eval_ctx *x, int write)
-{
-    memset(a, 0, sizeof *a);
-    arg_text(&a->a, x->scope);
-    if (write) {
-        arg_text(&a->a, x->actor->token_id);
-        arg_text(&a->a, x->actor->name);
-        arg_text(&a->a, x->actor->role);
-    }
-}
-
-/* The reads by id: {scope, id}. */
-static void args_id(args *a, const eval_ctx *x, int64_t id)
-{
-    args_start(a, x, 0);
-    arg_i64(&a->a, id);
-}
-
-/* A decimal with 2 decimals; SQL NULL when !has. */
-static void arg_dec(args *a, int has, rules_decimal d)
+/* The decimal d as text with 2 decimals, kept in a, to bind with 's'; NULL (SQL NULL) when
+ * !has, or when a has no room left (a is then marked overflowing: store_run refuses it). */
+static const char *dec(args *a, int has, rules_decimal d)
 {
     if (!has)
-        arg_null(&a->a);
-    else if (a->ndec < 4)
-        arg_text(&a->a, rules_decimal_format(d, 2, '.', a->dec[a->ndec++]));
-    else
-        a->a.overflow = 1; /* store_run refuses it */
+        return NULL;
+    if (a->ndec >= 4) {
+        a->a.overflow = 1;
+        return NULL;
+    }
+    return rules_decimal_format(d, 2, '.', a->dec[a->ndec++]);
 }
 
-static void arg_page(args *a, const eval_page *pg)
+/* Runs q with the reads' parameters {scope, id}. */
+static PGresult *run_id(const eval_ctx *x, eval_stmt q, int64_t id, problem *p)
 {
-    arg_i64(&a->a, pg->after);
-    arg_i64(&a->a, pg->limit);
+    return store_run(x->db, &st[q], STORE_ARGS("si", x->scope, id), p);
 }
 
-static PGresult *run(const eval_ctx *x, eval_stmt q, const args *a, problem *p)
+/* run_id, keeping the result only when it has a row (store_run_row). */
+static PGresult *row_id(const eval_ctx *x, eval_stmt q, int64_t id, int *rc, problem *p)
 {
-    return store_run(x->db, &st[q], &a->a, p);
+    return store_run_row(x->db, &st[q], STORE_ARGS("si", x->scope, id), rc, p);
 }
 
 static rules_decimal get_dec(const PGresult *r, int row, int col)
@@ -355,35 +341,12 @@ static void get_copy(char *out, size_t n, const PGresult *r, int row, int col)
 
 static int out_of_memory(problem *p) { return problem_set(p, 503, "out_of_memory", "try again"); }
 
-/* The result r: NULL stays -1, otherwise 1 when it has a row, 0 when none. Takes r unless
- * keep. */
-static int found(PGresult *r, int keep)
+/* Runs q and hands over the doc (column 0) of its first row and, when versioned, its version
+ * (column 1; else 0). */
+static int run_doc(const eval_ctx *x, eval_stmt q, const store_args *a, int versioned, store_doc *out, problem *p)
 {
-    if (!r)
-        return -1;
-    int n = row_count(r) > 0;
-    if (!keep)
-        PQclear(r);
-    return n;
-}
-
-/* Runs q and hands over the doc (column 0) of its first row and its version (version_col,
- * or -1: none). */
-static int run_doc(const eval_ctx *x, eval_stmt q, const args *a, int version_col, store_doc *out, problem *p)
-{
-    PGresult *r = run(x, q, a, p);
-    int rc = found(r, 1);
-    if (rc == 1) {
-        rc = row_dup(r, 0, 0, &out->text, p);
-        out->version = version_col >= 0 ? row_i64(r, 0, version_col) : 0;
-    }
-    PQclear(r);
-    return rc;
-}
-
-static int run_docs(const eval_ctx *x, eval_stmt q, const args *a, store_docs **out, problem *p)
-{
-    return store_run_docs(x->db, &st[q], &a->a, out, p);
+    out->version = 0;
+    return store_run_text_n(x->db, &st[q], a, &out->text, versioned ? &out->version : NULL, p);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -393,64 +356,36 @@ static int run_docs(const eval_ctx *x, eval_stmt q, const args *a, store_docs **
 int store_eval_scheme_insert(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, const char *title,
                              const char *definition, store_doc *out, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, entity_id);
-    arg_i64(&a.a, year);
-    arg_text(&a.a, role);
-    arg_text(&a.a, title);
-    arg_text(&a.a, definition);
-    return run_doc(x, EV_SCHEME_INSERT, &a, 1, out, p);
+    const store_args *a = STORE_ARGS("wiisss", x->scope, x->actor, entity_id, year, role, title, definition);
+    return run_doc(x, EV_SCHEME_INSERT, a, 1, out, p);
 }
 
 int store_eval_scheme_get(const eval_ctx *x, int64_t id, store_doc *out, problem *p)
 {
-    args a;
-    args_id(&a, x, id);
-    return run_doc(x, EV_SCHEME_GET, &a, 1, out, p);
+    return run_doc(x, EV_SCHEME_GET, STORE_ARGS("si", x->scope, id), 1, out, p);
 }
 
 int store_eval_scheme_update(const eval_ctx *x, int64_t id, int64_t version, int64_t year, const char *role,
                              const char *title, const char *definition, store_doc *out, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, id);
-    arg_i64(&a.a, version);
-    arg_i64(&a.a, year);
-    arg_text(&a.a, role);
-    arg_text(&a.a, title);
-    arg_text(&a.a, definition);
-    return run_doc(x, EV_SCHEME_UPDATE, &a, 1, out, p);
+    const store_args *a = STORE_ARGS("wiiisss", x->scope, x->actor, id, version, year, role, title, definition);
+    return run_doc(x, EV_SCHEME_UPDATE, a, 1, out, p);
 }
 
 int store_eval_scheme_delete(const eval_ctx *x, int64_t id, int64_t version, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, id);
-    if (version >= 0)
-        arg_i64(&a.a, version);
-    else
-        arg_text(&a.a, NULL);
-    return found(run(x, EV_SCHEME_DELETE, &a, p), 0);
+    return store_run_found(x->db, &st[EV_SCHEME_DELETE], STORE_ARGS("wiv", x->scope, x->actor, id, version), p);
 }
 
 int store_eval_scheme_find(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, arena *ar, int64_t *id,
                            char **definition, problem *p)
 {
-    args a;
-    args_start(&a, x, 0);
-    arg_i64(&a.a, entity_id);
-    arg_i64(&a.a, year);
-    arg_text(&a.a, role);
-    PGresult *r = run(x, EV_SCHEME_FIND, &a, p);
-    int rc = found(r, 1);
-    if (rc == 1) {
-        *id = row_i64(r, 0, 0);
-        if (!(*definition = arena_strdup(ar, row_text(r, 0, 1))))
-            rc = out_of_memory(p);
-    }
+    int rc;
+    PGresult *r = store_run_row(x->db, &st[EV_SCHEME_FIND], STORE_ARGS("siis", x->scope, entity_id, year, role), &rc, p);
+    if (!r)
+        return rc;
+    *id = row_i64(r, 0, 0);
+    rc = (*definition = arena_strdup(ar, row_text(r, 0, 1))) ? 1 : out_of_memory(p);
     PQclear(r);
     return rc;
 }
@@ -458,37 +393,35 @@ int store_eval_scheme_find(const eval_ctx *x, int64_t entity_id, int64_t year, c
 int store_eval_scheme_list(const eval_ctx *x, int64_t entity_id, const char *year, const char *role,
                            const eval_page *pg, store_docs **out, problem *p)
 {
-    args a;
-    args_start(&a, x, 0);
-    arg_i64(&a.a, entity_id);
-    arg_text(&a.a, year);
-    arg_text(&a.a, role);
-    arg_page(&a, pg);
-    return run_docs(x, EV_SCHEME_LIST, &a, out, p);
+    const store_args *a = STORE_ARGS("sissid", x->scope, entity_id, year, role, pg->after, pg->limit);
+    return store_run_docs(x->db, &st[EV_SCHEME_LIST], a, out, p);
 }
 
 /* ------------------------------------------------------------------------- */
 /* Participations                                                            */
 /* ------------------------------------------------------------------------- */
 
+/* Runs q by id and reads column col of its row as an integer into *out: 1, 0 (no row), -1. */
+static int read_id(const eval_ctx *x, eval_stmt q, int64_t id, int col, int64_t *out, problem *p)
+{
+    int rc;
+    PGresult *r = row_id(x, q, id, &rc, p);
+    if (!r)
+        return rc;
+    *out = row_i64(r, 0, col);
+    PQclear(r);
+    return 1;
+}
+
 int store_eval_objective_entity(const eval_ctx *x, int64_t objective_id, int64_t *entity_id, problem *p)
 {
-    args a;
-    args_id(&a, x, objective_id);
-    PGresult *r = run(x, EV_OBJECTIVE, &a, p);
-    int rc = found(r, 1);
-    if (rc == 1)
-        *entity_id = row_i64(r, 0, 1);
-    PQclear(r);
-    return rc;
+    return read_id(x, EV_OBJECTIVE, objective_id, 1, entity_id, p);
 }
 
 int store_eval_part_list(const eval_ctx *x, int64_t objective_id, arena *ar, store_docs **out, int64_t **person_ids,
                          problem *p)
 {
-    args a;
-    args_id(&a, x, objective_id);
-    PGresult *r = run(x, EV_PART_LIST, &a, p);
+    PGresult *r = run_id(x, EV_PART_LIST, objective_id, p);
     if (!r)
         return -1;
     int n = row_count(r);
@@ -504,40 +437,27 @@ int store_eval_part_list(const eval_ctx *x, int64_t objective_id, arena *ar, sto
 
 int store_eval_leads(const eval_ctx *x, int64_t objective_id, int64_t person_id, problem *p)
 {
-    args a;
-    args_id(&a, x, objective_id);
-    arg_i64(&a.a, person_id);
-    return found(run(x, EV_LEADS, &a, p), 0);
+    return store_run_found(x->db, &st[EV_LEADS], STORE_ARGS("sii", x->scope, objective_id, person_id), p);
 }
 
 int store_eval_part_insert(const eval_ctx *x, int64_t objective_id, int64_t person_id, rules_decimal percent,
                            int64_t months, rules_decimal part_time, store_doc *out, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, objective_id);
-    arg_i64(&a.a, person_id);
-    arg_dec(&a, 1, percent);
-    arg_i64(&a.a, months);
-    arg_dec(&a, 1, part_time);
-    return run_doc(x, EV_PART_INSERT, &a, -1, out, p);
+    args a = {0};
+    store_bind(&a.a, "wiisis", x->scope, x->actor, objective_id, person_id, dec(&a, 1, percent), months,
+               dec(&a, 1, part_time));
+    return run_doc(x, EV_PART_INSERT, &a.a, 0, out, p);
 }
 
 int store_eval_part_delete(const eval_ctx *x, int64_t id, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, id);
-    return found(run(x, EV_PART_DELETE, &a, p), 0);
+    return store_run_found(x->db, &st[EV_PART_DELETE], STORE_ARGS("wi", x->scope, x->actor, id), p);
 }
 
 int store_eval_parts_of(const eval_ctx *x, int64_t person_id, int64_t plan_id, arena *ar, eval_part **rows, int *n,
                         problem *p)
 {
-    args a;
-    args_id(&a, x, person_id);
-    arg_i64(&a.a, plan_id);
-    PGresult *r = run(x, EV_PART_OF, &a, p);
+    PGresult *r = store_run(x->db, &st[EV_PART_OF], STORE_ARGS("sii", x->scope, person_id, plan_id), p);
     if (!r)
         return -1;
     *n = row_count(r);
@@ -560,52 +480,38 @@ int store_eval_parts_of(const eval_ctx *x, int64_t person_id, int64_t plan_id, a
 
 int store_eval_person_entity(const eval_ctx *x, int64_t person_id, int64_t *entity_id, problem *p)
 {
-    args a;
-    args_id(&a, x, person_id);
-    PGresult *r = run(x, EV_PERSON, &a, p);
-    int rc = found(r, 1);
-    if (rc == 1)
-        *entity_id = row_i64(r, 0, 1);
-    PQclear(r);
-    return rc;
+    return read_id(x, EV_PERSON, person_id, 1, entity_id, p);
 }
 
 int store_eval_plan(const eval_ctx *x, int64_t plan_id, int64_t *entity_id, char final_as_of[11], problem *p)
 {
-    args a;
-    args_id(&a, x, plan_id);
-    PGresult *r = run(x, EV_PLAN, &a, p);
-    int rc = found(r, 1);
-    if (rc == 1) {
-        *entity_id = row_i64(r, 0, 0);
-        get_copy(final_as_of, 11, r, 0, 2);
-    }
+    int rc;
+    PGresult *r = row_id(x, EV_PLAN, plan_id, &rc, p);
+    if (!r)
+        return rc;
+    *entity_id = row_i64(r, 0, 0);
+    get_copy(final_as_of, 11, r, 0, 2);
     PQclear(r);
-    return rc;
+    return 1;
 }
 
 int store_eval_structure(const eval_ctx *x, int64_t structure_id, int64_t entity_id, int64_t *manager_id,
                          int64_t *parent_id, problem *p)
 {
-    args a;
-    args_id(&a, x, structure_id);
-    arg_i64(&a.a, entity_id);
-    PGresult *r = run(x, EV_STRUCTURE, &a, p);
-    int rc = found(r, 1);
-    if (rc == 1) {
-        *manager_id = row_i64(r, 0, 3);
-        *parent_id = row_i64(r, 0, 4);
-    }
+    int rc;
+    const store_args *a = STORE_ARGS("sii", x->scope, structure_id, entity_id);
+    PGresult *r = store_run_row(x->db, &st[EV_STRUCTURE], a, &rc, p);
+    if (!r)
+        return rc;
+    *manager_id = row_i64(r, 0, 3);
+    *parent_id = row_i64(r, 0, 4);
     PQclear(r);
-    return rc;
+    return 1;
 }
 
 int store_eval_led(const eval_ctx *x, int64_t person_id, int64_t entity_id, int64_t *structure_id, problem *p)
 {
-    args a;
-    args_id(&a, x, person_id);
-    arg_i64(&a.a, entity_id);
-    PGresult *r = run(x, EV_LED, &a, p);
+    PGresult *r = store_run(x->db, &st[EV_LED], STORE_ARGS("sii", x->scope, person_id, entity_id), p);
     if (!r)
         return -1;
     int n = row_count(r);
@@ -621,60 +527,45 @@ int store_eval_led(const eval_ctx *x, int64_t person_id, int64_t entity_id, int6
 
 int store_eval_form_insert(const eval_ctx *x, const eval_form_new *f, store_doc *out, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, f->person_id);
-    arg_i64(&a.a, f->year);
-    arg_text(&a.a, f->role);
-    arg_i64(&a.a, f->scheme_id);
-    arg_i64(&a.a, f->plan_id);
-    arg_id_or_null(&a.a, f->structure_id);
-    arg_id_or_null(&a.a, f->evaluator_id);
-    arg_text(&a.a, f->as_of);
-    arg_i64(&a.a, f->months);
-    arg_dec(&a, 1, f->part_time);
-    arg_text(&a.a, f->ratings);
-    arg_text(&a.a, f->comments);
-    arg_text(&a.a, f->interview_date);
-    arg_text(&a.a, f->computed);
-    arg_dec(&a, f->has_score, f->score);
-    return run_doc(x, EV_FORM_INSERT, &a, 1, out, p);
+    args a = {0};
+    store_bind(&a.a, "wiisiioosissssss", x->scope, x->actor, f->person_id, f->year, f->role, f->scheme_id, f->plan_id,
+               f->structure_id, f->evaluator_id, f->as_of, f->months, dec(&a, 1, f->part_time), f->ratings, f->comments,
+               f->interview_date, f->computed, dec(&a, f->has_score, f->score));
+    return run_doc(x, EV_FORM_INSERT, &a.a, 1, out, p);
 }
 
 int store_eval_form_get(const eval_ctx *x, int64_t id, arena *ar, eval_form *f, problem *p)
 {
-    args a;
-    args_id(&a, x, id);
     memset(f, 0, sizeof *f);
-    PGresult *r = run(x, EV_FORM_GET, &a, p);
-    int rc = found(r, 1);
-    if (rc == 1) {
-        rc = row_dup(r, 0, 0, &f->doc.text, p);
-        f->doc.version = row_i64(r, 0, 1);
-        f->id = row_i64(r, 0, 2);
-        f->entity_id = row_i64(r, 0, 3);
-        f->person_id = row_i64(r, 0, 4);
-        f->evaluator_id = row_i64(r, 0, 5);
-        get_copy(f->role, sizeof f->role, r, 0, 6);
-        get_copy(f->status, sizeof f->status, r, 0, 7);
-        f->year = (int)row_i64(r, 0, 8);
-        f->plan_id = row_i64(r, 0, 9);
-        f->structure_id = row_i64(r, 0, 10);
-        get_copy(f->as_of, sizeof f->as_of, r, 0, 11);
-        f->months = (int)row_i64(r, 0, 12);
-        f->part_time = get_dec(r, 0, 13);
-        f->ratings = row_null(r, 0, 14) ? "{}" : get_text(ar, r, 0, 14);
-        f->scheme_id = row_i64(r, 0, 15);
-        f->comments = get_text(ar, r, 0, 16);
-        get_copy(f->interview_date, sizeof f->interview_date, r, 0, 17);
-        f->computed = get_text(ar, r, 0, 18);
-        f->has_score = !row_null(r, 0, 19);
-        f->score = get_dec(r, 0, 19);
-        if (rc == 1 && ar->failed)
-            rc = out_of_memory(p);
-        if (rc != 1)
-            store_doc_free(&f->doc);
-    }
+    int rc;
+    PGresult *r = row_id(x, EV_FORM_GET, id, &rc, p);
+    if (!r)
+        return rc;
+    rc = row_dup(r, 0, 0, &f->doc.text, p);
+    f->doc.version = row_i64(r, 0, 1);
+    f->id = row_i64(r, 0, 2);
+    f->entity_id = row_i64(r, 0, 3);
+    f->person_id = row_i64(r, 0, 4);
+    f->evaluator_id = row_i64(r, 0, 5);
+    get_copy(f->role, sizeof f->role, r, 0, 6);
+    get_copy(f->status, sizeof f->status, r, 0, 7);
+    f->year = (int)row_i64(r, 0, 8);
+    f->plan_id = row_i64(r, 0, 9);
+    f->structure_id = row_i64(r, 0, 10);
+    get_copy(f->as_of, sizeof f->as_of, r, 0, 11);
+    f->months = (int)row_i64(r, 0, 12);
+    f->part_time = get_dec(r, 0, 13);
+    f->ratings = row_null(r, 0, 14) ? "{}" : get_text(ar, r, 0, 14);
+    f->scheme_id = row_i64(r, 0, 15);
+    f->comments = get_text(ar, r, 0, 16);
+    get_copy(f->interview_date, sizeof f->interview_date, r, 0, 17);
+    f->computed = get_text(ar, r, 0, 18);
+    f->has_score = !row_null(r, 0, 19);
+    f->score = get_dec(r, 0, 19);
+    if (rc == 1 && ar->failed)
+        rc = out_of_memory(p);
+    if (rc != 1)
+        store_doc_free(&f->doc);
     PQclear(r);
     return rc;
 }
@@ -682,45 +573,24 @@ int store_eval_form_get(const eval_ctx *x, int64_t id, arena *ar, eval_form *f, 
 int store_eval_form_list(const eval_ctx *x, const char *viewer, const char *year, const char *role, const char *status,
                          const eval_page *pg, store_docs **out, problem *p)
 {
-    args a;
-    args_start(&a, x, 0);
-    arg_text(&a.a, viewer);
-    arg_text(&a.a, year);
-    arg_text(&a.a, role);
-    arg_text(&a.a, status);
-    arg_page(&a, pg);
-    return run_docs(x, EV_FORM_LIST, &a, out, p);
+    const store_args *a = STORE_ARGS("sssssid", x->scope, viewer, year, role, status, pg->after, pg->limit);
+    return store_run_docs(x->db, &st[EV_FORM_LIST], a, out, p);
 }
 
 int store_eval_form_update(const eval_ctx *x, const eval_form_write *w, store_doc *out, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, w->id);
-    arg_i64(&a.a, w->version);
-    arg_text(&a.a, w->action);
-    arg_text(&a.a, w->status);
-    arg_text(&a.a, w->ratings);
-    arg_text(&a.a, w->comments);
-    arg_text(&a.a, w->interview_date);
-    arg_i64(&a.a, w->months);
-    arg_dec(&a, 1, w->part_time);
-    arg_text(&a.a, w->computed);
-    arg_dec(&a, w->has_score, w->score);
-    arg_text(&a.a, w->signed_by);
-    arg_text(&a.a, w->contest_reason);
-    arg_text(&a.a, w->conciliation_note);
-    return run_doc(x, EV_FORM_UPDATE, &a, 1, out, p);
+    args a = {0};
+    store_bind(&a.a, "wiisssssdssssss", x->scope, x->actor, w->id, w->version, w->action, w->status, w->ratings,
+               w->comments, w->interview_date, w->months, dec(&a, 1, w->part_time), w->computed,
+               dec(&a, w->has_score, w->score), w->signed_by, w->contest_reason, w->conciliation_note);
+    return run_doc(x, EV_FORM_UPDATE, &a.a, 1, out, p);
 }
 
 int store_eval_given(const eval_ctx *x, int64_t evaluator_id, int64_t year, int64_t entity_id, int max, arena *ar,
                      rules_decimal **scores, int *n, problem *p)
 {
-    args a;
-    args_id(&a, x, evaluator_id);
-    arg_i64(&a.a, year);
-    arg_i64(&a.a, entity_id);
-    PGresult *r = run(x, EV_FORM_GIVEN, &a, p);
+    const store_args *a = STORE_ARGS("siii", x->scope, evaluator_id, year, entity_id);
+    PGresult *r = store_run(x->db, &st[EV_FORM_GIVEN], a, p);
     if (!r)
         return -1;
     *n = row_count(r) < max ? row_count(r) : max;
@@ -734,12 +604,8 @@ int store_eval_given(const eval_ctx *x, int64_t evaluator_id, int64_t year, int6
 int store_eval_fund(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, const char *category,
                     arena *ar, eval_fund_form **rows, int *n, problem *p)
 {
-    args a;
-    args_id(&a, x, entity_id);
-    arg_i64(&a.a, year);
-    arg_text(&a.a, role);
-    arg_text(&a.a, category);
-    PGresult *r = run(x, EV_FORM_FUND, &a, p);
+    const store_args *a = STORE_ARGS("siiss", x->scope, entity_id, year, role, category);
+    PGresult *r = store_run(x->db, &st[EV_FORM_FUND], a, p);
     if (!r)
         return -1;
     *n = row_count(r);
@@ -767,33 +633,20 @@ int store_eval_fund(const eval_ctx *x, int64_t entity_id, int64_t year, const ch
 
 int store_eval_dist_insert(const eval_ctx *x, const eval_dist_new *d, store_doc *out, problem *p)
 {
-    args a;
-    args_start(&a, x, 1);
-    arg_i64(&a.a, d->entity_id);
-    arg_i64(&a.a, d->year);
-    arg_text(&a.a, d->role);
-    arg_text(&a.a, d->category);
-    arg_i64(&a.a, d->scheme_id);
-    arg_dec(&a, 1, d->fund);
-    arg_text(&a.a, d->redistribute ? "true" : "false");
-    arg_dec(&a, 1, d->distributed);
-    arg_dec(&a, 1, d->remainder);
-    arg_text(&a.a, d->result);
-    arg_id_or_null(&a.a, d->replaces);
-    return run_doc(x, EV_DIST_INSERT, &a, -1, out, p);
+    args a = {0};
+    store_bind(&a.a, "wiissisbssso", x->scope, x->actor, d->entity_id, d->year, d->role, d->category, d->scheme_id,
+               dec(&a, 1, d->fund), d->redistribute, dec(&a, 1, d->distributed), dec(&a, 1, d->remainder), d->result,
+               d->replaces);
+    return run_doc(x, EV_DIST_INSERT, &a.a, 0, out, p);
 }
 
 int store_eval_dist_get(const eval_ctx *x, int64_t id, store_doc *out, problem *p)
 {
-    args a;
-    args_id(&a, x, id);
-    return run_doc(x, EV_DIST_GET, &a, -1, out, p);
+    return run_doc(x, EV_DIST_GET, STORE_ARGS("si", x->scope, id), 0, out, p);
 }
 
 int store_eval_dist_list(const eval_ctx *x, int64_t entity_id, const eval_page *pg, store_docs **out, problem *p)
 {
-    args a;
-    args_id(&a, x, entity_id);
-    arg_page(&a, pg);
-    return run_docs(x, EV_DIST_LIST, &a, out, p);
+    const store_args *a = STORE_ARGS("siid", x->scope, entity_id, pg->after, pg->limit);
+    return store_run_docs(x->db, &st[EV_DIST_LIST], a, out, p);
 }

@@ -21,16 +21,39 @@ static const rules_plan_action transition_rule[] = {RULES_PLAN_OPEN_REVISION, RU
 
 static int finish(buf *b) { return store_stmt_register_built(b); }
 
+/* Appends the CTE old: the plan $<id> (in scope $1) as JSON, before the write. */
+static void plan_before(buf *b, int id)
+{
+    buf_puts(b, "old AS (SELECT ");
+    store_row_json_sql(b, &model_plans, "t");
+    buf_printf(b, " AS doc FROM plans t WHERE t.id = $%d::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint))",
+               id);
+}
+
+/* Appends, after the CTE w (the written plan), the CTEs j (w as JSON with its id, version,
+ * the columns `more` and its entity) and a (the audit row of `action` by $2..$4: before from
+ * old, after the document || the jsonb `after`, selected FROM j`from`). */
+static void plan_audited(buf *b, const char *more, const char *action, const char *after, const char *from)
+{
+    buf_puts(b, "j AS (SELECT ");
+    store_row_json_sql(b, &model_plans, "w");
+    buf_printf(b,
+               " AS doc, w.id, w.version%s, w.entity_id AS eid FROM w), a AS (INSERT INTO audit (entity_id, "
+               "actor_token, actor_name, actor_role, action, resource, resource_id, plan_id, before, after) SELECT "
+               "j.eid, $2::bigint, $3::text, $4::text, '%s', 'plans', j.id, j.id, (SELECT doc FROM old)::jsonb, "
+               "j.doc::jsonb || %s FROM j%s)",
+               more, action, after, from);
+}
+
 /* $1 scope, $2 token, $3 name, $4 role, $5 number, $6 date, $7 body, $8 plan. */
 static int build_adopt(void)
 {
     buf b;
     buf_init(&b, 0);
-    buf_puts(&b, "WITH dl AS (SELECT $5::text AS number, $6::date AS date, $7::text AS body), old AS (SELECT ");
-    store_row_json_sql(&b, &model_plans, "t");
+    buf_puts(&b, "WITH dl AS (SELECT $5::text AS number, $6::date AS date, $7::text AS body), ");
+    plan_before(&b, 8);
     buf_puts(&b,
-             " AS doc FROM plans t WHERE t.id = $8::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
-             "rv AS (INSERT INTO plan_revisions (entity_id, plan_id, number, deliberation_number, "
+             ", rv AS (INSERT INTO plan_revisions (entity_id, plan_id, number, deliberation_number, "
              "deliberation_date, deliberation_body, adopted_by, document) SELECT pl.entity_id, pl.id, "
              "pl.revision + 1, dl.number, dl.date, dl.body, $3::text, (");
     buf_puts(&b, store_plan_doc_sql());
@@ -42,15 +65,12 @@ static int build_adopt(void)
              " RETURNING entity_id, plan_id, number), "
              "w AS (UPDATE plans t SET status = 'adopted', editing = false, revision = rv.number, "
              "version = t.version + 1, updated_at = now() FROM rv WHERE t.entity_id = rv.entity_id AND "
-             "t.id = rv.plan_id RETURNING t.*), j AS (SELECT ");
-    store_row_json_sql(&b, &model_plans, "w");
-    buf_puts(&b,
-             " AS doc, w.id, w.version, w.revision, w.entity_id AS eid FROM w), "
-             "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
-             "resource_id, plan_id, before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, 'adopt', "
-             "'plans', j.id, j.id, (SELECT doc FROM old)::jsonb, j.doc::jsonb || jsonb_build_object("
-             "'deliberation', jsonb_build_object('number', dl.number, 'date', dl.date, 'body', dl.body)) "
-             "FROM j, dl) SELECT j.doc, j.version, j.revision FROM j");
+             "t.id = rv.plan_id RETURNING t.*), ");
+    plan_audited(&b, ", w.revision", "adopt",
+                 "jsonb_build_object('deliberation', jsonb_build_object('number', dl.number, 'date', dl.date, "
+                 "'body', dl.body))",
+                 ", dl");
+    buf_puts(&b, " SELECT j.doc, j.version, j.revision FROM j");
     return finish(&b);
 }
 
@@ -59,26 +79,18 @@ static int build_transition(store_transition t)
 {
     buf b;
     buf_init(&b, 0);
-    buf_puts(&b, "WITH old AS (SELECT ");
-    store_row_json_sql(&b, &model_plans, "t");
-    buf_puts(&b,
-             " AS doc FROM plans t WHERE t.id = $5::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)), "
-             "w AS (UPDATE plans t SET ");
+    buf_puts(&b, "WITH ");
+    plan_before(&b, 5);
+    buf_puts(&b, ", w AS (UPDATE plans t SET ");
     store_plan_after_sql(&b, transition_rule[t]);
     buf_puts(&b,
              ", version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint "
              "AND ($1::bigint IS NULL OR t.entity_id = $1::bigint) AND ($6::integer IS NULL OR t.version = "
              "$6::integer) AND ");
     store_plan_allows_sql(&b, "t", transition_rule[t]);
-    buf_puts(&b, " RETURNING t.*), j AS (SELECT ");
-    store_row_json_sql(&b, &model_plans, "w");
-    buf_printf(&b,
-               " AS doc, w.id, w.version, w.entity_id AS eid FROM w), "
-               "a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
-               "resource_id, plan_id, before, after) SELECT j.eid, $2::bigint, $3::text, $4::text, '%s', 'plans', "
-               "j.id, j.id, (SELECT doc FROM old)::jsonb, j.doc::jsonb || COALESCE($7::jsonb, '{}'::jsonb) FROM j) "
-               "SELECT j.doc, j.version FROM j",
-               transition_action[t]);
+    buf_puts(&b, " RETURNING t.*), ");
+    plan_audited(&b, "", transition_action[t], "COALESCE($7::jsonb, '{}'::jsonb)", "");
+    buf_puts(&b, " SELECT j.doc, j.version FROM j");
     return finish(&b);
 }
 
@@ -121,21 +133,16 @@ int store_lifecycle_register(void)
 int store_plan_state(store_conn *c, const char *scope, int64_t plan_id, const char **status, int *editing,
                      int *revision, int64_t *version, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, plan_id);
-    PGresult *res = store_run_id(c, st_state, 2, &a, p);
+    int rc;
+    PGresult *res = store_run_row(c, &STORE_BUILT(st_state, 2), STORE_ARGS("si", scope, plan_id), &rc, p);
     if (!res)
-        return -1;
-    int found = row_count(res) > 0;
-    if (found) {
-        *status = rules_plan_status_name(rules_plan_status_parse(row_text(res, 0, 0)));
-        *editing = row_bool(res, 0, 1);
-        *revision = row_int(res, 0, 2);
-        *version = row_i64(res, 0, 3);
-    }
+        return rc;
+    *status = rules_plan_status_name(rules_plan_status_parse(row_text(res, 0, 0)));
+    *editing = row_bool(res, 0, 1);
+    *revision = row_int(res, 0, 2);
+    *version = row_i64(res, 0, 3);
     PQclear(res);
-    return found;
+    return 1;
 }
 
 void store_refuse(const store_refusal *w, problem *p)
@@ -194,16 +201,10 @@ int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *
                            store_refusal *why, problem *p)
 {
     *doc = NULL;
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, plan_id);
-    PGresult *res = store_run_id(c, st_lock, 2, &a, p);
+    int rc;
+    PGresult *res = store_run_row(c, &STORE_BUILT(st_lock, 2), STORE_ARGS("si", scope, plan_id), &rc, p);
     if (!res)
-        return -1;
-    if (row_count(res) == 0) {
-        PQclear(res);
-        return 0;
-    }
+        return rc;
     rules_plan_state state = {rules_plan_status_parse(row_text(res, 0, 0)), row_bool(res, 0, 1)};
     int current = row_int(res, 0, 2);
     int64_t at_version = row_i64(res, 0, 3);
@@ -227,13 +228,8 @@ int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *
                     prev_date, prev_number, current);
         return -1;
     }
-    store_args b = {0};
-    store_bind_actor(&b, scope, who);
-    arg_text(&b, d->number);
-    arg_text(&b, d->date);
-    arg_text(&b, d->body);
-    arg_i64(&b, plan_id);
-    res = store_run_id(c, st_adopt, 8, &b, p);
+    res = store_run(c, &STORE_BUILT(st_adopt, 8), STORE_ARGS("wsssi", scope, who, d->number, d->date, d->body, plan_id),
+                    p);
     if (!res)
         return -1;
     if (row_count(res) == 0) { /* cannot happen while we hold the row */
@@ -242,7 +238,7 @@ int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *
     }
     *version = row_i64(res, 0, 1);
     *revision = row_int(res, 0, 2);
-    int rc = row_dup(res, 0, 0, doc, p);
+    rc = row_dup(res, 0, 0, doc, p);
     PQclear(res);
     return rc;
 }
@@ -251,15 +247,8 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
                           int64_t if_version, const char *extra_json, char **doc, int64_t *version, store_refusal *why,
                           problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, plan_id);
-    if (if_version >= 0)
-        arg_i64(&a, if_version);
-    else
-        arg_null(&a);
-    arg_text(&a, extra_json);
-    PGresult *res = store_run_id(c, st_transition[t], 7, &a, p);
+    const store_args *a = STORE_ARGS("wivs", scope, who, plan_id, if_version, extra_json);
+    PGresult *res = store_run(c, &STORE_BUILT(st_transition[t], 7), a, p);
     if (!res)
         return -1;
     if (row_count(res) > 0) {
@@ -286,24 +275,13 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
 
 int store_plan_revision_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, plan_id);
-    *out = store_docs_take(store_run_id(c, st_revisions, 2, &a, p), p);
-    return *out ? 0 : -1;
+    return store_run_docs(c, &STORE_BUILT(st_revisions, 2), STORE_ARGS("si", scope, plan_id), out, p);
 }
 
 int store_audit_list(store_conn *c, const char *scope, const store_audit_filter *f, int64_t after, int limit,
                      store_docs **out, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, after);
-    arg_i64(&a, limit);
-    const char *const filters[] = {f->entity_id, f->plan_id, f->resource, f->resource_id, f->actor,
-                                   f->role,      f->action,  f->since,    f->until};
-    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
-        arg_text(&a, filters[i]);
-    *out = store_docs_take(store_run_id(c, st_audit, 12, &a, p), p);
-    return *out ? 0 : -1;
+    const store_args *a = STORE_ARGS("sidsssssssss", scope, after, limit, f->entity_id, f->plan_id, f->resource,
+                                     f->resource_id, f->actor, f->role, f->action, f->since, f->until);
+    return store_run_docs(c, &STORE_BUILT(st_audit, 12), a, out, p);
 }

@@ -211,11 +211,14 @@ int store_monitoring_register(void)
     return STORE_STMTS_REGISTER(st);
 }
 
-/* Binds scope and an id: the head of every read by id. */
-static void bind_id(store_args *a, const char *scope, int64_t id)
+/* Cells 0-3 of an owner's row (Q_OWNER_*, Q_TARGET_*): its plan, year, removal, value type. */
+static void owner_cells(const PGresult *r, int64_t *plan_id, int *year, int *removed, char value_type[16])
 {
-    arg_text(a, scope);
-    arg_i64(a, id);
+    *plan_id = row_i64(r, 0, 0);
+    *year = row_int(r, 0, 1);
+    *removed = row_bool(r, 0, 2);
+    const char *vt = row_text(r, 0, 3);
+    snprintf(value_type, 16, "%s", vt ? vt : "");
 }
 
 int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t id, owner_info *info, problem *p)
@@ -224,21 +227,13 @@ int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t
     int q = strcmp(kind, "phases") == 0       ? Q_OWNER_PHASE
             : strcmp(kind, "indicators") == 0 ? Q_OWNER_INDICATOR
                                               : Q_OWNER_OBJECTIVE;
-    store_args a = {0};
-    bind_id(&a, scope, id);
-    PGresult *r = store_run(c, &st[q], &a, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[q], STORE_ARGS("si", scope, id), &rc, p);
     if (!r)
-        return -1;
-    int found = row_count(r) > 0;
-    if (found) {
-        info->plan_id = row_i64(r, 0, 0);
-        info->year = row_int(r, 0, 1);
-        info->removed = row_bool(r, 0, 2);
-        const char *vt = row_text(r, 0, 3);
-        snprintf(info->value_type, sizeof info->value_type, "%s", vt ? vt : "");
-    }
+        return rc;
+    owner_cells(r, &info->plan_id, &info->year, &info->removed, info->value_type);
     PQclear(r);
-    return found;
+    return 1;
 }
 
 int store_entry_target_read(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id,
@@ -247,47 +242,34 @@ int store_entry_target_read(store_conn *c, const char *kind, const char *scope, 
     t->plan_id = 0;
     t->year = t->removed = t->reaches = t->has_rule = 0;
     t->value_type[0] = '\0';
-    store_args a = {0};
-    bind_id(&a, scope, id);
-    arg_id_or_null(&a, person_id);
-    PGresult *r = store_run(c, &st[strcmp(kind, "phases") == 0 ? Q_TARGET_PHASE : Q_TARGET_INDICATOR], &a, p);
+    const store_args *a = STORE_ARGS("sio", scope, id, person_id);
+    int rc;
+    PGresult *r = store_run_row(c, &st[strcmp(kind, "phases") == 0 ? Q_TARGET_PHASE : Q_TARGET_INDICATOR], a, &rc, p);
     if (!r)
-        return -1;
-    int found = row_count(r) > 0;
-    if (found) {
-        t->plan_id = row_i64(r, 0, 0);
-        t->year = row_int(r, 0, 1);
-        t->removed = row_bool(r, 0, 2);
-        const char *vt = row_text(r, 0, 3);
-        snprintf(t->value_type, sizeof t->value_type, "%s", vt ? vt : "");
-        t->reaches = row_bool(r, 0, 5);
-        const char *rule = row_text(r, 0, 4);
-        if (rule) { /* decoded once, here, from the cell: no copy to own */
-            json_t *j = json_loads(rule, 0, NULL);
-            rules_error e;
-            memset(&e, 0, sizeof e);
-            t->has_rule = j && rule_json_decode(j, "rule", t->rule, RULE_JSON_MAX_NODES, NULL, &e) == 0;
-            json_decref(j);
-        }
+        return rc;
+    owner_cells(r, &t->plan_id, &t->year, &t->removed, t->value_type);
+    t->reaches = row_bool(r, 0, 5);
+    const char *rule = row_text(r, 0, 4);
+    if (rule) { /* decoded once, here, from the cell: no copy to own */
+        json_t *j = json_loads(rule, 0, NULL);
+        rules_error e;
+        memset(&e, 0, sizeof e);
+        t->has_rule = j && rule_json_decode(j, "rule", t->rule, RULE_JSON_MAX_NODES, NULL, &e) == 0;
+        json_decref(j);
     }
     PQclear(r);
-    return found;
+    return 1;
 }
 
 int store_manager_reaches(store_conn *c, const char *kind, const char *scope, int64_t id, int64_t person_id, problem *p)
 {
     if (person_id <= 0)
         return 0;
-    store_args a = {0};
-    bind_id(&a, scope, id);
-    arg_i64(&a, person_id);
     int q = strcmp(kind, "phases") == 0       ? Q_MANAGER_PHASE
             : strcmp(kind, "objectives") == 0 ? Q_MANAGER_OBJECTIVE
                                               : Q_MANAGER_INDICATOR;
-    PGresult *r = store_run(c, &st[q], &a, p);
-    if (!r)
-        return -1;
-    int yes = row_count(r) > 0 && row_bool(r, 0, 0);
+    PGresult *r = store_run(c, &st[q], STORE_ARGS("sii", scope, id, person_id), p);
+    int yes = r ? row_count(r) > 0 && row_bool(r, 0, 0) : -1;
     PQclear(r);
     return yes;
 }
@@ -296,92 +278,47 @@ int store_progress_add(store_conn *c, const char *scope, const store_actor *who,
                        const char *completed_on, const char *as_of, const char *note, const store_entry_guard *g,
                        char **doc, problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, phase_id);
-    arg_text(&a, percent);
-    arg_text(&a, completed_on);
-    arg_text(&a, as_of);
-    arg_text(&a, note);
-    arg_text(&a, g->reason);
-    arg_text(&a, g->status);
-    arg_text(&a, g->closed_through);
-    return store_run_text(c, &st[Q_PROGRESS_ADD], &a, doc, p);
+    const store_args *a = STORE_ARGS("wisssssss", scope, who, phase_id, percent, completed_on, as_of, note, g->reason,
+                                     g->status, g->closed_through);
+    return store_run_text(c, &st[Q_PROGRESS_ADD], a, doc, p);
 }
 
 int store_measurement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                           const char *value_json, int not_assessable, const char *as_of, const char *source,
                           const char *note, const store_entry_guard *g, char **doc, problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, indicator_id);
-    arg_text(&a, value_json);
-    arg_text(&a, not_assessable ? "true" : "false");
-    arg_text(&a, as_of);
-    arg_text(&a, source);
-    arg_text(&a, note);
-    arg_text(&a, g->reason);
-    arg_text(&a, g->status);
-    arg_text(&a, g->closed_through);
-    return store_run_text(c, &st[Q_MEASUREMENT_ADD], &a, doc, p);
+    const store_args *a = STORE_ARGS("wisbssssss", scope, who, indicator_id, value_json, not_assessable, as_of, source,
+                                     note, g->reason, g->status, g->closed_through);
+    return store_run_text(c, &st[Q_MEASUREMENT_ADD], a, doc, p);
 }
 
 int store_judgement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                         const char *score, const char *reason, const char *as_of, char **doc, problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, indicator_id);
-    arg_text(&a, score);
-    arg_text(&a, reason);
-    arg_text(&a, as_of);
-    return store_run_text(c, &st[Q_JUDGEMENT_ADD], &a, doc, p);
+    const store_args *a = STORE_ARGS("wisss", scope, who, indicator_id, score, reason, as_of);
+    return store_run_text(c, &st[Q_JUDGEMENT_ADD], a, doc, p);
 }
 
 int store_history(store_conn *c, const char *kind, const char *scope, int64_t owner_id, int64_t after, int limit,
                   store_docs **out, problem *p)
 {
-    store_args a = {0};
-    bind_id(&a, scope, owner_id);
-    arg_i64(&a, after);
-    arg_i64(&a, limit);
     int q = strcmp(kind, "progress") == 0 ? Q_PROGRESS_LIST : Q_MEASUREMENT_LIST;
-    return store_run_docs(c, &st[q], &a, out, p);
+    return store_run_docs(c, &st[q], STORE_ARGS("siid", scope, owner_id, after, limit), out, p);
 }
 
 int store_review_add(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, const char *kind,
                      const char *as_of, const char *note, const char *items_json, char **doc, problem *p)
 {
-    store_args a = {0};
-    store_bind_actor(&a, scope, who);
-    arg_i64(&a, plan_id);
-    arg_text(&a, kind);
-    arg_text(&a, as_of);
-    arg_text(&a, note);
-    arg_text(&a, items_json);
-    return store_run_text(c, &st[Q_REVIEW_ADD], &a, doc, p);
+    const store_args *a = STORE_ARGS("wissss", scope, who, plan_id, kind, as_of, note, items_json);
+    return store_run_text(c, &st[Q_REVIEW_ADD], a, doc, p);
 }
 
 int store_review_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p)
 {
-    store_args a = {0};
-    bind_id(&a, scope, plan_id);
-    return store_run_docs(c, &st[Q_REVIEW_LIST], &a, out, p);
+    return store_run_docs(c, &st[Q_REVIEW_LIST], STORE_ARGS("si", scope, plan_id), out, p);
 }
 
 int store_review_get(store_conn *c, const char *scope, int64_t review_id, char **doc, int64_t *plan_id, problem *p)
 {
-    store_args a = {0};
-    bind_id(&a, scope, review_id);
-    PGresult *r = store_run(c, &st[Q_REVIEW_GET], &a, p);
-    if (!r)
-        return -1;
-    int found = row_count(r) > 0 ? 1 : 0;
-    if (found) {
-        *plan_id = row_i64(r, 0, 1);
-        found = row_dup(r, 0, 0, doc, p);
-    }
-    PQclear(r);
-    return found;
+    return store_run_text_n(c, &st[Q_REVIEW_GET], STORE_ARGS("si", scope, review_id), doc, plan_id, p);
 }

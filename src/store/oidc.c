@@ -108,10 +108,6 @@ int store_oidc_me(store_conn *c, int64_t entity_id, int64_t person_id, char **do
 store_docs *store_oidc_my_objectives(store_conn *c, int64_t entity_id, int64_t person_id, int64_t after, int limit,
                                      problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_i64(&a, person_id);
-    arg_i64(&a, after);
-    arg_i64(&a, limit);
-    return store_docs_take(store_run_id(c, st_objectives, 4, &a, p), p);
+    const store_args *a = STORE_ARGS("iiid", entity_id, person_id, after, limit);
+    return store_docs_take(store_run(c, &STORE_BUILT(st_objectives, 4), a, p), p);
 }

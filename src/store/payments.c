@@ -93,14 +93,7 @@ int store_payments_write(store_conn *c, int64_t entity_id, const char *scope, co
         problem_set(p, 503, "out_of_memory", "try again");
         return -1;
     }
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    arg_text(&a, b.data);
-    arg_text(&a, who->token_id);
-    arg_text(&a, who->name);
-    arg_text(&a, who->role);
-    PGresult *r = store_run(c, &st[PAY_WRITE], &a, p);
+    PGresult *r = store_run(c, &st[PAY_WRITE], STORE_ARGS("issa", entity_id, scope, b.data, who), p);
     buf_free(&b);
     if (!r)
         return -1;
@@ -119,12 +112,8 @@ int store_payments_of_year(store_conn *c, int64_t entity_id, const char *scope, 
 {
     *out = NULL;
     *n = 0;
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    arg_i64(&a, year);
-    arg_i64(&a, STORE_PAYMENTS_MAX_YEAR);
-    PGresult *r = store_run(c, &st[PAY_YEAR], &a, p);
+    const store_args *a = STORE_ARGS("isdd", entity_id, scope, year, (int)STORE_PAYMENTS_MAX_YEAR);
+    PGresult *r = store_run(c, &st[PAY_YEAR], a, p);
     if (!r)
         return -1;
     int rows = row_count(r);
@@ -165,11 +154,7 @@ int store_payment_shares(store_conn *c, int64_t entity_id, const char *scope, in
     *out = NULL;
     *n = 0;
     *plan_id = 0;
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    arg_i64(&a, year);
-    PGresult *r = store_run(c, &st[PAY_PLAN], &a, p);
+    PGresult *r = store_run(c, &st[PAY_PLAN], STORE_ARGS("isd", entity_id, scope, year), p);
     if (!r)
         return -1;
     int found = row_count(r) > 0;
@@ -177,10 +162,7 @@ int store_payment_shares(store_conn *c, int64_t entity_id, const char *scope, in
     PQclear(r);
     if (!found || !*plan_id)
         return found;
-    store_args b = {0};
-    arg_i64(&b, entity_id);
-    arg_i64(&b, *plan_id);
-    if (!(r = store_run(c, &st[PAY_SHARES], &b, p)))
+    if (!(r = store_run(c, &st[PAY_SHARES], STORE_ARGS("ii", entity_id, *plan_id), p)))
         return -1;
     int rows = row_count(r);
     store_payment_share *sh = rows ? calloc((size_t)rows, sizeof *sh) : NULL;

@@ -132,86 +132,49 @@ static store_stmt st[PS_COUNT] = {
 
 int store_periods_register(void) { return STORE_STMTS_REGISTER(st); }
 
-/* Runs q with (scope, id) and, when extra is not NULL, a third parameter extra. */
-static PGresult *run_id(store_conn *c, store_period_stmt q, const char *scope, int64_t id, const char *extra, problem *p)
-{
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, id);
-    if (extra)
-        arg_text(&a, extra);
-    return store_run(c, &st[q], &a, p);
-}
-
-/* Binds the caller's scope and the actor of a write ($1..$4). */
-static void bind_writer(store_args *a, const char *scope, const store_actor *who)
-{
-    arg_text(a, scope);
-    arg_text(a, who->token_id);
-    arg_text(a, who->name);
-    arg_text(a, who->role);
-}
-
 int store_period_state_of(store_conn *c, store_period_of of, const char *scope, int64_t id, store_period_state *out,
                           problem *p)
 {
     static const store_period_stmt q[] = {PS_STATE_PHASE, PS_STATE_INDICATOR, PS_STATE_OBJECTIVE, PS_STATE_PLAN};
     memset(out, 0, sizeof *out);
-    PGresult *r = run_id(c, q[of], scope, id, NULL, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[q[of]], STORE_ARGS("si", scope, id), &rc, p);
     if (!r)
-        return -1;
-    int found = row_count(r) > 0;
-    if (found) {
-        out->plan_id = row_i64(r, 0, 0);
-        snprintf(out->status, sizeof out->status, "%s", row_text(r, 0, 1));
-        snprintf(out->closed_through, sizeof out->closed_through, "%s", row_null(r, 0, 2) ? "" : row_text(r, 0, 2));
-        snprintf(out->closed_by, sizeof out->closed_by, "%s", row_null(r, 0, 3) ? "" : row_text(r, 0, 3));
-        out->objective_id = row_i64(r, 0, 4);
-    }
+        return rc;
+    out->plan_id = row_i64(r, 0, 0);
+    snprintf(out->status, sizeof out->status, "%s", row_text(r, 0, 1));
+    snprintf(out->closed_through, sizeof out->closed_through, "%s", row_null(r, 0, 2) ? "" : row_text(r, 0, 2));
+    snprintf(out->closed_by, sizeof out->closed_by, "%s", row_null(r, 0, 3) ? "" : row_text(r, 0, 3));
+    out->objective_id = row_i64(r, 0, 4);
     PQclear(r);
-    return found;
+    return 1;
 }
 
 int store_period_corrections(store_conn *c, int progress, const char *scope, int64_t objective_id, const char *as_of,
                              store_docs **out, problem *p)
 {
-    *out = NULL;
-    PGresult *r = run_id(c, progress ? PS_PROGRESS_CORRECTIONS : PS_MEASUREMENT_CORRECTIONS, scope, objective_id, as_of,
-                         p);
-    if (!r)
-        return -1;
-    *out = store_docs_take(r, p);
-    return *out ? 0 : -1;
+    const store_args *a = STORE_ARGS("sis", scope, objective_id, as_of);
+    return store_run_docs(c, &st[progress ? PS_PROGRESS_CORRECTIONS : PS_MEASUREMENT_CORRECTIONS], a, out, p);
 }
 
 int store_override_effective(store_conn *c, const char *scope, int64_t objective_id, const char *as_of, char **doc,
                              problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, objective_id);
-    arg_text(&a, as_of);
-    return store_run_text(c, &st[OV_EFFECTIVE], &a, doc, p);
+    return store_run_text(c, &st[OV_EFFECTIVE], STORE_ARGS("sis", scope, objective_id, as_of), doc, p);
 }
 
 int store_override_insert(store_conn *c, const char *scope, const store_actor *who, int64_t objective_id,
                           const char *as_of, const char *score, const char *reason, const char *seen, char **doc,
                           problem *p)
 {
-    store_args a = {0};
-    bind_writer(&a, scope, who);
-    arg_i64(&a, objective_id);
-    arg_text(&a, as_of);
-    arg_text(&a, score);
-    arg_text(&a, reason);
-    arg_text(&a, seen);
-    return store_run_text(c, &st[OV_INSERT], &a, doc, p);
+    const store_args *a = STORE_ARGS("wissss", scope, who, objective_id, as_of, score, reason, seen);
+    return store_run_text(c, &st[OV_INSERT], a, doc, p);
 }
 
 int store_override_get(store_conn *c, const char *scope, int64_t id, store_override *out, problem *p)
 {
     memset(out, 0, sizeof *out);
-    PGresult *r = run_id(c, OV_GET, scope, id, NULL, p);
+    PGresult *r = store_run(c, &st[OV_GET], STORE_ARGS("si", scope, id), p);
     if (!r)
         return -1;
     int found = row_count(r) > 0;
@@ -227,23 +190,12 @@ int store_override_get(store_conn *c, const char *scope, int64_t id, store_overr
 int store_override_list(store_conn *c, int of_plan, const char *scope, int64_t id, const char *status,
                         const char *after, const char *limit, store_docs **out, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, id);
-    arg_text(&a, status);
-    arg_text(&a, after);
-    arg_text(&a, limit);
-    return store_run_docs(c, &st[of_plan ? OV_LIST_PLAN : OV_LIST_OBJECTIVE], &a, out, p);
+    const store_args *a = STORE_ARGS("sisss", scope, id, status, after, limit);
+    return store_run_docs(c, &st[of_plan ? OV_LIST_PLAN : OV_LIST_OBJECTIVE], a, out, p);
 }
 
 int store_override_decide(store_conn *c, const char *scope, const store_actor *who, int64_t id, const char *status,
                           const char *note, const char *seen, char **doc, problem *p)
 {
-    store_args a = {0};
-    bind_writer(&a, scope, who);
-    arg_i64(&a, id);
-    arg_text(&a, status);
-    arg_text(&a, note);
-    arg_text(&a, seen);
-    return store_run_text(c, &st[OV_DECIDE], &a, doc, p);
+    return store_run_text(c, &st[OV_DECIDE], STORE_ARGS("wisss", scope, who, id, status, note, seen), doc, p);
 }

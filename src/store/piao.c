@@ -55,16 +55,10 @@ static rules_piao_section section_of(const char *s)
 int store_piao_facts_read(store_conn *c, int64_t plan_id, const char *scope, store_piao_facts *out, problem *p)
 {
     memset(out, 0, sizeof *out);
-    store_args a = {0};
-    arg_i64(&a, plan_id);
-    arg_text(&a, scope);
-    PGresult *r = store_run(c, &st[PI_PLAN], &a, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[PI_PLAN], STORE_ARGS("is", plan_id, scope), &rc, p);
     if (!r)
-        return -1;
-    if (row_count(r) == 0) {
-        PQclear(r);
-        return 0;
-    }
+        return rc;
     if (strcmp(row_text(r, 0, 1), "piao") != 0) {
         PQclear(r);
         return 2;
@@ -75,10 +69,7 @@ int store_piao_facts_read(store_conn *c, int64_t plan_id, const char *scope, sto
         out->piao.has_org[k] = row_bool(r, 0, 3 + k);
     out->entity_id = row_i64(r, 0, 7);
     PQclear(r);
-    store_args b = {0};
-    arg_i64(&b, out->entity_id);
-    arg_i64(&b, plan_id);
-    if (!(r = store_run(c, &st[PI_OBJECTIVES], &b, p)))
+    if (!(r = store_run(c, &st[PI_OBJECTIVES], STORE_ARGS("ii", out->entity_id, plan_id), p)))
         return -1;
     size_t n = (size_t)row_count(r), text = 0;
     for (size_t i = 0; i < n; i++)

@@ -81,17 +81,10 @@ int store_plan_doc_register(void)
 
 int store_plan_document(store_conn *c, const char *scope, int64_t plan_id, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, plan_id);
-    return store_run_text(c, &st[DOC_WORKING], &a, doc, p);
+    return store_run_text(c, &st[DOC_WORKING], STORE_ARGS("si", scope, plan_id), doc, p);
 }
 
 int store_plan_revision_document(store_conn *c, const char *scope, int64_t plan_id, int n, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, plan_id);
-    arg_i64(&a, n);
-    return store_run_text(c, &st[DOC_REVISION], &a, doc, p);
+    return store_run_text(c, &st[DOC_REVISION], STORE_ARGS("sid", scope, plan_id, n), doc, p);
 }

@@ -31,9 +31,5 @@ int store_report_register(void) { return STORE_STMTS_REGISTER(st); }
 
 int store_report_heading(store_conn *c, const char *scope, int64_t plan_id, int revision, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, plan_id);
-    arg_i64(&a, revision);
-    return store_run_text(c, &st[RP_HEADING], &a, doc, p);
+    return store_run_text(c, &st[RP_HEADING], STORE_ARGS("sid", scope, plan_id, revision), doc, p);
 }

@@ -35,22 +35,10 @@ int store_revision_validation_register(void) { return STORE_STMTS_REGISTER(st); 
 int store_revision_validate(store_conn *c, int64_t plan_id, int number, const char *scope, const char *note,
                             const store_actor *who, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, plan_id);
-    arg_i64(&a, number);
-    arg_text(&a, scope);
-    arg_text(&a, note);
-    arg_text(&a, who->token_id);
-    arg_text(&a, who->name);
-    arg_text(&a, who->role);
-    return store_run_text(c, &st[RV_VALIDATE], &a, doc, p);
+    return store_run_text(c, &st[RV_VALIDATE], STORE_ARGS("idssa", plan_id, number, scope, note, who), doc, p);
 }
 
 int store_revision_validation_get(store_conn *c, int64_t plan_id, int number, const char *scope, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, plan_id);
-    arg_i64(&a, number);
-    arg_text(&a, scope);
-    return store_run_text(c, &st[RV_GET], &a, doc, p);
+    return store_run_text(c, &st[RV_GET], STORE_ARGS("ids", plan_id, number, scope), doc, p);
 }

@@ -59,34 +59,19 @@ int store_rollover_register(void) { return STORE_STMTS_REGISTER(st); }
 int store_rollover(store_conn *c, int64_t plan_id, const char *scope, const char *title, const store_actor *who,
                    store_rollover_result *out, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, plan_id);
-    arg_text(&a, scope);
-    PGresult *r = store_run(c, &st[RO_STATE], &a, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[RO_STATE], STORE_ARGS("is", plan_id, scope), &rc, p);
     if (!r)
-        return -1;
-    int found = row_count(r) > 0, draft = found && row_text(r, 0, 0) && row_text(r, 0, 0)[0] == 'd';
+        return rc;
+    int draft = row_text(r, 0, 0) && row_text(r, 0, 0)[0] == 'd';
     PQclear(r);
-    if (!found)
-        return 0;
     if (draft) {
         problem_set(p, 409, "plan_draft", "plan %lld is a draft: only an adopted plan is rolled over to next year",
                     (long long)plan_id);
         return -1;
     }
-    store_args b = {0};
-    arg_i64(&b, plan_id);
-    arg_text(&b, scope);
-    arg_text(&b, title);
-    arg_text(&b, who->token_id);
-    arg_text(&b, who->name);
-    arg_text(&b, who->role);
-    if (!(r = store_run(c, &st[RO_CARRY], &b, p)))
-        return -1;
-    if (row_count(r) == 0) {
-        PQclear(r);
-        return 0;
-    }
+    if (!(r = store_run_row(c, &st[RO_CARRY], STORE_ARGS("issa", plan_id, scope, title, who), &rc, p)))
+        return rc;
     out->plan_id = row_i64(r, 0, 0);
     out->objectives = row_i64(r, 0, 1);
     out->assignments = row_i64(r, 0, 2);

@@ -62,23 +62,19 @@ int store_tokens_register(void) { return STORE_STMTS_REGISTER(st); }
 
 int store_token_lookup(store_conn *c, const char *hash, store_token *out, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, hash);
-    PGresult *r = store_run(c, &st[T_LOOKUP], &a, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[T_LOOKUP], STORE_ARGS("s", hash), &rc, p);
     if (!r)
-        return -1;
-    int found = row_count(r) > 0;
-    if (found) {
-        memset(out, 0, sizeof *out);
-        out->id = row_i64(r, 0, 0);
-        out->entity_id = row_i64(r, 0, 1);
-        snprintf(out->role, sizeof out->role, "%s", row_text(r, 0, 2) ? row_text(r, 0, 2) : "");
-        snprintf(out->name, sizeof out->name, "%s", row_text(r, 0, 3) ? row_text(r, 0, 3) : "");
-        out->person_id = row_i64(r, 0, 4);
-        out->expires_at = row_i64(r, 0, 5);
-    }
+        return rc;
+    memset(out, 0, sizeof *out);
+    out->id = row_i64(r, 0, 0);
+    out->entity_id = row_i64(r, 0, 1);
+    snprintf(out->role, sizeof out->role, "%s", row_text(r, 0, 2) ? row_text(r, 0, 2) : "");
+    snprintf(out->name, sizeof out->name, "%s", row_text(r, 0, 3) ? row_text(r, 0, 3) : "");
+    out->person_id = row_i64(r, 0, 4);
+    out->expires_at = row_i64(r, 0, 5);
     PQclear(r);
-    return found;
+    return 1;
 }
 
 void store_token_guard(store_conn *c, const char *hash, int64_t entity, void (*refused)(const char *hash, problem *p))
@@ -89,17 +85,8 @@ void store_token_guard(store_conn *c, const char *hash, int64_t entity, void (*r
 
 int64_t store_token_insert(store_conn *c, const store_actor *by, const store_token_new *t, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, by->token_id);
-    arg_text(&a, by->name);
-    arg_text(&a, by->role);
-    arg_text(&a, t->role);
-    arg_id_or_null(&a, t->entity_id);
-    arg_id_or_null(&a, t->person_id);
-    arg_text(&a, t->name);
-    arg_text(&a, t->hash);
-    arg_text(&a, t->expires_at);
-    PGresult *r = store_run(c, &st[T_INSERT], &a, p);
+    const store_args *a = STORE_ARGS("asoosss", by, t->role, t->entity_id, t->person_id, t->name, t->hash, t->expires_at);
+    PGresult *r = store_run(c, &st[T_INSERT], a, p);
     if (!r)
         return -1;
     int64_t id = row_count(r) > 0 ? row_i64(r, 0, 1) : 0;
@@ -110,47 +97,26 @@ int64_t store_token_insert(store_conn *c, const store_actor *by, const store_tok
 
 int store_token_get(store_conn *c, const char *scope, int64_t id, store_token *out, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, id);
-    PGresult *r = store_run(c, &st[T_GET], &a, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[T_GET], STORE_ARGS("si", scope, id), &rc, p);
     if (!r)
-        return -1;
-    int found = row_count(r) > 0;
-    if (found) {
-        memset(out, 0, sizeof *out);
-        out->id = id;
-        snprintf(out->role, sizeof out->role, "%s", row_text(r, 0, 0) ? row_text(r, 0, 0) : "");
-        out->entity_id = row_i64(r, 0, 1);
-        out->person_id = row_i64(r, 0, 2);
-        out->issued_by = row_i64(r, 0, 3);
-    }
+        return rc;
+    memset(out, 0, sizeof *out);
+    out->id = id;
+    snprintf(out->role, sizeof out->role, "%s", row_text(r, 0, 0) ? row_text(r, 0, 0) : "");
+    out->entity_id = row_i64(r, 0, 1);
+    out->person_id = row_i64(r, 0, 2);
+    out->issued_by = row_i64(r, 0, 3);
     PQclear(r);
-    return found;
+    return 1;
 }
 
 int store_token_revoke(store_conn *c, const char *scope, int64_t id, const store_actor *by, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, id);
-    arg_text(&a, by->token_id);
-    arg_text(&a, by->name);
-    arg_text(&a, by->role);
-    PGresult *r = store_run(c, &st[T_REVOKE], &a, p);
-    if (!r)
-        return -1;
-    int done = row_count(r) > 0;
-    PQclear(r);
-    return done;
+    return store_run_found(c, &st[T_REVOKE], STORE_ARGS("sia", scope, id, by), p);
 }
 
 store_docs *store_token_list(store_conn *c, const char *scope, int64_t after, int limit, int active_only, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, scope);
-    arg_i64(&a, after);
-    arg_i64(&a, limit);
-    arg_text(&a, active_only ? "true" : "false");
-    return store_docs_take(store_run(c, &st[T_LIST], &a, p), p);
+    return store_docs_take(store_run(c, &st[T_LIST], STORE_ARGS("sidb", scope, after, limit, active_only), p), p);
 }

@@ -33,10 +33,5 @@ int store_transparency_register(void) { return STORE_STMTS_REGISTER(st); }
 int store_transparency_doc(store_conn *c, int64_t entity_id, const char *scope, int public_only, int year, char **doc,
                            problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    arg_text(&a, public_only ? "true" : "false");
-    arg_i64(&a, year);
-    return store_run_text(c, &st[TR_DOC], &a, doc, p);
+    return store_run_text(c, &st[TR_DOC], STORE_ARGS("isbd", entity_id, scope, public_only, year), doc, p);
 }

@@ -97,24 +97,13 @@ int store_webhooks_register(void) { return STORE_STMTS_REGISTER(st); }
 int store_webhook_create(store_conn *c, int64_t entity_id, const char *scope, const char *url, const char *events_json,
                          const char *secret, const store_actor *who, char **doc, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    arg_text(&a, url);
-    arg_text(&a, events_json);
-    arg_text(&a, secret);
-    arg_text(&a, who->token_id);
-    arg_text(&a, who->name);
-    arg_text(&a, who->role);
-    return store_run_text(c, &st[WH_CREATE], &a, doc, p);
+    const store_args *a = STORE_ARGS("issssa", entity_id, scope, url, events_json, secret, who);
+    return store_run_text(c, &st[WH_CREATE], a, doc, p);
 }
 
 int store_webhook_list(store_conn *c, int64_t entity_id, const char *scope, store_docs **out, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity_id);
-    arg_text(&a, scope);
-    PGresult *r = store_run(c, &st[WH_LIST], &a, p);
+    PGresult *r = store_run(c, &st[WH_LIST], STORE_ARGS("is", entity_id, scope), p);
     if (!r)
         return -1;
     int found = row_count(r) > 0;
@@ -124,27 +113,13 @@ int store_webhook_list(store_conn *c, int64_t entity_id, const char *scope, stor
 
 int store_webhook_delete(store_conn *c, int64_t id, const char *scope, const store_actor *who, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, id);
-    arg_text(&a, scope);
-    arg_text(&a, who->token_id);
-    arg_text(&a, who->name);
-    arg_text(&a, who->role);
-    PGresult *r = store_run(c, &st[WH_DELETE], &a, p);
-    if (!r)
-        return -1;
-    int n = row_int(r, 0, 0);
-    PQclear(r);
-    return n > 0;
+    int64_t n = store_run_count(c, &st[WH_DELETE], STORE_ARGS("isa", id, scope, who), p);
+    return n < 0 ? -1 : n > 0;
 }
 
 int store_webhook_deliveries(store_conn *c, int64_t id, const char *scope, int limit, store_docs **out, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, id);
-    arg_text(&a, scope);
-    arg_i64(&a, limit);
-    PGresult *r = store_run(c, &st[WH_DELIVERIES], &a, p);
+    PGresult *r = store_run(c, &st[WH_DELIVERIES], STORE_ARGS("isd", id, scope, limit), p);
     if (!r)
         return -1;
     int found = !row_null(r, 0, 0);
@@ -152,30 +127,17 @@ int store_webhook_deliveries(store_conn *c, int64_t id, const char *scope, int l
     return *out ? found : -1;
 }
 
-int store_webhook_scan(store_conn *c, problem *p)
-{
-    store_args a = {0};
-    PGresult *r = store_run(c, &st[WH_SCAN], &a, p);
-    if (!r)
-        return -1;
-    int n = row_int(r, 0, 0);
-    PQclear(r);
-    return n;
-}
+int store_webhook_scan(store_conn *c, problem *p) { return (int)store_run_count(c, &st[WH_SCAN], STORE_ARGS(""), p); }
 
 static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
 int store_delivery_claim(store_conn *c, store_delivery *d, problem *p)
 {
     memset(d, 0, sizeof *d);
-    store_args a = {0};
-    PGresult *r = store_run(c, &st[WH_CLAIM], &a, p);
+    int rc;
+    PGresult *r = store_run_row(c, &st[WH_CLAIM], STORE_ARGS(""), &rc, p);
     if (!r)
-        return -1;
-    if (row_count(r) == 0) {
-        PQclear(r);
-        return 0;
-    }
+        return rc;
     d->entity_id = row_i64(r, 0, 0);
     d->id = row_i64(r, 0, 1);
     d->event_id = row_i64(r, 0, 2);
@@ -184,7 +146,7 @@ int store_delivery_claim(store_conn *c, store_delivery *d, problem *p)
     copy(d->created_at, sizeof d->created_at, row_text(r, 0, 5));
     copy(d->url, sizeof d->url, row_text(r, 0, 6));
     copy(d->secret, sizeof d->secret, row_text(r, 0, 7));
-    int rc = row_dup(r, 0, 8, &d->payload, p);
+    rc = row_dup(r, 0, 8, &d->payload, p);
     PQclear(r);
     return rc < 0 ? -1 : 1;
 }
@@ -192,21 +154,8 @@ int store_delivery_claim(store_conn *c, store_delivery *d, problem *p)
 int store_delivery_record(store_conn *c, const store_delivery *d, int delivered, int status, const char *error,
                           long long retry_ms, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, d->entity_id);
-    arg_i64(&a, d->id);
-    arg_text(&a, delivered ? "true" : "false");
-    if (status > 0)
-        arg_i64(&a, status);
-    else
-        arg_null(&a);
-    arg_text(&a, error);
-    arg_i64(&a, retry_ms);
-    PGresult *r = store_run(c, &st[WH_RECORD], &a, p);
-    if (!r)
-        return -1;
-    PQclear(r);
-    return 0;
+    const store_args *a = STORE_ARGS("iibosi", d->entity_id, d->id, delivered, (int64_t)status, error, (int64_t)retry_ms);
+    return store_run_exec(c, &st[WH_RECORD], a, p);
 }
 
 void store_delivery_clear(store_delivery *d)
