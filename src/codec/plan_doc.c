@@ -33,89 +33,79 @@ static void jt_string(jtext *t, buf *out)
         buf_append(out, t->s + start, t->i - start);
 }
 
-static void jt_object(jtext *t, buf *out, int depth)
+/* One member of an object, "key": value, left out of out when the key is "id" or the value
+ * null (the comma before it too): 1 when it was written. */
+static int jt_member(jtext *t, buf *out, int depth, int first)
 {
-    t->i++;
-    if (out)
-        buf_putc(out, '{');
-    int first = 1;
     jt_ws(t);
-    if (jt_is(t, '}')) {
-        t->i++;
-    } else {
-        while (!t->bad) {
-            jt_ws(t);
-            if (!jt_is(t, '"')) {
-                t->bad = 1;
-                break;
-            }
-            size_t ks = t->i;
-            jt_string(t, NULL);
-            size_t ke = t->i;
-            jt_ws(t);
-            if (!jt_is(t, ':')) {
-                t->bad = 1;
-                break;
-            }
-            t->i++;
-            jt_ws(t);
-            int drop = (ke - ks == 4 && memcmp(t->s + ks, "\"id\"", 4) == 0) ||
-                       (t->n - t->i >= 4 && memcmp(t->s + t->i, "null", 4) == 0);
-            if (drop) {
-                jt_value(t, NULL, depth + 1);
-            } else {
-                if (out) {
-                    if (!first)
-                        buf_putc(out, ',');
-                    buf_append(out, t->s + ks, ke - ks);
-                    buf_putc(out, ':');
-                }
-                first = 0;
-                jt_value(t, out, depth + 1);
-            }
-            jt_ws(t);
-            if (jt_is(t, ',')) {
-                t->i++;
-                continue;
-            }
-            if (jt_is(t, '}')) {
-                t->i++;
-                break;
-            }
-            t->bad = 1;
-        }
+    if (!jt_is(t, '"')) {
+        t->bad = 1;
+        return 0;
     }
-    if (out)
-        buf_putc(out, '}');
+    size_t ks = t->i;
+    jt_string(t, NULL);
+    size_t ke = t->i;
+    jt_ws(t);
+    if (!jt_is(t, ':')) {
+        t->bad = 1;
+        return 0;
+    }
+    t->i++;
+    jt_ws(t);
+    if ((ke - ks == 4 && memcmp(t->s + ks, "\"id\"", 4) == 0) ||
+        (t->n - t->i >= 4 && memcmp(t->s + t->i, "null", 4) == 0)) {
+        jt_value(t, NULL, depth + 1);
+        return 0;
+    }
+    if (out) {
+        if (!first)
+            buf_putc(out, ',');
+        buf_append(out, t->s + ks, ke - ks);
+        buf_putc(out, ':');
+    }
+    jt_value(t, out, depth + 1);
+    return 1;
 }
 
-static void jt_array(jtext *t, buf *out, int depth)
+/* One element of an array: always written. */
+static int jt_element(jtext *t, buf *out, int depth, int first)
 {
-    t->i++;
+    if (out && !first)
+        buf_putc(out, ',');
+    jt_value(t, out, depth + 1);
+    return 1;
+}
+
+/* An object or an array at t (its opening character), its items read by item and separated
+ * by commas up to close. */
+static void jt_container(jtext *t, buf *out, int depth, char close, int (*item)(jtext *, buf *, int, int))
+{
     if (out)
-        buf_putc(out, '[');
+        buf_putc(out, t->s[t->i]);
+    t->i++;
     jt_ws(t);
-    if (jt_is(t, ']')) {
+    if (jt_is(t, close)) {
         t->i++;
     } else {
-        for (int first = 1; !t->bad; first = 0) {
-            if (out && !first)
-                buf_putc(out, ',');
-            jt_value(t, out, depth + 1);
+        for (int first = 1; !t->bad;) {
+            if (item(t, out, depth, first))
+                first = 0;
+            if (t->bad)
+                break;
             jt_ws(t);
             if (jt_is(t, ',')) {
                 t->i++;
                 continue;
             }
-            if (jt_is(t, ']')) {
+            if (jt_is(t, close))
                 t->i++;
-                break;
-            }
-            t->bad = 1;
+            else
+                t->bad = 1;
+            break;
         }
     }
     if (out)
-        buf_putc(out, ']');
+        buf_putc(out, close);
 }
 
 static void jt_value(jtext *t, buf *out, int depth)
@@ -127,9 +117,9 @@ static void jt_value(jtext *t, buf *out, int depth)
     }
     char c = t->s[t->i];
     if (c == '{')
-        jt_object(t, out, depth);
+        jt_container(t, out, depth, '}', jt_member);
     else if (c == '[')
-        jt_array(t, out, depth);
+        jt_container(t, out, depth, ']', jt_element);
     else if (c == '"')
         jt_string(t, out);
     else {
