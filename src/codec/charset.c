@@ -40,38 +40,35 @@ int charset_param(const char *content_type, char *out, size_t n)
     return 0;
 }
 
+/* The well-formed UTF-8 sequences (Unicode table 3-7) by lead byte: how many continuation
+ * bytes follow and the range of the first of them (the others are 80..BF). */
+static const struct {
+    unsigned char first, last, n, lo, hi;
+} utf8_leads[] = {
+    {0xC2, 0xDF, 1, 0x80, 0xBF}, {0xE0, 0xE0, 2, 0xA0, 0xBF}, {0xE1, 0xEC, 2, 0x80, 0xBF}, {0xED, 0xED, 2, 0x80, 0x9F},
+    {0xEE, 0xEF, 2, 0x80, 0xBF}, {0xF0, 0xF0, 3, 0x90, 0xBF}, {0xF1, 0xF3, 3, 0x80, 0xBF}, {0xF4, 0xF4, 3, 0x80, 0x8F},
+};
+
 size_t charset_utf8_invalid_at(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
-        size_t n;
-        unsigned lo = 0x80, hi = 0xBF;
         if (c < 0x80) {
             i++;
             continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            if (c == 0xE0)
-                lo = 0xA0;
-            if (c == 0xED)
-                hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            if (c == 0xF0)
-                lo = 0x90;
-            if (c == 0xF4)
-                hi = 0x8F;
-        } else {
-            return i;
         }
+        size_t r = 0, rows = sizeof utf8_leads / sizeof utf8_leads[0];
+        while (r < rows && c > utf8_leads[r].last)
+            r++;
+        if (r == rows || c < utf8_leads[r].first)
+            return i;
+        size_t n = utf8_leads[r].n;
         if (i + n >= len) /* cut short */
             return i;
         for (size_t k = 1; k <= n; k++) {
             unsigned b = s[i + k];
-            unsigned l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+            unsigned l = k == 1 ? utf8_leads[r].lo : 0x80, h = k == 1 ? utf8_leads[r].hi : 0xBF;
             if (b < l || b > h)
                 return i;
         }
