@@ -18,11 +18,18 @@ static const char *role_field(const json_t *body, problem *p)
     return NULL;
 }
 
-/* The service defaults of a body: a full year (12 months), full time (100%). */
-static void full_service(int64_t *months, rules_decimal *part_time)
+/* The start of a body about one person's year of service: the service defaults (a full year,
+ * 12 months; full time, 100%), the keys it may have (jf_object), then person_id. -1 when the
+ * body is no object of those keys. */
+static int person_service_body(const json_t *body, const char *const *keys, const char *shape, int64_t *person_id,
+                               int64_t *months, rules_decimal *part_time, problem *p)
 {
     *months = 12;
     *part_time = rules_decimal_from_int(100);
+    if (jf_object(body, keys, shape, p) < 0)
+        return -1;
+    jf_required_int(body, "person_id", 1, INT64_MAX, person_id, "", p);
+    return 0;
 }
 
 /* months (0..12) and part_time (0..100) when given. */
@@ -37,10 +44,9 @@ int eval_participation_decode(const json_t *body, eval_participation_body *out, 
     static const char *const keys[] = {"person_id", "percent", "months", "part_time", NULL};
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
-    full_service(&out->months, &out->part_time);
-    if (jf_object(body, keys, " {person_id, percent, months, part_time}", p) < 0)
+    if (person_service_body(body, keys, " {person_id, percent, months, part_time}", &out->person_id, &out->months,
+                            &out->part_time, p) < 0)
         return problem_count(p) - before;
-    jf_required_int(body, "person_id", 1, INT64_MAX, &out->person_id, "", p);
     if (jf_decimal(body, "percent", "percent", 2, 0, 100, &out->percent, p) == 0)
         problem_add(p, "percent", "is required: the %% participation, 0..100");
     service_fields(body, &out->months, &out->part_time, p);
@@ -54,10 +60,8 @@ int eval_form_body_decode(const json_t *body, eval_form_body *out, problem *p)
                                        "comments",     "interview_date", NULL};
     int before = problem_count(p);
     memset(out, 0, sizeof *out);
-    full_service(&out->months, &out->part_time);
-    if (jf_object(body, keys, "", p) < 0)
+    if (person_service_body(body, keys, "", &out->person_id, &out->months, &out->part_time, p) < 0)
         return problem_count(p) - before;
-    jf_required_int(body, "person_id", 1, INT64_MAX, &out->person_id, "", p);
     jf_required_int(body, "year", 2000, 2100, &out->year, "", p);
     jf_required_int(body, "plan_id", 1, INT64_MAX, &out->plan_id, ": the plan whose scores the evaluation takes", p);
     jf_int(body, "structure_id", 1, INT64_MAX, &out->structure_id, p);
