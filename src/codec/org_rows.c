@@ -1,36 +1,41 @@
 /* org_rows.c — the structure and people rows of a plan document and of the ERP feeds (org_rows.h). */
 #include "codec/org_rows.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec/doc_fields.h"
 #include "codec/rule_json.h"
 
+/* Every json_t o owns, the two row arrays first: their addresses into all. */
+enum { ORG_OWNED = 11 };
+_Static_assert(offsetof(org_rows, failed) == ORG_OWNED * sizeof(json_t *), "owned() lists every json_t of org_rows");
+static void owned(org_rows *o, json_t **all[ORG_OWNED])
+{
+    json_t **list[ORG_OWNED] = {&o->structures,      &o->people,           &o->structure_index, &o->person_index,
+                                &o->structure_paths, &o->person_paths,     &o->structure_refs,  &o->person_refs,
+                                &o->parents,         &o->known_structures, &o->known_people};
+    memcpy(all, list, sizeof list);
+}
+
 void org_rows_init(org_rows *o)
 {
-    o->structures = json_array();
-    o->people = json_array();
-    o->structure_index = json_object();
-    o->person_index = json_object();
-    o->structure_paths = json_object();
-    o->person_paths = json_object();
-    o->structure_refs = json_object();
-    o->person_refs = json_object();
-    o->parents = json_object();
-    o->known_structures = json_object();
-    o->known_people = json_object();
-    o->failed = !o->structures || !o->people || !o->structure_index || !o->person_index || !o->structure_paths ||
-                !o->person_paths || !o->structure_refs || !o->person_refs || !o->parents || !o->known_structures ||
-                !o->known_people;
+    json_t **all[ORG_OWNED];
+    owned(o, all);
+    o->failed = 0;
+    for (size_t i = 0; i < ORG_OWNED; i++) {
+        *all[i] = i < 2 ? json_array() : json_object();
+        if (!*all[i])
+            o->failed = 1;
+    }
 }
 
 void org_rows_free(org_rows *o)
 {
-    json_t **all[] = {&o->structures,      &o->people,           &o->structure_index, &o->person_index,
-                      &o->structure_paths, &o->person_paths,     &o->structure_refs,  &o->person_refs,
-                      &o->parents,         &o->known_structures, &o->known_people};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    json_t **all[ORG_OWNED];
+    owned(o, all);
+    for (size_t i = 0; i < ORG_OWNED; i++) {
         json_decref(*all[i]);
         *all[i] = NULL;
     }
