@@ -153,20 +153,33 @@ static void assignments_table(buf *b, const json_t *doc, const json_t *obj)
     buf_puts(b, "</tbody></table>\n");
 }
 
+/* The heading of a table of rows, then, when there are rows, the table up to the text of its
+ * last header cell (cols, NULL-terminated; column num right-aligned), which the caller ends
+ * with table_body: 1. When there are none, the sentence none instead: 0. */
+static int table_open(buf *b, const char *heading, const json_t *rows, const char *none, const char *const *cols, int num)
+{
+    buf_printf(b, "<h3>%s</h3>", heading);
+    if (json_array_size(rows) == 0) {
+        buf_printf(b, "<p>%s</p>", none);
+        return 0;
+    }
+    buf_puts(b, "<table class=\"data\"><thead><tr>");
+    for (int c = 0; cols[c]; c++)
+        buf_printf(b, "%s<th scope=\"col\"%s>%s", c ? "</th>" : "", c == num ? " class=\"num\"" : "", cols[c]);
+    return 1;
+}
+
+/* Ends the header that table_open began and opens the body. */
+static void table_body(buf *b) { buf_puts(b, "</th></tr></thead><tbody>"); }
+
 static void phases_table(buf *b, const json_t *obj, const obj_figures *f, const char *as_of)
 {
     const json_t *phases = json_object_get(obj, "phases");
-    buf_puts(b, "<h3>Fasi di attuazione</h3>");
-    if (json_array_size(phases) == 0) {
-        buf_puts(b, "<p>Nessuna fase.</p>");
+    static const char *const cols[] = {"N.", "Descrizione", "Inizio", "Scadenza", "Peso", "Stato al ", NULL};
+    if (!table_open(b, "Fasi di attuazione", phases, "Nessuna fase.", cols, 4))
         return;
-    }
-    buf_puts(b,
-             "<table class=\"data\"><thead><tr><th scope=\"col\">N.</th><th scope=\"col\">Descrizione</th>"
-             "<th scope=\"col\">Inizio</th><th scope=\"col\">Scadenza</th><th scope=\"col\" class=\"num\">Peso"
-             "</th><th scope=\"col\">Stato al ");
     doc_date(b, as_of);
-    buf_puts(b, "</th></tr></thead><tbody>");
+    table_body(b);
     size_t i;
     const json_t *ph;
     json_array_foreach(phases, i, ph)
@@ -205,15 +218,10 @@ static void indicators_table(buf *b, const json_t *obj, const obj_figures *f)
 {
     static const char *const groups[] = {"quantity", "time", "cost", "quality", NULL};
     const json_t *inds = json_object_get(obj, "indicators");
-    buf_puts(b, "<h3>Indici di risultato</h3>");
-    if (json_array_size(inds) == 0) {
-        buf_puts(b, "<p>Nessun indicatore.</p>");
+    static const char *const cols[] = {"Indicatore", "Tipo", "ATTESO", "RAGGIUNTO", "Scostamento", "Punteggio", NULL};
+    if (!table_open(b, "Indici di risultato", inds, "Nessun indicatore.", cols, 5))
         return;
-    }
-    buf_puts(b,
-             "<table class=\"data\"><thead><tr><th scope=\"col\">Indicatore</th><th scope=\"col\">Tipo</th>"
-             "<th scope=\"col\">ATTESO</th><th scope=\"col\">RAGGIUNTO</th><th scope=\"col\">Scostamento</th>"
-             "<th scope=\"col\" class=\"num\">Punteggio</th></tr></thead><tbody>");
+    table_body(b);
     for (int g = 0; g < 5; g++) { /* the seed's order: quantity, time, cost, quality, then the rest */
         size_t i;
         const json_t *ind;
