@@ -44,6 +44,57 @@ static int load_model(http_request *req, int64_t plan_id, plan_model *m, check_e
     return -1;
 }
 
+/* The object a library path names by its list (kind, "objectives") and index: its resource
+ * ("objective"), its id and the label the API shows for it ("objectives[OB1]"); NULL when the
+ * path names none. */
+static const char *path_object(const plan_model *m, const check_extra *x, const char *kind, int idx, int64_t *id,
+                               char *label, size_t cap)
+{
+    const struct {
+        const char *kind, *resource;
+        int n;
+        const int64_t *ids;
+    } lists[] = {{"objectives", "objective", m->plan.n_objectives, m->objective_id},
+                 {"indicators", "indicator", m->plan.n_indicators, m->indicator_id},
+                 {"structures", "structure", x->cx.n_structures, x->structure_id},
+                 {"people", "person", x->cx.n_people, x->person_id}};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        if (strcmp(kind, lists[l].kind) != 0 || idx >= lists[l].n)
+            continue;
+        const char *code = l == 0   ? m->plan.objectives[idx].code
+                           : l == 1 ? m->plan.indicators[idx].code
+                           : l == 2 ? x->cx.structures[idx].code
+                                    : x->cx.people[idx].code;
+        *id = lists[l].ids[idx];
+        snprintf(label, cap, "%s[%s]", kind, code ? code : "?");
+        return lists[l].resource;
+    }
+    if (strcmp(kind, "phases") == 0 && idx < m->plan.n_phases) {
+        *id = m->phase_id[idx];
+        const char *oc = m->plan.objectives[m->plan.phases[idx].objective].code;
+        int seq = x->cx.phases ? x->cx.phases[idx].seq : 0;
+        if (seq > 0)
+            snprintf(label, cap, "objectives[%s].phases[%d]", oc, seq);
+        else
+            snprintf(label, cap, "objectives[%s].phases", oc);
+        return "phase";
+    }
+    if (strcmp(kind, "assignees") == 0 && idx < m->n_real_assignees) {
+        const pm_assignee *a = &m->assignee[idx];
+        *id = a->id;
+        snprintf(label, cap, "%s[%s]", a->kind == PM_STRUCTURE ? "structures" : "people", a->code ? a->code : "?");
+        return a->kind == PM_STRUCTURE ? "structure" : "person";
+    }
+    if (strcmp(kind, "assignments") == 0 && idx < m->plan.n_assignments) {
+        int o = m->plan.assignments[idx].objective;
+        *id = m->objective_id[o];
+        const char *ac = m->assignee[m->plan.assignments[idx].assignee].code;
+        snprintf(label, cap, "objectives[%s].assignments[%s]", m->plan.objectives[o].code, ac ? ac : "?");
+        return "objective";
+    }
+    return NULL;
+}
+
 /* Rewrites a library path ("objectives[3].phases") with the API's ids and codes. */
 static json_t *finding_json(const plan_model *m, const check_extra *x, const rules_finding *f)
 {
@@ -55,46 +106,8 @@ static json_t *finding_json(const plan_model *m, const check_extra *x, const rul
     if (sscanf(path, "%15[a-z][%d]%n", kind, &idx, &used) == 2 && idx >= 0) {
         const char *rest = path + used;
         char label[160] = "";
-        const char *resource = NULL;
         int64_t id = 0;
-        if (strcmp(kind, "objectives") == 0 && idx < m->plan.n_objectives) {
-            resource = "objective";
-            id = m->objective_id[idx];
-            snprintf(label, sizeof label, "objectives[%s]", m->plan.objectives[idx].code);
-        } else if (strcmp(kind, "indicators") == 0 && idx < m->plan.n_indicators) {
-            resource = "indicator";
-            id = m->indicator_id[idx];
-            snprintf(label, sizeof label, "indicators[%s]", m->plan.indicators[idx].code);
-        } else if (strcmp(kind, "phases") == 0 && idx < m->plan.n_phases) {
-            resource = "phase";
-            id = m->phase_id[idx];
-            const char *oc = m->plan.objectives[m->plan.phases[idx].objective].code;
-            int seq = x->cx.phases ? x->cx.phases[idx].seq : 0;
-            if (seq > 0)
-                snprintf(label, sizeof label, "objectives[%s].phases[%d]", oc, seq);
-            else
-                snprintf(label, sizeof label, "objectives[%s].phases", oc);
-        } else if (strcmp(kind, "assignees") == 0 && idx < m->n_real_assignees) {
-            const pm_assignee *a = &m->assignee[idx];
-            resource = a->kind == PM_STRUCTURE ? "structure" : "person";
-            id = a->id;
-            snprintf(label, sizeof label, "%s[%s]", a->kind == PM_STRUCTURE ? "structures" : "people",
-                     a->code ? a->code : "?");
-        } else if (strcmp(kind, "assignments") == 0 && idx < m->plan.n_assignments) {
-            int o = m->plan.assignments[idx].objective;
-            resource = "objective";
-            id = m->objective_id[o];
-            const char *ac = m->assignee[m->plan.assignments[idx].assignee].code;
-            snprintf(label, sizeof label, "objectives[%s].assignments[%s]", m->plan.objectives[o].code, ac ? ac : "?");
-        } else if (strcmp(kind, "structures") == 0 && idx < x->cx.n_structures) {
-            resource = "structure";
-            id = x->structure_id[idx];
-            snprintf(label, sizeof label, "structures[%s]", x->cx.structures[idx].code);
-        } else if (strcmp(kind, "people") == 0 && idx < x->cx.n_people) {
-            resource = "person";
-            id = x->person_id[idx];
-            snprintf(label, sizeof label, "people[%s]", x->cx.people[idx].code ? x->cx.people[idx].code : "?");
-        }
+        const char *resource = path_object(m, x, kind, idx, &id, label, sizeof label);
         if (resource) {
             char full[300];
             snprintf(full, sizeof full, "%s%s", label, rest);
