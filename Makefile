@@ -53,6 +53,15 @@ $(BUILD)/gen/embedded.c: tools/embed.sh $(sort $(wildcard sql/*.sql)) openapi/op
 $(GEN_OBJ): $(BUILD)/gen/embedded.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# The message catalogue is data (src/codec/i18n_catalogue.tsv); codec/i18n.c includes it as rows.
+I18N_INC := $(BUILD)/gen/i18n_catalogue.inc
+$(I18N_INC): tools/i18n-catalogue.sh src/codec/i18n_catalogue.tsv
+	@mkdir -p $(dir $@)
+	sh tools/i18n-catalogue.sh $@ src/codec/i18n_catalogue.tsv
+
+$(BUILD)/src/codec/i18n.o: $(I18N_INC)
+$(BUILD)/src/codec/i18n.o: CFLAGS += -I$(BUILD)/gen
+
 $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB) $(PKG_LIBS) -lpthread -lm
 
@@ -122,10 +131,10 @@ check-valgrind: all unit
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := $(CSTD) -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS := $(CSTD) -g -O1 -Iinclude -Isrc -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined
 # The pure parts of the request path (no libpq or libmicrohttpd calls) are linked too.
 FUZZ_LINK := src/core/buf.c src/core/text.c src/core/problem.c src/core/arena.c
-$(BUILD)/fuzz/%: fuzz/%.c $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK)
+$(BUILD)/fuzz/%: fuzz/%.c $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(I18N_INC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(PKG_LIBS) -lm
 

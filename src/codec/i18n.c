@@ -12,12 +12,14 @@
 #define I18N_MAX_STEPS 20000 /* match steps per entry tried: a text built to backtrack fails fast */
 #define I18N_MAX_DEPTH 3     /* nested translations (arguments, "A: B" parts) */
 
-/* i18n_catalogue.c */
+/* The catalogue, written in src/codec/i18n_catalogue.tsv; tools/i18n-catalogue.sh makes its rows. */
 typedef struct {
     const char *id, *en, *it;
 } i18n_entry;
-extern const i18n_entry i18n_catalogue[];
-extern const size_t i18n_catalogue_n;
+static const i18n_entry i18n_catalogue[] = {
+#include "i18n_catalogue.inc"
+};
+static const size_t i18n_catalogue_n = sizeof i18n_catalogue / sizeof i18n_catalogue[0];
 
 i18n_lang i18n_lang_of(const char *accept_language)
 {

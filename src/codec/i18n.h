@@ -1,6 +1,6 @@
 /*
  * i18n.h — errors and findings in the client's language (issue 18). The server writes every
- * message in English; this module is the one catalogue (i18n_catalogue.c) that gives each
+ * message in English; this module is the one catalogue (i18n_catalogue.tsv) that gives each
  * message a stable id and its Italian text, and renders a message in the language the
  * client's Accept-Language asks for (English otherwise). Only the human text changes: codes,
  * field paths and statuses never do.

@@ -1,6 +1,6 @@
 """Errors and findings in Italian when the client asks (Accept-Language: it, it-IT, q-values),
 English otherwise, with the same codes, statuses and field paths (issue 18). The catalogue is
-src/codec/i18n_catalogue.c: every plan-checker finding format of src/rules has an entry there."""
+src/codec/i18n_catalogue.tsv: every plan-checker finding format of src/rules has an entry there."""
 import json
 import os
 import re
@@ -140,13 +140,16 @@ def _c_formats(src, func):
 
 
 def test_every_checker_finding_has_an_italian_entry(ctx):
-    with open(os.path.join(ROOT, "src/codec/i18n_catalogue.c"), encoding="utf-8") as f:
-        catalogue = f.read()
     entries = {}
-    for m in re.finditer(r'\{"([a-z_.0-9]+)",\s*((?:"(?:[^"\\]|\\.)*"\s*)+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\}', catalogue):
-        en = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
-        assert m.group(1) not in entries, "message id %s twice" % m.group(1)
-        entries[m.group(1)] = en
+    with open(os.path.join(ROOT, "src/codec/i18n_catalogue.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line == "\n":
+                continue
+            mid, en, it = line.rstrip("\n").split("\t")
+            assert re.fullmatch(r"[a-z_.0-9]+", mid) and en and it, line
+            assert mid not in entries, "message id %s twice" % mid
+            # as a C string literal, the form _c_formats reads the findings' formats in
+            entries[mid] = en.replace("\\", "\\\\").replace('"', '\\"')
     english = set(entries.values())
 
     def norm(fmt):
@@ -160,7 +163,7 @@ def test_every_checker_finding_has_an_italian_entry(ctx):
                 seen += 1
                 if norm(fmt) != "%s" and norm(fmt) not in english:
                     missing.append("%s: %s" % (path, fmt))
-    assert not missing, "findings without an Italian entry in src/codec/i18n_catalogue.c:\n" + "\n".join(missing)
+    assert not missing, "findings without an Italian entry in src/codec/i18n_catalogue.tsv:\n" + "\n".join(missing)
     assert seen >= 60, "only %d finding formats found in src/rules" % seen
     assert len(entries) >= 150, len(entries)
 
