@@ -77,28 +77,32 @@ size_t charset_utf8_invalid_at(const unsigned char *s, size_t len)
     return len;
 }
 
+/* Whether w is one of the space-separated words of words. */
+static int one_of_words(const char *words, const char *w)
+{
+    size_t n = strlen(w);
+    if (n == 0 || strchr(w, ' '))
+        return 0;
+    for (const char *p = words; (p = strstr(p, w)) != NULL; p++)
+        if ((p == words || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
 /* The iconv name of a charset this server reads, or NULL. */
 static const char *iconv_name(const char *cs, const char **used)
 {
     static const struct {
-        const char *name, *iconv, *canonical;
+        const char *iconv, *canonical, *names;
     } known[] = {
-        {"utf-8", "UTF-8", "utf-8"},
-        {"utf8", "UTF-8", "utf-8"},
-        {"windows-1252", "CP1252", "windows-1252"},
-        {"cp1252", "CP1252", "windows-1252"},
-        {"x-cp1252", "CP1252", "windows-1252"},
-        {"iso-8859-1", "ISO-8859-1", "iso-8859-1"},
-        {"iso_8859-1", "ISO-8859-1", "iso-8859-1"},
-        {"latin1", "ISO-8859-1", "iso-8859-1"},
-        {"l1", "ISO-8859-1", "iso-8859-1"},
-        {"iso-8859-15", "ISO-8859-15", "iso-8859-15"},
-        {"latin9", "ISO-8859-15", "iso-8859-15"},
-        {"us-ascii", "ASCII", "us-ascii"},
-        {"ascii", "ASCII", "us-ascii"},
+        {"UTF-8", "utf-8", "utf-8 utf8"},
+        {"CP1252", "windows-1252", "windows-1252 cp1252 x-cp1252"},
+        {"ISO-8859-1", "iso-8859-1", "iso-8859-1 iso_8859-1 latin1 l1"},
+        {"ISO-8859-15", "iso-8859-15", "iso-8859-15 latin9"},
+        {"ASCII", "us-ascii", "us-ascii ascii"},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(cs, known[i].name) == 0) {
+        if (one_of_words(known[i].names, cs)) {
             *used = known[i].canonical;
             return known[i].iconv;
         }
