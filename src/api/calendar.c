@@ -15,10 +15,10 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/calendar.h"
 #include "codec/ical.h"
-#include "codec/json_fields.h"
 #include "core/text.h"
 #include "rules.h"
 #include "store/calendar.h"
@@ -276,8 +276,7 @@ static int read_window(http_request *req, window *w)
     if ((http_query(req, "from") && http_date_param(req, "from", from, &p) < 0) ||
         (http_query(req, "to") && http_date_param(req, "to", to, &p) < 0) ||
         http_date_param(req, "as_of", as_of, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return -1;
     }
     rules_date_parse_iso(from, &w->from, NULL);
@@ -288,16 +287,14 @@ static int read_window(http_request *req, window *w)
         problem_set(&p, 400, "bad_parameter", "the calendar spans from `from` to `to`, at most %d days",
                     CALENDAR_MAX_DAYS);
         problem_add(&p, "to", span < 0 ? "is before from" : "is more than %d days after from", CALENDAR_MAX_DAYS);
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return -1;
     }
     w->state = http_query(req, "state");
     if (w->state && strcmp(w->state, "due") != 0 && strcmp(w->state, "late") != 0 && strcmp(w->state, "done") != 0) {
         problem_set(&p, 400, "bad_parameter", "state must be due, late or done");
         problem_add(&p, "state", "is not one of due, late, done");
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return -1;
     }
     return 0;
@@ -317,14 +314,8 @@ static void answer_calendar(http_request *req, store_conn *db, int64_t entity, c
     char *text = NULL;
     /* a Relazione of year Y falls in Y+1 */
     int found = store_calendar_doc(db, entity, scope, w.from.year - 1, w.to.year, from, to, &text, &p);
-    if (found <= 0) {
-        if (found == 0)
-            http_error(req, 404, "not_found", "no entity %lld", (long long)entity);
-        else
-            http_problem(req, &p);
-        problem_clear(&p);
+    if (!api_found(req, found, &p, "no entity %lld", (long long)entity))
         return;
-    }
     json_t *doc = json_loads(text, 0, NULL);
     free(text);
     item *items = calloc(CALENDAR_MAX_ITEMS, sizeof *items);
@@ -391,20 +382,17 @@ static void key_hash(const char *key, char out[67])
 void calendar_feed_create(http_request *req)
 {
     api_call *call = api_call_of(req);
-    json_t *body = http_json_body(req);
-    if (!body)
-        return;
     problem p;
     problem_init(&p);
-    static const char *const allowed[] = {"name", NULL};
-    jf_object(body, allowed, " {name}", &p);
-    const char *name = jf_text(body, "name", 200, &p);
+    const char *name;
+    json_t *body = api_text_body(req, 0, "name", 200, &name, &p);
+    if (!body)
+        return;
     if ((!name || !*name) && !problem_count(&p))
         problem_add(&p, "name", "is required: whose calendar it is");
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the calendar feed is not valid");
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         json_decref(body);
         return;
     }
@@ -421,13 +409,8 @@ void calendar_feed_create(http_request *req)
     char *doc = NULL;
     int found = store_calendar_feed_create(call->db, req->ids[0], call->scope, name, hash, call->actor.name, &doc, &p);
     json_decref(body);
-    if (found <= 0) {
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no entity %lld", (long long)req->ids[0]);
-        http_problem(req, &p);
-        problem_clear(&p);
+    if (!api_found(req, found, &p, "no entity %lld", (long long)req->ids[0]))
         return;
-    }
     json_t *feed = json_loads(doc, 0, NULL);
     free(doc);
     if (!feed) {
@@ -449,13 +432,8 @@ void calendar_feed_revoke(http_request *req)
     problem p;
     problem_init(&p);
     int found = store_calendar_feed_revoke(call->db, req->ids[0], call->scope, &p);
-    if (found <= 0) {
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no live calendar feed %lld", (long long)req->ids[0]);
-        http_problem(req, &p);
-        problem_clear(&p);
+    if (!api_found(req, found, &p, "no live calendar feed %lld", (long long)req->ids[0]))
         return;
-    }
     http_body(req, 204, NULL, NULL, 0);
 }
 
@@ -470,20 +448,14 @@ void calendar_feed_public(http_request *req)
     problem_init(&p);
     store_conn *db = store_acquire(api_pool(), &p);
     if (!db) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     char hash[67];
     key_hash(key, hash);
     int64_t entity = 0;
     int found = store_calendar_feed_entity(db, hash, &entity, &p);
-    if (found <= 0) {
-        if (found == 0)
-            http_error(req, 404, "not_found", "no such calendar");
-        else
-            http_problem(req, &p);
-    } else {
+    if (api_found(req, found, &p, "no such calendar")) {
         /* last year to next year, states as of today */
         char today[11];
         http_today(today);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/piao_checks.h"
 #include "codec/csv.h"
@@ -27,8 +28,7 @@ static int load_model(http_request *req, int64_t plan_id, plan_model *m, check_e
     memset(m, 0, sizeof *m);
     int revision; /* absent: 0, the working copy (while a revision is open, the draft being edited) */
     if (http_revision_param(req, 0, &revision, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return -1;
     }
     char today[11];
@@ -39,8 +39,7 @@ static int load_model(http_request *req, int64_t plan_id, plan_model *m, check_e
     if (found > 0 && store_plan_check_extra(call->db, m, revision == 0, x, &p) == 0)
         return 0;
     plan_model_free(m);
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
     return -1;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/lifecycle.h"
 #include "api/list_answer.h"
@@ -22,12 +23,6 @@ static const char *parent_noun(const resource_spec *r)
         if (r->parent_table && strcmp(model_resources[i]->table, r->parent_table) == 0)
             return model_resources[i]->name;
     return "parent";
-}
-
-static void answer_problem(http_request *req, problem *p)
-{
-    http_problem(req, p);
-    problem_clear(p);
 }
 
 static void answer_doc(http_request *req, int status, char *doc, int64_t version)
@@ -65,7 +60,7 @@ static int parse_filter(const field_spec *f, const char *q, http_request *req)
     problem_init(&p);
     problem_set(&p, 400, "bad_parameter", "the filter %s=%s is not valid", f->name, q);
     problem_add(&p, f->name, "is not a valid value for this filter");
-    answer_problem(req, &p);
+    api_fail(req, &p);
     return -1;
 }
 
@@ -78,19 +73,14 @@ void crud_list(http_request *req)
     int limit;
     int64_t after;
     if (http_page_params(req, &limit, &after, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     int64_t parent = r->list_by_parent ? req->ids[0] : 0;
     if (r->list_by_parent) {
         int found = store_crud_parent_exists(call->db, r, call->scope, parent, &p);
-        if (found <= 0) {
-            if (found == 0)
-                problem_set(&p, 404, "not_found", "no such %s", parent_noun(r));
-            answer_problem(req, &p);
+        if (!api_found(req, found, &p, "no such %s", parent_noun(r)))
             return;
-        }
     }
     const char *filters[VALUES_MAX] = {0};
     const char *keep[VALUES_MAX + 1]; /* the filters, for the next CSV page's link */
@@ -105,7 +95,7 @@ void crud_list(http_request *req)
     }
     store_docs *res;
     if (store_crud_list(call->db, r, call->scope, parent, after, limit + 1, filters, &res, &p) < 0) {
-        answer_problem(req, &p);
+        api_fail(req, &p);
         return;
     }
     keep[nkeep] = NULL;
@@ -124,7 +114,7 @@ void crud_get(http_request *req)
     int64_t version;
     int found = store_crud_get(call->db, r, call->scope, req->ids[0], &doc, &version, &p);
     if (found < 0) {
-        answer_problem(req, &p);
+        api_fail(req, &p);
         return;
     }
     if (!found) {
@@ -149,7 +139,7 @@ void crud_create(http_request *req)
     field_values values;
     if (validate_object(r, body, VALIDATE_CREATE, "", &values, &p) < 0) {
         json_decref(body);
-        answer_problem(req, &p);
+        api_fail(req, &p);
         return;
     }
     if (r->parent_in_body)
@@ -163,7 +153,7 @@ void crud_create(http_request *req)
                                &version, &p);
     field_values_free(&values);
     if (ok < 0) {
-        answer_problem(req, &p);
+        api_fail(req, &p);
         return;
     }
     if (!ok) {
@@ -178,7 +168,7 @@ void crud_create(http_request *req)
             else if (state <= 1 && !p.status)
                 problem_set(&p, 404, "not_found", "no such %s", parent_noun(r));
         }
-        answer_problem(req, &p);
+        api_fail(req, &p);
         return;
     }
     snprintf(req->res.location, sizeof req->res.location, "/v1/%s/%" PRId64, r->collection, id);
@@ -202,8 +192,7 @@ void crud_patch_with(http_request *req, const patch_target *t)
     int64_t wanted;
     int has_match = http_if_match_param(req, &wanted, &p);
     if (has_match < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     json_t *patch = http_json_body(req);
@@ -248,7 +237,7 @@ void crud_patch_with(http_request *req, const patch_target *t)
     if (!p.status)
         problem_set(&p, 409, "conflict", "the %s kept changing while the patch was applied; try again", t->noun);
     json_decref(patch);
-    answer_problem(req, &p);
+    api_fail(req, &p);
 }
 
 static int spec_load(http_request *req, char **doc, int64_t *version, problem *p)
@@ -300,13 +289,12 @@ void crud_delete(http_request *req)
     int64_t wanted;
     int has_match = http_if_match_param(req, &wanted, &p);
     if (has_match < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     int ok = store_crud_delete(call->db, r, call->scope, &call->actor, req->ids[0], has_match ? wanted : -1, &p);
     if (ok < 0) {
-        answer_problem(req, &p);
+        api_fail(req, &p);
         return;
     }
     if (ok) {
@@ -328,5 +316,5 @@ void crud_delete(http_request *req)
     } else if (found == 0) {
         gone(req, r->name, has_match, &p);
     }
-    answer_problem(req, &p);
+    api_fail(req, &p);
 }

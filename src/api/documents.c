@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/report.h"
 #include "core/log.h"
@@ -23,8 +24,7 @@ json_t *report_document(http_request *req)
     problem p;
     problem_init(&p);
     if (http_date_param(req, "as_of", as_of, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return NULL;
     }
     json_t *report = plan_report_json(req, req->ids[0], as_of);
@@ -46,8 +46,7 @@ json_t *report_document(http_request *req)
     if (p.status) {
         json_decref(heading);
         json_decref(report);
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return NULL;
     }
     json_object_del(heading, "structure_order");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/periods.h"
 #include "api/report.h"
@@ -40,8 +41,7 @@ static json_t *plan_doc(http_request *req)
     problem_init(&p);
     int revision;
     if (http_revision_param(req, 0, &revision, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return NULL;
     }
     char *text = NULL;
@@ -55,8 +55,7 @@ static json_t *plan_doc(http_request *req)
     else if (found > 0 && !doc)
         problem_set(&p, 503, "out_of_memory", "the plan document could not be read");
     if (!doc)
-        http_problem(req, &p);
-    problem_clear(&p);
+        api_fail(req, &p);
     return doc;
 }
 
@@ -165,8 +164,7 @@ static int owner_year(http_request *req, const char *kind)
         return info.year;
     if (found == 0)
         problem_set(&p, 404, "not_found", "no such %s", strcmp(kind, "objectives") == 0 ? "objective" : "indicator");
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
     return 0;
 }
 

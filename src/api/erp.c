@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/feed_rows.h"
 #include "api/idempotency.h"
@@ -50,8 +51,7 @@ void erp_run_feed(http_request *req, const char *const *cols, feed_fn fn)
     if (feed_read_rows(req, cols, &f.items, &f.paths, &p) < 0) {
         if (!p.status)
             problem_set(&p, 422, "validation_failed", "the feed is not valid");
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
     } else {
         json_decref(import_in_transaction(req, FEED_TIMEOUT_MS, 200, run_rows, &f));
     }
@@ -666,6 +666,5 @@ void erp_changes(http_request *req)
     http_body(req, 200, "application/json", body, len);
     return;
 fail:
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/validate.h"
@@ -286,8 +287,7 @@ static int if_match_ok(http_request *req, const form_row *r)
     problem_init(&p);
     int m = http_if_match_param(req, &wanted, &p);
     if (m < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return 0;
     }
     if (m && wanted != r->f.doc.version) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/validate.h"
 #include "codec/evaluation_body.h"
@@ -104,8 +105,7 @@ void eval_scheme_delete(http_request *req)
     problem_init(&p);
     int has_match = http_if_match_param(req, &wanted, &p);
     if (has_match < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     eval_ctx x = eval_ctx_of(req);

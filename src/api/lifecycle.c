@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/list_answer.h"
 #include "codec/csv.h"
@@ -16,12 +17,6 @@
 #include "rules_lifecycle.h"
 #include "store/lifecycle.h"
 #include "store/plan_doc.h"
-
-static void answer(http_request *req, problem *p)
-{
-    http_problem(req, p);
-    problem_clear(p);
-}
 
 static void no_plan(http_request *req) { http_error(req, 404, "not_found", "no plan with id %" PRId64, req->ids[0]); }
 
@@ -54,7 +49,7 @@ static int note_body(http_request *req, const char *what, char **extra)
     if (problem_count(&p)) {
         json_decref(body);
         problem_set(&p, 422, "validation_failed", "the %s is not valid", what);
-        answer(req, &p);
+        api_fail(req, &p);
         return -1;
     }
     json_t *note = json_object_get(body, "note");
@@ -210,7 +205,7 @@ static int plan_written(http_request *req, int ok, const store_refusal *why, pro
     }
     if (why->stale || why->why != RULES_PLAN_ALLOWED)
         plan_refusal_phrase(why, p);
-    answer(req, p);
+    api_fail(req, p);
     return 0;
 }
 
@@ -221,8 +216,7 @@ void plan_adopt(http_request *req)
     problem_init(&p);
     int64_t if_version;
     if (http_if_match_param(req, &if_version, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     json_t *body = http_json_body(req);
@@ -232,7 +226,7 @@ void plan_adopt(http_request *req)
     char date[11];
     if (check_deliberation(body, &d, date, &p) < 0) {
         json_decref(body);
-        answer(req, &p);
+        api_fail(req, &p);
         return;
     }
     char *doc = NULL;
@@ -256,8 +250,7 @@ static void transition(http_request *req, store_transition t, const char *what)
     problem_init(&p);
     int64_t if_version;
     if (http_if_match_param(req, &if_version, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     char *extra = NULL;
@@ -302,14 +295,14 @@ void plan_revision_list(http_request *req)
     int found = store_plan_state(call->db, call->scope, req->ids[0], &status, &editing, &revision, &version, &p);
     if (found <= 0) {
         if (found < 0)
-            answer(req, &p);
+            api_fail(req, &p);
         else
             no_plan(req);
         return;
     }
     store_docs *res;
     if (store_plan_revision_list(call->db, call->scope, req->ids[0], &res, &p) < 0) {
-        answer(req, &p);
+        api_fail(req, &p);
         return;
     }
     json_t *items = json_array();
@@ -363,7 +356,7 @@ static int revision_doc(http_request *req, int64_t n, char **doc, int *draft)
     *draft = 0;
     int found = store_plan_state(call->db, call->scope, req->ids[0], &status, &editing, &revision, &version, &p);
     if (found < 0) {
-        answer(req, &p);
+        api_fail(req, &p);
         return -1;
     }
     if (!found) {
@@ -378,13 +371,13 @@ static int revision_doc(http_request *req, int64_t n, char **doc, int *draft)
         ok = store_plan_document(call->db, call->scope, req->ids[0], doc, &p);
     }
     if (ok < 0) {
-        answer(req, &p);
+        api_fail(req, &p);
         return -1;
     }
     if (!ok) {
         problem_set(&p, 404, "not_found", "the plan has no revision %" PRId64, n);
         problem_hint(&p, "its revisions are 1 to %d%s", revision, editing ? ", and the open draft" : "");
-        answer(req, &p);
+        api_fail(req, &p);
         return 0;
     }
     return 1;
@@ -463,7 +456,7 @@ static int bad_param(http_request *req, const char *name, const char *msg)
     problem_init(&p);
     problem_set(&p, 400, "bad_parameter", "the filter %s is not valid", name);
     problem_add(&p, name, "%s", msg);
-    answer(req, &p);
+    api_fail(req, &p);
     return -1;
 }
 
@@ -497,8 +490,7 @@ void audit_list(http_request *req)
     int limit;
     int64_t after;
     if (http_page_params(req, &limit, &after, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     store_audit_filter f;
@@ -549,7 +541,7 @@ void audit_list(http_request *req)
                                "is too long");
     store_docs *res;
     if (store_audit_list(call->db, call->scope, &f, after, limit + 1, &res, &p) < 0) {
-        answer(req, &p);
+        api_fail(req, &p);
         return;
     }
     static const char *const columns[] = {"id",          "at",        "actor_name", "actor_role", "action", "resource",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/list_answer.h"
@@ -35,14 +36,8 @@ void me_get(http_request *req)
     problem_init(&p);
     char *doc = NULL;
     int found = store_oidc_me(call->db, who->entity_id, who->person_id, &doc, &p);
-    if (found <= 0) {
-        if (found == 0)
-            http_error(req, 404, "not_found", "the caller's entity no longer exists");
-        else
-            http_problem(req, &p);
-        problem_clear(&p);
+    if (!api_found(req, found, &p, "the caller's entity no longer exists"))
         return;
-    }
     json_t *me = json_loads(doc, 0, NULL);
     free(doc);
     if (!me) {
@@ -71,8 +66,7 @@ void me_objectives(http_request *req)
     store_docs *rows = store_oidc_my_objectives(call->db, api_who(req)->entity_id, api_who(req)->person_id, pg.after,
                                                 pg.limit + 1, &p);
     if (!rows) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     static const char *const columns[] = {"id", "plan_id", "year", "plan_status", "code", "title", "level", "assigned"};

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/list_answer.h"
@@ -299,8 +300,7 @@ static void history(http_request *req, const char *kind, const char *owner_kind,
     int limit;
     int64_t after;
     if (http_page_params(req, &limit, &after, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     owner_info info;
@@ -309,8 +309,7 @@ static void history(http_request *req, const char *kind, const char *owner_kind,
     if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
     if (found <= 0 || store_history(call->db, kind, call->scope, req->ids[0], after, limit + 1, &r, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     api_answer_docs(req, r, limit);

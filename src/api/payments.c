@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/erp.h" /* erp_run_feed */
 #include "api/feed_rows.h"
@@ -35,8 +36,7 @@ static int year_param(http_request *req)
     problem_init(&p);
     problem_set(&p, 400, "bad_parameter", "year must be a year between 2000 and 2100");
     problem_add(&p, "year", "is not a year between 2000 and 2100");
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
     return -1;
 }
 
@@ -79,13 +79,8 @@ void payment_timeliness_get(http_request *req)
     int found = store_payments_of_year(call->db, req->ids[0], call->scope, year, &inv, &ninv, &p);
     if (found > 0)
         found = store_payment_shares(call->db, req->ids[0], call->scope, year, &sh, &nsh, &plan_id, &p);
-    if (found <= 0) {
-        if (found == 0)
-            http_error(req, 404, "not_found", "no entity %lld", (long long)req->ids[0]);
-        else
-            http_problem(req, &p);
+    if (!api_found(req, found, &p, "no entity %lld", (long long)req->ids[0]))
         goto done;
-    }
     json_t *itp = json_null(), *met = json_null();
     rules_decimal total = {0};
     for (size_t i = 0; i < ninv; i++)

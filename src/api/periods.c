@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/list_answer.h"
@@ -14,12 +15,6 @@
 #include "store/periods.h"
 
 #define REASON_MAX 5000
-
-static void answer(http_request *req, problem *p)
-{
-    http_problem(req, p);
-    problem_clear(p);
-}
 
 /* Whether objective_id counts towards person_id's own score (assigned to them or to a
  * structure they lead): 1, 0, -1. */
@@ -129,7 +124,7 @@ static int refuse_frozen(http_request *req, store_period_of q, int64_t id, const
     }
     if (found > 0)
         return 0;
-    answer(req, &p);
+    api_fail(req, &p);
     return -1;
 }
 
@@ -307,7 +302,7 @@ void override_request(http_request *req)
     return;
 out:
     json_decref(body);
-    answer(req, &p);
+    api_fail(req, &p);
 }
 
 /* Reads the ?status= filter of a list: 0 with *status (NULL for none), or -1 after answering 400. */
@@ -321,7 +316,7 @@ static int status_filter(http_request *req, const char **status)
     problem_init(&p);
     problem_set(&p, 400, "bad_parameter", "status must be requested, approved or rejected");
     problem_add(&p, "status", "must be one of: requested, approved, rejected");
-    answer(req, &p);
+    api_fail(req, &p);
     return -1;
 }
 
@@ -340,13 +335,13 @@ static void override_list(http_request *req, int of_plan, const char *noun)
     if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
     if (found <= 0) {
-        answer(req, &p);
+        api_fail(req, &p);
         return;
     }
     store_docs *l = NULL;
     if (store_override_list(call->db, of_plan, call->scope, req->ids[0], status, pg.after_text, pg.limit_text, &l, &p) <
         0) {
-        answer(req, &p);
+        api_fail(req, &p);
         return;
     }
     static const char *const keep[] = {"status", NULL};
@@ -375,7 +370,7 @@ void override_get(http_request *req)
     store_override ov;
     int found = load_override(req, &ov, &p);
     if (found < 0)
-        answer(req, &p);
+        api_fail(req, &p);
     else if (found > 0)
         answer_doc(req, ov.doc, 200);
 }
@@ -446,7 +441,7 @@ static void decide(http_request *req, const char *status)
     answer_doc(req, doc, 200);
     return;
 out:
-    answer(req, &p);
+    api_fail(req, &p);
 done:
     json_decref(body);
     problem_clear(&p);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/piao_checks.h"
 #include "rules.h"
@@ -38,8 +39,7 @@ int piao_checks_append(http_request *req, int64_t plan_id, json_t *findings, int
     store_piao_facts f;
     int rc = store_piao_facts_read(call->db, plan_id, call->scope, &f, &p);
     if (rc < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return -1;
     }
     if (rc != 1)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/list_answer.h"
 #include "api/scoring.h"
@@ -108,8 +109,7 @@ void review_create(http_request *req)
         http_json(req, 201, j);
         return;
     }
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
 }
 
 void review_list(http_request *req)
@@ -121,8 +121,7 @@ void review_list(http_request *req)
     if (store_crud_parent_exists(call->db, &model_objectives, call->scope, req->ids[0], &p) == 0)
         problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
     if (p.status || store_review_list(call->db, call->scope, req->ids[0], &r, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     api_answer_docs(req, r, 0);
@@ -136,13 +135,8 @@ void review_get(http_request *req)
     char *doc = NULL;
     int64_t plan_id;
     int found = store_review_get(call->db, call->scope, req->ids[0], &doc, &plan_id, &p);
-    if (found <= 0) {
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no review with id %" PRId64, req->ids[0]);
-        http_problem(req, &p);
-        problem_clear(&p);
+    if (!api_found(req, found, &p, "no review with id %" PRId64, req->ids[0]))
         return;
-    }
     json_t *j = json_loads(doc, 0, NULL);
     free(doc);
     scored s;
@@ -166,13 +160,8 @@ void judgement_create(http_request *req)
     problem_init(&p);
     owner_info info;
     int found = store_owner_info(call->db, "indicators", call->scope, req->ids[0], &info, &p);
-    if (found <= 0) {
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no indicator with id %" PRId64, req->ids[0]);
-        http_problem(req, &p);
-        problem_clear(&p);
+    if (!api_found(req, found, &p, "no indicator with id %" PRId64, req->ids[0]))
         return;
-    }
     json_t *body = http_json_body(req);
     if (!body)
         return;
@@ -241,6 +230,5 @@ void judgement_create(http_request *req)
     }
 out:
     json_decref(body);
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
 }

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/rollover.h"
-#include "codec/json_fields.h"
 #include "store/model.h"
 #include "store/rollover.h"
 
@@ -14,14 +14,12 @@
 void plan_rollover(http_request *req)
 {
     api_call *call = api_call_of(req);
-    json_t *body = req->body.len ? http_json_body(req) : json_object();
-    if (!body)
-        return;
     problem p;
     problem_init(&p);
-    static const char *const allowed[] = {"title", NULL};
-    jf_object(body, allowed, " {title}", &p);
-    const char *title = jf_text(body, "title", TITLE_MAX, &p);
+    const char *title;
+    json_t *body = api_text_body(req, 1, "title", TITLE_MAX, &title, &p);
+    if (!body)
+        return;
     if (title && !*title)
         problem_add(&p, "title", "must not be empty");
     if (problem_count(&p)) {
@@ -53,7 +51,6 @@ void plan_rollover(http_request *req)
     problem_clear(&p);
     return;
 fail:
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
     json_decref(body);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "codec/rule_json.h"
 
@@ -18,8 +19,7 @@ static void rules_problem(http_request *req, const rules_error *e, const char *d
     } else {
         problem_add(&p, e->field, "%s", e->message);
     }
-    http_problem(req, &p);
-    problem_clear(&p);
+    api_fail(req, &p);
 }
 
 /* Reads {"rule": ...} from the body into nodes; answers and returns NULL on failure. */

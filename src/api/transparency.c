@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/transparency.h"
 #include "codec/csv.h"
@@ -201,23 +202,16 @@ static void answer(http_request *req, store_conn *db, const char *scope, int pub
         problem_init(&p);
         problem_set(&p, 400, "bad_parameter", "year is required: the year of the premiums (2000..2100)");
         problem_add(&p, "year", q ? "is not a year between 2000 and 2100" : "is required");
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     problem p;
     problem_init(&p);
     char *text = NULL;
     int found = store_transparency_doc(db, req->ids[0], scope, public_only, (int)year, &text, &p);
-    if (found <= 0) {
-        if (found == 0)
-            http_error(req, 404, "not_found", public_only ? "entity %lld publishes no figures here" : "no entity %lld",
-                       (long long)req->ids[0]);
-        else
-            http_problem(req, &p);
-        problem_clear(&p);
+    if (!api_found(req, found, &p, public_only ? "entity %lld publishes no figures here" : "no entity %lld",
+                   (long long)req->ids[0]))
         return;
-    }
     json_t *doc = json_loads(text, 0, NULL);
     free(text);
     json_t *dists = json_object_get(doc, "distributions");
@@ -281,8 +275,7 @@ void transparency_public_get(http_request *req)
     problem_init(&p);
     store_conn *db = store_acquire(api_pool(), &p);
     if (!db) {
-        http_problem(req, &p);
-        problem_clear(&p);
+        api_fail(req, &p);
         return;
     }
     store_set_entity(db, req->ids[0]); /* row-level security: the entity the path names (store/pool.h) */

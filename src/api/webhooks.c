@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/webhooks.h"
 #include "codec/json_fields.h"
@@ -91,12 +92,6 @@ static int read_body(json_t *body, const char **url, json_t **events, problem *p
     return problem_set(p, 422, "validation_failed", "the webhook is not valid");
 }
 
-static void answer_problem(http_request *req, problem *p)
-{
-    http_problem(req, p);
-    problem_clear(p);
-}
-
 void webhook_create(http_request *req)
 {
     api_call *call = api_call_of(req);
@@ -109,12 +104,12 @@ void webhook_create(http_request *req)
     json_t *events = NULL;
     if (!json_is_object(body)) {
         problem_set(&p, 422, "validation_failed", "the body must be a JSON object");
-        answer_problem(req, &p);
+        api_fail(req, &p);
         json_decref(body);
         return;
     }
     if (read_body(body, &url, &events, &p) < 0) {
-        answer_problem(req, &p);
+        api_fail(req, &p);
         json_decref(body);
         return;
     }
@@ -136,7 +131,7 @@ void webhook_create(http_request *req)
             problem_set(&p, 404, "not_found", "no entity %lld", (long long)req->ids[0]);
         else if (!p.status)
             problem_set(&p, 503, "out_of_memory", "try again");
-        answer_problem(req, &p);
+        api_fail(req, &p);
         goto done;
     }
     json_t *w = json_loads(doc, 0, NULL);
@@ -155,9 +150,14 @@ done:
     problem_clear(&p);
 }
 
-/* Answers {"items": <the JSON array the store wrote>}. Takes d. */
-static void answer_items(http_request *req, store_docs *d)
+/* Answers {"items": <the JSON array the store wrote>}, or as api_found when found is not
+ * positive ("no <noun> <id>"). Takes d. */
+static void answer_items(http_request *req, int found, store_docs *d, problem *p, const char *noun)
 {
+    if (!api_found(req, found, p, "no %s %lld", noun, (long long)req->ids[0])) {
+        store_docs_free(d);
+        return;
+    }
     json_t *items = json_loads(store_docs_text(d, 0), 0, NULL);
     store_docs_free(d);
     if (!items) {
@@ -174,14 +174,7 @@ void webhook_list(http_request *req)
     problem_init(&p);
     store_docs *d = NULL;
     int found = store_webhook_list(call->db, req->ids[0], call->scope, &d, &p);
-    if (found <= 0) {
-        store_docs_free(d);
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no entity %lld", (long long)req->ids[0]);
-        answer_problem(req, &p);
-        return;
-    }
-    answer_items(req, d);
+    answer_items(req, found, d, &p, "entity");
 }
 
 void webhook_delete(http_request *req)
@@ -190,12 +183,8 @@ void webhook_delete(http_request *req)
     problem p;
     problem_init(&p);
     int found = store_webhook_delete(call->db, req->ids[0], call->scope, &call->actor, &p);
-    if (found <= 0) {
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no webhook %lld", (long long)req->ids[0]);
-        answer_problem(req, &p);
+    if (!api_found(req, found, &p, "no webhook %lld", (long long)req->ids[0]))
         return;
-    }
     http_body(req, 204, NULL, NULL, 0);
 }
 
@@ -206,12 +195,5 @@ void webhook_deliveries(http_request *req)
     problem_init(&p);
     store_docs *d = NULL;
     int found = store_webhook_deliveries(call->db, req->ids[0], call->scope, DELIVERIES_SHOWN, &d, &p);
-    if (found <= 0) {
-        store_docs_free(d);
-        if (found == 0)
-            problem_set(&p, 404, "not_found", "no webhook %lld", (long long)req->ids[0]);
-        answer_problem(req, &p);
-        return;
-    }
-    answer_items(req, d);
+    answer_items(req, found, d, &p, "webhook");
 }

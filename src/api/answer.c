@@ -1,0 +1,54 @@
+/* answer.c — the answers handlers share (api/answer.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "api/answer.h"
+#include "codec/json_fields.h"
+
+void api_fail(http_request *req, problem *p)
+{
+    http_problem(req, p);
+    problem_clear(p);
+}
+
+int api_found(http_request *req, int found, problem *p, const char *fmt, ...)
+{
+    if (found > 0)
+        return 1;
+    if (found == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        char detail[sizeof p->detail];
+        vsnprintf(detail, sizeof detail, fmt, ap);
+        va_end(ap);
+        problem_set(p, 404, "not_found", "%s", detail);
+    }
+    api_fail(req, p);
+    return 0;
+}
+
+void api_answer_text(http_request *req, int status, char *doc)
+{
+    json_t *j = doc ? json_loads(doc, 0, NULL) : NULL;
+    free(doc);
+    if (!j) {
+        http_error(req, 503, "out_of_memory", "try again");
+        return;
+    }
+    http_json(req, status, j);
+}
+
+json_t *api_text_body(http_request *req, int optional, const char *field, size_t max, const char **text, problem *p)
+{
+    *text = NULL;
+    json_t *body = optional && !req->body.len ? json_object() : http_json_body(req);
+    if (!body)
+        return NULL;
+    const char *const allowed[] = {field, NULL};
+    char shape[64];
+    snprintf(shape, sizeof shape, " {%s}", field);
+    jf_object(body, allowed, shape, p);
+    *text = jf_text(body, field, max, p);
+    return body;
+}

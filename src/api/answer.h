@@ -1,0 +1,27 @@
+/*
+ * answer.h — the answers handlers share: a problem, the "not found" of a store lookup, and a
+ * JSON document the store wrote. Only handlers answer; these are their last step.
+ */
+#ifndef CICLO_API_ANSWER_H
+#define CICLO_API_ANSWER_H
+#include <jansson.h>
+
+#include "core/problem.h"
+#include "http/http.h"
+
+/* Answers p (its status, 500 when unset) and clears it. */
+void api_fail(http_request *req, problem *p);
+/* found as a store lookup returns it: > 0 found, 0 none, < 0 with p set. Returns 1 when found;
+ * else answers 404 not_found with the detail (printf format) when 0, or p when < 0, clears p
+ * and returns 0. */
+int api_found(http_request *req, int found, problem *p, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Answers status with the JSON text doc (takes it: freed here), or 503 out_of_memory when it
+ * cannot be read back. */
+void api_answer_text(http_request *req, int status, char *doc);
+/* Reads a body that is a JSON object whose only field is the text `field` of at most max
+ * characters (jf_object, jf_text); with optional, no body at all reads as {}. Returns the body
+ * (a new reference; *text is borrowed from it, NULL when absent) with what is wrong with it
+ * added to p, or NULL after answering when it cannot be read (as http_json_body). */
+json_t *api_text_body(http_request *req, int optional, const char *field, size_t max, const char **text, problem *p);
+
+#endif
