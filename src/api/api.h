@@ -44,12 +44,6 @@ static inline const principal *api_who(const http_request *req) { return &((cons
 /* The pool, for handlers that need a second connection (readiness). */
 store_pool *api_pool(void);
 
-/* Handlers shared by routes (api/crud.c, api/ops.c, api/tokens.c). */
-void crud_create(http_request *req);
-void crud_get(http_request *req);
-void crud_list(http_request *req);
-void crud_patch(http_request *req);
-void crud_delete(http_request *req);
 /* What crud_patch_with patches: a resource outside the model's specs. */
 #define PATCH_GONE (-2)
 typedef struct patch_target {
@@ -66,26 +60,5 @@ typedef struct patch_target {
 /* Answers a JSON Merge Patch (RFC 7396) request on t: If-Match (412 when stale), 404, and a
  * fresh read and reapply when the row changes between read and write (409 after a few). */
 void crud_patch_with(http_request *req, const patch_target *t);
-void ops_healthz(http_request *req);
-void ops_readyz(http_request *req);
-void ops_metrics(http_request *req);
-void ops_openapi(http_request *req);
-void progress_create(http_request *req);
-void progress_list(http_request *req);
-void measurement_create(http_request *req);
-void measurement_list(http_request *req);
-void objective_score(http_request *req);
-void plan_scores(http_request *req);
-void plan_checks(http_request *req);
-void plan_report(http_request *req);
-void review_create(http_request *req);
-void judgement_create(http_request *req); /* POST /v1/indicators/{id}/judgement (issue 14) */
-void review_list(http_request *req);
-void review_get(http_request *req);
-void rules_evaluate_handler(http_request *req);
-void rules_check_handler(http_request *req);
-void tokens_create(http_request *req);
-void tokens_list(http_request *req);
-void tokens_delete(http_request *req);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/handlers.h"
 #include "codec/evaluation_body.h"
 #include "codec/payroll_csv.h"
 #include "codec/rule_json.h"

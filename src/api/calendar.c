@@ -1,5 +1,5 @@
 /*
- * calendar.c — GET /v1/entities/{id}/calendar?from=&to=&as_of=&state= (api/calendar.h).
+ * calendar.c — GET /v1/entities/{id}/calendar?from=&to=&as_of=&state= (api/handlers.h).
  *
  * The items: the legal deadlines of each year's cycle (the Piano or PIAO, the Relazione, its
  * validation, the publication of premiums), the reviews due (as of 30/06 and 31/12 of an
@@ -17,7 +17,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
-#include "api/calendar.h"
+#include "api/handlers.h"
 #include "codec/ical.h"
 #include "core/text.h"
 #include "rules.h"

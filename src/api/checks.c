@@ -9,6 +9,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "api/piao_checks.h"
 #include "codec/csv.h"
 #include "codec/i18n.h"

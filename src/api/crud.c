@@ -8,6 +8,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "api/lifecycle.h"
 #include "api/list_answer.h"
 #include "api/validate.h"

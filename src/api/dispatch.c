@@ -6,13 +6,9 @@
 
 #include "api/api.h"
 #include "api/auth.h"
-#include "api/calendar.h"
 #include "api/erp.h"
 #include "api/idempotency.h"
 #include "api/oidc.h"
-#include "api/payments.h"
-#include "api/revision_validation.h"
-#include "api/transparency.h"
 #include "api/webhooks.h"
 #include "core/log.h"
 #include "core/metrics.h"

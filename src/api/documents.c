@@ -8,6 +8,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "api/report.h"
 #include "core/log.h"
 #include "render/csv_report.h"

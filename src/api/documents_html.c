@@ -1,5 +1,4 @@
-/* documents_html.c — see documents_html.h. */
-#include "api/documents_html.h"
+/* documents_html.c — the documents people read as HTML, and the charts as SVG (api/handlers.h). */
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,6 +7,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "api/periods.h"
 #include "api/report.h"
 #include "render/plan_html.h"

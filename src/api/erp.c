@@ -11,6 +11,7 @@
 #include "api/answer.h"
 #include "api/api.h"
 #include "api/feed_rows.h"
+#include "api/handlers.h"
 #include "api/idempotency.h"
 #include "api/import.h"
 #include "api/periods.h"

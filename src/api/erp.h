@@ -1,6 +1,7 @@
 /*
- * erp.h — the ERP's endpoints (bulk feeds in CSV or JSON, all-or-nothing, errors by
- * line; the change feed). Their Idempotency-Key handling is api/idempotency.h.
+ * erp.h — how the ERP's bulk feeds (CSV or JSON, all-or-nothing, errors by line) run, for
+ * erp.c and payments.c; the handlers are declared in api/handlers.h. Their Idempotency-Key
+ * handling is api/idempotency.h.
  */
 #ifndef CICLO_API_ERP_H
 #define CICLO_API_ERP_H
@@ -9,13 +10,6 @@
 
 #include "http/http.h"
 #include "store/pool.h"
-
-void erp_structures_import(http_request *req);   /* POST /v1/entities/{id}/structures:import */
-void erp_people_import(http_request *req);       /* POST /v1/entities/{id}/people:import */
-void erp_measurements_import(http_request *req); /* POST /v1/plans/{id}/measurements:import */
-void erp_financials_import(http_request *req);   /* POST /v1/plans/{id}/financials:import */
-void erp_progress_import(http_request *req);     /* POST /v1/plans/{id}/progress:import (phase progress) */
-void erp_changes(http_request *req);             /* GET /v1/changes?since=&limit= */
 
 /* What a feed does with its rows, inside the feed's transaction: items are the rows (JSON
  * objects; CSV cells as strings), paths the prefix of each row's errors ("line[N]" or "[i]");

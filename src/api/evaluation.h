@@ -1,8 +1,8 @@
 /*
- * evaluation.h — people evaluation and the result bonus (issue 10, docs/EVALUATION.md):
- * the handlers of src/api/evaluation_schemes.c (schemes, participations),
- * src/api/evaluation_forms.c and src/api/bonus.c, and the one function of src/api/scores.c
- * that lends them the plan's scores.
+ * evaluation.h — people evaluation and the result bonus (issue 10, docs/EVALUATION.md): the one
+ * function of src/api/scores.c that lends the plan's scores to the handlers of
+ * src/api/evaluation_schemes.c, src/api/evaluation_forms.c and src/api/bonus.c (declared in
+ * api/handlers.h).
  */
 #ifndef CICLO_API_EVALUATION_H
 #define CICLO_API_EVALUATION_H
@@ -31,25 +31,5 @@ typedef struct eval_plan_scores {
 int scores_for_evaluation(http_request *req, int64_t plan_id, const char *as_of, int64_t structure_id,
                           int64_t person_id, const int64_t *objective_ids, int n, rules_score_status *status,
                           rules_decimal *score, eval_plan_scores *out);
-
-void eval_scheme_list(http_request *req);
-void eval_scheme_create(http_request *req);
-void eval_scheme_get(http_request *req);
-void eval_scheme_patch(http_request *req);
-void eval_scheme_delete(http_request *req);
-void participation_list(http_request *req);
-void participation_create(http_request *req);
-void participation_delete(http_request *req);
-void eval_form_create(http_request *req);
-void eval_form_list(http_request *req);
-void eval_form_get(http_request *req);
-void eval_form_patch(http_request *req);
-void eval_form_sign(http_request *req);
-void eval_form_accept(http_request *req);
-void eval_form_contest(http_request *req);
-void eval_form_conciliate(http_request *req);
-void bonus_distribution_create(http_request *req);
-void bonus_distribution_list(http_request *req);
-void bonus_distribution_get(http_request *req);
 
 #endif

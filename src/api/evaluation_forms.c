@@ -14,6 +14,7 @@
 #include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/handlers.h"
 #include "api/validate.h"
 #include "codec/evaluation_body.h"
 #include "codec/rule_json.h"

@@ -10,6 +10,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "api/validate.h"
 #include "codec/evaluation_body.h"
 #include "codec/json_fields.h"

@@ -12,6 +12,7 @@
 #include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/handlers.h"
 #include "api/list_answer.h"
 #include "store/oidc.h"
 

@@ -9,6 +9,7 @@
 #include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/handlers.h"
 #include "api/list_answer.h"
 #include "api/periods.h"
 #include "api/validate.h"

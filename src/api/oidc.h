@@ -50,8 +50,4 @@ int oidc_is_jwt(const char *token);
  * naming the failed check, 503 when the keys or the database cannot be reached. */
 int oidc_authenticate(store_conn *c, const char *token, principal *who, time_t *until, problem *p);
 
-/* GET /v1/me and GET /v1/me/objectives (api/me.c). */
-void me_get(http_request *req);
-void me_objectives(http_request *req);
-
 #endif

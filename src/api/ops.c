@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/handlers.h"
 #include "core/embedded.h"
 #include "core/metrics.h"
 

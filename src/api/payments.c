@@ -1,5 +1,5 @@
 /*
- * payments.c — the invoices the ERP feeds and the payment timeliness indicator (api/payments.h).
+ * payments.c — the invoices the ERP feeds and the payment timeliness indicator (api/handlers.h).
  *
  * The ITP of a year is computed by the rules library (rules_itp) over the invoices paid that
  * year; beside it, for each assignee of the year's cycle plan, the share of its objectives'
@@ -14,7 +14,7 @@
 #include "api/api.h"
 #include "api/erp.h" /* erp_run_feed */
 #include "api/feed_rows.h"
-#include "api/payments.h"
+#include "api/handlers.h"
 #include "codec/rule_json.h"
 #include "core/text.h"
 #include "rules.h"

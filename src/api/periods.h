@@ -36,28 +36,4 @@ int period_refuse(const period_state *st, rules_entry_verdict v, const char *as_
  * reason when v is a correction. */
 void period_entry_guard(const period_state *st, rules_entry_verdict v, const char *reason, store_entry_guard *g);
 
-/* POST /v1/plans/{id}/reviews: 409 plan_validated for a validated plan, else review_create
- * (which also closes the period up to the review's date). */
-void period_review_create(http_request *req);
-/* POST /v1/indicators/{id}/judgement: 409 plan_validated for a validated plan, 403 own_score
- * when the indicator counts towards the evaluator token's own person, else judgement_create. */
-void period_judgement_create(http_request *req);
-
-/* GET /v1/objectives/{id}/score: objective_score's answer with what the score rests on
- * beyond the computation: each counted correction of a closed period on its indicator or
- * phase ("correction", with the original it stands beside, and a sentence added to the
- * indicator's explanation), and "override" (the approved override as of the date, or null;
- * the rules library already counts it as "score", the method's figure is "computed_score"),
- * said at the start of the explanation. */
-void period_objective_score(http_request *req);
-
-/* Score overrides: request (manager for their objectives, planner), lists, one, and the
- * evaluator's approval or rejection. */
-void override_request(http_request *req);
-void override_list_objective(http_request *req);
-void override_list_plan(http_request *req);
-void override_get(http_request *req);
-void override_approve(http_request *req);
-void override_reject(http_request *req);
-
 #endif

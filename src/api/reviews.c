@@ -8,6 +8,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "api/list_answer.h"
 #include "api/scoring.h"
 #include "codec/rule_json.h"

@@ -1,10 +1,10 @@
-/* revision_validation.c — the Nucleo's validation of a revision (api/revision_validation.h). */
+/* revision_validation.c — the Nucleo's validation of a revision (api/handlers.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/answer.h"
 #include "api/api.h"
-#include "api/revision_validation.h"
+#include "api/handlers.h"
 #include "store/revision_validation.h"
 
 #define NOTE_MAX 20000

@@ -1,11 +1,11 @@
-/* rollover.c — POST /v1/plans/{id}:rollover (api/rollover.h). */
+/* rollover.c — POST /v1/plans/{id}:rollover (api/handlers.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/answer.h"
 #include "api/api.h"
-#include "api/rollover.h"
+#include "api/handlers.h"
 #include "store/model.h"
 #include "store/rollover.h"
 

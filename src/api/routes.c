@@ -1,19 +1,8 @@
 /* routes.c — every endpoint, the roles it admits, and its handler. Keep openapi/openapi.yaml in step. */
 #include "api/api.h"
 #include "api/auth.h"
-#include "api/calendar.h"       /* the cycle's calendar, issue 20 */
-#include "api/documents_html.h" /* the Piano and the Relazione as HTML, charts as SVG */
-#include "api/erp.h"
-#include "api/evaluation.h" /* people evaluation and bonus */
+#include "api/handlers.h"
 #include "api/import.h"
-#include "api/lifecycle.h"
-#include "api/oidc.h"
-#include "api/payments.h"
-#include "api/periods.h" /* monitoring periods and score overrides */
-#include "api/revision_validation.h"
-#include "api/rollover.h"
-#include "api/transparency.h"
-#include "api/webhooks.h"
 
 #define READ ROLES_ALL
 #define PLAN_WRITE (ROLE_ADMIN | ROLE_PLANNER)
@@ -59,7 +48,7 @@ const route api_routes[] = {
     {"POST", "/v1/phases/{id}/progress", progress_create, MONITOR, J, NULL},
     {"GET", "/v1/phases/{id}/progress", progress_list, READ, 0, NULL},
     {"POST", "/v1/indicators/{id}/measurements", measurement_create, MONITOR | ROLE_ERP, J, NULL},
-    {"GET", "/v1/indicators/{id}/measurements", measurement_list_formats, READ, 0, NULL}, /* svg: documents_html.h */
+    {"GET", "/v1/indicators/{id}/measurements", measurement_list_formats, READ, 0, NULL}, /* svg: documents_html.c */
     {"POST", "/v1/indicators/{id}/judgement", period_judgement_create, ROLE_EVALUATOR, J, NULL}, /* issue 14 */
     {"GET", "/v1/objectives/{id}/score", objective_score_formats, READ, 0, NULL}, /* period_objective_score; svg */
     {"GET", "/v1/plans/{id}/scores", plan_scores_formats, READ, 0, NULL},         /* plan_scores; svg */
@@ -70,7 +59,7 @@ const route api_routes[] = {
     {"GET", "/v1/plans/{id}/reviews", review_list, READ, 0, NULL},
     {"GET", "/v1/reviews/{id}", review_get, READ, 0, NULL},
 
-    /* score overrides: asked by the planner or a manager, decided by the evaluator (api/periods.h) */
+    /* score overrides: asked by the planner or a manager, decided by the evaluator (api/periods.c) */
     {"POST", "/v1/objectives/{id}/overrides", override_request, OVERRIDE_ASK, J, NULL},
     {"GET", "/v1/objectives/{id}/overrides", override_list_objective, READ, 0, NULL},
     {"GET", "/v1/plans/{id}/overrides", override_list_plan, READ, 0, NULL},

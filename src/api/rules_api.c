@@ -4,6 +4,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "codec/rule_json.h"
 
 #define CHECK_FINDINGS_MAX 64

@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/evaluation.h" /* people evaluation and bonus */
+#include "api/handlers.h"
 #include "api/personal.h"
 #include "api/report.h"
 #include "api/scoring.h"

@@ -16,6 +16,7 @@
 
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/handlers.h"
 #include "api/list_answer.h"
 #include "core/text.h"
 #include "rules.h"

@@ -1,5 +1,5 @@
 /*
- * transparency.c — the art. 20 figures of a year (api/transparency.h).
+ * transparency.c — the art. 20 figures of a year (api/handlers.h).
  *
  * For each bonus distribution in force (a role and, optionally, a category of staff): how many
  * people, the premiums budgeted (the fund) and distributed, the average, how many got the
@@ -15,13 +15,14 @@
 
 #include "api/answer.h"
 #include "api/api.h"
-#include "api/transparency.h"
+#include "api/handlers.h"
 #include "codec/csv.h"
 #include "codec/rule_json.h"
 #include "rules.h"
 #include "store/transparency.h"
 
-#define MAX_BANDS 17 /* RULES_EVAL_MAX_BANDS and "below the first band" */
+#define TRANSPARENCY_MIN_GROUP 3 /* fewer people than this in a group: its figures are not shown */
+#define MAX_BANDS 17             /* RULES_EVAL_MAX_BANDS and "below the first band" */
 
 static rules_decimal money_of(json_t *v)
 {

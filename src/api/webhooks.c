@@ -11,6 +11,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/handlers.h"
 #include "api/webhooks.h"
 #include "codec/json_fields.h"
 #include "codec/rule_json.h"

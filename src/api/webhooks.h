@@ -1,16 +1,11 @@
 /*
- * webhooks.h — events pushed to the administration's systems (issue 20, item 4): the routes that
- * manage an entity's webhooks, and the worker that delivers their events, signed.
+ * webhooks.h — events pushed to the administration's systems (issue 20, item 4): the worker that
+ * delivers their events, signed (the routes that manage an entity's webhooks: api/handlers.h).
  */
 #ifndef CICLO_API_WEBHOOKS_H
 #define CICLO_API_WEBHOOKS_H
 #include "http/http.h"
 #include "store/pool.h"
-
-void webhook_create(http_request *req);     /* POST /v1/entities/{id}/webhooks */
-void webhook_list(http_request *req);       /* GET /v1/entities/{id}/webhooks */
-void webhook_delete(http_request *req);     /* DELETE /v1/webhooks/{id} */
-void webhook_deliveries(http_request *req); /* GET /v1/webhooks/{id}/deliveries */
 
 /* Starts the delivery worker on pool (borrowed until webhook_worker_stop): a thread that writes
  * the events of time and posts due deliveries. Settings from the environment:
