@@ -28,15 +28,35 @@ int api_found(http_request *req, int found, problem *p, const char *fmt, ...)
     return 0;
 }
 
-void api_answer_text(http_request *req, int status, char *doc)
+int api_bad_parameter(http_request *req, const char *name, const char *message, const char *fmt, ...)
+{
+    problem p;
+    problem_init(&p);
+    va_list ap;
+    va_start(ap, fmt);
+    char detail[sizeof p.detail];
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    problem_set(&p, 400, "bad_parameter", "%s", detail);
+    problem_add(&p, name, "%s", message);
+    api_fail(req, &p);
+    return -1;
+}
+
+json_t *api_doc_json(http_request *req, char *doc)
 {
     json_t *j = doc ? json_loads(doc, 0, NULL) : NULL;
     free(doc);
-    if (!j) {
+    if (!j)
         http_error(req, 503, "out_of_memory", "try again");
-        return;
-    }
-    http_json(req, status, j);
+    return j;
+}
+
+void api_answer_text(http_request *req, int status, char *doc)
+{
+    json_t *j = api_doc_json(req, doc);
+    if (j)
+        http_json(req, status, j);
 }
 
 json_t *api_text_body(http_request *req, int optional, const char *field, size_t max, const char **text, problem *p)

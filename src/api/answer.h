@@ -15,6 +15,13 @@ void api_fail(http_request *req, problem *p);
  * else answers 404 not_found with the detail (printf format) when 0, or p when < 0, clears p
  * and returns 0. */
 int api_found(http_request *req, int found, problem *p, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Answers 400 bad_parameter: the detail (printf format) and, at the query parameter name, the
+ * field error message. Returns -1. */
+int api_bad_parameter(http_request *req, const char *name, const char *message, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The JSON of doc, the text of a document the store wrote (taken: freed here): a new reference,
+ * or NULL after answering 503 out_of_memory when it cannot be read back. */
+json_t *api_doc_json(http_request *req, char *doc);
 /* Answers status with the JSON text doc (takes it: freed here), or 503 out_of_memory when it
  * cannot be read back. */
 void api_answer_text(http_request *req, int status, char *doc);

@@ -17,6 +17,7 @@
 
 #include "api/answer.h"
 #include "api/api.h"
+#include "api/auth.h"
 #include "api/handlers.h"
 #include "codec/ical.h"
 #include "core/text.h"
@@ -292,10 +293,7 @@ static int read_window(http_request *req, window *w)
     }
     w->state = http_query(req, "state");
     if (w->state && strcmp(w->state, "due") != 0 && strcmp(w->state, "late") != 0 && strcmp(w->state, "done") != 0) {
-        problem_set(&p, 400, "bad_parameter", "state must be due, late or done");
-        problem_add(&p, "state", "is not one of due, late, done");
-        api_fail(req, &p);
-        return -1;
+        return api_bad_parameter(req, "state", "is not one of due, late, done", "state must be due, late or done");
     }
     return 0;
 }
@@ -364,21 +362,6 @@ void calendar_get(http_request *req)
 #define FEED_KEY_PREFIX "cal_"
 #define FEED_KEY_LEN (4 + 43)
 
-/* The SHA-256 of key as PostgreSQL's bytea text. */
-static void key_hash(const char *key, char out[67])
-{
-    unsigned char d[32];
-    static const char hex[] = "0123456789abcdef";
-    gnutls_hash_fast(GNUTLS_DIG_SHA256, key, strlen(key), d);
-    out[0] = '\\';
-    out[1] = 'x';
-    for (int i = 0; i < 32; i++) {
-        out[2 + 2 * i] = hex[d[i] >> 4];
-        out[3 + 2 * i] = hex[d[i] & 15];
-    }
-    out[66] = '\0';
-}
-
 void calendar_feed_create(http_request *req)
 {
     api_call *call = api_call_of(req);
@@ -405,18 +388,15 @@ void calendar_feed_create(http_request *req)
     }
     memcpy(secret, FEED_KEY_PREFIX, 4);
     base64url_encode(raw, sizeof raw, secret + 4);
-    key_hash(secret, hash);
+    auth_token_hash_hex(secret, hash);
     char *doc = NULL;
     int found = store_calendar_feed_create(call->db, req->ids[0], call->scope, name, hash, call->actor.name, &doc, &p);
     json_decref(body);
     if (!api_found(req, found, &p, "no entity %lld", (long long)req->ids[0]))
         return;
-    json_t *feed = json_loads(doc, 0, NULL);
-    free(doc);
-    if (!feed) {
-        http_error(req, 503, "out_of_memory", "try again");
+    json_t *feed = api_doc_json(req, doc);
+    if (!feed)
         return;
-    }
     char path[96];
     snprintf(path, sizeof path, "/v1/public/calendar.ics?key=%s", secret);
     json_object_set_new(feed, "key", json_string(secret));
@@ -452,7 +432,7 @@ void calendar_feed_public(http_request *req)
         return;
     }
     char hash[67];
-    key_hash(key, hash);
+    auth_token_hash_hex(key, hash);
     int64_t entity = 0;
     int found = store_calendar_feed_entity(db, hash, &entity, &p);
     if (api_found(req, found, &p, "no such calendar")) {

@@ -57,12 +57,8 @@ static int parse_filter(const field_spec *f, const char *q, http_request *req)
         if (strlen(q) <= 1000)
             return 0;
     }
-    problem p;
-    problem_init(&p);
-    problem_set(&p, 400, "bad_parameter", "the filter %s=%s is not valid", f->name, q);
-    problem_add(&p, f->name, "is not a valid value for this filter");
-    api_fail(req, &p);
-    return -1;
+    return api_bad_parameter(req, f->name, "is not a valid value for this filter", "the filter %s=%s is not valid",
+                             f->name, q);
 }
 
 void crud_list(http_request *req)

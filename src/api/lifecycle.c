@@ -453,12 +453,7 @@ static int rfc3339(const char *s, char *out, size_t n)
 
 static int bad_param(http_request *req, const char *name, const char *msg)
 {
-    problem p;
-    problem_init(&p);
-    problem_set(&p, 400, "bad_parameter", "the filter %s is not valid", name);
-    problem_add(&p, name, "%s", msg);
-    api_fail(req, &p);
-    return -1;
+    return api_bad_parameter(req, name, msg, "the filter %s is not valid", name);
 }
 
 static int id_param(http_request *req, const char *name, const char **out)

@@ -32,12 +32,8 @@ static int year_param(http_request *req)
     long y = strtol(q, &end, 10);
     if (*q && !*end && y >= 2000 && y <= 2100)
         return (int)y;
-    problem p;
-    problem_init(&p);
-    problem_set(&p, 400, "bad_parameter", "year must be a year between 2000 and 2100");
-    problem_add(&p, "year", "is not a year between 2000 and 2100");
-    api_fail(req, &p);
-    return -1;
+    return api_bad_parameter(req, "year", "is not a year between 2000 and 2100",
+                             "year must be a year between 2000 and 2100");
 }
 
 static json_t *shares_json(const store_payment_share *sh, size_t n, int *all_met, int *unknown)

@@ -313,12 +313,8 @@ static int status_filter(http_request *req, const char **status)
     if (!*status || strcmp(*status, "requested") == 0 || strcmp(*status, "approved") == 0 ||
         strcmp(*status, "rejected") == 0)
         return 0;
-    problem p;
-    problem_init(&p);
-    problem_set(&p, 400, "bad_parameter", "status must be requested, approved or rejected");
-    problem_add(&p, "status", "must be one of: requested, approved, rejected");
-    api_fail(req, &p);
-    return -1;
+    return api_bad_parameter(req, "status", "must be one of: requested, approved, rejected",
+                             "status must be requested, approved or rejected");
 }
 
 static void override_list(http_request *req, int of_plan, const char *noun)

@@ -199,11 +199,8 @@ static void answer(http_request *req, store_conn *db, const char *scope, int pub
     char *end = NULL;
     long year = q ? strtol(q, &end, 10) : 0;
     if (!q || !*q || *end || year < 2000 || year > 2100) {
-        problem p;
-        problem_init(&p);
-        problem_set(&p, 400, "bad_parameter", "year is required: the year of the premiums (2000..2100)");
-        problem_add(&p, "year", q ? "is not a year between 2000 and 2100" : "is required");
-        api_fail(req, &p);
+        api_bad_parameter(req, "year", q ? "is not a year between 2000 and 2100" : "is required",
+                          "year is required: the year of the premiums (2000..2100)");
         return;
     }
     problem p;

@@ -135,12 +135,9 @@ void webhook_create(http_request *req)
         api_fail(req, &p);
         goto done;
     }
-    json_t *w = json_loads(doc, 0, NULL);
-    free(doc);
-    if (!w) {
-        http_error(req, 503, "out_of_memory", "try again");
+    json_t *w = api_doc_json(req, doc);
+    if (!w)
         goto done;
-    }
     json_object_set_new(w, "secret", json_string(secret));
     snprintf(req->res.location, sizeof req->res.location, "/v1/webhooks/%lld",
              (long long)json_integer_value(json_object_get(w, "id")));
