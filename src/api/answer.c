@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "api/answer.h"
+#include "api/api.h"
 #include "codec/json_fields.h"
 
 void api_fail(http_request *req, problem *p)
@@ -71,4 +72,14 @@ json_t *api_text_body(http_request *req, int optional, const char *field, size_t
     jf_object(body, allowed, shape, p);
     *text = jf_text(body, field, max, p);
     return body;
+}
+
+store_conn *api_acquire(http_request *req)
+{
+    problem p;
+    problem_init(&p);
+    store_conn *db = store_acquire(api_pool(), &p);
+    if (!db)
+        api_fail(req, &p);
+    return db;
 }

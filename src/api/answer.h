@@ -8,6 +8,7 @@
 
 #include "core/problem.h"
 #include "http/http.h"
+#include "store/pool.h"
 
 /* Answers p (its status, 500 when unset) and clears it. */
 void api_fail(http_request *req, problem *p);
@@ -22,6 +23,9 @@ int api_bad_parameter(http_request *req, const char *name, const char *message, 
 /* The JSON of doc, the text of a document the store wrote (taken: freed here): a new reference,
  * or NULL after answering 503 out_of_memory when it cannot be read back. */
 json_t *api_doc_json(http_request *req, char *doc);
+/* A connection of the pool for a route without a token, which the dispatch lends none: release
+ * it to api_pool(); NULL after answering (503) when the pool has none. */
+store_conn *api_acquire(http_request *req);
 /* Answers status with the JSON text doc (takes it: freed here), or 503 out_of_memory when it
  * cannot be read back. */
 void api_answer_text(http_request *req, int status, char *doc);

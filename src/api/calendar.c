@@ -424,13 +424,11 @@ void calendar_feed_public(http_request *req)
         http_error(req, 404, "not_found", "no such calendar");
         return;
     }
+    store_conn *db = api_acquire(req);
+    if (!db)
+        return;
     problem p;
     problem_init(&p);
-    store_conn *db = store_acquire(api_pool(), &p);
-    if (!db) {
-        api_fail(req, &p);
-        return;
-    }
     char hash[67];
     auth_token_hash_hex(key, hash);
     int64_t entity = 0;

@@ -80,6 +80,15 @@ static int wants_svg(http_request *req)
     return f && strcmp(f, "svg") == 0;
 }
 
+/* When the request does not ask for this document (wanted 0), answers it with the route's JSON
+ * handler and returns 1; else 0. */
+static int answered_as_json(http_request *req, int wanted, void (*handler)(http_request *))
+{
+    if (!wanted)
+        handler(req);
+    return !wanted;
+}
+
 /* The report (report_document) and the plan document of req->ids[0]: 0, or -1 after
  * answering. */
 static int report_and_doc(http_request *req, json_t **report, json_t **doc)
@@ -96,20 +105,28 @@ static int report_and_doc(http_request *req, json_t **report, json_t **doc)
     return 0;
 }
 
-void plan_report_formats(http_request *req)
+/* Draws the report (report_document) into b: 0, or -1. */
+typedef int (*report_drawing)(buf *b, const json_t *report);
+static int structures_chart(buf *b, const json_t *report) { return report_chart_structures(b, report, "chart"); }
+static int distribution_chart(buf *b, const json_t *report) { return report_chart_distribution(b, report, "chart"); }
+
+/* Answers the report of req->ids[0] as draw draws it, with media type ct. */
+static void answer_report_drawn(http_request *req, report_drawing draw, const char *ct)
 {
-    if (!wants_html(req)) {
-        plan_report(req);
-        return;
-    }
     json_t *report = report_document(req);
     if (!report)
         return;
     buf b;
     buf_init(&b, DOC_LIMIT);
-    int rc = report_html(&b, report);
+    int rc = draw(&b, report);
     json_decref(report);
-    answer_buf(req, &b, "text/html; charset=utf-8", rc);
+    answer_buf(req, &b, ct, rc);
+}
+
+void plan_report_formats(http_request *req)
+{
+    if (!answered_as_json(req, wants_html(req), plan_report))
+        answer_report_drawn(req, report_html, "text/html; charset=utf-8");
 }
 
 void plan_document(http_request *req)
@@ -132,24 +149,15 @@ void plan_document(http_request *req)
 
 void plan_scores_formats(http_request *req)
 {
-    if (!wants_svg(req)) {
-        plan_scores(req);
+    if (answered_as_json(req, wants_svg(req), plan_scores))
         return;
-    }
     const char *chart = http_query(req, "chart");
     if (chart && strcmp(chart, "structures") != 0 && strcmp(chart, "distribution") != 0) {
         http_error(req, 400, "bad_parameter", "chart must be structures or distribution");
         return;
     }
-    json_t *report = report_document(req);
-    if (!report)
-        return;
-    buf b;
-    buf_init(&b, DOC_LIMIT);
-    int rc = chart && strcmp(chart, "distribution") == 0 ? report_chart_distribution(&b, report, "chart")
-                                                         : report_chart_structures(&b, report, "chart");
-    json_decref(report);
-    answer_buf(req, &b, "image/svg+xml", rc);
+    answer_report_drawn(req, chart && strcmp(chart, "distribution") == 0 ? distribution_chart : structures_chart,
+                        "image/svg+xml");
 }
 
 /* The year of the plan that owns row id of kind ("objectives", "indicators"): 0 after answering. */
@@ -160,20 +168,15 @@ static int owner_year(http_request *req, const char *kind)
     problem_init(&p);
     owner_info info;
     int found = store_owner_info(call->db, kind, call->scope, req->ids[0], &info, &p);
-    if (found > 0)
-        return info.year;
-    if (found == 0)
-        problem_set(&p, 404, "not_found", "no such %s", strcmp(kind, "objectives") == 0 ? "objective" : "indicator");
-    api_fail(req, &p);
-    return 0;
+    return api_found(req, found, &p, "no such %s", strcmp(kind, "objectives") == 0 ? "objective" : "indicator")
+               ? info.year
+               : 0;
 }
 
 void objective_score_formats(http_request *req)
 {
-    if (!wants_svg(req)) {
-        period_objective_score(req);
+    if (answered_as_json(req, wants_svg(req), period_objective_score))
         return;
-    }
     int year = owner_year(req, "objectives");
     json_t *score = year ? answer_of(req, period_objective_score) : NULL;
     if (!score)
@@ -187,10 +190,8 @@ void objective_score_formats(http_request *req)
 
 void measurement_list_formats(http_request *req)
 {
-    if (!wants_svg(req)) {
-        measurement_list(req);
+    if (answered_as_json(req, wants_svg(req), measurement_list))
         return;
-    }
     api_call *call = api_call_of(req);
     int year = owner_year(req, "indicators");
     json_t *list = year ? answer_of(req, measurement_list) : NULL;

@@ -269,13 +269,9 @@ void transparency_get(http_request *req)
 
 void transparency_public_get(http_request *req)
 {
-    problem p;
-    problem_init(&p);
-    store_conn *db = store_acquire(api_pool(), &p);
-    if (!db) {
-        api_fail(req, &p);
+    store_conn *db = api_acquire(req);
+    if (!db)
         return;
-    }
     store_set_entity(db, req->ids[0]); /* row-level security: the entity the path names (store/pool.h) */
     answer(req, db, NULL, 1);
     store_release(api_pool(), db);
