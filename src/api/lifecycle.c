@@ -210,19 +210,36 @@ static int plan_written(http_request *req, int ok, const store_refusal *why, pro
     return 0;
 }
 
+/* Reads If-Match, the version a lifecycle write is for, into *version (-1 when absent): 0, or
+ * -1 after answering 400. */
+static int read_if_version(http_request *req, int64_t *version)
+{
+    problem p;
+    problem_init(&p);
+    if (http_if_match_param(req, version, &p) >= 0)
+        return 0;
+    api_fail(req, &p);
+    return -1;
+}
+
+/* Answers 200 with the plan (doc, handed over) a lifecycle write left at version. */
+static void answer_plan(http_request *req, char *doc, int64_t version)
+{
+    http_body(req, 200, "application/json", doc, strlen(doc));
+    http_etag(req, version);
+}
+
 void plan_adopt(http_request *req)
 {
     api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
     int64_t if_version;
-    if (http_if_match_param(req, &if_version, &p) < 0) {
-        api_fail(req, &p);
+    if (read_if_version(req, &if_version) < 0)
         return;
-    }
     json_t *body = http_json_body(req);
     if (!body)
         return;
+    problem p;
+    problem_init(&p);
     store_deliberation d;
     char date[11];
     if (check_deliberation(body, &d, date, &p) < 0) {
@@ -240,23 +257,20 @@ void plan_adopt(http_request *req)
     if (!plan_written(req, ok, &why, &p))
         return;
     snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%d", req->ids[0], revision);
-    http_body(req, 200, "application/json", doc, strlen(doc));
-    http_etag(req, version);
+    answer_plan(req, doc, version);
 }
 
 static void transition(http_request *req, store_transition t, const char *what)
 {
     api_call *call = api_call_of(req);
-    problem p;
-    problem_init(&p);
     int64_t if_version;
-    if (http_if_match_param(req, &if_version, &p) < 0) {
-        api_fail(req, &p);
+    if (read_if_version(req, &if_version) < 0)
         return;
-    }
     char *extra = NULL;
     if (note_body(req, what, &extra) < 0)
         return;
+    problem p;
+    problem_init(&p);
     char *doc = NULL;
     int64_t version;
     store_refusal why = {0};
@@ -266,8 +280,7 @@ static void transition(http_request *req, store_transition t, const char *what)
     if (!plan_written(req, ok, &why, &p))
         return;
     if (t != STORE_OPEN_REVISION) {
-        http_body(req, 200, "application/json", doc, strlen(doc));
-        http_etag(req, version);
+        answer_plan(req, doc, version);
         return;
     }
     /* 201: the draft revision, with the plan as it now is. */
@@ -285,22 +298,27 @@ void plan_revision_open(http_request *req) { transition(req, STORE_OPEN_REVISION
 void plan_close(http_request *req) { transition(req, STORE_CLOSE, "closing"); }
 void plan_validate(http_request *req) { transition(req, STORE_VALIDATE, "validation"); }
 
-void plan_revision_list(http_request *req)
+/* Where plan req->ids[0] stands in its lifecycle: *editing (a draft revision is open) and
+ * *revision (the last adopted one). Returns 1, or 0 after answering (404 or the problem). */
+static int plan_state_read(http_request *req, int *editing, int *revision)
 {
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     const char *status;
-    int editing, revision;
     int64_t version;
-    int found = store_plan_state(call->db, call->scope, req->ids[0], &status, &editing, &revision, &version, &p);
-    if (found <= 0) {
-        if (found < 0)
-            api_fail(req, &p);
-        else
-            no_plan(req);
+    int found = store_plan_state(call->db, call->scope, req->ids[0], &status, editing, revision, &version, &p);
+    return api_found(req, found, &p, "no plan with id %" PRId64, req->ids[0]);
+}
+
+void plan_revision_list(http_request *req)
+{
+    api_call *call = api_call_of(req);
+    int editing, revision;
+    if (!plan_state_read(req, &editing, &revision))
         return;
-    }
+    problem p;
+    problem_init(&p);
     store_docs *res;
     if (store_plan_revision_list(call->db, call->scope, req->ids[0], &res, &p) < 0) {
         api_fail(req, &p);
@@ -345,25 +363,17 @@ void plan_revision_list(http_request *req)
 }
 
 /* Revision n of the plan: an adopted snapshot, or the working copy when n is the open
- * draft. Returns 1 with *doc (malloc'd), 0 after answering 404, -1 after answering. */
+ * draft. Returns 1 with *doc (malloc'd), 0 after answering 404 (or the problem of reading
+ * the plan's state), -1 after answering. */
 static int revision_doc(http_request *req, int64_t n, char **doc, int *draft)
 {
     api_call *call = api_call_of(req);
+    int editing, revision;
+    *draft = 0;
+    if (!plan_state_read(req, &editing, &revision))
+        return 0;
     problem p;
     problem_init(&p);
-    const char *status;
-    int editing, revision;
-    int64_t version;
-    *draft = 0;
-    int found = store_plan_state(call->db, call->scope, req->ids[0], &status, &editing, &revision, &version, &p);
-    if (found < 0) {
-        api_fail(req, &p);
-        return -1;
-    }
-    if (!found) {
-        no_plan(req);
-        return 0;
-    }
     int ok = 0;
     if (n >= 1 && n <= revision) {
         ok = store_plan_revision_document(call->db, call->scope, req->ids[0], (int)n, doc, &p);

@@ -77,20 +77,26 @@ typedef struct entry_kind {
 
 /* The start of an entry POST: the body, read first (a bad one costs no database work), the
  * row it is for (entry_target), and the body's shape. Returns NULL after answering when the
- * body cannot be read; else the body (the caller owns it), with p's status set when the
- * entry cannot go on, and unknown fields added to p's errors. */
+ * body cannot be read or the entry cannot go on; else the body (the caller owns it), with
+ * unknown fields added to p's errors. */
 static json_t *entry_begin(http_request *req, const entry_kind *k, store_entry_target *t, problem *p)
 {
     json_t *body = http_json_body(req);
-    if (!body || !entry_target(req, k->rows, k->noun, t, p))
-        return body;
-    if (!json_is_object(body)) {
-        problem_add(p, "", "must be a JSON object");
-        problem_set(p, 422, "validation_failed", "the %s is not valid", k->named);
-        return body;
+    if (!body)
+        return NULL;
+    if (entry_target(req, k->rows, k->noun, t, p)) {
+        if (json_is_object(body)) {
+            body_unknown_fields(body, k->known, k->what, p);
+        } else {
+            problem_add(p, "", "must be a JSON object");
+            problem_set(p, 422, "validation_failed", "the %s is not valid", k->named);
+        }
     }
-    body_unknown_fields(body, k->known, k->what, p);
-    return body;
+    if (!p->status)
+        return body;
+    json_decref(body);
+    api_fail(req, p);
+    return NULL;
 }
 
 /* What an entry carries besides its date (the fields of one kind are used). */
@@ -129,14 +135,8 @@ static int gated_write(http_request *req, const char *kind, const char *as_of, c
 static void finish(http_request *req, problem *p, json_t *body, char *doc, int found, const char *noun)
 {
     json_decref(body);
-    if (found > 0) {
+    if (api_found(req, found, p, "no such %s", noun))
         http_body(req, 201, "application/json", doc, strlen(doc));
-        return;
-    }
-    if (found == 0)
-        problem_set(p, 404, "not_found", "no such %s", noun);
-    http_problem(req, p);
-    problem_clear(p);
 }
 
 void progress_create(http_request *req)
@@ -151,8 +151,6 @@ void progress_create(http_request *req)
     json_t *body = entry_begin(req, &kind, &info, &p);
     if (!body)
         return;
-    if (p.status)
-        goto out;
     char completed[11], as_of[11], percent[32] = "";
     const char *note;
     date_field(body, "completed_on", info.year, completed, &p);
@@ -251,8 +249,6 @@ void measurement_create(http_request *req)
     json_t *body = entry_begin(req, &kind, &info, &p);
     if (!body)
         return;
-    if (p.status)
-        goto out;
     char as_of[11];
     const char *source, *note;
     date_field(body, "as_of", info.year, as_of, &p);
