@@ -6,6 +6,7 @@
 #include "api/answer.h"
 #include "api/api.h"
 #include "codec/json_fields.h"
+#include "http/request.h"
 
 void api_fail(http_request *req, problem *p)
 {
@@ -82,4 +83,14 @@ store_conn *api_acquire(http_request *req)
     if (!db)
         api_fail(req, &p);
     return db;
+}
+
+int api_if_match(http_request *req, int64_t *wanted)
+{
+    problem p;
+    problem_init(&p);
+    int has = http_if_match_param(req, wanted, &p);
+    if (has < 0)
+        api_fail(req, &p);
+    return has;
 }

@@ -5,6 +5,7 @@
 #ifndef CICLO_API_ANSWER_H
 #define CICLO_API_ANSWER_H
 #include <jansson.h>
+#include <stdint.h>
 
 #include "core/problem.h"
 #include "http/http.h"
@@ -23,6 +24,9 @@ int api_bad_parameter(http_request *req, const char *name, const char *message, 
 /* The JSON of doc, the text of a document the store wrote (taken: freed here): a new reference,
  * or NULL after answering 503 out_of_memory when it cannot be read back. */
 json_t *api_doc_json(http_request *req, char *doc);
+/* Reads If-Match for a write at a version (http_if_match_param): 1 with *wanted, 0 when absent
+ * (*wanted -1), or -1 after answering 400. */
+int api_if_match(http_request *req, int64_t *wanted);
 /* A connection of the pool for a route without a token, which the dispatch lends none: release
  * it to api_pool(); NULL after answering (503) when the pool has none. */
 store_conn *api_acquire(http_request *req);

@@ -184,14 +184,12 @@ static void gone(http_request *req, const char *noun, int has_match, problem *p)
 
 void crud_patch_with(http_request *req, const patch_target *t)
 {
+    int64_t wanted;
+    int has_match = api_if_match(req, &wanted);
+    if (has_match < 0)
+        return;
     problem p;
     problem_init(&p);
-    int64_t wanted;
-    int has_match = http_if_match_param(req, &wanted, &p);
-    if (has_match < 0) {
-        api_fail(req, &p);
-        return;
-    }
     json_t *patch = http_json_body(req);
     if (!patch)
         return;
@@ -281,14 +279,12 @@ void crud_delete(http_request *req)
 {
     const resource_spec *r = spec_of(req);
     api_call *call = api_call_of(req);
+    int64_t wanted;
+    int has_match = api_if_match(req, &wanted);
+    if (has_match < 0)
+        return;
     problem p;
     problem_init(&p);
-    int64_t wanted;
-    int has_match = http_if_match_param(req, &wanted, &p);
-    if (has_match < 0) {
-        api_fail(req, &p);
-        return;
-    }
     int ok = store_crud_delete(call->db, r, call->scope, &call->actor, req->ids[0], has_match ? wanted : -1, &p);
     if (ok < 0) {
         api_fail(req, &p);

@@ -284,13 +284,9 @@ static int transition_ok(http_request *req, const form_row *r, rules_form_action
 static int if_match_ok(http_request *req, const form_row *r)
 {
     int64_t wanted;
-    problem p;
-    problem_init(&p);
-    int m = http_if_match_param(req, &wanted, &p);
-    if (m < 0) {
-        api_fail(req, &p);
+    int m = api_if_match(req, &wanted);
+    if (m < 0)
         return 0;
-    }
     if (m && wanted != r->f.doc.version) {
         http_error(req, 412, "precondition_failed", "the evaluation form has changed since you read it");
         return 0;

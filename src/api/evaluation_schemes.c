@@ -102,13 +102,11 @@ void eval_scheme_patch(http_request *req)
 void eval_scheme_delete(http_request *req)
 {
     int64_t wanted;
+    int has_match = api_if_match(req, &wanted);
+    if (has_match < 0)
+        return;
     problem p;
     problem_init(&p);
-    int has_match = http_if_match_param(req, &wanted, &p);
-    if (has_match < 0) {
-        api_fail(req, &p);
-        return;
-    }
     eval_ctx x = eval_ctx_of(req);
     int rc = store_eval_scheme_delete(&x, req->ids[0], has_match ? wanted : -1, &p);
     if (rc == 1) {

@@ -210,18 +210,6 @@ static int plan_written(http_request *req, int ok, const store_refusal *why, pro
     return 0;
 }
 
-/* Reads If-Match, the version a lifecycle write is for, into *version (-1 when absent): 0, or
- * -1 after answering 400. */
-static int read_if_version(http_request *req, int64_t *version)
-{
-    problem p;
-    problem_init(&p);
-    if (http_if_match_param(req, version, &p) >= 0)
-        return 0;
-    api_fail(req, &p);
-    return -1;
-}
-
 /* Answers 200 with the plan (doc, handed over) a lifecycle write left at version. */
 static void answer_plan(http_request *req, char *doc, int64_t version)
 {
@@ -233,7 +221,7 @@ void plan_adopt(http_request *req)
 {
     api_call *call = api_call_of(req);
     int64_t if_version;
-    if (read_if_version(req, &if_version) < 0)
+    if (api_if_match(req, &if_version) < 0)
         return;
     json_t *body = http_json_body(req);
     if (!body)
@@ -264,7 +252,7 @@ static void transition(http_request *req, store_transition t, const char *what)
 {
     api_call *call = api_call_of(req);
     int64_t if_version;
-    if (read_if_version(req, &if_version) < 0)
+    if (api_if_match(req, &if_version) < 0)
         return;
     char *extra = NULL;
     if (note_body(req, what, &extra) < 0)
