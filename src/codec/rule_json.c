@@ -459,6 +459,19 @@ char *rule_json_dumps(const json_t *j, size_t flags)
 
 static int set_new(json_t *o, const char *k, json_t *v) { return v ? json_object_set_new(o, k, v) : -1; }
 
+/* Appends o (stolen) to arr when it was built whole (rc 0). Returns 0, or -1 after dropping both
+ * o and arr (a member failed, or the append did). */
+static int append_built(json_t *arr, json_t *o, int rc)
+{
+    if (rc) {
+        json_decref(o);
+    } else if (json_array_append_new(arr, o) == 0) {
+        return 0;
+    }
+    json_decref(arr);
+    return -1;
+}
+
 static json_t *encode_bands(const rules_bands *b)
 {
     json_t *arr = json_array();
@@ -479,15 +492,8 @@ static json_t *encode_bands(const rules_bands *b)
         rc |= set_new(o, "score", rule_json_decimal(x->score));
         if (x->proportional)
             rc |= set_new(o, "proportional", json_true());
-        if (rc) {
-            json_decref(o);
-            json_decref(arr);
+        if (append_built(arr, o, rc) < 0)
             return NULL;
-        }
-        if (json_array_append_new(arr, o) < 0) {
-            json_decref(arr);
-            return NULL;
-        }
     }
     return arr;
 }
@@ -562,15 +568,8 @@ json_t *rule_json_findings(const rules_finding *findings, size_t n)
         rc |= set_new(o, "code", json_string(f->code));
         rc |= set_new(o, "message", json_string(f->message));
         rc |= set_new(o, "path", json_string(f->path));
-        if (rc) {
-            json_decref(o);
-            json_decref(arr);
+        if (append_built(arr, o, rc) < 0)
             return NULL;
-        }
-        if (json_array_append_new(arr, o) < 0) {
-            json_decref(arr);
-            return NULL;
-        }
     }
     return arr;
 }
