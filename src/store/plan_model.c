@@ -9,7 +9,10 @@
 #include <time.h>
 
 #include "codec/method_json.h"
+#include "codec/rule_form.h"
 #include "codec/rule_json.h"
+#include "core/buf.h"
+#include "core/log.h"
 #include "store/plan_rows.h"
 #include "store/stmt.h"
 
@@ -137,6 +140,8 @@ static int is_everyone(const char *tag)
 typedef struct builder {
     plan_model *m;
     const plan_rows *rows;
+    buf *forms; /* the forms to store: a JSON array of [digest hex, form], NULL: none */
+    int n_forms;
     idmap structure_row; /* structure id → row of rows->structures */
     idmap person_row;    /* person id → row of rows->people */
     idmap structure_as;  /* structure id → assignee index */
@@ -368,6 +373,29 @@ static void read_plain_value(plan_model *m, const char *text, rules_indicator *x
     json_decref(j);
 }
 
+/* What build_indicators returns when a stored rule form does not read back. */
+#define FORM_UNREADABLE (-2)
+/* At most this many forms are stored per read (the next read stores more). */
+#define FORMS_PER_READ 20000
+
+/* Queues the compact form of rule (decoded from the JSON text of indicator id, whose SHA-256 is
+ * digest, hex; NULL when the rows come from a revision's document: nothing to write back). */
+static void keep_form(builder *b, int64_t id, const char *digest, const rules_rule *rule)
+{
+    if (!b->forms || !digest || b->n_forms >= FORMS_PER_READ)
+        return;
+    buf f;
+    buf_init(&f, 0);
+    if (rule_form_encode(rule, &f) == 0) {
+        buf_printf(b->forms, "%s{\"i\":%" PRId64 ",\"d\":\"", b->n_forms++ ? "," : "[", id);
+        buf_json_escape(b->forms, digest);
+        buf_puts(b->forms, "\",\"f\":\"");
+        buf_json_escape(b->forms, f.data);
+        buf_puts(b->forms, "\"}");
+    }
+    buf_free(&f);
+}
+
 static int build_indicators(builder *b, problem *p)
 {
     plan_model *m = b->m;
@@ -398,25 +426,37 @@ static int build_indicators(builder *b, problem *p)
         info->name = str_at(m, ir, r, 5);
         info->value_type = str_at(m, ir, r, 6);
         read_target(m, ir, r, x, info);
-        const char *text = row_text(ir, r, 4);
+        /* the rule's compact form when it has one, else its JSON text (a form starts with "r",
+         * JSON with "{": one memo serves both) */
+        int col = row_null(ir, r, 10) ? 4 : 10;
+        const char *text = row_text(ir, r, col);
         if (text) {
-            memo_slot *seen = memo_find(&rules_seen, text, (size_t)PQgetlength(ir, r, 4), NULL);
+            memo_slot *seen = memo_find(&rules_seen, text, (size_t)PQgetlength(ir, r, col), NULL);
             if (!seen->text) {
-                json_t *j = json_loads(text, 0, NULL);
-                rules_error e;
-                memset(&e, 0, sizeof e);
                 size_t used = 0;
-                if (j && rule_json_decode(j, "rule", tmp, RULE_JSON_MAX_NODES, &used, &e) == 0)
+                if (col == 10) {
+                    if (rule_form_decode(text, (size_t)PQgetlength(ir, r, col), tmp, RULE_JSON_MAX_NODES, &used) < 0)
+                        return FORM_UNREADABLE;
                     seen->decoded = plan_model_keep_rule(&m->mem, tmp, used);
-                else
-                    seen->error = arena_strdup(&m->mem, e.message[0] ? e.message : "the rule is not valid JSON");
-                json_decref(j);
+                } else {
+                    json_t *j = json_loads(text, 0, NULL);
+                    rules_error e;
+                    memset(&e, 0, sizeof e);
+                    if (j && rule_json_decode(j, "rule", tmp, RULE_JSON_MAX_NODES, &used, &e) == 0) {
+                        seen->decoded = plan_model_keep_rule(&m->mem, tmp, used);
+                    } else {
+                        seen->error = arena_strdup(&m->mem, e.message[0] ? e.message : "the rule is not valid JSON");
+                    }
+                    json_decref(j);
+                }
                 seen->text = text;
             } else {
                 rule_hits++;
             }
             x->rule = seen->decoded;
             info->rule_error = seen->error;
+            if (col == 4 && x->rule)
+                keep_form(b, row_i64(ir, r, 0), row_text(ir, r, 11), x->rule);
         }
         m->indicator_id[k] = row_i64(ir, r, 0);
         idmap_put(&index, m->indicator_id[k], k);
@@ -505,14 +545,17 @@ static void read_method(plan_model *m, const PGresult *pl)
     json_decref(j);
 }
 
-/* Builds the model from rows (borrowed; may be cleared afterwards). Returns 0, or -1 with p set
- * (out of memory, a plan too large). m is initialised by the caller. */
-static int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, problem *p)
+/* Builds the model from rows (borrowed; may be cleared afterwards). forms (may be NULL) receives
+ * the forms to store of the rules decoded from JSON (see keep_form). Returns 0, FORM_UNREADABLE
+ * when a stored form does not read back (p untouched), or -1 with p set (out of memory, a plan
+ * too large). m is initialised by the caller. */
+static int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_id, buf *forms, problem *p)
 {
     builder b;
     memset(&b, 0, sizeof b);
     b.m = m;
     b.rows = rows;
+    b.forms = forms;
     m->plan_id = plan_id;
     m->entity_id = row_i64(rows->plan, 0, 0);
     m->year = row_int(rows->plan, 0, 1);
@@ -568,8 +611,11 @@ static int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_i
     for (int r = 0; r < np; r++)
         idmap_put(&b.person_row, row_i64(rows->people, r, 0), r);
     m->plan.assignees = ras;
-    if (build_assignees(&b, p) < 0 || build_phases(&b, p) < 0 || build_indicators(&b, p) < 0)
+    if (build_assignees(&b, p) < 0 || build_phases(&b, p) < 0)
         return -1;
+    int rc = build_indicators(&b, p);
+    if (rc < 0)
+        return rc;
     for (int a = 0; a < m->plan.n_assignees; a++) {
         ras[a].code = m->assignee[a].kind == PM_MANAGER || m->assignee[a].kind == PM_ENTITY ? NULL : m->assignee[a].code;
         /* DL 13/2023 art. 4-bis: the 30% payment-timeliness share applies from the 2023 plans. */
@@ -595,20 +641,48 @@ static int plan_model_build(plan_model *m, const plan_rows *rows, int64_t plan_i
 
 void plan_model_free(plan_model *m) { arena_free(&m->mem); }
 
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
 int store_plan_model_load(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision,
                           plan_model *m, problem *p)
 {
-    memset(m, 0, sizeof *m);
-    arena_init(&m->mem);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    plan_rows rows;
-    int found = store_plan_rows(c, scope, plan_id, as_of, revision, &rows, p);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    m->sql_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    if (found <= 0)
-        return found;
-    int built = plan_model_build(m, &rows, plan_id, p);
-    store_plan_rows_clear(&rows);
-    return built < 0 ? -1 : 1;
+    double sql_ms = 0;
+    /* First with the rules' stored forms; again without them if one does not read back. */
+    for (int forms = 1;; forms = 0) {
+        memset(m, 0, sizeof *m);
+        arena_init(&m->mem);
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        plan_rows rows;
+        int found = store_plan_rows(c, scope, plan_id, as_of, revision, forms, &rows, p);
+        sql_ms += ms_since(&t0);
+        m->sql_ms = sql_ms;
+        if (found <= 0)
+            return found;
+        buf pending;
+        buf_init(&pending, 0);
+        int built = plan_model_build(m, &rows, plan_id, &pending, p);
+        store_plan_rows_clear(&rows);
+        if (built == FORM_UNREADABLE && forms) {
+            log_warn("plan %" PRId64
+                     ": a stored rule form does not read back; the rules are read as JSON and their "
+                     "forms written again",
+                     plan_id);
+            buf_free(&pending);
+            plan_model_free(m);
+            continue;
+        }
+        if (built == 0 && pending.len > 0 && buf_putc(&pending, ']') == 0 && !pending.failed) {
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            store_plan_rows_keep_forms(c, m->entity_id, pending.data);
+            m->sql_ms = sql_ms + ms_since(&t0);
+        }
+        buf_free(&pending);
+        return built < 0 ? -1 : 1;
+    }
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "store/stmt.h"
 
 #define LIVE "removed_in_revision IS NULL"
@@ -21,6 +22,8 @@ enum {
     Q_PEOPLE,
     Q_PHASES,
     Q_INDICATORS,
+    Q_INDICATORS_JSON,
+    Q_KEEP_FORMS,
     Q_PROGRESS,
     Q_MEASUREMENTS,
     Q_JUDGEMENTS,
@@ -59,11 +62,28 @@ static store_stmt st[Q_COUNT] = {
                   "SELECT id, objective_id, weight, cumulative, deadline, array_to_string(owners, chr(31)) FROM phases "
                   "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, seq",
                   2, 0},
+    /* The rule as its stored compact form when it has one (sql/030_rule_forms.sql), else as
+     * JSON text with the SHA-256 of that text (store_plan_rows_keep_forms checks it). */
     [Q_INDICATORS] = {"plan_rows.indicators",
-                      "SELECT id, objective_id, code, weight, rule::text, name, value_type, COALESCE(targets -> "
-                      "to_char($3::date, 'YYYY'), target)::text, baseline::text, direction FROM indicators WHERE "
-                      "entity_id = $1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
+                      "SELECT id, objective_id, code, weight, CASE WHEN rule_form IS NULL THEN rule::text END, name, "
+                      "value_type, COALESCE(targets -> to_char($3::date, 'YYYY'), target)::text, baseline::text, "
+                      "direction, rule_form, CASE WHEN rule_form IS NULL AND rule IS NOT NULL THEN "
+                      "encode(sha256(convert_to(rule::text, 'UTF8')), 'hex') END FROM indicators WHERE entity_id = "
+                      "$1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
                       3, 0},
+    /* Every rule as JSON: after a form failed to read back (the forms are written again). */
+    [Q_INDICATORS_JSON] = {"plan_rows.indicators_json",
+                           "SELECT id, objective_id, code, weight, rule::text, name, value_type, COALESCE(targets -> "
+                           "to_char($3::date, 'YYYY'), target)::text, baseline::text, direction, NULL::text, "
+                           "encode(sha256(convert_to(rule::text, 'UTF8')), 'hex') FROM indicators WHERE entity_id = "
+                           "$1::bigint AND plan_id = $2::bigint AND " LIVE " ORDER BY objective_id, code",
+                           3, 0},
+    /* Forms written back where the rule is still the text they were decoded from. */
+    [Q_KEEP_FORMS] = {"plan_rows.keep_forms",
+                      "UPDATE indicators t SET rule_form = x.f FROM json_to_recordset($2::json) AS x(i bigint, d text, "
+                      "f text) WHERE t.entity_id = $1::bigint AND t.id = x.i AND t.rule_form IS DISTINCT FROM x.f AND "
+                      "sha256(convert_to(t.rule::text, 'UTF8')) = decode(x.d, 'hex')",
+                      2, 0},
     [Q_PROGRESS] = {"plan_rows.progress",
                     "SELECT DISTINCT ON (phase_id) phase_id, percent_complete, completed_on FROM progress WHERE "
                     "entity_id = $1::bigint AND plan_id = $2::bigint AND as_of <= $3::date ORDER BY phase_id, as_of "
@@ -118,7 +138,7 @@ static store_stmt st[Q_COUNT] = {
          "CASE WHEN jsonb_typeof(i->'rule') = 'object' THEN (i->'rule')::text END, i->>'name', "
          "COALESCE(i->>'value_type', 'number'), CASE WHEN jsonb_typeof(COALESCE(i->'targets'->to_char($4::date, "
          "'YYYY'), i->'target')) <> 'null' THEN COALESCE(i->'targets'->to_char($4::date, 'YYYY'), i->'target')::text END, CASE WHEN jsonb_typeof(i->'baseline') <> 'null' THEN (i->'baseline')::text END, "
-         "COALESCE(i->>'direction', 'higher_is_better') FROM d, jsonb_array_elements(d.document->'objectives') o, "
+         "COALESCE(i->>'direction', 'higher_is_better'), NULL::text, NULL::text FROM d, jsonb_array_elements(d.document->'objectives') o, "
          "jsonb_array_elements(o->'indicators') i ORDER BY (o->>'id')::bigint, i->>'code'",
          4, 0},
 };
@@ -156,8 +176,8 @@ static int read_set(store_conn *c, int q, int64_t entity, int64_t plan_id, const
     return read_set4(c, q, entity, plan_id, third, NULL, out, p);
 }
 
-int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision, plan_rows *out,
-                    problem *p)
+int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const char *as_of, int revision, int forms,
+                    plan_rows *out, problem *p)
 {
     memset(out, 0, sizeof *out);
     /* work_mem: whatever still sorts (DISTINCT ON) sorts in memory, not on disk.
@@ -205,7 +225,7 @@ int store_plan_rows(store_conn *c, const char *scope, int64_t plan_id, const cha
     } else if (read_set(c, Q_OBJECTIVES, eid, plan_id, NULL, &out->objectives, p) < 0 ||
                read_set(c, Q_ASSIGNMENTS, eid, plan_id, NULL, &out->assignments, p) < 0 ||
                read_set(c, Q_PHASES, eid, plan_id, NULL, &out->phases, p) < 0 ||
-               read_set(c, Q_INDICATORS, eid, plan_id, as_of, &out->indicators, p) < 0) {
+               read_set(c, forms ? Q_INDICATORS : Q_INDICATORS_JSON, eid, plan_id, as_of, &out->indicators, p) < 0) {
         goto fail;
     }
     if (read_set(c, Q_STRUCTURES, eid, plan_id, NULL, &out->structures, p) < 0 ||
@@ -222,4 +242,29 @@ fail:
     store_rollback(c);
     store_plan_rows_clear(out);
     return -1;
+}
+
+void store_plan_rows_keep_forms(store_conn *c, int64_t entity_id, const char *json)
+{
+    problem p;
+    problem_init(&p);
+    /* a row a writer holds is left for a later read: never wait for it, never deadlock it */
+    PGresult *r = store_exec_sql(c, "BEGIN; SET LOCAL lock_timeout = '50ms'", 0, NULL, &p);
+    if (r) {
+        PQclear(r);
+        store_args a = {0};
+        arg_i64(&a, entity_id);
+        arg_text(&a, json);
+        r = store_run(c, &st[Q_KEEP_FORMS], &a, &p);
+    }
+    if (r) {
+        PQclear(r);
+        r = store_exec_sql(c, "COMMIT", 0, NULL, &p);
+    }
+    if (!r) {
+        log_info("rule forms not kept: %s", p.detail);
+        store_rollback(c);
+    }
+    PQclear(r);
+    problem_clear(&p);
 }
