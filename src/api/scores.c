@@ -13,8 +13,10 @@
 #include "api/personal.h"
 #include "api/report.h"
 #include "api/scoring.h"
+#include "codec/json_number.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
+#include "core/buf.h"
 #include "core/text.h"
 #include "http/server.h"
 #include "store/monitoring.h"
@@ -120,66 +122,132 @@ static rules_objective_result result_for(const scored *s, int o, int a)
     return r;
 }
 
-static json_t *assignee_objectives(const scored *s, int a, int full)
+/* The plan scores' large arrays written as text, as jansson would write them (JSON_COMPACT, reals
+ * with JSON_NUMBER_DIGITS digits, rule_json_dumps): no tree to build, dump and free for the
+ * thousands of objects of a large plan (issue 21). */
+static void jt_str(buf *b, const char *s)
 {
-    json_t *arr = json_array();
-    for (int k = s->by_assignee_start[a]; k < s->by_assignee_start[a + 1]; k++) {
-        const rules_assignment *asg = &s->m.plan.assignments[s->by_assignee[k]];
-        rules_objective_result r = result_for(s, asg->objective, a);
-        json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:s}", "objective_id", (json_int_t)s->m.objective_id[asg->objective],
-                              "code", s->m.plan.objectives[asg->objective].code, "weight", dec(asg->weight), "score",
-                              score_or_null(r.status, r.score), "status", status_name(r.status));
-        if (full) {
-            json_object_set_new(o, "title", json_string(s->m.objective_title[asg->objective]));
-            json_object_set_new(o, "achievement", r.has_achievement ? dec(r.achievement) : json_null());
-            json_object_set_new(o, "timeliness", r.has_timeliness ? dec(r.timeliness) : json_null());
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\') { /* rare: jansson's own escaping */
+            json_t *j = json_string(s);
+            char *t = j ? rule_json_dumps(j, JSON_ENCODE_ANY) : NULL;
+            if (t)
+                buf_puts(b, t);
+            else
+                b->failed = 1;
+            free(t);
+            json_decref(j);
+            return;
         }
-        json_array_append_new(arr, o);
-    }
-    return arr;
+    buf_putc(b, '"');
+    buf_puts(b, s);
+    buf_putc(b, '"');
 }
 
-static json_t *assignee_json(const scored *s, int a, int full)
+/* A decimal as rule_json_decimal's number: an integer when whole, else a real. */
+static void jt_dec(buf *b, rules_decimal d)
+{
+    if (d.units % RULES_DECIMAL_SCALE == 0) {
+        buf_printf(b, "%" PRId64, d.units / RULES_DECIMAL_SCALE);
+        return;
+    }
+    char t[32], r[40];
+    rules_decimal_format_short(d, t);
+    json_number_text(strtod(t, NULL), r);
+    /* jansson's touches: a real keeps a point or an exponent; the exponent loses '+' and zeros */
+    if (!strchr(r, '.') && !strchr(r, 'e'))
+        strcat(r, ".0");
+    char *e = strchr(r, 'e');
+    if (e) {
+        char *start = e + 1, *end = start + 1;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start)
+            memmove(start, end, strlen(end) + 1);
+    }
+    buf_puts(b, r);
+}
+
+static void jt_score(buf *b, rules_score_status st, rules_decimal d)
+{
+    if (st == RULES_SCORE_MEASURED)
+        jt_dec(b, d);
+    else
+        buf_puts(b, "null");
+}
+
+static void assignee_text(buf *b, const scored *s, int a)
 {
     const pm_assignee *x = &s->m.assignee[a];
     const rules_assignee_result *r = &s->as[a];
-    json_t *j = json_object();
     if (x->kind == PM_STRUCTURE) {
-        json_object_set_new(j, "structure_id", json_integer(x->id));
-        json_object_set_new(j, "code", json_string(x->code ? x->code : ""));
-        json_object_set_new(j, "name", json_string(x->name ? x->name : ""));
-        json_object_set_new(j, "manager_id", x->manager_id ? json_integer(x->manager_id) : json_null());
-        json_object_set_new(j, "interim", json_boolean(x->interim));
+        buf_printf(b, "{\"structure_id\":%" PRId64 ",\"code\":", x->id);
+        jt_str(b, x->code ? x->code : "");
+        buf_puts(b, ",\"name\":");
+        jt_str(b, x->name ? x->name : "");
+        if (x->manager_id)
+            buf_printf(b, ",\"manager_id\":%" PRId64, x->manager_id);
+        else
+            buf_puts(b, ",\"manager_id\":null");
+        buf_puts(b, x->interim ? ",\"interim\":true" : ",\"interim\":false");
     } else {
-        json_object_set_new(j, "person_id", json_integer(x->id));
-        json_object_set_new(j, "name", json_string(x->name ? x->name : ""));
+        buf_printf(b, "{\"person_id\":%" PRId64 ",\"name\":", x->id);
+        jt_str(b, x->name ? x->name : "");
     }
-    json_object_set_new(j, "score", score_or_null(r->status, r->score));
-    json_object_set_new(j, "status", json_string(status_name(r->status)));
-    json_object_set_new(j, "weight_total", dec(r->weight_total));
-    json_object_set_new(j, "weight_measured", dec(r->weight_measured));
-    json_object_set_new(j, "equal_weights", json_boolean(r->equal_weights));
-    json_object_set_new(j, "not_measured", json_integer(r->n_not_measured));
-    json_object_set_new(j, "needs_judgement", json_integer(r->n_needs_judgement));
-    json_object_set_new(j, "objectives", assignee_objectives(s, a, full));
+    buf_puts(b, ",\"score\":");
+    jt_score(b, r->status, r->score);
+    buf_printf(b, ",\"status\":\"%s\",\"weight_total\":", status_name(r->status));
+    jt_dec(b, r->weight_total);
+    buf_puts(b, ",\"weight_measured\":");
+    jt_dec(b, r->weight_measured);
+    buf_printf(b, ",\"equal_weights\":%s,\"not_measured\":%d,\"needs_judgement\":%d,\"objectives\":[",
+               r->equal_weights ? "true" : "false", r->n_not_measured, r->n_needs_judgement);
+    for (int k = s->by_assignee_start[a]; k < s->by_assignee_start[a + 1]; k++) {
+        const rules_assignment *asg = &s->m.plan.assignments[s->by_assignee[k]];
+        rules_objective_result o = result_for(s, asg->objective, a);
+        buf_printf(b, "%s{\"objective_id\":%" PRId64 ",\"code\":", k > s->by_assignee_start[a] ? "," : "",
+                   s->m.objective_id[asg->objective]);
+        jt_str(b, s->m.plan.objectives[asg->objective].code);
+        buf_puts(b, ",\"weight\":");
+        jt_dec(b, asg->weight);
+        buf_puts(b, ",\"score\":");
+        jt_score(b, o.status, o.score);
+        buf_printf(b, ",\"status\":\"%s\"}", status_name(o.status));
+    }
+    buf_putc(b, ']');
     if (x->kind == PM_MANAGER) {
-        json_t *led = json_array();
-        for (int b = 0; b < s->m.n_real_assignees; b++) {
-            const pm_assignee *y = &s->m.assignee[b];
-            if (y->manager != a)
+        int interim = 0, n = 0;
+        buf_puts(b, ",\"structures\":[");
+        for (int k = 0; k < s->m.n_real_assignees; k++) {
+            const pm_assignee *y = &s->m.assignee[k];
+            if (y->manager != a || y->kind != PM_STRUCTURE)
                 continue;
-            if (y->kind == PM_STRUCTURE)
-                json_array_append_new(led, json_pack("{s:I, s:s, s:b}", "structure_id", (json_int_t)y->id, "code",
-                                                     y->code ? y->code : "", "interim", y->interim));
+            buf_printf(b, "%s{\"structure_id\":%" PRId64 ",\"code\":", n++ ? "," : "", y->id);
+            jt_str(b, y->code ? y->code : "");
+            buf_puts(b, y->interim ? ",\"interim\":true}" : ",\"interim\":false}");
+            interim |= y->interim != 0;
         }
-        json_object_set_new(j, "structures", led);
-        json_object_set_new(j, "interim", json_boolean(0));
-        size_t i;
-        json_t *v;
-        json_array_foreach(led, i, v) if (json_is_true(json_object_get(v, "interim")))
-            json_object_set_new(j, "interim", json_true());
+        buf_puts(b, interim ? "],\"interim\":true" : "],\"interim\":false");
     }
-    return j;
+    buf_putc(b, '}');
+}
+
+/* Appends ,"key": and the compact text of j (stolen; NULL: nothing, as a key jansson failed to set). */
+static void jt_tree(buf *b, const char *key, json_t *j)
+{
+    char *t = j ? rule_json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!j)
+        return;
+    if (!t) {
+        b->failed = 1;
+        return;
+    }
+    buf_printf(b, ",\"%s\":", key);
+    buf_puts(b, t);
+    free(t);
 }
 
 /* Personal scores: the one rule of api/personal.h. */
@@ -234,32 +302,56 @@ static json_t *objectives_json(const scored *s, int full)
     return arr;
 }
 
+/* The plan scores as JSON text (malloc'd for the caller; NULL when memory ran out). */
+static char *scored_plan_text(http_request *req, const scored *s, size_t *len)
+{
+    buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "{\"plan_id\":%" PRId64 ",\"as_of\":", s->m.plan_id);
+    jt_str(&b, s->as_of_text);
+    buf_printf(&b, ",\"revision\":%d,\"entity\":{\"entity_id\":%" PRId64 ",\"score\":", s->m.revision, s->m.entity_id);
+    int e = s->m.entity_assignee;
+    if (e >= 0) {
+        jt_score(&b, s->as[e].status, s->as[e].score);
+        buf_printf(&b, ",\"status\":\"%s\"}", status_name(s->as[e].status));
+    } else {
+        buf_puts(&b, "null,\"status\":\"not_measured\"}");
+    }
+    static const struct {
+        pm_assignee_kind kind;
+        const char *key;
+    } lists[] = {{PM_STRUCTURE, "structures"}, {PM_MANAGER, "managers"}, {PM_PERSON, "individuals"}};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        int n = 0;
+        buf_printf(&b, ",\"%s\":[", lists[l].key);
+        for (int a = 0; a < s->m.plan.n_assignees; a++) {
+            const pm_assignee *x = &s->m.assignee[a];
+            if (x->kind != lists[l].kind || (x->kind != PM_STRUCTURE && !may_see_person(req, x->id)))
+                continue;
+            if (n++)
+                buf_putc(&b, ',');
+            assignee_text(&b, s, a);
+        }
+        buf_putc(&b, ']');
+    }
+    jt_tree(&b, "method", method_json_encode(&s->m.method));
+    if (s->m.method_error)
+        jt_tree(&b, "method_error", json_string(s->m.method_error));
+    jt_tree(&b, "objectives", objectives_json(s, 0));
+    buf_putc(&b, '}');
+    if (b.failed) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b, len);
+}
+
 json_t *scored_plan_json(http_request *req, const scored *s)
 {
-    json_t *structures = json_array(), *managers = json_array(), *people = json_array();
-    for (int a = 0; a < s->m.plan.n_assignees; a++) {
-        const pm_assignee *x = &s->m.assignee[a];
-        if (x->kind == PM_STRUCTURE)
-            json_array_append_new(structures, assignee_json(s, a, 0));
-        else if (x->kind == PM_MANAGER && may_see_person(req, x->id))
-            json_array_append_new(managers, assignee_json(s, a, 0));
-        else if (x->kind == PM_PERSON && may_see_person(req, x->id))
-            json_array_append_new(people, assignee_json(s, a, 0));
-    }
-    int e = s->m.entity_assignee;
-    json_t *entity = e >= 0 ? json_pack("{s:I, s:o, s:s}", "entity_id", (json_int_t)s->m.entity_id, "score",
-                                        score_or_null(s->as[e].status, s->as[e].score), "status",
-                                        status_name(s->as[e].status))
-                            : json_pack("{s:I, s:n, s:s}", "entity_id", (json_int_t)s->m.entity_id, "score", "status",
-                                        "not_measured");
-    json_t *out = json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)s->m.plan_id, "as_of",
-                            s->as_of_text, "revision", s->m.revision, "entity", entity, "structures", structures,
-                            "managers", managers, "individuals", people);
-    json_object_set_new(out, "method", method_json_encode(&s->m.method));
-    if (s->m.method_error)
-        json_object_set_new(out, "method_error", json_string(s->m.method_error));
-    json_object_set_new(out, "objectives", objectives_json(s, 0));
-    return out;
+    char *t = scored_plan_text(req, s, NULL);
+    json_t *j = t ? json_loads(t, 0, NULL) : NULL;
+    free(t);
+    return j;
 }
 
 void plan_scores(http_request *req)
@@ -277,8 +369,12 @@ void plan_scores(http_request *req)
         return;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    json_t *j = scored_plan_json(req, &s);
-    http_json(req, 200, j);
+    size_t len = 0;
+    char *text = scored_plan_text(req, &s, &len);
+    if (text)
+        http_body(req, 200, "application/json", text, len);
+    else
+        http_error(req, 500, "internal", "the answer could not be encoded");
     timing_header(&s, ms_since(&t0));
     plan_model_free(&s.m);
 }
