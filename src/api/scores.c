@@ -144,11 +144,49 @@ static void jt_str(buf *b, const char *s)
     buf_putc(b, '"');
 }
 
+static void jt_i64(buf *b, int64_t v)
+{
+    char t[24], *e = t + sizeof t, *p = e;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(e - p));
+}
+
+/* key (written as given: ,"name":) then v */
+static void jt_key_i64(buf *b, const char *key, int64_t v)
+{
+    buf_puts(b, key);
+    jt_i64(b, v);
+}
+
+_Static_assert(RULES_DECIMAL_SCALE == 10000, "jt_dec writes four decimal digits");
+
 /* A decimal as rule_json_decimal's number: an integer when whole, else a real. */
 static void jt_dec(buf *b, rules_decimal d)
 {
     if (d.units % RULES_DECIMAL_SCALE == 0) {
-        buf_printf(b, "%" PRId64, d.units / RULES_DECIMAL_SCALE);
+        jt_i64(b, d.units / RULES_DECIMAL_SCALE);
+        return;
+    }
+    uint64_t a = d.units < 0 ? 0 - (uint64_t)d.units : (uint64_t)d.units;
+    if (a < UINT64_C(1000000000000000)) {
+        /* at most 15 significant digits: "%.15g" of the real gives back the decimal itself */
+        char f[4];
+        uint64_t x = a % RULES_DECIMAL_SCALE; /* not 0: the decimal is not whole */
+        for (int i = 3; i >= 0; i--, x /= 10)
+            f[i] = (char)('0' + x % 10);
+        int n = 4;
+        while (f[n - 1] == '0')
+            n--;
+        if (d.units < 0)
+            buf_putc(b, '-');
+        jt_i64(b, (int64_t)(a / RULES_DECIMAL_SCALE));
+        buf_putc(b, '.');
+        buf_append(b, f, (size_t)n);
         return;
     }
     char t[32], r[40];
@@ -183,38 +221,47 @@ static void assignee_text(buf *b, const scored *s, int a)
     const pm_assignee *x = &s->m.assignee[a];
     const rules_assignee_result *r = &s->as[a];
     if (x->kind == PM_STRUCTURE) {
-        buf_printf(b, "{\"structure_id\":%" PRId64 ",\"code\":", x->id);
+        jt_key_i64(b, "{\"structure_id\":", x->id);
+        buf_puts(b, ",\"code\":");
         jt_str(b, x->code ? x->code : "");
         buf_puts(b, ",\"name\":");
         jt_str(b, x->name ? x->name : "");
         if (x->manager_id)
-            buf_printf(b, ",\"manager_id\":%" PRId64, x->manager_id);
+            jt_key_i64(b, ",\"manager_id\":", x->manager_id);
         else
             buf_puts(b, ",\"manager_id\":null");
         buf_puts(b, x->interim ? ",\"interim\":true" : ",\"interim\":false");
     } else {
-        buf_printf(b, "{\"person_id\":%" PRId64 ",\"name\":", x->id);
+        jt_key_i64(b, "{\"person_id\":", x->id);
+        buf_puts(b, ",\"name\":");
         jt_str(b, x->name ? x->name : "");
     }
     buf_puts(b, ",\"score\":");
     jt_score(b, r->status, r->score);
-    buf_printf(b, ",\"status\":\"%s\",\"weight_total\":", status_name(r->status));
+    buf_puts(b, ",\"status\":\"");
+    buf_puts(b, status_name(r->status));
+    buf_puts(b, "\",\"weight_total\":");
     jt_dec(b, r->weight_total);
     buf_puts(b, ",\"weight_measured\":");
     jt_dec(b, r->weight_measured);
-    buf_printf(b, ",\"equal_weights\":%s,\"not_measured\":%d,\"needs_judgement\":%d,\"objectives\":[",
-               r->equal_weights ? "true" : "false", r->n_not_measured, r->n_needs_judgement);
+    buf_puts(b, r->equal_weights ? ",\"equal_weights\":true" : ",\"equal_weights\":false");
+    jt_key_i64(b, ",\"not_measured\":", r->n_not_measured);
+    jt_key_i64(b, ",\"needs_judgement\":", r->n_needs_judgement);
+    buf_puts(b, ",\"objectives\":[");
     for (int k = s->by_assignee_start[a]; k < s->by_assignee_start[a + 1]; k++) {
         const rules_assignment *asg = &s->m.plan.assignments[s->by_assignee[k]];
         rules_objective_result o = result_for(s, asg->objective, a);
-        buf_printf(b, "%s{\"objective_id\":%" PRId64 ",\"code\":", k > s->by_assignee_start[a] ? "," : "",
+        jt_key_i64(b, k > s->by_assignee_start[a] ? ",{\"objective_id\":" : "{\"objective_id\":",
                    s->m.objective_id[asg->objective]);
+        buf_puts(b, ",\"code\":");
         jt_str(b, s->m.plan.objectives[asg->objective].code);
         buf_puts(b, ",\"weight\":");
         jt_dec(b, asg->weight);
         buf_puts(b, ",\"score\":");
         jt_score(b, o.status, o.score);
-        buf_printf(b, ",\"status\":\"%s\"}", status_name(o.status));
+        buf_puts(b, ",\"status\":\"");
+        buf_puts(b, status_name(o.status));
+        buf_puts(b, "\"}");
     }
     buf_putc(b, ']');
     if (x->kind == PM_MANAGER) {
