@@ -5,31 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Objective fields in the plan document's order; other keys follow, sorted. */
-static const char *const objective_order[] = {"code",
-                                              "title",
-                                              "description",
-                                              "level",
-                                              "parent_code",
-                                              "scope",
-                                              "routine",
-                                              "dup_ref",
-                                              "mission",
-                                              "programme",
-                                              "public_value_dimension",
-                                              "expected_result",
-                                              "financial_resources",
-                                              "start_year",
-                                              "end_year",
-                                              "payment_timeliness",
-                                              "section",
-                                              "driver",
-                                              "sdg",
-                                              "bes",
-                                              "risk_process",
-                                              "risk",
-                                              "risk_level",
-                                              NULL};
+#include "codec/model.h"
+
+/* An objective's own fields are the model's (codec/model.c), in its order; other keys follow,
+ * sorted. The name of field i as the plan document writes it (the parent by its code), NULL for
+ * a field the server sets. */
+static const char *objective_field(int i)
+{
+    const field_spec *f = &model_objectives.fields[i];
+    if (f->flags & F_SERVER)
+        return NULL;
+    return strcmp(f->name, "parent_id") == 0 ? "parent_code" : f->name;
+}
 
 static const char *const nested[] = {"assignments", "phases", "indicators", NULL};
 
@@ -116,8 +103,8 @@ static int skip_known(const char *k)
 {
     if (strcmp(k, "id") == 0 || strcmp(k, MARK) == 0 || is_nested(k))
         return 1;
-    for (int i = 0; objective_order[i]; i++)
-        if (strcmp(objective_order[i], k) == 0)
+    for (int i = 0; i < model_objectives.nfields; i++)
+        if (objective_field(i) && strcmp(objective_field(i), k) == 0)
             return 1;
     return 0;
 }
@@ -217,9 +204,9 @@ static json_t *diff_objective(const json_t *o, const json_t *n)
     json_t *fields = json_array();
     const char **extra = key_union(o, n, skip_known);
     int rc = fields && extra ? 0 : -1;
-    for (int i = 0; objective_order[i] && rc == 0; i++) {
-        const char *k = objective_order[i];
-        if (!same(json_object_get(o, k), json_object_get(n, k)))
+    for (int i = 0; i < model_objectives.nfields && rc == 0; i++) {
+        const char *k = objective_field(i);
+        if (k && !same(json_object_get(o, k), json_object_get(n, k)))
             rc = add_name(fields, k);
     }
     for (size_t i = 0; rc == 0 && extra[i]; i++)

@@ -243,14 +243,33 @@ static int build_adopt(void)
 
 /* One table of plan content as a revision rewrites it. src defines the CTE m: one row per
  * row of the document, with cur_id (the live row it matches, NULL for a new one), the
- * columns cols, and for objectives the id drawn in advance (with_id). */
+ * columns written, and for objectives the id drawn in advance (with_id). The columns written
+ * are the parent's (lead, NULL for objectives), the model's fields a client writes, in the
+ * model's order (codec/model.c), and the table's own (extra, NULL-terminated). */
 typedef struct rev_table {
     const char *table;
     const resource_spec *model;
-    const char *const *cols;
+    const char *lead;
+    const char *const *extra;
     const char *src;
     int with_id;
 } rev_table;
+
+#define REV_COLS_MAX 64
+
+/* The columns t writes (see rev_table) into cols, NULL-terminated. */
+static void rev_cols(const rev_table *t, const char *cols[REV_COLS_MAX])
+{
+    int n = 0;
+    if (t->lead)
+        cols[n++] = t->lead;
+    for (int i = 0; i < t->model->nfields && n < REV_COLS_MAX - 3; i++)
+        if (!(t->model->fields[i].flags & F_SERVER))
+            cols[n++] = field_column(&t->model->fields[i]);
+    for (int i = 0; t->extra && t->extra[i] && n < REV_COLS_MAX - 1; i++)
+        cols[n++] = t->extra[i];
+    cols[n] = NULL;
+}
 
 static void col_list(buf *b, const char *const *cols, const char *alias)
 {
@@ -264,6 +283,8 @@ static void col_list(buf *b, const char *const *cols, const char *alias)
  * written twice by the statement; each write carries its audit record. */
 static int build_revise(const rev_table *t)
 {
+    const char *cols[REV_COLS_MAX];
+    rev_cols(t, cols);
     buf b;
     buf_init(&b, 0);
     buf_printf(&b,
@@ -271,18 +292,18 @@ static int build_revise(const rev_table *t)
                "t.removed_in_revision IS NULL), %s, ",
                t->table, t->src);
     buf_printf(&b, "ins AS (INSERT INTO %s (entity_id, plan_id, %s", t->table, t->with_id ? "id, " : "");
-    col_list(&b, t->cols, NULL);
+    col_list(&b, cols, NULL);
     buf_printf(&b, ") SELECT $1::bigint, $5::bigint, %s", t->with_id ? "m.id, " : "");
-    col_list(&b, t->cols, "m");
+    col_list(&b, cols, "m");
     buf_printf(&b, " FROM m WHERE m.cur_id IS NULL RETURNING *), upd AS (UPDATE %s t SET ", t->table);
-    for (int i = 0; t->cols[i]; i++)
-        buf_printf(&b, "%s = m.%s, ", t->cols[i], t->cols[i]);
+    for (int i = 0; cols[i]; i++)
+        buf_printf(&b, "%s = m.%s, ", cols[i], cols[i]);
     buf_puts(&b,
              "version = t.version + 1, updated_at = now() FROM m WHERE m.cur_id IS NOT NULL AND t.entity_id = "
              "$1::bigint AND t.id = m.cur_id AND (");
-    col_list(&b, t->cols, "t");
+    col_list(&b, cols, "t");
     buf_puts(&b, ") IS DISTINCT FROM (");
-    col_list(&b, t->cols, "m");
+    col_list(&b, cols, "m");
     buf_printf(&b,
                ") RETURNING t.*), del AS (UPDATE %s t SET removed_in_revision = $6::integer, version = t.version "
                "+ 1, updated_at = now() FROM cur WHERE t.entity_id = $1::bigint AND t.id = cur.id AND NOT EXISTS "
@@ -297,45 +318,16 @@ static int build_revise(const rev_table *t)
     "o AS (SELECT x.ord, ob.id FROM json_to_recordset($7::json) AS x(ord integer, code text) JOIN objectives ob ON " \
     "ob.entity_id = $1::bigint AND ob.plan_id = $5::bigint AND ob.removed_in_revision IS NULL AND ob.code = x.code)"
 
-static const char *const rev_obj_cols[] = {"code",
-                                           "title",
-                                           "description",
-                                           "level",
-                                           "parent_id",
-                                           "scope",
-                                           "routine",
-                                           "dup_ref",
-                                           "mission",
-                                           "programme",
-                                           "public_value_dimension",
-                                           "expected_result",
-                                           "financial_resources",
-                                           "start_year",
-                                           "end_year",
-                                           "payment_timeliness",
-                                           "notes",
-                                           "section",
-                                           "driver",
-                                           "sdg",
-                                           "bes",
-                                           "risk_process",
-                                           "risk",
-                                           "risk_level",
-                                           "revision_mark",
-                                           "revision_mark_in",
-                                           NULL};
-static const char *const rev_asg_cols[] = {"objective_id", "structure_id", "person_id", "weight",
-                                           "scope",        "slot",         NULL};
-static const char *const rev_ph_cols[] = {"objective_id", "seq",    "description", "owners", "start",
-                                          "deadline",     "weight", "cumulative",  NULL};
-static const char *const rev_ind_cols[] = {"objective_id", "code",   "name",    "indicator_group", "unit", "value_type",
-                                           "baseline",     "target", "targets", "direction",       "rule", "weight",
-                                           "source",       NULL};
+/* The objective's change as the deliberation declares it, and the revision that declares it. */
+static const char *const rev_obj_extra[] = {"revision_mark", "revision_mark_in", NULL};
 
 /* Objectives are matched by code; ids of new ones are drawn first so that the cascade
  * (parent_id) may point at them. Defaults as in build_plan. */
 static const rev_table rev_objectives = {
-    "objectives", &model_objectives, rev_obj_cols,
+    "objectives",
+    &model_objectives,
+    NULL,
+    rev_obj_extra,
     "d AS (SELECT x.* FROM json_to_recordset($7::json) AS x(ord integer, parent_ord integer, code text, title text, "
     "description text, level text, scope text, routine boolean, dup_ref text, mission text, programme text, "
     "public_value_dimension text, expected_result text, financial_resources numeric, start_year integer, end_year "
@@ -355,7 +347,10 @@ static const rev_table rev_objectives = {
 
 /* Assignments are matched by (objective, assignee). */
 static const rev_table rev_assignments = {
-    "assignments", &model_assignments, rev_asg_cols,
+    "assignments",
+    &model_assignments,
+    "objective_id",
+    NULL,
     REV_OBJECTIVES
     ", d AS (SELECT o.id AS objective_id, s.id AS structure_id, pe.id AS person_id, x.weight, "
     "x.scope, x.slot FROM json_to_recordset($8::json) AS x(ord integer, structure_code text, person_external_id "
@@ -369,7 +364,10 @@ static const rev_table rev_assignments = {
 
 /* Phases are matched by (objective, seq). */
 static const rev_table rev_phases = {
-    "phases", &model_phases, rev_ph_cols,
+    "phases",
+    &model_phases,
+    "objective_id",
+    NULL,
     REV_OBJECTIVES
     ", d AS (SELECT o.id AS objective_id, x.seq, x.description, COALESCE(x.owners::text[], '{}') AS "
     "owners, x.start, x.deadline, x.weight, x.cumulative FROM json_to_recordset($8::json) AS x(ord integer, seq "
@@ -382,7 +380,10 @@ static const rev_table rev_phases = {
 /* Indicators are matched by code (unique in the plan): one that moves to another
  * objective keeps its id and its measurements. */
 static const rev_table rev_indicators = {
-    "indicators", &model_indicators, rev_ind_cols,
+    "indicators",
+    &model_indicators,
+    "objective_id",
+    NULL,
     REV_OBJECTIVES
     ", d AS (SELECT o.id AS objective_id, x.code, x.name, COALESCE(x.\"group\", 'quantity') AS "
     "indicator_group, x.unit, COALESCE(x.value_type, 'number') AS value_type, x.baseline::jsonb AS baseline, "
