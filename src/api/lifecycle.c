@@ -13,6 +13,7 @@
 #include "codec/csv.h"
 #include "codec/plan_diff.h"
 #include "codec/rule_json.h"
+#include "codec/validate.h"
 #include "core/text.h"
 #include "rules.h"
 #include "rules_lifecycle.h"
@@ -72,19 +73,16 @@ static int check_deliberation(json_t *body, store_deliberation *d, char date[11]
         problem_add(p, "", "must be a JSON object with a deliberation");
         return problem_set(p, 422, "validation_failed", "the adoption is not valid");
     }
-    const char *k;
-    json_t *v;
-    json_object_foreach(body, k, v)
-    {
-        if (strcmp(k, "deliberation") != 0)
-            problem_add(p, k, "is not a field of an adoption");
-    }
+    static const char *const known[] = {"deliberation", NULL};
+    body_unknown_fields(body, known, "an adoption", p);
     json_t *dl = json_object_get(body, "deliberation");
     if (!dl || json_is_null(dl)) {
         problem_add(p, "deliberation", "is required: the plan is adopted by a deliberation (number and date)");
     } else if (!json_is_object(dl)) {
         problem_add(p, "deliberation", "must be an object {\"number\", \"date\", \"body\"}");
     } else {
+        const char *k;
+        json_t *v;
         json_object_foreach(dl, k, v)
         {
             if (strcmp(k, "number") && strcmp(k, "date") && strcmp(k, "body"))

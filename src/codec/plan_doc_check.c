@@ -224,10 +224,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         size_t used = 0;
         doc_pathf(fp, "%s.rule", path);
         if (rule_json_decode(rj, fp, s->nodes, RULE_JSON_MAX_NODES, &used, &err) < 0) {
-            if (err.hint[0])
-                problem_add(p, err.field[0] ? err.field : fp, "%s: %s", err.message, err.hint);
-            else
-                problem_add(p, err.field[0] ? err.field : fp, "%s", err.message);
+            body_rules_error(p, err.field[0] ? err.field : fp, &err);
             problem_set(p, 422, "validation_failed", "the document is not valid");
             bad = 1;
         } else if (!(rule = rule_json_keep(&s->mem, s->nodes, used))) {
@@ -413,7 +410,7 @@ static void check_deliberation(doc_state *s, json_t *d)
     if (!json_is_string(date))
         problem_add(p, "deliberation.date", "is required: the date of the act (YYYY-MM-DD)");
     else if (rules_date_parse_iso(json_string_value(date), &dd, &err) < 0)
-        problem_add(p, "deliberation.date", "%s%s%s", err.message, err.hint[0] ? ": " : "", err.hint);
+        body_rules_error(p, "deliberation.date", &err);
     else {
         rules_date_format_iso(dd, s->deliberation_date);
         s->deliberation[1] = s->deliberation_date;
@@ -429,6 +426,7 @@ static void check_deliberation(doc_state *s, json_t *d)
 /* Sizes the checker's arrays from a first pass and indexes the objective codes. */
 static int prepare(doc_state *s, json_t *objectives)
 {
+    s->nodes = arena_array(&s->mem, RULE_JSON_MAX_NODES, sizeof *s->nodes);
     size_t na = 0, nph = 0, nind = 0, i;
     json_t *o;
     json_array_foreach(objectives, i, o)
@@ -457,6 +455,7 @@ static int prepare(doc_state *s, json_t *objectives)
         }
     }
     size_t no = json_array_size(objectives);
+    /* the plan as the rules library reads it, and where each row stands in the document */
     s->r_obj = arena_array(&s->mem, no + 1, sizeof *s->r_obj);
     s->r_asg = arena_array(&s->mem, na + 1, sizeof *s->r_asg);
     s->asg_path = arena_array(&s->mem, na + 1, sizeof *s->asg_path);
@@ -466,14 +465,14 @@ static int prepare(doc_state *s, json_t *objectives)
     s->ph_sub = arena_array(&s->mem, nph + 1, sizeof *s->ph_sub);
     s->r_ind = arena_array(&s->mem, nind + 1, sizeof *s->r_ind);
     s->ind_sub = arena_array(&s->mem, nind + 1, sizeof *s->ind_sub);
+    s->n_obj = (int)no;
+    /* the checker's context */
     s->c_obj = arena_array(&s->mem, no + 1, sizeof *s->c_obj);
     s->c_ph = arena_array(&s->mem, nph + 1, sizeof *s->c_ph);
     s->c_ind = arena_array(&s->mem, nind + 1, sizeof *s->c_ind);
     s->a_weighted = arena_array(&s->mem, na + 1, 1);
     s->c_a = arena_array(&s->mem, na + 1, sizeof *s->c_a);
-    s->nodes = arena_array(&s->mem, RULE_JSON_MAX_NODES, sizeof *s->nodes);
-    s->n_obj = (int)no;
-    return s->mem.failed || !s->nodes || !s->c_obj || !s->c_ph || !s->c_ind || !s->a_weighted || !s->c_a ? -1 : 0;
+    return s->mem.failed ? -1 : 0; /* the arena failed: some array is NULL */
 }
 
 /* The document path of a checker finding's path ("phases[12].weight" →
@@ -622,16 +621,7 @@ void doc_state_free(doc_state *s)
 int doc_check(doc_state *s, json_t *doc)
 {
     problem *p = s->p;
-    const char *key;
-    json_t *v;
-    json_object_foreach(doc, key, v)
-    {
-        int known = 0;
-        for (const char *const *k = plan_keys; *k; k++)
-            known |= strcmp(*k, key) == 0;
-        if (!known)
-            problem_add(p, key, "is not a field of a plan document");
-    }
+    body_unknown_fields(doc, plan_keys, "a plan document", p);
     json_t *format = json_object_get(doc, "format");
     if (format && !(json_is_string(format) && strcmp(json_string_value(format), "ciclo-plan/1") == 0))
         problem_add(p, "format", "must be \"ciclo-plan/1\"");

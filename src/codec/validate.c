@@ -94,7 +94,7 @@ static int rule_field_invalid(const field_spec *f, const json_t *v, const char *
     memset(&e, 0, sizeof e);
     if (rule_json_decode(v, path, nodes, RULE_JSON_MAX_NODES, NULL, &e) == 0)
         return 0;
-    problem_add(p, e.field[0] ? e.field : path, "%s%s%s", e.message, e.hint[0] ? ": " : "", e.hint);
+    body_rules_error(p, e.field[0] ? e.field : path, &e);
     return 1;
 }
 
@@ -132,11 +132,25 @@ static char *made(char *s, problem *p)
     return s;
 }
 
+/* Adds the error of a number outside f's range [min, max] (negative: it is below 0). NULL. */
+static char *out_of_range(const field_spec *f, int negative, const char *path, problem *p)
+{
+    if (f->type == FT_REF)
+        problem_add(p, path, "must be a positive id");
+    else if (f->type == FT_DEC && f->min == 0 && negative)
+        problem_add(p, path, "must not be negative");
+    else
+        problem_add(p, path, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
+    return NULL;
+}
+
 /* Converts one non-null value. Returns a malloc'd parameter, or NULL after adding an error (or
  * making p out of memory). */
 static char *convert(const field_spec *f, const json_t *v, const char *path, problem *p)
 {
     char tmp[64];
+    rules_error e;
+    memset(&e, 0, sizeof e);
     switch (f->type) {
     case FT_TEXT: {
         if (!json_is_string(v))
@@ -163,13 +177,8 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         if (!json_is_integer(v))
             break;
         long long n = json_integer_value(v);
-        if (n < f->min || n > f->max) {
-            if (f->type == FT_REF)
-                problem_add(p, path, "must be a positive id");
-            else
-                problem_add(p, path, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
-            return NULL;
-        }
+        if (n < f->min || n > f->max)
+            return out_of_range(f, n < 0, path, p);
         snprintf(tmp, sizeof tmp, "%lld", n);
         return made(strdup(tmp), p);
     }
@@ -177,19 +186,12 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         if (!json_is_number(v))
             break;
         rules_decimal d;
-        rules_error e;
-        memset(&e, 0, sizeof e);
         if (rule_json_number(v, f->decimals, path, &d, &e) < 0) {
             problem_add(p, path, "%s", e.message);
             return NULL;
         }
-        if (d.units < f->min * RULES_DECIMAL_SCALE || d.units > f->max * RULES_DECIMAL_SCALE) {
-            if (f->min == 0 && d.units < 0)
-                problem_add(p, path, "must not be negative");
-            else
-                problem_add(p, path, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
-            return NULL;
-        }
+        if (d.units < f->min * RULES_DECIMAL_SCALE || d.units > f->max * RULES_DECIMAL_SCALE)
+            return out_of_range(f, d.units < 0, path, p);
         char out[32];
         return made(strdup(rules_decimal_format(d, f->decimals, '.', out)), p);
     }
@@ -201,13 +203,8 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
         if (!json_is_string(v))
             break;
         rules_date d;
-        rules_error e;
-        memset(&e, 0, sizeof e);
         if (rules_date_parse_iso(json_string_value(v), &d, &e) < 0) {
-            if (e.hint[0])
-                problem_add(p, path, "%s: %s", e.message, e.hint);
-            else
-                problem_add(p, path, "%s", e.message);
+            body_rules_error(p, path, &e);
             return NULL;
         }
         char iso[11];
@@ -217,13 +214,13 @@ static char *convert(const field_spec *f, const json_t *v, const char *path, pro
     case FT_ENUM: {
         if (!json_is_string(v))
             break;
-        for (const char *const *e = f->values; *e; e++)
-            if (strcmp(*e, json_string_value(v)) == 0)
-                return made(strdup(*e), p);
+        for (const char *const *x = f->values; *x; x++)
+            if (strcmp(*x, json_string_value(v)) == 0)
+                return made(strdup(*x), p);
         buf b;
         buf_init(&b, 512);
-        for (const char *const *e = f->values; *e; e++)
-            buf_printf(&b, "%s%s", e == f->values ? "" : ", ", *e);
+        for (const char *const *x = f->values; *x; x++)
+            buf_printf(&b, "%s%s", x == f->values ? "" : ", ", *x);
         if (b.failed)
             problem_oom(p);
         problem_add(p, path, "must be one of: %s", b.data ? b.data : "");
@@ -407,6 +404,11 @@ json_t *merge_patch(json_t *target, json_t *patch)
 const char *body_text(json_t *obj, const char *key, size_t max, problem *p) { return jf_text(obj, key, max, p); }
 
 int body_date(json_t *obj, const char *key, char out[11], problem *p) { return jf_date(obj, key, out, p); }
+
+void body_rules_error(problem *p, const char *field, const rules_error *e)
+{
+    problem_add(p, field, "%s%s%s", e->message, e->hint[0] ? ": " : "", e->hint);
+}
 
 void body_unknown_fields(json_t *obj, const char *const *known, const char *what, problem *p)
 {

@@ -45,6 +45,10 @@ const char *body_text(json_t *obj, const char *key, size_t max, problem *p);
  * null (out ""), -1 when it is not a date. */
 int body_date(json_t *obj, const char *key, char out[11], problem *p);
 
+/* Adds the rules library's error e at field: "message: hint", or the message alone when e has
+ * no hint. */
+void body_rules_error(problem *p, const char *field, const rules_error *e);
+
 /* Adds an error "is not a field of <what>" for each key of obj not in known (NULL-terminated). */
 void body_unknown_fields(json_t *obj, const char *const *known, const char *what, problem *p);
 
