@@ -150,6 +150,8 @@ machine() {
 # person leads two), every objective one structure (weights total 100 per structure),
 # every indicator a bands or linear rule and two measurements (the later one counts),
 # every phase a deadline and a progress entry. Ids are explicit, then the sequences move on.
+# Codes are zero-padded to the width of the largest number (lpad cuts longer texts: a fixed
+# width of 5 made OB10000 twice at 100,000 objectives).
 # DISTINCT_RULES=1: every indicator gets a rule text of its own (the target or the first band
 # moves with the id), so that nothing the server could share between equal rules helps.
 seed_plan() {
@@ -165,12 +167,12 @@ SELECT coalesce(max(id), 0) AS f0 FROM phases \gset
 INSERT INTO people (entity_id, id, name, external_id, role)
   SELECT :e, :p0 + g, 'Dirigente ' || g, 'P' || g, 'dirigente' FROM generate_series(1, (:ns + 1) / 2) g;
 INSERT INTO structures (entity_id, id, code, name, kind, manager_id, interim)
-  SELECT :e, :s0 + g, 'S' || lpad(g::text, 4, '0'), 'Settore ' || g, 'settore', :p0 + (g + 1) / 2, g % 2 = 0
+  SELECT :e, :s0 + g, 'S' || lpad(g::text, greatest(4, length(:ns::text)), '0'), 'Settore ' || g, 'settore', :p0 + (g + 1) / 2, g % 2 = 0
   FROM generate_series(1, :ns) g;
 INSERT INTO plans (entity_id, year, title) VALUES (:e, 2024, 'Piano bench ' || :'code');
 SELECT id AS plan FROM plans WHERE entity_id = :e AND year = 2024 \gset
 INSERT INTO objectives (entity_id, id, plan_id, code, title, start_year, end_year)
-  SELECT :e, :o0 + g, :plan, 'OB' || lpad(g::text, 5, '0'), 'Obiettivo numero ' || g || ' del piano', 2024, 2024
+  SELECT :e, :o0 + g, :plan, 'OB' || lpad(g::text, greatest(5, length(:no::text)), '0'), 'Obiettivo numero ' || g || ' del piano', 2024, 2024
   FROM generate_series(1, :no) g;
 -- objective g goes to structure ((g - 1) % ns) + 1; each structure gets no/ns objectives
 INSERT INTO assignments (entity_id, plan_id, objective_id, structure_id, weight)
