@@ -239,9 +239,10 @@ static int cmd_import(int argc, char **argv)
         store_set_entity(c, STORE_ENTITY_ALL); /* the command line on the server acts as an admin */
     if (c && store_import_begin(c, 600000, &p) == 0) {
         int64_t plan_id = 0;
+        plan_document d = {doc, NULL, 0, NULL, NULL};
         int ran = revise ? (plan_revise_find(c, doc, &plan_id, &p) == 0 &&
-                            plan_revise_run(c, &caller, NULL, plan_id, doc, &result, &p) == 0)
-                         : plan_import_run(c, &caller, doc, &result, &p) == 0;
+                            plan_revise_run(c, &caller, NULL, plan_id, &d, &result, &p) == 0)
+                         : plan_import_run(c, &caller, &d, &result, &p) == 0;
         if (ran && store_commit(c, &p) == 0) {
             rc = 0;
             store_import_analyze(c);

@@ -11,6 +11,7 @@
 #include "api/plan_import.h"
 #include "codec/i18n.h"
 #include "codec/json_limits.h"
+#include "codec/json_stream.h"
 #include "codec/plan_doc.h"
 #include "codec/rule_json.h"
 #include "core/log.h"
@@ -64,18 +65,18 @@ fail:
     return NULL;
 }
 
-static int run_plan_import(http_request *req, void *doc, json_t **result, problem *p)
+static int run_plan_import(http_request *req, void *d, json_t **result, problem *p)
 {
     api_call *call = api_call_of(req);
     import_caller caller = {&call->actor, api_who(req)->entity_id, call->scope == NULL};
-    return plan_import_run(call->db, &caller, doc, result, p);
+    return plan_import_run(call->db, &caller, d, result, p);
 }
 
-static int run_plan_revise(http_request *req, void *doc, json_t **result, problem *p)
+static int run_plan_revise(http_request *req, void *d, json_t **result, problem *p)
 {
     api_call *call = api_call_of(req);
     import_caller caller = {&call->actor, api_who(req)->entity_id, call->scope == NULL};
-    return plan_revise_run(call->db, &caller, call->scope, req->ids[0], doc, result, p);
+    return plan_revise_run(call->db, &caller, call->scope, req->ids[0], d, result, p);
 }
 
 /* After a plan document was stored and answered: the log line, fresh statistics after a
@@ -90,48 +91,66 @@ static void after_plan_document(http_request *req, json_t *result, const char *w
         store_import_analyze(api_call_of(req)->db);
 }
 
-/* The plan document of the request, within the limits of a plan document; NULL after
- * answering the problem. */
-static json_t *plan_document_body(http_request *req)
+/* The objectives text is checked (plan_document.release): the body is read no more. */
+static void release_body(void *req) { buf_free(&((http_request *)req)->body); }
+
+/* The plan document of the request, within the limits of a plan document, into *d: its
+ * objectives stay text in the request's body, each parsed when the checker reads it
+ * (codec/json_stream.h), so a dense document of 30 MB never becomes a jansson tree ten times
+ * its size; d->doc holds the other members (the caller's reference). A body that is not one
+ * well-formed object is parsed whole, for jansson's own error (or, for a JSON value that is
+ * not an object, for the importer's 422). Returns 0, or -1 after answering the problem. */
+static int plan_document_body(http_request *req, plan_document *d)
 {
     problem p;
     problem_init(&p);
-    json_t *doc = http_json_body_limited(req, &json_limits_plan_document, &p);
-    if (!doc) {
-        http_problem(req, &p);
-        problem_clear(&p);
+    memset(d, 0, sizeof *d);
+    if (http_json_body_check(req, &json_limits_plan_document, &p) == 0) {
+        size_t at = 0;
+        if (json_split_array(req->body.data, req->body.len, "objectives", &d->doc, &at, &d->objectives_len) == 1) {
+            d->objectives = req->body.data + at;
+            d->release = release_body;
+            d->release_arg = req;
+        }
+        if (d->doc)
+            return 0;
+        d->doc = http_json_body_limited(req, &json_limits_plan_document, &p);
+        if (d->doc)
+            return 0;
     }
-    return doc;
+    http_problem(req, &p);
+    problem_clear(&p);
+    return -1;
 }
 
 void plan_import(http_request *req)
 {
-    json_t *doc = plan_document_body(req);
-    if (!doc)
+    plan_document d;
+    if (plan_document_body(req, &d) < 0)
         return;
-    json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_import, doc);
+    json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_import, &d);
     if (result) {
         snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" JSON_INTEGER_FORMAT,
                  json_integer_value(json_object_get(result, "id")));
         after_plan_document(req, result, "imported");
     }
     json_decref(result);
-    json_decref(doc);
+    json_decref(d.doc);
 }
 
 void plan_revision_import(http_request *req)
 {
-    json_t *doc = plan_document_body(req);
-    if (!doc)
+    plan_document d;
+    if (plan_document_body(req, &d) < 0)
         return;
-    json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_revise, doc);
+    json_t *result = import_in_transaction(req, IMPORT_TIMEOUT_MS, 201, run_plan_revise, &d);
     if (result) {
         snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%" PRId64 "/revisions/%" JSON_INTEGER_FORMAT,
                  req->ids[0], json_integer_value(json_object_get(result, "revision")));
         after_plan_document(req, result, "revised");
     }
     json_decref(result);
-    json_decref(doc);
+    json_decref(d.doc);
 }
 
 void plan_export(http_request *req)

@@ -2,6 +2,9 @@
 #include "api/plan_import.h"
 
 #include <inttypes.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,8 @@
 #include "store/erp.h"
 #include "store/import.h"
 #include "store/lifecycle.h"
+
+#define TRIM_FROM (1u << 20) /* bytes of objectives text: a document this large trims the allocator */
 
 /* Writes the structures and people of the document (store_org_write) and puts their counts
  * into counts: {"people": {"inserted","updated"}, "structures": {...}}. Returns 0 or -1. */
@@ -98,8 +103,35 @@ static int resolve_entity(store_conn *c, const import_caller *caller, json_t *do
     return problem_set(p, 422, "validation_failed", "the plan document is not valid");
 }
 
-int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, json_t **result, problem *p)
+/* The checker's findings on s (doc_warnings), taken before the rows are written; then what
+ * only the checks needed is freed, so that a large plan's checker model is not held through
+ * the write. After a large document (the objectives read from a text of big bytes, which
+ * plan_document.release has freed too) the allocator gives those tens of MB back to the
+ * system before libpq copies the rows into its send buffer: the server keeps up to 64 MB per
+ * arena (http/server.c's tune_allocator), and the copy would otherwise come on top of them. */
+static json_t *checked_warnings(doc_state *s, const plan_document *pd, int *total)
 {
+    json_t *warnings = doc_warnings(s, total);
+    doc_state_drop_checker(s);
+#ifdef __GLIBC__
+    if (pd->objectives_len >= TRIM_FROM)
+        malloc_trim(0);
+#else
+    (void)pd;
+#endif
+    return warnings;
+}
+
+/* The objectives text of pd is checked and read no more: its owner may free it. */
+static void done_with_text(const plan_document *pd)
+{
+    if (pd->release)
+        pd->release(pd->release_arg);
+}
+
+int plan_import_run(store_conn *c, const import_caller *caller, const plan_document *pd, json_t **result, problem *p)
+{
+    json_t *doc = pd->doc;
     *result = NULL;
     if (!json_is_object(doc)) {
         problem_add(p, "", "a plan document is a JSON object");
@@ -109,12 +141,14 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
     doc_state_init(&s, p);
     field_values ev;
     memset(&ev, 0, sizeof ev);
-    int rc = -1, create = 0;
+    int rc = -1, create = 0, total = 0;
     int64_t entity = 0, plan_id = 0;
     char *rows[4] = {NULL, NULL, NULL, NULL};
-    json_t *counts = json_object();
+    json_t *counts = json_object(), *warnings = NULL;
 
-    if (doc_check(&s, doc) < 0)
+    int checked = doc_check_parts(&s, doc, pd->objectives, pd->objectives_len);
+    done_with_text(pd);
+    if (checked < 0)
         goto done;
     problem ep;
     problem_init(&ep);
@@ -165,12 +199,13 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
         goto done;
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
+    s.first_adoption = 1;
+    warnings = checked_warnings(&s, pd, &total);
     store_plan_rows_in in = rows_in(&s, rows, year, kind);
     store_import_counts n;
     if (store_plan_insert(c, caller->who, entity, &in, &plan_id, &n, p) < 0)
         goto done;
     int adopted = s.deliberation[0] && s.deliberation[1];
-    s.first_adoption = 1;
     if (adopted && store_plan_adopt_imported(c, caller->who, entity, plan_id, s.deliberation[0], s.deliberation[1],
                                              s.deliberation[2], p) < 0)
         goto done;
@@ -178,13 +213,12 @@ int plan_import_run(store_conn *c, const import_caller *caller, json_t *doc, jso
     json_object_set_new(counts, "assignments", json_integer(n.assignments));
     json_object_set_new(counts, "phases", json_integer(n.phases));
     json_object_set_new(counts, "indicators", json_integer(n.indicators));
-    int total = 0;
-    json_t *warnings = doc_warnings(&s, &total);
-    *result = json_pack("{sIsIsssisOsosi}", "id", (json_int_t)plan_id, "entity_id", (json_int_t)entity, "status",
+    *result = json_pack("{sIsIsssisOsOsi}", "id", (json_int_t)plan_id, "entity_id", (json_int_t)entity, "status",
                         adopted ? "adopted" : "draft", "revision", adopted ? 1 : 0, "counts", counts, "warnings",
                         warnings, "warnings_total", total);
     rc = *result ? 0 : problem_set(p, 503, "out_of_memory", "the server is out of memory");
 done:
+    json_decref(warnings);
     if (create)
         field_values_free(&ev);
     for (int i = 0; i < 4; i++)
@@ -226,9 +260,10 @@ static json_t *change_counts(const store_revise_counts *n, int k, size_t rows)
                      (json_int_t)rows - (json_int_t)n->inserted[k] - (json_int_t)n->updated[k]);
 }
 
-int plan_revise_run(store_conn *c, const import_caller *caller, const char *scope, int64_t plan_id, json_t *doc,
-                    json_t **result, problem *p)
+int plan_revise_run(store_conn *c, const import_caller *caller, const char *scope, int64_t plan_id,
+                    const plan_document *pd, json_t **result, problem *p)
 {
+    json_t *doc = pd->doc;
     *result = NULL;
     if (!json_is_object(doc)) {
         problem_add(p, "", "a plan document is a JSON object");
@@ -257,12 +292,14 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
     }
     doc_state s;
     doc_state_init(&s, p);
-    int rc = -1;
+    int rc = -1, total = 0;
     char *rows[4] = {NULL, NULL, NULL, NULL};
     char *adopted = NULL, *opened = NULL;
-    json_t *counts = json_object();
+    json_t *counts = json_object(), *warnings = NULL;
 
-    if (doc_check(&s, doc) < 0)
+    int checked = doc_check_parts(&s, doc, pd->objectives, pd->objectives_len);
+    done_with_text(pd);
+    if (checked < 0)
         goto done;
     json_t *dl = json_object_get(doc, "deliberation");
     if (!dl || json_is_null(dl))
@@ -288,6 +325,7 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
     }
     if (doc_content_rows(&s, rows, p) < 0)
         goto done;
+    warnings = checked_warnings(&s, pd, &total);
     store_plan_rows_in in = rows_in(&s, rows, NULL, NULL);
     store_revise_counts n;
     if (store_plan_revise_content(c, caller->who, t.entity_id, plan_id, t.revision + 1, &in, &n, p) < 0)
@@ -306,13 +344,12 @@ int plan_revise_run(store_conn *c, const import_caller *caller, const char *scop
         json_object_set_new(counts, names[k], json_integer((json_int_t)s.n_rows[k]));
         json_object_set_new(changes, names[k], change_counts(&n, k, s.n_rows[k]));
     }
-    int total = 0;
-    json_t *warnings = doc_warnings(&s, &total);
-    *result = json_pack("{sIsIsssisOsososi}", "id", (json_int_t)plan_id, "entity_id", (json_int_t)t.entity_id, "status",
+    *result = json_pack("{sIsIsssisOsosOsi}", "id", (json_int_t)plan_id, "entity_id", (json_int_t)t.entity_id, "status",
                         "adopted", "revision", revision, "counts", counts, "changes", changes, "warnings", warnings,
                         "warnings_total", total);
     rc = *result ? 0 : problem_set(p, 503, "out_of_memory", "the server is out of memory");
 done:
+    json_decref(warnings);
     free(adopted);
     free(opened);
     for (int i = 0; i < 4; i++)

@@ -7,6 +7,7 @@
 
 #include "codec/check_words.h"
 #include "codec/doc_fields.h"
+#include "codec/json_stream.h"
 #include "codec/method_json.h"
 #include "codec/rule_json.h"
 
@@ -30,7 +31,7 @@ static int assignee_of(doc_state *s, const char *kind, const char *code)
         return (int)json_integer_value(v);
     int a = s->n_asg++;
     doc_set(s->assignee_index, key, json_integer(a), &s->failed);
-    s->r_asg[a].code = code;
+    s->r_asg[a].code = arena_strdup(&s->mem, code);
     s->r_asg[a].is_manager = 0;
     json_t *path = json_object_get(kind[0] == 's' ? s->org.structure_paths : s->org.person_paths, code);
     s->asg_path[a] = path ? arena_strdup(&s->mem, json_string_value(path)) : NULL;
@@ -40,9 +41,19 @@ static int assignee_of(doc_state *s, const char *kind, const char *code)
 }
 
 /* Adds row (taken) to the text of table k: rows are kept as text, not as a tree, so that a
- * large document does not hold them twice. */
+ * large document does not hold them twice. Null members are left out: the store reads the
+ * rows with json_to_recordset, where a missing key is NULL too, and most fields of a dense
+ * document are null. */
 static void add_row(doc_state *s, int k, json_t *row)
 {
+    const char *key;
+    json_t *v;
+    void *next;
+    json_object_foreach_safe(row, next, key, v)
+    {
+        if (json_is_null(v))
+            json_object_del(row, key);
+    }
     char *text = row ? rule_json_dumps(row, JSON_COMPACT) : NULL;
     json_decref(row);
     if (!text) {
@@ -185,7 +196,7 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
         rp->has_cumulative = dec_of(doc_fv(&model_phases, &v, "cumulative"), &rp->cumulative);
         rp->has_deadline = deadline && rules_date_parse_iso(deadline, &rp->deadline, NULL) == 0;
         s->c_ph[j].seq = atoi(seq);
-        s->c_ph[j].description = json_string_value(json_object_get(ph, "description"));
+        s->c_ph[j].description = arena_strdup(&s->mem, json_string_value(json_object_get(ph, "description")));
         s->ph_sub[j] = k;
     }
     field_values_free(&v);
@@ -196,7 +207,7 @@ static void check_phase(doc_state *s, json_t *ph, int oi, int k, json_t *seqs)
 static const char *value_text(doc_state *s, json_t *v)
 {
     if (json_is_string(v))
-        return json_string_value(v);
+        return arena_strdup(&s->mem, json_string_value(v));
     if (json_is_boolean(v))
         return json_is_true(v) ? "true" : "false";
     if (!json_is_number(v))
@@ -207,6 +218,22 @@ static const char *value_text(doc_state *s, json_t *v)
     if (!copy)
         s->failed = 1;
     return copy;
+}
+
+/* The rule just decoded into s->nodes (used nodes) from rj, kept in s->mem: once per distinct
+ * rule text, since a decoded rule (about a kilobyte) is a pure function of its text and the
+ * checker only reads it. NULL when memory runs out. */
+static const rules_rule *kept_rule(doc_state *s, json_t *rj, size_t used)
+{
+    char *text = rule_json_dumps(rj, JSON_COMPACT);
+    json_t *at = text ? json_object_get(s->rule_index, text) : NULL;
+    const rules_rule *rule = at ? s->rules_kept[json_integer_value(at)] : rule_json_keep(&s->mem, s->nodes, used);
+    if (text && !at && rule && s->n_rules_kept < s->n_ind_max) {
+        s->rules_kept[s->n_rules_kept] = rule;
+        json_object_set_new(s->rule_index, text, json_integer(s->n_rules_kept++));
+    }
+    free(text);
+    return rule;
 }
 
 static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
@@ -227,7 +254,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
             body_rules_error(p, err.field[0] ? err.field : fp, &err);
             problem_set(p, 422, "validation_failed", "the document is not valid");
             bad = 1;
-        } else if (!(rule = rule_json_keep(&s->mem, s->nodes, used))) {
+        } else if (!(rule = kept_rule(s, rj, used))) {
             s->failed = 1;
         }
     }
@@ -248,7 +275,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         append_row(s, DOC_INDICATORS, &model_indicators, &v, oi);
         int j = s->n_ind++;
         rules_indicator *ri = &s->r_ind[j];
-        ri->code = json_string_value(json_object_get(ind, "code"));
+        ri->code = arena_strdup(&s->mem, json_string_value(json_object_get(ind, "code")));
         ri->objective = oi;
         dec_of(doc_fv(&model_indicators, &v, "weight"), &ri->weight);
         ri->rule = rule;
@@ -256,7 +283,7 @@ static void check_indicator(doc_state *s, json_t *ind, int oi, int k)
         method_indicator_target(ri, json_object_get(ind, "target"), doc_fv(&model_indicators, &v, "value_type"),
                                 doc_fv(&model_indicators, &v, "direction"), s->year);
         rules_check_indicator *ci = &s->c_ind[j];
-        ci->name = json_string_value(json_object_get(ind, "name"));
+        ci->name = arena_strdup(&s->mem, json_string_value(json_object_get(ind, "name")));
         ci->target = value_text(s, json_object_get(ind, "target"));
         ci->baseline = value_text(s, json_object_get(ind, "baseline"));
         ci->direction = checks_direction(doc_fv(&model_indicators, &v, "direction"));
@@ -334,9 +361,9 @@ static void check_objective(doc_state *s, json_t *o, int oi)
             problem_add(p, fp, "an objective cannot be its own parent");
     }
     s->r_obj[oi].parent = parent_ord >= 0 && parent_ord != oi ? parent_ord : -1;
-    s->r_obj[oi].code = json_string_value(json_object_get(o, "code"));
+    s->r_obj[oi].code = arena_strdup(&s->mem, json_string_value(json_object_get(o, "code")));
     s->r_obj[oi].payment_timeliness = json_is_true(json_object_get(o, "payment_timeliness"));
-    s->c_obj[oi].title = json_string_value(json_object_get(o, "title"));
+    s->c_obj[oi].title = arena_strdup(&s->mem, json_string_value(json_object_get(o, "title")));
     s->c_obj[oi].level = checks_level(json_string_value(json_object_get(o, "level")));
     s->c_obj[oi].routine = json_is_true(json_object_get(o, "routine"));
     s->c_obj[oi].year_from = (int)json_integer_value(json_object_get(o, "start_year"));
@@ -344,7 +371,7 @@ static void check_objective(doc_state *s, json_t *o, int oi)
     s->c_obj[oi].scope = checks_scope(json_string_value(json_object_get(o, "scope")));
     json_t *notes = json_object_get(o, "notes");
     s->c_obj[oi].n_notes = json_is_array(notes) ? (int)json_array_size(notes) : 0;
-    s->c_obj[oi].note = json_string_value(json_array_get(notes, 0));
+    s->c_obj[oi].note = arena_strdup(&s->mem, json_string_value(json_array_get(notes, 0)));
     if (rc == 0) {
         const char *sy = doc_fv(&model_objectives, &v, "start_year"), *ey = doc_fv(&model_objectives, &v, "end_year");
         if (sy && ey && atoi(ey) < atoi(sy)) {
@@ -423,38 +450,73 @@ static void check_deliberation(doc_state *s, json_t *d)
     }
 }
 
-/* Sizes the checker's arrays from a first pass and indexes the objective codes. */
-static int prepare(doc_state *s, json_t *objectives)
+/* The objectives of a document, one at a time: the items of a JSON array, or of the text of
+ * one (codec/json_stream.h), each parsed when it is needed and freed after. */
+typedef struct objective_source {
+    json_t *array; /* or NULL: text */
+    size_t next;
+    const char *text;
+    size_t len;
+    json_items items;
+} objective_source;
+
+static void source_rewind(objective_source *o)
 {
-    s->nodes = arena_array(&s->mem, RULE_JSON_MAX_NODES, sizeof *s->nodes);
-    size_t na = 0, nph = 0, nind = 0, i;
-    json_t *o;
-    json_array_foreach(objectives, i, o)
-    {
-        json_t *l;
-        if (!json_is_object(o))
-            continue;
-        if (json_is_array(l = json_object_get(o, "assignments")))
-            na += json_array_size(l);
-        if (json_is_array(l = json_object_get(o, "phases")))
-            nph += json_array_size(l);
-        if (json_is_array(l = json_object_get(o, "indicators")))
-            nind += json_array_size(l);
-        json_t *code = json_object_get(o, "code");
-        if (json_is_string(code)) {
-            json_t *seen = json_object_get(s->objective_index, json_string_value(code));
-            if (seen) {
-                char fp[DOC_PATH_MAX];
-                doc_pathf(fp, "objectives[%zu].code", i);
-                problem_add(s->p, fp, "%s is already used by objectives[%" JSON_INTEGER_FORMAT "]",
-                            json_string_value(code), json_integer_value(seen));
-                problem_set(s->p, 422, "validation_failed", "the document is not valid");
-            } else {
-                doc_set(s->objective_index, json_string_value(code), json_integer((json_int_t)i), &s->failed);
-            }
+    o->next = 0;
+    if (o->text)
+        json_items_init(&o->items, o->text, o->len);
+}
+
+/* 1 with *item (a new reference), 0 after the last, -1 (malformed text or no memory). */
+static int source_next(objective_source *o, json_t **item)
+{
+    if (o->text)
+        return json_items_next(&o->items, item);
+    *item = o->next < json_array_size(o->array) ? json_incref(json_array_get(o->array, o->next++)) : NULL;
+    return *item != NULL;
+}
+
+/* Counts objective i's items into n (assignments, phases, indicators) and indexes its code. */
+static void prepare_objective(doc_state *s, json_t *o, size_t i, size_t n[3])
+{
+    static const char *const lists[] = {"assignments", "phases", "indicators"};
+    if (!json_is_object(o))
+        return;
+    for (int k = 0; k < 3; k++) {
+        json_t *l = json_object_get(o, lists[k]);
+        if (json_is_array(l))
+            n[k] += json_array_size(l);
+    }
+    json_t *code = json_object_get(o, "code");
+    if (json_is_string(code)) {
+        json_t *seen = json_object_get(s->objective_index, json_string_value(code));
+        if (seen) {
+            char fp[DOC_PATH_MAX];
+            doc_pathf(fp, "objectives[%zu].code", i);
+            problem_add(s->p, fp, "%s is already used by objectives[%" JSON_INTEGER_FORMAT "]", json_string_value(code),
+                        json_integer_value(seen));
+            problem_set(s->p, 422, "validation_failed", "the document is not valid");
+        } else {
+            doc_set(s->objective_index, json_string_value(code), json_integer((json_int_t)i), &s->failed);
         }
     }
-    size_t no = json_array_size(objectives);
+}
+
+/* Sizes the checker's arrays from a first pass over the objectives and indexes their codes. */
+static int prepare(doc_state *s, objective_source *src)
+{
+    s->nodes = arena_array(&s->mem, RULE_JSON_MAX_NODES, sizeof *s->nodes);
+    size_t n[3] = {0, 0, 0}, no = 0;
+    json_t *o;
+    int r;
+    source_rewind(src);
+    while ((r = source_next(src, &o)) == 1) {
+        prepare_objective(s, o, no++, n);
+        json_decref(o);
+    }
+    if (r < 0)
+        return -1;
+    size_t na = n[0], nph = n[1], nind = n[2];
     /* the plan as the rules library reads it, and where each row stands in the document */
     s->r_obj = arena_array(&s->mem, no + 1, sizeof *s->r_obj);
     s->r_asg = arena_array(&s->mem, na + 1, sizeof *s->r_asg);
@@ -472,6 +534,8 @@ static int prepare(doc_state *s, json_t *objectives)
     s->c_ind = arena_array(&s->mem, nind + 1, sizeof *s->c_ind);
     s->a_weighted = arena_array(&s->mem, na + 1, 1);
     s->c_a = arena_array(&s->mem, na + 1, sizeof *s->c_a);
+    s->rules_kept = arena_array(&s->mem, nind + 1, sizeof *s->rules_kept);
+    s->n_ind_max = nind;
     return s->mem.failed ? -1 : 0; /* the arena failed: some array is NULL */
 }
 
@@ -601,8 +665,36 @@ void doc_state_init(doc_state *s, problem *p)
     s->objective_index = json_object();
     s->indicator_paths = json_object();
     s->assignee_index = json_object();
-    s->failed = !s->objective_index || !s->indicator_paths || !s->assignee_index;
+    s->rule_index = json_object();
+    s->failed = !s->objective_index || !s->indicator_paths || !s->assignee_index || !s->rule_index;
     arena_init(&s->mem);
+}
+
+void doc_state_drop_checker(doc_state *s)
+{
+    json_t **indexes[] = {&s->objective_index, &s->indicator_paths, &s->assignee_index, &s->rule_index};
+    for (size_t i = 0; i < sizeof indexes / sizeof *indexes; i++) {
+        json_decref(*indexes[i]);
+        *indexes[i] = NULL;
+    }
+    arena_free(&s->mem);
+    arena_init(&s->mem);
+    s->r_obj = NULL;
+    s->r_asg = NULL;
+    s->r_a = NULL;
+    s->r_ph = NULL;
+    s->r_ind = NULL;
+    s->a_sub = s->ph_sub = s->ind_sub = NULL;
+    s->asg_path = NULL;
+    s->c_obj = NULL;
+    s->c_ph = NULL;
+    s->c_ind = NULL;
+    s->a_weighted = NULL;
+    s->c_a = NULL;
+    s->nodes = NULL;
+    s->rules_kept = NULL;
+    s->n_obj = s->n_asg = s->n_a = s->n_ph = s->n_ind = 0;
+    s->n_rules_kept = s->n_ind_max = 0;
 }
 
 void doc_state_free(doc_state *s)
@@ -613,12 +705,15 @@ void doc_state_free(doc_state *s)
     json_decref(s->objective_index);
     json_decref(s->indicator_paths);
     json_decref(s->assignee_index);
+    json_decref(s->rule_index);
     if (s->plan_ok)
         field_values_free(&s->plan);
     arena_free(&s->mem);
 }
 
-int doc_check(doc_state *s, json_t *doc)
+int doc_check(doc_state *s, json_t *doc) { return doc_check_parts(s, doc, NULL, 0); }
+
+int doc_check_parts(doc_state *s, json_t *doc, const char *objectives_text, size_t len)
 {
     problem *p = s->p;
     body_unknown_fields(doc, plan_keys, "a plan document", p);
@@ -654,11 +749,23 @@ int doc_check(doc_state *s, json_t *doc)
             doc_pathf(path, "structures[%zu]", i);
             org_add_structure(&s->org, item, path, p);
         }
-    json_t *objectives = array_member(doc, "objectives", "", p);
-    if (prepare(s, objectives) < 0)
+    json_t *empty = json_array();
+    objective_source src = {array_member(doc, "objectives", "", p), 0, objectives_text, len, {0}};
+    if (!src.array)
+        src.array = empty;
+    if (!empty || prepare(s, &src) < 0) {
+        json_decref(empty);
         return problem_oom(p);
-    if (objectives)
-        json_array_foreach(objectives, i, item) check_objective(s, item, (int)i);
+    }
+    source_rewind(&src);
+    int r;
+    for (int oi = 0; (r = source_next(&src, &item)) == 1; oi++) {
+        check_objective(s, item, oi);
+        json_decref(item);
+    }
+    json_decref(empty);
+    if (r < 0)
+        return problem_oom(p);
     /* cycles in the cascade */
     for (int oi = 0; oi < s->n_obj; oi++) {
         int at = s->r_obj[oi].parent;
@@ -671,7 +778,7 @@ int doc_check(doc_state *s, json_t *doc)
             at = s->r_obj[at].parent;
         }
     }
-    if (s->failed || s->org.failed || problem_is_oom(p))
+    if (s->failed || s->mem.failed || s->org.failed || problem_is_oom(p))
         return problem_oom(p);
     if (problem_count(p) > 0)
         problem_set(p, 422, "validation_failed", "the plan document is not valid");

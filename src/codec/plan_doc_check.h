@@ -56,6 +56,10 @@ typedef struct doc_state {
     int first_adoption; /* 1: the deliberation is the plan's first adoption */
     rules_rule *nodes;  /* scratch for decoding rules */
     int failed;         /* memory ran out: doc_check answers 503 */
+    /* each distinct rule text decoded once: text → index into rules_kept (in mem) */
+    json_t *rule_index;
+    const rules_rule **rules_kept;
+    size_t n_rules_kept, n_ind_max;
 } doc_state;
 
 /* An empty state gathering problems into p (borrowed for the state's life); doc_state_free
@@ -63,16 +67,28 @@ typedef struct doc_state {
 void doc_state_init(doc_state *s, problem *p);
 void doc_state_free(doc_state *s);
 
-/* Checks every part of the document doc (borrowed: s keeps pointers into it, so doc outlives
- * s) that needs no database and fills s. Every error goes into s->p with its path, and the
+/* Checks every part of the document doc (borrowed: s keeps pointers into its members other
+ * than the objectives, so doc outlives s) that needs no database and fills s. Every error goes into s->p with its path, and the
  * status is then 422. Returns 0, or -1 when memory runs out (503). */
 int doc_check(doc_state *s, json_t *doc);
+
+/* doc_check of a document whose objectives are not in doc but in objectives_text[0..len), the
+ * text of their array as json_split_array left it (codec/json_stream.h; NULL: doc's own).
+ * Each objective is parsed when it is read and freed after (twice: once to index the codes,
+ * once to check it), so the document is never one tree; s keeps copies of what it needs. The
+ * text is borrowed for the call only. */
+int doc_check_parts(doc_state *s, json_t *doc, const char *objectives_text, size_t len);
 
 /* The plan checker's findings on the checked document: a new array of {severity, code,
  * message, path} (at most 1000, paths in the document's terms), *total all of them; NULL when
  * memory runs out. Set s->first_adoption first when the deliberation adopts the plan for the
  * first time. */
 json_t *doc_warnings(doc_state *s, int *total);
+
+/* Frees what only the checks and doc_warnings read (the checker's model and indexes: tens
+ * of MB for a plan of 20,000 objectives), keeping the rows, the organisation and the plan's
+ * fields; s stays valid for doc_content_rows and doc_state_free. Call doc_warnings first. */
+void doc_state_drop_checker(doc_state *s);
 
 /* The content rows of s as the JSON texts of store_plan_rows_in (objectives, assignments,
  * phases, indicators), malloc'd into rows[0..3]: the caller frees them, also after -1

@@ -183,32 +183,36 @@ int http_json_numbers(const char *s, size_t n, problem *p)
     return -1;
 }
 
-json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p)
+int http_json_body_check(const http_request *req, const json_limits *lim, problem *p)
 {
     const char *s = req->body.data ? req->body.data : "";
     size_t n = req->body.len;
-    if (n == 0) {
-        problem_set(p, 400, "empty_body", "the request needs a JSON body");
-        return NULL;
-    }
+    if (n == 0)
+        return problem_set(p, 400, "empty_body", "the request needs a JSON body");
     switch (json_limits_check_with(s, n, lim)) {
     case JSON_WITHIN_LIMITS: break;
     case JSON_TOO_DEEP:
-        problem_set(p, 400, "too_deep", "the body nests arrays and objects more than %d deep", lim->max_depth);
-        return NULL;
+        return problem_set(p, 400, "too_deep", "the body nests arrays and objects more than %d deep", lim->max_depth);
     case JSON_TOO_MANY_ITEMS:
         problem_set(p, 413, "too_many_items", "an array of the body has more than %ld items", lim->max_array);
         problem_hint(p, "the limit of this route is %ld items in one array; send the rows in parts", lim->max_array);
-        return NULL;
+        return -1;
     case JSON_TOO_MANY_VALUES:
         problem_set(p, 413, "too_many_values", "the body holds more than %ld JSON values; send it in parts",
                     lim->max_values);
         problem_hint(p, "the limit of this route is %ld JSON values (every key, value, array and object counts)",
                      lim->max_values);
-        return NULL;
+        return -1;
     }
-    if (http_json_numbers(s, n, p) < 0)
+    return http_json_numbers(s, n, p);
+}
+
+json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p)
+{
+    if (http_json_body_check(req, lim, p) < 0)
         return NULL;
+    const char *s = req->body.data ? req->body.data : "";
+    size_t n = req->body.len;
     json_error_t e;
     json_t *j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &e);
     if (!j)

@@ -56,5 +56,9 @@ int http_if_match_param(const http_request *req, int64_t *wanted, problem *p);
  * empty_body / too_deep / malformed_json, 413 too_many_items / too_many_values naming the
  * limit, 422 for a number that cannot be read exactly (http_json_numbers). */
 json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p);
+/* The checks of http_json_body_limited that read the body's bytes without parsing it (empty,
+ * limits, numbers): 0, or -1 with p set as there. For a caller that parses the body by
+ * parts (codec/json_stream.h). */
+int http_json_body_check(const http_request *req, const json_limits *lim, problem *p);
 
 #endif
