@@ -81,57 +81,62 @@ static void audit_writes(buf *b, const resource_spec *r, const char *table, int 
                with_del ? ", (SELECT count(*) FROM del)" : "");
 }
 
-/* $1 entity, $2-$4 actor, $5 rows. */
-static int build_people(void)
+/* A statement that writes org rows of r (table): sql, its CTEs up to ins and upd (cur holding
+ * the rows as they were), then their audit records and counts (audit_writes). */
+static int build_org_write(const char *sql, const resource_spec *r, const char *table)
 {
     buf b;
     buf_init(&b, 0);
-    buf_puts(&b,
-             "WITH src AS (SELECT DISTINCT ON (x.external_id) x.* FROM json_to_recordset($5::json) AS x(external_id "
-             "text, name text, role text, category text) ORDER BY x.external_id), "
-             "cur AS (SELECT t.* FROM people t JOIN src ON t.entity_id = $1::bigint AND t.external_id = src.external_id), "
-             "ins AS (INSERT INTO people (entity_id, external_id, name, role, category) SELECT $1::bigint, "
-             "src.external_id, src.name, src.role, src.category FROM src WHERE NOT EXISTS (SELECT 1 FROM cur WHERE "
-             "cur.external_id = src.external_id) RETURNING *), "
-             "upd AS (UPDATE people t SET name = src.name, role = src.role, category = src.category, version = "
-             "t.version + 1, updated_at = now() FROM src WHERE t.entity_id = $1::bigint AND t.external_id = "
-             "src.external_id AND (t.name, t.role, t.category) IS DISTINCT FROM (src.name, src.role, src.category) "
-             "RETURNING t.*), ");
-    audit_writes(&b, &model_people, "people", 0, 0);
+    buf_puts(&b, sql);
+    audit_writes(&b, r, table, 0, 0);
     return finish(&b);
+}
+
+/* $1 entity, $2-$4 actor, $5 rows. */
+static int build_people(void)
+{
+    return build_org_write(
+        "WITH src AS (SELECT DISTINCT ON (x.external_id) x.* FROM json_to_recordset($5::json) AS x(external_id "
+        "text, name text, role text, category text) ORDER BY x.external_id), "
+        "cur AS (SELECT t.* FROM people t JOIN src ON t.entity_id = $1::bigint AND t.external_id = src.external_id), "
+        "ins AS (INSERT INTO people (entity_id, external_id, name, role, category) SELECT $1::bigint, "
+        "src.external_id, src.name, src.role, src.category FROM src WHERE NOT EXISTS (SELECT 1 FROM cur WHERE "
+        "cur.external_id = src.external_id) RETURNING *), "
+        "upd AS (UPDATE people t SET name = src.name, role = src.role, category = src.category, version = "
+        "t.version + 1, updated_at = now() FROM src WHERE t.entity_id = $1::bigint AND t.external_id = "
+        "src.external_id AND (t.name, t.role, t.category) IS DISTINCT FROM (src.name, src.role, src.category) "
+        "RETURNING t.*), ",
+        &model_people, "people");
 }
 
 /* $1 entity, $2-$4 actor, $5 rows. New structures get their ids first (nextval), so that
  * parents and children of the same feed are written by one INSERT. */
 static int build_structures(void)
 {
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b,
-             /* a row without "manager" keeps the structure's manager; "manager": null clears it */
-             "WITH doc AS (SELECT DISTINCT ON (x.code) x.*, e.value::jsonb ? 'manager' AS has_manager FROM "
-             "json_array_elements($5::json) AS e, json_to_record(e.value) AS x(code text, name text, kind text, "
-             "interim boolean, parent_code text, manager text) ORDER BY x.code), "
-             "cur AS (SELECT t.* FROM structures t JOIN doc ON t.entity_id = $1::bigint AND t.code = doc.code), "
-             "src AS (SELECT doc.*, COALESCE(cur.id, nextval(pg_get_serial_sequence('structures', 'id'))) AS id, "
-             "cur.id IS NULL AS is_new, cur.manager_id AS cur_manager_id FROM doc LEFT JOIN cur ON cur.code = "
-             "doc.code), "
-             "res AS (SELECT src.id, src.is_new, src.code, src.name, COALESCE(src.kind, 'other') AS kind, "
-             "COALESCE(src.interim, false) AS interim, COALESCE(ps.id, pe.id) AS parent_id, CASE WHEN "
-             "src.has_manager THEN m.id ELSE src.cur_manager_id END AS manager_id "
-             "FROM src LEFT JOIN src ps ON ps.code = src.parent_code LEFT JOIN structures pe ON pe.entity_id = "
-             "$1::bigint AND pe.code = src.parent_code LEFT JOIN people m ON m.entity_id = $1::bigint AND "
-             "m.external_id = src.manager), "
-             "ins AS (INSERT INTO structures (entity_id, id, code, name, kind, interim, parent_id, manager_id) SELECT "
-             "$1::bigint, res.id, res.code, res.name, res.kind, res.interim, res.parent_id, res.manager_id FROM res "
-             "WHERE res.is_new RETURNING *), "
-             "upd AS (UPDATE structures t SET name = res.name, kind = res.kind, interim = res.interim, parent_id = "
-             "res.parent_id, manager_id = res.manager_id, version = t.version + 1, updated_at = now() FROM res WHERE "
-             "NOT res.is_new AND t.entity_id = $1::bigint AND t.id = res.id AND (t.name, t.kind, t.interim, "
-             "t.parent_id, t.manager_id) IS DISTINCT FROM (res.name, res.kind, res.interim, res.parent_id, "
-             "res.manager_id) RETURNING t.*), ");
-    audit_writes(&b, &model_structures, "structures", 0, 0);
-    return finish(&b);
+    /* a row without "manager" keeps the structure's manager; "manager": null clears it */
+    return build_org_write(
+        "WITH doc AS (SELECT DISTINCT ON (x.code) x.*, e.value::jsonb ? 'manager' AS has_manager FROM "
+        "json_array_elements($5::json) AS e, json_to_record(e.value) AS x(code text, name text, kind text, "
+        "interim boolean, parent_code text, manager text) ORDER BY x.code), "
+        "cur AS (SELECT t.* FROM structures t JOIN doc ON t.entity_id = $1::bigint AND t.code = doc.code), "
+        "src AS (SELECT doc.*, COALESCE(cur.id, nextval(pg_get_serial_sequence('structures', 'id'))) AS id, "
+        "cur.id IS NULL AS is_new, cur.manager_id AS cur_manager_id FROM doc LEFT JOIN cur ON cur.code = "
+        "doc.code), "
+        "res AS (SELECT src.id, src.is_new, src.code, src.name, COALESCE(src.kind, 'other') AS kind, "
+        "COALESCE(src.interim, false) AS interim, COALESCE(ps.id, pe.id) AS parent_id, CASE WHEN "
+        "src.has_manager THEN m.id ELSE src.cur_manager_id END AS manager_id "
+        "FROM src LEFT JOIN src ps ON ps.code = src.parent_code LEFT JOIN structures pe ON pe.entity_id = "
+        "$1::bigint AND pe.code = src.parent_code LEFT JOIN people m ON m.entity_id = $1::bigint AND "
+        "m.external_id = src.manager), "
+        "ins AS (INSERT INTO structures (entity_id, id, code, name, kind, interim, parent_id, manager_id) SELECT "
+        "$1::bigint, res.id, res.code, res.name, res.kind, res.interim, res.parent_id, res.manager_id FROM res "
+        "WHERE res.is_new RETURNING *), "
+        "upd AS (UPDATE structures t SET name = res.name, kind = res.kind, interim = res.interim, parent_id = "
+        "res.parent_id, manager_id = res.manager_id, version = t.version + 1, updated_at = now() FROM res WHERE "
+        "NOT res.is_new AND t.entity_id = $1::bigint AND t.id = res.id AND (t.name, t.kind, t.interim, "
+        "t.parent_id, t.manager_id) IS DISTINCT FROM (res.name, res.kind, res.interim, res.parent_id, "
+        "res.manager_id) RETURNING t.*), ",
+        &model_structures, "structures");
 }
 
 /* $1 entity, $2-$4 actor, $5 year, $6 kind, $7 title, $8 objectives, $9 assignments,
@@ -469,41 +474,20 @@ static int one_id(store_conn *c, int q, int nparams, const store_args *a, int64_
     return found;
 }
 
-/* Binds entity ($1) and the writer ($2 token, $3 name, $4 role). */
-static void bind_writer(store_args *a, int64_t entity, const store_actor *who)
-{
-    arg_i64(a, entity);
-    arg_text(a, who->token_id);
-    arg_text(a, who->name);
-    arg_text(a, who->role);
-}
-
 int store_entity_by_code(store_conn *c, const char *code, int64_t *id, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, code);
-    return one_id(c, Q_ENTITY_BY_CODE, 1, &a, id, p);
+    return one_id(c, Q_ENTITY_BY_CODE, 1, STORE_ARGS("s", code), id, p);
 }
 
 int store_entity_exists(store_conn *c, int64_t id, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, id);
-    return one_id(c, Q_ENTITY_EXISTS, 1, &a, NULL, p);
+    return one_id(c, Q_ENTITY_EXISTS, 1, STORE_ARGS("i", id), NULL, p);
 }
 
 int store_entity_create(store_conn *c, const store_actor *who, const char *code, const char *name, const char *kind,
                         const char *fiscal_code, int64_t *id, problem *p)
 {
-    store_args a = {0};
-    arg_text(&a, who->token_id);
-    arg_text(&a, who->name);
-    arg_text(&a, who->role);
-    arg_text(&a, code);
-    arg_text(&a, name);
-    arg_text(&a, kind);
-    arg_text(&a, fiscal_code);
-    int rc = one_id(c, Q_ENTITY_CREATE, 7, &a, id, p);
+    int rc = one_id(c, Q_ENTITY_CREATE, 7, STORE_ARGS("assss", who, code, name, kind, fiscal_code), id, p);
     if (rc == 0)
         return problem_set(p, 409, "conflict", "the entity %s could not be created", code);
     return rc < 0 ? -1 : 0;
@@ -513,11 +497,7 @@ int store_entity_create(store_conn *c, const store_actor *who, const char *code,
  * entity: each one found is marked known in o. Returns 0 or -1 (p set). */
 static int known_codes(store_conn *c, int64_t entity, const char *structures, const char *people, org_rows *o, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity);
-    arg_text(&a, structures);
-    arg_text(&a, people);
-    PGresult *r = store_run_id(c, st[Q_KNOWN], 3, &a, p);
+    PGresult *r = store_run_id(c, st[Q_KNOWN], 3, STORE_ARGS("iss", entity, structures, people), p);
     if (!r)
         return -1;
     for (int i = 0; i < row_count(r); i++)
@@ -551,24 +531,17 @@ int store_org_resolve(store_conn *c, int64_t entity, org_rows *o, problem *p)
 
 int store_plan_find(store_conn *c, int64_t entity, const char *year, const char *kind, int64_t *plan_id, problem *p)
 {
-    store_args a = {0};
-    arg_i64(&a, entity);
-    arg_text(&a, year);
-    arg_text(&a, kind);
-    return one_id(c, Q_PLAN_FIND, 3, &a, plan_id, p);
+    return one_id(c, Q_PLAN_FIND, 3, STORE_ARGS("iss", entity, year, kind), plan_id, p);
 }
 
 static int upsert(store_conn *c, int q, const store_actor *who, int64_t entity, const char *rows_json,
                   int64_t *inserted, int64_t *updated, problem *p)
 {
-    store_args a = {0};
-    bind_writer(&a, entity, who);
-    arg_text(&a, rows_json);
-    PGresult *r = store_run_id(c, st[q], 5, &a, p);
+    PGresult *r = store_run_id(c, st[q], 5, STORE_ARGS("ias", entity, who, rows_json), p);
     if (!r)
         return -1;
-    *inserted = row_i64(r, 0, 0);
-    *updated = row_i64(r, 0, 1);
+    int64_t *const cells[] = {inserted, updated};
+    row_i64s(r, 0, 0, cells, 2);
     PQclear(r);
     return 0;
 }
@@ -603,20 +576,13 @@ int store_org_write(store_conn *c, const store_actor *who, int64_t entity, const
 int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, const store_plan_rows_in *in,
                       int64_t *plan_id, store_import_counts *n, problem *p)
 {
-    store_args a = {0};
-    bind_writer(&a, entity, who);
-    const char *const text[] = {in->year,   in->kind,       in->title,  in->objectives,  in->assignments,
-                                in->phases, in->indicators, in->method, in->organisation};
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        arg_text(&a, text[i]);
-    PGresult *r = store_run_id(c, st[Q_PLAN], 13, &a, p);
+    const store_args *a = STORE_ARGS("iasssssssss", entity, who, in->year, in->kind, in->title, in->objectives,
+                                     in->assignments, in->phases, in->indicators, in->method, in->organisation);
+    PGresult *r = store_run_id(c, st[Q_PLAN], 13, a, p);
     if (!r)
         return -1;
-    *plan_id = row_i64(r, 0, 0);
-    n->objectives = row_i64(r, 0, 1);
-    n->assignments = row_i64(r, 0, 2);
-    n->phases = row_i64(r, 0, 3);
-    n->indicators = row_i64(r, 0, 4);
+    int64_t *const cells[] = {plan_id, &n->objectives, &n->assignments, &n->phases, &n->indicators};
+    row_i64s(r, 0, 0, cells, 5);
     PQclear(r);
     return 0;
 }
@@ -624,13 +590,7 @@ int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, con
 int store_plan_adopt_imported(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id,
                               const char *number, const char *date, const char *body, problem *p)
 {
-    store_args a = {0};
-    bind_writer(&a, entity, who);
-    arg_i64(&a, plan_id);
-    arg_text(&a, number);
-    arg_text(&a, date);
-    arg_text(&a, body);
-    int rc = one_id(c, Q_ADOPT, 8, &a, NULL, p);
+    int rc = one_id(c, Q_ADOPT, 8, STORE_ARGS("iaisss", entity, who, plan_id, number, date, body), NULL, p);
     if (rc == 0)
         return problem_set(p, 409, "conflict", "the imported plan %" PRId64 " could not be adopted", plan_id);
     return rc < 0 ? -1 : 0;
@@ -650,34 +610,22 @@ int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t ent
 {
     memset(n, 0, sizeof *n);
     if (in->title) {
-        store_args a = {0};
-        bind_writer(&a, entity, who);
-        arg_i64(&a, plan_id);
-        arg_text(&a, in->title);
-        arg_text(&a, in->method);
-        arg_text(&a, in->organisation);
-        PGresult *r = store_run_id(c, st[Q_REV_TITLE], 8, &a, p);
-        if (!r)
+        const store_args *a = STORE_ARGS("iaisss", entity, who, plan_id, in->title, in->method, in->organisation);
+        if (store_run_exec(c, &STORE_BUILT(st[Q_REV_TITLE], 8), a, p) < 0)
             return -1;
-        PQclear(r);
     }
     /* objectives first: the other tables find them by code */
     static const int q[STORE_REV_TABLES] = {Q_REV_OBJ, Q_REV_ASG, Q_REV_PH, Q_REV_IND};
     const char *rows[STORE_REV_TABLES] = {in->objectives, in->assignments, in->phases, in->indicators};
     for (int k = 0; k < STORE_REV_TABLES; k++) {
-        store_args a = {0};
-        bind_writer(&a, entity, who);
-        arg_i64(&a, plan_id);
-        arg_i64(&a, revision);
-        arg_text(&a, in->objectives);
+        store_args *a = STORE_ARGS("iaids", entity, who, plan_id, revision, in->objectives);
         if (k > 0)
-            arg_text(&a, rows[k]);
-        PGresult *r = store_run_id(c, st[q[k]], k == 0 ? 7 : 8, &a, p);
+            arg_text(a, rows[k]);
+        PGresult *r = store_run_id(c, st[q[k]], k == 0 ? 7 : 8, a, p);
         if (!r)
             return -1;
-        n->inserted[k] = row_i64(r, 0, 0);
-        n->updated[k] = row_i64(r, 0, 1);
-        n->removed[k] = row_i64(r, 0, 2);
+        int64_t *const cells[] = {&n->inserted[k], &n->updated[k], &n->removed[k]};
+        row_i64s(r, 0, 0, cells, 3);
         PQclear(r);
     }
     return 0;

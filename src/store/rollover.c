@@ -72,11 +72,8 @@ int store_rollover(store_conn *c, int64_t plan_id, const char *scope, const char
     }
     if (!(r = store_run_row(c, &st[RO_CARRY], STORE_ARGS("issa", plan_id, scope, title, who), &rc, p)))
         return rc;
-    out->plan_id = row_i64(r, 0, 0);
-    out->objectives = row_i64(r, 0, 1);
-    out->assignments = row_i64(r, 0, 2);
-    out->phases = row_i64(r, 0, 3);
-    out->indicators = row_i64(r, 0, 4);
+    int64_t *const cells[] = {&out->plan_id, &out->objectives, &out->assignments, &out->phases, &out->indicators};
+    row_i64s(r, 0, 0, cells, 5);
     PQclear(r);
     return 1;
 }

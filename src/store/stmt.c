@@ -186,6 +186,12 @@ int64_t row_i64(const PGresult *res, int row, int col)
     return PQgetisnull(res, row, col) ? 0 : (int64_t)strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
+void row_i64s(const PGresult *res, int row, int col, int64_t *const *out, int n)
+{
+    for (int i = 0; i < n; i++)
+        *out[i] = row_i64(res, row, col + i);
+}
+
 int row_int(const PGresult *res, int row, int col) { return (int)row_i64(res, row, col); }
 
 int row_bool(const PGresult *res, int row, int col)

@@ -146,5 +146,7 @@ int row_int(const PGresult *res, int row, int col);
 int row_bool(const PGresult *res, int row, int col);
 const char *row_text(const PGresult *res, int row, int col);
 int row_dup(const PGresult *res, int row, int col, char **out, problem *p);
+/* Reads n cells of row `row`, from column col on, as integers: *out[i] = cell col + i. */
+void row_i64s(const PGresult *res, int row, int col, int64_t *const *out, int n);
 
 #endif
