@@ -60,6 +60,22 @@ static void content_writable(buf *b, const char *a)
 
 static int is_plans(const resource_spec *r) { return r == &model_plans; }
 
+/* Appends " AND <row a may be written now>": for a plan (plan), that it allows writing its
+ * content (in share mode when share); for a row of plan content (content), that it is not
+ * removed and its plan allows it. Nothing for other rows. */
+static void row_writable(buf *b, const char *a, int plan, int content, int share)
+{
+    if (plan) {
+        buf_puts(b, " AND ");
+        plan_writable(b, a);
+        if (share)
+            buf_puts(b, " FOR SHARE");
+    } else if (content) {
+        buf_printf(b, " AND %s.removed_in_revision IS NULL", a);
+        content_writable(b, a);
+    }
+}
+
 /* Whether rows of the table are removed softly (hidden when removed_in_revision is set). */
 static int table_is_soft(const char *table)
 {
@@ -155,8 +171,8 @@ static void audit_insert(buf *b, const resource_spec *r, const char *action, con
 
 /* Appends what follows the write w (a CTE returning the written row): j, the row as JSON
  * with its id, version, entity and plan; its audit record (action, before); and the final
- * SELECT of `out` from j. */
-static void written(buf *b, const resource_spec *r, const char *action, const char *before, const char *out)
+ * SELECT of `out` from j; registers the statement. */
+static int written(buf *b, const resource_spec *r, const char *action, const char *before, const char *out)
 {
     buf_puts(b, ", j AS (SELECT ");
     row_json(b, r, "w");
@@ -164,6 +180,16 @@ static void written(buf *b, const resource_spec *r, const char *action, const ch
                r->has_plan ? ", w.plan_id AS pid" : "");
     audit_insert(b, r, action, before, "j.doc::jsonb");
     buf_printf(b, " SELECT %s FROM j", out);
+    return finish(b);
+}
+
+/* Ends a removal whose CTE j holds the removed rows' ids: their audit records (before from
+ * old), then SELECT the ids; registers the statement. */
+static int removed(buf *b, const resource_spec *r)
+{
+    audit_insert(b, r, "delete", "(SELECT doc FROM old)::jsonb", "NULL");
+    buf_puts(b, " SELECT j.id FROM j");
+    return finish(b);
 }
 
 static int build_insert(const resource_spec *r)
@@ -177,14 +203,8 @@ static int build_insert(const resource_spec *r)
         buf_printf(&b, "p AS (SELECT p.%s AS eid, p.id AS pid%s FROM %s p WHERE p.id = $5::bigint AND ",
                    parent_is_entity ? "id" : "entity_id", r->parent_has_plan ? ", p.plan_id" : "", r->parent_table);
         buf_printf(&b, "($1::bigint IS NULL OR p.%s = $1::bigint)", parent_is_entity ? "id" : "entity_id");
-        if (model_is_plan_content(r) && strcmp(r->parent_table, "plans") == 0) {
-            buf_puts(&b, " AND ");
-            plan_writable(&b, "p");
-            buf_puts(&b, " FOR SHARE");
-        } else if (model_is_plan_content(r)) {
-            buf_puts(&b, " AND p.removed_in_revision IS NULL");
-            content_writable(&b, "p");
-        }
+        int content = model_is_plan_content(r);
+        row_writable(&b, "p", content && strcmp(r->parent_table, "plans") == 0, content, 1);
         buf_puts(&b, "), ");
     } else {
         /* No parent: $1 and $5 are still sent, so give them a type. */
@@ -227,8 +247,7 @@ static int build_insert(const resource_spec *r)
         first = 0;
     }
     buf_puts(&b, " FROM p RETURNING *)");
-    written(&b, r, "create", "NULL", "j.doc, j.id, j.version");
-    return finish(&b);
+    return written(&b, r, "create", "NULL", "j.doc, j.id, j.version");
 }
 
 static int build_update(const resource_spec *r)
@@ -246,16 +265,9 @@ static int build_update(const resource_spec *r)
     }
     buf_puts(&b, "version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND t.version = $6::integer AND ");
     scope_cond(&b, r, "t", 1);
-    if (model_is_plan_content(r)) {
-        buf_puts(&b, " AND t.removed_in_revision IS NULL");
-        content_writable(&b, "t");
-    } else if (is_plans(r)) {
-        buf_puts(&b, " AND ");
-        plan_writable(&b, "t");
-    }
+    row_writable(&b, "t", is_plans(r), model_is_plan_content(r), 0);
     buf_puts(&b, " RETURNING t.*)");
-    written(&b, r, "update", "(SELECT doc FROM old)::jsonb", "j.doc, j.version");
-    return finish(&b);
+    return written(&b, r, "update", "(SELECT doc FROM old)::jsonb", "j.doc, j.version");
 }
 
 /* Removal of plan content: deleted while the plan is a draft (never adopted), marked
@@ -295,9 +307,7 @@ static int build_delete_content(const resource_spec *r)
                        kids[i], kids[i]);
     }
     buf_puts(&b, "j AS (SELECT * FROM hard UNION ALL SELECT * FROM soft), ");
-    audit_insert(&b, r, "delete", "(SELECT doc FROM old)::jsonb", "NULL");
-    buf_puts(&b, " SELECT j.id FROM j");
-    return finish(&b);
+    return removed(&b, r);
 }
 
 /* The plan behind a row of r (a plan itself, or plan content): id, status, editing,
@@ -334,9 +344,7 @@ static int build_delete(const resource_spec *r)
         store_plan_allows_sql(&b, "t", RULES_PLAN_DELETE);
     }
     buf_printf(&b, " RETURNING t.id, t.%s AS eid%s), ", entity_col(r), r->has_plan ? ", t.plan_id AS pid" : "");
-    audit_insert(&b, r, "delete", "(SELECT doc FROM old)::jsonb", "NULL");
-    buf_puts(&b, " SELECT j.id FROM j");
-    return finish(&b);
+    return removed(&b, r);
 }
 
 int store_crud_register(void)
@@ -445,8 +453,7 @@ static int run_write(store_conn *c, int stmt, const store_args *a, char **doc, i
         return -1;
     int ok = row_count(res) > 0;
     if (ok) {
-        for (int i = 0; i < nout; i++)
-            *out[i] = row_i64(res, 0, i + 1);
+        row_i64s(res, 0, 1, out, nout);
         ok = row_dup(res, 0, 0, doc, p);
     }
     PQclear(res);
