@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_build.h"
 #include "store/stmt.h"
 
 enum {
@@ -67,18 +68,15 @@ static store_stmt st[Q_COUNT] = {
     [Q_PLAN_LOCK] = {"erp.plan_lock",
                      "SELECT pl.entity_id, pl.year, pl.status, pl.editing, pl.kind, pl.revision, e.code, "
                      "pl.closed_through::text FROM plans pl "
-                     "JOIN entities e ON e.id = pl.entity_id WHERE pl.id = $2::bigint AND ($1::bigint IS NULL OR "
-                     "pl.entity_id = $1::bigint) FOR NO KEY UPDATE OF pl",
+                     "JOIN entities e ON e.id = pl.entity_id WHERE pl.id = $2::bigint AND " STORE_SQL_SCOPE(
+                         "pl") " FOR NO KEY UPDATE OF pl",
                      2, 0},
     [Q_INDICATORS] = {"erp.indicator_keys",
                       "SELECT i.code, i.id, i.value_type FROM indicators i JOIN objectives o ON o.entity_id = "
                       "i.entity_id AND o.id = i.objective_id WHERE i.entity_id = $1::bigint AND i.plan_id = "
                       "$2::bigint AND i.removed_in_revision IS NULL AND o.removed_in_revision IS NULL",
                       2, 0},
-    [Q_OBJECTIVES] = {"erp.objective_keys",
-                      "SELECT code FROM objectives WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
-                      "removed_in_revision IS NULL",
-                      2, 0},
+    [Q_OBJECTIVES] = {"erp.objective_keys", "SELECT code FROM objectives WHERE " STORE_SQL_OF_PLAN, 2, 0},
     /* $1 entity, $2 token, $3 name, $4 role, $5 plan, $6 rows */
     [Q_MEASUREMENTS] =
         {"erp.measurements_add",

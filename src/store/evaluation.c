@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sql_build.h"
 #include "store/stmt.h"
 
 /* The statements, by name. Rows are listed with each. $1 is the caller's scope; writes take
@@ -54,7 +55,6 @@ typedef enum eval_stmt {
     EV_COUNT
 } eval_stmt;
 
-#define SCOPE(a) "($1::bigint IS NULL OR " a ".entity_id = $1::bigint)"
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* Audit row of the write whose result j has doc, id and eid (entity id). */
@@ -111,21 +111,21 @@ static store_stmt st[EV_COUNT] = {
          9},
     [EV_SCHEME_GET] = {"evaluation.scheme_get",
                        "SELECT " SCHEME_JSONB("g") "::text, g.version, g.entity_id FROM evaluation_schemes g WHERE "
-                                                   "g.id = $2::bigint AND " SCOPE("g"),
+                                                   "g.id = $2::bigint AND " STORE_SQL_SCOPE("g"),
                        2},
     [EV_SCHEME_LIST] =
         {"evaluation.scheme_list",
          "SELECT " SCHEME_JSONB(
              "g") "::text, g.id FROM evaluation_schemes g WHERE g.entity_id = "
-                  "$2::bigint AND " SCOPE(
+                  "$2::bigint AND " STORE_SQL_SCOPE(
                       "g") " AND ($3::integer IS NULL OR g.year = $3::integer) AND "
                            "($4::text IS NULL OR g.role = $4::text) AND g.id > $5::bigint ORDER BY g.id LIMIT $6::integer",
          6},
     [EV_SCHEME_UPDATE] =
         {"evaluation.scheme_update",
-         "WITH old AS (SELECT " SCHEME_JSONB("t") " AS doc FROM evaluation_schemes t WHERE t.id = $5::bigint AND " SCOPE(
+         "WITH old AS (SELECT " SCHEME_JSONB("t") " AS doc FROM evaluation_schemes t WHERE t.id = $5::bigint AND " STORE_SQL_SCOPE(
              "t") "), g AS (UPDATE evaluation_schemes t SET year = $7::integer, role = $8::text, title = $9::text, "
-                  "definition = $10::jsonb, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " SCOPE(
+                  "definition = $10::jsonb, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " STORE_SQL_SCOPE(
                       "t") " AND t.version = $6::integer RETURNING t.*), " WRITTEN(SCHEME_JSONB("g") "::text",
                                                                                    "'update'", "evaluation_schemes",
                                                                                    "(SELECT doc FROM old)"),
@@ -134,21 +134,22 @@ static store_stmt st[EV_COUNT] = {
         {"evaluation.scheme_delete",
          "WITH old AS (SELECT " SCHEME_JSONB(
              "t") " AS doc, t.id, t.entity_id AS eid FROM evaluation_schemes t WHERE "
-                  "t.id = $5::bigint AND " SCOPE(
+                  "t.id = $5::bigint AND " STORE_SQL_SCOPE(
                       "t") " AND ($6::integer IS NULL OR t.version = $6::integer)), "
                            "d AS (DELETE FROM evaluation_schemes t USING old WHERE t.entity_id = old.eid AND t.id = old.id RETURNING "
                            "t.id), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, action, resource, "
                            "resource_id, before) SELECT old.eid, $2::bigint, $3::text, $4::text, 'delete', 'evaluation_schemes', d.id, "
                            "old.doc FROM d, old) SELECT d.id FROM d",
          6},
-    [EV_SCHEME_FIND] = {"evaluation.scheme_find",
-                        "SELECT g.id, g.definition::text FROM evaluation_schemes g WHERE g.entity_id = $2::bigint AND " SCOPE(
-                            "g") " AND g.year = $3::integer AND g.role = $4::text",
-                        4},
+    [EV_SCHEME_FIND] =
+        {"evaluation.scheme_find",
+         "SELECT g.id, g.definition::text FROM evaluation_schemes g WHERE g.entity_id = $2::bigint AND " STORE_SQL_SCOPE(
+             "g") " AND g.year = $3::integer AND g.role = $4::text",
+         4},
 
     [EV_PART_INSERT] =
         {"evaluation.part_insert",
-         "WITH o AS (SELECT entity_id, id, plan_id FROM objectives t WHERE t.id = $5::bigint AND " SCOPE(
+         "WITH o AS (SELECT entity_id, id, plan_id FROM objectives t WHERE t.id = $5::bigint AND " STORE_SQL_SCOPE(
              "t") " AND t.removed_in_revision IS NULL), g AS (INSERT INTO participations (entity_id, plan_id, objective_id, "
                   "person_id, percent, months, part_time) SELECT o.entity_id, o.plan_id, o.id, $6::bigint, $7::numeric, "
                   "$8::integer, $9::numeric FROM o RETURNING *), "
@@ -157,14 +158,14 @@ static store_stmt st[EV_COUNT] = {
          9},
     [EV_PART_LIST] =
         {"evaluation.part_list",
-         "SELECT " PART_JSON("g") ", g.id, g.person_id FROM participations g WHERE g.objective_id = $2::bigint AND " SCOPE(
+         "SELECT " PART_JSON("g") ", g.id, g.person_id FROM participations g WHERE g.objective_id = $2::bigint AND " STORE_SQL_SCOPE(
              "g") " ORDER BY g.id",
          2},
     [EV_PART_DELETE] =
         {"evaluation.part_delete",
          "WITH old AS (SELECT " PART_JSON(
              "t") " AS doc, t.id, t.entity_id AS eid FROM participations t WHERE t.id = "
-                  "$5::bigint AND " SCOPE(
+                  "$5::bigint AND " STORE_SQL_SCOPE(
                       "t") "), d AS (DELETE FROM participations t USING old WHERE t.entity_id = old.eid AND "
                            "t.id = old.id RETURNING t.id), a AS (INSERT INTO audit (entity_id, actor_token, actor_name, actor_role, "
                            "action, resource, resource_id, before) SELECT old.eid, $2::bigint, $3::text, $4::text, 'delete', "
@@ -173,35 +174,35 @@ static store_stmt st[EV_COUNT] = {
     [EV_PART_OF] = {"evaluation.part_of",
                     "SELECT p.objective_id, o.code, p.percent, p.months, p.part_time FROM participations p JOIN "
                     "objectives o ON o.entity_id = p.entity_id AND o.id = p.objective_id WHERE p.person_id = "
-                    "$2::bigint AND p.plan_id = $3::bigint AND " SCOPE("p") " AND o.removed_in_revision IS NULL "
-                                                                            "ORDER BY o.code, p.id",
+                    "$2::bigint AND p.plan_id = $3::bigint AND " STORE_SQL_SCOPE("p") " AND o.removed_in_revision IS NULL "
+                                                                                      "ORDER BY o.code, p.id",
                     3},
     /* whether person $3 leads a structure that objective $2 is assigned to */
     [EV_LEADS] = {"evaluation.leads",
                   "SELECT 1 FROM assignments a JOIN structures s ON s.entity_id = a.entity_id AND s.id = "
-                  "a.structure_id WHERE a.objective_id = $2::bigint AND " SCOPE("a") " AND s.manager_id = "
-                                                                                     "$3::bigint LIMIT 1",
+                  "a.structure_id WHERE a.objective_id = $2::bigint AND " STORE_SQL_SCOPE("a") " AND s.manager_id = "
+                                                                                               "$3::bigint LIMIT 1",
                   3},
     [EV_OBJECTIVE] = {"evaluation.objective",
-                      "SELECT t.id, t.entity_id FROM objectives t WHERE t.id = $2::bigint AND " SCOPE(
+                      "SELECT t.id, t.entity_id FROM objectives t WHERE t.id = $2::bigint AND " STORE_SQL_SCOPE(
                           "t") " AND t.removed_in_revision IS NULL",
                       2},
 
     [EV_PERSON] = {"evaluation.person",
                    "SELECT t.id, t.entity_id, t.name, t.external_id, t.category FROM people t WHERE t.id = $2::bigint "
-                   "AND " SCOPE("t"),
+                   "AND " STORE_SQL_SCOPE("t"),
                    2},
     [EV_STRUCTURE] = {"evaluation.structure",
                       "SELECT t.id, t.code, t.name, t.manager_id, t.parent_id FROM structures t WHERE t.id = $2::bigint AND "
-                      "t.entity_id = $3::bigint AND " SCOPE("t"),
+                      "t.entity_id = $3::bigint AND " STORE_SQL_SCOPE("t"),
                       3},
     [EV_LED] = {"evaluation.led",
                 "SELECT t.id, t.code FROM structures t WHERE t.manager_id = $2::bigint AND t.entity_id = $3::bigint "
-                "AND " SCOPE("t") " ORDER BY t.code",
+                "AND " STORE_SQL_SCOPE("t") " ORDER BY t.code",
                 3},
     [EV_PLAN] = {"evaluation.plan",
                  "SELECT t.entity_id, t.year, (SELECT max(r.as_of) FROM reviews r WHERE r.entity_id = t.entity_id AND "
-                 "r.plan_id = t.id AND r.kind = 'final') FROM plans t WHERE t.id = $2::bigint AND " SCOPE("t"),
+                 "r.plan_id = t.id AND r.kind = 'final') FROM plans t WHERE t.id = $2::bigint AND " STORE_SQL_SCOPE("t"),
                  2},
 
     [EV_FORM_INSERT] =
@@ -210,48 +211,48 @@ static store_stmt st[EV_COUNT] = {
          "evaluator_id, as_of, months, part_time, ratings, comments, interview_date, computed, score) SELECT "
          "t.entity_id, t.id, $6::integer, $7::text, $8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::date, "
          "$13::integer, $14::numeric, $15::jsonb, $16::text, $17::date, $18::jsonb, $19::numeric FROM people t WHERE "
-         "t.id = $5::bigint AND " SCOPE("t") " RETURNING *), " WRITTEN(FORM_JSON("g"), "'create'", "evaluation_forms",
-                                                                       "NULL"),
+         "t.id = $5::bigint AND " STORE_SQL_SCOPE("t") " RETURNING *), " WRITTEN(FORM_JSON("g"), "'create'",
+                                                                                 "evaluation_forms", "NULL"),
          19},
     [EV_FORM_GET] =
         {"evaluation.form_get",
          "SELECT " FORM_JSON(
              "g") ", g.version, g.id, g.entity_id, g.person_id, g.evaluator_id, g.role, "
                   "g.status, g.year, g.plan_id, g.structure_id, g.as_of, g.months, g.part_time, g.ratings::text, "
-                  "g.scheme_id, g.comments, g.interview_date, g.computed::text, g.score FROM evaluation_forms g WHERE g.id = $2::bigint AND " SCOPE(
+                  "g.scheme_id, g.comments, g.interview_date, g.computed::text, g.score FROM evaluation_forms g WHERE g.id = $2::bigint AND " STORE_SQL_SCOPE(
                       "g"),
          2},
     [EV_FORM_LIST] =
         {"evaluation.form_list",
-         "SELECT " FORM_JSON("g") ", g.id FROM evaluation_forms g WHERE " SCOPE(
+         "SELECT " FORM_JSON("g") ", g.id FROM evaluation_forms g WHERE " STORE_SQL_SCOPE(
              "g") " AND ($2::bigint IS NULL OR g.person_id = $2::bigint OR g.evaluator_id = $2::bigint) AND "
                   "($3::integer IS NULL OR g.year = $3::integer) AND ($4::text IS NULL OR g.role = $4::text) AND "
                   "($5::text IS NULL OR g.status = $5::text) AND g.id > $6::bigint ORDER BY g.id LIMIT $7::integer",
          7},
     [EV_FORM_UPDATE] =
         {"evaluation.form_update",
-         "WITH old AS (SELECT " FORM_JSON("t") " AS doc FROM evaluation_forms t WHERE t.id = $5::bigint AND " SCOPE(
+         "WITH old AS (SELECT " FORM_JSON("t") " AS doc FROM evaluation_forms t WHERE t.id = $5::bigint AND " STORE_SQL_SCOPE(
              "t") "), g AS (UPDATE evaluation_forms t SET status = $8::text, ratings = $9::jsonb, comments = $10::text, "
                   "interview_date = $11::date, months = $12::integer, part_time = $13::numeric, computed = $14::jsonb, "
                   "score = $15::numeric, signed_by = COALESCE($16::text, t.signed_by), signed_at = CASE WHEN $7::text = 'sign' "
                   "THEN now() ELSE t.signed_at END, answered_at = CASE WHEN $7::text IN ('accept', 'contest') THEN now() ELSE "
                   "t.answered_at END, contest_reason = COALESCE($17::text, t.contest_reason), conciliation_note = "
                   "COALESCE($18::text, t.conciliation_note), conciliated_at = CASE WHEN $7::text = 'conciliate' THEN now() "
-                  "ELSE t.conciliated_at END, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " SCOPE(
+                  "ELSE t.conciliated_at END, version = t.version + 1, updated_at = now() WHERE t.id = $5::bigint AND " STORE_SQL_SCOPE(
                       "t") " AND t.version = $6::integer RETURNING t.*), " WRITTEN(FORM_JSON("g"), "$7::text",
                                                                                    "evaluation_forms",
                                                                                    "(SELECT doc::jsonb FROM old)"),
          18},
     [EV_FORM_GIVEN] = {"evaluation.form_given",
                        "SELECT g.score FROM evaluation_forms g WHERE g.evaluator_id = $2::bigint AND g.year = "
-                       "$3::integer AND g.entity_id = $4::bigint AND " SCOPE(
+                       "$3::integer AND g.entity_id = $4::bigint AND " STORE_SQL_SCOPE(
                            "g") " AND g.status IN ('signed', "
                                 "'accepted', 'contested', 'conciliated') AND g.score IS NOT NULL ORDER BY g.id",
                        4},
     [EV_FORM_FUND] = {"evaluation.form_fund",
                       "SELECT g.id, g.person_id, pe.name, pe.external_id, pe.category, g.status, g.score, g.months, "
                       "g.part_time FROM evaluation_forms g JOIN people pe ON pe.entity_id = g.entity_id AND pe.id = "
-                      "g.person_id WHERE g.entity_id = $2::bigint AND " SCOPE(
+                      "g.person_id WHERE g.entity_id = $2::bigint AND " STORE_SQL_SCOPE(
                           "g") " AND g.year = $3::integer AND "
                                "g.role = $4::text AND ($5::text IS NULL OR pe.category = $5::text) ORDER BY g.person_id",
                       5},
@@ -269,11 +270,12 @@ static store_stmt st[EV_COUNT] = {
                                           "$15::bigint)") " SELECT j.doc FROM j",
          15},
     [EV_DIST_GET] = {"evaluation.dist_get",
-                     "SELECT " DIST_JSONB("g") "::text FROM bonus_distributions g WHERE g.id = $2::bigint AND " SCOPE("g"),
+                     "SELECT " DIST_JSONB(
+                         "g") "::text FROM bonus_distributions g WHERE g.id = $2::bigint AND " STORE_SQL_SCOPE("g"),
                      2},
     [EV_DIST_LIST] = {"evaluation.dist_list",
                       "SELECT (" DIST_JSONB("g") " - 'people')::text, g.id FROM bonus_distributions g WHERE "
-                                                 "g.entity_id = $2::bigint AND " SCOPE(
+                                                 "g.entity_id = $2::bigint AND " STORE_SQL_SCOPE(
                                                      "g") " AND g.id > $3::bigint ORDER BY g.id LIMIT "
                                                           "$4::integer",
                       4},

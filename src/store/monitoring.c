@@ -2,6 +2,7 @@
 
 #include "store/plan_checks.h"
 #include "store/plan_rows.h"
+#include "store/sql_build.h"
 #include "store/stmt.h"
 
 #include <inttypes.h>
@@ -89,22 +90,22 @@ static store_stmt st[Q_COUNT] = {
                              "resource, resource_id, plan_id, after) SELECT j.entity_id, $2::bigint, $3::text, $4::text, 'create', "
                              "'judgements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
          8, 0},
-    [Q_OWNER_OBJECTIVE] = {"monitoring.owner_objective",
-                           "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
-                           "p ON p.entity_id = o.entity_id AND p.id = o.plan_id WHERE o.id = $2::bigint AND "
-                           "($1::bigint IS NULL OR o.entity_id = $1::bigint)",
-                           2, 0},
-    [Q_OWNER_PHASE] = {"monitoring.owner_phase",
-                       "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT "
-                       "NULL, NULL, NULL FROM phases t JOIN objectives o ON o.entity_id = t.entity_id AND o.id = t.objective_id "
-                       "JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = $2::bigint AND "
-                       "($1::bigint IS NULL OR t.entity_id = $1::bigint)",
-                       2, 0},
+    [Q_OWNER_OBJECTIVE] =
+        {"monitoring.owner_objective",
+         "SELECT o.plan_id, p.year, o.removed_in_revision IS NOT NULL, NULL, NULL FROM objectives o JOIN plans "
+         "p ON p.entity_id = o.entity_id AND p.id = o.plan_id WHERE o.id = $2::bigint AND " STORE_SQL_SCOPE("o"),
+         2, 0},
+    [Q_OWNER_PHASE] =
+        {"monitoring.owner_phase",
+         "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT "
+         "NULL, NULL, NULL FROM phases t JOIN objectives o ON o.entity_id = t.entity_id AND o.id = t.objective_id "
+         "JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = $2::bigint AND " STORE_SQL_SCOPE("t"),
+         2, 0},
     [Q_OWNER_INDICATOR] = {"monitoring.owner_indicator",
                            "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS "
                            "NOT NULL, t.value_type, t.rule::text FROM indicators t JOIN objectives o ON o.entity_id = t.entity_id AND o.id = "
                            "t.objective_id JOIN plans p ON p.entity_id = t.entity_id AND p.id = t.plan_id WHERE t.id = "
-                           "$2::bigint AND ($1::bigint IS NULL OR t.entity_id = $1::bigint)",
+                           "$2::bigint AND " STORE_SQL_SCOPE("t"),
                            2, 0},
     [Q_PROGRESS_ADD] =
         {"monitoring.progress_add",
@@ -139,14 +140,15 @@ static store_stmt st[Q_COUNT] = {
                                "'measurements', j.id, j.plan_id, j.doc::jsonb FROM j) SELECT j.doc FROM j",
          13, 0},
     [Q_PROGRESS_LIST] = {"monitoring.progress_list",
-                         "SELECT " PROGRESS_JSON ", g.id FROM progress g WHERE g.phase_id = $2::bigint AND "
-                         "($1::bigint IS NULL OR g.entity_id = $1::bigint) AND g.id > $3::bigint ORDER BY g.id "
-                         "LIMIT $4::integer",
+                         "SELECT " PROGRESS_JSON
+                         ", g.id FROM progress g WHERE g.phase_id = $2::bigint AND " STORE_SQL_SCOPE(
+                             "g") " AND g.id > $3::bigint ORDER BY g.id "
+                                  "LIMIT $4::integer",
                          4, 0},
     [Q_MEASUREMENT_LIST] = {"monitoring.measurement_list",
                             "SELECT " MEASUREMENT_JSON ", g.id FROM measurements g WHERE g.indicator_id = "
-                            "$2::bigint AND ($1::bigint IS NULL OR g.entity_id = $1::bigint) AND g.id > $3::bigint "
-                            "ORDER BY g.id LIMIT $4::integer",
+                            "$2::bigint AND " STORE_SQL_SCOPE("g") " AND g.id > $3::bigint "
+                                                                   "ORDER BY g.id LIMIT $4::integer",
                             4, 0},
     [Q_REVIEW_ADD] =
         {"monitoring.review_add",
@@ -179,9 +181,9 @@ static store_stmt st[Q_COUNT] = {
     [Q_MANAGER_INDICATOR] = {"monitoring.manager_indicator",
                              "SELECT EXISTS (SELECT 1 FROM indicators t JOIN assignments a ON a.entity_id = "
                              "t.entity_id AND a.objective_id = t.objective_id AND a." LIVE " LEFT JOIN structures s "
-                             "ON s.entity_id = a.entity_id AND s.id = a.structure_id WHERE t.id = $2::bigint AND "
-                             "($1::bigint IS NULL OR t.entity_id = $1::bigint) AND (a.person_id = $3::bigint OR "
-                             "s.manager_id = $3::bigint))",
+                             "ON s.entity_id = a.entity_id AND s.id = a.structure_id WHERE t.id = $2::bigint AND " STORE_SQL_SCOPE(
+                                 "t") " AND (a.person_id = $3::bigint OR "
+                                      "s.manager_id = $3::bigint))",
                              3, 0},
     [Q_MANAGER_OBJECTIVE] = {"monitoring.manager_objective",
                              "SELECT EXISTS (SELECT 1 FROM assignments a LEFT JOIN structures s ON s.entity_id = "
@@ -199,8 +201,7 @@ static store_stmt st[Q_COUNT] = {
     [Q_TARGET_INDICATOR] = {"monitoring.target_indicator",
                             "SELECT t.plan_id, p.year, t.removed_in_revision IS NOT NULL OR o.removed_in_revision IS NOT NULL, "
                             "t.value_type, t.rule::text, " REACHES " FROM indicators t " OWNER_JOINS
-                            " WHERE t.id = $2::bigint AND "
-                            "($1::bigint IS NULL OR t.entity_id = $1::bigint)",
+                            " WHERE t.id = $2::bigint AND " STORE_SQL_SCOPE("t"),
                             3, 0},
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/sql_build.h"
 #include "store/stmt.h"
 
 /* The statements, by name; $1 is always the caller's entity scope, writes take $2 token id,
@@ -25,7 +26,6 @@ typedef enum store_period_stmt {
 } store_period_stmt;
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define SCOPED(alias) "($1::bigint IS NULL OR " alias ".entity_id = $1::bigint)"
 /* The plan state of an entry's row `t`: the columns of PS_STATE_*. */
 #define STATE_COLS                                                                                         \
     "SELECT pl.id, pl.status, pl.closed_through::text, (SELECT r.kind FROM reviews r WHERE r.entity_id = " \
@@ -33,9 +33,9 @@ typedef enum store_period_stmt {
 #define STATE_OF(table)                                                      \
     STATE_COLS ", t.objective_id FROM " table                                \
                " t JOIN plans pl ON pl.entity_id = t.entity_id AND pl.id = " \
-               "t.plan_id WHERE t.id = $2::bigint AND " SCOPED("t")
+               "t.plan_id WHERE t.id = $2::bigint AND " STORE_SQL_SCOPE("t")
 /* The entity of objective $2 in scope, for the index on (entity_id, objective_id). */
-#define OBJECTIVE_ENTITY "(SELECT o.entity_id FROM objectives o WHERE o.id = $2::bigint AND " SCOPED("o") ")"
+#define OBJECTIVE_ENTITY "(SELECT o.entity_id FROM objectives o WHERE o.id = $2::bigint AND " STORE_SQL_SCOPE("o") ")"
 #define OVERRIDE_JSON(v)                                                                                            \
     "(SELECT row_to_json(x) FROM (SELECT " v ".id, " v ".objective_id, " v ".plan_id, " v ".as_of, " v ".score, " v \
     ".reason, " v ".status, " v ".requested_by, " v                                                                 \
@@ -51,10 +51,11 @@ static store_stmt st[PS_COUNT] = {
     [PS_STATE_INDICATOR] = {"periods.state_indicator", STATE_OF("indicators"), 2, 0},
     [PS_STATE_OBJECTIVE] = {"periods.state_objective",
                             STATE_COLS ", t.id FROM objectives t JOIN plans pl ON pl.entity_id = t.entity_id AND "
-                                       "pl.id = t.plan_id WHERE t.id = $2::bigint AND " SCOPED("t"),
+                                       "pl.id = t.plan_id WHERE t.id = $2::bigint AND " STORE_SQL_SCOPE("t"),
                             2, 0},
     [PS_STATE_PLAN] = {"periods.state_plan",
-                       STATE_COLS ", NULL::bigint FROM plans pl WHERE pl.id = $2::bigint AND " SCOPED("pl"), 2, 0},
+                       STATE_COLS ", NULL::bigint FROM plans pl WHERE pl.id = $2::bigint AND " STORE_SQL_SCOPE("pl"), 2,
+                       0},
     [PS_MEASUREMENT_CORRECTIONS] =
         {"periods.measurement_corrections",
          "SELECT json_build_object('id', c.id, 'value', c.value, 'not_assessable', c.not_assessable, 'as_of', "
@@ -85,7 +86,7 @@ static store_stmt st[PS_COUNT] = {
     [OV_INSERT] =
         {"periods.override_insert",
          "WITH t AS (SELECT o.entity_id, o.id, o.plan_id FROM objectives o JOIN plans pl ON pl.entity_id = "
-         "o.entity_id AND pl.id = o.plan_id WHERE o.id = $5::bigint AND " SCOPED(
+         "o.entity_id AND pl.id = o.plan_id WHERE o.id = $5::bigint AND " STORE_SQL_SCOPE(
              "o") " AND o.removed_in_revision "
                   "IS NULL AND pl.status = $9::text FOR SHARE OF pl), g AS (INSERT INTO score_overrides (entity_id, plan_id, "
                   "objective_id, as_of, score, reason, requested_by, requested_role) SELECT t.entity_id, t.plan_id, t.id, "
@@ -97,7 +98,7 @@ static store_stmt st[PS_COUNT] = {
          9, 0},
     [OV_GET] = {"periods.override_get",
                 "SELECT " OVERRIDE_JSON("v") ", v.objective_id, v.status, v.as_of FROM score_overrides v WHERE v.id = "
-                                             "$2::bigint AND " SCOPED("v"),
+                                             "$2::bigint AND " STORE_SQL_SCOPE("v"),
                 2, 0},
     [OV_LIST_OBJECTIVE] = {"periods.override_list_objective",
                            "SELECT " OVERRIDE_JSON(
@@ -105,15 +106,16 @@ static store_stmt st[PS_COUNT] = {
                                     " AND v.objective_id = $2::bigint AND ($3::text IS NULL OR v.status = "
                                     "$3::text) AND v.id > $4::bigint ORDER BY v.id LIMIT $5::integer",
                            5, 0},
-    [OV_LIST_PLAN] = {"periods.override_list_plan",
-                      "SELECT " OVERRIDE_JSON("v") ", v.id FROM score_overrides v WHERE v.plan_id = $2::bigint AND " SCOPED(
-                          "v") " AND ($3::text IS NULL OR v.status = $3::text) AND v.id > $4::bigint ORDER BY v.id "
-                               "LIMIT $5::integer",
-                      5, 0},
+    [OV_LIST_PLAN] =
+        {"periods.override_list_plan",
+         "SELECT " OVERRIDE_JSON("v") ", v.id FROM score_overrides v WHERE v.plan_id = $2::bigint AND " STORE_SQL_SCOPE(
+             "v") " AND ($3::text IS NULL OR v.status = $3::text) AND v.id > $4::bigint ORDER BY v.id "
+                  "LIMIT $5::integer",
+         5, 0},
     [OV_DECIDE] =
         {"periods.override_decide",
          "WITH cur AS (SELECT v.* FROM score_overrides v JOIN plans pl ON pl.entity_id = v.entity_id AND pl.id = "
-         "v.plan_id WHERE v.id = $5::bigint AND " SCOPED(
+         "v.plan_id WHERE v.id = $5::bigint AND " STORE_SQL_SCOPE(
              "v") " AND v.status = 'requested' AND pl.status = $8::text "
                   "FOR UPDATE OF v FOR SHARE OF pl), w AS (UPDATE score_overrides t SET status = $6::text, decided_by = "
                   "$3::text, decided_at = now(), decision_note = $7::text, version = t.version + 1 FROM cur WHERE t.entity_id "

@@ -6,6 +6,7 @@
 
 #include "codec/check_words.h"
 #include "store/plan_rows.h"
+#include "store/sql_build.h"
 #include "store/stmt.h"
 
 enum { X_OBJ, X_PHASE, X_IND, X_STRUCT, X_PEOPLE, X_ASG, X_ADOPTED, X_COUNT };
@@ -13,15 +14,11 @@ enum { X_OBJ, X_PHASE, X_IND, X_STRUCT, X_PEOPLE, X_ASG, X_ADOPTED, X_COUNT };
 static store_stmt extra_sql[X_COUNT] = {
     [X_OBJ] = {"plan_checks.objectives",
                "SELECT id, level, routine, scope, cardinality(notes), notes[1], start_year, end_year FROM objectives "
-               "WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND removed_in_revision IS NULL",
+               "WHERE " STORE_SQL_OF_PLAN,
                2, 0},
-    [X_PHASE] = {"plan_checks.phases",
-                 "SELECT id, seq, description FROM phases WHERE entity_id = $1::bigint AND plan_id = $2::bigint AND "
-                 "removed_in_revision IS NULL",
-                 2, 0},
+    [X_PHASE] = {"plan_checks.phases", "SELECT id, seq, description FROM phases WHERE " STORE_SQL_OF_PLAN, 2, 0},
     [X_IND] = {"plan_checks.indicators",
-               "SELECT id, target #>> '{}', baseline #>> '{}', direction, value_type FROM indicators WHERE entity_id = "
-               "$1::bigint AND plan_id = $2::bigint AND removed_in_revision IS NULL",
+               "SELECT id, target #>> '{}', baseline #>> '{}', direction, value_type FROM indicators WHERE " STORE_SQL_OF_PLAN,
                2, 0},
     [X_STRUCT] = {"plan_checks.structures",
                   "SELECT id, code, name, manager_id FROM structures WHERE entity_id = $1::bigint ORDER BY code", 1, 0},
@@ -29,9 +26,7 @@ static store_stmt extra_sql[X_COUNT] = {
                   "SELECT id, external_id, name, role FROM people WHERE entity_id = $1::bigint ORDER BY name, id", 1, 0},
     /* the rows and order of the model's assignments */
     [X_ASG] = {"plan_checks.assignments",
-               "SELECT objective_id, scope, slot FROM assignments WHERE entity_id = $1::bigint AND plan_id = $2::bigint "
-               "AND removed_in_revision IS NULL ORDER BY id",
-               2, 0},
+               "SELECT objective_id, scope, slot FROM assignments WHERE " STORE_SQL_OF_PLAN " ORDER BY id", 2, 0},
     [X_ADOPTED] = {"plan_checks.adopted",
                    "SELECT min(deliberation_date)::text FROM plan_revisions WHERE entity_id = $1::bigint AND plan_id = "
                    "$2::bigint",

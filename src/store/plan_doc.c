@@ -3,9 +3,8 @@
 
 #include <stdio.h>
 
+#include "store/sql_build.h"
 #include "store/stmt.h"
-
-#define SCOPE_PL "($1::bigint IS NULL OR pl.entity_id = $1::bigint)"
 
 /* References pl (a plans row) and dl (number, date, body). Keep in step with plan_doc.h. */
 static const char doc_sql[] =
@@ -62,7 +61,7 @@ static store_stmt st[] = {
     [DOC_WORKING] = {"plan_doc.working", working_sql, 2, 0},
     [DOC_REVISION] = {"plan_doc.revision",
                       "SELECT r.document::text FROM plan_revisions r WHERE r.plan_id = $2::bigint "
-                      "AND r.number = $3::integer AND ($1::bigint IS NULL OR r.entity_id = $1::bigint)",
+                      "AND r.number = $3::integer AND " STORE_SQL_SCOPE("r"),
                       3, 0},
 };
 
@@ -74,7 +73,7 @@ int store_plan_doc_register(void)
              "SELECT (%s)::text FROM plans pl LEFT JOIN LATERAL (SELECT r.deliberation_number AS number, "
              "r.deliberation_date AS date, r.deliberation_body AS body FROM plan_revisions r "
              "WHERE r.entity_id = pl.entity_id AND r.plan_id = pl.id AND r.number = pl.revision AND NOT pl.editing) dl "
-             "ON true WHERE pl.id = $2::bigint AND " SCOPE_PL,
+             "ON true WHERE pl.id = $2::bigint AND " STORE_SQL_SCOPE("pl"),
              doc_sql);
     return STORE_STMTS_REGISTER(st);
 }

@@ -18,6 +18,14 @@ void store_row_json_sql(buf *b, const resource_spec *r, const char *alias);
  * which are jsonb. */
 void store_row_jsonb_sql(buf *b, const resource_spec *r, const char *a);
 
+/* A condition on row alias a (a literal): it is in the caller's entity scope $1 (NULL: every
+ * entity). */
+#define STORE_SQL_SCOPE(a) "($1::bigint IS NULL OR " a ".entity_id = $1::bigint)"
+
+/* A condition on an unaliased table: its rows of plan $2 of entity $1 that the plan still
+ * holds (not removed by a revision). */
+#define STORE_SQL_OF_PLAN "entity_id = $1::bigint AND plan_id = $2::bigint AND removed_in_revision IS NULL"
+
 /* The SQL type a field's parameter is cast to. Static string. */
 const char *store_field_sqltype(const field_spec *f);
 

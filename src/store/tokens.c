@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/sql_build.h"
 #include "store/stmt.h"
 
 /* The JSON of a token row (columns of tokens, no secret, no hash). */
@@ -40,7 +41,7 @@ static store_stmt st[T_COUNT] = {
                   9},
     [T_GET] = {"tokens.get",
                "SELECT role, entity_id, person_id, issued_by FROM tokens WHERE id = $2::bigint AND revoked_at IS NULL "
-               "AND ($1::bigint IS NULL OR entity_id = $1::bigint)",
+               "AND " STORE_SQL_SCOPE("tokens"),
                2},
     /* the audit row has the token before and after its revocation */
     [T_REVOKE] = {"tokens.revoke",
@@ -52,9 +53,10 @@ static store_stmt st[T_COUNT] = {
                   " FROM w)::jsonb FROM w, b) SELECT id FROM w",
                   5},
     [T_LIST] = {"tokens.list",
-                "SELECT " TOKEN_JSON ", id FROM tokens WHERE ($1::bigint IS NULL OR entity_id = $1::bigint) AND id > "
-                "$2::bigint AND (NOT $4::boolean OR (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > "
-                "now()))) ORDER BY id LIMIT $3::integer",
+                "SELECT " TOKEN_JSON ", id FROM tokens WHERE " STORE_SQL_SCOPE(
+                    "tokens") " AND id > "
+                              "$2::bigint AND (NOT $4::boolean OR (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > "
+                              "now()))) ORDER BY id LIMIT $3::integer",
                 4},
 };
 
