@@ -69,7 +69,8 @@ $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 # the store's error table (no database, no HTTP).
 CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(RENDER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o \
              $(BUILD)/src/core/problem.o \
-             $(BUILD)/src/core/arena.o $(BUILD)/src/http/router.o $(BUILD)/src/store/errors.o $(BUILD)/src/core/log.o
+             $(BUILD)/src/core/arena.o $(BUILD)/src/http/router.o $(BUILD)/src/store/errors.o $(BUILD)/src/core/log.o \
+             $(BUILD)/src/http/headcheck.o
 # The project's own allocations in the unit binary go through tests/unit/test_alloc_fail.c's
 # counting allocator (jansson's through json_set_alloc_funcs), which can fail the N-th one.
 UNIT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
@@ -133,7 +134,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := $(CSTD) -g -O1 -Iinclude -Isrc -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined
 # The pure parts of the request path (no libpq or libmicrohttpd calls) are linked too.
-FUZZ_LINK := src/core/buf.c src/core/text.c src/core/problem.c src/core/arena.c
+FUZZ_LINK := src/core/buf.c src/core/text.c src/core/problem.c src/core/arena.c src/http/headcheck.c
 $(BUILD)/fuzz/%: fuzz/%.c $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(I18N_INC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(PKG_LIBS) -lm

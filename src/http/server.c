@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "http/guard.h"
 #include "http/negotiate.h"
 #include "http/request.h"
 
@@ -32,6 +33,7 @@ typedef struct conn_track {
 
 struct http_server {
     struct MHD_Daemon *daemon;
+    http_guard *guard; /* in front of plain-HTTP connections (http/guard.h); NULL with TLS */
     http_server_opts opts;
     atomic_int in_flight;
     atomic_int stopping;
@@ -457,7 +459,8 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
     conn_track *t = track_of(conn);
     if (!t)
         return NULL;
-    long long now = now_ms();
+    long long guarded = srv->guard ? http_guard_line_ms(srv->guard, t->fd) : 0;
+    long long now = guarded ? guarded : now_ms(); /* the guard saw the line first */
     long long headers_by = now + (long long)srv->opts.cfg->header_timeout_s * 1000;
     long long d = atomic_load(&t->deadline_ms);
     atomic_store(&t->request_ms, now);
@@ -543,6 +546,11 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
     http_server *srv = cls;
     conn_track *t = *socket_context;
+    if (srv->guard) { /* it counts the connections libmicrohttpd serves against the caps */
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr)
+            (code == MHD_CONNECTION_NOTIFY_STARTED ? http_guard_opened : http_guard_closed)(srv->guard, ci->client_addr);
+    }
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         t = calloc(1, sizeof *t);
         if (!t)
@@ -777,6 +785,18 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
             return NULL;
         }
         flags |= MHD_USE_TLS;
+    } else { /* plain HTTP: the guard owns the listening socket (http/guard.h) */
+        char why[128];
+        int fd = http_guard_listen((struct sockaddr *)&ss, v6->sin6_family == AF_INET6 ? sizeof *v6 : sizeof *v4, why,
+                                   sizeof why);
+        if (fd < 0)
+            snprintf(err, errlen, "cannot listen on %s:%d (%s)", host, cfg->listen_port, why);
+        srv->guard = fd < 0 ? NULL : http_guard_new(fd, cfg, max_connections, err, errlen);
+        if (!srv->guard) {
+            free(srv);
+            return NULL;
+        }
+        flags |= MHD_USE_NO_LISTEN_SOCKET;
     }
     struct MHD_OptionItem tls_opts[] = {
         {srv->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, srv->tls_cert},
@@ -793,8 +813,19 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         on_unescape, NULL, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, cfg->listen_port);
+        if (srv->guard) {
+            http_guard_stop(srv->guard);
+            http_guard_free(srv->guard);
+        }
         free(srv->tls_cert);
         free(srv->tls_key);
+        free(srv);
+        return NULL;
+    }
+    if (srv->guard && http_guard_run(srv->guard, srv->daemon, err, errlen) < 0) {
+        http_guard_stop(srv->guard);
+        MHD_stop_daemon(srv->daemon);
+        http_guard_free(srv->guard);
         free(srv);
         return NULL;
     }
@@ -807,9 +838,13 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
 void http_server_stop(http_server *srv, int grace_s)
 {
     atomic_store(&srv->stopping, 1);
-    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    if (srv->guard) {
+        http_guard_stop(srv->guard);
+    } else {
+        MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+        if (fd != MHD_INVALID_SOCKET)
+            close(fd);
+    }
     for (int waited_ms = 0; atomic_load(&srv->in_flight) > 0 && waited_ms < grace_s * 1000; waited_ms += 20)
         usleep(20000);
     if (atomic_load(&srv->in_flight) > 0)
@@ -819,6 +854,8 @@ void http_server_stop(http_server *srv, int grace_s)
         pthread_join(srv->watchdog, NULL);
     }
     MHD_stop_daemon(srv->daemon);
+    if (srv->guard)
+        http_guard_free(srv->guard);
     pthread_mutex_destroy(&srv->track_lock);
     free(srv->tls_cert);
     free(srv->tls_key);

@@ -6,7 +6,9 @@
  * Content-Length over the limit is refused before "100 Continue"; bodies held in memory
  * count against one budget for all connections (503 when it is spent); a request must
  * arrive whole (headers and body) within CICLO_REQUEST_TIMEOUT seconds, however slowly it
- * trickles; connections are capped in all and per client address.
+ * trickles; connections are capped in all and per client address. Over plain HTTP the first
+ * request of every connection passes the front guard first (http/guard.h): what libmicrohttpd
+ * would refuse in HTML is answered there as problem+json.
  */
 #ifndef CICLO_SERVER_H
 #define CICLO_SERVER_H
