@@ -246,6 +246,10 @@ fail:
 
 void store_plan_rows_keep_forms(store_conn *c, int64_t entity_id, const char *json)
 {
+    /* inside the caller's transaction (a POST under its Idempotency-Key) the forms wait for a
+     * later read: their lock timeout would outlast them there, and their rows stay locked */
+    if (store_depth(c) > 0)
+        return;
     problem p;
     problem_init(&p);
     /* a row a writer holds is left for a later read: never wait for it, never deadlock it */
@@ -257,14 +261,11 @@ void store_plan_rows_keep_forms(store_conn *c, int64_t entity_id, const char *js
         arg_text(&a, json);
         r = store_run(c, &st[Q_KEEP_FORMS], &a, &p);
     }
-    if (r) {
-        PQclear(r);
-        r = store_exec_sql(c, "COMMIT", 0, NULL, &p);
-    }
-    if (!r) {
+    int kept = r != NULL;
+    PQclear(r);
+    if (!kept || store_commit(c, &p) < 0) {
         log_info("rule forms not kept: %s", p.detail);
         store_rollback(c);
     }
-    PQclear(r);
     problem_clear(&p);
 }

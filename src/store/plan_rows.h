@@ -49,7 +49,7 @@ void store_plan_rows_clear(plan_rows *rows);
  * {"i": indicator id, "d": SHA-256 (hex) of the rule text the form was decoded from, "f": form};
  * a form is written only where the row's rule is still that text. Best effort, in a
  * transaction of its own: a failure (a row locked by a writer, a read-only database) is logged
- * and changes nothing. */
+ * and changes nothing. Inside a transaction of the caller (store_depth), nothing is written. */
 void store_plan_rows_keep_forms(store_conn *c, int64_t entity_id, const char *json);
 
 #endif

@@ -338,3 +338,22 @@ def test_key_still_in_use_is_409(ctx):
             holder.wait()
         srv.stop()
     no_locks_held(ctx)
+
+
+def test_a_keyed_post_that_scores_commits_with_its_key(ctx):
+    """A review scores its plan inside the key's transaction, and a first scoring writes the rules'
+    compact forms (sql/030) on the way: that write stays inside the key's transaction, so that the
+    review and its key still commit together (one transaction: the same xmin)."""
+    e = ctx.entity()
+    plan = ctx.plan(e["id"])
+    o = ctx.create("/v1/plans/%d/objectives" % plan["id"], {"code": "OB1", "title": "Obiettivo"})
+    ctx.create("/v1/objectives/%d/indicators" % o["id"], {"code": "I1", "name": "Indicatore", "value_type": "boolean",
+                                                         "rule": {"kind": "boolean"}})
+    assert count(ctx, "SELECT count(*) FROM indicators WHERE plan_id = %d AND rule_form IS NULL" % plan["id"]) == 1
+    k = key()
+    r = ctx.post("/v1/plans/%d/reviews" % plan["id"], {"kind": "intermediate", "as_of": "2024-06-30"}, headers=k)
+    assert r.status == 201, r
+    assert ctx.sql("SELECT r.xmin = k.xmin FROM reviews r, idempotency_keys k WHERE r.id = %d AND k.key = '%s'"
+                   % (r.json["id"], k["Idempotency-Key"])) == [["t"]]
+    assert ctx.post("/v1/plans/%d/reviews" % plan["id"], {"kind": "intermediate", "as_of": "2024-06-30"},
+                    headers=k).json == r.json
