@@ -61,10 +61,21 @@ void api_answer_text(http_request *req, int status, char *doc)
         http_json(req, status, j);
 }
 
+json_t *api_json_body(http_request *req)
+{
+    problem p;
+    problem_init(&p);
+    json_t *body = http_json_body(req, &p);
+    if (!body)
+        api_fail(req, &p);
+    problem_clear(&p);
+    return body;
+}
+
 json_t *api_text_body(http_request *req, int optional, const char *field, size_t max, const char **text, problem *p)
 {
     *text = NULL;
-    json_t *body = optional && !req->body.len ? json_object() : http_json_body(req);
+    json_t *body = optional && !req->body.len ? json_object() : api_json_body(req);
     if (!body)
         return NULL;
     const char *const allowed[] = {field, NULL};

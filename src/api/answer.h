@@ -33,10 +33,13 @@ store_conn *api_acquire(http_request *req);
 /* Answers status with the JSON text doc (takes it: freed here), or 503 out_of_memory when it
  * cannot be read back. */
 void api_answer_text(http_request *req, int status, char *doc);
+/* The request's JSON body (http_json_body, http/request.h): a new reference, or NULL after
+ * answering the problem that reader gave (400, 413 or 422). */
+json_t *api_json_body(http_request *req);
 /* Reads a body that is a JSON object whose only field is the text `field` of at most max
  * characters (jf_object, jf_text); with optional, no body at all reads as {}. Returns the body
  * (a new reference; *text is borrowed from it, NULL when absent) with what is wrong with it
- * added to p, or NULL after answering when it cannot be read (as http_json_body). */
+ * added to p, or NULL after answering when it cannot be read (as api_json_body). */
 json_t *api_text_body(http_request *req, int optional, const char *field, size_t max, const char **text, problem *p);
 
 #endif

@@ -127,7 +127,7 @@ void crud_create(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     int64_t parent = r->list_by_parent ? req->ids[0] : 0;
@@ -190,7 +190,7 @@ void crud_patch_with(http_request *req, const patch_target *t)
         return;
     problem p;
     problem_init(&p);
-    json_t *patch = http_json_body(req);
+    json_t *patch = api_json_body(req);
     if (!patch)
         return;
     for (int attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {

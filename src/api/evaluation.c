@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "codec/json_fields.h"
 
@@ -84,8 +85,12 @@ int eval_list_start(http_request *req, eval_list *l, int year_role)
 {
     memset(l, 0, sizeof *l);
     l->x = eval_ctx_of(req);
-    if (list_page_read(req, &l->lp) < 0)
+    problem p;
+    problem_init(&p);
+    if (list_page_read(req, &l->lp, &p) < 0) {
+        api_fail(req, &p);
         return -1;
+    }
     l->pg.after = l->lp.after;
     l->pg.limit = l->lp.limit + 1;
     int bad = 0;
@@ -127,7 +132,7 @@ const char *eval_list_filter(http_request *req, const char *name, const char *co
 
 void eval_create(http_request *req, eval_make make, const char *what)
 {
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     problem p;
@@ -145,7 +150,7 @@ json_t *eval_optional_body(http_request *req)
 {
     if (req->body.len == 0)
         return json_object();
-    json_t *b = http_json_body(req);
+    json_t *b = api_json_body(req);
     if (b && !json_is_object(b)) {
         json_decref(b);
         http_error(req, 400, "bad_body", "the body must be a JSON object");

@@ -457,7 +457,7 @@ static void form_action(http_request *req, int body_required, form_act act)
 {
     problem p;
     problem_init(&p);
-    json_t *body = body_required ? http_json_body(req) : eval_optional_body(req);
+    json_t *body = body_required ? api_json_body(req) : eval_optional_body(req);
     if (!body)
         return;
     form_row r;

@@ -30,7 +30,7 @@ static int note_body(http_request *req, const char *what, char **extra)
     *extra = NULL;
     if (req->body.len == 0)
         return 0;
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return -1;
     problem p;
@@ -221,7 +221,7 @@ void plan_adopt(http_request *req)
     int64_t if_version;
     if (api_if_match(req, &if_version) < 0)
         return;
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     problem p;

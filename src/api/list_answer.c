@@ -100,15 +100,10 @@ void list_answer_docs(http_request *req, store_docs *r, int limit, const list_cs
     http_body(req, 200, as_csv ? "text/csv; charset=utf-8" : "application/json", body, len);
 }
 
-int list_page_read(http_request *req, list_page *pg)
+int list_page_read(const http_request *req, list_page *pg, problem *p)
 {
-    problem p;
-    problem_init(&p);
-    if (http_page_params(req, &pg->limit, &pg->after, &p) < 0) {
-        http_problem(req, &p);
-        problem_clear(&p);
+    if (http_page_params(req, &pg->limit, &pg->after, p) < 0)
         return -1;
-    }
     snprintf(pg->after_text, sizeof pg->after_text, "%" PRId64, pg->after);
     snprintf(pg->limit_text, sizeof pg->limit_text, "%d", pg->limit + 1);
     return 0;

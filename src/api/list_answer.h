@@ -28,8 +28,9 @@ typedef struct list_page {
     char limit_text[16]; /* limit + 1: the extra row tells whether there is a next page */
 } list_page;
 
-/* Reads ?limit= and ?cursor= into pg. Returns 0, or -1 after answering 400. */
-int list_page_read(http_request *req, list_page *pg);
+/* Reads ?limit= and ?cursor= into pg. Returns 0, or -1 with p set to 400 naming the
+ * parameter (http_page_params); the handler answers. */
+int list_page_read(const http_request *req, list_page *pg, problem *p);
 
 /*
  * Answers a list from the documents d (each row's JSON text and its id, the cursor key).

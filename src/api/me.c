@@ -60,12 +60,12 @@ void me_objectives(http_request *req)
 {
     api_call *call = api_call_of(req);
     list_page pg;
-    if (list_page_read(req, &pg) < 0)
-        return;
     problem p;
     problem_init(&p);
-    store_docs *rows = store_oidc_my_objectives(call->db, api_who(req)->entity_id, api_who(req)->person_id, pg.after,
-                                                pg.limit + 1, &p);
+    store_docs *rows = list_page_read(req, &pg, &p) < 0
+                           ? NULL
+                           : store_oidc_my_objectives(call->db, api_who(req)->entity_id, api_who(req)->person_id,
+                                                      pg.after, pg.limit + 1, &p);
     if (!rows) {
         api_fail(req, &p);
         return;

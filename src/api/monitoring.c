@@ -81,7 +81,7 @@ typedef struct entry_kind {
  * unknown fields added to p's errors. */
 static json_t *entry_begin(http_request *req, const entry_kind *k, store_entry_target *t, problem *p)
 {
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return NULL;
     if (entry_target(req, k->rows, k->noun, t, p)) {

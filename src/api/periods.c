@@ -237,7 +237,7 @@ void override_request(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     period_state st;
@@ -306,15 +306,15 @@ out:
     api_fail(req, &p);
 }
 
-/* Reads the ?status= filter of a list: 0 with *status (NULL for none), or -1 after answering 400. */
-static int status_filter(http_request *req, const char **status)
+/* Reads the ?status= filter of a list: 0 with *status (NULL for none), or -1 with p set to 400. */
+static int status_filter(const http_request *req, const char **status, problem *p)
 {
     *status = http_query(req, "status");
     if (!*status || strcmp(*status, "requested") == 0 || strcmp(*status, "approved") == 0 ||
         strcmp(*status, "rejected") == 0)
         return 0;
-    return api_bad_parameter(req, "status", "must be one of: requested, approved, rejected",
-                             "status must be requested, approved or rejected");
+    problem_add(p, "status", "must be one of: requested, approved, rejected");
+    return problem_set(p, 400, "bad_parameter", "status must be requested, approved or rejected");
 }
 
 static void override_list(http_request *req, int of_plan, const char *noun)
@@ -324,8 +324,10 @@ static void override_list(http_request *req, int of_plan, const char *noun)
     problem_init(&p);
     list_page pg;
     const char *status;
-    if (list_page_read(req, &pg) < 0 || status_filter(req, &status) < 0)
+    if (list_page_read(req, &pg, &p) < 0 || status_filter(req, &status, &p) < 0) {
+        api_fail(req, &p);
         return;
+    }
     period_state st;
     int found = store_period_state_of(call->db, of_plan ? PS_OF_PLAN : PS_OF_OBJECTIVE, call->scope, req->ids[0], &st,
                                       &p);
@@ -383,7 +385,7 @@ static void decide(http_request *req, const char *status)
     char *doc = NULL;
     const char *note = NULL;
     if (req->body.len > 0) {
-        if (!(body = http_json_body(req)))
+        if (!(body = api_json_body(req)))
             return;
         if (!json_is_object(body)) {
             problem_add(&p, "", "must be a JSON object");

@@ -20,7 +20,7 @@ void review_create(http_request *req)
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     json_t *kind = json_object_get(body, "kind"), *as_of = json_object_get(body, "as_of");
@@ -163,7 +163,7 @@ void judgement_create(http_request *req)
     int found = store_owner_info(call->db, "indicators", call->scope, req->ids[0], &info, &p);
     if (!api_found(req, found, &p, "no indicator with id %" PRId64, req->ids[0]))
         return;
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     const char *key;

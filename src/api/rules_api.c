@@ -6,27 +6,28 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "codec/rule_json.h"
+#include "http/request.h"
 
 #define CHECK_FINDINGS_MAX 64
 
-static void rules_problem(http_request *req, const rules_error *e, const char *detail)
+/* Fills p with the rules library's error e under detail (422). Returns -1. */
+static int rules_problem(const rules_error *e, const char *detail, problem *p)
 {
-    problem p;
-    problem_init(&p);
-    problem_set(&p, 422, "validation_failed", "%s", detail);
+    problem_set(p, 422, "validation_failed", "%s", detail);
     if (e->hint[0]) {
-        problem_hint(&p, "%s", e->hint);
-        problem_add(&p, e->field, "%s: %s", e->message, e->hint);
+        problem_hint(p, "%s", e->hint);
+        problem_add(p, e->field, "%s: %s", e->message, e->hint);
     } else {
-        problem_add(&p, e->field, "%s", e->message);
+        problem_add(p, e->field, "%s", e->message);
     }
-    api_fail(req, &p);
+    return -1;
 }
 
-/* Reads {"rule": ...} from the body into nodes; answers and returns NULL on failure. */
-static json_t *read_rule(http_request *req, rules_rule *nodes, size_t cap)
+/* Reads {"rule": ...} from the body into nodes: the body (a new reference), or NULL with p
+ * set. */
+static json_t *read_rule(const http_request *req, rules_rule *nodes, size_t cap, problem *p)
 {
-    json_t *body = http_json_body(req);
+    json_t *body = http_json_body(req, p);
     if (!body)
         return NULL;
     rules_error e;
@@ -35,24 +36,20 @@ static json_t *read_rule(http_request *req, rules_rule *nodes, size_t cap)
     if (!json_is_object(rule)) {
         snprintf(e.field, sizeof e.field, "rule");
         snprintf(e.message, sizeof e.message, "is required and must be an object");
-        rules_problem(req, &e, "the request needs a rule");
-        json_decref(body);
-        return NULL;
+        rules_problem(&e, "the request needs a rule", p);
+    } else if (rule_json_decode(rule, "rule", nodes, cap, NULL, &e) < 0) {
+        rules_problem(&e, "the rule is not valid", p);
+    } else {
+        return body;
     }
-    if (rule_json_decode(rule, "rule", nodes, cap, NULL, &e) < 0) {
-        rules_problem(req, &e, "the rule is not valid");
-        json_decref(body);
-        return NULL;
-    }
-    return body;
+    json_decref(body);
+    return NULL;
 }
 
-void rules_evaluate_handler(http_request *req)
+/* The score of body's "value" under the rule nodes[0]: {score, explanation} (a new reference),
+ * or NULL with p set. */
+static json_t *score_value(json_t *body, const rules_rule *nodes, problem *p)
 {
-    rules_rule nodes[RULE_JSON_MAX_NODES];
-    json_t *body = read_rule(req, nodes, RULE_JSON_MAX_NODES);
-    if (!body)
-        return;
     rules_error e;
     memset(&e, 0, sizeof e);
     rules_value vals[RULE_JSON_MAX_VALUES];
@@ -60,9 +57,8 @@ void rules_evaluate_handler(http_request *req)
     if (!value) {
         snprintf(e.field, sizeof e.field, "value");
         snprintf(e.message, sizeof e.message, "is required");
-        rules_problem(req, &e, "the request needs a value to score");
-        json_decref(body);
-        return;
+        rules_problem(&e, "the request needs a value to score", p);
+        return NULL;
     }
     rules_decimal score;
     char explanation[RULES_EXPLANATION_MAX];
@@ -70,25 +66,53 @@ void rules_evaluate_handler(http_request *req)
         rules_evaluate(&nodes[0], &vals[0], &score, explanation, sizeof explanation, &e) < 0) {
         if (!e.field[0])
             snprintf(e.field, sizeof e.field, "value");
-        rules_problem(req, &e, "the value cannot be scored with this rule");
-        json_decref(body);
-        return;
+        rules_problem(&e, "the value cannot be scored with this rule", p);
+        return NULL;
     }
-    json_decref(body);
-    http_json(req, 200, rule_json_result(score, explanation));
+    return rule_json_result(score, explanation);
 }
 
-void rules_check_handler(http_request *req)
+/* What rules:check finds in the rule nodes[0]: {valid, findings} (a new reference). */
+static json_t *check_rule(const rules_rule *nodes)
 {
-    rules_rule nodes[RULE_JSON_MAX_NODES];
-    json_t *body = read_rule(req, nodes, RULE_JSON_MAX_NODES);
-    if (!body)
-        return;
-    json_decref(body);
     rules_finding findings[CHECK_FINDINGS_MAX];
     size_t n = 0;
     int errors = rules_check(&nodes[0], "rule", findings, CHECK_FINDINGS_MAX, &n);
     if (n > CHECK_FINDINGS_MAX)
         n = CHECK_FINDINGS_MAX;
-    http_json(req, 200, json_pack("{s:b, s:o}", "valid", errors == 0, "findings", rule_json_findings(findings, n)));
+    return json_pack("{s:b, s:o}", "valid", errors == 0, "findings", rule_json_findings(findings, n));
+}
+
+/* Answers 200 with result (taken), or the problem p when it is set (a result that could not be
+ * made is http_json's 500). */
+static void answer(http_request *req, json_t *result, problem *p)
+{
+    if (result || !p->status) {
+        http_json(req, 200, result);
+        problem_clear(p);
+    } else {
+        api_fail(req, p);
+    }
+}
+
+void rules_evaluate_handler(http_request *req)
+{
+    rules_rule nodes[RULE_JSON_MAX_NODES];
+    problem p;
+    problem_init(&p);
+    json_t *body = read_rule(req, nodes, RULE_JSON_MAX_NODES, &p);
+    json_t *result = body ? score_value(body, nodes, &p) : NULL;
+    json_decref(body);
+    answer(req, result, &p);
+}
+
+void rules_check_handler(http_request *req)
+{
+    rules_rule nodes[RULE_JSON_MAX_NODES];
+    problem p;
+    problem_init(&p);
+    json_t *body = read_rule(req, nodes, RULE_JSON_MAX_NODES, &p);
+    json_t *result = body ? check_rule(nodes) : NULL;
+    json_decref(body);
+    answer(req, result, &p);
 }

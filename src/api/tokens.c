@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/answer.h"
 #include "api/api.h"
 #include "api/auth.h"
 #include "api/handlers.h"
@@ -53,7 +54,7 @@ void tokens_create(http_request *req)
     int is_admin = api_who(req)->role == (int)ROLE_ADMIN;
     problem p;
     problem_init(&p);
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     if (!json_is_object(body)) {
@@ -136,23 +137,25 @@ out:
     answer(req, &p);
 }
 
+/* Checks ?active= (true, false or absent). Returns 0, or -1 with p set to 400. */
+static int active_filter(const char *active, problem *p)
+{
+    if (!active || strcmp(active, "true") == 0 || strcmp(active, "false") == 0)
+        return 0;
+    problem_add(p, "active", "must be true or false");
+    return problem_set(p, 400, "bad_parameter", "active must be true or false");
+}
+
 void tokens_list(http_request *req)
 {
     api_call *call = api_call_of(req);
     problem p;
     problem_init(&p);
     list_page pg;
-    if (list_page_read(req, &pg) < 0)
-        return;
     const char *active = http_query(req, "active");
-    if (active && strcmp(active, "true") && strcmp(active, "false")) {
-        problem_set(&p, 400, "bad_parameter", "active must be true or false");
-        problem_add(&p, "active", "must be true or false");
-        answer(req, &p);
-        return;
-    }
-    store_docs *rows = store_token_list(call->db, call->scope, pg.after, pg.limit + 1,
-                                        active && strcmp(active, "true") == 0, &p);
+    store_docs *rows = NULL;
+    if (list_page_read(req, &pg, &p) == 0 && active_filter(active, &p) == 0)
+        rows = store_token_list(call->db, call->scope, pg.after, pg.limit + 1, active && strcmp(active, "true") == 0, &p);
     if (!rows) {
         answer(req, &p);
         return;

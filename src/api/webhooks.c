@@ -96,7 +96,7 @@ static int read_body(json_t *body, const char **url, json_t **events, problem *p
 void webhook_create(http_request *req)
 {
     api_call *call = api_call_of(req);
-    json_t *body = http_json_body(req);
+    json_t *body = api_json_body(req);
     if (!body)
         return;
     problem p;

@@ -64,9 +64,6 @@ void http_replay(http_request *req, int status, const char *content_type, char *
                  const char *etag);
 /* Sets the ETag of the answer from a row version. */
 void http_etag(http_request *req, int64_t version);
-/* Parses the body as a JSON object or array; on failure answers 400 (or 422 for a number
- * that cannot be read exactly, http_json_numbers) and returns NULL. New reference. */
-json_t *http_json_body(http_request *req);
 /* Checks, before jansson parses the JSON text s[0..n), that every number in it can be read
  * exactly (codec/json_number.h): 0, or -1 with p set to 422 naming the number's path and
  * quoting it as written. Every request body goes through it. */

@@ -183,7 +183,8 @@ int http_json_numbers(const char *s, size_t n, problem *p)
     return -1;
 }
 
-int http_json_body_check(const http_request *req, const json_limits *lim, problem *p)
+/* The checks of a body within lim; hints: the 413 problems name the route's limit in a hint. */
+static int body_check(const http_request *req, const json_limits *lim, int hints, problem *p)
 {
     const char *s = req->body.data ? req->body.data : "";
     size_t n = req->body.len;
@@ -195,21 +196,29 @@ int http_json_body_check(const http_request *req, const json_limits *lim, proble
         return problem_set(p, 400, "too_deep", "the body nests arrays and objects more than %d deep", lim->max_depth);
     case JSON_TOO_MANY_ITEMS:
         problem_set(p, 413, "too_many_items", "an array of the body has more than %ld items", lim->max_array);
-        problem_hint(p, "the limit of this route is %ld items in one array; send the rows in parts", lim->max_array);
+        if (hints)
+            problem_hint(p, "the limit of this route is %ld items in one array; send the rows in parts", lim->max_array);
         return -1;
     case JSON_TOO_MANY_VALUES:
         problem_set(p, 413, "too_many_values", "the body holds more than %ld JSON values; send it in parts",
                     lim->max_values);
-        problem_hint(p, "the limit of this route is %ld JSON values (every key, value, array and object counts)",
-                     lim->max_values);
+        if (hints)
+            problem_hint(p, "the limit of this route is %ld JSON values (every key, value, array and object counts)",
+                         lim->max_values);
         return -1;
     }
     return http_json_numbers(s, n, p);
 }
 
-json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p)
+int http_json_body_check(const http_request *req, const json_limits *lim, problem *p)
 {
-    if (http_json_body_check(req, lim, p) < 0)
+    return body_check(req, lim, 1, p);
+}
+
+/* The body within lim, parsed (body_check's hints). */
+static json_t *json_body(const http_request *req, const json_limits *lim, int hints, problem *p)
+{
+    if (body_check(req, lim, hints, p) < 0)
         return NULL;
     const char *s = req->body.data ? req->body.data : "";
     size_t n = req->body.len;
@@ -219,4 +228,11 @@ json_t *http_json_body_limited(const http_request *req, const json_limits *lim, 
         problem_set(p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text, e.line,
                     e.column);
     return j;
+}
+
+json_t *http_json_body(const http_request *req, problem *p) { return json_body(req, &json_limits_default, 0, p); }
+
+json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p)
+{
+    return json_body(req, lim, 1, p);
 }

@@ -51,10 +51,13 @@ int http_revision_param(const http_request *req, int absent, int *out, problem *
  * (*wanted = -1), or -1 with p set to 400 when it is not one entity-tag. */
 int http_if_match_param(const http_request *req, int64_t *wanted, problem *p);
 
-/* The request's JSON body read within lim (codec/json_limits.h), for routes whose limits are
- * not http_json_body's (plan documents, ERP feeds): a new reference, or NULL with p set — 400
- * empty_body / too_deep / malformed_json, 413 too_many_items / too_many_values naming the
- * limit, 422 for a number that cannot be read exactly (http_json_numbers). */
+/* The request's JSON body (an object or an array) within json_limits_default: a new
+ * reference, or NULL with p set — 400 empty_body / too_deep / malformed_json, 413
+ * too_many_items / too_many_values, 422 for a number that cannot be read exactly
+ * (http_json_numbers). The handler answers with p. */
+json_t *http_json_body(const http_request *req, problem *p);
+/* The same within lim (codec/json_limits.h), for routes whose limits are not the default's
+ * (plan documents, ERP feeds); its 413 problems carry a hint naming the route's limit. */
 json_t *http_json_body_limited(const http_request *req, const json_limits *lim, problem *p);
 /* The checks of http_json_body_limited that read the body's bytes without parsing it (empty,
  * limits, numbers): 0, or -1 with p set as there. For a caller that parses the body by

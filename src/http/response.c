@@ -82,36 +82,3 @@ void http_etag(http_request *req, int64_t version)
 {
     snprintf(req->res.etag, sizeof req->res.etag, "\"%lld\"", (long long)version);
 }
-
-json_t *http_json_body(http_request *req)
-{
-    json_error_t e;
-    if (req->body.len == 0) {
-        http_error(req, 400, "empty_body", "the request needs a JSON body");
-        return NULL;
-    }
-    switch (json_limits_check(req->body.data, req->body.len)) {
-    case JSON_WITHIN_LIMITS: break;
-    case JSON_TOO_DEEP:
-        http_error(req, 400, "too_deep", "the body nests arrays and objects more than %d deep", JSON_MAX_DEPTH);
-        return NULL;
-    case JSON_TOO_MANY_ITEMS:
-        http_error(req, 413, "too_many_items", "an array of the body has more than %d items", JSON_MAX_ARRAY);
-        return NULL;
-    case JSON_TOO_MANY_VALUES:
-        http_error(req, 413, "too_many_values", "the body holds more than %d JSON values; send it in parts",
-                   JSON_MAX_VALUES);
-        return NULL;
-    }
-    problem p;
-    problem_init(&p);
-    json_t *j = NULL;
-    if (http_json_numbers(req->body.data, req->body.len, &p) == 0 &&
-        !(j = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &e)))
-        problem_set(&p, 400, "malformed_json", "the body is not valid JSON: %s (line %d, column %d)", e.text, e.line,
-                    e.column);
-    if (!j)
-        http_problem(req, &p);
-    problem_clear(&p);
-    return j;
-}
