@@ -29,7 +29,7 @@ RULES_LIB  := $(BUILD)/libciclo_rules.a
 BIN        := $(BUILD)/ciclo
 UNIT_BIN   := $(BUILD)/unit_tests
 
-.PHONY: all rules server unit check-unit check-integration check-docs check-contract test check-asan check-valgrind \
+.PHONY: all rules server unit check-unit check-bind-types check-integration check-docs check-contract test check-asan check-valgrind \
         run fuzz bench fmt fmt-check check-layers clean deps
 
 all: $(RULES_LIB) $(BIN)
@@ -82,8 +82,13 @@ unit: $(UNIT_BIN)
 deps:
 	sh tools/install-deps.sh
 
-check-unit: $(UNIT_BIN)
+check-unit: $(UNIT_BIN) check-bind-types
 	$(UNIT_BIN)
+
+# A parameter of the wrong type for store/stmt.h's constructors (SA_TEXT, SA_I64, ...) must
+# not compile: a few snippets compiled with the project's flags, each expected to fail.
+check-bind-types:
+	sh tools/check-bind-types.sh "$(CC)" "$(CFLAGS) $(PKG_CFLAGS)"
 
 check-integration: all
 	sh tests/run-integration.sh

@@ -66,17 +66,19 @@ static store_stmt feeds[] = {
 int store_calendar_feed_create(store_conn *c, int64_t entity_id, const char *scope, const char *name,
                                const char *key_hash_hex, const char *who_name, char **doc, problem *p)
 {
-    return store_run_text(c, &feeds[0], STORE_ARGS("issss", entity_id, scope, name, key_hash_hex, who_name), doc, p);
+    return store_run_text(
+        c, &feeds[0],
+        STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope), SA_TEXT(name), SA_TEXT(key_hash_hex), SA_TEXT(who_name)), doc, p);
 }
 
 int store_calendar_feed_revoke(store_conn *c, int64_t id, const char *scope, problem *p)
 {
-    return store_run_found(c, &feeds[1], STORE_ARGS("is", id, scope), p);
+    return store_run_found(c, &feeds[1], STORE_ARGS(SA_I64(id), SA_TEXT(scope)), p);
 }
 
 int store_calendar_feed_entity(store_conn *c, const char *key_hash_hex, int64_t *entity_id, problem *p)
 {
-    int64_t id = store_run_count(c, &feeds[2], STORE_ARGS("s", key_hash_hex), p);
+    int64_t id = store_run_count(c, &feeds[2], STORE_ARGS(SA_TEXT(key_hash_hex)), p);
     *entity_id = id > 0 ? id : 0;
     return id < 0 ? -1 : id > 0;
 }
@@ -86,7 +88,7 @@ int store_calendar_register(void) { return STORE_STMTS_REGISTER(st) < 0 || STORE
 int store_calendar_doc(store_conn *c, int64_t entity_id, const char *scope, int first_year, int last_year,
                        const char *from, const char *to, char **doc, problem *p)
 {
-    const store_args *a = STORE_ARGS("isddssd", entity_id, scope, first_year, last_year, from, to,
-                                     (int)STORE_CALENDAR_MAX_PHASES);
+    const store_args *a = STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope), SA_I64(first_year), SA_I64(last_year),
+                                     SA_TEXT(from), SA_TEXT(to), SA_I64(STORE_CALENDAR_MAX_PHASES));
     return store_run_text(c, &st[CAL_DOC], a, doc, p);
 }

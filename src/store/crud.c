@@ -388,7 +388,7 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
     if (idx < 0 || st_state[idx] < 0 || !(is_plans(r) || model_is_plan_content(r)))
         return 1;
     int rc;
-    PGresult *res = store_run_row(c, &STORE_BUILT(st_state[idx], 2), STORE_ARGS("si", scope, id), &rc, p);
+    PGresult *res = store_run_row(c, &STORE_BUILT(st_state[idx], 2), STORE_ARGS(SA_TEXT(scope), SA_I64(id)), &rc, p);
     if (!res)
         return rc;
     store_refusal w = {0};
@@ -410,7 +410,7 @@ int store_crud_write_state(store_conn *c, const resource_spec *r, const char *sc
 int store_crud_get(store_conn *c, const resource_spec *r, const char *scope, int64_t id, char **doc, int64_t *version,
                    problem *p)
 {
-    return store_run_text_n(c, &STORE_BUILT(r->st_get, 2), STORE_ARGS("si", scope, id), doc, version, p);
+    return store_run_text_n(c, &STORE_BUILT(r->st_get, 2), STORE_ARGS(SA_TEXT(scope), SA_I64(id)), doc, version, p);
 }
 
 int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, problem *p)
@@ -418,13 +418,13 @@ int store_crud_parent_exists(store_conn *c, const resource_spec *r, const char *
     int idx = resource_index(r);
     if (idx < 0 || st_parent[idx] < 0)
         return 1;
-    return store_run_found(c, &STORE_BUILT(st_parent[idx], 2), STORE_ARGS("si", scope, parent), p);
+    return store_run_found(c, &STORE_BUILT(st_parent[idx], 2), STORE_ARGS(SA_TEXT(scope), SA_I64(parent)), p);
 }
 
 int store_crud_list(store_conn *c, const resource_spec *r, const char *scope, int64_t parent, int64_t after, int limit,
                     const char *const *filters, store_docs **out, problem *p)
 {
-    store_args *a = STORE_ARGS("sid", scope, after, limit);
+    store_args *a = STORE_ARGS(SA_TEXT(scope), SA_I64(after), SA_I64(limit));
     if (r->list_by_parent)
         arg_i64(a, parent);
     for (int i = 0; i < r->nfields; i++)
@@ -463,7 +463,7 @@ static int run_write(store_conn *c, int stmt, const store_args *a, char **doc, i
 int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t parent,
                       const char *const *values, char **doc, int64_t *id, int64_t *version, problem *p)
 {
-    store_args *a = STORE_ARGS("wi", scope, who, parent);
+    store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(parent));
     bind_values(a, r, values, 0);
     int64_t *out[] = {id, version};
     return run_write(c, r->st_insert, a, doc, out, 2, p);
@@ -472,7 +472,7 @@ int store_crud_insert(store_conn *c, const resource_spec *r, const char *scope, 
 int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
                       int64_t version, const char *const *values, char **doc, int64_t *new_version, problem *p)
 {
-    store_args *a = STORE_ARGS("wii", scope, who, id, version);
+    store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(id), SA_I64(version));
     bind_values(a, r, values, 1);
     int64_t *out[] = {new_version};
     return run_write(c, r->st_update, a, doc, out, 1, p);
@@ -481,5 +481,6 @@ int store_crud_update(store_conn *c, const resource_spec *r, const char *scope, 
 int store_crud_delete(store_conn *c, const resource_spec *r, const char *scope, const store_actor *who, int64_t id,
                       int64_t version, problem *p)
 {
-    return store_run_found(c, &STORE_BUILT(r->st_delete, 6), STORE_ARGS("wiv", scope, who, id, version), p);
+    return store_run_found(c, &STORE_BUILT(r->st_delete, 6),
+                           STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(id), SA_VERSION(version)), p);
 }

@@ -149,13 +149,13 @@ int store_erp_register(void) { return STORE_STMTS_REGISTER(st); }
 
 int store_entity_lock(store_conn *c, const char *scope, int64_t id, problem *p)
 {
-    return store_run_found(c, &st[Q_ENTITY_LOCK], STORE_ARGS("si", scope, id), p);
+    return store_run_found(c, &st[Q_ENTITY_LOCK], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), p);
 }
 
 int store_plan_lock(store_conn *c, const char *scope, int64_t id, store_plan_state_row *out, problem *p)
 {
     int rc;
-    PGresult *r = store_run_row(c, &st[Q_PLAN_LOCK], STORE_ARGS("si", scope, id), &rc, p);
+    PGresult *r = store_run_row(c, &st[Q_PLAN_LOCK], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), &rc, p);
     if (!r)
         return rc;
     out->entity_id = row_i64(r, 0, 0);
@@ -174,7 +174,7 @@ int store_plan_feed_keys(store_conn *c, store_feed_of of, int64_t entity, int64_
 {
     static const int q[] = {Q_INDICATORS, Q_OBJECTIVES, Q_PHASES};
     memset(out, 0, sizeof *out);
-    PGresult *r = store_run(c, &st[q[of]], STORE_ARGS("ii", entity, plan), p);
+    PGresult *r = store_run(c, &st[q[of]], STORE_ARGS(SA_I64(entity), SA_I64(plan)), p);
     if (!r)
         return -1;
     int n = row_count(r), cols = PQnfields(r);
@@ -202,7 +202,7 @@ void store_feed_keys_free(store_feed_keys *k)
 static int rows_write(store_conn *c, int q, const store_actor *who, int64_t entity, int64_t plan, const char *rows,
                       int64_t *count, problem *p)
 {
-    int64_t n = store_run_count(c, &st[q], STORE_ARGS("iais", entity, who, plan, rows), p);
+    int64_t n = store_run_count(c, &st[q], STORE_ARGS(SA_I64(entity), SA_ACTOR(who), SA_I64(plan), SA_TEXT(rows)), p);
     if (n < 0)
         return -1;
     *count = n;
@@ -232,7 +232,7 @@ int store_feed_closed_rows(store_conn *c, int progress, int64_t entity, int64_t 
 {
     *lines = NULL;
     *n = 0;
-    const store_args *a = STORE_ARGS("iiss", entity, plan, rows_json, closed_through);
+    const store_args *a = STORE_ARGS(SA_I64(entity), SA_I64(plan), SA_TEXT(rows_json), SA_TEXT(closed_through));
     PGresult *r = store_run(c, &st[progress ? Q_PROGRESS_CLOSED : Q_MEASUREMENTS_CLOSED], a, p);
     if (!r)
         return -1;
@@ -250,5 +250,5 @@ int store_feed_closed_rows(store_conn *c, int progress, int64_t entity, int64_t 
 
 int store_changes(store_conn *c, const char *scope, int64_t after, int limit, store_docs **out, problem *p)
 {
-    return store_run_docs(c, &st[Q_CHANGES], STORE_ARGS("sid", scope, after, limit), out, p);
+    return store_run_docs(c, &st[Q_CHANGES], STORE_ARGS(SA_TEXT(scope), SA_I64(after), SA_I64(limit)), out, p);
 }

@@ -311,13 +311,13 @@ static const char *dec(args *a, int has, rules_decimal d)
 /* Runs q with the reads' parameters {scope, id}. */
 static PGresult *run_id(const eval_ctx *x, eval_stmt q, int64_t id, problem *p)
 {
-    return store_run(x->db, &st[q], STORE_ARGS("si", x->scope, id), p);
+    return store_run(x->db, &st[q], STORE_ARGS(SA_TEXT(x->scope), SA_I64(id)), p);
 }
 
 /* run_id, keeping the result only when it has a row (store_run_row). */
 static PGresult *row_id(const eval_ctx *x, eval_stmt q, int64_t id, int *rc, problem *p)
 {
-    return store_run_row(x->db, &st[q], STORE_ARGS("si", x->scope, id), rc, p);
+    return store_run_row(x->db, &st[q], STORE_ARGS(SA_TEXT(x->scope), SA_I64(id)), rc, p);
 }
 
 static rules_decimal get_dec(const PGresult *r, int row, int col)
@@ -358,32 +358,36 @@ static int run_doc(const eval_ctx *x, eval_stmt q, const store_args *a, int vers
 int store_eval_scheme_insert(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, const char *title,
                              const char *definition, store_doc *out, problem *p)
 {
-    const store_args *a = STORE_ARGS("wiisss", x->scope, x->actor, entity_id, year, role, title, definition);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(entity_id), SA_I64(year), SA_TEXT(role),
+                                     SA_TEXT(title), SA_TEXT(definition));
     return run_doc(x, EV_SCHEME_INSERT, a, 1, out, p);
 }
 
 int store_eval_scheme_get(const eval_ctx *x, int64_t id, store_doc *out, problem *p)
 {
-    return run_doc(x, EV_SCHEME_GET, STORE_ARGS("si", x->scope, id), 1, out, p);
+    return run_doc(x, EV_SCHEME_GET, STORE_ARGS(SA_TEXT(x->scope), SA_I64(id)), 1, out, p);
 }
 
 int store_eval_scheme_update(const eval_ctx *x, int64_t id, int64_t version, int64_t year, const char *role,
                              const char *title, const char *definition, store_doc *out, problem *p)
 {
-    const store_args *a = STORE_ARGS("wiiisss", x->scope, x->actor, id, version, year, role, title, definition);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(id), SA_I64(version), SA_I64(year),
+                                     SA_TEXT(role), SA_TEXT(title), SA_TEXT(definition));
     return run_doc(x, EV_SCHEME_UPDATE, a, 1, out, p);
 }
 
 int store_eval_scheme_delete(const eval_ctx *x, int64_t id, int64_t version, problem *p)
 {
-    return store_run_found(x->db, &st[EV_SCHEME_DELETE], STORE_ARGS("wiv", x->scope, x->actor, id, version), p);
+    return store_run_found(x->db, &st[EV_SCHEME_DELETE],
+                           STORE_ARGS(SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(id), SA_VERSION(version)), p);
 }
 
 int store_eval_scheme_find(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, arena *ar, int64_t *id,
                            char **definition, problem *p)
 {
     int rc;
-    PGresult *r = store_run_row(x->db, &st[EV_SCHEME_FIND], STORE_ARGS("siis", x->scope, entity_id, year, role), &rc, p);
+    PGresult *r = store_run_row(x->db, &st[EV_SCHEME_FIND],
+                                STORE_ARGS(SA_TEXT(x->scope), SA_I64(entity_id), SA_I64(year), SA_TEXT(role)), &rc, p);
     if (!r)
         return rc;
     *id = row_i64(r, 0, 0);
@@ -395,7 +399,8 @@ int store_eval_scheme_find(const eval_ctx *x, int64_t entity_id, int64_t year, c
 int store_eval_scheme_list(const eval_ctx *x, int64_t entity_id, const char *year, const char *role,
                            const eval_page *pg, store_docs **out, problem *p)
 {
-    const store_args *a = STORE_ARGS("sissid", x->scope, entity_id, year, role, pg->after, pg->limit);
+    const store_args *a = STORE_ARGS(SA_TEXT(x->scope), SA_I64(entity_id), SA_TEXT(year), SA_TEXT(role),
+                                     SA_I64(pg->after), SA_I64(pg->limit));
     return store_run_docs(x->db, &st[EV_SCHEME_LIST], a, out, p);
 }
 
@@ -439,27 +444,28 @@ int store_eval_part_list(const eval_ctx *x, int64_t objective_id, arena *ar, sto
 
 int store_eval_leads(const eval_ctx *x, int64_t objective_id, int64_t person_id, problem *p)
 {
-    return store_run_found(x->db, &st[EV_LEADS], STORE_ARGS("sii", x->scope, objective_id, person_id), p);
+    return store_run_found(x->db, &st[EV_LEADS], STORE_ARGS(SA_TEXT(x->scope), SA_I64(objective_id), SA_I64(person_id)),
+                           p);
 }
 
 int store_eval_part_insert(const eval_ctx *x, int64_t objective_id, int64_t person_id, rules_decimal percent,
                            int64_t months, rules_decimal part_time, store_doc *out, problem *p)
 {
     args a = {0};
-    store_bind(&a.a, "wiisis", x->scope, x->actor, objective_id, person_id, dec(&a, 1, percent), months,
-               dec(&a, 1, part_time));
+    STORE_BIND(&a.a, SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(objective_id), SA_I64(person_id),
+               SA_TEXT(dec(&a, 1, percent)), SA_I64(months), SA_TEXT(dec(&a, 1, part_time)));
     return run_doc(x, EV_PART_INSERT, &a.a, 0, out, p);
 }
 
 int store_eval_part_delete(const eval_ctx *x, int64_t id, problem *p)
 {
-    return store_run_found(x->db, &st[EV_PART_DELETE], STORE_ARGS("wi", x->scope, x->actor, id), p);
+    return store_run_found(x->db, &st[EV_PART_DELETE], STORE_ARGS(SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(id)), p);
 }
 
 int store_eval_parts_of(const eval_ctx *x, int64_t person_id, int64_t plan_id, arena *ar, eval_part **rows, int *n,
                         problem *p)
 {
-    PGresult *r = store_run(x->db, &st[EV_PART_OF], STORE_ARGS("sii", x->scope, person_id, plan_id), p);
+    PGresult *r = store_run(x->db, &st[EV_PART_OF], STORE_ARGS(SA_TEXT(x->scope), SA_I64(person_id), SA_I64(plan_id)), p);
     if (!r)
         return -1;
     *n = row_count(r);
@@ -501,7 +507,7 @@ int store_eval_structure(const eval_ctx *x, int64_t structure_id, int64_t entity
                          int64_t *parent_id, problem *p)
 {
     int rc;
-    const store_args *a = STORE_ARGS("sii", x->scope, structure_id, entity_id);
+    const store_args *a = STORE_ARGS(SA_TEXT(x->scope), SA_I64(structure_id), SA_I64(entity_id));
     PGresult *r = store_run_row(x->db, &st[EV_STRUCTURE], a, &rc, p);
     if (!r)
         return rc;
@@ -513,7 +519,7 @@ int store_eval_structure(const eval_ctx *x, int64_t structure_id, int64_t entity
 
 int store_eval_led(const eval_ctx *x, int64_t person_id, int64_t entity_id, int64_t *structure_id, problem *p)
 {
-    PGresult *r = store_run(x->db, &st[EV_LED], STORE_ARGS("sii", x->scope, person_id, entity_id), p);
+    PGresult *r = store_run(x->db, &st[EV_LED], STORE_ARGS(SA_TEXT(x->scope), SA_I64(person_id), SA_I64(entity_id)), p);
     if (!r)
         return -1;
     int n = row_count(r);
@@ -530,9 +536,11 @@ int store_eval_led(const eval_ctx *x, int64_t person_id, int64_t entity_id, int6
 int store_eval_form_insert(const eval_ctx *x, const eval_form_new *f, store_doc *out, problem *p)
 {
     args a = {0};
-    store_bind(&a.a, "wiisiioosissssss", x->scope, x->actor, f->person_id, f->year, f->role, f->scheme_id, f->plan_id,
-               f->structure_id, f->evaluator_id, f->as_of, f->months, dec(&a, 1, f->part_time), f->ratings, f->comments,
-               f->interview_date, f->computed, dec(&a, f->has_score, f->score));
+    STORE_BIND(&a.a, SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(f->person_id), SA_I64(f->year), SA_TEXT(f->role),
+               SA_I64(f->scheme_id), SA_I64(f->plan_id), SA_LINK(f->structure_id), SA_LINK(f->evaluator_id),
+               SA_TEXT(f->as_of), SA_I64(f->months), SA_TEXT(dec(&a, 1, f->part_time)), SA_TEXT(f->ratings),
+               SA_TEXT(f->comments), SA_TEXT(f->interview_date), SA_TEXT(f->computed),
+               SA_TEXT(dec(&a, f->has_score, f->score)));
     return run_doc(x, EV_FORM_INSERT, &a.a, 1, out, p);
 }
 
@@ -575,23 +583,26 @@ int store_eval_form_get(const eval_ctx *x, int64_t id, arena *ar, eval_form *f, 
 int store_eval_form_list(const eval_ctx *x, const char *viewer, const char *year, const char *role, const char *status,
                          const eval_page *pg, store_docs **out, problem *p)
 {
-    const store_args *a = STORE_ARGS("sssssid", x->scope, viewer, year, role, status, pg->after, pg->limit);
+    const store_args *a = STORE_ARGS(SA_TEXT(x->scope), SA_TEXT(viewer), SA_TEXT(year), SA_TEXT(role), SA_TEXT(status),
+                                     SA_I64(pg->after), SA_I64(pg->limit));
     return store_run_docs(x->db, &st[EV_FORM_LIST], a, out, p);
 }
 
 int store_eval_form_update(const eval_ctx *x, const eval_form_write *w, store_doc *out, problem *p)
 {
     args a = {0};
-    store_bind(&a.a, "wiisssssdssssss", x->scope, x->actor, w->id, w->version, w->action, w->status, w->ratings,
-               w->comments, w->interview_date, w->months, dec(&a, 1, w->part_time), w->computed,
-               dec(&a, w->has_score, w->score), w->signed_by, w->contest_reason, w->conciliation_note);
+    STORE_BIND(&a.a, SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(w->id), SA_I64(w->version), SA_TEXT(w->action),
+               SA_TEXT(w->status), SA_TEXT(w->ratings), SA_TEXT(w->comments), SA_TEXT(w->interview_date),
+               SA_I64(w->months), SA_TEXT(dec(&a, 1, w->part_time)), SA_TEXT(w->computed),
+               SA_TEXT(dec(&a, w->has_score, w->score)), SA_TEXT(w->signed_by), SA_TEXT(w->contest_reason),
+               SA_TEXT(w->conciliation_note));
     return run_doc(x, EV_FORM_UPDATE, &a.a, 1, out, p);
 }
 
 int store_eval_given(const eval_ctx *x, int64_t evaluator_id, int64_t year, int64_t entity_id, int max, arena *ar,
                      rules_decimal **scores, int *n, problem *p)
 {
-    const store_args *a = STORE_ARGS("siii", x->scope, evaluator_id, year, entity_id);
+    const store_args *a = STORE_ARGS(SA_TEXT(x->scope), SA_I64(evaluator_id), SA_I64(year), SA_I64(entity_id));
     PGresult *r = store_run(x->db, &st[EV_FORM_GIVEN], a, p);
     if (!r)
         return -1;
@@ -606,7 +617,8 @@ int store_eval_given(const eval_ctx *x, int64_t evaluator_id, int64_t year, int6
 int store_eval_fund(const eval_ctx *x, int64_t entity_id, int64_t year, const char *role, const char *category,
                     arena *ar, eval_fund_form **rows, int *n, problem *p)
 {
-    const store_args *a = STORE_ARGS("siiss", x->scope, entity_id, year, role, category);
+    const store_args *a = STORE_ARGS(SA_TEXT(x->scope), SA_I64(entity_id), SA_I64(year), SA_TEXT(role),
+                                     SA_TEXT(category));
     PGresult *r = store_run(x->db, &st[EV_FORM_FUND], a, p);
     if (!r)
         return -1;
@@ -636,19 +648,20 @@ int store_eval_fund(const eval_ctx *x, int64_t entity_id, int64_t year, const ch
 int store_eval_dist_insert(const eval_ctx *x, const eval_dist_new *d, store_doc *out, problem *p)
 {
     args a = {0};
-    store_bind(&a.a, "wiissisbssso", x->scope, x->actor, d->entity_id, d->year, d->role, d->category, d->scheme_id,
-               dec(&a, 1, d->fund), d->redistribute, dec(&a, 1, d->distributed), dec(&a, 1, d->remainder), d->result,
-               d->replaces);
+    STORE_BIND(&a.a, SA_SCOPE_ACTOR(x->scope, x->actor), SA_I64(d->entity_id), SA_I64(d->year), SA_TEXT(d->role),
+               SA_TEXT(d->category), SA_I64(d->scheme_id), SA_TEXT(dec(&a, 1, d->fund)), SA_BOOL(d->redistribute),
+               SA_TEXT(dec(&a, 1, d->distributed)), SA_TEXT(dec(&a, 1, d->remainder)), SA_TEXT(d->result),
+               SA_LINK(d->replaces));
     return run_doc(x, EV_DIST_INSERT, &a.a, 0, out, p);
 }
 
 int store_eval_dist_get(const eval_ctx *x, int64_t id, store_doc *out, problem *p)
 {
-    return run_doc(x, EV_DIST_GET, STORE_ARGS("si", x->scope, id), 0, out, p);
+    return run_doc(x, EV_DIST_GET, STORE_ARGS(SA_TEXT(x->scope), SA_I64(id)), 0, out, p);
 }
 
 int store_eval_dist_list(const eval_ctx *x, int64_t entity_id, const eval_page *pg, store_docs **out, problem *p)
 {
-    const store_args *a = STORE_ARGS("siid", x->scope, entity_id, pg->after, pg->limit);
+    const store_args *a = STORE_ARGS(SA_TEXT(x->scope), SA_I64(entity_id), SA_I64(pg->after), SA_I64(pg->limit));
     return store_run_docs(x->db, &st[EV_DIST_LIST], a, out, p);
 }

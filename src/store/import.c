@@ -476,18 +476,19 @@ static int one_id(store_conn *c, int q, int nparams, const store_args *a, int64_
 
 int store_entity_by_code(store_conn *c, const char *code, int64_t *id, problem *p)
 {
-    return one_id(c, Q_ENTITY_BY_CODE, 1, STORE_ARGS("s", code), id, p);
+    return one_id(c, Q_ENTITY_BY_CODE, 1, STORE_ARGS(SA_TEXT(code)), id, p);
 }
 
 int store_entity_exists(store_conn *c, int64_t id, problem *p)
 {
-    return one_id(c, Q_ENTITY_EXISTS, 1, STORE_ARGS("i", id), NULL, p);
+    return one_id(c, Q_ENTITY_EXISTS, 1, STORE_ARGS(SA_I64(id)), NULL, p);
 }
 
 int store_entity_create(store_conn *c, const store_actor *who, const char *code, const char *name, const char *kind,
                         const char *fiscal_code, int64_t *id, problem *p)
 {
-    int rc = one_id(c, Q_ENTITY_CREATE, 7, STORE_ARGS("assss", who, code, name, kind, fiscal_code), id, p);
+    int rc = one_id(c, Q_ENTITY_CREATE, 7,
+                    STORE_ARGS(SA_ACTOR(who), SA_TEXT(code), SA_TEXT(name), SA_TEXT(kind), SA_TEXT(fiscal_code)), id, p);
     if (rc == 0)
         return problem_set(p, 409, "conflict", "the entity %s could not be created", code);
     return rc < 0 ? -1 : 0;
@@ -497,7 +498,7 @@ int store_entity_create(store_conn *c, const store_actor *who, const char *code,
  * entity: each one found is marked known in o. Returns 0 or -1 (p set). */
 static int known_codes(store_conn *c, int64_t entity, const char *structures, const char *people, org_rows *o, problem *p)
 {
-    PGresult *r = store_run_id(c, st[Q_KNOWN], 3, STORE_ARGS("iss", entity, structures, people), p);
+    PGresult *r = store_run_id(c, st[Q_KNOWN], 3, STORE_ARGS(SA_I64(entity), SA_TEXT(structures), SA_TEXT(people)), p);
     if (!r)
         return -1;
     for (int i = 0; i < row_count(r); i++)
@@ -531,13 +532,13 @@ int store_org_resolve(store_conn *c, int64_t entity, org_rows *o, problem *p)
 
 int store_plan_find(store_conn *c, int64_t entity, const char *year, const char *kind, int64_t *plan_id, problem *p)
 {
-    return one_id(c, Q_PLAN_FIND, 3, STORE_ARGS("iss", entity, year, kind), plan_id, p);
+    return one_id(c, Q_PLAN_FIND, 3, STORE_ARGS(SA_I64(entity), SA_TEXT(year), SA_TEXT(kind)), plan_id, p);
 }
 
 static int upsert(store_conn *c, int q, const store_actor *who, int64_t entity, const char *rows_json,
                   int64_t *inserted, int64_t *updated, problem *p)
 {
-    PGresult *r = store_run_id(c, st[q], 5, STORE_ARGS("ias", entity, who, rows_json), p);
+    PGresult *r = store_run_id(c, st[q], 5, STORE_ARGS(SA_I64(entity), SA_ACTOR(who), SA_TEXT(rows_json)), p);
     if (!r)
         return -1;
     int64_t *const cells[] = {inserted, updated};
@@ -576,8 +577,10 @@ int store_org_write(store_conn *c, const store_actor *who, int64_t entity, const
 int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, const store_plan_rows_in *in,
                       int64_t *plan_id, store_import_counts *n, problem *p)
 {
-    const store_args *a = STORE_ARGS("iasssssssss", entity, who, in->year, in->kind, in->title, in->objectives,
-                                     in->assignments, in->phases, in->indicators, in->method, in->organisation);
+    const store_args *a = STORE_ARGS(SA_I64(entity), SA_ACTOR(who), SA_TEXT(in->year), SA_TEXT(in->kind),
+                                     SA_TEXT(in->title), SA_TEXT(in->objectives), SA_TEXT(in->assignments),
+                                     SA_TEXT(in->phases), SA_TEXT(in->indicators), SA_TEXT(in->method),
+                                     SA_TEXT(in->organisation));
     PGresult *r = store_run_id(c, st[Q_PLAN], 13, a, p);
     if (!r)
         return -1;
@@ -590,7 +593,10 @@ int store_plan_insert(store_conn *c, const store_actor *who, int64_t entity, con
 int store_plan_adopt_imported(store_conn *c, const store_actor *who, int64_t entity, int64_t plan_id,
                               const char *number, const char *date, const char *body, problem *p)
 {
-    int rc = one_id(c, Q_ADOPT, 8, STORE_ARGS("iaisss", entity, who, plan_id, number, date, body), NULL, p);
+    int rc = one_id(
+        c, Q_ADOPT, 8,
+        STORE_ARGS(SA_I64(entity), SA_ACTOR(who), SA_I64(plan_id), SA_TEXT(number), SA_TEXT(date), SA_TEXT(body)), NULL,
+        p);
     if (rc == 0)
         return problem_set(p, 409, "conflict", "the imported plan %" PRId64 " could not be adopted", plan_id);
     return rc < 0 ? -1 : 0;
@@ -610,7 +616,8 @@ int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t ent
 {
     memset(n, 0, sizeof *n);
     if (in->title) {
-        const store_args *a = STORE_ARGS("iaisss", entity, who, plan_id, in->title, in->method, in->organisation);
+        const store_args *a = STORE_ARGS(SA_I64(entity), SA_ACTOR(who), SA_I64(plan_id), SA_TEXT(in->title),
+                                         SA_TEXT(in->method), SA_TEXT(in->organisation));
         if (store_run_exec(c, &STORE_BUILT(st[Q_REV_TITLE], 8), a, p) < 0)
             return -1;
     }
@@ -618,7 +625,8 @@ int store_plan_revise_content(store_conn *c, const store_actor *who, int64_t ent
     static const int q[STORE_REV_TABLES] = {Q_REV_OBJ, Q_REV_ASG, Q_REV_PH, Q_REV_IND};
     const char *rows[STORE_REV_TABLES] = {in->objectives, in->assignments, in->phases, in->indicators};
     for (int k = 0; k < STORE_REV_TABLES; k++) {
-        store_args *a = STORE_ARGS("iaids", entity, who, plan_id, revision, in->objectives);
+        store_args *a = STORE_ARGS(SA_I64(entity), SA_ACTOR(who), SA_I64(plan_id), SA_I64(revision),
+                                   SA_TEXT(in->objectives));
         if (k > 0)
             arg_text(a, rows[k]);
         PGresult *r = store_run_id(c, st[q[k]], k == 0 ? 7 : 8, a, p);

@@ -134,7 +134,7 @@ int store_plan_state(store_conn *c, const char *scope, int64_t plan_id, const ch
                      int *revision, int64_t *version, problem *p)
 {
     int rc;
-    PGresult *res = store_run_row(c, &STORE_BUILT(st_state, 2), STORE_ARGS("si", scope, plan_id), &rc, p);
+    PGresult *res = store_run_row(c, &STORE_BUILT(st_state, 2), STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id)), &rc, p);
     if (!res)
         return rc;
     *status = rules_plan_status_name(rules_plan_status_parse(row_text(res, 0, 0)));
@@ -202,7 +202,7 @@ int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *
 {
     *doc = NULL;
     int rc;
-    PGresult *res = store_run_row(c, &STORE_BUILT(st_lock, 2), STORE_ARGS("si", scope, plan_id), &rc, p);
+    PGresult *res = store_run_row(c, &STORE_BUILT(st_lock, 2), STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id)), &rc, p);
     if (!res)
         return rc;
     rules_plan_state state = {rules_plan_status_parse(row_text(res, 0, 0)), row_bool(res, 0, 1)};
@@ -228,8 +228,10 @@ int store_plan_adopt_in_tx(store_conn *c, const char *scope, const store_actor *
                     prev_date, prev_number, current);
         return -1;
     }
-    res = store_run(c, &STORE_BUILT(st_adopt, 8), STORE_ARGS("wsssi", scope, who, d->number, d->date, d->body, plan_id),
-                    p);
+    res = store_run(
+        c, &STORE_BUILT(st_adopt, 8),
+        STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_TEXT(d->number), SA_TEXT(d->date), SA_TEXT(d->body), SA_I64(plan_id)),
+        p);
     if (!res)
         return -1;
     if (row_count(res) == 0) { /* cannot happen while we hold the row */
@@ -247,7 +249,8 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
                           int64_t if_version, const char *extra_json, char **doc, int64_t *version, store_refusal *why,
                           problem *p)
 {
-    const store_args *a = STORE_ARGS("wivs", scope, who, plan_id, if_version, extra_json);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(plan_id), SA_VERSION(if_version),
+                                     SA_TEXT(extra_json));
     PGresult *res = store_run(c, &STORE_BUILT(st_transition[t], 7), a, p);
     if (!res)
         return -1;
@@ -275,13 +278,15 @@ int store_plan_transition(store_conn *c, const char *scope, const store_actor *w
 
 int store_plan_revision_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p)
 {
-    return store_run_docs(c, &STORE_BUILT(st_revisions, 2), STORE_ARGS("si", scope, plan_id), out, p);
+    return store_run_docs(c, &STORE_BUILT(st_revisions, 2), STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id)), out, p);
 }
 
 int store_audit_list(store_conn *c, const char *scope, const store_audit_filter *f, int64_t after, int limit,
                      store_docs **out, problem *p)
 {
-    const store_args *a = STORE_ARGS("sidsssssssss", scope, after, limit, f->entity_id, f->plan_id, f->resource,
-                                     f->resource_id, f->actor, f->role, f->action, f->since, f->until);
+    const store_args *a = STORE_ARGS(SA_TEXT(scope), SA_I64(after), SA_I64(limit), SA_TEXT(f->entity_id),
+                                     SA_TEXT(f->plan_id), SA_TEXT(f->resource), SA_TEXT(f->resource_id),
+                                     SA_TEXT(f->actor), SA_TEXT(f->role), SA_TEXT(f->action), SA_TEXT(f->since),
+                                     SA_TEXT(f->until));
     return store_run_docs(c, &STORE_BUILT(st_audit, 12), a, out, p);
 }

@@ -229,7 +229,7 @@ int store_owner_info(store_conn *c, const char *kind, const char *scope, int64_t
             : strcmp(kind, "indicators") == 0 ? Q_OWNER_INDICATOR
                                               : Q_OWNER_OBJECTIVE;
     int rc;
-    PGresult *r = store_run_row(c, &st[q], STORE_ARGS("si", scope, id), &rc, p);
+    PGresult *r = store_run_row(c, &st[q], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), &rc, p);
     if (!r)
         return rc;
     owner_cells(r, &info->plan_id, &info->year, &info->removed, info->value_type);
@@ -243,7 +243,7 @@ int store_entry_target_read(store_conn *c, const char *kind, const char *scope, 
     t->plan_id = 0;
     t->year = t->removed = t->reaches = t->has_rule = 0;
     t->value_type[0] = '\0';
-    const store_args *a = STORE_ARGS("sio", scope, id, person_id);
+    const store_args *a = STORE_ARGS(SA_TEXT(scope), SA_I64(id), SA_LINK(person_id));
     int rc;
     PGresult *r = store_run_row(c, &st[strcmp(kind, "phases") == 0 ? Q_TARGET_PHASE : Q_TARGET_INDICATOR], a, &rc, p);
     if (!r)
@@ -269,7 +269,7 @@ int store_manager_reaches(store_conn *c, const char *kind, const char *scope, in
     int q = strcmp(kind, "phases") == 0       ? Q_MANAGER_PHASE
             : strcmp(kind, "objectives") == 0 ? Q_MANAGER_OBJECTIVE
                                               : Q_MANAGER_INDICATOR;
-    PGresult *r = store_run(c, &st[q], STORE_ARGS("sii", scope, id, person_id), p);
+    PGresult *r = store_run(c, &st[q], STORE_ARGS(SA_TEXT(scope), SA_I64(id), SA_I64(person_id)), p);
     int yes = r ? row_count(r) > 0 && row_bool(r, 0, 0) : -1;
     PQclear(r);
     return yes;
@@ -279,8 +279,9 @@ int store_progress_add(store_conn *c, const char *scope, const store_actor *who,
                        const char *completed_on, const char *as_of, const char *note, const store_entry_guard *g,
                        char **doc, problem *p)
 {
-    const store_args *a = STORE_ARGS("wisssssss", scope, who, phase_id, percent, completed_on, as_of, note, g->reason,
-                                     g->status, g->closed_through);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(phase_id), SA_TEXT(percent),
+                                     SA_TEXT(completed_on), SA_TEXT(as_of), SA_TEXT(note), SA_TEXT(g->reason),
+                                     SA_TEXT(g->status), SA_TEXT(g->closed_through));
     return store_run_text(c, &st[Q_PROGRESS_ADD], a, doc, p);
 }
 
@@ -288,15 +289,17 @@ int store_measurement_add(store_conn *c, const char *scope, const store_actor *w
                           const char *value_json, int not_assessable, const char *as_of, const char *source,
                           const char *note, const store_entry_guard *g, char **doc, problem *p)
 {
-    const store_args *a = STORE_ARGS("wisbssssss", scope, who, indicator_id, value_json, not_assessable, as_of, source,
-                                     note, g->reason, g->status, g->closed_through);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(indicator_id), SA_TEXT(value_json),
+                                     SA_BOOL(not_assessable), SA_TEXT(as_of), SA_TEXT(source), SA_TEXT(note),
+                                     SA_TEXT(g->reason), SA_TEXT(g->status), SA_TEXT(g->closed_through));
     return store_run_text(c, &st[Q_MEASUREMENT_ADD], a, doc, p);
 }
 
 int store_judgement_add(store_conn *c, const char *scope, const store_actor *who, int64_t indicator_id,
                         const char *score, const char *reason, const char *as_of, char **doc, problem *p)
 {
-    const store_args *a = STORE_ARGS("wisss", scope, who, indicator_id, score, reason, as_of);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(indicator_id), SA_TEXT(score), SA_TEXT(reason),
+                                     SA_TEXT(as_of));
     return store_run_text(c, &st[Q_JUDGEMENT_ADD], a, doc, p);
 }
 
@@ -304,22 +307,23 @@ int store_history(store_conn *c, const char *kind, const char *scope, int64_t ow
                   store_docs **out, problem *p)
 {
     int q = strcmp(kind, "progress") == 0 ? Q_PROGRESS_LIST : Q_MEASUREMENT_LIST;
-    return store_run_docs(c, &st[q], STORE_ARGS("siid", scope, owner_id, after, limit), out, p);
+    return store_run_docs(c, &st[q], STORE_ARGS(SA_TEXT(scope), SA_I64(owner_id), SA_I64(after), SA_I64(limit)), out, p);
 }
 
 int store_review_add(store_conn *c, const char *scope, const store_actor *who, int64_t plan_id, const char *kind,
                      const char *as_of, const char *note, const char *items_json, char **doc, problem *p)
 {
-    const store_args *a = STORE_ARGS("wissss", scope, who, plan_id, kind, as_of, note, items_json);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(plan_id), SA_TEXT(kind), SA_TEXT(as_of),
+                                     SA_TEXT(note), SA_TEXT(items_json));
     return store_run_text(c, &st[Q_REVIEW_ADD], a, doc, p);
 }
 
 int store_review_list(store_conn *c, const char *scope, int64_t plan_id, store_docs **out, problem *p)
 {
-    return store_run_docs(c, &st[Q_REVIEW_LIST], STORE_ARGS("si", scope, plan_id), out, p);
+    return store_run_docs(c, &st[Q_REVIEW_LIST], STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id)), out, p);
 }
 
 int store_review_get(store_conn *c, const char *scope, int64_t review_id, char **doc, int64_t *plan_id, problem *p)
 {
-    return store_run_text_n(c, &st[Q_REVIEW_GET], STORE_ARGS("si", scope, review_id), doc, plan_id, p);
+    return store_run_text_n(c, &st[Q_REVIEW_GET], STORE_ARGS(SA_TEXT(scope), SA_I64(review_id)), doc, plan_id, p);
 }

@@ -108,6 +108,6 @@ int store_oidc_me(store_conn *c, int64_t entity_id, int64_t person_id, char **do
 store_docs *store_oidc_my_objectives(store_conn *c, int64_t entity_id, int64_t person_id, int64_t after, int limit,
                                      problem *p)
 {
-    const store_args *a = STORE_ARGS("iiid", entity_id, person_id, after, limit);
+    const store_args *a = STORE_ARGS(SA_I64(entity_id), SA_I64(person_id), SA_I64(after), SA_I64(limit));
     return store_docs_take(store_run(c, &STORE_BUILT(st_objectives, 4), a, p), p);
 }

@@ -93,7 +93,8 @@ int store_payments_write(store_conn *c, int64_t entity_id, const char *scope, co
         problem_set(p, 503, "out_of_memory", "try again");
         return -1;
     }
-    PGresult *r = store_run(c, &st[PAY_WRITE], STORE_ARGS("issa", entity_id, scope, b.data, who), p);
+    PGresult *r = store_run(c, &st[PAY_WRITE],
+                            STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope), SA_TEXT(b.data), SA_ACTOR(who)), p);
     buf_free(&b);
     if (!r)
         return -1;
@@ -112,7 +113,7 @@ int store_payments_of_year(store_conn *c, int64_t entity_id, const char *scope, 
 {
     *out = NULL;
     *n = 0;
-    const store_args *a = STORE_ARGS("isdd", entity_id, scope, year, (int)STORE_PAYMENTS_MAX_YEAR);
+    const store_args *a = STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope), SA_I64(year), SA_I64(STORE_PAYMENTS_MAX_YEAR));
     PGresult *r = store_run(c, &st[PAY_YEAR], a, p);
     if (!r)
         return -1;
@@ -154,7 +155,7 @@ int store_payment_shares(store_conn *c, int64_t entity_id, const char *scope, in
     *out = NULL;
     *n = 0;
     *plan_id = 0;
-    PGresult *r = store_run(c, &st[PAY_PLAN], STORE_ARGS("isd", entity_id, scope, year), p);
+    PGresult *r = store_run(c, &st[PAY_PLAN], STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope), SA_I64(year)), p);
     if (!r)
         return -1;
     int found = row_count(r) > 0;
@@ -162,7 +163,7 @@ int store_payment_shares(store_conn *c, int64_t entity_id, const char *scope, in
     PQclear(r);
     if (!found || !*plan_id)
         return found;
-    if (!(r = store_run(c, &st[PAY_SHARES], STORE_ARGS("ii", entity_id, *plan_id), p)))
+    if (!(r = store_run(c, &st[PAY_SHARES], STORE_ARGS(SA_I64(entity_id), SA_I64(*plan_id)), p)))
         return -1;
     int rows = row_count(r);
     store_payment_share *sh = rows ? calloc((size_t)rows, sizeof *sh) : NULL;

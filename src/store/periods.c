@@ -140,7 +140,7 @@ int store_period_state_of(store_conn *c, store_period_of of, const char *scope, 
     static const store_period_stmt q[] = {PS_STATE_PHASE, PS_STATE_INDICATOR, PS_STATE_OBJECTIVE, PS_STATE_PLAN};
     memset(out, 0, sizeof *out);
     int rc;
-    PGresult *r = store_run_row(c, &st[q[of]], STORE_ARGS("si", scope, id), &rc, p);
+    PGresult *r = store_run_row(c, &st[q[of]], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), &rc, p);
     if (!r)
         return rc;
     out->plan_id = row_i64(r, 0, 0);
@@ -155,28 +155,29 @@ int store_period_state_of(store_conn *c, store_period_of of, const char *scope, 
 int store_period_corrections(store_conn *c, int progress, const char *scope, int64_t objective_id, const char *as_of,
                              store_docs **out, problem *p)
 {
-    const store_args *a = STORE_ARGS("sis", scope, objective_id, as_of);
+    const store_args *a = STORE_ARGS(SA_TEXT(scope), SA_I64(objective_id), SA_TEXT(as_of));
     return store_run_docs(c, &st[progress ? PS_PROGRESS_CORRECTIONS : PS_MEASUREMENT_CORRECTIONS], a, out, p);
 }
 
 int store_override_effective(store_conn *c, const char *scope, int64_t objective_id, const char *as_of, char **doc,
                              problem *p)
 {
-    return store_run_text(c, &st[OV_EFFECTIVE], STORE_ARGS("sis", scope, objective_id, as_of), doc, p);
+    return store_run_text(c, &st[OV_EFFECTIVE], STORE_ARGS(SA_TEXT(scope), SA_I64(objective_id), SA_TEXT(as_of)), doc, p);
 }
 
 int store_override_insert(store_conn *c, const char *scope, const store_actor *who, int64_t objective_id,
                           const char *as_of, const char *score, const char *reason, const char *seen, char **doc,
                           problem *p)
 {
-    const store_args *a = STORE_ARGS("wissss", scope, who, objective_id, as_of, score, reason, seen);
+    const store_args *a = STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(objective_id), SA_TEXT(as_of), SA_TEXT(score),
+                                     SA_TEXT(reason), SA_TEXT(seen));
     return store_run_text(c, &st[OV_INSERT], a, doc, p);
 }
 
 int store_override_get(store_conn *c, const char *scope, int64_t id, store_override *out, problem *p)
 {
     memset(out, 0, sizeof *out);
-    PGresult *r = store_run(c, &st[OV_GET], STORE_ARGS("si", scope, id), p);
+    PGresult *r = store_run(c, &st[OV_GET], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), p);
     if (!r)
         return -1;
     int found = row_count(r) > 0;
@@ -192,12 +193,14 @@ int store_override_get(store_conn *c, const char *scope, int64_t id, store_overr
 int store_override_list(store_conn *c, int of_plan, const char *scope, int64_t id, const char *status,
                         const char *after, const char *limit, store_docs **out, problem *p)
 {
-    const store_args *a = STORE_ARGS("sisss", scope, id, status, after, limit);
+    const store_args *a = STORE_ARGS(SA_TEXT(scope), SA_I64(id), SA_TEXT(status), SA_TEXT(after), SA_TEXT(limit));
     return store_run_docs(c, &st[of_plan ? OV_LIST_PLAN : OV_LIST_OBJECTIVE], a, out, p);
 }
 
 int store_override_decide(store_conn *c, const char *scope, const store_actor *who, int64_t id, const char *status,
                           const char *note, const char *seen, char **doc, problem *p)
 {
-    return store_run_text(c, &st[OV_DECIDE], STORE_ARGS("wisss", scope, who, id, status, note, seen), doc, p);
+    return store_run_text(
+        c, &st[OV_DECIDE],
+        STORE_ARGS(SA_SCOPE_ACTOR(scope, who), SA_I64(id), SA_TEXT(status), SA_TEXT(note), SA_TEXT(seen)), doc, p);
 }

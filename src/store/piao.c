@@ -56,7 +56,7 @@ int store_piao_facts_read(store_conn *c, int64_t plan_id, const char *scope, sto
 {
     memset(out, 0, sizeof *out);
     int rc;
-    PGresult *r = store_run_row(c, &st[PI_PLAN], STORE_ARGS("is", plan_id, scope), &rc, p);
+    PGresult *r = store_run_row(c, &st[PI_PLAN], STORE_ARGS(SA_I64(plan_id), SA_TEXT(scope)), &rc, p);
     if (!r)
         return rc;
     if (strcmp(row_text(r, 0, 1), "piao") != 0) {
@@ -69,7 +69,7 @@ int store_piao_facts_read(store_conn *c, int64_t plan_id, const char *scope, sto
         out->piao.has_org[k] = row_bool(r, 0, 3 + k);
     out->entity_id = row_i64(r, 0, 7);
     PQclear(r);
-    if (!(r = store_run(c, &st[PI_OBJECTIVES], STORE_ARGS("ii", out->entity_id, plan_id), p)))
+    if (!(r = store_run(c, &st[PI_OBJECTIVES], STORE_ARGS(SA_I64(out->entity_id), SA_I64(plan_id)), p)))
         return -1;
     size_t n = (size_t)row_count(r), text = 0;
     for (size_t i = 0; i < n; i++)

@@ -80,10 +80,10 @@ int store_plan_doc_register(void)
 
 int store_plan_document(store_conn *c, const char *scope, int64_t plan_id, char **doc, problem *p)
 {
-    return store_run_text(c, &st[DOC_WORKING], STORE_ARGS("si", scope, plan_id), doc, p);
+    return store_run_text(c, &st[DOC_WORKING], STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id)), doc, p);
 }
 
 int store_plan_revision_document(store_conn *c, const char *scope, int64_t plan_id, int n, char **doc, problem *p)
 {
-    return store_run_text(c, &st[DOC_REVISION], STORE_ARGS("sid", scope, plan_id, n), doc, p);
+    return store_run_text(c, &st[DOC_REVISION], STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id), SA_I64(n)), doc, p);
 }

@@ -34,5 +34,5 @@ int store_report_register(void) { return STORE_STMTS_REGISTER(st); }
 
 int store_report_heading(store_conn *c, const char *scope, int64_t plan_id, int revision, char **doc, problem *p)
 {
-    return store_run_text(c, &st[RP_HEADING], STORE_ARGS("sid", scope, plan_id, revision), doc, p);
+    return store_run_text(c, &st[RP_HEADING], STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id), SA_I64(revision)), doc, p);
 }

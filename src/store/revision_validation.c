@@ -35,10 +35,12 @@ int store_revision_validation_register(void) { return STORE_STMTS_REGISTER(st); 
 int store_revision_validate(store_conn *c, int64_t plan_id, int number, const char *scope, const char *note,
                             const store_actor *who, char **doc, problem *p)
 {
-    return store_run_text(c, &st[RV_VALIDATE], STORE_ARGS("idssa", plan_id, number, scope, note, who), doc, p);
+    return store_run_text(c, &st[RV_VALIDATE],
+                          STORE_ARGS(SA_I64(plan_id), SA_I64(number), SA_TEXT(scope), SA_TEXT(note), SA_ACTOR(who)),
+                          doc, p);
 }
 
 int store_revision_validation_get(store_conn *c, int64_t plan_id, int number, const char *scope, char **doc, problem *p)
 {
-    return store_run_text(c, &st[RV_GET], STORE_ARGS("ids", plan_id, number, scope), doc, p);
+    return store_run_text(c, &st[RV_GET], STORE_ARGS(SA_I64(plan_id), SA_I64(number), SA_TEXT(scope)), doc, p);
 }

@@ -60,7 +60,7 @@ int store_rollover(store_conn *c, int64_t plan_id, const char *scope, const char
                    store_rollover_result *out, problem *p)
 {
     int rc;
-    PGresult *r = store_run_row(c, &st[RO_STATE], STORE_ARGS("is", plan_id, scope), &rc, p);
+    PGresult *r = store_run_row(c, &st[RO_STATE], STORE_ARGS(SA_I64(plan_id), SA_TEXT(scope)), &rc, p);
     if (!r)
         return rc;
     int draft = row_text(r, 0, 0) && row_text(r, 0, 0)[0] == 'd';
@@ -70,7 +70,8 @@ int store_rollover(store_conn *c, int64_t plan_id, const char *scope, const char
                     (long long)plan_id);
         return -1;
     }
-    if (!(r = store_run_row(c, &st[RO_CARRY], STORE_ARGS("issa", plan_id, scope, title, who), &rc, p)))
+    if (!(r = store_run_row(c, &st[RO_CARRY],
+                            STORE_ARGS(SA_I64(plan_id), SA_TEXT(scope), SA_TEXT(title), SA_ACTOR(who)), &rc, p)))
         return rc;
     int64_t *const cells[] = {&out->plan_id, &out->objectives, &out->assignments, &out->phases, &out->indicators};
     row_i64s(r, 0, 0, cells, 5);

@@ -2,7 +2,6 @@
 #include "store/stmt.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,46 +64,34 @@ void store_bind_actor(store_args *a, const char *scope, const store_actor *who)
     arg_text(a, who->role);
 }
 
-store_args *store_bind(store_args *a, const char *fmt, ...)
+store_args *store_bind_list(store_args *a, const store_arg *v, int n)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    for (const char *f = fmt; *f; f++) {
-        switch (*f) {
-        case 's': arg_text(a, va_arg(ap, const char *)); break;
-        case 'i': arg_i64(a, va_arg(ap, int64_t)); break;
-        case 'd': arg_i64(a, va_arg(ap, int)); break;
-        case 'b': arg_text(a, va_arg(ap, int) ? "true" : "false"); break;
-        case 'o': arg_id_or_null(a, va_arg(ap, int64_t)); break;
-        case 'v': {
-            int64_t v = va_arg(ap, int64_t);
-            if (v >= 0)
-                arg_i64(a, v);
+    for (int k = 0; k < n; k++) {
+        const store_arg *x = &v[k];
+        switch (x->kind) {
+        case 's': arg_text(a, x->s); break;
+        case 'i': arg_i64(a, x->i); break;
+        case 'b': arg_text(a, x->i ? "true" : "false"); break;
+        case 'o': arg_id_or_null(a, x->i); break;
+        case 'v':
+            if (x->i >= 0)
+                arg_i64(a, x->i);
             else
                 arg_null(a);
             break;
-        }
         case 'n': arg_null(a); break;
-        case 'w': {
-            const char *scope = va_arg(ap, const char *);
-            store_bind_actor(a, scope, va_arg(ap, const store_actor *));
+        case 'w': store_bind_actor(a, x->s, x->who); break;
+        case 'a':
+            arg_text(a, x->who->token_id);
+            arg_text(a, x->who->name);
+            arg_text(a, x->who->role);
             break;
-        }
-        case 'a': {
-            const store_actor *who = va_arg(ap, const store_actor *);
-            arg_text(a, who->token_id);
-            arg_text(a, who->name);
-            arg_text(a, who->role);
-            break;
-        }
         default:
-            log_error("store_bind: unknown letter '%c' in \"%s\"", *f, fmt);
+            log_error("store_bind_list: unknown kind %d", x->kind);
             a->overflow = 1;
-            va_end(ap);
             return a;
         }
     }
-    va_end(ap);
     return a;
 }
 

@@ -15,8 +15,8 @@
  *    Each pooled connection prepares a statement under its name the first time it runs it
  *    there (store/pool.c), so pg_stat_statements and server logs name it.
  *  - Parameters are bound in order on a store_args that starts zeroed: in one call with
- *    store_bind's letters (`STORE_ARGS("si", scope, id)` makes and binds one), or one by
- *    one with the arg_* calls (lists whose length varies). Integers are rendered by the
+ *    typed constructors (`STORE_ARGS(SA_TEXT(scope), SA_I64(id))` makes and binds one; a
+ *    value of the wrong type does not compile), or one by one with the arg_* calls (lists whose length varies). Integers are rendered by the
  *    binder (never snprintf an id into text by hand); text is borrowed and must outlive
  *    the run; NULL binds SQL NULL. store_run refuses (500 "internal", logged) a count that
  *    differs from the table's, or more than STORE_MAX_ARGS: a programming error never
@@ -76,24 +76,47 @@ void arg_id_or_null(store_args *a, int64_t id);
  * write's parameters. */
 void store_bind_actor(store_args *a, const char *scope, const store_actor *who);
 
-/* Binds one or more parameters per letter of fmt, in order, after those a holds, and returns
- * a (so that the call can stand as store_run's argument). Each letter takes, from the
- * arguments:
- *   s  const char *                 text, borrowed (NULL binds SQL NULL)
- *   i  int64_t                      an integer (cast an int: `(int64_t)n`, or use d)
- *   d  int                          an integer
- *   b  int                          a boolean: "true" when non-zero, else "false"
- *   o  int64_t                      an optional link: SQL NULL when <= 0 (arg_id_or_null)
- *   v  int64_t                      an optional version: SQL NULL when < 0
- *   n  (nothing)                    SQL NULL
- *   w  const char *, store_actor *  the scope and the actor (store_bind_actor: 4 parameters)
- *   a  const store_actor *          the actor alone: token id, name, role (3 parameters)
- * An argument of another type than its letter says is undefined behaviour, as for printf.
- * An unknown letter marks a as overflowing: store_run then refuses it (500, logged). */
-store_args *store_bind(store_args *a, const char *fmt, ...);
-/* store_bind on a fresh, zeroed store_args that lives until the end of the enclosing block:
- *     return store_run_text(c, &st[Q_GET], STORE_ARGS("si", scope, id), doc, p); */
-#define STORE_ARGS(...) store_bind(&(store_args){0}, __VA_ARGS__)
+/* One parameter value for store_bind_list, made by a constructor below: each one's argument
+ * has a C type, so a value of the wrong type does not compile (-Wall -Wextra -Werror:
+ * tools/check-bind-types.sh keeps it so). kind is the constructor's letter. */
+typedef struct store_arg {
+    unsigned char kind;
+    int64_t i;
+    const char *s;
+    const store_actor *who;
+} store_arg;
+
+/* text, borrowed (NULL binds SQL NULL) */
+#define SA_TEXT(x) ((store_arg){.kind = 's', .s = (x)})
+/* an integer (an int converts) */
+#define SA_I64(x) ((store_arg){.kind = 'i', .i = (x)})
+/* a boolean: "true" when non-zero, else "false" */
+#define SA_BOOL(x) ((store_arg){.kind = 'b', .i = (x)})
+/* an optional link: SQL NULL when <= 0 (arg_id_or_null) */
+#define SA_LINK(x) ((store_arg){.kind = 'o', .i = (x)})
+/* an optional version: SQL NULL when < 0 */
+#define SA_VERSION(x) ((store_arg){.kind = 'v', .i = (x)})
+/* SQL NULL */
+#define SA_NULL ((store_arg){.kind = 'n'})
+/* the scope and the actor: 4 parameters (store_bind_actor) */
+#define SA_SCOPE_ACTOR(scope, actor) ((store_arg){.kind = 'w', .s = (scope), .who = (actor)})
+/* the actor alone: token id, name, role (3 parameters) */
+#define SA_ACTOR(actor) ((store_arg){.kind = 'a', .who = (actor)})
+
+/* Binds the n values of v, in order, after those a holds, and returns a (so that the call
+ * can stand as store_run's argument). A value of an unknown kind marks a as overflowing:
+ * store_run then refuses it (500, logged). */
+store_args *store_bind_list(store_args *a, const store_arg *v, int n);
+#define STORE_ARG_LIST(...) \
+    (const store_arg[]){__VA_ARGS__}, (int)(sizeof((const store_arg[]){__VA_ARGS__}) / sizeof(store_arg))
+/* Binds the values given (constructors above) after those a holds; returns a. */
+#define STORE_BIND(a, ...) store_bind_list((a), STORE_ARG_LIST(__VA_ARGS__))
+/* The values given bound on a fresh, zeroed store_args that lives until the end of the
+ * enclosing block:
+ *     return store_run_text(c, &st[Q_GET], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), doc, p);
+ * STORE_NO_ARGS is the same for a statement without parameters. */
+#define STORE_ARGS(...) store_bind_list(&(store_args){0}, STORE_ARG_LIST(__VA_ARGS__))
+#define STORE_NO_ARGS (&(store_args){0})
 
 /* Runs statement s with the bound parameters. Returns the result (caller PQclears it) or
  * NULL with p set (store_exec's errors, or 500 when the count does not match s). */
@@ -115,7 +138,7 @@ int store_run_text(store_conn *c, const store_stmt *s, const store_args *a, char
 int store_run_text_n(store_conn *c, const store_stmt *s, const store_args *a, char **out, int64_t *n1, problem *p);
 /* Runs s and keeps its result when it has a row: the result (the caller reads its rows and
  * PQclears it), or NULL with *rc = 0 when it has none, or with *rc = -1 and p set on failure.
- *     PGresult *r = store_run_row(c, &st[Q_GET], STORE_ARGS("si", scope, id), &rc, p);
+ *     PGresult *r = store_run_row(c, &st[Q_GET], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), &rc, p);
  *     if (!r)
  *         return rc; */
 PGresult *store_run_row(store_conn *c, const store_stmt *s, const store_args *a, int *rc, problem *p);

@@ -65,7 +65,7 @@ int store_tokens_register(void) { return STORE_STMTS_REGISTER(st); }
 int store_token_lookup(store_conn *c, const char *hash, store_token *out, problem *p)
 {
     int rc;
-    PGresult *r = store_run_row(c, &st[T_LOOKUP], STORE_ARGS("s", hash), &rc, p);
+    PGresult *r = store_run_row(c, &st[T_LOOKUP], STORE_ARGS(SA_TEXT(hash)), &rc, p);
     if (!r)
         return rc;
     memset(out, 0, sizeof *out);
@@ -87,7 +87,8 @@ void store_token_guard(store_conn *c, const char *hash, int64_t entity, void (*r
 
 int64_t store_token_insert(store_conn *c, const store_actor *by, const store_token_new *t, char **doc, problem *p)
 {
-    const store_args *a = STORE_ARGS("asoosss", by, t->role, t->entity_id, t->person_id, t->name, t->hash, t->expires_at);
+    const store_args *a = STORE_ARGS(SA_ACTOR(by), SA_TEXT(t->role), SA_LINK(t->entity_id), SA_LINK(t->person_id),
+                                     SA_TEXT(t->name), SA_TEXT(t->hash), SA_TEXT(t->expires_at));
     PGresult *r = store_run(c, &st[T_INSERT], a, p);
     if (!r)
         return -1;
@@ -100,7 +101,7 @@ int64_t store_token_insert(store_conn *c, const store_actor *by, const store_tok
 int store_token_get(store_conn *c, const char *scope, int64_t id, store_token *out, problem *p)
 {
     int rc;
-    PGresult *r = store_run_row(c, &st[T_GET], STORE_ARGS("si", scope, id), &rc, p);
+    PGresult *r = store_run_row(c, &st[T_GET], STORE_ARGS(SA_TEXT(scope), SA_I64(id)), &rc, p);
     if (!r)
         return rc;
     memset(out, 0, sizeof *out);
@@ -115,10 +116,11 @@ int store_token_get(store_conn *c, const char *scope, int64_t id, store_token *o
 
 int store_token_revoke(store_conn *c, const char *scope, int64_t id, const store_actor *by, problem *p)
 {
-    return store_run_found(c, &st[T_REVOKE], STORE_ARGS("sia", scope, id, by), p);
+    return store_run_found(c, &st[T_REVOKE], STORE_ARGS(SA_TEXT(scope), SA_I64(id), SA_ACTOR(by)), p);
 }
 
 store_docs *store_token_list(store_conn *c, const char *scope, int64_t after, int limit, int active_only, problem *p)
 {
-    return store_docs_take(store_run(c, &st[T_LIST], STORE_ARGS("sidb", scope, after, limit, active_only), p), p);
+    return store_docs_take(
+        store_run(c, &st[T_LIST], STORE_ARGS(SA_TEXT(scope), SA_I64(after), SA_I64(limit), SA_BOOL(active_only)), p), p);
 }

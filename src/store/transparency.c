@@ -33,5 +33,6 @@ int store_transparency_register(void) { return STORE_STMTS_REGISTER(st); }
 int store_transparency_doc(store_conn *c, int64_t entity_id, const char *scope, int public_only, int year, char **doc,
                            problem *p)
 {
-    return store_run_text(c, &st[TR_DOC], STORE_ARGS("isbd", entity_id, scope, public_only, year), doc, p);
+    return store_run_text(c, &st[TR_DOC],
+                          STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope), SA_BOOL(public_only), SA_I64(year)), doc, p);
 }

@@ -97,13 +97,14 @@ int store_webhooks_register(void) { return STORE_STMTS_REGISTER(st); }
 int store_webhook_create(store_conn *c, int64_t entity_id, const char *scope, const char *url, const char *events_json,
                          const char *secret, const store_actor *who, char **doc, problem *p)
 {
-    const store_args *a = STORE_ARGS("issssa", entity_id, scope, url, events_json, secret, who);
+    const store_args *a = STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope), SA_TEXT(url), SA_TEXT(events_json),
+                                     SA_TEXT(secret), SA_ACTOR(who));
     return store_run_text(c, &st[WH_CREATE], a, doc, p);
 }
 
 int store_webhook_list(store_conn *c, int64_t entity_id, const char *scope, store_docs **out, problem *p)
 {
-    PGresult *r = store_run(c, &st[WH_LIST], STORE_ARGS("is", entity_id, scope), p);
+    PGresult *r = store_run(c, &st[WH_LIST], STORE_ARGS(SA_I64(entity_id), SA_TEXT(scope)), p);
     if (!r)
         return -1;
     int found = row_count(r) > 0;
@@ -113,13 +114,13 @@ int store_webhook_list(store_conn *c, int64_t entity_id, const char *scope, stor
 
 int store_webhook_delete(store_conn *c, int64_t id, const char *scope, const store_actor *who, problem *p)
 {
-    int64_t n = store_run_count(c, &st[WH_DELETE], STORE_ARGS("isa", id, scope, who), p);
+    int64_t n = store_run_count(c, &st[WH_DELETE], STORE_ARGS(SA_I64(id), SA_TEXT(scope), SA_ACTOR(who)), p);
     return n < 0 ? -1 : n > 0;
 }
 
 int store_webhook_deliveries(store_conn *c, int64_t id, const char *scope, int limit, store_docs **out, problem *p)
 {
-    PGresult *r = store_run(c, &st[WH_DELIVERIES], STORE_ARGS("isd", id, scope, limit), p);
+    PGresult *r = store_run(c, &st[WH_DELIVERIES], STORE_ARGS(SA_I64(id), SA_TEXT(scope), SA_I64(limit)), p);
     if (!r)
         return -1;
     int found = !row_null(r, 0, 0);
@@ -127,7 +128,7 @@ int store_webhook_deliveries(store_conn *c, int64_t id, const char *scope, int l
     return *out ? found : -1;
 }
 
-int store_webhook_scan(store_conn *c, problem *p) { return (int)store_run_count(c, &st[WH_SCAN], STORE_ARGS(""), p); }
+int store_webhook_scan(store_conn *c, problem *p) { return (int)store_run_count(c, &st[WH_SCAN], STORE_NO_ARGS, p); }
 
 static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
@@ -135,7 +136,7 @@ int store_delivery_claim(store_conn *c, store_delivery *d, problem *p)
 {
     memset(d, 0, sizeof *d);
     int rc;
-    PGresult *r = store_run_row(c, &st[WH_CLAIM], STORE_ARGS(""), &rc, p);
+    PGresult *r = store_run_row(c, &st[WH_CLAIM], STORE_NO_ARGS, &rc, p);
     if (!r)
         return rc;
     d->entity_id = row_i64(r, 0, 0);
@@ -154,7 +155,8 @@ int store_delivery_claim(store_conn *c, store_delivery *d, problem *p)
 int store_delivery_record(store_conn *c, const store_delivery *d, int delivered, int status, const char *error,
                           long long retry_ms, problem *p)
 {
-    const store_args *a = STORE_ARGS("iibosi", d->entity_id, d->id, delivered, (int64_t)status, error, (int64_t)retry_ms);
+    const store_args *a = STORE_ARGS(SA_I64(d->entity_id), SA_I64(d->id), SA_BOOL(delivered), SA_LINK(status),
+                                     SA_TEXT(error), SA_I64(retry_ms));
     return store_run_exec(c, &st[WH_RECORD], a, p);
 }
 
