@@ -824,3 +824,23 @@ def test_tls_serves_https(ctx):
             assert marker not in text, text[-3000:]
 
 
+
+
+def test_row_level_security_fails_closed_on_a_malformed_entity(ctx):
+    """ciclo_entity() (sql/032, inlined into the policy) reads the setting as an entity only when it
+    is one: a positive id of at most 18 digits. Anything else, blank, text, zero, a sign, blanks, an
+    exponent or an id too large for bigint, shows no row at all and never fails the statement."""
+    e = ctx.entity()
+    ctx.plan(e["id"])
+
+    def seen(setting):
+        sql = ("SELECT set_config('ciclo.entity_id', '%s', false) \\g /dev/null\n"
+               "SELECT (SELECT count(*) FROM entities) + (SELECT count(*) FROM plans)" % setting)
+        r = subprocess.run(["psql", ctx.database_url, "-AtX", "-v", "ON_ERROR_STOP=1"], input=sql,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, (setting, r.stderr)
+        return int(r.stdout.strip())
+    assert seen(str(e["id"])) == 2
+    for bad in ("", "abc", "0", "-%d" % e["id"], "+%d" % e["id"], " %d" % e["id"], "%d " % e["id"],
+                "%de0" % e["id"], "0%d" % e["id"], "99999999999999999999", "ALL", "all "):
+        assert seen(bad) == 0, bad
