@@ -495,7 +495,9 @@ static int update_form(http_request *req, form_row *r, json_t *body, problem *p)
         return eval_invalid(p, what);
     form_change c = change_of(r, RULES_FORM_UPDATE, to);
     c.recompute = 1;
-    json_t *ratings = fp.ratings ? merge_ratings(r->ratings, fp.ratings) : NULL;
+    json_t *ratings = NULL;
+    if (fp.ratings && !(ratings = merge_ratings(r->ratings, fp.ratings)))
+        return problem_oom(p);
     if (ratings)
         c.ratings = ratings;
     if (fp.has_comments)

@@ -74,6 +74,8 @@ static int scheme_write(http_request *req, json_t *current, json_t *patch, int64
     if (problem_count(p))
         return eval_invalid(p, "the evaluation scheme is not valid");
     json_t *merged = merge_patch(current, patch);
+    if (!merged)
+        return problem_oom(p);
     for (int i = 0; server_keys[i]; i++)
         json_object_del(merged, server_keys[i]);
     eval_scheme_head h;
