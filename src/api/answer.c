@@ -75,9 +75,13 @@ json_t *api_json_body(http_request *req)
 json_t *api_text_body(http_request *req, int optional, const char *field, size_t max, const char **text, problem *p)
 {
     *text = NULL;
-    json_t *body = optional && !req->body.len ? json_object() : api_json_body(req);
-    if (!body)
+    int empty = optional && !req->body.len;
+    json_t *body = empty ? json_object() : api_json_body(req);
+    if (!body) {
+        if (empty) /* api_json_body has answered its own failures */
+            http_error(req, 503, "out_of_memory", "try again");
         return NULL;
+    }
     const char *const allowed[] = {field, NULL};
     char shape[64];
     snprintf(shape, sizeof shape, " {%s}", field);
