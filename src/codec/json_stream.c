@@ -72,6 +72,11 @@ end:
 int json_split_array(const char *s, size_t n, const char *member, json_t **rest, size_t *at, size_t *len)
 {
     *at = *len = 0;
+    *rest = NULL;
+    /* A NUL byte is never JSON, but jansson may read one as the end of a part's text and go
+     * on after it: a part would then read otherwise than the whole. The whole parse decides. */
+    if (memchr(s, '\0', n))
+        return -1;
     *rest = json_object();
     if (!*rest)
         return -1;

@@ -18,7 +18,7 @@
  * s[*at .. *at + *len), when that value is an array: every item of it is parsed once here
  * (and freed), so a later json_items walk over it cannot fail. Returns 1 when so split,
  * 0 when member is absent or not an array (*rest then holds it too, *len is 0), -1 when
- * the text is not one well-formed object with unique keys (*rest NULL). */
+ * the text is not one well-formed object with unique keys, or holds a NUL byte (*rest NULL). */
 int json_split_array(const char *s, size_t n, const char *member, json_t **rest, size_t *at, size_t *len);
 
 /* A walk over the items of an array text. */

@@ -85,6 +85,24 @@ START_TEST(what_is_not_one_well_formed_object_is_left_to_the_caller)
 }
 END_TEST
 
+START_TEST(a_text_with_a_nul_byte_is_left_to_the_caller)
+{
+    /* jansson reads [6<NUL>] inside the array as [6] and ends the array at the next ']', so
+     * the rest would read as members: the whole text is not an object (a ':' in an array) */
+    static const char text[] = "{\"a\":1,\"objectives\":[{\"\":\"\"},4,\"s\",[6\0],\"\":{\"c\":null}}";
+    json_error_t e;
+    ck_assert_ptr_null(json_loadb(text, sizeof text - 1, JSON_REJECT_DUPLICATES, &e));
+    json_t *rest = json_object();
+    size_t at = 9, len = 9;
+    ck_assert_int_eq(json_split_array(text, sizeof text - 1, "objectives", &rest, &at, &len), -1);
+    ck_assert_ptr_null(rest);
+    ck_assert_uint_eq(at + len, 0);
+    static const char plain[] = "{\"objectives\":[1]}\0";
+    ck_assert_int_eq(json_split_array(plain, sizeof plain - 1, "objectives", &rest, &at, &len), -1);
+    ck_assert_ptr_null(rest);
+}
+END_TEST
+
 /* doc_check of the tree and doc_check_parts of the split text give the same problem, rows
  * and warnings. */
 static void same_check(const char *text, int expected_errors)
@@ -158,6 +176,7 @@ Suite *json_stream_suite(void)
     TCase *tc = tcase_create("parts");
     tcase_add_test(tc, an_object_splits_into_members_and_items);
     tcase_add_test(tc, what_is_not_one_well_formed_object_is_left_to_the_caller);
+    tcase_add_test(tc, a_text_with_a_nul_byte_is_left_to_the_caller);
     tcase_add_test(tc, a_document_read_by_parts_is_checked_as_the_whole_tree);
     suite_add_tcase(s, tc);
     return s;
