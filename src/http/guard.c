@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/problem.h"
+#include "http/dlist.h"
 #include "http/headcheck.h"
 
 /* A connection the guard holds: its header block is not whole yet, or it was refused and its
@@ -166,12 +167,7 @@ long long http_guard_line_ms(http_guard *g, int fd)
 
 static void unlink_pending(http_guard *g, pending *p)
 {
-    if (p->prev)
-        p->prev->next = p->next;
-    else
-        g->list = p->next;
-    if (p->next)
-        p->next->prev = p->prev;
+    DLIST_UNLINK(g->list, p);
     count_del(g, (struct sockaddr *)&p->addr);
 }
 

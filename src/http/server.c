@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "http/dlist.h"
 #include "http/guard.h"
 #include "http/negotiate.h"
 #include "http/request.h"
@@ -572,12 +573,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     /* libmicrohttpd closes the socket after this call: under the lock, the watchdog never
      * shuts down a descriptor that already belongs to another connection */
     pthread_mutex_lock(&srv->track_lock);
-    if (t->prev)
-        t->prev->next = t->next;
-    else
-        srv->tracks = t->next;
-    if (t->next)
-        t->next->prev = t->prev;
+    DLIST_UNLINK(srv->tracks, t);
     pthread_mutex_unlock(&srv->track_lock);
     free(t);
     *socket_context = NULL;
