@@ -72,6 +72,12 @@ json_t *api_json_body(http_request *req)
     return body;
 }
 
+json_t *api_body_open(http_request *req, problem *p)
+{
+    problem_init(p);
+    return api_json_body(req);
+}
+
 json_t *api_text_body(http_request *req, int optional, const char *field, size_t max, const char **text, problem *p)
 {
     *text = NULL;
@@ -108,4 +114,10 @@ int api_if_match(http_request *req, int64_t *wanted)
     if (has < 0)
         api_fail(req, &p);
     return has;
+}
+
+int api_precondition(http_request *req, int64_t *wanted, problem *p)
+{
+    problem_init(p);
+    return api_if_match(req, wanted);
 }

@@ -27,6 +27,9 @@ json_t *api_doc_json(http_request *req, char *doc);
 /* Reads If-Match for a write at a version (http_if_match_param): 1 with *wanted, 0 when absent
  * (*wanted -1), or -1 after answering 400. */
 int api_if_match(http_request *req, int64_t *wanted);
+/* Opens a write that may name the version it expects: p initialised, then If-Match read as by
+ * api_if_match, with the same returns. */
+int api_precondition(http_request *req, int64_t *wanted, problem *p);
 /* A connection of the pool for a route without a token, which the dispatch lends none: release
  * it to api_pool(); NULL after answering (503) when the pool has none. */
 store_conn *api_acquire(http_request *req);
@@ -36,6 +39,9 @@ void api_answer_text(http_request *req, int status, char *doc);
 /* The request's JSON body (http_json_body, http/request.h): a new reference, or NULL after
  * answering the problem that reader gave (400, 413 or 422). */
 json_t *api_json_body(http_request *req);
+/* Opens a handler that writes from a JSON body: p initialised, then the body as by api_json_body,
+ * with the same returns. */
+json_t *api_body_open(http_request *req, problem *p);
 /* Reads a body that is a JSON object whose only field is the text `field` of at most max
  * characters (jf_object, jf_text); with optional, no body at all reads as {}. Returns the body
  * (a new reference; *text is borrowed from it, NULL when absent) with what is wrong with it

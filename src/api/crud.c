@@ -64,15 +64,11 @@ static int parse_filter(const field_spec *f, const char *q, http_request *req)
 void crud_list(http_request *req)
 {
     const resource_spec *r = spec_of(req);
-    api_call *call = api_call_of(req);
+    list_page pg;
     problem p;
-    problem_init(&p);
-    int limit;
-    int64_t after;
-    if (http_page_params(req, &limit, &after, &p) < 0) {
-        api_fail(req, &p);
+    api_call *call = list_call(req, &pg, &p);
+    if (!call)
         return;
-    }
     int64_t parent = r->list_by_parent ? req->ids[0] : 0;
     if (r->list_by_parent) {
         int found = store_crud_parent_exists(call->db, r, call->scope, parent, &p);
@@ -91,14 +87,14 @@ void crud_list(http_request *req)
             return;
     }
     store_docs *res;
-    if (store_crud_list(call->db, r, call->scope, parent, after, limit + 1, filters, &res, &p) < 0) {
+    if (store_crud_list(call->db, r, call->scope, parent, pg.after, pg.limit + 1, filters, &res, &p) < 0) {
         api_fail(req, &p);
         return;
     }
     keep[nkeep] = NULL;
     const char *names[MODEL_MAX_OUTPUT];
     list_csv csv = {names, model_output_fields(r, names, MODEL_MAX_OUTPUT), NULL, keep};
-    list_answer_docs(req, res, limit, &csv);
+    list_answer_docs(req, res, pg.limit, &csv);
 }
 
 void crud_get(http_request *req)
@@ -126,8 +122,7 @@ void crud_create(http_request *req)
     const resource_spec *r = spec_of(req);
     api_call *call = api_call_of(req);
     problem p;
-    problem_init(&p);
-    json_t *body = api_json_body(req);
+    json_t *body = api_body_open(req, &p);
     if (!body)
         return;
     int64_t parent = r->list_by_parent ? req->ids[0] : 0;
@@ -185,11 +180,10 @@ static void gone(http_request *req, const char *noun, int has_match, problem *p)
 void crud_patch_with(http_request *req, const patch_target *t)
 {
     int64_t wanted;
-    int has_match = api_if_match(req, &wanted);
+    problem p;
+    int has_match = api_precondition(req, &wanted, &p);
     if (has_match < 0)
         return;
-    problem p;
-    problem_init(&p);
     json_t *patch = api_json_body(req);
     if (!patch)
         return;
@@ -280,12 +274,11 @@ void crud_delete(http_request *req)
     const resource_spec *r = spec_of(req);
     api_call *call = api_call_of(req);
     int64_t wanted;
-    int has_match = api_if_match(req, &wanted);
+    problem p;
+    int has_match = api_precondition(req, &wanted, &p);
     if (has_match < 0)
         return;
-    problem p;
-    problem_init(&p);
-    int ok = store_crud_delete(call->db, r, call->scope, &call->actor, req->ids[0], has_match ? wanted : -1, &p);
+    int ok = store_crud_delete(call->db, r, call->scope, &call->actor, req->ids[0], wanted, &p);
     if (ok < 0) {
         api_fail(req, &p);
         return;

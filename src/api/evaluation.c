@@ -86,11 +86,8 @@ int eval_list_start(http_request *req, eval_list *l, int year_role)
     memset(l, 0, sizeof *l);
     l->x = eval_ctx_of(req);
     problem p;
-    problem_init(&p);
-    if (list_page_read(req, &l->lp, &p) < 0) {
-        api_fail(req, &p);
+    if (!list_call(req, &l->lp, &p))
         return -1;
-    }
     l->pg.after = l->lp.after;
     l->pg.limit = l->lp.limit + 1;
     int bad = 0;

@@ -104,13 +104,12 @@ void eval_scheme_patch(http_request *req)
 void eval_scheme_delete(http_request *req)
 {
     int64_t wanted;
-    int has_match = api_if_match(req, &wanted);
+    problem p;
+    int has_match = api_precondition(req, &wanted, &p);
     if (has_match < 0)
         return;
-    problem p;
-    problem_init(&p);
     eval_ctx x = eval_ctx_of(req);
-    int rc = store_eval_scheme_delete(&x, req->ids[0], has_match ? wanted : -1, &p);
+    int rc = store_eval_scheme_delete(&x, req->ids[0], wanted, &p);
     if (rc == 1) {
         http_body(req, 204, NULL, NULL, 0);
         return;

@@ -476,17 +476,12 @@ static void audit_flatten(json_t *row)
 
 void audit_list(http_request *req)
 {
-    api_call *call = api_call_of(req);
+    list_page pg;
     problem p;
-    problem_init(&p);
-    int limit;
-    int64_t after;
-    if (http_page_params(req, &limit, &after, &p) < 0) {
-        api_fail(req, &p);
+    api_call *call = list_call(req, &pg, &p);
+    if (!call)
         return;
-    }
-    store_audit_filter f;
-    memset(&f, 0, sizeof f);
+    store_audit_filter f = {0};
     char resource[64], resource_id[24], since[64], until[64];
     if (id_param(req, "entity_id", &f.entity_id) < 0 || id_param(req, "plan_id", &f.plan_id) < 0 ||
         id_param(req, "resource_id", &f.resource_id) < 0)
@@ -532,7 +527,7 @@ void audit_list(http_request *req)
                                                                 : "action",
                                "is too long");
     store_docs *res;
-    if (store_audit_list(call->db, call->scope, &f, after, limit + 1, &res, &p) < 0) {
+    if (store_audit_list(call->db, call->scope, &f, pg.after, pg.limit + 1, &res, &p) < 0) {
         api_fail(req, &p);
         return;
     }
@@ -540,5 +535,5 @@ void audit_list(http_request *req)
                                           "resource_id", "entity_id", "plan_id",    "before",     "after"};
     static const char *const keep[] = {"entity_id", "plan_id", "resource", "resource_id", "actor",
                                        "role",      "action",  "since",    "until",       NULL};
-    list_answer_docs(req, res, limit, &(list_csv){columns, 11, audit_flatten, keep});
+    list_answer_docs(req, res, pg.limit, &(list_csv){columns, 11, audit_flatten, keep});
 }

@@ -109,6 +109,16 @@ int list_page_read(const http_request *req, list_page *pg, problem *p)
     return 0;
 }
 
+api_call *list_call(http_request *req, list_page *pg, problem *p)
+{
+    problem_init(p);
+    if (list_page_read(req, pg, p) == 0)
+        return api_call_of(req);
+    http_problem(req, p);
+    problem_clear(p);
+    return NULL;
+}
+
 void api_answer_docs(http_request *req, store_docs *d, int limit) { list_answer_docs(req, d, limit, NULL); }
 
 /* Transitional, for handlers whose store functions still hand back raw results. */

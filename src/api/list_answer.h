@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "api/api.h"
 #include "http/http.h"
 #include "http/request.h"
 #include "store/docs.h"
@@ -31,6 +32,9 @@ typedef struct list_page {
 /* Reads ?limit= and ?cursor= into pg. Returns 0, or -1 with p set to 400 naming the
  * parameter (http_page_params); the handler answers. */
 int list_page_read(const http_request *req, list_page *pg, problem *p);
+/* Opens a list handler: p initialised and the page read into pg (list_page_read). Returns the
+ * request's call, or NULL after answering the 400. */
+api_call *list_call(http_request *req, list_page *pg, problem *p);
 
 /*
  * Answers a list from the documents d (each row's JSON text and its id, the cursor key).

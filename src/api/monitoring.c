@@ -291,25 +291,21 @@ out:
 
 static void history(http_request *req, const char *kind, const char *owner_kind, const char *noun)
 {
-    api_call *call = api_call_of(req);
+    list_page pg;
     problem p;
-    problem_init(&p);
-    int limit;
-    int64_t after;
-    if (http_page_params(req, &limit, &after, &p) < 0) {
-        api_fail(req, &p);
+    api_call *call = list_call(req, &pg, &p);
+    if (!call)
         return;
-    }
     owner_info info;
     int found = store_owner_info(call->db, owner_kind, call->scope, req->ids[0], &info, &p);
     store_docs *r = NULL;
     if (found == 0)
         problem_set(&p, 404, "not_found", "no %s with id %" PRId64, noun, req->ids[0]);
-    if (found <= 0 || store_history(call->db, kind, call->scope, req->ids[0], after, limit + 1, &r, &p) < 0) {
+    if (found <= 0 || store_history(call->db, kind, call->scope, req->ids[0], pg.after, pg.limit + 1, &r, &p) < 0) {
         api_fail(req, &p);
         return;
     }
-    api_answer_docs(req, r, limit);
+    api_answer_docs(req, r, pg.limit);
 }
 
 void progress_list(http_request *req) { history(req, "progress", "phases", "phase"); }

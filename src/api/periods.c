@@ -236,8 +236,7 @@ void override_request(http_request *req)
 {
     api_call *call = api_call_of(req);
     problem p;
-    problem_init(&p);
-    json_t *body = api_json_body(req);
+    json_t *body = api_body_open(req, &p);
     if (!body)
         return;
     period_state st;

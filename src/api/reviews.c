@@ -19,8 +19,7 @@ void review_create(http_request *req)
 {
     api_call *call = api_call_of(req);
     problem p;
-    problem_init(&p);
-    json_t *body = api_json_body(req);
+    json_t *body = api_body_open(req, &p);
     if (!body)
         return;
     json_t *kind = json_object_get(body, "kind"), *as_of = json_object_get(body, "as_of");
