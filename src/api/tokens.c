@@ -42,19 +42,12 @@ static int parse_rfc3339(const char *s, int64_t *epoch, const char **why)
     return 0;
 }
 
-static void answer(http_request *req, problem *p)
-{
-    http_problem(req, p);
-    problem_clear(p);
-}
-
 void tokens_create(http_request *req)
 {
     api_call *call = api_call_of(req);
     int is_admin = api_who(req)->role == (int)ROLE_ADMIN;
     problem p;
-    problem_init(&p);
-    json_t *body = api_json_body(req);
+    json_t *body = api_body_open(req, &p);
     if (!body)
         return;
     if (!json_is_object(body)) {
@@ -103,7 +96,7 @@ void tokens_create(http_request *req)
     if (t.role && !auth_may_issue(api_who(req), &t, &deny)) {
         problem_clear(&p);
         json_decref(body);
-        answer(req, &deny);
+        api_fail(req, &deny);
         return;
     }
     if (t.role && t.role != ROLE_ADMIN && !t.entity_id && !problem_count(&p))
@@ -134,7 +127,7 @@ void tokens_create(http_request *req)
     return;
 out:
     json_decref(body);
-    answer(req, &p);
+    api_fail(req, &p);
 }
 
 /* Checks ?active= (true, false or absent). Returns 0, or -1 with p set to 400. */
@@ -157,7 +150,7 @@ void tokens_list(http_request *req)
     if (list_page_read(req, &pg, &p) == 0 && active_filter(active, &p) == 0)
         rows = store_token_list(call->db, call->scope, pg.after, pg.limit + 1, active && strcmp(active, "true") == 0, &p);
     if (!rows) {
-        answer(req, &p);
+        api_fail(req, &p);
         return;
     }
     static const char *const columns[] = {"id",   "role",       "entity_id",  "person_id",
@@ -173,27 +166,15 @@ void tokens_delete(http_request *req)
     problem_init(&p);
     store_token row;
     int found = store_token_get(call->db, call->scope, req->ids[0], &row, &p);
-    if (found < 0) {
-        answer(req, &p);
+    if (!api_found(req, found, &p, "no active token with id %" PRId64, req->ids[0]))
         return;
-    }
-    if (!found) {
-        http_error(req, 404, "not_found", "no active token with id %" PRId64, req->ids[0]);
-        return;
-    }
     token_spec t = {auth_role_from_name(row.role), row.entity_id, row.person_id, row.issued_by};
     if (!auth_may_revoke(api_who(req), req->ids[0], &t, &p)) {
-        answer(req, &p);
+        api_fail(req, &p);
         return;
     }
     int done = store_token_revoke(call->db, call->scope, req->ids[0], &call->actor, &p);
-    if (done < 0) {
-        answer(req, &p);
+    if (!api_found(req, done, &p, "no active token with id %" PRId64, req->ids[0]))
         return;
-    }
-    if (!done) {
-        http_error(req, 404, "not_found", "no active token with id %" PRId64, req->ids[0]);
-        return;
-    }
     http_body(req, 204, NULL, NULL, 0);
 }
