@@ -393,20 +393,26 @@ def test_failed_authentications_are_logged_in_moderation(ctx):
     try:
         n = 300
         conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+        began = time.monotonic()
         for i in range(n):
             conn.request("GET", "/v1/plans", headers={"Authorization": "Bearer ciclo_" + "%043d" % i})
             r = conn.getresponse()
             r.read()
             assert r.status == 401
         conn.close()
+        took = time.monotonic() - began
         counted = metric(ctx, srv, "ciclo_auth_failures_total")
         assert counted == n, counted
         time.sleep(0.3)
         log = srv.log_text()
+        # at most 20 lines in each 10-second period (src/api/dispatch.c, src/http/server.c) the
+        # requests touched: one period when they are quick, more on a loaded machine
+        periods = int(took // 10) + 2
+        most = min(20 * periods, n // 3)
         logged = log.count("authentication failed")
-        assert 1 <= logged <= 25, "%d lines for %d failed authentications" % (logged, n)
+        assert 1 <= logged <= most, "%d lines for %d failed authentications in %.1f s" % (logged, n, took)
         answers = log.count("GET /v1/plans 401 ")
-        assert 1 <= answers <= 25, "%d access lines for %d 401 answers" % (answers, n)
+        assert 1 <= answers <= most, "%d access lines for %d 401 answers in %.1f s" % (answers, n, took)
         deadline = time.time() + 13
         while not ("more failed authentications not logged" in log and "more 401 answers not logged" in log):
             assert time.time() < deadline, "no summary of the lines not logged"
