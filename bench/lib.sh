@@ -58,6 +58,24 @@ token() {
   else "$BIN" token create --role "$1" --name "bench $1" | tail -1; fi
 }
 
+# POSTs a plan document to /v1/plans:import: post_import TOKEN FILE prints one line, "status
+# seconds MB head-of-answer" (the answer's first 200 characters, on one line).
+post_import() {
+  python3 - "$URL" "$1" "$2" <<'EOF'
+import http.client, sys, time, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1])
+body = open(sys.argv[3], "rb").read()
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
+t0 = time.perf_counter()
+c.request("POST", "/v1/plans:import", body=body, headers={"Authorization": "Bearer " + sys.argv[2],
+                                                           "Content-Type": "application/json"})
+r = c.getresponse()
+text = r.read()
+print("%d %.2f %.1f %s" % (r.status, time.perf_counter() - t0, len(body) / 1e6,
+                           text[:200].decode(errors="replace").replace("\n", " ")))
+EOF
+}
+
 # Starts the server with the environment given as arguments (CICLO_THREADS=4 ...); sets URL.
 bench_serve() {
   HTTP_PORT=$(free_port)

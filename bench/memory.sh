@@ -88,18 +88,7 @@ EOF
   echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || true # VmHWM := VmRSS
   hwm0=$(hwm)
   round_begin
-  python3 - "$URL" "$(token admin)" "$TMP/dense.json" >"$TMP/import.out" <<'EOF'
-import http.client, sys, time, urllib.parse
-u = urllib.parse.urlparse(sys.argv[1])
-body = open(sys.argv[3], "rb").read()
-c = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
-t0 = time.perf_counter()
-c.request("POST", "/v1/plans:import", body=body, headers={"Authorization": "Bearer " + sys.argv[2],
-                                                           "Content-Type": "application/json"})
-r = c.getresponse()
-r.read()
-print("%d %.2f %.1f" % (r.status, time.perf_counter() - t0, len(body) / 1e6))
-EOF
+  post_import "$(token admin)" "$TMP/dense.json" >"$TMP/import.out"
   round_end
   hwm1=$(hwm)
   sleep 2

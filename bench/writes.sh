@@ -69,24 +69,13 @@ json.dump({"format": "ciclo-plan/1", "entity": {"code": "IMPORTED", "name": "Com
            "people": people, "objectives": objectives}, open(path, "w"))
 EOF
   size=$(wc -c <"$TMP/plan.json")
-  python3 - "$URL" "$ADMIN" "$TMP/plan.json" >"$TMP/import.out" <<'EOF'
-import http.client, sys, time, urllib.parse
-u = urllib.parse.urlparse(sys.argv[1])
-body = open(sys.argv[3], "rb").read()
-c = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
-t0 = time.perf_counter()
-c.request("POST", "/v1/plans:import", body=body, headers={"Authorization": "Bearer " + sys.argv[2],
-                                                           "Content-Type": "application/json"})
-r = c.getresponse()
-text = r.read()
-print("%d %.2f %s" % (r.status, time.perf_counter() - t0, text[:200].decode(errors="replace").replace("\n", " ")))
-EOF
+  post_import "$ADMIN" "$TMP/plan.json" >"$TMP/import.out"
   set -- $(cat "$TMP/import.out")
   if [ "$1" = 201 ] || [ "$1" = 200 ]; then
     rows=$(sql -c "SELECT (SELECT count(*) FROM objectives o JOIN entities e ON e.id = o.entity_id WHERE e.code = 'IMPORTED')")
     import_line="import: $IMPORT_OBJECTIVES objectives (+ as many assignments, indicators, phases; $((size / 1024)) KiB) in $2 s ($rows objectives stored)"
   else
-    import_line="import: answered $1 after $2 s: $(cut -d' ' -f3- "$TMP/import.out")"
+    import_line="import: answered $1 after $2 s: $(cut -d' ' -f4- "$TMP/import.out")"
   fi
 fi
 echo "$import_line"
