@@ -24,33 +24,30 @@ void plan_rollover(http_request *req)
         problem_add(&p, "title", "must not be empty");
     if (problem_count(&p)) {
         problem_set(&p, 422, "validation_failed", "the rollover is not valid");
-        goto fail;
+        api_fail(req, &p);
+        json_decref(body);
+        return;
     }
     store_rollover_result res;
     int found = store_rollover(call->db, req->ids[0], call->scope, title, &call->actor, &res, &p);
-    if (found == 0)
-        problem_set(&p, 404, "not_found", "no plan %lld", (long long)req->ids[0]);
-    if (found <= 0)
-        goto fail;
+    json_decref(body);
+    if (!api_found(req, found, &p, "no plan %lld", (long long)req->ids[0]))
+        return;
     char *doc = NULL;
     int64_t version;
     if (store_crud_get(call->db, &model_plans, call->scope, res.plan_id, &doc, &version, &p) <= 0) {
         if (!p.status)
             problem_set(&p, 500, "internal", "the new plan cannot be read");
-        goto fail;
+        api_fail(req, &p);
+        return;
     }
-    json_t *plan = json_loads(doc, 0, NULL);
-    free(doc);
+    json_t *plan = api_doc_json(req, doc);
+    if (!plan)
+        return;
     snprintf(req->res.location, sizeof req->res.location, "/v1/plans/%lld", (long long)res.plan_id);
     http_json(req, 201,
-              json_pack("{s:o, s:I, s:{s:I, s:I, s:I, s:I}}", "plan", plan ? plan : json_null(), "from_plan",
-                        (json_int_t)req->ids[0], "carried", "objectives", (json_int_t)res.objectives, "assignments",
-                        (json_int_t)res.assignments, "phases", (json_int_t)res.phases, "indicators",
-                        (json_int_t)res.indicators));
-    json_decref(body);
+              json_pack("{s:o, s:I, s:{s:I, s:I, s:I, s:I}}", "plan", plan, "from_plan", (json_int_t)req->ids[0],
+                        "carried", "objectives", (json_int_t)res.objectives, "assignments", (json_int_t)res.assignments,
+                        "phases", (json_int_t)res.phases, "indicators", (json_int_t)res.indicators));
     problem_clear(&p);
-    return;
-fail:
-    api_fail(req, &p);
-    json_decref(body);
 }

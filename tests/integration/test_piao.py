@@ -122,6 +122,8 @@ def test_rollover_carries_what_is_under_way(ctx):
     assert audit[0]["after"]["from_plan"] == plan["id"] and audit[0]["after"]["objectives"] == 2
     other = ctx.token("planner", entity=ctx.entity()["id"])
     expect_problem(ctx.post("/v1/plans/%d:rollover" % plan["id"], {}, token=other), 404)
+    expect_problem(ctx.post("/v1/plans/%d:rollover" % plan["id"], {"title": ""}), 422, "title")
+    expect_problem(ctx.post("/v1/plans/999999999:rollover", {}), 404)
 
 
 def test_export_and_import_keep_the_sections(ctx):
