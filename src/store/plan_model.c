@@ -230,13 +230,6 @@ static int build_assignees(builder *b, problem *p)
     m->check_plan.n_assignments = na;
     /* Synthetic assignees: each manager, and the entity over every structure. */
     m->entity_assignee = -1;
-    for (int r = 0; r < n; r++) {
-        int a = row_assignee[r];
-        if (a < 0)
-            continue;
-        rules_assignment base = asg[r < na ? r : 0];
-        (void)base;
-    }
     int k = 0;
     int total = na;
     for (int r = 0; r < n; r++) {
