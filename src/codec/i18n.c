@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codec/accept.h"
+#include "core/problem.h"
 #include "core/text.h"
 
 #define I18N_MAX_ARGS 10
@@ -31,32 +32,35 @@ const char *i18n_title(int status, i18n_lang lang)
 {
     static const struct {
         int status;
-        const char *en, *it;
+        const char *it;
     } titles[] = {
-        {400, "Bad Request", "Richiesta non valida"},
-        {401, "Unauthorized", "Non autenticato"},
-        {403, "Forbidden", "Non consentito"},
-        {404, "Not Found", "Non trovato"},
-        {405, "Method Not Allowed", "Metodo non consentito"},
-        {406, "Not Acceptable", "Formato non disponibile"},
-        {408, "Request Timeout", "Richiesta scaduta"},
-        {409, "Conflict", "Conflitto"},
-        {412, "Precondition Failed", "Precondizione non soddisfatta"},
-        {413, "Content Too Large", "Contenuto troppo grande"},
-        {415, "Unsupported Media Type", "Tipo di contenuto non supportato"},
-        {422, "Unprocessable Content", "Contenuto non elaborabile"},
-        {428, "Precondition Required", "Precondizione richiesta"},
-        {429, "Too Many Requests", "Troppe richieste"},
-        {431, "Request Header Fields Too Large", "Intestazioni della richiesta troppo grandi"},
-        {500, "Internal Server Error", "Errore interno del server"},
-        {503, "Service Unavailable", "Servizio non disponibile"},
+        {400, "Richiesta non valida"},
+        {401, "Non autenticato"},
+        {403, "Non consentito"},
+        {404, "Non trovato"},
+        {405, "Metodo non consentito"},
+        {406, "Formato non disponibile"},
+        {408, "Richiesta scaduta"},
+        {409, "Conflitto"},
+        {412, "Precondizione non soddisfatta"},
+        {413, "Contenuto troppo grande"},
+        {414, "URI troppo lungo"},
+        {415, "Tipo di contenuto non supportato"},
+        {422, "Contenuto non elaborabile"},
+        {428, "Precondizione richiesta"},
+        {429, "Troppe richieste"},
+        {431, "Intestazioni della richiesta troppo grandi"},
+        {500, "Errore interno del server"},
+        {501, "Non implementato"},
+        {503, "Servizio non disponibile"},
+        {505, "Versione HTTP non supportata"},
     };
+    if (lang != I18N_IT)
+        return problem_title(status);
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
         if (titles[i].status == status)
-            return lang == I18N_IT ? titles[i].it : titles[i].en;
-    if (lang == I18N_IT)
-        return status < 500 ? "Errore del client" : "Errore del server";
-    return status < 500 ? "Client Error" : "Server Error";
+            return titles[i].it;
+    return status < 500 ? "Errore del client" : "Errore del server";
 }
 
 size_t i18n_catalogue_size(void) { return i18n_catalogue_n; }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "codec/i18n.h"
+#include "core/problem.h"
 #include "suites.h"
 
 static const char *it(const char *en)
@@ -22,6 +23,10 @@ START_TEST(languages)
     ck_assert_str_eq(i18n_title(422, I18N_IT), "Contenuto non elaborabile");
     ck_assert_str_eq(i18n_title(422, I18N_EN), "Unprocessable Content");
     ck_assert_str_eq(i18n_title(404, I18N_IT), "Non trovato");
+    ck_assert_str_eq(i18n_title(505, I18N_IT), "Versione HTTP non supportata");
+    ck_assert_str_eq(i18n_title(505, I18N_EN), "HTTP Version Not Supported");
+    ck_assert_str_eq(i18n_title(431, I18N_EN), problem_title(431));
+    ck_assert_str_eq(i18n_title(418, I18N_IT), "Errore del client");
 }
 END_TEST
 
