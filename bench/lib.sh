@@ -231,6 +231,8 @@ EOF2
 
 # CPU ticks (1/100 s, see getconf CLK_TCK) used so far by a process and its threads.
 proc_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks of this shell's reaped children (wrk, pgbench: run in the foreground, waited for).
+child_cpu() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 # CPU ticks used so far by the whole cluster: the postmaster, its live backends, and the
 # backends it has reaped (cutime/cstime), so that pgbench's short-lived ones count too.
 pg_cpu() {
