@@ -312,6 +312,7 @@ static int cmd_serve(void)
     http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
         log_error("%s", err);
+        auth_listen_stop();
         store_pool_free(pool);
         return 1;
     }
@@ -323,6 +324,7 @@ static int cmd_serve(void)
     log_info("signal %d: finishing the requests in flight, then stopping", sig);
     http_server_stop(srv, cfg.shutdown_grace_s);
     webhook_worker_stop();
+    auth_listen_stop();
     oidc_shutdown();
     store_pool_free(pool);
     log_info("stopped");

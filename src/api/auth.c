@@ -4,33 +4,51 @@
 #include <gnutls/gnutls.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/oidc.h"
+#include "core/log.h"
 #include "core/metrics.h"
 #include "core/text.h"
+#include "store/token_listen.h"
 #include "store/tokens.h"
 
 /*
- * The token cache. A token's role, entity, person and name never change (tokens are
- * created and revoked, never edited), so a process may remember them by the token's
- * hash. What can change is whether the token still holds (revoked, expired): that is
- * checked against the database on every request that touches data, by a guard
- * (store_guard) that travels in the same round trip as the request's first statement and
- * aborts it when the token no longer holds. A revocation therefore stops the token at once
- * on every instance, with no invalidation message, and a cached request costs one round
- * trip instead of two. A request that touches no data (a 400 for a malformed parameter,
- * a 403 for a role, POST /v1/rules:evaluate) runs the guard on its own before its answer
- * leaves (api/dispatch.c, recheck_token): a revoked token is a 401 at its next request,
- * whatever the request.
- * Direct-mapped by the hash's first bytes: a collision only costs a lookup.
+ * The token cache. A process remembers each token it has seen by the token's hash: its id, role,
+ * entity, person, name and expiry, which tokens.lookup read. Whether a remembered token still holds
+ * (not revoked, not expired, unchanged) is known in one of two ways:
+ *
+ * - By notification, while the process's listener is live (store/token_listen.h). Every change to a
+ *   token's row, and its deletion, is announced on the channel ciclo_tokens when it commits
+ *   (sql/033_token_notify.sql), and the listener's thread forgets that token here (forget_one);
+ *   its next request looks it up again. A cached token is then trusted without a statement: a
+ *   point read costs its own statement only. Its expiry is still checked here (expires_at is
+ *   cached). On every (re)connection the listener forgets the whole cache before it declares
+ *   itself live (forget_all), since announcements may have been missed while it was away. The
+ *   process that revokes a token forgets it itself as soon as the revocation has committed
+ *   (auth_token_forget, from api/tokens.c), so that it answers 401 at the very next request; other
+ *   processes, within the time a notification takes (milliseconds; at most the listener's lease,
+ *   two seconds, when its connection is cut off silently).
+ * - By a guard, while the listener is not live (not yet connected, its connection lost, or turned
+ *   off: CICLO_TOKEN_NOTIFY=0). Each request that touches data checks the token against the
+ *   database with a guard (store_guard) that travels in the same round trip as the request's first
+ *   statement and aborts it when the token no longer holds; a request that touches no data (a 400
+ *   for a malformed parameter, a 403 for a role, POST /v1/rules:evaluate) runs the guard on its own
+ *   before its answer leaves (api/dispatch.c, recheck_token). A revoked token is a 401 at its next
+ *   request on every process, whatever the request.
+ *
+ * A lookup that raced with an announcement must not put back what the announcement took out:
+ * every forget advances cache_gen first, and a lookup stores its row only if cache_gen has not moved
+ * since before it ran (cache_put). Whatever the listener says, an entry is read again after
+ * CACHE_TTL_S. Direct-mapped by the hash's first bytes: a collision only costs a lookup.
  */
 #define CACHE_SLOTS 4096 /* a power of two */
 #define CACHE_LOCKS 64
-#define CACHE_TTL_S 300 /* re-read a cached token now and then, whatever the guard says */
+#define CACHE_TTL_S 300 /* re-read a cached token now and then, whatever the guard or the listener says */
 typedef struct cache_slot {
     unsigned char digest[32];
     int used;
@@ -41,6 +59,7 @@ typedef struct cache_slot {
 static cache_slot cache[CACHE_SLOTS];
 static pthread_mutex_t cache_lock[CACHE_LOCKS];
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static atomic_ullong cache_gen; /* advanced by every forget, before it forgets */
 
 static void cache_init(void)
 {
@@ -80,22 +99,28 @@ static int cache_get(const unsigned char digest[32], principal *who)
     return hit;
 }
 
-static void cache_put(const unsigned char digest[32], const principal *who, time_t expires_at)
+/* Remembers who for digest, unless something was forgotten since gen was read (cache_gen, before
+ * the lookup that found who ran): the lookup may have read a row an announcement has since
+ * retracted. */
+static void cache_put(const unsigned char digest[32], const principal *who, time_t expires_at, unsigned long long gen)
 {
     unsigned i = cache_index(digest);
     pthread_mutex_lock(&cache_lock[i % CACHE_LOCKS]);
-    cache_slot *s = &cache[i];
-    memcpy(s->digest, digest, 32);
-    s->who = *who;
-    s->expires_at = expires_at;
-    s->cached_at = now_s();
-    s->used = 1;
+    if (atomic_load(&cache_gen) == gen) {
+        cache_slot *s = &cache[i];
+        memcpy(s->digest, digest, 32);
+        s->who = *who;
+        s->expires_at = expires_at;
+        s->cached_at = now_s();
+        s->used = 1;
+    }
     pthread_mutex_unlock(&cache_lock[i % CACHE_LOCKS]);
 }
 
 static void cache_forget(const unsigned char digest[32])
 {
     unsigned i = cache_index(digest);
+    atomic_fetch_add(&cache_gen, 1);
     pthread_mutex_lock(&cache_lock[i % CACHE_LOCKS]);
     if (cache[i].used && memcmp(cache[i].digest, digest, 32) == 0)
         cache[i].used = 0;
@@ -103,6 +128,35 @@ static void cache_forget(const unsigned char digest[32])
 }
 
 static int hexval(char c) { return c >= 'a' ? c - 'a' + 10 : c - '0'; }
+
+/* Forgets the token whose SHA-256 is hex (64 lowercase hex digits). */
+static void forget_hex(const char *hex)
+{
+    unsigned char digest[32];
+    for (int i = 0; i < 32; i++)
+        digest[i] = (unsigned char)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+    cache_forget(digest);
+}
+
+/* Forgets every remembered token (and JWT): the listener may have missed announcements. */
+static void forget_all(void)
+{
+    atomic_fetch_add(&cache_gen, 1);
+    for (int l = 0; l < CACHE_LOCKS; l++) {
+        pthread_mutex_lock(&cache_lock[l]);
+        for (int i = l; i < CACHE_SLOTS; i += CACHE_LOCKS)
+            cache[i].used = 0;
+        pthread_mutex_unlock(&cache_lock[l]);
+    }
+}
+
+void auth_token_forget(const char *hash_hex)
+{
+    if (strlen(hash_hex) == 64 && strspn(hash_hex, "0123456789abcdef") == 64)
+        forget_hex(hash_hex);
+    else
+        forget_all();
+}
 
 int auth_token_generate(char out[TOKEN_LEN + 1])
 {
@@ -139,6 +193,19 @@ int auth_register(void)
     return store_tokens_register();
 }
 
+void auth_listen_start(const char *conninfo, int timeout_ms)
+{
+    pthread_once(&cache_once, cache_init);
+    store_token_hooks hooks = {forget_hex, forget_all};
+    if (store_token_listen_start(conninfo, timeout_ms, &hooks) < 0) {
+        log_error("token listener: cannot start its thread; every cached token is checked against the database");
+        return;
+    }
+    metrics_set_listener_probe(store_token_listen_live, store_token_listen_connects);
+}
+
+void auth_listen_stop(void) { store_token_listen_stop(); }
+
 static int unauthorized(problem *p, const char *why)
 {
     metrics_auth_failure();
@@ -172,9 +239,10 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
         gnutls_hash_fast(GNUTLS_DIG_SHA256, token, strlen(token), jwt_digest);
         if (cache_get(jwt_digest, who))
             return 0;
+        unsigned long long gen = atomic_load(&cache_gen);
         if (oidc_authenticate(c, token, who, &until, p) < 0)
             return -1;
-        cache_put(jwt_digest, who, until);
+        cache_put(jwt_digest, who, until, gen);
         return 0;
     }
     if (strlen(token) != TOKEN_LEN || strncmp(token, "ciclo_", 6) != 0)
@@ -184,9 +252,12 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     gnutls_hash_fast(GNUTLS_DIG_SHA256, token, TOKEN_LEN, digest);
     digest_hex(digest, hash);
     if (cache_get(digest, who)) {
-        store_token_guard(c, hash, who->role == (int)ROLE_ADMIN ? STORE_ENTITY_ALL : who->entity_id, guard_refused);
+        /* trusted while the listener is live (no statement); else checked with the request's first */
+        if (!store_token_listen_live())
+            store_token_guard(c, hash, who->role == (int)ROLE_ADMIN ? STORE_ENTITY_ALL : who->entity_id, guard_refused);
         return 0;
     }
+    unsigned long long gen = atomic_load(&cache_gen); /* before the lookup reads the row */
     store_token t;
     int found = store_token_lookup(c, hash, &t, p);
     if (found < 0)
@@ -199,7 +270,7 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     who->role = (int)auth_role_from_name(t.role);
     snprintf(who->name, sizeof who->name, "%s", t.name);
     who->person_id = t.person_id;
-    cache_put(digest, who, (time_t)t.expires_at);
+    cache_put(digest, who, (time_t)t.expires_at, gen);
     return 0;
 }
 

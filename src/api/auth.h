@@ -23,12 +23,23 @@ void auth_token_hash_hex(const char *token, char out[67]);
 
 /* Registers the auth statements. Call once at start-up. */
 int auth_register(void);
+/* Starts the process's token listener (store/token_listen.h) on conninfo, and its gauges on
+ * /metrics: while it is live, a cached token is trusted without a guard. A failure to start is
+ * logged and leaves every cached token guarded. Call once, after auth_register, before serving. */
+void auth_listen_start(const char *conninfo, int timeout_ms);
+/* Stops it (at shutdown, once no request is served). Harmless when it never started. */
+void auth_listen_stop(void);
+/* Forgets the token whose SHA-256 is hash_hex (64 lowercase hex digits; anything else: every
+ * token). The process that revokes a token calls it once the revocation has committed, so that
+ * its own next request with the token is a 401 whatever the listener. */
+void auth_token_forget(const char *hash_hex);
 
 /* Resolves "Authorization: Bearer …" into who. Returns 0, or -1 with p set (401 for a
  * missing, unknown, expired or revoked token; 503 when the database is down). A token seen
- * before by this process is answered from memory, and its validity is then checked by a
- * guard sent with the request's first statement on c (store_guard): that statement fails
- * with 401 when the token has been revoked or has expired in the meantime. */
+ * before by this process is answered from memory (if not past its expiry). While the token
+ * listener is live, that is all: a revocation reaches the cache by notification. Otherwise its
+ * validity is checked by a guard sent with the request's first statement on c (store_guard):
+ * that statement fails with 401 when the token has been revoked or has expired meanwhile. */
 int auth_authenticate(store_conn *c, const char *authorization, principal *who, problem *p);
 
 /* ---- separation of duties (docs/SECURITY.md): the one place that decides who may issue

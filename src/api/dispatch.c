@@ -32,6 +32,8 @@ int api_init(store_pool *pool, const config *cfg)
         log_error("cannot register the SQL statements");
         return -1;
     }
+    if (cfg && cfg->token_notify) /* the server only: the command line's requests are its own */
+        auth_listen_start(cfg->database_url, cfg->db_timeout_ms);
     return 0;
 }
 
@@ -92,8 +94,9 @@ static int forbidden(http_request *req, const principal *who)
 }
 
 /* A request answered without a statement (a 403, a stateless route such as rules:evaluate)
- * has not yet checked its cached token against the database (api/auth.c): check it now, so
- * that a revocation holds at the next request on every process, and answer 401 instead. */
+ * has not yet checked its cached token against the database when a guard is queued (the token
+ * listener is not live, api/auth.c): check it now, so that a revocation holds at the next request
+ * on every process, and answer 401 instead. Nothing to do while the listener is live. */
 static void recheck_token(http_request *req, store_conn *c)
 {
     problem g;
@@ -120,9 +123,10 @@ int api_admit(http_request *req)
     principal who; /* the dispatch authenticates again, from the token cache */
     memset(&who, 0, sizeof who);
     int rc = authenticate(req, c, &who, &p);
-    /* a cached token is checked against the database now, before the role and before the
-     * body is read: a revoked one is a 401, as every invalid token, never a 403 or a
-     * "100 Continue" (the dispatch checks it again with its first statement) */
+    /* a cached token is checked against the database now (when its guard is queued: the token
+     * listener is not live), before the role and before the body is read: a revoked one is a
+     * 401, as every invalid token, never a 403 or a "100 Continue" (the dispatch checks it
+     * again with its first statement) */
     if (rc == 0 && c && store_guard_flush(c, &p) < 0)
         rc = -1;
     if (rc < 0)

@@ -1,6 +1,7 @@
 /*
  * tokens.c — /v1/tokens: create (the secret is shown once, only its SHA-256 is stored),
- * list without secrets (JSON or CSV; ?active=true leaves out revoked and expired ones), revoke (at once: every request looks the token up).
+ * list without secrets (JSON or CSV; ?active=true leaves out revoked and expired ones), revoke (at once
+ * on this process, within a notification's time on the others: api/auth.c).
  *
  * Who may issue and revoke which token is decided in one place, auth_may_issue and
  * auth_may_revoke (api/auth.c; the table is in docs/SECURITY.md): an admin any; a planner
@@ -173,8 +174,12 @@ void tokens_delete(http_request *req)
         api_fail(req, &p);
         return;
     }
-    int done = store_token_revoke(call->db, call->scope, req->ids[0], &call->actor, &p);
+    char hash[65];
+    int done = store_token_revoke(call->db, call->scope, req->ids[0], &call->actor, hash, &p);
     if (!api_found(req, done, &p, "no active token with id %" PRId64, req->ids[0]))
         return;
+    /* committed (no transaction is open on a DELETE): this process forgets it now, the others
+     * when its notification reaches them (api/auth.c) */
+    auth_token_forget(hash);
     http_body(req, 204, NULL, NULL, 0);
 }

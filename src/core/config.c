@@ -78,7 +78,8 @@ int config_load(config *cfg, char *err, size_t errlen)
         env_int("CICLO_BODY_BUDGET_MIB", 128, 1, 65536, &budget_mib, err, errlen) < 0 ||
         env_int("CICLO_RATE_LIMIT", 0, 0, 1000000, &cfg->rate_limit, err, errlen) < 0 ||
         env_int("CICLO_RATE_BURST", 0, 0, 1000000, &cfg->rate_burst, err, errlen) < 0 ||
-        env_int("CICLO_SHUTDOWN_GRACE", 30, 0, 3600, &cfg->shutdown_grace_s, err, errlen) < 0)
+        env_int("CICLO_SHUTDOWN_GRACE", 30, 0, 3600, &cfg->shutdown_grace_s, err, errlen) < 0 ||
+        env_int("CICLO_TOKEN_NOTIFY", 1, 0, 1, &cfg->token_notify, err, errlen) < 0)
         return -1;
     cfg->max_body = (size_t)max_body_mib * 1024 * 1024;
     cfg->body_budget = (size_t)(budget_mib > max_body_mib ? budget_mib : max_body_mib) * 1024 * 1024;

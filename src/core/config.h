@@ -27,6 +27,9 @@ typedef struct config {
     const char *tls_cert;     /* CICLO_TLS_CERT: PEM file, enables HTTPS with tls_key */
     const char *tls_key;      /* CICLO_TLS_KEY */
     int shutdown_grace_s;     /* CICLO_SHUTDOWN_GRACE: seconds to finish requests on SIGTERM, default 30 */
+    int token_notify;         /* CICLO_TOKEN_NOTIFY: 1 (default) listen for token changes and trust cached
+                                   tokens while listening; 0 check each cached token against the
+                                   database on every request (e.g. behind a transaction pooler) */
     /* OpenID Connect sign-in (api/oidc.h); off while oidc_issuers is NULL */
     const char *oidc_issuers;      /* CICLO_OIDC_ISSUER: issuer URLs the service trusts, comma-separated */
     const char *oidc_audience;     /* CICLO_OIDC_AUDIENCE: the aud a token must carry (required with an issuer) */

@@ -15,6 +15,8 @@ static atomic_llong connections_cut;
 static atomic_llong budget_refused;
 static void (*pool_probe)(void *, int *, int *, long long *);
 static void *pool_ctx;
+static int (*listener_live)(void); /* set before serving, like pool_probe */
+static long long (*listener_connects)(void);
 
 void metrics_request(int status, long long micros)
 {
@@ -39,6 +41,12 @@ void metrics_set_pool_probe(void (*probe)(void *, int *, int *, long long *), vo
 {
     pool_probe = probe;
     pool_ctx = ctx;
+}
+
+void metrics_set_listener_probe(int (*live)(void), long long (*connects)(void))
+{
+    listener_connects = connects;
+    listener_live = live;
 }
 
 void metrics_render(buf *out)
@@ -90,4 +98,12 @@ void metrics_render(buf *out)
                    "# TYPE ciclo_db_pool_wait_timeouts_total counter\nciclo_db_pool_wait_timeouts_total %lld\n",
                    size, in_use, timeouts);
     }
+    if (listener_live && listener_connects)
+        buf_printf(out,
+                   "# HELP ciclo_token_listener_up 1 while cached tokens are kept exact by notification, 0 while each "
+                   "is checked against the database.\n"
+                   "# TYPE ciclo_token_listener_up gauge\nciclo_token_listener_up %d\n"
+                   "# HELP ciclo_token_listener_connects_total Times the token listener connected and listened.\n"
+                   "# TYPE ciclo_token_listener_connects_total counter\nciclo_token_listener_connects_total %lld\n",
+                   listener_live(), listener_connects());
 }

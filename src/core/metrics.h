@@ -15,6 +15,9 @@ void metrics_connections_cut(int n);
 void metrics_body_budget_refused(void);
 /* Pool gauges: the callback returns in-use and total connections when asked. */
 void metrics_set_pool_probe(void (*probe)(void *ctx, int *in_use, int *size, long long *waits_timed_out), void *ctx);
+/* The token listener's gauges (api/auth.c): whether it is live, how many times it has connected.
+ * Rendered only once set. */
+void metrics_set_listener_probe(int (*live)(void), long long (*connects)(void));
 /* Appends the whole exposition to out. */
 void metrics_render(buf *out);
 

@@ -43,14 +43,15 @@ static store_stmt st[T_COUNT] = {
                "SELECT role, entity_id, person_id, issued_by FROM tokens WHERE id = $2::bigint AND revoked_at IS NULL "
                "AND " STORE_SQL_SCOPE("tokens"),
                2},
-    /* the audit row has the token before and after its revocation */
+    /* the audit row has the token before and after its revocation; the answer names its hash, which
+     * the revoking process forgets (api/auth.c, auth_token_forget) */
     [T_REVOKE] = {"tokens.revoke",
                   "WITH b AS (SELECT " TOKEN_JSON "::jsonb AS doc FROM tokens WHERE id = $2::bigint), w AS (UPDATE "
                   "tokens SET revoked_at = now() WHERE id = $2::bigint AND revoked_at IS NULL AND ($1::bigint IS "
                   "NULL OR entity_id = $1::bigint) RETURNING *), a AS (INSERT INTO audit (entity_id, actor_token, "
                   "actor_name, actor_role, action, resource, resource_id, before, after) SELECT w.entity_id, "
                   "$3::bigint, $4, $5, 'revoke', 'tokens', w.id, b.doc, (SELECT " TOKEN_JSON
-                  " FROM w)::jsonb FROM w, b) SELECT id FROM w",
+                  " FROM w)::jsonb FROM w, b) SELECT id, encode(hash, 'hex') FROM w",
                   5},
     [T_LIST] = {"tokens.list",
                 "SELECT " TOKEN_JSON ", id FROM tokens WHERE " STORE_SQL_SCOPE(
@@ -114,9 +115,16 @@ int store_token_get(store_conn *c, const char *scope, int64_t id, store_token *o
     return 1;
 }
 
-int store_token_revoke(store_conn *c, const char *scope, int64_t id, const store_actor *by, problem *p)
+int store_token_revoke(store_conn *c, const char *scope, int64_t id, const store_actor *by, char hash_hex[65], problem *p)
 {
-    return store_run_found(c, &st[T_REVOKE], STORE_ARGS(SA_TEXT(scope), SA_I64(id), SA_ACTOR(by)), p);
+    int rc;
+    hash_hex[0] = '\0';
+    PGresult *r = store_run_row(c, &st[T_REVOKE], STORE_ARGS(SA_TEXT(scope), SA_I64(id), SA_ACTOR(by)), &rc, p);
+    if (!r)
+        return rc;
+    snprintf(hash_hex, 65, "%s", row_text(r, 0, 1) ? row_text(r, 0, 1) : "");
+    PQclear(r);
+    return 1;
 }
 
 store_docs *store_token_list(store_conn *c, const char *scope, int64_t after, int limit, int active_only, problem *p)

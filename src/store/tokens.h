@@ -1,7 +1,8 @@
 /*
- * tokens.h — the store side of API tokens (sql/001, 011, 016): who a token's SHA-256 names, the
- * guard that re-checks a cached token with the request's first statement, and the rows behind
- * POST, GET and DELETE /v1/tokens. Every statement is here; api/auth.c and api/tokens.c decide
+ * tokens.h — the store side of API tokens (sql/001, 011, 016, 033): who a token's SHA-256 names,
+ * the guard that re-checks a cached token with the request's first statement (while the process's
+ * token listener, store/token_listen.h, is not live), and the rows behind POST, GET and DELETE
+ * /v1/tokens. Every statement is here; api/auth.c and api/tokens.c decide
  * who may do what and never see SQL.
  *
  * Hashes are bytea literals "\\x" + 64 hex digits (api/auth.h, auth_token_hash_hex). Roles are
@@ -63,9 +64,11 @@ int64_t store_token_insert(store_conn *c, const store_actor *by, const store_tok
  * *out filled, 0 when there is none, -1 with p set. */
 int store_token_get(store_conn *c, const char *scope, int64_t id, store_token *out, problem *p);
 
-/* Revokes token id in scope, with an audit row holding it before and after. Returns 1, 0 when no
- * active token id is in scope, -1 with p set. */
-int store_token_revoke(store_conn *c, const char *scope, int64_t id, const store_actor *by, problem *p);
+/* Revokes token id in scope, with an audit row holding it before and after. Returns 1 with hash_hex
+ * holding the token's SHA-256 (64 hex digits), 0 when no active token id is in scope, -1 with p set.
+ * The revocation commits with the statement unless c is inside a transaction. */
+int store_token_revoke(store_conn *c, const char *scope, int64_t id, const store_actor *by, char hash_hex[65],
+                       problem *p);
 
 /* The tokens in scope after id `after`, at most limit rows (JSON text without secret or hash, id),
  * only the live ones when active_only. Returns the list (the caller frees it with

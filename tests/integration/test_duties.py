@@ -4,6 +4,7 @@ Who may issue and revoke which token is decided by auth_may_issue / auth_may_rev
 these tests call it from the outside, as the planner, the admin and the command line.
 """
 import json
+import time
 
 from run import expect_problem
 
@@ -123,9 +124,10 @@ def test_issuing_is_audited_with_the_issuer_chain(ctx):
 
 
 def test_revocation_holds_at_the_next_request_on_every_process(ctx):
-    """A token cached by two processes is revoked through one; its next request on the other is a 401,
-    also where the answer needs no data (a stateless route, a route the role may not call), which
-    before this change were answered from the cache for up to 300 s."""
+    """A token cached by two processes is revoked through one; its next request there is a 401, and on
+    the other as soon as the notification has come (within a second: test_token_notify.py), also
+    where the answer needs no data (a stateless route, a route the role may not call), which once
+    were answered from the cache for up to 300 s."""
     eid, _, _ = setup(ctx)
     other = ctx.start_server()
     try:
@@ -136,6 +138,11 @@ def test_revocation_holds_at_the_next_request_on_every_process(ctx):
             assert ctx.post("/v1/rules:evaluate", evaluate, token=t["token"], base=base).status == 200
             expect_problem(ctx.post("/v1/plans", {}, token=t["token"], base=base), 403)
         assert ctx.delete("/v1/tokens/%d" % t["id"]).status == 204
+        expect_problem(ctx.get("/v1/plans", token=t["token"]), 401)  # the revoking process: at once
+        deadline = time.time() + 1.0
+        while ctx.post("/v1/rules:evaluate", evaluate, token=t["token"], base=other.url).status == 200:
+            assert time.time() < deadline, "the other process still trusts the token 1 s after its revocation"
+            time.sleep(0.005)
         for base in (other.url, None):
             expect_problem(ctx.post("/v1/rules:evaluate", evaluate, token=t["token"], base=base), 401)
             expect_problem(ctx.post("/v1/plans", {}, token=t["token"], base=base), 401)

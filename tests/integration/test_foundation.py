@@ -271,16 +271,22 @@ def test_sigterm_finishes_requests_in_flight(ctx):
 
 
 def test_a_cached_token_is_checked_under_its_own_entity(ctx):
-    """The guard of a cached token reads its row under row-level security, as the token's own entity
-    (an admin's: every entity): a revoked admin token and an entity token past its expiry are 401 at
-    their next request, while a live one of either kind still passes."""
-    e = ctx.entity()
-    admin = ctx.post("/v1/tokens", {"role": "admin", "name": "temp admin"}).json
-    reader = ctx.post("/v1/tokens", {"role": "reader", "entity_id": e["id"], "name": "temp reader"}).json
-    for t in (admin, reader):
-        assert ctx.get("/v1/entities", token=t["token"]).status == 200  # cached
-        assert ctx.get("/v1/entities", token=t["token"]).status == 200  # the guard holds
-    assert ctx.delete("/v1/tokens/%d" % admin["id"]).status == 204
-    expect_problem(ctx.get("/v1/entities", token=admin["token"]), 401)
-    ctx.sql("UPDATE tokens SET expires_at = now() - interval '1 second' WHERE id = %d" % reader["id"])
-    expect_problem(ctx.get("/v1/entities", token=reader["token"]), 401)
+    """The guard of a cached token (the process does not listen for token changes, or has lost its
+    listener: api/auth.c) reads its row under row-level security, as the token's own entity (an
+    admin's: every entity): an admin token revoked through another process and an entity token past
+    its expiry are 401 at their next request, while a live one of either kind still passes."""
+    srv = ctx.start_server({"CICLO_TOKEN_NOTIFY": "0"})
+    try:
+        e = ctx.entity()
+        admin = ctx.post("/v1/tokens", {"role": "admin", "name": "temp admin"}).json
+        reader = ctx.post("/v1/tokens", {"role": "reader", "entity_id": e["id"], "name": "temp reader"}).json
+        for t in (admin, reader):
+            assert ctx.get("/v1/entities", token=t["token"], base=srv.url).status == 200  # cached
+            assert ctx.get("/v1/entities", token=t["token"], base=srv.url).status == 200  # the guard holds
+        assert ctx.delete("/v1/tokens/%d" % admin["id"]).status == 204
+        expect_problem(ctx.get("/v1/entities", token=admin["token"], base=srv.url), 401)
+        ctx.sql("UPDATE tokens SET expires_at = now() - interval '1 second' WHERE id = %d" % reader["id"])
+        expect_problem(ctx.get("/v1/entities", token=reader["token"], base=srv.url), 401)
+        assert "ciclo_token_listener_up" not in ctx.get("/metrics", token=None, base=srv.url).text
+    finally:
+        srv.stop()
