@@ -222,6 +222,21 @@ static void guard_refused(const char *hash, problem *p)
     unauthorized(p, "the token is unknown, expired or revoked");
 }
 
+int auth_cached(const char *authorization, principal *who)
+{
+    if (!authorization || strncmp(authorization, "Bearer ", 7) != 0)
+        return 0;
+    const char *token = authorization + 7;
+    while (*token == ' ')
+        token++;
+    size_t n = strlen(token);
+    if (!oidc_is_jwt(token) && (n != TOKEN_LEN || strncmp(token, "ciclo_", 6) != 0))
+        return 0;
+    unsigned char digest[32];
+    gnutls_hash_fast(GNUTLS_DIG_SHA256, token, n, digest);
+    return cache_get(digest, who);
+}
+
 int auth_authenticate(store_conn *c, const char *authorization, principal *who, problem *p)
 {
     if (!authorization)

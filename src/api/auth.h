@@ -41,6 +41,10 @@ void auth_token_forget(const char *hash_hex);
  * validity is checked by a guard sent with the request's first statement on c (store_guard):
  * that statement fails with 401 when the token has been revoked or has expired meanwhile. */
 int auth_authenticate(store_conn *c, const char *authorization, principal *who, problem *p);
+/* 1 with *who filled when the token of authorization is in this process's cache (what
+ * auth_authenticate would answer from memory, before its guard runs), else 0. Needs no
+ * database: the caller learns whose request it is before it takes a connection. */
+int auth_cached(const char *authorization, principal *who);
 
 /* ---- separation of duties (docs/SECURITY.md): the one place that decides who may issue
  * and revoke which token. ---- */

@@ -75,6 +75,10 @@ static int authenticate(http_request *req, store_conn *c, principal *who, proble
     return -1;
 }
 
+/* Whose share of the database pool a request of who takes (store_acquire_for): its entity,
+ * 0 for an admin, who reads across entities. */
+static int64_t pool_key(const principal *who) { return who->role == (int)ROLE_ADMIN ? 0 : who->entity_id; }
+
 /* Answers 403 and returns -1 when the route does not admit the caller's role. */
 static int forbidden(http_request *req, const principal *who)
 {
@@ -150,14 +154,24 @@ void api_dispatch(http_request *req)
     problem_init(&p);
     api_call call;
     memset(&call, 0, sizeof call);
-    call.db = store_acquire(the_pool, &p);
+    /* fairness (store/pool.h): the connection counts against the caller's entity, known before
+     * it is taken when the token is cached (else the token is read first, then the connection
+     * is counted, or given back when that entity's share is taken, to wait for it like others) */
+    int64_t key = auth_cached(http_header(req, "Authorization"), &call.who) ? pool_key(&call.who) : -1;
+    call.db = store_acquire_for(the_pool, key, &p);
+    int rc = call.db ? authenticate(req, call.db, &call.who, &p) : -1;
+    if (rc == 0 && key != pool_key(&call.who) && store_pool_key(the_pool, call.db, pool_key(&call.who)) < 0) {
+        store_release(the_pool, call.db);
+        call.db = store_acquire_for(the_pool, pool_key(&call.who), &p);
+        rc = call.db ? authenticate(req, call.db, &call.who, &p) : -1;
+    }
     if (!call.db) {
         http_problem(req, &p);
         problem_clear(&p);
         return;
     }
     req->app = &call;
-    if (authenticate(req, call.db, &call.who, &p) < 0) {
+    if (rc < 0) {
         http_problem(req, &p);
         goto done;
     }

@@ -49,11 +49,14 @@ struct store_conn {
     int64_t entity_want;
     int64_t entity_have;
     int entity_known;
+    int64_t key; /* whose share of the pool it counts against (store_acquire_for); -1: none */
 };
 
 struct store_pool {
     pthread_mutex_t lock;
-    pthread_cond_t freed;
+    pthread_cond_t freed;  /* a connection came back: for those waiting for the pool */
+    pthread_cond_t shared; /* a keyed one came back: for those waiting for their key's share */
+    int share_waiters;
     char *conninfo;
     char options[64];
     char connect_timeout[16];
@@ -61,6 +64,7 @@ struct store_pool {
     int wait_ms;
     int timeout_ms;
     int in_use;
+    int key_cap; /* connections one key may hold: size - max(1, size / 4), at least 1 */
     long long wait_timeouts;
     store_conn *conns;
 };
@@ -83,7 +87,10 @@ store_pool *store_pool_new(const char *conninfo, int size, int wait_ms, int time
     }
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->freed, NULL);
+    pthread_cond_init(&pool->shared, NULL);
     pool->size = size;
+    int spare = size / 4 > 1 ? size / 4 : 1;
+    pool->key_cap = size - spare > 1 ? size - spare : 1;
     pool->wait_ms = wait_ms;
     pool->timeout_ms = timeout_ms;
     for (int i = 0; i < size; i++)
@@ -103,6 +110,7 @@ void store_pool_free(store_pool *pool)
             PQfinish(pool->conns[i].pg);
     pthread_mutex_destroy(&pool->lock);
     pthread_cond_destroy(&pool->freed);
+    pthread_cond_destroy(&pool->shared);
     free(pool->conns);
     free(pool->conninfo);
     free(pool);
@@ -209,7 +217,28 @@ static int still_alive(PGconn *pg)
     return PQstatus(pg) == CONNECTION_OK;
 }
 
-store_conn *store_acquire(store_pool *pool, problem *p)
+/* How many lent connections count against key. Under pool->lock. */
+static int held_by(const store_pool *pool, int64_t key)
+{
+    int n = 0;
+    for (int i = 0; i < pool->size; i++)
+        n += pool->conns[i].in_use && pool->conns[i].key == key;
+    return n;
+}
+
+int store_pool_key(store_pool *pool, store_conn *c, int64_t key)
+{
+    pthread_mutex_lock(&pool->lock);
+    int fits = key < 0 || held_by(pool, key) < pool->key_cap;
+    if (fits)
+        c->key = key;
+    pthread_mutex_unlock(&pool->lock);
+    return fits ? 0 : -1;
+}
+
+store_conn *store_acquire(store_pool *pool, problem *p) { return store_acquire_for(pool, -1, p); }
+
+store_conn *store_acquire_for(store_pool *pool, int64_t key, problem *p)
 {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
@@ -220,8 +249,20 @@ store_conn *store_acquire(store_pool *pool, problem *p)
         deadline.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&pool->lock);
-    while (pool->in_use == pool->size) {
-        if (pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline) == ETIMEDOUT && pool->in_use == pool->size) {
+    for (;;) {
+        int full = pool->in_use == pool->size, capped = !full && key >= 0 && held_by(pool, key) >= pool->key_cap;
+        if (!full && !capped)
+            break;
+        int rc;
+        if (capped) { /* a free connection is not ours: pass a wake-up meant for the pool on */
+            pthread_cond_signal(&pool->freed);
+            pool->share_waiters++;
+            rc = pthread_cond_timedwait(&pool->shared, &pool->lock, &deadline);
+            pool->share_waiters--;
+        } else {
+            rc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);
+        }
+        if (rc == ETIMEDOUT && (pool->in_use == pool->size || (key >= 0 && held_by(pool, key) >= pool->key_cap))) {
             pool->wait_timeouts++;
             pthread_mutex_unlock(&pool->lock);
             problem_set(p, 503, "database_busy", "every database connection is busy");
@@ -239,6 +280,7 @@ store_conn *store_acquire(store_pool *pool, problem *p)
         if (!pool->conns[i].in_use)
             c = &pool->conns[i];
     c->in_use = 1;
+    c->key = key;
     c->guard_stmt = -1;
     c->entity_want = STORE_ENTITY_NONE; /* fail closed: no entity's rows until the lender says whose */
     pool->in_use++;
@@ -291,6 +333,10 @@ void store_release(store_pool *pool, store_conn *c)
     c->in_use = 0;
     pool->in_use--;
     pthread_cond_signal(&pool->freed);
+    /* past two connections, one key at most can be at its share (it is over half): one of its
+     * waiters takes the place; with two, both keys may wait */
+    if (c->key >= 0 && pool->share_waiters)
+        (pool->size > 2 ? pthread_cond_signal : pthread_cond_broadcast)(&pool->shared);
     pthread_mutex_unlock(&pool->lock);
 }
 

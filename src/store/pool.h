@@ -47,8 +47,19 @@ void store_pool_free(store_pool *pool);
 
 /* Lends a connection, connecting if needed. Returns NULL with p set to 503 when no
  * connection is free within wait_ms or the database cannot be reached (within
- * max(timeout_ms, 1 s)). */
+ * max(timeout_ms, 1 s)). The connection counts against no key (store_acquire_for). */
 store_conn *store_acquire(store_pool *pool, problem *p);
+/* Fairness between entities (issue 21, docs/SECURITY.md "Fairness"): the same, with the
+ * connection counted against key (>= 0: the requester's entity, 0 for a cross-entity admin;
+ * -1: none). One key holds at most size - max(1, size / 4) connections (at least 1), so the
+ * heavy requests of one entity always leave a connection to the others: past that the call
+ * waits, within the same wait_ms, as for a full pool. */
+store_conn *store_acquire_for(store_pool *pool, int64_t key, problem *p);
+/* Counts c, already lent (against no key), against key from now on: for a lender that learns
+ * whose request it serves only with the connection in hand (a token not yet cached). Returns 0,
+ * or -1 without waiting when key's share is taken: the lender then gives c back and waits for
+ * the share with store_acquire_for. */
+int store_pool_key(store_pool *pool, store_conn *c, int64_t key);
 /* Takes the connection back. A connection left inside a transaction is rolled back;
  * a broken one is closed. */
 void store_release(store_pool *pool, store_conn *c);

@@ -806,3 +806,45 @@ def test_sigterm_is_bounded_when_the_database_hangs(ctx):
     finally:
         if code is None:
             srv.stop()
+
+
+# --- fairness between entities (issue 21) ----------------------------------------------------------
+
+def test_one_key_cannot_hold_the_whole_pool(ctx):
+    """Issue 21: requests of one key (here an admin, key 0) hold at most size - max(1, size / 4)
+    database connections, 3 of 4: a fourth request of theirs waits and gets 503, while a request of
+    an entity still finds the connection left (store_acquire_for)."""
+    pg = private_pg(ctx)
+    srv = ctx.start_server({"DATABASE_URL": pg.url, "CICLO_DB_TIMEOUT_MS": "8000", "CICLO_POOL_WAIT_MS": "500",
+                            "CICLO_POOL_SIZE": "4"})
+    try:
+        pid, ind = seed_private(ctx, pg, srv)
+        eid = int(pg.sql("SELECT entity_id FROM plans WHERE id = %d" % pid)[0][0])
+        tok = call(ctx, srv, "POST", "/v1/tokens", {"role": "reader", "name": "B", "entity_id": eid}, token=pg.admin)
+        assert tok["status"] == 201, tok
+        reader = tok["r"].json["token"]
+        assert call(ctx, srv, "GET", "/v1/plans/%d" % pid, token=reader)["status"] == 200
+        holder = hold_plan_row(pg, pid)
+        res = [{} for _ in range(3)]
+        ts = [threading.Thread(target=lambda i=i: res[i].update(call(ctx, srv, "PATCH", "/v1/plans/%d" % pid,
+                                                                     {"title": "x%d" % i}, token=pg.admin,
+                                                                     timeout=60 * SLOW))) for i in range(3)]
+        try:
+            for t in ts:
+                t.start()
+            wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ciclo' AND "
+                                    "wait_event_type = 'Lock'")[0][0] == "3", 5 * SLOW, "3 PATCHes to wait")
+            # the admin's share is taken: its fourth request waits for it, then 503
+            busy = call(ctx, srv, "GET", "/v1/plans/%d" % pid, token=pg.admin)
+            assert busy["status"] == 503, busy
+            assert expect_problem(busy["r"], 503)["code"] == "database_busy"
+            # another entity's request is served at once from the connection left
+            r = call(ctx, srv, "GET", "/v1/plans/%d" % pid, token=reader)
+            assert r["status"] == 200, r
+        finally:
+            release_plan_row(pg, holder)
+            for t in ts:
+                t.join(60 * SLOW)
+        assert [x.get("status") for x in res] == [200] * 3, res
+    finally:
+        srv.stop()
