@@ -317,8 +317,9 @@ static int cmd_serve(void)
         return 1;
     }
     webhook_worker_start(pool); /* a failure is logged: the API serves without webhooks */
-    log_info("ciclo listening on %s://%s:%d (%d threads, %d database connections)", cfg.tls_cert ? "https" : "http",
-             cfg.listen_host, cfg.listen_port, cfg.threads, cfg.pool_size);
+    log_info("ciclo listening on %s://%s:%d (%d threads, %d heavy, %d database connections)",
+             cfg.tls_cert ? "https" : "http", cfg.listen_host, cfg.listen_port, cfg.threads, cfg.heavy_threads,
+             cfg.pool_size);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("signal %d: finishing the requests in flight, then stopping", sig);

@@ -20,6 +20,9 @@
 #define MP (ROUTE_BODY_JSON | ROUTE_MERGE_PATCH)
 #define OWN_IDEM ROUTE_OWN_IDEMPOTENCY /* the key commits with the rows (api/idempotency.h) */
 #define OWN ROUTE_OWN_DATA             /* open to an employee signed in with no group (api/oidc.h) */
+/* loads, scores or writes a whole plan (or a whole feed): runs on the heavy threads, so that it
+ * never holds up the point reads that share its HTTP worker (http/heavy.h, issue 21) */
+#define HEAVY ROUTE_HEAVY
 
 /* The five routes of a resource: list and create under a parent path, one item by id. */
 #define RESOURCE(list_path, item_path, spec, write)                                                       \
@@ -49,15 +52,15 @@ const route api_routes[] = {
     {"GET", "/v1/phases/{id}/progress", progress_list, READ, 0, NULL},
     {"POST", "/v1/indicators/{id}/measurements", measurement_create, MONITOR | ROLE_ERP, J, NULL},
     {"GET", "/v1/indicators/{id}/measurements", measurement_list_formats, READ, 0, NULL}, /* svg: documents_html.c */
-    {"POST", "/v1/indicators/{id}/judgement", period_judgement_create, ROLE_EVALUATOR, J, NULL}, /* issue 14 */
-    {"GET", "/v1/objectives/{id}/score", objective_score_formats, READ, 0, NULL}, /* period_objective_score; svg */
-    {"GET", "/v1/plans/{id}/scores", plan_scores_formats, READ, 0, NULL},         /* plan_scores; svg */
-    {"GET", "/v1/plans/{id}/checks", plan_checks, READ, 0, NULL},
-    {"GET", "/v1/plans/{id}/report", plan_report_formats, READ, 0, NULL}, /* plan_report; html */
-    {"GET", "/v1/plans/{id}/document", plan_document, READ, 0, NULL},     /* the Piano as HTML (issue 19) */
-    {"POST", "/v1/plans/{id}/reviews", period_review_create, REVIEW, J, NULL},
+    {"POST", "/v1/indicators/{id}/judgement", period_judgement_create, ROLE_EVALUATOR, J | HEAVY, NULL}, /* issue 14 */
+    {"GET", "/v1/objectives/{id}/score", objective_score_formats, READ, HEAVY, NULL}, /* period_objective_score; svg */
+    {"GET", "/v1/plans/{id}/scores", plan_scores_formats, READ, HEAVY, NULL},         /* plan_scores; svg */
+    {"GET", "/v1/plans/{id}/checks", plan_checks, READ, HEAVY, NULL},
+    {"GET", "/v1/plans/{id}/report", plan_report_formats, READ, HEAVY, NULL}, /* plan_report; html */
+    {"GET", "/v1/plans/{id}/document", plan_document, READ, HEAVY, NULL},     /* the Piano as HTML (issue 19) */
+    {"POST", "/v1/plans/{id}/reviews", period_review_create, REVIEW, J | HEAVY, NULL},
     {"GET", "/v1/plans/{id}/reviews", review_list, READ, 0, NULL},
-    {"GET", "/v1/reviews/{id}", review_get, READ, 0, NULL},
+    {"GET", "/v1/reviews/{id}", review_get, READ, HEAVY, NULL},
 
     /* score overrides: asked by the planner or a manager, decided by the evaluator (api/periods.c) */
     {"POST", "/v1/objectives/{id}/overrides", override_request, OVERRIDE_ASK, J, NULL},
@@ -72,25 +75,28 @@ const route api_routes[] = {
     {"POST", "/v1/rules:check", rules_check_handler, READ, J, NULL},
 
     /* lifecycle, revisions, audit */
-    {"POST", "/v1/plans/{id}/adopt", plan_adopt, PLAN_WRITE, J, NULL},
+    {"POST", "/v1/plans/{id}/adopt", plan_adopt, PLAN_WRITE, J | HEAVY, NULL},
     {"GET", "/v1/plans/{id}/revisions", plan_revision_list, READ, 0, NULL},
     {"POST", "/v1/plans/{id}/revisions", plan_revision_open, PLAN_WRITE, J, NULL},
-    {"GET", "/v1/plans/{id}/revisions/{id}", plan_revision_get, READ, 0, NULL},
-    {"GET", "/v1/plans/{id}/revisions/{id}/changes", plan_revision_changes, READ, 0, NULL},
+    {"GET", "/v1/plans/{id}/revisions/{id}", plan_revision_get, READ, HEAVY, NULL},
+    {"GET", "/v1/plans/{id}/revisions/{id}/changes", plan_revision_changes, READ, HEAVY, NULL},
     {"POST", "/v1/plans/{id}/close", plan_close, PLAN_WRITE, J, NULL},
     {"POST", "/v1/plans/{id}/validation", plan_validate, ROLE_ADMIN | ROLE_EVALUATOR, J, NULL},
     {"GET", "/v1/audit", audit_list, ROLE_ADMIN | ROLE_PLANNER | ROLE_EVALUATOR, 0, NULL},
     /* end of lifecycle, revisions, audit */
 
     /* import, export, ERP */
-    {"POST", "/v1/plans:import", plan_import, PLAN_WRITE, J | OWN_IDEM, NULL},
-    {"POST", "/v1/plans/{id}/revisions:import", plan_revision_import, PLAN_WRITE, J | OWN_IDEM, NULL},
-    {"GET", "/v1/plans/{id}/export", plan_export, READ, 0, NULL},
-    {"POST", "/v1/entities/{id}/structures:import", erp_structures_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
-    {"POST", "/v1/entities/{id}/people:import", erp_people_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
-    {"POST", "/v1/plans/{id}/measurements:import", erp_measurements_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
-    {"POST", "/v1/plans/{id}/financials:import", erp_financials_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
-    {"POST", "/v1/plans/{id}/progress:import", erp_progress_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
+    {"POST", "/v1/plans:import", plan_import, PLAN_WRITE, J | OWN_IDEM | HEAVY, NULL},
+    {"POST", "/v1/plans/{id}/revisions:import", plan_revision_import, PLAN_WRITE, J | OWN_IDEM | HEAVY, NULL},
+    {"GET", "/v1/plans/{id}/export", plan_export, READ, HEAVY, NULL},
+    {"POST", "/v1/entities/{id}/structures:import", erp_structures_import, ERP_FEED,
+     J | ROUTE_BODY_CSV | OWN_IDEM | HEAVY, NULL},
+    {"POST", "/v1/entities/{id}/people:import", erp_people_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM | HEAVY, NULL},
+    {"POST", "/v1/plans/{id}/measurements:import", erp_measurements_import, ERP_FEED,
+     J | ROUTE_BODY_CSV | OWN_IDEM | HEAVY, NULL},
+    {"POST", "/v1/plans/{id}/financials:import", erp_financials_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM | HEAVY,
+     NULL},
+    {"POST", "/v1/plans/{id}/progress:import", erp_progress_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM | HEAVY, NULL},
     {"GET", "/v1/changes", erp_changes, ERP_FEED, 0, NULL},
     /* end of import, export, ERP */
 
@@ -108,14 +114,14 @@ const route api_routes[] = {
     {"GET", "/v1/objectives/{id}/participations", participation_list, EVAL_PEOPLE, 0, NULL},
     {"POST", "/v1/objectives/{id}/participations", participation_create, PLAN_WRITE, J, NULL},
     {"DELETE", "/v1/participations/{id}", participation_delete, PLAN_WRITE, 0, NULL},
-    {"POST", "/v1/evaluation-forms", eval_form_create, PLAN_WRITE, J, NULL},
+    {"POST", "/v1/evaluation-forms", eval_form_create, PLAN_WRITE, J | HEAVY, NULL},
     {"GET", "/v1/evaluation-forms", eval_form_list, EVAL_FORMS, OWN, NULL},
     {"GET", "/v1/evaluation-forms/{id}", eval_form_get, EVAL_FORMS, OWN, NULL},
-    {"PATCH", "/v1/evaluation-forms/{id}", eval_form_patch, EVAL_FORMS, MP, NULL},
-    {"POST", "/v1/evaluation-forms/{id}/sign", eval_form_sign, EVAL_FORMS, J, NULL},
+    {"PATCH", "/v1/evaluation-forms/{id}", eval_form_patch, EVAL_FORMS, MP | HEAVY, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/sign", eval_form_sign, EVAL_FORMS, J | HEAVY, NULL},
     {"POST", "/v1/evaluation-forms/{id}/accept", eval_form_accept, EVAL_FORMS, J | OWN, NULL},
     {"POST", "/v1/evaluation-forms/{id}/contest", eval_form_contest, EVAL_FORMS, J | OWN, NULL},
-    {"POST", "/v1/evaluation-forms/{id}/conciliate", eval_form_conciliate, REVIEW, J, NULL},
+    {"POST", "/v1/evaluation-forms/{id}/conciliate", eval_form_conciliate, REVIEW, J | HEAVY, NULL},
     {"POST", "/v1/entities/{id}/bonus-distributions", bonus_distribution_create, PLAN_WRITE, J, NULL},
     {"GET", "/v1/entities/{id}/bonus-distributions", bonus_distribution_list, EVAL_BONUS, 0, NULL},
     {"GET", "/v1/bonus-distributions/{id}", bonus_distribution_get, EVAL_BONUS, 0, NULL},
@@ -142,7 +148,7 @@ const route api_routes[] = {
     {"DELETE", "/v1/calendar-feeds/{id}", calendar_feed_revoke, PLAN_WRITE, 0, NULL},
     {"GET", "/v1/public/calendar.ics", calendar_feed_public, 0, 0, NULL},
     {"GET", "/v1/entities/{id}/payment-timeliness", payment_timeliness_get, READ, 0, NULL},
-    {"POST", "/v1/entities/{id}/payments:import", payments_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM, NULL},
+    {"POST", "/v1/entities/{id}/payments:import", payments_import, ERP_FEED, J | ROUTE_BODY_CSV | OWN_IDEM | HEAVY, NULL},
     {"GET", "/v1/entities/{id}/transparency", transparency_get, READ, 0, NULL},
     {"GET", "/v1/public/entities/{id}/transparency", transparency_public_get, 0, 0, NULL},
     {"POST", "/v1/entities/{id}/webhooks", webhook_create, PLAN_WRITE, J | ROUTE_SECRET_ANSWER, NULL},
@@ -151,7 +157,7 @@ const route api_routes[] = {
     {"GET", "/v1/webhooks/{id}/deliveries", webhook_deliveries, PLAN_WRITE, 0, NULL},
     {"POST", "/v1/plans/{id}/revisions/{id}/validation", revision_validation_create, ROLE_EVALUATOR, J, NULL},
     {"GET", "/v1/plans/{id}/revisions/{id}/validation", revision_validation_get, READ, 0, NULL},
-    {"POST", "/v1/plans/{id}:rollover", plan_rollover, PLAN_WRITE, J, NULL},
+    {"POST", "/v1/plans/{id}:rollover", plan_rollover, PLAN_WRITE, J | HEAVY, NULL},
     /* end of the cycle's calendar */
 };
 

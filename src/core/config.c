@@ -67,6 +67,12 @@ int config_load(config *cfg, char *err, size_t errlen)
         return -1;
     if (env_int("CICLO_THREADS", 8, 1, 256, &cfg->threads, err, errlen) < 0 ||
         env_int("CICLO_POOL_SIZE", 8, 1, 256, &cfg->pool_size, err, errlen) < 0 ||
+        env_int("CICLO_HEAVY_THREADS",
+                cfg->pool_size / 2 > 4   ? 4
+                : cfg->pool_size / 2 < 1 ? 1
+                                         : cfg->pool_size / 2,
+                1, 256, &cfg->heavy_threads, err, errlen) < 0 ||
+        env_int("CICLO_HEAVY_QUEUE", 64, 1, 100000, &cfg->heavy_queue, err, errlen) < 0 ||
         env_int("CICLO_POOL_WAIT_MS", 2000, 1, 60000, &cfg->pool_wait_ms, err, errlen) < 0 ||
         env_int("CICLO_DB_TIMEOUT_MS", 5000, 100, 600000, &cfg->db_timeout_ms, err, errlen) < 0 ||
         env_int("CICLO_MAX_CONNECTIONS", 4096, 1, 60000, &cfg->max_connections, err, errlen) < 0 ||

@@ -9,6 +9,9 @@ typedef struct config {
     int listen_port;          /* CICLO_LISTEN port part, default 8080 */
     int threads;              /* CICLO_THREADS: HTTP worker threads, default 8 */
     int pool_size;            /* CICLO_POOL_SIZE: PostgreSQL connections, default 8 */
+    int heavy_threads;        /* CICLO_HEAVY_THREADS: threads for heavy routes (http/heavy.h), default
+                                   min(4, CICLO_POOL_SIZE / 2), at least 1 */
+    int heavy_queue;          /* CICLO_HEAVY_QUEUE: heavy requests waiting for a thread, default 64 */
     int pool_wait_ms;         /* CICLO_POOL_WAIT_MS: wait for a free connection, default 2000 */
     int db_timeout_ms;        /* CICLO_DB_TIMEOUT_MS: statement and connect timeout, default 5000 */
     int max_connections;      /* CICLO_MAX_CONNECTIONS: open HTTP connections, default 4096 */

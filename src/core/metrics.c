@@ -13,6 +13,7 @@ static atomic_llong auth_failures;
 static atomic_llong rate_limited;
 static atomic_llong connections_cut;
 static atomic_llong budget_refused;
+static atomic_llong heavy_refused;
 static void (*pool_probe)(void *, int *, int *, long long *);
 static void *pool_ctx;
 static int (*listener_live)(void); /* set before serving, like pool_probe */
@@ -36,6 +37,7 @@ void metrics_auth_failure(void) { atomic_fetch_add(&auth_failures, 1); }
 void metrics_rate_limited(void) { atomic_fetch_add(&rate_limited, 1); }
 void metrics_connections_cut(int n) { atomic_fetch_add(&connections_cut, n); }
 void metrics_body_budget_refused(void) { atomic_fetch_add(&budget_refused, 1); }
+void metrics_heavy_refused(void) { atomic_fetch_add(&heavy_refused, 1); }
 
 void metrics_set_pool_probe(void (*probe)(void *, int *, int *, long long *), void *ctx)
 {
@@ -79,12 +81,15 @@ void metrics_render(buf *out)
                "# HELP ciclo_rate_limited_total Requests refused by the per-token rate limit.\n"
                "# TYPE ciclo_rate_limited_total counter\nciclo_rate_limited_total %lld\n",
                atomic_load(&rate_limited));
-    buf_printf(out,
-               "# HELP ciclo_connections_cut_total Connections cut off: no whole request within CICLO_REQUEST_TIMEOUT.\n"
-               "# TYPE ciclo_connections_cut_total counter\nciclo_connections_cut_total %lld\n"
-               "# HELP ciclo_body_budget_refusals_total Request bodies refused (503): CICLO_BODY_BUDGET_MIB was spent.\n"
-               "# TYPE ciclo_body_budget_refusals_total counter\nciclo_body_budget_refusals_total %lld\n",
-               atomic_load(&connections_cut), atomic_load(&budget_refused));
+    buf_printf(
+        out,
+        "# HELP ciclo_connections_cut_total Connections cut off: no whole request within CICLO_REQUEST_TIMEOUT.\n"
+        "# TYPE ciclo_connections_cut_total counter\nciclo_connections_cut_total %lld\n"
+        "# HELP ciclo_body_budget_refusals_total Request bodies refused (503): CICLO_BODY_BUDGET_MIB was spent.\n"
+        "# TYPE ciclo_body_budget_refusals_total counter\nciclo_body_budget_refusals_total %lld\n"
+        "# HELP ciclo_heavy_refusals_total Heavy requests refused (503): every heavy thread busy, CICLO_HEAVY_QUEUE full.\n"
+        "# TYPE ciclo_heavy_refusals_total counter\nciclo_heavy_refusals_total %lld\n",
+        atomic_load(&connections_cut), atomic_load(&budget_refused), atomic_load(&heavy_refused));
     if (pool_probe) {
         int in_use = 0, size = 0;
         long long timeouts = 0;

@@ -13,6 +13,8 @@ void metrics_rate_limited(void);
 void metrics_connections_cut(int n);
 /* Counts a request body refused because the budget of bodies held in memory was spent. */
 void metrics_body_budget_refused(void);
+/* Counts a heavy request refused (503) because every heavy thread was busy and its queue full. */
+void metrics_heavy_refused(void);
 /* Pool gauges: the callback returns in-use and total connections when asked. */
 void metrics_set_pool_probe(void (*probe)(void *ctx, int *in_use, int *size, long long *waits_timed_out), void *ctx);
 /* The token listener's gauges (api/auth.c): whether it is live, how many times it has connected.

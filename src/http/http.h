@@ -45,7 +45,8 @@ typedef struct http_request {
     struct timespec started;
     http_response res;
     int answered;
-    void *app; /* the dispatch layer's per-request state (api_call) */
+    char timing[256]; /* the answer's Server-Timing (http_server_timing); empty = none */
+    void *app;        /* the dispatch layer's per-request state (api_call) */
 } http_request;
 
 /* Answers with j dumped compactly as application/json. Steals j. */

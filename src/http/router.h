@@ -22,6 +22,9 @@ typedef struct route {
 /* open to an employee signed in with no group (api/oidc.h): the route itself narrows what it
  * shows to the caller's own data */
 #define ROUTE_OWN_DATA 32u
+/* a request that may take seconds (it loads or writes a whole plan): its handler runs on the
+ * server's pool of heavy threads, never on a libmicrohttpd worker (http/heavy.h) */
+#define ROUTE_HEAVY 64u
 
 enum route_match { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
 

@@ -19,6 +19,7 @@
 #include "core/metrics.h"
 #include "http/dlist.h"
 #include "http/guard.h"
+#include "http/heavy.h"
 #include "http/negotiate.h"
 #include "http/request.h"
 
@@ -35,6 +36,7 @@ typedef struct conn_track {
 struct http_server {
     struct MHD_Daemon *daemon;
     http_guard *guard; /* in front of plain-HTTP connections (http/guard.h); NULL with TLS */
+    http_heavy *heavy; /* runs the handlers of ROUTE_HEAVY routes (http/heavy.h); NULL: inline */
     http_server_opts opts;
     atomic_int in_flight;
     atomic_int stopping;
@@ -55,11 +57,16 @@ struct http_server {
 /* A request whose body or answer reached this size leaves memory to give back when idle. */
 #define LARGE_REQUEST (1024 * 1024)
 
-/* The Server-Timing of the answer this worker thread is building (http_server_timing). A
- * worker runs a request's handler and sends its answer in the same call (on_request). */
-static _Thread_local char server_timing[256];
+/* The request whose handler runs on this thread (run_dispatch): a libmicrohttpd worker's, or a
+ * heavy thread's (http/heavy.h). The answer is sent later, maybe by another thread, so what the
+ * handler says of it is kept in the request itself. */
+static _Thread_local http_request *running;
 
-void http_server_timing(const char *value) { snprintf(server_timing, sizeof server_timing, "%s", value); }
+void http_server_timing(const char *value)
+{
+    if (running)
+        snprintf(running->timing, sizeof running->timing, "%s", value);
+}
 
 /* Each connection's memory pool (request line, headers, the read and write buffers; bodies
  * stream through it). libmicrohttpd zeroes the whole pool after every request, so every
@@ -86,6 +93,7 @@ static long long now_ms(void)
 static log_limiter cut_log = LOG_LIMITER("connections cut off", 5, 60);
 static log_limiter body_log = LOG_LIMITER("refused bodies", 20, 60);
 static log_limiter unauthorized_log = LOG_LIMITER("401 answers", 20, 10);
+static log_limiter heavy_log = LOG_LIMITER("heavy requests refused", 20, 60);
 
 static long long micros_since(const struct timespec *t0)
 {
@@ -149,10 +157,8 @@ static enum MHD_Result send_answer(http_server *srv, http_request *req)
         snprintf(s, sizeof s, "%d", r->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, s);
     }
-    if (server_timing[0]) {
-        MHD_add_response_header(resp, "Server-Timing", server_timing);
-        server_timing[0] = '\0';
-    }
+    if (req->timing[0])
+        MHD_add_response_header(resp, "Server-Timing", req->timing);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     const char *origin = allowed_origin(srv, req);
@@ -184,56 +190,6 @@ static void answer_preflight(http_server *srv, http_request *req)
     else
         http_error(req, 403, "origin_not_allowed", "the origin %.200s may not call this API from a browser",
                    http_header(req, "Origin"));
-}
-
-/* The representations a GET may name with ?format= besides json, each with the media type its
- * answer must carry: a route that writes one answers with that type; any other route's answer
- * is replaced by a 406 (answer_format_checked). */
-static const struct {
-    const char *format, *media;
-} get_formats[] = {
-    {"csv", "text/csv"},      {"html", "text/html"},
-    {"svg", "image/svg+xml"}, {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    {"ics", "text/calendar"},
-};
-
-/* The media type of format f on a GET, or NULL when no route has it. */
-static const char *get_format_media(const char *f)
-{
-    for (size_t i = 0; i < sizeof get_formats / sizeof get_formats[0]; i++)
-        if (strcmp(f, get_formats[i].format) == 0)
-            return get_formats[i].media;
-    return NULL;
-}
-
-/* ?format= names a representation: json anywhere, csv, html, svg or xlsx only on a GET whose
- * handler writes it (checked after it answered, answer_format_checked). Anything else is a 406
- * before the route acts. Returns 1 after answering. */
-static int format_refused(http_request *req)
-{
-    const char *f = http_query(req, "format");
-    if (!f || strcmp(f, "json") == 0 || (get_format_media(f) && strcmp(req->method, "GET") == 0))
-        return 0;
-    http_error(req, 406, "format_not_available", "%s %s has no format \"%.40s\" (json%s)", req->method, req->path, f,
-               strcmp(req->method, "GET") == 0 ? "; csv, html, svg, xlsx or ics where the route lists it" : "");
-    return 1;
-}
-
-/* A GET asked ?format=csv (html, svg, xlsx) of a route that answered otherwise: the 406
- * replaces the answer (a GET changed nothing). */
-static void answer_format_checked(http_request *req)
-{
-    const char *f = http_query(req, "format");
-    const char *media = f ? get_format_media(f) : NULL;
-    const char *ct = req->res.content_type;
-    if (!media || req->res.status < 200 || req->res.status > 299 || (ct && strncmp(ct, media, strlen(media)) == 0))
-        return;
-    req->res.etag[0] = req->res.location[0] = req->res.disposition[0] = req->res.link[0] = '\0';
-    http_error(req, 406, "format_not_available", "%s has no %s form; ask for JSON", req->path,
-               strcmp(f, "csv") == 0    ? "CSV"
-               : strcmp(f, "html") == 0 ? "HTML"
-               : strcmp(f, "svg") == 0  ? "SVG"
-                                        : "XLSX");
 }
 
 /* Takes n bytes from the budget of bodies held in memory. Returns 0, or -1 when it is spent. */
@@ -337,7 +293,7 @@ static int admit_headers(http_server *srv, http_request *req)
         return refuse;
     case ROUTE_FOUND: break;
     }
-    if (format_refused(req) || negotiate_refuse_early(req))
+    if (negotiate_format_refused(req) || negotiate_refuse_early(req))
         return refuse;
     if (!has_body)
         return 0;
@@ -444,6 +400,43 @@ static enum MHD_Result take_body(http_server *srv, http_request *req, const char
     return buf_append(&req->body, data, n) < 0 ? MHD_NO : MHD_YES;
 }
 
+/* Runs the route's handler and the checks of its answer, on the calling thread. */
+static void run_dispatch(http_server *srv, http_request *req)
+{
+    running = req;
+    srv->opts.dispatch(req);
+    running = NULL;
+    negotiate_format_checked(req);
+    negotiate_check_answer(req);
+}
+
+/* A heavy thread's job (http/heavy.h): answers the suspended request, then resumes its
+ * connection. Never touches req after the resume: libmicrohttpd may free it at once. */
+static void run_heavy(void *cls, void *job, int refused)
+{
+    http_server *srv = cls;
+    http_request *req = job;
+    struct MHD_Connection *conn = req->conn;
+    if (refused) {
+        http_error(req, 503, "stopping", "the server is stopping; try again");
+        req->res.retry_after = 1;
+    } else {
+        run_dispatch(srv, req);
+    }
+    MHD_resume_connection(conn);
+}
+
+/* Answers 503: every heavy thread is busy and the queue is full. The request never waits on a
+ * libmicrohttpd worker, where it would hold up the worker's other connections. */
+static void answer_heavy_busy(http_server *srv, http_request *req)
+{
+    metrics_heavy_refused();
+    log_limited(&heavy_log, LOG_WARN, "%s %s: %d heavy requests wait already (CICLO_HEAVY_QUEUE); answered 503",
+                req->method, req->path, srv->opts.cfg->heavy_queue);
+    http_error(req, 503, "busy", "the server is running as many heavy requests as it may; try again");
+    req->res.retry_after = 1;
+}
+
 static conn_track *track_of(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -488,7 +481,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         buf_init(&req->body, srv->opts.cfg->max_body);
         *con_cls = req;
         atomic_fetch_add(&srv->in_flight, 1);
-        server_timing[0] = '\0';
         if (req->track) { /* the headers are in: the body may take what is left of the request's time */
             long long since = atomic_load(&req->track->request_ms);
             set_deadline(req, (since ? since : now_ms()) + (long long)srv->opts.cfg->request_timeout_s * 1000);
@@ -506,10 +498,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     set_deadline(req, 0); /* the request is whole: answering it has no deadline */
     if (!req->answered) {
-        server_timing[0] = '\0';
-        srv->opts.dispatch(req);
-        answer_format_checked(req);
-        negotiate_check_answer(req);
+        /* a heavy route's handler runs on a heavy thread, which resumes the connection when it
+         * has answered: libmicrohttpd then calls here again, with req->answered set */
+        if (srv->heavy && req->route && (req->route->flags & ROUTE_HEAVY)) {
+            if (http_heavy_reserve(srv->heavy) == 0) {
+                MHD_suspend_connection(conn);
+                http_heavy_push(srv->heavy, req);
+                return MHD_YES;
+            }
+            answer_heavy_busy(srv, req);
+        } else {
+            run_dispatch(srv, req);
+        }
     }
     return send_answer(srv, req);
 }
@@ -750,7 +750,9 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     pthread_mutex_init(&srv->track_lock, NULL);
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* suspend and resume: a heavy route's connection waits, suspended, for a heavy thread */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
     struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
     const char *host = cfg->listen_host[0] ? cfg->listen_host : "0.0.0.0";
@@ -799,6 +801,10 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         {srv->tls_key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, srv->tls_key},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* before the daemon: no request can come before it */
+    srv->heavy = http_heavy_new(cfg->heavy_threads, cfg->heavy_queue, run_heavy, srv);
+    if (!srv->heavy)
+        log_warn("no heavy threads: heavy requests run on the HTTP workers");
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
@@ -809,6 +815,8 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         on_unescape, NULL, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, cfg->listen_port);
+        if (srv->heavy)
+            http_heavy_stop(srv->heavy);
         if (srv->guard) {
             http_guard_stop(srv->guard);
             http_guard_free(srv->guard);
@@ -821,6 +829,8 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     if (srv->guard && http_guard_run(srv->guard, srv->daemon, err, errlen) < 0) {
         http_guard_stop(srv->guard);
         MHD_stop_daemon(srv->daemon);
+        if (srv->heavy)
+            http_heavy_stop(srv->heavy);
         http_guard_free(srv->guard);
         free(srv);
         return NULL;
@@ -845,6 +855,10 @@ void http_server_stop(http_server *srv, int grace_s)
         usleep(20000);
     if (atomic_load(&srv->in_flight) > 0)
         log_warn("stopping with %d requests still open", atomic_load(&srv->in_flight));
+    /* before libmicrohttpd stops, no connection may stay suspended: the heavy requests running
+     * finish (each resumes its connection), those still waiting are answered 503 */
+    if (srv->heavy)
+        http_heavy_stop(srv->heavy);
     if (srv->watchdog_running) {
         atomic_store(&srv->watchdog_stop, 1);
         pthread_join(srv->watchdog, NULL);

@@ -1,5 +1,7 @@
 /*
- * server.h — the HTTP server: libmicrohttpd in its internal thread-pool/epoll mode.
+ * server.h — the HTTP server: libmicrohttpd in its internal thread-pool/epoll mode, and the
+ * heavy threads (http/heavy.h) that run the routes flagged ROUTE_HEAVY while their connection is
+ * suspended.
  *
  * What it guards before a handler runs (docs/SECURITY.md, "Limits before authentication"):
  * a body is read only once the headers have passed admit (the token and the role); a
@@ -23,8 +25,9 @@ typedef struct http_server_opts {
     const config *cfg;   /* borrowed for the server's lifetime */
     const route *routes; /* borrowed for the server's lifetime */
     int nroutes;
-    /* Called on a worker thread once the body is read and req->route is set; it must
-     * answer (http_json, http_problem, ...). */
+    /* Called once the body is read and req->route is set, on the connection's worker thread,
+     * or on a heavy thread for a ROUTE_HEAVY route (then nothing else touches req meanwhile); it
+     * must answer (http_json, http_problem, ...). */
     void (*dispatch)(http_request *req);
     /* Called on a worker thread when the headers of a request that carries a body are in
      * and req->route is set, before any byte of the body is read (and before "100
@@ -34,13 +37,15 @@ typedef struct http_server_opts {
 } http_server_opts;
 
 /* Sets the Server-Timing header (RFC: W3C Server Timing, e.g. "sql;dur=12.3, json;dur=4.5")
- * of the answer being built on the calling worker thread. value is copied (up to 255 bytes). */
+ * of the answer whose handler runs on the calling thread (dispatch). value is copied (up to 255
+ * bytes) into the request. */
 void http_server_timing(const char *value);
 
 /* Starts listening. Returns NULL after writing why into err. */
 http_server *http_server_start(const http_server_opts *opts, char *err, size_t errlen);
-/* Stops accepting, waits up to grace_s seconds for requests in flight to be answered,
- * then closes every connection and frees the server. */
+/* Stops accepting, waits up to grace_s seconds for requests in flight to be answered (heavy
+ * ones included), stops the heavy threads (those running finish; those queued are answered
+ * 503), then closes every connection and frees the server. */
 void http_server_stop(http_server *srv, int grace_s);
 
 #endif

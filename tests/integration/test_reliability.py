@@ -848,3 +848,184 @@ def test_one_key_cannot_hold_the_whole_pool(ctx):
         assert [x.get("status") for x in res] == [200] * 3, res
     finally:
         srv.stop()
+
+
+def fair_plan(code):
+    """A plan that can be adopted: one structure, one objective of weight 100, one indicator."""
+    return {"format": "ciclo-plan/1", "entity": {"code": code, "name": "Comune di %s" % code, "kind": "comune"},
+            "year": 2024, "kind": "performance", "title": "Piano %s" % code,
+            "structures": [{"code": "S1", "name": "Settore 1", "kind": "settore"}], "people": [],
+            "objectives": [{"code": "OB1", "title": "Uno", "level": "operational", "scope": "structure",
+                            "assignments": [{"structure_code": "S1", "weight": 100}],
+                            "indicators": [{"code": "I1", "name": "Pratiche", "value_type": "number", "target": 100,
+                                            "rule": {"kind": "linear", "target": 100, "baseline": 0}}]}]}
+
+
+def import_plan(ctx, srv, pg, doc):
+    r = call(ctx, srv, "POST", "/v1/plans:import", doc, token=pg.admin, timeout=300 * SLOW)
+    assert r["status"] in (200, 201), r
+    j = r["r"].json
+    return j["plan_id"] if "plan_id" in j else j["id"]
+
+
+def adopt_locked(ctx, srv, pg, pid, n, res):
+    """n adoptions of plan pid on threads (each waits on the plan's row while hold_plan_row holds it)."""
+    ts = [threading.Thread(target=lambda i=i: res[i].update(call(
+        ctx, srv, "POST", "/v1/plans/%d/adopt" % pid, {"deliberation": {"number": "%d/2024" % (i + 1),
+                                                                          "date": "2024-01-31"}},
+        token=pg.admin, timeout=60 * SLOW))) for i in range(n)]
+    for t in ts:
+        t.start()
+    return ts
+
+
+def test_heavy_reads_of_one_entity_do_not_hold_up_another(ctx):
+    """Issue 21: with ONE libmicrohttpd worker (every connection on it) and two heavy threads, four
+    clients reading the scores of entity A's large plan leave entity B's point reads answering at
+    once: the scores run on the heavy threads, the worker's connection is suspended meanwhile. A's
+    answers are whole and right."""
+    pg = private_pg(ctx)
+    srv = ctx.start_server({"DATABASE_URL": pg.url, "CICLO_THREADS": "1", "CICLO_HEAVY_THREADS": "2",
+                            "CICLO_POOL_SIZE": "8", "CICLO_DB_TIMEOUT_MS": "60000"})
+    try:
+        pid, ind = seed_private(ctx, pg, srv)
+        eid = int(pg.sql("SELECT entity_id FROM plans WHERE id = %d" % pid)[0][0])
+        tok = call(ctx, srv, "POST", "/v1/tokens", {"role": "reader", "name": "B", "entity_id": eid}, token=pg.admin)
+        reader = tok["r"].json["token"]
+        n = 1000 if WRAPPED else FAIR_OBJECTIVES
+        apid = seed_large_plan(pg, "FAIRA%d" % random.randrange(1 << 30), n)
+        scores = "/v1/plans/%d/scores?as_of=2024-12-31" % apid
+        one = call(ctx, srv, "GET", scores, token=pg.admin, timeout=120 * SLOW)
+        assert one["status"] == 200, one
+        j = one["r"].json
+        assert j["plan_id"] == apid and sum(len(s["objectives"]) for s in j["structures"]) == n, j.keys()
+        assert all(s["status"] == "measured" for s in j["structures"]), j["structures"][0]
+        res = [{} for _ in range(4)]
+        ts = [threading.Thread(target=lambda i=i: res[i].update(call(ctx, srv, "GET", scores, token=pg.admin,
+                                                                     timeout=120 * SLOW))) for i in range(4)]
+        for t in ts:
+            t.start()
+        reads = []
+        time.sleep(0.05)
+        while any(t.is_alive() for t in ts):
+            reads.append(call(ctx, srv, "GET", "/v1/plans/%d" % pid, token=reader, timeout=30 * SLOW))
+            time.sleep(0.02)
+        for t in ts:
+            t.join()
+        heavy = max(x["dt"] for x in res)
+        print("     (one scores of %d objectives %.2fs; 4 at once %.2fs; %d reads of B, slowest %.3fs)"
+              % (n, one["dt"], heavy, len(reads), max(x["dt"] for x in reads)))
+        assert [x["status"] for x in res] == [200] * 4, [(x["status"], x.get("error")) for x in res]
+        for x in res:
+            assert x["r"].json == one["r"].json
+        assert all(x["status"] == 200 for x in reads), reads
+        assert len(reads) >= 3, "B made %d reads while A's ran %.2fs" % (len(reads), heavy)
+        # inline, a read would wait for a whole scores request at least (each slower than alone here)
+        assert one["dt"] >= 0.5 * SLOW, "the scores took %.2fs: too short to show a wait" % one["dt"]
+        assert max(x["dt"] for x in reads) < one["dt"] / 2, [round(x["dt"], 3) for x in reads]
+    finally:
+        srv.stop()
+
+
+FAIR_OBJECTIVES = 20000
+
+
+def seed_large_plan(pg, code, n):
+    """A plan of n objectives (20 structures, 2 indicators each, one measurement each), written in SQL
+    (bench/lib.sh's seed_plan, smaller): importing it through the API would take most of the test."""
+    e = "(SELECT id FROM entities WHERE code = '%s')" % code
+    pg.sql("INSERT INTO entities (code, name) VALUES ('{c}', 'Comune di {c}'); "
+           "INSERT INTO structures (entity_id, code, name, kind) SELECT {e}, 'S' || g, 'Settore ' || g, 'settore' "
+           "FROM generate_series(1, 20) g; "
+           "INSERT INTO plans (entity_id, year, title) VALUES ({e}, 2024, 'Piano {c}'); "
+           "INSERT INTO objectives (entity_id, plan_id, code, title, start_year, end_year) SELECT {e}, "
+           "(SELECT id FROM plans WHERE entity_id = {e}), 'OB' || g, 'Obiettivo ' || g, 2024, 2024 "
+           "FROM generate_series(1, {n}) g; "
+           "INSERT INTO assignments (entity_id, plan_id, objective_id, structure_id, weight) SELECT o.entity_id, "
+           "o.plan_id, o.id, s.id, round(100.0 / ({n} / 20), 2) FROM objectives o JOIN structures s ON "
+           "s.entity_id = o.entity_id AND s.code = 'S' || ((substr(o.code, 3)::int - 1) % 20 + 1) "
+           "WHERE o.entity_id = {e}; "
+           "INSERT INTO indicators (entity_id, plan_id, objective_id, code, name, value_type, weight, rule) "
+           "SELECT o.entity_id, o.plan_id, o.id, 'I' || o.id || '.' || k, 'Indicatore ' || k, 'number', 50, "
+           "'{{\"kind\":\"linear\",\"target\":60,\"baseline\":0}}'::jsonb FROM objectives o, "
+           "generate_series(1, 2) k WHERE o.entity_id = {e}; "
+           "INSERT INTO measurements (entity_id, plan_id, objective_id, indicator_id, value, as_of, actor_name, "
+           "actor_role) SELECT entity_id, plan_id, objective_id, id, to_jsonb(50 + (id * 7) % 50), "
+           "date '2024-06-30', 'test', 'admin' FROM indicators WHERE entity_id = {e}".format(c=code, e=e, n=n))
+    return int(pg.sql("SELECT id FROM plans WHERE entity_id = %s" % e)[0][0])
+
+
+def test_full_heavy_queue_answers_503(ctx):
+    """One heavy thread, a queue of one: a heavy request running (an adoption waiting on a locked row)
+    and one waiting leave the third heavy request a 503 problem+json with Retry-After at once, never a
+    wait; a point read still answers; the two accepted ones finish once the row is free."""
+    pg = private_pg(ctx)
+    srv = ctx.start_server({"DATABASE_URL": pg.url, "CICLO_HEAVY_THREADS": "1", "CICLO_HEAVY_QUEUE": "1",
+                            "CICLO_DB_TIMEOUT_MS": "20000"})
+    try:
+        pid = import_plan(ctx, srv, pg, fair_plan("FAIRQ%d" % random.randrange(1 << 30)))
+        holder = hold_plan_row(pg, pid)
+        res = [{} for _ in range(2)]
+        try:
+            ts = adopt_locked(ctx, srv, pg, pid, 1, res)
+            wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ciclo' AND "
+                                    "wait_event_type = 'Lock'")[0][0] == "1", 5 * SLOW, "the adoption to wait")
+            ts += [threading.Thread(target=lambda: res[1].update(call(
+                ctx, srv, "GET", "/v1/plans/%d/scores" % pid, token=pg.admin, timeout=60 * SLOW)))]
+            ts[1].start()
+            time.sleep(0.3 * SLOW)  # the second is in the queue (it cannot run: the one thread is taken)
+            assert not res[1], res
+            busy = call(ctx, srv, "GET", "/v1/plans/%d/checks" % pid, token=pg.admin, timeout=10 * SLOW)
+            assert busy["dt"] < 2 * SLOW, busy
+            doc = expect_problem(busy["r"], 503)
+            assert doc["code"] == "busy", doc
+            assert busy["r"].header("Retry-After") == "1"
+            assert call(ctx, srv, "GET", "/v1/plans/%d" % pid, token=pg.admin)["status"] == 200
+            metrics = call(ctx, srv, "GET", "/metrics")["r"].body.decode()
+            assert re.search(r"^ciclo_heavy_refusals_total [1-9]", metrics, re.M), metrics
+        finally:
+            release_plan_row(pg, holder)
+        for t in ts:
+            t.join(60 * SLOW)
+        assert res[0]["status"] == 200, res[0]
+        assert res[1]["status"] == 200 and res[1]["r"].json["plan_id"] == pid, res[1]
+    finally:
+        srv.stop()
+
+
+def test_sigterm_finishes_a_suspended_heavy_request(ctx):
+    """SIGTERM while a heavy request runs on a heavy thread (its connection suspended) and another
+    waits in the queue: both are answered whole before the process exits 0."""
+    pg = private_pg(ctx)
+    srv = ctx.start_server({"DATABASE_URL": pg.url, "CICLO_HEAVY_THREADS": "1", "CICLO_SHUTDOWN_GRACE": "10",
+                            "CICLO_DB_TIMEOUT_MS": "20000"})
+    code = None
+    try:
+        pid = import_plan(ctx, srv, pg, fair_plan("FAIRT%d" % random.randrange(1 << 30)))
+        holder = hold_plan_row(pg, pid)
+        res = [{} for _ in range(2)]
+        try:
+            ts = adopt_locked(ctx, srv, pg, pid, 1, res)
+            wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ciclo' AND "
+                                    "wait_event_type = 'Lock'")[0][0] == "1", 5 * SLOW, "the adoption to wait")
+            ts += [threading.Thread(target=lambda: res[1].update(call(
+                ctx, srv, "GET", "/v1/plans/%d/export" % pid, token=pg.admin, timeout=60 * SLOW)))]
+            ts[1].start()
+            time.sleep(0.3 * SLOW)
+            srv.proc.send_signal(15)  # SIGTERM
+            time.sleep(0.5 * SLOW)
+            assert srv.proc.poll() is None, "exited with a heavy request in flight"
+            assert not res[0] and not res[1], res
+        finally:
+            release_plan_row(pg, holder)
+        for t in ts:
+            t.join(60 * SLOW)
+        srv.proc.wait(10 * SLOW)
+        code = srv.stop()
+        assert code == 0, srv.log_text()[-2000:]
+        check_log(srv)
+        assert res[0]["status"] == 200 and res[0]["r"].json["status"] == "adopted", res[0]
+        assert res[1]["status"] == 200 and res[1]["r"].json["objectives"][0]["code"] == "OB1", res[1]
+    finally:
+        if code is None:
+            srv.stop()

@@ -1,0 +1,110 @@
+#include "http/heavy.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "core/log.h"
+
+struct http_heavy {
+    pthread_mutex_t lock;
+    pthread_cond_t ready; /* a job was pushed, or the pool is stopping */
+    void **ring;          /* the waiting jobs, oldest at head */
+    int cap, head, count;
+    int reserved; /* places kept: jobs waiting plus those reserved and not yet pushed */
+    int stop;
+    http_heavy_run run;
+    void *ctx;
+    pthread_t *threads;
+    int nthreads;
+};
+
+static void *worker(void *arg)
+{
+    http_heavy *h = arg;
+    pthread_mutex_lock(&h->lock);
+    for (;;) {
+        /* a stopping pool still serves a job reserved before the stop, once it is pushed */
+        while (!h->count && !(h->stop && !h->reserved))
+            pthread_cond_wait(&h->ready, &h->lock);
+        if (!h->count)
+            break;
+        void *job = h->ring[h->head];
+        h->head = (h->head + 1) % h->cap;
+        h->count--;
+        h->reserved--;
+        if (h->stop && !h->reserved) /* the last one: the other threads may leave */
+            pthread_cond_broadcast(&h->ready);
+        int refused = h->stop;
+        pthread_mutex_unlock(&h->lock);
+        h->run(h->ctx, job, refused);
+        pthread_mutex_lock(&h->lock);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+http_heavy *http_heavy_new(int threads, int queue_max, http_heavy_run run, void *ctx)
+{
+    http_heavy *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->cap = queue_max > 0 ? queue_max : 1;
+    h->ring = calloc((size_t)h->cap, sizeof *h->ring);
+    h->threads = calloc((size_t)(threads > 0 ? threads : 1), sizeof *h->threads);
+    if (!h->ring || !h->threads) {
+        free(h->ring);
+        free(h->threads);
+        free(h);
+        return NULL;
+    }
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->ready, NULL);
+    h->run = run;
+    h->ctx = ctx;
+    for (int i = 0; i < (threads > 0 ? threads : 1); i++) {
+        if (pthread_create(&h->threads[i], NULL, worker, h) != 0) {
+            log_warn("heavy requests: %d of %d threads started", i, threads);
+            break;
+        }
+        h->nthreads++;
+    }
+    if (!h->nthreads) {
+        http_heavy_stop(h);
+        return NULL;
+    }
+    return h;
+}
+
+int http_heavy_reserve(http_heavy *h)
+{
+    pthread_mutex_lock(&h->lock);
+    int ok = !h->stop && h->reserved < h->cap;
+    if (ok)
+        h->reserved++;
+    pthread_mutex_unlock(&h->lock);
+    return ok ? 0 : -1;
+}
+
+void http_heavy_push(http_heavy *h, void *job)
+{
+    pthread_mutex_lock(&h->lock);
+    h->ring[(h->head + h->count) % h->cap] = job; /* count < reserved <= cap: there is room */
+    h->count++;
+    pthread_cond_signal(&h->ready);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void http_heavy_stop(http_heavy *h)
+{
+    pthread_mutex_lock(&h->lock);
+    h->stop = 1;
+    pthread_cond_broadcast(&h->ready);
+    pthread_mutex_unlock(&h->lock);
+    for (int i = 0; i < h->nthreads; i++)
+        pthread_join(h->threads[i], NULL);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->ready);
+    free(h->ring);
+    free(h->threads);
+    free(h);
+}
