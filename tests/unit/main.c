@@ -35,6 +35,7 @@ int main(void)
     srunner_add_suite(sr, plan_doc_check_suite());
     srunner_add_suite(sr, rule_form_suite());
     srunner_add_suite(sr, json_stream_suite()); /* plan documents read by parts (issue 21) */
+    srunner_add_suite(sr, buf_suite());         /* answers spilled to a file (issue 21) */
     srunner_add_suite(sr, accept_suite());      /* issue 18 */
     srunner_add_suite(sr, i18n_suite());
     srunner_add_suite(sr, charset_suite());

@@ -43,6 +43,7 @@ Suite *plan_doc_check_suite(void);  /* the plan document's checks */
 Suite *store_errors_suite(void);    /* store/errors.h: PostgreSQL errors as problems */
 Suite *validate_suite(void);        /* codec/validate.h: bodies, patches and merge patches */
 Suite *rule_form_suite(void);       /* codec/rule_form.h: the compact stored form of rules (issue 21) */
+Suite *buf_suite(void);             /* core/buf.h: a large text spills to a file with no name (issue 21) */
 Suite *json_stream_suite(void);     /* codec/json_stream.h: an object by members, an array by items */
 
 /* helpers (helpers.c) */
