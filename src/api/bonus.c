@@ -149,13 +149,15 @@ void bonus_distribution_get(http_request *req)
     json_t *doc = json_loads(d.text, 0, NULL);
     store_doc_free(&d);
     buf b;
-    buf_init(&b, 0);
+    http_answer_init(&b, 0);
     payroll_csv(doc, &b);
     char name[96];
     payroll_csv_name(doc, req->ids[0], name, sizeof name);
-    snprintf(req->res.disposition, sizeof req->res.disposition, "attachment; filename=\"%s\"", name);
     json_decref(doc);
-    size_t len;
-    char *body = buf_steal(&b, &len);
-    http_body(req, 200, "text/csv; charset=utf-8", body, len);
+    if (http_buf(req, 200, "text/csv; charset=utf-8", &b) < 0) {
+        buf_free(&b);
+        http_error(req, 503, "out_of_memory", "the payroll file could not be written now");
+        return;
+    }
+    snprintf(req->res.disposition, sizeof req->res.disposition, "attachment; filename=\"%s\"", name);
 }

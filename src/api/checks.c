@@ -176,15 +176,16 @@ void plan_checks(http_request *req)
     if (http_wants_csv(req)) {
         static const char *const names[] = {"severity", "code", "path", "message", "resource", "resource_id"};
         buf b;
-        buf_init(&b, 0);
+        http_answer_init(&b, 0);
         csv_header(&b, names, 6);
         size_t i;
         json_t *f;
         json_array_foreach(json_object_get(out, "findings"), i, f) csv_row_from_object(&b, f, names, 6);
         json_decref(out);
-        size_t len;
-        char *body = buf_steal(&b, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        if (http_buf(req, 200, "text/csv; charset=utf-8", &b) < 0) {
+            buf_free(&b);
+            http_error(req, 503, "out_of_memory", "the findings could not be written now");
+        }
         return;
     }
     http_json(req, 200, out);

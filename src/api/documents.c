@@ -70,23 +70,23 @@ void plan_report(http_request *req)
     if (!report)
         return;
     if (http_wants_csv(req)) {
-        size_t len;
-        char *body = csv_report(report, &len);
-        if (!body) {
-            json_decref(report);
-            http_error(req, 503, "out_of_memory", "the report is too large to write now");
-            return;
-        }
+        buf b;
+        http_answer_init(&b, 0);
         attachment(req, report, "csv");
+        int rc = csv_report(report, &b);
         json_decref(report);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        if (rc < 0 || http_buf(req, 200, "text/csv; charset=utf-8", &b) < 0) {
+            buf_free(&b);
+            req->res.disposition[0] = '\0';
+            http_error(req, 503, "out_of_memory", "the report is too large to write now");
+        }
         return;
     }
     if (http_wants_format(req, "xlsx", XLSX_MEDIA)) {
-        char *body;
+        int fd;
         size_t len;
         const char *err = NULL;
-        if (xlsx_report(report, NULL, &body, &len, &err) < 0) {
+        if (xlsx_report(report, NULL, &fd, &len, &err) < 0) {
             json_decref(report);
             log_error("GET %s: the workbook cannot be written: %s", req->path, err);
             http_error(req, 503, "workbook_unavailable", "the workbook cannot be written now: %s", err);
@@ -94,7 +94,7 @@ void plan_report(http_request *req)
         }
         attachment(req, report, "xlsx");
         json_decref(report);
-        http_body(req, 200, XLSX_MEDIA, body, len);
+        http_file(req, 200, XLSX_MEDIA, fd, len); /* its private file: sent as it is, whatever its size */
         return;
     }
     http_json(req, 200, report);

@@ -24,7 +24,7 @@ static json_t *answer_of(http_request *req, void (*handler)(http_request *))
 {
     handler(req);
     const char *ct = req->res.content_type;
-    if (req->res.status != 200 || !ct || strcmp(ct, "application/json") != 0)
+    if (req->res.status != 200 || !ct || strcmp(ct, "application/json") != 0 || http_answer_in_memory(req) < 0)
         return NULL;
     json_t *j = json_loadb(req->res.body, req->res.len, 0, NULL);
     if (!j)
@@ -59,18 +59,14 @@ static json_t *plan_doc(http_request *req)
     return doc;
 }
 
-/* Answers b (handed over) with media type ct, or 503 when it failed. */
+/* Answers b (http_answer_init's, handed over) with media type ct, or 503 when it failed. */
 static void answer_buf(http_request *req, buf *b, const char *ct, int rc)
 {
-    if (rc < 0 || b->failed) {
+    req->res.etag[0] = req->res.disposition[0] = req->res.link[0] = '\0';
+    if (rc < 0 || http_buf(req, 200, ct, b) < 0) {
         buf_free(b);
         http_error(req, 503, "document_too_large", "the document could not be built within %u MiB", DOC_LIMIT >> 20);
-        return;
     }
-    size_t len;
-    char *body = buf_steal(b, &len);
-    req->res.etag[0] = req->res.disposition[0] = req->res.link[0] = '\0';
-    http_body(req, 200, ct, body, len);
 }
 
 static int wants_html(http_request *req) { return http_wants_format(req, "html", "text/html"); }
@@ -117,7 +113,7 @@ static void answer_report_drawn(http_request *req, report_drawing draw, const ch
     if (!report)
         return;
     buf b;
-    buf_init(&b, DOC_LIMIT);
+    http_answer_init(&b, DOC_LIMIT);
     int rc = draw(&b, report);
     json_decref(report);
     answer_buf(req, &b, ct, rc);
@@ -140,7 +136,7 @@ void plan_document(http_request *req)
     if (report_and_doc(req, &report, &doc) < 0)
         return;
     buf b;
-    buf_init(&b, DOC_LIMIT);
+    http_answer_init(&b, DOC_LIMIT);
     int rc = plan_html(&b, doc, report);
     json_decref(report);
     json_decref(doc);
@@ -182,7 +178,7 @@ void objective_score_formats(http_request *req)
     if (!score)
         return;
     buf b;
-    buf_init(&b, DOC_LIMIT);
+    http_answer_init(&b, DOC_LIMIT);
     int rc = plan_chart_gantt(&b, score, year, "chart");
     json_decref(score);
     answer_buf(req, &b, "image/svg+xml", rc);
@@ -207,7 +203,7 @@ void measurement_list_formats(http_request *req)
     free(text);
     problem_clear(&p);
     buf b;
-    buf_init(&b, DOC_LIMIT);
+    http_answer_init(&b, DOC_LIMIT);
     int rc = plan_chart_measurements(&b, ind, list, year, "chart");
     json_decref(ind);
     json_decref(list);

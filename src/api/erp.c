@@ -643,7 +643,7 @@ void erp_changes(http_request *req)
     if (store_changes(call->db, call->scope, after, limit, &rows, &p) < 0)
         goto fail;
     buf b;
-    buf_init(&b, 0);
+    http_answer_init(&b, 0);
     buf_puts(&b, "{\"items\":[");
     int64_t last = after;
     int n = store_docs_count(rows);
@@ -657,14 +657,11 @@ void erp_changes(http_request *req)
     cursor_encode(last, cur);
     buf_printf(&b, "],\"next_cursor\":\"%s\",\"more\":%s}", cur, n == limit ? "true" : "false");
     store_docs_free(rows);
-    if (b.failed) {
+    if (http_buf(req, 200, "application/json", &b) < 0) {
         buf_free(&b);
         problem_set(&p, 503, "out_of_memory", "the server is out of memory");
         goto fail;
     }
-    size_t len;
-    char *body = buf_steal(&b, &len);
-    http_body(req, 200, "application/json", body, len);
     return;
 fail:
     api_fail(req, &p);

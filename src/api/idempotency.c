@@ -170,6 +170,8 @@ static char *secret_not_kept(const idem_key *k, const http_response *r)
 static int keep_answer(http_request *req, const idem_key *k, problem *p)
 {
     store_conn *db = api_call_of(req)->db;
+    if (http_answer_in_memory(req) < 0) /* an answer large enough to be in a file is kept all the same */
+        return problem_set(p, 503, "out_of_memory", "the answer could not be read back to be kept");
     const http_response *r = &req->res;
     store_idem_answer a;
     memset(&a, 0, sizeof a);

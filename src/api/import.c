@@ -174,17 +174,14 @@ void plan_export(http_request *req)
     }
     size_t n = strlen(doc);
     buf out;
-    buf_init(&out, 0);
-    if (plan_doc_strip(doc, n, &out) < 0) {
-        free(doc);
+    http_answer_init(&out, 0);
+    int rc = plan_doc_strip(doc, n, &out);
+    free(doc);
+    if (rc < 0 || http_buf(req, 200, "application/json", &out) < 0) {
         buf_free(&out);
         http_error(req, 503, "export_failed", "the plan document could not be built");
         return;
     }
-    free(doc);
-    size_t len;
-    char *body = buf_steal(&out, &len);
     snprintf(req->res.disposition, sizeof req->res.disposition, "attachment; filename=\"plan-%" PRId64 ".json\"",
              req->ids[0]);
-    http_body(req, 200, "application/json", body, len);
 }

@@ -322,7 +322,7 @@ void plan_revision_list(http_request *req)
             "number",     "status",    "deliberation_number", "deliberation_date", "deliberation_body",
             "adopted_at", "adopted_by"};
         buf out;
-        buf_init(&out, 0);
+        http_answer_init(&out, 0);
         csv_header(&out, names, 7);
         size_t i;
         json_t *it;
@@ -340,9 +340,10 @@ void plan_revision_list(http_request *req)
             json_decref(row);
         }
         json_decref(items);
-        size_t len;
-        char *body = buf_steal(&out, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        if (http_buf(req, 200, "text/csv; charset=utf-8", &out) < 0) {
+            buf_free(&out);
+            http_error(req, 503, "out_of_memory", "the list could not be written now");
+        }
         return;
     }
     http_json(req, 200, json_pack("{s:o, s:n}", "items", items, "next_cursor"));
@@ -414,15 +415,16 @@ void plan_revision_changes(http_request *req)
     if (http_wants_csv(req)) {
         static const char *const names[] = {"code", "title", "change", "fields"};
         buf out;
-        buf_init(&out, 0);
+        http_answer_init(&out, 0);
         csv_header(&out, names, 4);
         size_t i;
         json_t *it;
         json_array_foreach(items, i, it) csv_row_from_object(&out, it, names, 4);
         json_decref(items);
-        size_t len;
-        char *body = buf_steal(&out, &len);
-        http_body(req, 200, "text/csv; charset=utf-8", body, len);
+        if (http_buf(req, 200, "text/csv; charset=utf-8", &out) < 0) {
+            buf_free(&out);
+            http_error(req, 503, "out_of_memory", "the list could not be written now");
+        }
         return;
     }
     json_t *out = json_pack("{s:I, s:s, s:o}", "revision", (json_int_t)n, "status", draft ? "draft" : "adopted",

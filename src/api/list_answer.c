@@ -79,7 +79,7 @@ void list_answer_docs(http_request *req, store_docs *r, int limit, const list_cs
     if (more)
         cursor_encode(store_docs_id(r, rows - 1), cursor);
     buf out;
-    buf_init(&out, 0);
+    http_answer_init(&out, 0);
     int as_csv = http_wants_csv(req);
     if (as_csv) {
         answer_csv(r, rows, csv, &out);
@@ -95,9 +95,11 @@ void list_answer_docs(http_request *req, store_docs *r, int limit, const list_cs
             buf_puts(&out, "],\"next_cursor\":null}");
     }
     store_docs_free(r);
-    size_t len;
-    char *body = buf_steal(&out, &len);
-    http_body(req, 200, as_csv ? "text/csv; charset=utf-8" : "application/json", body, len);
+    if (http_buf(req, 200, as_csv ? "text/csv; charset=utf-8" : "application/json", &out) < 0) {
+        buf_free(&out);
+        req->res.link[0] = '\0';
+        http_error(req, 503, "out_of_memory", "the list could not be written now");
+    }
 }
 
 int list_page_read(const http_request *req, list_page *pg, problem *p)

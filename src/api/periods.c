@@ -451,7 +451,7 @@ void override_reject(http_request *req) { decide(req, "rejected"); }
 void period_objective_score(http_request *req)
 {
     objective_score(req);
-    if (req->res.status != 200 || !req->res.body)
+    if (req->res.status != 200 || http_answer_in_memory(req) < 0 || !req->res.body)
         return;
     json_t *out = json_loadb(req->res.body, req->res.len, 0, NULL);
     const char *as_of = json_string_value(json_object_get(out, "as_of"));

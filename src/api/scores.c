@@ -349,20 +349,19 @@ static json_t *objectives_json(const scored *s, int full)
     return arr;
 }
 
-/* The plan scores as JSON text (malloc'd for the caller; NULL when memory ran out). */
-static char *scored_plan_text(http_request *req, const scored *s, size_t *len)
+/* Appends the plan scores as JSON text to b (only appends: b may spill). Returns 0, or -1 when
+ * b failed (memory ran out, or its file's write). */
+static int scored_plan_text(http_request *req, const scored *s, buf *b)
 {
-    buf b;
-    buf_init(&b, 0);
-    buf_printf(&b, "{\"plan_id\":%" PRId64 ",\"as_of\":", s->m.plan_id);
-    jt_str(&b, s->as_of_text);
-    buf_printf(&b, ",\"revision\":%d,\"entity\":{\"entity_id\":%" PRId64 ",\"score\":", s->m.revision, s->m.entity_id);
+    buf_printf(b, "{\"plan_id\":%" PRId64 ",\"as_of\":", s->m.plan_id);
+    jt_str(b, s->as_of_text);
+    buf_printf(b, ",\"revision\":%d,\"entity\":{\"entity_id\":%" PRId64 ",\"score\":", s->m.revision, s->m.entity_id);
     int e = s->m.entity_assignee;
     if (e >= 0) {
-        jt_score(&b, s->as[e].status, s->as[e].score);
-        buf_printf(&b, ",\"status\":\"%s\"}", status_name(s->as[e].status));
+        jt_score(b, s->as[e].status, s->as[e].score);
+        buf_printf(b, ",\"status\":\"%s\"}", status_name(s->as[e].status));
     } else {
-        buf_puts(&b, "null,\"status\":\"not_measured\"}");
+        buf_puts(b, "null,\"status\":\"not_measured\"}");
     }
     static const struct {
         pm_assignee_kind kind;
@@ -370,34 +369,31 @@ static char *scored_plan_text(http_request *req, const scored *s, size_t *len)
     } lists[] = {{PM_STRUCTURE, "structures"}, {PM_MANAGER, "managers"}, {PM_PERSON, "individuals"}};
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
         int n = 0;
-        buf_printf(&b, ",\"%s\":[", lists[l].key);
+        buf_printf(b, ",\"%s\":[", lists[l].key);
         for (int a = 0; a < s->m.plan.n_assignees; a++) {
             const pm_assignee *x = &s->m.assignee[a];
             if (x->kind != lists[l].kind || (x->kind != PM_STRUCTURE && !may_see_person(req, x->id)))
                 continue;
             if (n++)
-                buf_putc(&b, ',');
-            assignee_text(&b, s, a);
+                buf_putc(b, ',');
+            assignee_text(b, s, a);
         }
-        buf_putc(&b, ']');
+        buf_putc(b, ']');
     }
-    jt_tree(&b, "method", method_json_encode(&s->m.method));
+    jt_tree(b, "method", method_json_encode(&s->m.method));
     if (s->m.method_error)
-        jt_tree(&b, "method_error", json_string(s->m.method_error));
-    jt_tree(&b, "objectives", objectives_json(s, 0));
-    buf_putc(&b, '}');
-    if (b.failed) {
-        buf_free(&b);
-        return NULL;
-    }
-    return buf_steal(&b, len);
+        jt_tree(b, "method_error", json_string(s->m.method_error));
+    jt_tree(b, "objectives", objectives_json(s, 0));
+    buf_putc(b, '}');
+    return b->failed ? -1 : 0;
 }
 
 json_t *scored_plan_json(http_request *req, const scored *s)
 {
-    char *t = scored_plan_text(req, s, NULL);
-    json_t *j = t ? json_loads(t, 0, NULL) : NULL;
-    free(t);
+    buf b;
+    buf_init(&b, 0);
+    json_t *j = scored_plan_text(req, s, &b) == 0 ? json_loadb(b.data, b.len, 0, NULL) : NULL;
+    buf_free(&b);
     return j;
 }
 
@@ -416,12 +412,12 @@ void plan_scores(http_request *req)
         return;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    size_t len = 0;
-    char *text = scored_plan_text(req, &s, &len);
-    if (text)
-        http_body(req, 200, "application/json", text, len);
-    else
+    buf b;
+    http_answer_init(&b, 0); /* tens of MB for a plan of 100,000 objectives: it may spill */
+    if (scored_plan_text(req, &s, &b) < 0 || http_buf(req, 200, "application/json", &b) < 0) {
+        buf_free(&b);
         http_error(req, 500, "internal", "the answer could not be encoded");
+    }
     timing_header(&s, ms_since(&t0));
     plan_model_free(&s.m);
 }

@@ -446,11 +446,20 @@ static int dump_to_buf(const char *text, size_t n, void *b) { return buf_append(
 
 /* Written into a buf, not by json_dumps: jansson 2.14 goes on past an object key it could not
  * write for want of memory, and would give a text without that key; a buf stays failed. */
+int rule_json_dump_buf(const json_t *j, size_t flags, buf *b)
+{
+    if (json_dump_callback(j, dump_to_buf, b, flags | JSON_REAL_PRECISION(JSON_NUMBER_DIGITS)) < 0 || b->failed) {
+        b->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 char *rule_json_dumps(const json_t *j, size_t flags)
 {
     buf b;
     buf_init(&b, 0);
-    if (json_dump_callback(j, dump_to_buf, &b, flags | JSON_REAL_PRECISION(JSON_NUMBER_DIGITS)) < 0 || b.failed) {
+    if (rule_json_dump_buf(j, flags, &b) < 0) {
         buf_free(&b);
         return NULL;
     }

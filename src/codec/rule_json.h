@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "rules.h"
 
 /* Nodes enough for any rule the decoder accepts: a root with nested rules. */
@@ -72,6 +73,8 @@ json_t *rule_json_decimal(rules_decimal d);
  * documents, replays) is made here. malloc'd text for the caller (NULL on failure).
  */
 char *rule_json_dumps(const json_t *j, size_t flags);
+/* The same text, appended to b (which may spill: buf_spill). Returns 0, or -1 (b failed). */
+int rule_json_dump_buf(const json_t *j, size_t flags, buf *b);
 
 /* Encodes findings as [{"severity","code","message","path"}]. New reference. */
 json_t *rule_json_findings(const rules_finding *findings, size_t n);

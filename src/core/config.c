@@ -61,7 +61,7 @@ static int parse_listen(config *cfg, const char *s, char *err, size_t errlen)
 int config_load(config *cfg, char *err, size_t errlen)
 {
     memset(cfg, 0, sizeof *cfg);
-    int max_body_mib, budget_mib;
+    int max_body_mib, budget_mib, spool_bytes;
     cfg->database_url = env_str("DATABASE_URL", "");
     if (parse_listen(cfg, env_str("CICLO_LISTEN", "127.0.0.1:8080"), err, errlen) < 0)
         return -1;
@@ -82,12 +82,14 @@ int config_load(config *cfg, char *err, size_t errlen)
         env_int("CICLO_HEADER_TIMEOUT", 10, 1, 3600, &cfg->header_timeout_s, err, errlen) < 0 ||
         env_int("CICLO_MAX_BODY_MIB", 32, 1, 32, &max_body_mib, err, errlen) < 0 ||
         env_int("CICLO_BODY_BUDGET_MIB", 128, 1, 65536, &budget_mib, err, errlen) < 0 ||
+        env_int("CICLO_SPOOL_BYTES", 1024 * 1024, 0, 1 << 30, &spool_bytes, err, errlen) < 0 ||
         env_int("CICLO_RATE_LIMIT", 0, 0, 1000000, &cfg->rate_limit, err, errlen) < 0 ||
         env_int("CICLO_RATE_BURST", 0, 0, 1000000, &cfg->rate_burst, err, errlen) < 0 ||
         env_int("CICLO_SHUTDOWN_GRACE", 30, 0, 3600, &cfg->shutdown_grace_s, err, errlen) < 0 ||
         env_int("CICLO_TOKEN_NOTIFY", 1, 0, 1, &cfg->token_notify, err, errlen) < 0)
         return -1;
     cfg->max_body = (size_t)max_body_mib * 1024 * 1024;
+    cfg->spool_bytes = (size_t)spool_bytes;
     cfg->body_budget = (size_t)(budget_mib > max_body_mib ? budget_mib : max_body_mib) * 1024 * 1024;
     if (cfg->rate_burst == 0)
         cfg->rate_burst = cfg->rate_limit > 0 ? 2 * cfg->rate_limit : 0;

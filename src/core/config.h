@@ -24,6 +24,9 @@ typedef struct config {
     size_t max_body;          /* CICLO_MAX_BODY: request body limit, bytes, default 32 MiB */
     size_t body_budget;       /* CICLO_BODY_BUDGET_MIB: request bodies held in memory at once, all
                                    connections together, bytes, default 128 MiB (at least max_body) */
+    size_t spool_bytes;       /* CICLO_SPOOL_BYTES: an answer's text past this many bytes goes to an
+                                   unlinked temporary file in TMPDIR and out with sendfile, default
+                                   1 MiB (0 = every answer in memory) */
     int rate_limit;           /* CICLO_RATE_LIMIT: requests per second per token, 0 = off */
     int rate_burst;           /* CICLO_RATE_BURST: requests a token may make at once, default 2 x rate */
     const char *cors_origins; /* CICLO_CORS_ORIGINS: comma-separated allowed origins */

@@ -18,8 +18,11 @@ struct route;
 typedef struct http_response {
     int status;
     const char *content_type; /* static string */
-    char *body;               /* owned (malloc) */
-    size_t len;
+    char *body;               /* owned (malloc); NULL when the body is in file */
+    size_t len;               /* of the body, in memory or in file */
+    int file;                 /* with has_file: an open temporary file holding the body (owned; sent with
+                                 sendfile, closed by libmicrohttpd or at the request's end) */
+    int has_file;
     char etag[40]; /* without quotes; empty = none */
     char location[160];
     char allow[96];
@@ -58,6 +61,20 @@ void http_problem(http_request *req, const problem *p);
 /* Shorthand: a problem with no field errors. */
 void http_error(http_request *req, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Initialises b for the text of an answer: as buf_init(b, limit), spilling to a temporary file
+ * once it holds more than CICLO_SPOOL_BYTES (buf_spill; never when that is 0). */
+void http_answer_init(buf *b, size_t limit);
+/* Answers with the text of b (http_answer_init's, taken: b is freed), from memory or from its
+ * file. Returns 0, or -1 without answering when b failed or its file's last write failed. */
+int http_buf(http_request *req, int status, const char *content_type, buf *b);
+/* Answers with the first len bytes of the file fd (taken: closed by the server). */
+void http_file(http_request *req, int status, const char *content_type, int fd, size_t len);
+/* For the few that read an answer back (a JSON answer turned into a chart, an answer kept for
+ * an Idempotency-Key): brings an answer held in a file into req->res.body. Returns 0, or -1
+ * after answering 503 when it cannot be read. */
+int http_answer_in_memory(http_request *req);
+/* The threshold of http_answer_init (CICLO_SPOOL_BYTES), set once at start. */
+void http_spool_bytes(size_t bytes);
 /* Answers again as a stored answer was given (Idempotency-Key): status, content type,
  * Location and ETag are copied (NULL: none), body (malloc'd) is handed over. The answer a
  * handler gives is itself in req->res once it returns: that is what gets stored. */

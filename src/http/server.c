@@ -131,11 +131,16 @@ static enum MHD_Result send_answer(http_server *srv, http_request *req)
     http_response *r = &req->res;
     if (!req->answered)
         http_error(req, 500, "internal", "the request was not answered");
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        r->len, r->body ? r->body : (void *)"", r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    /* a body in a file (http_file) goes out with sendfile: libmicrohttpd closes the file when the
+     * answer is done, or when the client goes away before it is */
+    struct MHD_Response *resp = r->has_file ? MHD_create_response_from_fd((uint64_t)r->len, r->file)
+                                            : MHD_create_response_from_buffer(r->len, r->body ? r->body : (void *)"",
+                                                                              r->body ? MHD_RESPMEM_MUST_FREE
+                                                                                      : MHD_RESPMEM_PERSISTENT);
     if (!resp)
-        return MHD_NO;
-    r->body = NULL; /* MHD owns it now */
+        return MHD_NO; /* on_completed frees the body or closes the file */
+    r->body = NULL;    /* MHD owns it now */
+    r->has_file = 0;
     if (r->content_type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     if (r->etag[0])
@@ -536,6 +541,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     set_deadline(req, now_ms() + (long long)srv->opts.cfg->request_timeout_s * 1000);
     buf_free(&req->body);
     free(req->res.body);
+    if (req->res.has_file) /* never handed to libmicrohttpd */
+        close(req->res.file);
     free(req);
     *con_cls = NULL;
     atomic_store(&srv->last_end_ms, now_ms());
@@ -739,6 +746,7 @@ static int fit_open_files(int max_connections)
 http_server *http_server_start(const http_server_opts *opts, char *err, size_t errlen)
 {
     tune_allocator();
+    http_spool_bytes(opts->cfg->spool_bytes);
     const config *cfg = opts->cfg;
     int max_connections = fit_open_files(cfg->max_connections);
     http_server *srv = calloc(1, sizeof *srv);

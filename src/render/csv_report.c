@@ -30,21 +30,21 @@ static void total_row(buf *b, const json_t *t)
     json_decref(row);
 }
 
-char *csv_report(const json_t *report, size_t *len)
+int csv_report(const json_t *report, buf *b)
 {
     json_t *groups = report_groups(report, NULL); /* the report is in document order already */
-    if (!groups)
-        return NULL;
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, "\xEF\xBB\xBF");
-    csv_header(&b, names, NCOLS);
+    if (!groups) {
+        b->failed = 1;
+        return -1;
+    }
+    buf_puts(b, "\xEF\xBB\xBF");
+    csv_header(b, names, NCOLS);
     size_t i, k;
     json_t *g, *r;
     json_array_foreach(groups, i, g)
     {
-        json_array_foreach(json_object_get(g, "rows"), k, r) csv_row_from_object(&b, r, names, NCOLS);
-        total_row(&b, json_object_get(g, "total"));
+        json_array_foreach(json_object_get(g, "rows"), k, r) csv_row_from_object(b, r, names, NCOLS);
+        total_row(b, json_object_get(g, "total"));
     }
     const json_t *e = json_object_get(report, "entity"), *plan = json_object_get(report, "plan");
     const json_t *who = json_object_get(plan, "entity");
@@ -55,15 +55,11 @@ char *csv_report(const json_t *report, size_t *len)
                               json_object_get(e, "weight_measured"), "score", json_object_get(e, "score"), "status",
                               json_object_get(e, "status"));
         if (t)
-            total_row(&b, t);
+            total_row(b, t);
         else
-            b.failed = 1;
+            b->failed = 1;
         json_decref(t);
     }
     json_decref(groups);
-    if (b.failed) {
-        buf_free(&b);
-        return NULL;
-    }
-    return buf_steal(&b, len);
+    return b->failed ? -1 : 0;
 }

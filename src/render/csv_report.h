@@ -16,9 +16,11 @@
 #include <jansson.h>
 #include <stddef.h>
 
-/* Writes report (plan_report_json's, grouped and headed by api/documents.c; borrowed) as
- * above. Returns the text (malloc'd: the caller frees it) with *len, or NULL when memory is
- * exhausted or the report lacks its rows and totals. */
-char *csv_report(const json_t *report, size_t *len);
+#include "core/buf.h"
+
+/* Appends report (plan_report_json's, grouped and headed by api/documents.c; borrowed) as
+ * above to out (only appends: out may spill, buf_spill). Returns 0, or -1 with out failed
+ * when memory or out's file fails or the report lacks its rows and totals. */
+int csv_report(const json_t *report, buf *out);
 
 #endif

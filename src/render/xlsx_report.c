@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,29 +466,9 @@ static void write_book(writer *w, const json_t *report)
     json_decref(groups);
 }
 
-/* Reads the file at path into a malloc'd buffer. Returns 0, or -1. */
-static int slurp(const char *path, char **out, size_t *len)
+int xlsx_report(const json_t *report, const xlsx_report_opts *opts, int *fd, size_t *len, const char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    struct stat st;
-    char *b = NULL;
-    if (fstat(fileno(f), &st) == 0 && st.st_size > 0 && (b = malloc((size_t)st.st_size)) &&
-        fread(b, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
-        fclose(f);
-        *out = b;
-        *len = (size_t)st.st_size;
-        return 0;
-    }
-    free(b);
-    fclose(f);
-    return -1;
-}
-
-int xlsx_report(const json_t *report, const xlsx_report_opts *opts, char **out, size_t *len, const char **err)
-{
-    *out = NULL;
+    *fd = -1;
     *len = 0;
     const char *base = opts && opts->tmpdir ? opts->tmpdir : getenv("TMPDIR");
     char dir[512], path[560];
@@ -509,20 +490,25 @@ int xlsx_report(const json_t *report, const xlsx_report_opts *opts, char **out, 
         write_book(w, report);
         lxw_error closed = workbook_close(w->wb); /* writes the file and frees the workbook */
         note(w, closed);
+        struct stat st;
         if (w->err != LXW_NO_ERROR)
             *err = lxw_strerror(w->err);
-        else if (slurp(path, out, len) < 0)
+        else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(*fd, &st) < 0 || st.st_size <= 0)
             *err = "cannot read the workbook back";
-        else
+        else {
+            *len = (size_t)st.st_size;
             rc = 0;
+        }
     }
     free(w);
     if (unlink(path) < 0 && errno != ENOENT && rc == 0) {
-        free(*out);
-        *out = NULL;
-        *len = 0;
         *err = "cannot remove the temporary workbook";
         rc = -1;
+    }
+    if (rc < 0 && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
+        *len = 0;
     }
     rmdir(dir);
     return rc;

@@ -40,9 +40,10 @@ typedef struct xlsx_report_opts {
 
 /* Writes report (borrowed: plan_report_json's, grouped in document order and headed with
  * "plan" by api/documents.c) as a workbook. The workbook is written to a file in a private
- * directory made for the call (mode 0700) and read back; both are removed on every path.
- * Returns 0 with *out (malloc'd: the caller frees it) and *len, or -1 with *err (a static
- * sentence) when memory, the disk or libxlsxwriter fails. */
-int xlsx_report(const json_t *report, const xlsx_report_opts *opts, char **out, size_t *len, const char **err);
+ * directory made for the call (mode 0700) and opened again; the file is unlinked and the
+ * directory removed on every path, so the open descriptor is all that is left of them.
+ * Returns 0 with *fd (read-only, close-on-exec: the caller closes it) and *len the workbook's
+ * size, or -1 with *err (a static sentence) when memory, the disk or libxlsxwriter fails. */
+int xlsx_report(const json_t *report, const xlsx_report_opts *opts, int *fd, size_t *len, const char **err);
 
 #endif

@@ -2,6 +2,7 @@
  * document order of the report's groups, the CSV report and the workbook's sheet names. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "render/csv_report.h"
 #include "render/labels.h"
@@ -104,8 +105,11 @@ START_TEST(csv_has_bom_totals_under_groups_and_the_entity_last)
     json_t *order = json_pack("[I, I, I]", (json_int_t)10, (json_int_t)12, (json_int_t)11);
     json_t *g = report_groups(rep, order);
     ck_assert_int_eq(report_groups_apply(rep, g), 0);
+    buf out;
+    buf_init(&out, 0);
+    ck_assert_int_eq(csv_report(rep, &out), 0);
     size_t len = 0;
-    char *csv = csv_report(rep, &len);
+    char *csv = buf_steal(&out, &len);
     ck_assert_ptr_nonnull(csv);
     ck_assert_uint_eq(strlen(csv), len);
     const char *want =
@@ -123,6 +127,37 @@ START_TEST(csv_has_bom_totals_under_groups_and_the_entity_last)
         "entity;PROVA;Comune di Prova;TOTALE;;200;;;82,50;measured;100\r\n";
     ck_assert_str_eq(csv, want);
     free(csv);
+    json_decref(g);
+    json_decref(order);
+    json_decref(rep);
+}
+END_TEST
+
+/* The CSV written into a buf that spills to a file every few bytes is the same text. */
+START_TEST(csv_spilled_to_a_file_is_the_same_text)
+{
+    json_t *rep = sample_report();
+    json_t *order = json_pack("[I, I, I]", (json_int_t)10, (json_int_t)12, (json_int_t)11);
+    json_t *g = report_groups(rep, order);
+    ck_assert_int_eq(report_groups_apply(rep, g), 0);
+    buf mem, sp;
+    buf_init(&mem, 0);
+    ck_assert_int_eq(csv_report(rep, &mem), 0);
+    buf_init(&sp, 0);
+    buf_spill(&sp, 40);
+    ck_assert_int_eq(csv_report(rep, &sp), 0);
+    ck_assert(sp.has_file);
+    size_t len = 0;
+    int fd = buf_take_file(&sp, &len);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_uint_eq(len, mem.len);
+    char *back = malloc(len);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_int_eq(pread(fd, back, len, 0), (ssize_t)len);
+    ck_assert_int_eq(memcmp(back, mem.data, len), 0);
+    free(back);
+    close(fd);
+    buf_free(&mem);
     json_decref(g);
     json_decref(order);
     json_decref(rep);
@@ -158,6 +193,7 @@ Suite *report_docs_suite(void)
     tcase_add_test(tc, statuses_and_kinds_in_italian);
     tcase_add_test(tc, groups_follow_the_tree_then_managers);
     tcase_add_test(tc, csv_has_bom_totals_under_groups_and_the_entity_last);
+    tcase_add_test(tc, csv_spilled_to_a_file_is_the_same_text);
     tcase_add_test(tc, sheet_names_excel_accepts);
     suite_add_tcase(s, tc);
     return s;
