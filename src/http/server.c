@@ -534,7 +534,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         log_limited(&unauthorized_log, LOG_INFO, "%s %s %d %lldus%s", req->method, req->path, status, us, early);
     else
         log_info("%s %s %d %lldus%s", req->method, req->path, status, us, early);
-    if (req->body_reserved >= LARGE_REQUEST || req->res.len >= LARGE_REQUEST)
+    /* a heavy route may have used much memory whatever it answered (a 503 for a document over
+     * its limit came after the whole plan was loaded) */
+    if (req->body_reserved >= LARGE_REQUEST || req->res.len >= LARGE_REQUEST ||
+        (req->route && (req->route->flags & ROUTE_HEAVY)))
         atomic_store(&srv->trim_wanted, 1);
     atomic_fetch_sub(&srv->buffered, req->body_reserved);
     /* the next request on this connection must arrive whole in time, from now */
