@@ -70,6 +70,7 @@ http_heavy *http_heavy_new(int threads, int queue_max, http_heavy_run run, void 
     }
     if (!h->nthreads) {
         http_heavy_stop(h);
+        http_heavy_free(h);
         return NULL;
     }
     return h;
@@ -102,6 +103,11 @@ void http_heavy_stop(http_heavy *h)
     pthread_mutex_unlock(&h->lock);
     for (int i = 0; i < h->nthreads; i++)
         pthread_join(h->threads[i], NULL);
+    h->nthreads = 0;
+}
+
+void http_heavy_free(http_heavy *h)
+{
     pthread_mutex_destroy(&h->lock);
     pthread_cond_destroy(&h->ready);
     free(h->ring);

@@ -19,7 +19,7 @@ typedef void (*http_heavy_run)(void *ctx, void *job, int refused);
 
 /* Starts `threads` threads (at least 1) and a queue of `queue_max` waiting jobs (at least 1),
  * each job handed to run(ctx, job, 0). Returns NULL when no thread could be started or out of
- * memory. The pool is freed by http_heavy_stop. */
+ * memory. The pool is stopped by http_heavy_stop, then freed by http_heavy_free. */
 http_heavy *http_heavy_new(int threads, int queue_max, http_heavy_run run, void *ctx);
 /* Keeps a place in the queue for one job, without waiting. Returns 0, after which the caller
  * must http_heavy_push exactly one job, or -1 when the queue is full or the pool stopping. */
@@ -27,7 +27,11 @@ int http_heavy_reserve(http_heavy *h);
 /* Queues job in the place kept by http_heavy_reserve. job is borrowed until run returns. */
 void http_heavy_push(http_heavy *h, void *job);
 /* Stops taking jobs; the jobs running finish, the jobs still waiting (and one reserved, once
- * pushed) are handed to run with refused = 1; then joins the threads and frees h. */
+ * pushed) are handed to run with refused = 1; then joins the threads. h stays valid: a later
+ * http_heavy_reserve fails at once (libmicrohttpd's workers may still call it until their daemon
+ * is stopped), until http_heavy_free. */
 void http_heavy_stop(http_heavy *h);
+/* Frees h, stopped by http_heavy_stop, once nothing may call http_heavy_reserve any more. */
+void http_heavy_free(http_heavy *h);
 
 #endif

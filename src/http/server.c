@@ -431,10 +431,15 @@ static void run_heavy(void *cls, void *job, int refused)
     MHD_resume_connection(conn);
 }
 
-/* Answers 503: every heavy thread is busy and the queue is full. The request never waits on a
- * libmicrohttpd worker, where it would hold up the worker's other connections. */
+/* Answers 503: every heavy thread is busy and the queue is full, or the server is stopping. The
+ * request never waits on a libmicrohttpd worker, where it would hold up its other connections. */
 static void answer_heavy_busy(http_server *srv, http_request *req)
 {
+    if (atomic_load(&srv->stopping)) { /* the heavy threads are stopped, or stopping */
+        http_error(req, 503, "stopping", "the server is stopping; try again");
+        req->res.retry_after = 1;
+        return;
+    }
     metrics_heavy_refused();
     log_limited(&heavy_log, LOG_WARN, "%s %s: %d heavy requests wait already (CICLO_HEAVY_QUEUE); answered 503",
                 req->method, req->path, srv->opts.cfg->heavy_queue);
@@ -826,8 +831,10 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
         on_unescape, NULL, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!srv->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%d (in use, or not allowed)", host, cfg->listen_port);
-        if (srv->heavy)
+        if (srv->heavy) {
             http_heavy_stop(srv->heavy);
+            http_heavy_free(srv->heavy);
+        }
         if (srv->guard) {
             http_guard_stop(srv->guard);
             http_guard_free(srv->guard);
@@ -840,8 +847,10 @@ http_server *http_server_start(const http_server_opts *opts, char *err, size_t e
     if (srv->guard && http_guard_run(srv->guard, srv->daemon, err, errlen) < 0) {
         http_guard_stop(srv->guard);
         MHD_stop_daemon(srv->daemon);
-        if (srv->heavy)
+        if (srv->heavy) {
             http_heavy_stop(srv->heavy);
+            http_heavy_free(srv->heavy);
+        }
         http_guard_free(srv->guard);
         free(srv);
         return NULL;
@@ -867,7 +876,9 @@ void http_server_stop(http_server *srv, int grace_s)
     if (atomic_load(&srv->in_flight) > 0)
         log_warn("stopping with %d requests still open", atomic_load(&srv->in_flight));
     /* before libmicrohttpd stops, no connection may stay suspended: the heavy requests running
-     * finish (each resumes its connection), those still waiting are answered 503 */
+     * finish (each resumes its connection), those still waiting are answered 503. Its workers
+     * still serve the connections left open (an idle keep-alive one may send a heavy request):
+     * the stopped pool refuses those, and is freed only once the daemon is stopped */
     if (srv->heavy)
         http_heavy_stop(srv->heavy);
     if (srv->watchdog_running) {
@@ -875,6 +886,8 @@ void http_server_stop(http_server *srv, int grace_s)
         pthread_join(srv->watchdog, NULL);
     }
     MHD_stop_daemon(srv->daemon);
+    if (srv->heavy)
+        http_heavy_free(srv->heavy);
     if (srv->guard)
         http_guard_free(srv->guard);
     pthread_mutex_destroy(&srv->track_lock);

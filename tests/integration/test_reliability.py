@@ -21,6 +21,7 @@ Under CICLO_WRAP (valgrind) the server is ~20x slower: every time bound is multi
 and the crash tests use smaller workloads.
 """
 import atexit
+import collections
 import concurrent.futures
 import json
 import os
@@ -1026,6 +1027,77 @@ def test_sigterm_finishes_a_suspended_heavy_request(ctx):
         check_log(srv)
         assert res[0]["status"] == 200 and res[0]["r"].json["status"] == "adopted", res[0]
         assert res[1]["status"] == 200 and res[1]["r"].json["objectives"][0]["code"] == "OB1", res[1]
+    finally:
+        if code is None:
+            srv.stop()
+
+
+def read_answer(s, timeout):
+    """Reads one HTTP/1.1 answer with a Content-Length from socket s: (status, body), or (0, b"") when
+    the server closed the connection first."""
+    s.settimeout(timeout)
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                return 0, b""
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        m = re.search(rb"\r\ncontent-length: *(\d+)", head, re.I)
+        need = int(m.group(1)) if m else 0
+        while len(body) < need:
+            chunk = s.recv(65536)
+            if not chunk:
+                return 0, b""
+            body += chunk
+        return int(head.split(b" ")[1]), body
+    except OSError:
+        return 0, b""
+
+
+def test_heavy_request_on_an_idle_connection_during_stop(ctx):
+    """SIGTERM with keep-alive connections idle (no request in flight, so the grace ends at once): a
+    heavy request they send while the server stops (after the heavy threads stopped, before
+    libmicrohttpd closes its connections) is answered 503 "stopping" or its connection closed, and the process
+    exits 0 with no sanitizer report. The heavy pool must outlive libmicrohttpd's workers, which may
+    still call it."""
+    pg = private_pg(ctx)
+    srv = ctx.start_server({"DATABASE_URL": pg.url, "CICLO_THREADS": "4", "CICLO_SHUTDOWN_GRACE": "10"})
+    code = None
+    try:
+        pid = import_plan(ctx, srv, pg, fair_plan("FAIRS%d" % random.randrange(1 << 30)))
+        heavy = ("GET /v1/plans/%d/checks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+                 % (pid, pg.admin)).encode()
+        conns = []
+        for _ in range(40):  # idle keep-alive connections, each past the guard (one answered request)
+            s = socket.create_connection(("127.0.0.1", srv.port))
+            s.sendall(heavy)
+            assert read_answer(s, 30 * SLOW)[0] == 200
+            conns.append(s)
+        srv.proc.send_signal(15)  # SIGTERM
+        answers = []
+        for s in conns:  # over about 400 ms: some land after the heavy threads stopped
+            try:
+                s.sendall(heavy)
+            except OSError:
+                pass
+            time.sleep(0.01)
+        for s in conns:
+            answers.append(read_answer(s, 10 * SLOW))
+            s.close()
+        try:
+            srv.proc.wait(20 * SLOW)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("still running 20 s after SIGTERM:\n" + srv.log_text()[-3000:])
+        code = srv.stop()
+        check_log(srv)
+        assert code == 0, srv.log_text()[-3000:]
+        print("     (answers after SIGTERM: %s)" % sorted(collections.Counter(a[0] for a in answers).items()))
+        for status, body in answers:
+            assert status in (0, 200, 503), (status, body[:300])
+            if status == 503:
+                assert json.loads(body)["code"] == "stopping", body
     finally:
         if code is None:
             srv.stop()
