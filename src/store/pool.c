@@ -333,10 +333,11 @@ void store_release(store_pool *pool, store_conn *c)
     c->in_use = 0;
     pool->in_use--;
     pthread_cond_signal(&pool->freed);
-    /* past two connections, one key at most can be at its share (it is over half): one of its
-     * waiters takes the place; with two, both keys may wait */
+    /* every waiter for a share looks again: past two connections one key at most is at its share
+     * (it is over half), but waiters of a key that was at its share before may still sleep here,
+     * and a signal that woke one of the key at its share now would be lost to them */
     if (c->key >= 0 && pool->share_waiters)
-        (pool->size > 2 ? pthread_cond_signal : pthread_cond_broadcast)(&pool->shared);
+        pthread_cond_broadcast(&pool->shared);
     pthread_mutex_unlock(&pool->lock);
 }
 
