@@ -428,6 +428,8 @@ static void run_heavy(void *cls, void *job, int refused)
     } else {
         run_dispatch(srv, req);
     }
+    if (!req->answered) /* else the access handler, called again on resume, would queue it again */
+        http_error(req, 500, "internal", "the request was not answered");
     MHD_resume_connection(conn);
 }
 
