@@ -33,8 +33,8 @@
  *   (auth_token_forget, from api/tokens.c), so that it answers 401 at the very next request; other
  *   processes, within the time a notification takes (milliseconds; at most the listener's lease,
  *   two seconds, when its connection is cut off silently).
- * - By a guard, while the listener is not live (not yet connected, its connection lost, or turned
- *   off: CICLO_TOKEN_NOTIFY=0). Each request that touches data checks the token against the
+ * - By a guard, while the listener is not live (not yet connected, its connection lost, the
+ *   triggers of sql/033 missing, or turned off: CICLO_TOKEN_NOTIFY=0). Each request that touches data checks the token against the
  *   database with a guard (store_guard) that travels in the same round trip as the request's first
  *   statement and aborts it when the token no longer holds; a request that touches no data (a 400
  *   for a malformed parameter, a 403 for a role, POST /v1/rules:evaluate) runs the guard on its own

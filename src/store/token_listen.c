@@ -16,6 +16,15 @@
 #include "core/log.h"
 
 #define CHANNEL "ciclo_tokens"
+/* LISTEN, and whether the triggers that announce on CHANNEL are there and enabled: without them
+ * (a schema before sql/033, a new binary before `ciclo migrate`) LISTEN works but nothing will
+ * ever be announced, and the cache must stay guarded. One simple query: two results. */
+#define LISTEN_SQL                                                                     \
+    "LISTEN " CHANNEL                                                                  \
+    "; SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('tokens') AND "     \
+    "tgenabled <> 'D' AND tgname IN ('tokens_notify_update', 'tokens_notify_delete', " \
+    "'tokens_notify_truncate')"
+#define LISTEN_TRIGGERS "3"
 #define HEARTBEAT_MS 1000 /* an empty query this long after the last one was answered */
 #define LEASE_MS 2000     /* live until this long after the last answered heartbeat was sent */
 #define RETRY_MIN_MS 500  /* the first wait before connecting again; doubles up to RETRY_MAX_MS */
@@ -130,9 +139,9 @@ static void deliver(PGconn *pg)
 static void serve(PGconn *pg, char *why, size_t whylen)
 {
     int fd = PQsocket(pg);
-    int listening = 0, want_write;
+    int listening = 0, announced = 0, want_write;
     long long sent = mono_ms(), next = 0; /* when the query in flight was sent (0: none), the next heartbeat */
-    if (!PQsendQuery(pg, "LISTEN " CHANNEL)) {
+    if (!PQsendQuery(pg, LISTEN_SQL)) {
         reason(pg, why, whylen);
         return;
     }
@@ -170,8 +179,10 @@ static void serve(PGconn *pg, char *why, size_t whylen)
             PGresult *r = PQgetResult(pg);
             if (r) {
                 ExecStatusType st = PQresultStatus(r);
+                if (st == PGRES_TUPLES_OK && !listening) /* LISTEN_SQL's count of the triggers */
+                    announced = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), LISTEN_TRIGGERS) == 0;
                 PQclear(r);
-                if (st != PGRES_COMMAND_OK && st != PGRES_EMPTY_QUERY) {
+                if (st != PGRES_COMMAND_OK && st != PGRES_EMPTY_QUERY && st != PGRES_TUPLES_OK) {
                     reason(pg, why, whylen);
                     return;
                 }
@@ -179,6 +190,12 @@ static void serve(PGconn *pg, char *why, size_t whylen)
             }
             /* the query is over, and every notification the server had for us came before it */
             deliver(pg);
+            if (!listening && !announced) {
+                snprintf(why, whylen,
+                         "the triggers of sql/033_token_notify.sql are missing or disabled "
+                         "(ciclo migrate)");
+                return;
+            }
             if (!listening) {
                 L.hooks.forget_all(); /* whatever was announced while no one listened */
                 listening = 1;

@@ -11,7 +11,9 @@
  * says so, and one cut off silently (a frozen server, a dead network path) within two seconds.
  * A broken connection is replaced, after 0.5 s, then twice as long each time up to 8 s; on every
  * (re)connection, once LISTEN has answered and before the listener declares itself live,
- * forget_all runs: whatever was announced while it was away is forgotten too.
+ * forget_all runs: whatever was announced while it was away is forgotten too. The listener is
+ * never live on a schema whose triggers of sql/033 are missing or disabled (counted with LISTEN):
+ * nothing would be announced; it tries again like after a broken connection.
  */
 #ifndef CICLO_STORE_TOKEN_LISTEN_H
 #define CICLO_STORE_TOKEN_LISTEN_H

@@ -196,3 +196,32 @@ def test_a_cached_read_costs_no_token_statement_while_listening(ctx):
     print("    reads of tokens over %d cached requests: %d listening, %d guarded" % (n, reads["1"], reads["0"]))
     assert reads["0"] >= n, reads
     assert reads["1"] < n // 2, reads  # the lookup, and what other backends flush meanwhile
+
+
+NOTIFY_TRIGGERS = ("tokens_notify_update", "tokens_notify_delete", "tokens_notify_truncate")
+
+
+def test_without_the_triggers_the_listener_is_never_trusted(ctx):
+    """A server started on a schema whose tokens announce nothing (sql/033 not applied yet: a new
+    binary before `ciclo migrate`, here its triggers disabled) must not trust its cache: LISTEN
+    works but no notification will ever come. Its listener stays down, a token revoked with plain
+    SQL is a 401 at its next request (the guard); once the triggers are back, it listens."""
+    for name in NOTIFY_TRIGGERS:
+        ctx.sql("ALTER TABLE tokens DISABLE TRIGGER %s" % name)
+    srv = None
+    try:
+        srv = ctx.start_server()
+        path, t = reader(ctx)
+        assert ctx.get(path, token=t["token"], base=srv.url).status == 200  # cached
+        time.sleep(1.5)  # long enough for the listener to connect and LISTEN
+        assert metric(ctx, "ciclo_token_listener_up", srv.url) == 0
+        ctx.sql("UPDATE tokens SET revoked_at = now() WHERE id = %d" % t["id"])
+        expect_problem(ctx.get(path, token=t["token"], base=srv.url), 401)
+    finally:
+        for name in NOTIFY_TRIGGERS:
+            ctx.sql("ALTER TABLE tokens ENABLE TRIGGER %s" % name)
+    try:
+        wait_for(lambda: metric(ctx, "ciclo_token_listener_up", srv.url) == 1, 15, "the listener, triggers back")
+        assert "sql/033" in srv.log_text()
+    finally:
+        srv.stop()
