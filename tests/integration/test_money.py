@@ -40,7 +40,7 @@ def parse(r):
 
 def numbers_as_written(r, key):
     """The texts of every number under key in the raw JSON answer."""
-    return re.findall(r'"%s":\s*(-?[0-9][0-9.eE+-]*)' % re.escape(key), r.text)
+    return re.findall(r'"%s"\s*:\s*(-?[0-9][0-9.eE+-]*)' % re.escape(key), r.text)
 
 
 def entity_of_forty(ctx):
@@ -146,7 +146,7 @@ def test_fund_with_odd_cents_among_forty(ctx):
                  token=planner)
     assert r.status == 201, r
     created = check_distribution(r, 40)
-    assert created["fund"] == FUND and re.search(r'"fund":\s*123456\.78[,}]', r.text), r.text[:300]
+    assert created["fund"] == FUND and re.search(r'"fund"\s*:\s*123456\.78[,}]', r.text), r.text[:300]
     people = created["people"]
     assert any(p["months"] < 12 for p in people) and any(p["part_time"] < 100 for p in people)
     assert len({p["band"] for p in people}) >= 3 and len({p["months"] for p in people}) >= 6, people
@@ -192,7 +192,7 @@ def test_incoming_values_have_no_binary_form(ctx):
             assert text in numbers_as_written(r, key), (key, r)
         assert parse(r)["weights"] == {"structure": Decimal("33.33"), "objectives": Decimal("33.33"),
                                        "behaviours": Decimal("33.34")}, r
-        assert re.search(r'"coefficient":\s*1\.0725[,}]', r.text) and re.search(r'"weight":\s*66\.67[,}]', r.text), r
+        assert re.search(r'"coefficient"\s*:\s*1\.0725[,}]', r.text) and re.search(r'"weight"\s*:\s*66\.67[,}]', r.text), r
         assert parse(r)["premium"]["increase"] == Decimal("33.33")
     # 33.333 has too many decimals for a weight: quoted as sent, not as a double prints it
     bad = dict(SCHEME, year=YEAR + 1, weights={"structure": 33.333, "objectives": 33.333, "behaviours": 33.334})
@@ -205,7 +205,7 @@ def test_incoming_values_have_no_binary_form(ctx):
     plan = ctx.plan(E)
     o = ctx.create("/v1/plans/%d/objectives" % plan["id"], {"code": "OBX", "title": "Obiettivo",
                                                             "financial_resources": 1234567.89})
-    assert re.search(r'"financial_resources":\s*1234567\.89[,}]', ctx.get("/v1/objectives/%d" % o["id"]).text)
+    assert re.search(r'"financial_resources"\s*:\s*1234567\.89[,}]', ctx.get("/v1/objectives/%d" % o["id"]).text)
     person = ctx.create("/v1/entities/%d/people" % E, {"name": "Persona", "external_id": "X1"})
     parts = "/v1/objectives/%d/participations" % o["id"]
     d = expect_problem(ctx.post(parts, raw='{"person_id": %d, "percent": 0.10000000000000001}' % person["id"],
