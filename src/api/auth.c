@@ -266,9 +266,13 @@ int auth_authenticate(store_conn *c, const char *authorization, principal *who, 
     char hash[67];
     gnutls_hash_fast(GNUTLS_DIG_SHA256, token, TOKEN_LEN, digest);
     digest_hex(digest, hash);
+    /* asked before the cache: live now means the listener forgot the whole cache since it last came
+     * back, so what the cache holds next is exact; asked after, a stale entry found just before a
+     * reconnection's forget_all would be trusted once the listener is live again */
+    int live = store_token_listen_live();
     if (cache_get(digest, who)) {
         /* trusted while the listener is live (no statement); else checked with the request's first */
-        if (!store_token_listen_live())
+        if (!live)
             store_token_guard(c, hash, who->role == (int)ROLE_ADMIN ? STORE_ENTITY_ALL : who->entity_id, guard_refused);
         return 0;
     }
