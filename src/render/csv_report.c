@@ -30,6 +30,33 @@ static void total_row(buf *b, const json_t *t)
     json_decref(row);
 }
 
+void csv_report_head(buf *b)
+{
+    buf_puts(b, "\xEF\xBB\xBF");
+    csv_header(b, names, NCOLS);
+}
+
+void csv_report_row(buf *b, const json_t *row) { csv_row_from_object(b, row, names, NCOLS); }
+
+void csv_report_total(buf *b, const json_t *total) { total_row(b, total); }
+
+void csv_report_entity(buf *b, const json_t *entity, const json_t *plan)
+{
+    const json_t *who = json_object_get(plan, "entity");
+    if (!json_is_object(entity))
+        return;
+    json_t *t = json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "assignee_kind", "entity", "assignee_code",
+                          json_object_get(who, "code"), "assignee_name", json_object_get(who, "name"), "weight_total",
+                          json_object_get(entity, "weight_total"), "weight_measured",
+                          json_object_get(entity, "weight_measured"), "score", json_object_get(entity, "score"),
+                          "status", json_object_get(entity, "status"));
+    if (t)
+        total_row(b, t);
+    else
+        b->failed = 1;
+    json_decref(t);
+}
+
 int csv_report(const json_t *report, buf *b)
 {
     json_t *groups = report_groups(report, NULL); /* the report is in document order already */
@@ -37,29 +64,15 @@ int csv_report(const json_t *report, buf *b)
         b->failed = 1;
         return -1;
     }
-    buf_puts(b, "\xEF\xBB\xBF");
-    csv_header(b, names, NCOLS);
+    csv_report_head(b);
     size_t i, k;
     json_t *g, *r;
     json_array_foreach(groups, i, g)
     {
-        json_array_foreach(json_object_get(g, "rows"), k, r) csv_row_from_object(b, r, names, NCOLS);
+        json_array_foreach(json_object_get(g, "rows"), k, r) csv_report_row(b, r);
         total_row(b, json_object_get(g, "total"));
     }
-    const json_t *e = json_object_get(report, "entity"), *plan = json_object_get(report, "plan");
-    const json_t *who = json_object_get(plan, "entity");
-    if (json_is_object(e)) {
-        json_t *t = json_pack("{s:s, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "assignee_kind", "entity", "assignee_code",
-                              json_object_get(who, "code"), "assignee_name", json_object_get(who, "name"),
-                              "weight_total", json_object_get(e, "weight_total"), "weight_measured",
-                              json_object_get(e, "weight_measured"), "score", json_object_get(e, "score"), "status",
-                              json_object_get(e, "status"));
-        if (t)
-            total_row(b, t);
-        else
-            b->failed = 1;
-        json_decref(t);
-    }
+    csv_report_entity(b, json_object_get(report, "entity"), json_object_get(report, "plan"));
     json_decref(groups);
     return b->failed ? -1 : 0;
 }

@@ -23,4 +23,17 @@
  * when memory or out's file fails or the report lacks its rows and totals. */
 int csv_report(const json_t *report, buf *out);
 
+/* The same text piece by piece, for a report written as it is walked (api/report.c); each
+ * only appends to out and marks it failed when memory or its file fails. csv_report is
+ * csv_report_head, then for each assignee in document order csv_report_row of each of its
+ * rows and csv_report_total of its total, then csv_report_entity. All arguments borrowed. */
+void csv_report_head(buf *out);
+/* One objective row (a row of the report's "rows"). */
+void csv_report_row(buf *out, const json_t *row);
+/* The TOTALE row of one total (an element of the report's "totals"). */
+void csv_report_total(buf *out, const json_t *total);
+/* The entity's TOTALE row: entity is the report's "entity", plan its heading "plan" (for the
+ * entity's code and name); nothing when entity is not an object. */
+void csv_report_entity(buf *out, const json_t *entity, const json_t *plan);
+
 #endif

@@ -57,39 +57,68 @@ static int cmp_kind_id(const void *a, const void *b)
 
 static const char *kind_name(int k) { return k == 0 ? "structure" : k == 1 ? "manager" : k == 2 ? "person" : "other"; }
 
-json_t *report_groups(const json_t *report, const json_t *structure_order)
+int report_groups_order(const report_assignee *v, size_t n, const json_t *structure_order, size_t *order)
 {
-    const json_t *rows = json_object_get(report, "rows"), *totals = json_object_get(report, "totals");
-    if (!json_is_array(rows) || !json_is_array(totals))
-        return NULL;
-    size_t nt = json_array_size(totals), no = json_is_array(structure_order) ? json_array_size(structure_order) : 0;
-    key *keys = calloc(nt + 1, sizeof *keys);
-    key **by_id = calloc(nt + 1, sizeof *by_id);
+    size_t no = json_is_array(structure_order) ? json_array_size(structure_order) : 0;
+    key *keys = calloc(n + 1, sizeof *keys);
     id_rank *ranks = calloc(no + 1, sizeof *ranks);
-    json_t *out = json_array();
-    if (!keys || !by_id || !ranks || !out)
-        goto fail;
+    if (!keys || !ranks) {
+        free(keys);
+        free(ranks);
+        return -1;
+    }
     for (size_t i = 0; i < no; i++)
         ranks[i] = (id_rank){json_integer_value(json_array_get(structure_order, i)), (int64_t)i};
     qsort(ranks, no, sizeof *ranks, cmp_id_rank);
-    for (size_t i = 0; i < nt; i++) {
-        json_t *t = json_array_get(totals, i);
+    for (size_t i = 0; i < n; i++) {
         key *k = &keys[i];
-        k->kind = kind_of(t);
-        k->id = json_integer_value(json_object_get(t, "assignee_id"));
-        k->name = json_string_value(json_object_get(t, "assignee_name"));
+        k->kind = v[i].kind;
+        k->id = v[i].id;
+        k->name = v[i].name;
         k->index = i;
-        k->total = t;
         k->rank = 0;
         if (k->kind == 0 && structure_order) {
             id_rank want = {k->id, 0};
             const id_rank *r = no ? bsearch(&want, ranks, no, sizeof *ranks, cmp_id_rank) : NULL;
             k->rank = r ? r->rank : (int64_t)(no + i); /* unknown: after the tree, in their order */
         }
+    }
+    qsort(keys, n, sizeof *keys, cmp_key);
+    for (size_t i = 0; i < n; i++)
+        order[i] = keys[i].index;
+    free(keys);
+    free(ranks);
+    return 0;
+}
+
+json_t *report_groups(const json_t *report, const json_t *structure_order)
+{
+    const json_t *rows = json_object_get(report, "rows"), *totals = json_object_get(report, "totals");
+    if (!json_is_array(rows) || !json_is_array(totals))
+        return NULL;
+    size_t nt = json_array_size(totals);
+    report_assignee *v = calloc(nt + 1, sizeof *v);
+    size_t *order = calloc(nt + 1, sizeof *order);
+    key *keys = calloc(nt + 1, sizeof *keys);
+    key **by_id = calloc(nt + 1, sizeof *by_id);
+    json_t *out = json_array();
+    if (!v || !order || !keys || !by_id || !out)
+        goto fail;
+    for (size_t i = 0; i < nt; i++) {
+        json_t *t = json_array_get(totals, i);
+        v[i] = (report_assignee){kind_of(t), json_integer_value(json_object_get(t, "assignee_id")),
+                                 json_string_value(json_object_get(t, "assignee_name"))};
+    }
+    if (report_groups_order(v, nt, structure_order, order) < 0)
+        goto fail;
+    for (size_t i = 0; i < nt; i++) { /* keys in document order */
+        key *k = &keys[i];
+        k->kind = v[order[i]].kind;
+        k->id = v[order[i]].id;
+        k->total = json_array_get(totals, order[i]);
         if (!(k->rows = json_array()))
             goto fail;
     }
-    qsort(keys, nt, sizeof *keys, cmp_key);
     for (size_t i = 0; i < nt; i++)
         by_id[i] = &keys[i];
     qsort(by_id, nt, sizeof *by_id, cmp_kind_id);
@@ -110,16 +139,18 @@ json_t *report_groups(const json_t *report, const json_t *structure_order)
         if (!g || json_array_append_new(out, g) < 0)
             goto fail;
     }
+    free(v);
+    free(order);
     free(keys);
     free(by_id);
-    free(ranks);
     return out;
 fail:
     for (size_t k = 0; keys && k < nt; k++)
         json_decref(keys[k].rows);
+    free(v);
+    free(order);
     free(keys);
     free(by_id);
-    free(ranks);
     json_decref(out);
     return NULL;
 }

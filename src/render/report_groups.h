@@ -9,6 +9,23 @@
 #ifndef CICLO_RENDER_REPORT_GROUPS_H
 #define CICLO_RENDER_REPORT_GROUPS_H
 #include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An assignee as the order sees it: kind 0 structure, 1 manager, 2 person, 3 anything else;
+ * its id; its name (borrowed, may be NULL). */
+typedef struct report_assignee {
+    int kind;
+    int64_t id;
+    const char *name;
+} report_assignee;
+
+/* The document order of the n assignees of v (the totals as listed, each (kind, id) once):
+ * structures by their place in structure_order (as report_groups'), then managers, then
+ * people, each by name, ties in the order of v. Fills order[0..n) with indexes of v. Returns
+ * 0, or -1 when memory is exhausted. The one order report_groups and the streamed report
+ * (api/report.c) both follow. */
+int report_groups_order(const report_assignee *v, size_t n, const json_t *structure_order, size_t *order);
 
 /* Groups report's rows under its totals. structure_order: an array of structure ids in the
  * tree's order (borrowed; NULL keeps the structures in the order the totals have them; a

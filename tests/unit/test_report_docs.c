@@ -186,12 +186,34 @@ START_TEST(sheet_names_excel_accepts)
 }
 END_TEST
 
+/* The order alone, as the streamed report (api/report.c) asks for it: structures by the tree
+ * (one it does not name after those it names), then managers, then people, each by name, ties
+ * in the given order. */
+START_TEST(order_of_assignees_without_a_report)
+{
+    const report_assignee v[] = {{2, 7, "Bruno"}, {1, 5, "Zeno"}, {0, 30, "S30"}, {1, 6, "Anna"}, {0, 10, "S10"},
+                                 {2, 8, "Anna"},  {0, 20, "S20"}, {1, 4, "Anna"}, {2, 9, NULL}};
+    size_t order[9];
+    json_t *tree = json_pack("[I, I]", (json_int_t)20, (json_int_t)10);
+    ck_assert_int_eq(report_groups_order(v, 9, tree, order), 0);
+    static const size_t want[] = {6, 4, 2, 3, 7, 1, 8, 5, 0};
+    for (int i = 0; i < 9; i++)
+        ck_assert_uint_eq(order[i], want[i]);
+    ck_assert_int_eq(report_groups_order(v, 9, NULL, order), 0); /* no tree: structures as given */
+    ck_assert_uint_eq(order[0], 2);
+    ck_assert_uint_eq(order[1], 4);
+    ck_assert_uint_eq(order[2], 6);
+    json_decref(tree);
+}
+END_TEST
+
 Suite *report_docs_suite(void)
 {
     Suite *s = suite_create("report_docs");
     TCase *tc = tcase_create("labels");
     tcase_add_test(tc, statuses_and_kinds_in_italian);
     tcase_add_test(tc, groups_follow_the_tree_then_managers);
+    tcase_add_test(tc, order_of_assignees_without_a_report);
     tcase_add_test(tc, csv_has_bom_totals_under_groups_and_the_entity_last);
     tcase_add_test(tc, csv_spilled_to_a_file_is_the_same_text);
     tcase_add_test(tc, sheet_names_excel_accepts);
