@@ -1,6 +1,7 @@
 /* documents.c — the Relazione as a reader gets it: GET /v1/plans/{id}/report as JSON, CSV
  * (the machine format) or an Excel workbook (issue 19). The figures are plan_report_json's;
- * this file heads and orders them (report.h) and hands them to a renderer of src/render. */
+ * this file heads and orders them (report.h) and hands them to a renderer of src/render; the
+ * JSON and the CSV are written from the scored plan without a tree (report_stream, issue 21). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,24 @@
 
 #define XLSX_MEDIA "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-json_t *report_document(http_request *req)
+/* The heading of plan req->ids[0] as adopted in revision, with its "structure_order". New
+ * reference, or NULL with p set (404, 503 ...). */
+static json_t *heading_of(http_request *req, int revision, problem *p)
 {
     api_call *call = api_call_of(req);
+    char *doc = NULL;
+    int found = store_report_heading(call->db, call->scope, req->ids[0], revision, &doc, p);
+    json_t *heading = found > 0 ? json_loads(doc, 0, NULL) : NULL;
+    free(doc);
+    if (found > 0 && !heading)
+        problem_set(p, 503, "out_of_memory", "the report's heading cannot be read now");
+    else if (found == 0)
+        problem_set(p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
+    return heading;
+}
+
+json_t *report_document(http_request *req)
+{
     char as_of[11];
     problem p;
     problem_init(&p);
@@ -31,15 +47,7 @@ json_t *report_document(http_request *req)
     json_t *report = plan_report_json(req, req->ids[0], as_of);
     if (!report)
         return NULL;
-    char *doc = NULL;
-    int revision = (int)json_integer_value(json_object_get(report, "revision"));
-    int found = store_report_heading(call->db, call->scope, req->ids[0], revision, &doc, &p);
-    json_t *heading = found > 0 ? json_loads(doc, 0, NULL) : NULL;
-    free(doc);
-    if (found > 0 && !heading)
-        problem_set(&p, 503, "out_of_memory", "the report's heading cannot be read now");
-    else if (found == 0)
-        problem_set(&p, 404, "not_found", "no plan with id %" PRId64, req->ids[0]);
+    json_t *heading = heading_of(req, (int)json_integer_value(json_object_get(report, "revision")), &p);
     json_t *groups = heading ? report_groups(report, json_object_get(heading, "structure_order")) : NULL;
     if (heading && (!groups || report_groups_apply(report, groups) < 0))
         problem_set(&p, 503, "out_of_memory", "the report is too large to order now");
@@ -56,23 +64,83 @@ json_t *report_document(http_request *req)
 }
 
 /* Content-Disposition: relazione-<plan>-<as_of>.<ext>, a download. */
-static void attachment(http_request *req, const json_t *report, const char *ext)
+static void attachment(http_request *req, int64_t plan_id, const char *as_of, const char *ext)
 {
-    snprintf(req->res.disposition, sizeof req->res.disposition,
-             "attachment; filename=\"relazione-%" JSON_INTEGER_FORMAT "-%s.%s\"",
-             json_integer_value(json_object_get(report, "plan_id")),
-             json_string_value(json_object_get(report, "as_of")), ext);
+    snprintf(req->res.disposition, sizeof req->res.disposition, "attachment; filename=\"relazione-%" PRId64 "-%s.%s\"",
+             plan_id, as_of, ext);
+}
+
+/* The old way for JSON and CSV, report_document's whole tree dumped: a test aid only
+ * (tests/integration/test_report_stream.py compares the two), never set in service. */
+static int report_as_tree(void)
+{
+    const char *v = getenv("CICLO_REPORT_TREE");
+    return v && strcmp(v, "1") == 0;
+}
+
+/* The report as JSON or CSV, written as it is walked (report.h's report_stream): what
+ * report_document and http_json or csv_report would answer, byte for byte, with the same
+ * problems, but never holding a tree of every row (issue 21). */
+static void report_streamed(http_request *req, int csv)
+{
+    char as_of[11];
+    problem p;
+    problem_init(&p);
+    if (http_date_param(req, "as_of", as_of, &p) < 0) {
+        api_fail(req, &p);
+        return;
+    }
+    report_stream *r = report_stream_open(req, req->ids[0], as_of);
+    if (!r)
+        return;
+    json_t *heading = heading_of(req, report_stream_revision(r), &p);
+    if (heading && report_stream_order(r, json_object_get(heading, "structure_order")) < 0)
+        problem_set(&p, 503, "out_of_memory", "the report is too large to order now");
+    if (p.status) {
+        report_stream_free(r);
+        json_decref(heading);
+        api_fail(req, &p);
+        return;
+    }
+    json_object_del(heading, "structure_order");
+    buf b;
+    http_answer_init(&b, 0); /* hundreds of MB for a plan of 100,000 objectives: it spills */
+    if (csv)
+        attachment(req, req->ids[0], as_of, "csv");
+    int rc = csv ? report_stream_csv(r, heading, &b) : report_stream_json(r, heading, &b);
+    report_stream_free(r);
+    json_decref(heading);
+    if (rc < 0 || http_buf(req, 200, csv ? "text/csv; charset=utf-8" : "application/json", &b) < 0) {
+        buf_free(&b);
+        req->res.disposition[0] = '\0';
+        if (csv) /* as csv_report's failure below, and http_json's */
+            http_error(req, 503, "out_of_memory", "the report is too large to write now");
+        else
+            http_error(req, 500, "internal", "the answer could not be encoded");
+    }
+}
+
+/* The tree's own attachment: the plan and date it names. */
+static void attachment_of(http_request *req, const json_t *report, const char *ext)
+{
+    attachment(req, json_integer_value(json_object_get(report, "plan_id")),
+               json_string_value(json_object_get(report, "as_of")), ext);
 }
 
 void plan_report(http_request *req)
 {
+    int csv = http_wants_csv(req);
+    if (!report_as_tree() && (csv || !http_wants_format(req, "xlsx", XLSX_MEDIA))) {
+        report_streamed(req, csv);
+        return;
+    }
     json_t *report = report_document(req);
     if (!report)
         return;
     if (http_wants_csv(req)) {
         buf b;
         http_answer_init(&b, 0);
-        attachment(req, report, "csv");
+        attachment_of(req, report, "csv");
         int rc = csv_report(report, &b);
         json_decref(report);
         if (rc < 0 || http_buf(req, 200, "text/csv; charset=utf-8", &b) < 0) {
@@ -92,7 +160,7 @@ void plan_report(http_request *req)
             http_error(req, 503, "workbook_unavailable", "the workbook cannot be written now: %s", err);
             return;
         }
-        attachment(req, report, "xlsx");
+        attachment_of(req, report, "xlsx");
         json_decref(report);
         http_file(req, 200, XLSX_MEDIA, fd, len); /* its private file: sent as it is, whatever its size */
         return;

@@ -1,6 +1,6 @@
-/* scores.c — scores and the year-end report. Every number comes from the rules library
- * (rules_plan_score, rules_objective_score, rules_evaluate); this file moves data in and
- * out. Reviews and judgements are in reviews.c, plan checks in checks.c. */
+/* scores.c — scores, and the pieces of the year-end report (report.c). Every number comes
+ * from the rules library (rules_plan_score, rules_objective_score, rules_evaluate); this file
+ * moves data in and out. Reviews and judgements are in reviews.c, plan checks in checks.c. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +39,7 @@ static void timing_header(const scored *s, double json_ms)
 
 static json_t *dec(rules_decimal d) { return rule_json_decimal(d); }
 
-static const char *status_name(rules_score_status s)
+const char *scored_status_name(rules_score_status s)
 {
     return s == RULES_SCORE_MEASURED          ? "measured"
            : s == RULES_SCORE_ERROR           ? "error"
@@ -109,11 +109,8 @@ fail:
     return -1;
 }
 
-static void objective_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r);
-static json_t *phase_json(const scored *s, int k);
-
 /* The result of objective o as seen by assignee a (phases with owners differ per assignee). */
-static rules_objective_result result_for(const scored *s, int o, int a)
+rules_objective_result scored_result_for(const scored *s, int o, int a)
 {
     if (!s->obj[o].has_owner_phases)
         return s->obj[o];
@@ -239,7 +236,7 @@ static void assignee_text(buf *b, const scored *s, int a)
     buf_puts(b, ",\"score\":");
     jt_score(b, r->status, r->score);
     buf_puts(b, ",\"status\":\"");
-    buf_puts(b, status_name(r->status));
+    buf_puts(b, scored_status_name(r->status));
     buf_puts(b, "\",\"weight_total\":");
     jt_dec(b, r->weight_total);
     buf_puts(b, ",\"weight_measured\":");
@@ -250,7 +247,7 @@ static void assignee_text(buf *b, const scored *s, int a)
     buf_puts(b, ",\"objectives\":[");
     for (int k = s->by_assignee_start[a]; k < s->by_assignee_start[a + 1]; k++) {
         const rules_assignment *asg = &s->m.plan.assignments[s->by_assignee[k]];
-        rules_objective_result o = result_for(s, asg->objective, a);
+        rules_objective_result o = scored_result_for(s, asg->objective, a);
         jt_key_i64(b, k > s->by_assignee_start[a] ? ",{\"objective_id\":" : "{\"objective_id\":",
                    s->m.objective_id[asg->objective]);
         buf_puts(b, ",\"code\":");
@@ -260,7 +257,7 @@ static void assignee_text(buf *b, const scored *s, int a)
         buf_puts(b, ",\"score\":");
         jt_score(b, o.status, o.score);
         buf_puts(b, ",\"status\":\"");
-        buf_puts(b, status_name(o.status));
+        buf_puts(b, scored_status_name(o.status));
         buf_puts(b, "\"}");
     }
     buf_putc(b, ']');
@@ -303,49 +300,39 @@ static int may_see_person(const http_request *req, int64_t person_id)
     return personal_may_see(api_who(req), PERSONAL_SCORE, person_id, 0);
 }
 
-/* The objectives of the plan, each with the sentence that explains its result. full 1 (the
- * report): every objective, with its title and the value/time/phase parts. full 0 (the plan
- * scores, read often on plans of thousands of objectives): only those no assignee carries —
- * the cascade's strategic and DUP objectives, which score from their children — without the
- * parts; the others are under their assignees. */
-static json_t *objectives_json(const scored *s, int full)
+json_t *scored_objective_json(const scored *s, int o, int full, json_t *phases)
+{
+    int parent = s->m.plan.objectives[o].parent;
+    json_t *j = json_pack("{s:I, s:s, s:o}", "objective_id", (json_int_t)s->m.objective_id[o], "code",
+                          s->m.plan.objectives[o].code, "parent_id",
+                          parent >= 0 ? json_integer(s->m.objective_id[parent]) : json_null());
+    if (full)
+        json_object_set_new(j, "title", json_string(s->m.objective_title[o]));
+    scored_result_json(j, s, o, &s->obj[o]);
+    if (phases)
+        json_object_set_new(j, "phases", phases);
+    if (!full) {
+        json_object_del(j, "value");
+        json_object_del(j, "time");
+        json_object_del(j, "phase_value");
+    }
+    return j;
+}
+
+/* The objectives of the plan scores (read often on plans of thousands of objectives): only
+ * those no assignee carries — the cascade's strategic and DUP objectives, which score from
+ * their children — without the value/time/phase parts; the others are under their assignees.
+ * The report's cascade, every objective in full, is api/report.c's. */
+static json_t *objectives_json(const scored *s)
 {
     json_t *arr = json_array();
-    unsigned char *carried = NULL;
-    if (!full) {
-        carried = calloc((size_t)s->m.plan.n_objectives + 1, 1); /* freed below */
-        for (int i = 0; carried && i < s->m.plan.n_assignments; i++)
-            carried[s->m.plan.assignments[i].objective] = 1;
-    }
-    json_t **phases = NULL; /* full: each objective's phases (the documents' cronoprogramma), freed below */
-    if (full && (phases = calloc((size_t)s->m.plan.n_objectives + 1, sizeof *phases)))
-        for (int k = 0; k < s->m.plan.n_phases; k++) {
-            int o = s->m.plan.phases[k].objective;
-            if (!phases[o])
-                phases[o] = json_array();
-            json_array_append_new(phases[o], phase_json(s, k));
-        }
-    for (int o = 0; o < s->m.plan.n_objectives; o++) {
-        if (carried && carried[o])
-            continue;
-        int parent = s->m.plan.objectives[o].parent;
-        json_t *j = json_pack("{s:I, s:s, s:o}", "objective_id", (json_int_t)s->m.objective_id[o], "code",
-                              s->m.plan.objectives[o].code, "parent_id",
-                              parent >= 0 ? json_integer(s->m.objective_id[parent]) : json_null());
-        if (full)
-            json_object_set_new(j, "title", json_string(s->m.objective_title[o]));
-        objective_result_json(j, s, o, &s->obj[o]);
-        if (phases)
-            json_object_set_new(j, "phases", phases[o] ? phases[o] : json_array());
-        if (!full) {
-            json_object_del(j, "value");
-            json_object_del(j, "time");
-            json_object_del(j, "phase_value");
-        }
-        json_array_append_new(arr, j);
-    }
+    unsigned char *carried = calloc((size_t)s->m.plan.n_objectives + 1, 1); /* freed below */
+    for (int i = 0; carried && i < s->m.plan.n_assignments; i++)
+        carried[s->m.plan.assignments[i].objective] = 1;
+    for (int o = 0; o < s->m.plan.n_objectives; o++)
+        if (!(carried && carried[o]))
+            json_array_append_new(arr, scored_objective_json(s, o, 0, NULL));
     free(carried);
-    free(phases);
     return arr;
 }
 
@@ -359,7 +346,7 @@ static int scored_plan_text(http_request *req, const scored *s, buf *b)
     int e = s->m.entity_assignee;
     if (e >= 0) {
         jt_score(b, s->as[e].status, s->as[e].score);
-        buf_printf(b, ",\"status\":\"%s\"}", status_name(s->as[e].status));
+        buf_printf(b, ",\"status\":\"%s\"}", scored_status_name(s->as[e].status));
     } else {
         buf_puts(b, "null,\"status\":\"not_measured\"}");
     }
@@ -383,7 +370,7 @@ static int scored_plan_text(http_request *req, const scored *s, buf *b)
     jt_tree(b, "method", method_json_encode(&s->m.method));
     if (s->m.method_error)
         jt_tree(b, "method_error", json_string(s->m.method_error));
-    jt_tree(b, "objectives", objectives_json(s, 0));
+    jt_tree(b, "objectives", objectives_json(s));
     buf_putc(b, '}');
     return b->failed ? -1 : 0;
 }
@@ -440,7 +427,7 @@ static json_t *json_text(const char *text)
 
 /* One indicator as the score answer and the report show it: its score and why, and the
  * expected, achieved and deviation (seed 003's ATTESO, RAGGIUNTO, Scost.). */
-static json_t *indicator_json(const scored *s, int i)
+json_t *scored_indicator_json(const scored *s, int i)
 {
     const rules_indicator *ind = &s->m.plan.indicators[i];
     const pm_indicator_info *info = &s->m.indicator[i];
@@ -464,7 +451,7 @@ static json_t *indicator_json(const scored *s, int i)
         snprintf(expl, sizeof expl, "%s", info->rule_error ? info->rule_error : info->value_error);
     } else {
         rules_score_status st = rules_indicator_score(s->m.plan.method, ind, &score, &dev, expl, sizeof expl, &e);
-        state = status_name(st);
+        state = scored_status_name(st);
         if (st == RULES_SCORE_MEASURED)
             score_j = dec(score);
         else if (st == RULES_SCORE_ERROR)
@@ -492,7 +479,7 @@ static const char *combined_name(rules_combine c)
 }
 
 /* An objective's result with the sentence that explains it and how it was made. */
-static void objective_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r)
+void scored_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r)
 {
     char expl[RULES_EXPLANATION_MAX];
     rules_objective_result computed = *r; /* an override is explained by api/periods.c */
@@ -501,7 +488,7 @@ static void objective_result_json(json_t *j, const scored *s, int o, const rules
     rules_objective_explain(&s->m.plan, o, &computed, expl, sizeof expl);
     json_object_set_new(j, "score", score_or_null(r->status, r->score));
     json_object_set_new(j, "computed_score", score_or_null(r->computed_status, r->computed_score)); /* periods.h */
-    json_object_set_new(j, "status", json_string(status_name(r->status)));
+    json_object_set_new(j, "status", json_string(scored_status_name(r->status)));
     json_object_set_new(j, "explanation", json_string(expl));
     json_object_set_new(j, "scored_from", json_string(r->from_children ? "children" : combined_name(r->combined)));
     json_object_set_new(j, "value", r->has_value ? dec(r->value) : json_null());
@@ -512,7 +499,7 @@ static void objective_result_json(json_t *j, const scored *s, int o, const rules
 /* objective id (text) → the deviation analysis of the latest review on or before as_of that
  * names it: {review_id, kind, as_of, causes, effects, actions_taken, actions_planned}. New
  * reference; an empty object when there is none, NULL when the reviews cannot be read. */
-static json_t *deviation_analyses(http_request *req, int64_t plan_id, const char *as_of)
+json_t *scored_deviation_analyses(http_request *req, int64_t plan_id, const char *as_of)
 {
     api_call *call = api_call_of(req);
     problem p;
@@ -549,7 +536,7 @@ static json_t *deviation_analyses(http_request *req, int64_t plan_id, const char
     return out;
 }
 
-static json_t *analysis_of(json_t *analyses, int64_t objective_id)
+json_t *scored_analysis_of(json_t *analyses, int64_t objective_id)
 {
     char key[24];
     snprintf(key, sizeof key, "%" PRId64, objective_id);
@@ -559,7 +546,7 @@ static json_t *analysis_of(json_t *analyses, int64_t objective_id)
 
 /* Phase k as of the scoring date: its weight, deadline, progress, completion and whether it
  * was on time (null while not yet due). */
-static json_t *phase_json(const scored *s, int k)
+json_t *scored_phase_json(const scored *s, int k)
 {
     const rules_phase *ph = &s->m.plan.phases[k];
     char done[11];
@@ -620,7 +607,7 @@ void objective_score(http_request *req)
     for (int i = 0; i < s.m.plan.n_indicators; i++) {
         if (s.m.plan.indicators[i].objective != o)
             continue;
-        json_t *j = indicator_json(&s, i);
+        json_t *j = scored_indicator_json(&s, i);
         const char *state = json_string_value(json_object_get(j, "state"));
         if (strcmp(state, "not_measured") == 0)
             json_array_append_new(not_measured, json_integer(s.m.indicator_id[i]));
@@ -632,7 +619,7 @@ void objective_score(http_request *req)
         const rules_phase *ph = &s.m.plan.phases[k];
         if (ph->objective != o)
             continue;
-        json_array_append_new(phases, phase_json(&s, k));
+        json_array_append_new(phases, scored_phase_json(&s, k));
     }
     json_t *children = json_array();
     for (int c = 0; c < s.m.plan.n_objectives; c++)
@@ -640,7 +627,7 @@ void objective_score(http_request *req)
             json_array_append_new(
                 children, json_pack("{s:I, s:s, s:o, s:s}", "objective_id", (json_int_t)s.m.objective_id[c], "code",
                                     s.m.plan.objectives[c].code, "score", score_or_null(s.obj[c].status, s.obj[c].score),
-                                    "status", status_name(s.obj[c].status)));
+                                    "status", scored_status_name(s.obj[c].status)));
     int parent = s.m.plan.objectives[o].parent;
     json_t *out = json_pack("{s:I, s:s, s:s, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "objective_id",
                             (json_int_t)req->ids[0], "code", s.m.plan.objectives[o].code, "as_of", as_of, "parent_id",
@@ -649,88 +636,13 @@ void objective_score(http_request *req)
                             "timeliness", r->has_timeliness ? dec(r->timeliness) : json_null(), "indicators", inds,
                             "phases", phases, "children", children, "not_measured", not_measured, "needs_judgement",
                             judge);
-    objective_result_json(out, &s, o, r);
+    scored_result_json(out, &s, o, r);
     json_object_set_new(out, "method", method_json_encode(&s.m.method));
-    json_t *analyses = deviation_analyses(req, info.plan_id, as_of);
-    json_object_set_new(out, "deviation_analysis", analysis_of(analyses, req->ids[0]));
+    json_t *analyses = scored_deviation_analyses(req, info.plan_id, as_of);
+    json_object_set_new(out, "deviation_analysis", scored_analysis_of(analyses, req->ids[0]));
     json_decref(analyses);
     plan_model_free(&s.m);
     http_json(req, 200, out);
-}
-
-/* The report as JSON (api/report.h): one row per objective of each structure and manager,
- * their totals, the entity's total and the objectives. */
-json_t *plan_report_json(http_request *req, int64_t plan_id, const char *as_of)
-{
-    scored s;
-    if (scored_load(req, plan_id, as_of, &s) < 0)
-        return NULL;
-    json_t *rows = json_array(), *totals = json_array();
-    json_t *analyses = deviation_analyses(req, plan_id, as_of);
-    /* indicators grouped by objective (CSR): the rows list them without a scan each */
-    int n_obj = s.m.plan.n_objectives, n_ind = s.m.plan.n_indicators;
-    int *ind_start = arena_array(&s.m.mem, (size_t)n_obj + 2, sizeof(int));
-    int *ind_list = arena_array(&s.m.mem, (size_t)n_ind + 1, sizeof(int));
-    int *ind_fill = arena_array(&s.m.mem, (size_t)n_obj + 1, sizeof(int));
-    if (!ind_start || !ind_list || !ind_fill) {
-        ind_start = NULL;
-    } else {
-        for (int i = 0; i < n_ind; i++)
-            ind_start[s.m.plan.indicators[i].objective + 1]++;
-        for (int o = 0; o < n_obj; o++)
-            ind_start[o + 1] += ind_start[o];
-        for (int i = 0; i < n_ind; i++) {
-            int o = s.m.plan.indicators[i].objective;
-            ind_list[ind_start[o] + ind_fill[o]++] = i;
-        }
-    }
-    for (int a = 0; a < s.m.plan.n_assignees; a++) {
-        const pm_assignee *x = &s.m.assignee[a];
-        if (x->kind != PM_STRUCTURE && x->kind != PM_MANAGER && x->kind != PM_PERSON)
-            continue;
-        if (x->kind != PM_STRUCTURE && !may_see_person(req, x->id))
-            continue;
-        const char *kind = x->kind == PM_STRUCTURE ? "structure" : x->kind == PM_MANAGER ? "manager" : "person";
-        for (int k = s.by_assignee_start[a]; k < s.by_assignee_start[a + 1]; k++) {
-            const rules_assignment *asg = &s.m.plan.assignments[s.by_assignee[k]];
-            int weighted = s.m.assignment_weighted[s.by_assignee[k]]; /* a missing weight is null, not 0 */
-            rules_objective_result r = result_for(&s, asg->objective, a);
-            json_t *row = json_pack(
-                "{s:s, s:I, s:s, s:s, s:I, s:s, s:s, s:o, s:o, s:o}", "assignee_kind", kind, "assignee_id",
-                (json_int_t)x->id, "assignee_code", x->code ? x->code : "", "assignee_name", x->name ? x->name : "",
-                "objective_id", (json_int_t)s.m.objective_id[asg->objective], "objective_code",
-                s.m.plan.objectives[asg->objective].code, "objective_title", s.m.objective_title[asg->objective],
-                "weight", weighted ? dec(asg->weight) : json_null(), "achievement",
-                r.has_achievement ? dec(r.achievement) : json_null(), "timeliness",
-                r.has_timeliness ? dec(r.timeliness) : json_null());
-            objective_result_json(row, &s, asg->objective, &r);
-            json_t *inds = json_array();
-            for (int i = ind_start ? ind_start[asg->objective] : 0; ind_start && i < ind_start[asg->objective + 1]; i++)
-                json_array_append_new(inds, indicator_json(&s, ind_list[i]));
-            json_object_set_new(row, "indicators", inds);
-            json_object_set_new(row, "deviation_analysis", analysis_of(analyses, s.m.objective_id[asg->objective]));
-            json_array_append_new(rows, row);
-        }
-        json_array_append_new(
-            totals, json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:o, s:s}", "assignee_kind", kind, "assignee_id",
-                              (json_int_t)x->id, "assignee_code", x->code ? x->code : "", "assignee_name",
-                              x->name ? x->name : "", "weight_total", dec(s.as[a].weight_total), "weight_measured",
-                              dec(s.as[a].weight_measured), "score", score_or_null(s.as[a].status, s.as[a].score),
-                              "status", status_name(s.as[a].status)));
-    }
-    int revision = s.m.revision;
-    json_t *cascade = objectives_json(&s, 1);
-    /* the whole entity: its score and how much of its weight was measured (the documents' cover) */
-    int ea = s.m.entity_assignee;
-    json_t *entity = json_pack("{s:I, s:o, s:s, s:o, s:o}", "entity_id", (json_int_t)s.m.entity_id, "score",
-                               ea >= 0 ? score_or_null(s.as[ea].status, s.as[ea].score) : json_null(), "status",
-                               ea >= 0 ? status_name(s.as[ea].status) : "not_measured", "weight_total",
-                               dec(ea >= 0 ? s.as[ea].weight_total : (rules_decimal){0}), "weight_measured",
-                               dec(ea >= 0 ? s.as[ea].weight_measured : (rules_decimal){0}));
-    json_decref(analyses);
-    plan_model_free(&s.m);
-    return json_pack("{s:I, s:s, s:i, s:o, s:o, s:o, s:o}", "plan_id", (json_int_t)plan_id, "as_of", as_of, "revision",
-                     revision, "rows", rows, "totals", totals, "entity", entity, "objectives", cascade);
 }
 
 /* people evaluation and bonus: the plan's scores that an evaluation form is computed from

@@ -31,4 +31,35 @@ int scored_load(http_request *req, int64_t plan_id, const char *as_of, scored *s
  * New reference. */
 json_t *scored_plan_json(http_request *req, const scored *s);
 
+/* The pieces of the answers made of s (scores.c), each a new reference (NULL when memory ran
+ * out) that the caller owns, shared by the scores and the report (api/report.c): */
+
+/* "measured", "error", "needs_judgement" or "not_measured" (static text). */
+const char *scored_status_name(rules_score_status st);
+
+/* The result of objective o as seen by assignee a (phases with owners differ per assignee). */
+rules_objective_result scored_result_for(const scored *s, int o, int a);
+
+/* Sets on j objective o's result r: score, computed_score, status, explanation, scored_from,
+ * value, time, phase_value. */
+void scored_result_json(json_t *j, const scored *s, int o, const rules_objective_result *r);
+
+/* Indicator i: its value, score and why, target, deviation, judgement. */
+json_t *scored_indicator_json(const scored *s, int i);
+
+/* Phase k as of the scoring date: weight, deadline, progress, completion, on time. */
+json_t *scored_phase_json(const scored *s, int k);
+
+/* Objective o: objective_id, code, parent_id, then full 1: title and its whole result, full 0:
+ * its result without value, time and phase_value; then "phases" when phases is not NULL
+ * (stolen). */
+json_t *scored_objective_json(const scored *s, int o, int full, json_t *phases);
+
+/* objective id (text) → the deviation analysis of the latest review on or before as_of that
+ * names it. An empty object when there is none, NULL when the reviews cannot be read. */
+json_t *scored_deviation_analyses(http_request *req, int64_t plan_id, const char *as_of);
+
+/* The analysis of objective_id in analyses (scored_deviation_analyses', may be NULL), or null. */
+json_t *scored_analysis_of(json_t *analyses, int64_t objective_id);
+
 #endif
