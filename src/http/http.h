@@ -48,6 +48,7 @@ typedef struct http_request {
     struct timespec started;
     http_response res;
     int answered;
+    int admitted;     /* the server's admit hook passed it (token and role) before its body was read */
     char timing[256]; /* the answer's Server-Timing (http_server_timing); empty = none */
     void *app;        /* the dispatch layer's per-request state (api_call) */
 } http_request;

@@ -308,6 +308,7 @@ static int admit_headers(http_server *srv, http_request *req)
     }
     if (srv->opts.admit && srv->opts.admit(req) < 0)
         return refuse;
+    req->admitted = srv->opts.admit != NULL;
     if (length > 0) {
         if (budget_take(srv, length) < 0) {
             answer_busy(srv, req);
@@ -513,12 +514,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* a heavy route's handler runs on a heavy thread, which resumes the connection when it
          * has answered: libmicrohttpd then calls here again, with req->answered set */
         if (srv->heavy && req->route && (req->route->flags & ROUTE_HEAVY)) {
-            if (http_heavy_reserve(srv->heavy) == 0) {
+            /* only a caller whose token holds, in a role the route admits, waits for a heavy
+             * thread: anyone else is answered here (401, 403) and takes no place in the queue */
+            int refused = !req->admitted && req->route->roles && srv->opts.admit && srv->opts.admit(req) < 0;
+            if (!refused && http_heavy_reserve(srv->heavy) == 0) {
                 MHD_suspend_connection(conn);
                 http_heavy_push(srv->heavy, req);
                 return MHD_YES;
             }
-            answer_heavy_busy(srv, req);
+            if (!refused)
+                answer_heavy_busy(srv, req);
         } else {
             run_dispatch(srv, req);
         }

@@ -959,7 +959,8 @@ def seed_large_plan(pg, code, n):
 def test_full_heavy_queue_answers_503(ctx):
     """One heavy thread, a queue of one: a heavy request running (an adoption waiting on a locked row)
     and one waiting leave the third heavy request a 503 problem+json with Retry-After at once, never a
-    wait; a point read still answers; the two accepted ones finish once the row is free."""
+    wait; a request without a valid token is a 401 at once, not a place in the queue; a point read
+    still answers; the two accepted ones finish once the row is free."""
     pg = private_pg(ctx)
     srv = ctx.start_server({"DATABASE_URL": pg.url, "CICLO_HEAVY_THREADS": "1", "CICLO_HEAVY_QUEUE": "1",
                             "CICLO_DB_TIMEOUT_MS": "20000"})
@@ -981,6 +982,11 @@ def test_full_heavy_queue_answers_503(ctx):
             doc = expect_problem(busy["r"], 503)
             assert doc["code"] == "busy", doc
             assert busy["r"].header("Retry-After") == "1"
+            # a caller without a token, or with one that does not hold, is answered at once and
+            # never takes a place in the queue: 401, not 503
+            for token in (None, "ciclo_" + "A" * 43):
+                anon = call(ctx, srv, "GET", "/v1/plans/%d/checks" % pid, token=token, timeout=10 * SLOW)
+                assert anon["dt"] < 2 * SLOW and expect_problem(anon["r"], 401)["status"] == 401, anon
             assert call(ctx, srv, "GET", "/v1/plans/%d" % pid, token=pg.admin)["status"] == 200
             metrics = call(ctx, srv, "GET", "/metrics")["r"].body.decode()
             assert re.search(r"^ciclo_heavy_refusals_total [1-9]", metrics, re.M), metrics
