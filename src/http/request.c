@@ -18,6 +18,29 @@ const char *http_query(const http_request *req, const char *key)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+/* Counts the header fields and their bytes (libmicrohttpd's MHD_KeyValueIterator). */
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    size_t *n = cls;
+    n[0]++;
+    n[1] += strlen(key) + (value ? strlen(value) : 0) + 4; /* "name: value\r\n" */
+    return MHD_YES;
+}
+
+int http_headers_fit(const http_request *req, int max_bytes, int max_fields, problem *p)
+{
+    size_t n[2] = {0, strlen(req->method) + strlen(req->path) + 11};
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, count_header, n);
+    if (n[0] <= (size_t)max_fields && n[1] <= (size_t)max_bytes)
+        return 0;
+    problem_set(p, 431, "headers_too_large",
+                "the request's headers are over %d bytes or %d fields (%zu bytes, %zu fields)", max_bytes, max_fields,
+                n[1], n[0]);
+    problem_add(p, "headers", "at most %d bytes and %d fields, request line included", max_bytes, max_fields);
+    return -1;
+}
+
 const char *http_header(const http_request *req, const char *key)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, key);

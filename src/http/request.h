@@ -16,6 +16,10 @@
 const char *http_query(const http_request *req, const char *key);
 const char *http_header(const http_request *req, const char *key);
 
+/* Whether the request line and headers fit in max_bytes and max_fields: 0, or -1 with p set
+ * to 431 naming `headers`. */
+int http_headers_fit(const http_request *req, int max_bytes, int max_fields, problem *p);
+
 /* Parses If-Match: returns 0 when absent, -1 when it is not one entity-tag (also "*"), else 1
  * with *version the version it names, or 0 (no row has it) for a weak tag or one this server
  * never issued: both fail the strong comparison with 412, not 400. */

@@ -237,34 +237,17 @@ static void set_deadline(http_request *req, long long deadline_ms)
  * anyway: it is read and thrown away (up to the request deadline) before the answer, so that
  * the client reads the answer instead of a reset.
  */
-/* Counts the header fields and their bytes (libmicrohttpd's MHD_KeyValueIterator). */
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    (void)kind;
-    size_t *n = cls;
-    n[0]++;
-    n[1] += strlen(key) + (value ? strlen(value) : 0) + 4; /* "name: value\r\n" */
-    return MHD_YES;
-}
-
 /* Answers 431 when the request line and headers are over HEADER_BYTES_MAX bytes or
  * HEADER_FIELDS_MAX fields. Returns 1 after answering. */
 static int headers_too_large(http_request *req)
 {
-    size_t n[2] = {0, strlen(req->method) + strlen(req->path) + 11};
-    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, count_header, n);
-    if (n[0] <= HEADER_FIELDS_MAX && n[1] <= HEADER_BYTES_MAX)
-        return 0;
     problem p;
     problem_init(&p);
-    problem_set(&p, 431, "headers_too_large",
-                "the request's headers are over %d bytes or %d fields (%zu bytes, %zu fields)", HEADER_BYTES_MAX,
-                HEADER_FIELDS_MAX, n[1], n[0]);
-    problem_add(&p, "headers", "at most %d bytes and %d fields, request line included", HEADER_BYTES_MAX,
-                HEADER_FIELDS_MAX);
-    http_problem(req, &p);
+    int over = http_headers_fit(req, HEADER_BYTES_MAX, HEADER_FIELDS_MAX, &p) < 0;
+    if (over)
+        http_problem(req, &p);
     problem_clear(&p);
-    return 1;
+    return over;
 }
 
 static int admit_headers(http_server *srv, http_request *req)
