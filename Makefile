@@ -70,7 +70,7 @@ $(BIN): $(MAIN_OBJ) $(SERVER_OBJ) $(GEN_OBJ) $(RULES_LIB)
 CODEC_OBJ := $(CODEC_SRC:%.c=$(BUILD)/%.o) $(RENDER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/src/core/buf.o $(BUILD)/src/core/text.o \
              $(BUILD)/src/core/problem.o \
              $(BUILD)/src/core/arena.o $(BUILD)/src/http/router.o $(BUILD)/src/store/errors.o $(BUILD)/src/core/log.o \
-             $(BUILD)/src/http/headcheck.o
+             $(BUILD)/src/http/headcheck.o $(BUILD)/src/http/heavyq.o
 # The project's own allocations in the unit binary go through tests/unit/test_alloc_fail.c's
 # counting allocator (jansson's through json_set_alloc_funcs), which can fail the N-th one.
 UNIT_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free

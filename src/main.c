@@ -308,7 +308,7 @@ static int cmd_serve(void)
         store_pool_free(pool);
         return 1;
     }
-    http_server_opts opts = {&cfg, api_routes, api_route_count, api_dispatch, api_admit};
+    http_server_opts opts = {&cfg, api_routes, api_route_count, api_dispatch, api_admit, api_heavy_key};
     http_server *srv = http_server_start(&opts, err, sizeof err);
     if (!srv) {
         log_error("%s", err);

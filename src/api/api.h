@@ -33,6 +33,10 @@ void api_dispatch(http_request *req);
  * body, from its headers alone (api_dispatch checks them again, from the token cache, with
  * the body). Returns 0, or -1 after answering 401, 403 or 503. */
 int api_admit(http_request *req);
+/* The http_server_opts.heavy_key callback: whose share of the heavy queue a request takes, the
+ * same key as its share of the database pool (its entity, 0 for an admin), from the token cache
+ * that api_admit has just filled; -1 when the token is not cached. */
+int64_t api_heavy_key(http_request *req);
 
 extern const route api_routes[];
 extern const int api_route_count;

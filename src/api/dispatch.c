@@ -79,6 +79,13 @@ static int authenticate(http_request *req, store_conn *c, principal *who, proble
  * 0 for an admin, who reads across entities. */
 static int64_t pool_key(const principal *who) { return who->role == (int)ROLE_ADMIN ? 0 : who->entity_id; }
 
+int64_t api_heavy_key(http_request *req)
+{
+    principal who;
+    memset(&who, 0, sizeof who);
+    return auth_cached(http_header(req, "Authorization"), &who) ? pool_key(&who) : -1;
+}
+
 /* Answers 403 and returns -1 when the route does not admit the caller's role. */
 static int forbidden(http_request *req, const principal *who)
 {

@@ -4,13 +4,12 @@
 #include <stdlib.h>
 
 #include "core/log.h"
+#include "http/heavyq.h"
 
 struct http_heavy {
     pthread_mutex_t lock;
-    pthread_cond_t ready; /* a job was pushed, or the pool is stopping */
-    void **ring;          /* the waiting jobs, oldest at head */
-    int cap, head, count;
-    int reserved; /* places kept: jobs waiting plus those reserved and not yet pushed */
+    pthread_cond_t ready; /* a job was put, or the pool is stopping */
+    heavyq q;             /* the places kept, the jobs waiting and whose run (http/heavyq.h) */
     int stop;
     http_heavy_run run;
     void *ctx;
@@ -24,20 +23,19 @@ static void *worker(void *arg)
     pthread_mutex_lock(&h->lock);
     for (;;) {
         /* a stopping pool still serves a job reserved before the stop, once it is pushed */
-        while (!h->count && !(h->stop && !h->reserved))
+        while (!h->q.waiting && !(h->stop && !h->q.kept))
             pthread_cond_wait(&h->ready, &h->lock);
-        if (!h->count)
+        int64_t key;
+        void *job = heavyq_take(&h->q, &key);
+        if (!job)
             break;
-        void *job = h->ring[h->head];
-        h->head = (h->head + 1) % h->cap;
-        h->count--;
-        h->reserved--;
-        if (h->stop && !h->reserved) /* the last one: the other threads may leave */
+        if (h->stop && !h->q.kept) /* the last one: the other threads may leave */
             pthread_cond_broadcast(&h->ready);
         int refused = h->stop;
         pthread_mutex_unlock(&h->lock);
         h->run(h->ctx, job, refused);
         pthread_mutex_lock(&h->lock);
+        heavyq_done(&h->q, key);
     }
     pthread_mutex_unlock(&h->lock);
     return NULL;
@@ -48,11 +46,8 @@ http_heavy *http_heavy_new(int threads, int queue_max, http_heavy_run run, void 
     http_heavy *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
-    h->cap = queue_max > 0 ? queue_max : 1;
-    h->ring = calloc((size_t)h->cap, sizeof *h->ring);
     h->threads = calloc((size_t)(threads > 0 ? threads : 1), sizeof *h->threads);
-    if (!h->ring || !h->threads) {
-        free(h->ring);
+    if (!h->threads || heavyq_init(&h->q, queue_max, threads) < 0) {
         free(h->threads);
         free(h);
         return NULL;
@@ -76,21 +71,18 @@ http_heavy *http_heavy_new(int threads, int queue_max, http_heavy_run run, void 
     return h;
 }
 
-int http_heavy_reserve(http_heavy *h)
+int http_heavy_reserve(http_heavy *h, int64_t key)
 {
     pthread_mutex_lock(&h->lock);
-    int ok = !h->stop && h->reserved < h->cap;
-    if (ok)
-        h->reserved++;
+    int rc = h->stop ? -1 : heavyq_keep(&h->q, key);
     pthread_mutex_unlock(&h->lock);
-    return ok ? 0 : -1;
+    return rc;
 }
 
-void http_heavy_push(http_heavy *h, void *job)
+void http_heavy_push(http_heavy *h, int64_t key, void *job)
 {
     pthread_mutex_lock(&h->lock);
-    h->ring[(h->head + h->count) % h->cap] = job; /* count < reserved <= cap: there is room */
-    h->count++;
+    heavyq_put(&h->q, key, job);
     pthread_cond_signal(&h->ready);
     pthread_mutex_unlock(&h->lock);
 }
@@ -110,7 +102,7 @@ void http_heavy_free(http_heavy *h)
 {
     pthread_mutex_destroy(&h->lock);
     pthread_cond_destroy(&h->ready);
-    free(h->ring);
+    heavyq_free(&h->q);
     free(h->threads);
     free(h);
 }

@@ -6,10 +6,14 @@
  * here, and a thread of the pool runs it and resumes the connection (http/server.c).
  *
  * The queue is bounded: a request finds a place at once or is refused (the server answers
- * 503), so the thread that queues never waits.
+ * 503), so the thread that queues never waits. Each job carries a key (whose request: the
+ * caller's entity, 0 for an admin, -1 unknown); one key keeps at most cap - max(1, cap / 4)
+ * places, and a free thread takes a job of the key with the fewest running, keys taking turns
+ * (http/heavyq.h): one entity's backlog never makes another's heavy request wait behind it.
  */
 #ifndef CICLO_HTTP_HEAVY_H
 #define CICLO_HTTP_HEAVY_H
+#include <stdint.h>
 
 typedef struct http_heavy http_heavy;
 
@@ -21,11 +25,12 @@ typedef void (*http_heavy_run)(void *ctx, void *job, int refused);
  * each job handed to run(ctx, job, 0). Returns NULL when no thread could be started or out of
  * memory. The pool is stopped by http_heavy_stop, then freed by http_heavy_free. */
 http_heavy *http_heavy_new(int threads, int queue_max, http_heavy_run run, void *ctx);
-/* Keeps a place in the queue for one job, without waiting. Returns 0, after which the caller
- * must http_heavy_push exactly one job, or -1 when the queue is full or the pool stopping. */
-int http_heavy_reserve(http_heavy *h);
-/* Queues job in the place kept by http_heavy_reserve. job is borrowed until run returns. */
-void http_heavy_push(http_heavy *h, void *job);
+/* Keeps a place in the queue for one job of key, without waiting. Returns 0, after which the
+ * caller must http_heavy_push exactly one job of the same key; -1 when the queue is full or the
+ * pool stopping; -2 when key keeps its share of the queue already. */
+int http_heavy_reserve(http_heavy *h, int64_t key);
+/* Queues job in the place kept for key by http_heavy_reserve. job is borrowed until run returns. */
+void http_heavy_push(http_heavy *h, int64_t key, void *job);
 /* Stops taking jobs; the jobs running finish, the jobs still waiting (and one reserved, once
  * pushed) are handed to run with refused = 1; then joins the threads. h stays valid: a later
  * http_heavy_reserve fails at once (libmicrohttpd's workers may still call it until their daemon

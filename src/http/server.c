@@ -417,9 +417,10 @@ static void run_heavy(void *cls, void *job, int refused)
     MHD_resume_connection(conn);
 }
 
-/* Answers 503: every heavy thread is busy and the queue is full, or the server is stopping. The
- * request never waits on a libmicrohttpd worker, where it would hold up its other connections. */
-static void answer_heavy_busy(http_server *srv, http_request *req)
+/* Answers 503: every heavy thread is busy and the queue is full (or, share = 1, the caller's key
+ * keeps its share of it), or the server is stopping. The request never waits on a libmicrohttpd
+ * worker, where it would hold up its other connections. */
+static void answer_heavy_busy(http_server *srv, http_request *req, int share)
 {
     if (atomic_load(&srv->stopping)) { /* the heavy threads are stopped, or stopping */
         http_error(req, 503, "stopping", "the server is stopping; try again");
@@ -427,8 +428,14 @@ static void answer_heavy_busy(http_server *srv, http_request *req)
         return;
     }
     metrics_heavy_refused();
-    log_limited(&heavy_log, LOG_WARN, "%s %s: %d heavy requests wait already (CICLO_HEAVY_QUEUE); answered 503",
-                req->method, req->path, srv->opts.cfg->heavy_queue);
+    if (share)
+        log_limited(&heavy_log, LOG_WARN,
+                    "%s %s: this caller's heavy requests hold their share of the queue "
+                    "(CICLO_HEAVY_QUEUE); answered 503",
+                    req->method, req->path);
+    else
+        log_limited(&heavy_log, LOG_WARN, "%s %s: %d heavy requests wait already (CICLO_HEAVY_QUEUE); answered 503",
+                    req->method, req->path, srv->opts.cfg->heavy_queue);
     http_error(req, 503, "busy", "the server is running as many heavy requests as it may; try again");
     req->res.retry_after = 1;
 }
@@ -500,13 +507,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             /* only a caller whose token holds, in a role the route admits, waits for a heavy
              * thread: anyone else is answered here (401, 403) and takes no place in the queue */
             int refused = !req->admitted && req->route->roles && srv->opts.admit && srv->opts.admit(req) < 0;
-            if (!refused && http_heavy_reserve(srv->heavy) == 0) {
+            int64_t key = !refused && srv->opts.heavy_key ? srv->opts.heavy_key(req) : -1;
+            int kept = refused ? -1 : http_heavy_reserve(srv->heavy, key);
+            if (kept == 0) {
                 MHD_suspend_connection(conn);
-                http_heavy_push(srv->heavy, req);
+                http_heavy_push(srv->heavy, key, req);
                 return MHD_YES;
             }
             if (!refused)
-                answer_heavy_busy(srv, req);
+                answer_heavy_busy(srv, req, kept == -2);
         } else {
             run_dispatch(srv, req);
         }

@@ -15,6 +15,7 @@
 #ifndef CICLO_SERVER_H
 #define CICLO_SERVER_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/config.h"
 #include "http/router.h"
@@ -34,6 +35,11 @@ typedef struct http_server_opts {
      * Continue"): returns 0 to read the body, or -1 after answering (401, 403, 503), in
      * which case the body is never read and the connection is closed after the answer. */
     int (*admit)(http_request *req);
+    /* Called on a worker thread, after admit, for a request of a ROUTE_HEAVY route about to be
+     * queued for the heavy threads: whose request it is (a key >= 0, e.g. the caller's entity),
+     * or -1 when unknown. The heavy queue is shared fairly between keys (http/heavy.h). NULL:
+     * every request has the key -1 (one FIFO queue). */
+    int64_t (*heavy_key)(http_request *req);
 } http_server_opts;
 
 /* Sets the Server-Timing header (RFC: W3C Server Timing, e.g. "sql;dur=12.3, json;dur=4.5")

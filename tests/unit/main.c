@@ -32,6 +32,7 @@ int main(void)
     srunner_add_suite(sr, alloc_fail_suite());
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, headcheck_suite());
+    srunner_add_suite(sr, heavyq_suite());
     srunner_add_suite(sr, plan_doc_check_suite());
     srunner_add_suite(sr, rule_form_suite());
     srunner_add_suite(sr, json_stream_suite()); /* plan documents read by parts (issue 21) */

@@ -37,6 +37,7 @@ Suite *plan_doc_suite(void);        /* the plan document's export form */
 Suite *alloc_fail_suite(void);      /* the N-th allocation fails, for every N (codecs, plan document checks) */
 Suite *router_suite(void);          /* http/router.c: routes, ids, 404 and 405 */
 Suite *headcheck_suite(void);       /* http/headcheck.c: the guard's judgement of a header block */
+Suite *heavyq_suite(void);          /* http/heavyq.c: the heavy queue, fair between keys (issue 21) */
 Suite *form_status_suite(void);     /* the life of an evaluation form */
 Suite *evaluation_json_suite(void); /* codec/evaluation_json.h, evaluation_body.h, payroll_csv.h */
 Suite *plan_doc_check_suite(void);  /* the plan document's checks */
