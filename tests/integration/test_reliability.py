@@ -1000,6 +1000,72 @@ def test_full_heavy_queue_answers_503(ctx):
         srv.stop()
 
 
+def hold_table(pg, table):
+    """Another client (the owner) locks table against every read until release_plan_row."""
+    holder = subprocess.Popen(["psql", pg.owner_url, "-AtX", "-q", "-c", "BEGIN", "-c",
+                               "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE" % table, "-c", "SELECT pg_sleep(60)"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE " + HOLDER)[0][0] != "0", 10 * SLOW,
+             "the table lock")
+    return holder
+
+
+def test_one_entity_cannot_fill_the_heavy_queue_nor_go_first(ctx):
+    """Issue 21: one heavy thread, a queue of 4 (one key keeps at most 3 places). Entity A's scores
+    of a large plan: one runs (waiting on a locked table), three wait, A's fifth is a 503 busy at
+    once; entity B's heavy request still finds the place left (not a 503), and once the table is
+    free it is served right after A's running one, before A's three waiting (which came first)."""
+    pg = private_pg(ctx)
+    srv = ctx.start_server({"DATABASE_URL": pg.url, "CICLO_HEAVY_THREADS": "1", "CICLO_HEAVY_QUEUE": "4",
+                            "CICLO_DB_TIMEOUT_MS": "60000"})
+    try:
+        apid = seed_large_plan(pg, "FAIRH%d" % random.randrange(1 << 30), 1000 if WRAPPED else FAIR_OBJECTIVES)
+        bpid = import_plan(ctx, srv, pg, fair_plan("FAIRK%d" % random.randrange(1 << 30)))
+        ta, tb = (pg.token("reader", pg.sql("SELECT entity_id FROM plans WHERE id = %d" % p)[0][0])
+                  for p in (apid, bpid))
+        scores = "/v1/plans/%d/scores?as_of=2024-12-31" % apid
+        one = call(ctx, srv, "GET", scores, token=ta, timeout=120 * SLOW)  # A's token is now in the cache
+        assert one["status"] == 200, one
+        assert call(ctx, srv, "GET", "/v1/plans/%d/checks" % bpid, token=tb)["status"] == 200
+        res = [{} for _ in range(5)]  # A's four, then B's
+
+        def send(i, path, token):
+            t = threading.Thread(target=lambda: res[i].update(call(ctx, srv, "GET", path, token=token,
+                                                                   timeout=120 * SLOW)))
+            t.start()
+            return t
+
+        holder = hold_table(pg, "objectives")
+        try:
+            ts = [send(0, scores, ta)]
+            wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ciclo' AND "
+                                    "wait_event_type = 'Lock'")[0][0] == "1", 5 * SLOW, "A's first scores to wait")
+            ts += [send(i, scores, ta) for i in (1, 2, 3)]
+            time.sleep(0.3 * SLOW)  # A's three wait in the queue: A's share (3 of 4) is taken
+            assert not any(res), res
+            busy = call(ctx, srv, "GET", scores, token=ta, timeout=10 * SLOW)
+            assert busy["dt"] < 2 * SLOW, busy
+            assert expect_problem(busy["r"], 503)["code"] == "busy", busy
+            assert busy["r"].header("Retry-After") == "1"
+            ts.append(send(4, "/v1/plans/%d/checks" % bpid, tb))
+            time.sleep(0.3 * SLOW)
+            assert not any(res), res  # B's waits too (in the place left), it was not refused
+        finally:
+            release_plan_row(pg, holder)
+        for t in ts:
+            t.join(120 * SLOW)
+        assert [x.get("status") for x in res] == [200] * 5, [(x.get("status"), x.get("error")) for x in res]
+        for x in res[:4]:
+            assert x["r"].json == one["r"].json
+        end = [x["t0"] + x["dt"] for x in res]
+        print("     (one scores %.2fs; ends after the release: A %s, B %.2f)"
+              % (one["dt"], [round(e - end[0], 2) for e in end[1:4]], end[4] - end[0]))
+        # one thread: B's runs right after A's first, before A's three that came before it
+        assert end[4] < min(end[1:4]), end
+    finally:
+        srv.stop()
+
+
 def test_sigterm_finishes_a_suspended_heavy_request(ctx):
     """SIGTERM while a heavy request runs on a heavy thread (its connection suspended) and another
     waits in the queue: both are answered whole before the process exits 0."""
