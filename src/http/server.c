@@ -428,15 +428,11 @@ static void answer_heavy_busy(http_server *srv, http_request *req, int share)
         return;
     }
     metrics_heavy_refused();
-    if (share)
-        log_limited(&heavy_log, LOG_WARN,
-                    "%s %s: this caller's heavy requests hold their share of the queue "
-                    "(CICLO_HEAVY_QUEUE); answered 503",
-                    req->method, req->path);
-    else
-        log_limited(&heavy_log, LOG_WARN, "%s %s: %d heavy requests wait already (CICLO_HEAVY_QUEUE); answered 503",
-                    req->method, req->path, srv->opts.cfg->heavy_queue);
-    http_error(req, 503, "busy", "the server is running as many heavy requests as it may; try again");
+    log_limited(&heavy_log, LOG_WARN, "%s %s: %s (CICLO_HEAVY_QUEUE); answered 503", req->method, req->path,
+                share ? "the caller's key holds its share of the heavy queue" : "the heavy queue is full");
+    http_error(req, 503, "busy", "%s; try again",
+               share ? "your heavy requests hold as many places of the queue as one caller may"
+                     : "the server is running as many heavy requests as it may");
     req->res.retry_after = 1;
 }
 

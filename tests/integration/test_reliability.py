@@ -1045,7 +1045,8 @@ def test_one_entity_cannot_fill_the_heavy_queue_nor_go_first(ctx):
             assert not any(res), res
             busy = call(ctx, srv, "GET", scores, token=ta, timeout=10 * SLOW)
             assert busy["dt"] < 2 * SLOW, busy
-            assert expect_problem(busy["r"], 503)["code"] == "busy", busy
+            doc = expect_problem(busy["r"], 503)
+            assert doc["code"] == "busy" and "places of the queue" in doc["detail"], doc
             assert busy["r"].header("Retry-After") == "1"
             ts.append(send(4, "/v1/plans/%d/checks" % bpid, tb))
             time.sleep(0.3 * SLOW)
