@@ -51,6 +51,14 @@ START_TEST(messages)
         it("payment-timeliness objectives weigh 20 of 100 for D1: DL 13/2023 art. 4-bis requires at least 30%"),
         "gli obiettivi di tempestività dei pagamenti pesano 20 su 100 per D1: il DL 13/2023 art. 4-bis "
         "chiede almeno il 30%");
+    /* the server's own 503s (http/server.c) */
+    ck_assert_str_eq(it("the server is running as many heavy requests as it may; try again"),
+                     "il server sta già eseguendo tutte le richieste pesanti che può; riprovare");
+    ck_assert_str_eq(it("your heavy requests hold as many places of the queue as one caller may; try again"),
+                     "le sue richieste pesanti occupano già tutti i posti della coda concessi a un chiamante; riprovare");
+    ck_assert_str_eq(it("the server is stopping; try again"), "il server si sta arrestando; riprovare");
+    ck_assert_str_eq(it("the server is reading as many request bodies as it may; try again"),
+                     "il server sta già leggendo tutti i corpi di richiesta che può; riprovare");
     /* unknown: left as it is */
     ck_assert_ptr_null(i18n_text("something new happened", I18N_IT, out, sizeof out));
     ck_assert_str_eq(out, "something new happened");
