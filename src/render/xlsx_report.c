@@ -265,17 +265,35 @@ static const char *kind_label(const char *kind)
 /* The widths of the objective columns (characters). */
 static const double widths[NCOLS] = {10, 48, 8, 36, 12, 12, 12, 14, 12, 11, 14};
 
-/* One group's sheet: heading, the objectives, TOTALE and the measured weight. */
-static void group_sheet(writer *w, const json_t *report, const json_t *g)
+/* A structure's or manager's total: 1, else 0 (people have no sheet nor cover line). */
+static int has_sheet(const json_t *total)
 {
-    const json_t *t = json_object_get(g, "total");
-    const char *kind = str(g, "kind"), *code = str(t, "assignee_code"), *name = str(t, "assignee_name");
+    const char *kind = str(total, "assignee_kind");
+    return strcmp(kind, "structure") == 0 || strcmp(kind, "manager") == 0;
+}
+
+struct xlsx_book {
+    writer w;
+    char dir[512], path[560];
+    json_t *as_of, *revision; /* the head's, for every sheet's heading (owned) */
+    lxw_worksheet *ws;        /* the sheet being written; NULL for a sheet left out */
+    int row;                  /* its next row */
+    int cover;                /* 1 while the cover is the sheet being written */
+    int head_row;             /* the cover's heading row */
+    json_t *total;            /* the group sheet's total (owned), for its TOTALE lines */
+};
+
+/* Starts a group's sheet: heading and column headings. */
+static void sheet_begin(xlsx_book *b, const json_t *t)
+{
+    writer *w = &b->w;
+    const char *kind = str(t, "assignee_kind"), *code = str(t, "assignee_code"), *name = str(t, "assignee_name");
     char want[XLSX_SHEET_NAME_BUF * 2];
     if (strcmp(kind, "structure") == 0)
         snprintf(want, sizeof want, "%s %s", code, name);
     else
         snprintf(want, sizeof want, "Dir. %s", name);
-    lxw_worksheet *ws = add_sheet(w, want);
+    lxw_worksheet *ws = b->ws = add_sheet(w, want);
     if (!ws)
         return;
     char heading[1024];
@@ -285,41 +303,58 @@ static void group_sheet(writer *w, const json_t *report, const json_t *g)
         snprintf(heading, sizeof heading, "%s — %s", kind_label(kind), name);
     put_text(w, ws, 0, 0, heading, w->title);
     put_text(w, ws, 1, 0, "Dati al", w->bold);
-    put_value(w, ws, 1, 1, json_object_get(report, "as_of"), NULL);
+    put_value(w, ws, 1, 1, b->as_of, NULL);
     put_text(w, ws, 1, 2, "Revisione", w->bold);
-    put_value(w, ws, 1, 3, json_object_get(report, "revision"), w->plain);
+    put_value(w, ws, 1, 3, b->revision, w->plain);
     for (int c = 0; c < NCOLS; c++) {
         int numeric = c == LABEL_COL_WEIGHT || (c >= LABEL_COL_TARGET && c <= LABEL_COL_SCORE);
         put_text(w, ws, FIRST_ROW - 1, c, labels_column(c), numeric ? w->head_num : w->head);
     }
     row_lines(w, ws, FIRST_ROW - 1, 2); /* "Grado di raggiungimento" takes two lines */
-    int row = FIRST_ROW;
-    size_t i, k;
-    const json_t *r, *ind;
-    json_array_foreach(json_object_get(g, "rows"), i, r)
+    b->row = FIRST_ROW;
+}
+
+void xlsx_book_row(xlsx_book *b, const json_t *r)
+{
+    writer *w = &b->w;
+    lxw_worksheet *ws = b->ws;
+    if (!ws || b->cover)
+        return;
+    int row = b->row;
+    size_t k;
+    const json_t *ind;
+    put_text(w, ws, row, LABEL_COL_CODE, str(r, "objective_code"), w->text);
+    put_text(w, ws, row, LABEL_COL_TITLE, str(r, "objective_title"), w->wrap);
+    put_value(w, ws, row, LABEL_COL_WEIGHT, json_object_get(r, "weight"), w->num);
+    put_value(w, ws, row, LABEL_COL_ACHIEVEMENT, json_object_get(r, "achievement"), w->num);
+    put_value(w, ws, row, LABEL_COL_TIMELINESS, json_object_get(r, "timeliness"), w->num);
+    put_value(w, ws, row, LABEL_COL_SCORE, json_object_get(r, "score"), w->num);
+    put_text(w, ws, row, LABEL_COL_STATUS, labels_status(str(r, "status")), w->text);
+    const json_t *inds = json_object_get(r, "indicators");
+    int title_lines = lines_for(str(r, "objective_title"), widths[LABEL_COL_TITLE]);
+    if (json_array_size(inds) == 0)
+        row_lines(w, ws, row++, title_lines);
+    json_array_foreach(inds, k, ind)
     {
-        put_text(w, ws, row, LABEL_COL_CODE, str(r, "objective_code"), w->text);
-        put_text(w, ws, row, LABEL_COL_TITLE, str(r, "objective_title"), w->wrap);
-        put_value(w, ws, row, LABEL_COL_WEIGHT, json_object_get(r, "weight"), w->num);
-        put_value(w, ws, row, LABEL_COL_ACHIEVEMENT, json_object_get(r, "achievement"), w->num);
-        put_value(w, ws, row, LABEL_COL_TIMELINESS, json_object_get(r, "timeliness"), w->num);
-        put_value(w, ws, row, LABEL_COL_SCORE, json_object_get(r, "score"), w->num);
-        put_text(w, ws, row, LABEL_COL_STATUS, labels_status(str(r, "status")), w->text);
-        const json_t *inds = json_object_get(r, "indicators");
-        int title_lines = lines_for(str(r, "objective_title"), widths[LABEL_COL_TITLE]);
-        if (json_array_size(inds) == 0)
-            row_lines(w, ws, row++, title_lines);
-        json_array_foreach(inds, k, ind)
-        {
-            int n = lines_for(str(ind, "name"), widths[LABEL_COL_INDICATOR]);
-            row_lines(w, ws, row, k == 0 && title_lines > n ? title_lines : n);
-            put_text(w, ws, row, LABEL_COL_INDICATOR, str(ind, "name"), w->wrap);
-            put_value(w, ws, row, LABEL_COL_TARGET, json_object_get(ind, "target"), w->plain);
-            put_value(w, ws, row, LABEL_COL_ACHIEVED, json_object_get(ind, "value"), w->plain);
-            put_value(w, ws, row, LABEL_COL_DEVIATION, json_object_get(ind, "deviation"), w->plain);
-            row++;
-        }
+        int n = lines_for(str(ind, "name"), widths[LABEL_COL_INDICATOR]);
+        row_lines(w, ws, row, k == 0 && title_lines > n ? title_lines : n);
+        put_text(w, ws, row, LABEL_COL_INDICATOR, str(ind, "name"), w->wrap);
+        put_value(w, ws, row, LABEL_COL_TARGET, json_object_get(ind, "target"), w->plain);
+        put_value(w, ws, row, LABEL_COL_ACHIEVED, json_object_get(ind, "value"), w->plain);
+        put_value(w, ws, row, LABEL_COL_DEVIATION, json_object_get(ind, "deviation"), w->plain);
+        row++;
     }
+    b->row = row;
+}
+
+/* Ends a group's sheet: TOTALE and the measured weight under the objectives, then the frozen
+ * headings, the widths and the page. */
+static void sheet_end(xlsx_book *b)
+{
+    writer *w = &b->w;
+    lxw_worksheet *ws = b->ws;
+    const json_t *t = b->total;
+    int row = b->row;
     put_text(w, ws, row, LABEL_COL_CODE, "TOTALE", w->total);
     put_text(w, ws, row, LABEL_COL_TITLE, "Peso totale e punteggio", w->total);
     put_value(w, ws, row, LABEL_COL_WEIGHT, json_object_get(t, "weight_total"), w->total_num);
@@ -334,10 +369,13 @@ static void group_sheet(writer *w, const json_t *report, const json_t *g)
     page_setup(w, ws, row, FIRST_ROW - 1);
 }
 
-/* The cover: who, which plan, when, the entity's score and weights, then one line per group. */
-static void cover_sheet(writer *w, const json_t *report, const json_t *groups)
+/* The cover's first lines: who, which plan, when, the entity's score and weights, then the
+ * heading of its one line per group (xlsx_book_cover_line). */
+static void cover_begin(xlsx_book *b, const json_t *report)
 {
-    lxw_worksheet *ws = add_sheet(w, "Relazione");
+    writer *w = &b->w;
+    lxw_worksheet *ws = b->ws = add_sheet(w, "Relazione");
+    b->cover = 1;
     if (!ws)
         return;
     const json_t *plan = json_object_get(report, "plan"), *ent = json_object_get(plan, "entity");
@@ -371,34 +409,66 @@ static void cover_sheet(writer *w, const json_t *report, const json_t *groups)
 #undef LINE
     row++;
     static const char *const heads[] = {"Tipo", "Codice", "Nome", "Peso misurato", "Peso totale", "Punteggio", "Stato"};
-    int head_row = row;
+    b->head_row = row;
     for (int c = 0; c < 7; c++)
         put_text(w, ws, row, c, heads[c], c >= 3 && c <= 5 ? w->head_num : w->head);
-    row++;
-    size_t i;
-    const json_t *g;
-    json_array_foreach(groups, i, g)
-    {
-        const char *kind = str(g, "kind");
-        if (strcmp(kind, "structure") && strcmp(kind, "manager"))
-            continue;
-        const json_t *t = json_object_get(g, "total");
-        put_text(w, ws, row, 0, kind_label(kind), w->text);
-        put_text(w, ws, row, 1, str(t, "assignee_code"), w->text);
-        put_text(w, ws, row, 2, str(t, "assignee_name"), w->wrap);
-        row_lines(w, ws, row, lines_for(str(t, "assignee_name"), 40));
-        put_value(w, ws, row, 3, json_object_get(t, "weight_measured"), w->num);
-        put_value(w, ws, row, 4, json_object_get(t, "weight_total"), w->num);
-        put_value(w, ws, row, 5, json_object_get(t, "score"), w->num);
-        put_text(w, ws, row, 6, labels_status(str(t, "status")), w->text);
-        row++;
-    }
+    b->row = row + 1;
+}
+
+void xlsx_book_cover_line(xlsx_book *b, const json_t *t)
+{
+    writer *w = &b->w;
+    lxw_worksheet *ws = b->ws;
+    if (!ws || !b->cover || !has_sheet(t))
+        return;
+    const char *kind = str(t, "assignee_kind");
+    int row = b->row++;
+    put_text(w, ws, row, 0, kind_label(kind), w->text);
+    put_text(w, ws, row, 1, str(t, "assignee_code"), w->text);
+    put_text(w, ws, row, 2, str(t, "assignee_name"), w->wrap);
+    row_lines(w, ws, row, lines_for(str(t, "assignee_name"), 40));
+    put_value(w, ws, row, 3, json_object_get(t, "weight_measured"), w->num);
+    put_value(w, ws, row, 4, json_object_get(t, "weight_total"), w->num);
+    put_value(w, ws, row, 5, json_object_get(t, "score"), w->num);
+    put_text(w, ws, row, 6, labels_status(str(t, "status")), w->text);
+}
+
+/* Ends the cover: its widths, frozen title and page. */
+static void cover_end(xlsx_book *b)
+{
+    writer *w = &b->w;
     static const double cover_widths[7] = {22, 40, 40, 14, 12, 11, 14};
     for (int c = 0; c < 7; c++)
-        note(w, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, cover_widths[c], NULL));
-    worksheet_freeze_panes(ws, 1, 0);
-    page_setup(w, ws, row - 1, head_row);
+        note(w, worksheet_set_column(b->ws, (lxw_col_t)c, (lxw_col_t)c, cover_widths[c], NULL));
+    worksheet_freeze_panes(b->ws, 1, 0);
+    page_setup(w, b->ws, b->row - 1, b->head_row);
 }
+
+/* Ends the sheet being written (the cover or a group's), if any. */
+static void book_end_sheet(xlsx_book *b)
+{
+    if (b->ws)
+        (b->cover ? cover_end : sheet_end)(b);
+    b->ws = NULL;
+    b->cover = 0;
+    json_decref(b->total);
+    b->total = NULL;
+}
+
+void xlsx_book_sheet(xlsx_book *b, const json_t *total)
+{
+    book_end_sheet(b);
+    if (!has_sheet(total))
+        return; /* a person's rows are not in the workbook: left out up to the next sheet */
+    b->total = json_deep_copy(total);
+    if (!b->total) {
+        note(&b->w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    sheet_begin(b, b->total);
+}
+
+void xlsx_book_fail(xlsx_book *b) { note(&b->w, LXW_ERROR_MEMORY_MALLOC_FAILED); }
 
 static lxw_format *fmt(writer *w, int bold, int wrap, const char *num, int border, double size)
 {
@@ -419,8 +489,8 @@ static lxw_format *fmt(writer *w, int bold, int wrap, const char *num, int borde
     return f;
 }
 
-/* Writes the whole workbook into w->wb; errors are kept in w->err. */
-static void write_book(writer *w, const json_t *report)
+/* The formats, the page header and the properties of w->wb; errors are kept in w->err. */
+static void book_setup(writer *w, const json_t *report)
 {
     w->title = fmt(w, 1, 0, NULL, 0, 14);
     w->bold = fmt(w, 1, 0, NULL, 0, 0);
@@ -449,59 +519,61 @@ static void write_book(writer *w, const json_t *report)
     props.company = (char *)str(json_object_get(plan, "entity"), "name");
     props.author = (char *)"Ciclo";
     note(w, workbook_set_properties(w->wb, &props));
-    json_t *groups = report_groups(report, NULL); /* already in document order */
-    if (!groups) {
-        note(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        return;
-    }
-    cover_sheet(w, report, groups);
-    size_t i;
-    const json_t *g;
-    json_array_foreach(groups, i, g)
-    {
-        const char *kind = str(g, "kind");
-        if (strcmp(kind, "structure") == 0 || strcmp(kind, "manager") == 0)
-            group_sheet(w, report, g);
-    }
-    json_decref(groups);
 }
 
-int xlsx_report(const json_t *report, const xlsx_report_opts *opts, int *fd, size_t *len, const char **err)
+xlsx_book *xlsx_book_open(const json_t *head, const xlsx_report_opts *opts, const char **err)
+{
+    xlsx_book *b = calloc(1, sizeof *b); /* freed by xlsx_book_close */
+    if (!b) {
+        *err = "cannot start the workbook";
+        return NULL;
+    }
+    const char *base = opts && opts->tmpdir ? opts->tmpdir : getenv("TMPDIR");
+    if (!base || !*base || snprintf(b->dir, sizeof b->dir, "%s/ciclo-xlsx-XXXXXX", base) >= (int)sizeof b->dir)
+        snprintf(b->dir, sizeof b->dir, "/tmp/ciclo-xlsx-XXXXXX");
+    if (!mkdtemp(b->dir)) { /* mode 0700: the report is not for other users of the machine */
+        *err = "cannot make a temporary directory for the workbook";
+        free(b);
+        return NULL;
+    }
+    snprintf(b->path, sizeof b->path, "%s/relazione.xlsx", b->dir);
+    /* constant_memory: each sheet's rows go to a file in dir as they are written (inline
+     * strings, no shared string table), so the workbook holds one row, not the report */
+    lxw_workbook_options wo = {LXW_TRUE, b->dir, 0};
+    b->w.wb = workbook_new_opt(b->path, &wo);
+    if (!b->w.wb) {
+        *err = "cannot start the workbook";
+        rmdir(b->dir);
+        free(b);
+        return NULL;
+    }
+    b->as_of = json_incref(json_object_get(head, "as_of"));
+    b->revision = json_incref(json_object_get(head, "revision"));
+    book_setup(&b->w, head);
+    cover_begin(b, head);
+    return b;
+}
+
+int xlsx_book_close(xlsx_book *b, int *fd, size_t *len, const char **err)
 {
     *fd = -1;
     *len = 0;
-    const char *base = opts && opts->tmpdir ? opts->tmpdir : getenv("TMPDIR");
-    char dir[512], path[560];
-    if (!base || !*base || snprintf(dir, sizeof dir, "%s/ciclo-xlsx-XXXXXX", base) >= (int)sizeof dir)
-        snprintf(dir, sizeof dir, "/tmp/ciclo-xlsx-XXXXXX");
-    if (!mkdtemp(dir)) { /* mode 0700: the report is not for other users of the machine */
-        *err = "cannot make a temporary directory for the workbook";
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/relazione.xlsx", dir);
-    writer *w = calloc(1, sizeof *w);
-    lxw_workbook_options wo = {0, dir, 0};
-    if (w)
-        w->wb = workbook_new_opt(path, &wo);
+    writer *w = &b->w;
+    book_end_sheet(b);
+    json_decref(b->as_of);
+    json_decref(b->revision);
+    note(w, workbook_close(w->wb)); /* writes the file and frees the workbook */
     int rc = -1;
-    if (!w || !w->wb) {
-        *err = "cannot start the workbook";
-    } else {
-        write_book(w, report);
-        lxw_error closed = workbook_close(w->wb); /* writes the file and frees the workbook */
-        note(w, closed);
-        struct stat st;
-        if (w->err != LXW_NO_ERROR)
-            *err = lxw_strerror(w->err);
-        else if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(*fd, &st) < 0 || st.st_size <= 0)
-            *err = "cannot read the workbook back";
-        else {
-            *len = (size_t)st.st_size;
-            rc = 0;
-        }
+    struct stat st;
+    if (w->err != LXW_NO_ERROR)
+        *err = lxw_strerror(w->err);
+    else if ((*fd = open(b->path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(*fd, &st) < 0 || st.st_size <= 0)
+        *err = "cannot read the workbook back";
+    else {
+        *len = (size_t)st.st_size;
+        rc = 0;
     }
-    free(w);
-    if (unlink(path) < 0 && errno != ENOENT && rc == 0) {
+    if (unlink(b->path) < 0 && errno != ENOENT && rc == 0) {
         *err = "cannot remove the temporary workbook";
         rc = -1;
     }
@@ -510,6 +582,29 @@ int xlsx_report(const json_t *report, const xlsx_report_opts *opts, int *fd, siz
         *fd = -1;
         *len = 0;
     }
-    rmdir(dir);
+    rmdir(b->dir);
+    free(b);
     return rc;
+}
+
+int xlsx_report(const json_t *report, const xlsx_report_opts *opts, int *fd, size_t *len, const char **err)
+{
+    *fd = -1;
+    *len = 0;
+    xlsx_book *b = xlsx_book_open(report, opts, err);
+    if (!b)
+        return -1;
+    json_t *groups = report_groups(report, NULL); /* already in document order */
+    size_t i, k;
+    const json_t *g, *r;
+    if (!groups)
+        xlsx_book_fail(b);
+    json_array_foreach(groups, i, g) xlsx_book_cover_line(b, json_object_get(g, "total"));
+    json_array_foreach(groups, i, g)
+    {
+        xlsx_book_sheet(b, json_object_get(g, "total"));
+        json_array_foreach(json_object_get(g, "rows"), k, r) xlsx_book_row(b, r);
+    }
+    json_decref(groups);
+    return xlsx_book_close(b, fd, len, err);
 }

@@ -16,6 +16,11 @@
  * missing figure (a weight the plan does not give, a score not measured) is an empty cell.
  * The heading rows are frozen and repeated on every printed page; the print area is the
  * table; pages are A4 landscape, one page wide.
+ *
+ * The workbook is written in libxlsxwriter's constant_memory mode (issue 21): each sheet's
+ * rows go to a temporary file as they are written, one sheet after the other, so a plan of
+ * 100,000 objectives is written holding one row; text cells are inline strings (no shared
+ * string table), which Excel and LibreOffice read alike.
  */
 #ifndef CICLO_RENDER_XLSX_REPORT_H
 #define CICLO_RENDER_XLSX_REPORT_H
@@ -45,5 +50,26 @@ typedef struct xlsx_report_opts {
  * Returns 0 with *fd (read-only, close-on-exec: the caller closes it) and *len the workbook's
  * size, or -1 with *err (a static sentence) when memory, the disk or libxlsxwriter fails. */
 int xlsx_report(const json_t *report, const xlsx_report_opts *opts, int *fd, size_t *len, const char **err);
+
+/* The same workbook piece by piece, for a report written as it is walked (api/report.c):
+ * xlsx_report is xlsx_book_open, xlsx_book_cover_line of each total in document order, then
+ * for each total xlsx_book_sheet and xlsx_book_row of each of its rows, then xlsx_book_close.
+ * The calls must come in that order (rows are written once, in order). Every json_t argument
+ * is borrowed for the call only. A total or row of a person is left out, as in xlsx_report. */
+typedef struct xlsx_book xlsx_book;
+/* Starts the workbook (in a private directory, as xlsx_report) and its cover from head, an
+ * object with the report's "as_of", "revision", "entity" and "plan" (the heading). Returns
+ * the book (xlsx_book_close frees it), or NULL with *err (a static sentence). */
+xlsx_book *xlsx_book_open(const json_t *head, const xlsx_report_opts *opts, const char **err);
+/* The cover's line of a structure's or manager's total (an element of the report's "totals"). */
+void xlsx_book_cover_line(xlsx_book *b, const json_t *total);
+/* Ends the sheet being written and starts the sheet of total's assignee. */
+void xlsx_book_sheet(xlsx_book *b, const json_t *total);
+/* One objective row (of the report's "rows", with its "indicators") of the current sheet. */
+void xlsx_book_row(xlsx_book *b, const json_t *row);
+/* Marks the workbook failed (memory ran out building a piece): xlsx_book_close will fail. */
+void xlsx_book_fail(xlsx_book *b);
+/* Ends the last sheet, writes the workbook and frees b. Returns as xlsx_report. */
+int xlsx_book_close(xlsx_book *b, int *fd, size_t *len, const char **err);
 
 #endif

@@ -123,15 +123,28 @@ def sheet_xml(data):
 
 
 def cells(xml):
-    """{cell ref: (type attribute or 'n', style index, raw value or None)} of a worksheet XML."""
+    """{cell ref: (type attribute or 'n', style index, raw value or None)} of a worksheet XML; the
+    value of an inline string (t="inlineStr") is its text."""
     out = {}
-    for attrs, inner in re.findall(r'<c ([^>]*?)(?:/>|>(.*?)</c>)', xml):
+    for attrs, inner in re.findall(r'<c ([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S):
         ref = re.search(r'r="([A-Z]+\d+)"', attrs).group(1)
         t = re.search(r' t="(\w+)"', " " + attrs)
         s = re.search(r' s="(\d+)"', " " + attrs)
-        v = re.search(r"<v>(.*?)</v>", inner or "")
-        out[ref] = (t.group(1) if t else "n", int(s.group(1)) if s else 0, v.group(1) if v else None)
+        v = re.search(r"<v>(.*?)</v>", inner or "", re.S)
+        if t and t.group(1) == "inlineStr":
+            v = re.search(r"<is><t[^>]*>(.*?)</t></is>", inner or "", re.S)
+            v = html.unescape(v.group(1)) if v else None
+        else:
+            v = v.group(1) if v else None
+        out[ref] = (t.group(1) if t else "n", int(s.group(1)) if s else 0, v)
     return out
+
+
+def texts(c):
+    """{cell ref: text} of cells(): the workbook is written in constant_memory mode (issue 21), so
+    every text is an inline string and there is no shared string table."""
+    assert not [ref for ref, (t, s, v) in c.items() if t == "s"], c
+    return {ref: v for ref, (t, s, v) in c.items() if t == "inlineStr"}
 
 
 def date_styles(styles):
@@ -166,9 +179,8 @@ def test_report_xlsx_cells_are_numbers_dates_frozen_a4_landscape(ctx):
         assert any(n == "_xlnm.Print_Area" and name.split(" ")[0] in v for n, v in defined), (name, defined)
     c = cells(sheets["S2 Area tecnica"])
     # row 4 holds the headings, the objectives follow, TOTALE directly under them
-    shared = [html.unescape(t) for t in re.findall(r"<t[^>]*>([^<]*)</t>", zipfile.ZipFile(
-        io.BytesIO(r.body)).read("xl/sharedStrings.xml").decode("utf-8"))]
-    text = {ref: shared[int(v)] for ref, (t, s, v) in c.items() if t == "s"}
+    assert "xl/sharedStrings.xml" not in zipfile.ZipFile(io.BytesIO(r.body)).namelist()
+    text = texts(c)
     assert [text.get("%s4" % col) for col in "ABCDEFGHIJK"] == HEADINGS
     assert text["A5"] == "OB2" and text["A6"] == "OB3" and text["A7"] == "TOTALE", text
     assert c["C5"][0] == "n" and float(c["C5"][2]) == 70 and float(c["J5"][2]) == 80, c  # numbers, not text
@@ -180,7 +192,7 @@ def test_report_xlsx_cells_are_numbers_dates_frozen_a4_landscape(ctx):
     c1 = cells(sheets["S1 Servizio lavori pubblici"])
     assert c1.get("C5", ("n", 0, None))[2] is None, c1.get("C5")
     cover = cells(sheets["Relazione"])
-    cover_text = {ref: shared[int(v)] for ref, (t, s, v) in cover.items() if t == "s"}
+    cover_text = texts(cover)
     labels = {cover_text[ref]: ref.replace("A", "B", 1) for ref in cover_text if ref.startswith("A")}
     assert cover[labels["Anno"]][0] == "n" and float(cover[labels["Anno"]][2]) == 2024
     assert cover[labels["Data della delibera"]][1] in dates and cover[labels["Dati al"]][1] in dates
