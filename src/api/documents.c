@@ -1,7 +1,8 @@
 /* documents.c — the Relazione as a reader gets it: GET /v1/plans/{id}/report as JSON, CSV
  * (the machine format) or an Excel workbook (issue 19). The figures are plan_report_json's;
  * this file heads and orders them (report.h) and hands them to a renderer of src/render; the
- * JSON and the CSV are written from the scored plan without a tree (report_stream, issue 21). */
+ * JSON, the CSV and the workbook are written from the scored plan without a tree
+ * (report_stream, issue 21). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,7 @@ static void attachment(http_request *req, int64_t plan_id, const char *as_of, co
              plan_id, as_of, ext);
 }
 
-/* The old way for JSON and CSV, report_document's whole tree dumped: a test aid only
+/* The old way for JSON, CSV and XLSX, report_document's whole tree: a test aid only
  * (tests/integration/test_report_stream.py compares the two), never set in service. */
 static int report_as_tree(void)
 {
@@ -78,11 +79,28 @@ static int report_as_tree(void)
     return v && strcmp(v, "1") == 0;
 }
 
-/* The report as JSON or CSV, written as it is walked (report.h's report_stream): what
- * report_document and http_json or csv_report would answer, byte for byte, with the same
- * problems, but never holding a tree of every row (issue 21). */
-static void report_streamed(http_request *req, int csv)
+/* The workbook of r (report_stream_xlsx) as the answer, or 503 workbook_unavailable. */
+static void xlsx_answer(http_request *req, const report_stream *r, const json_t *heading, const char *as_of)
 {
+    int fd;
+    size_t len;
+    const char *err = NULL;
+    if (report_stream_xlsx(r, heading, &fd, &len, &err) < 0) {
+        log_error("GET %s: the workbook cannot be written: %s", req->path, err);
+        http_error(req, 503, "workbook_unavailable", "the workbook cannot be written now: %s", err);
+        return;
+    }
+    attachment(req, req->ids[0], as_of, "xlsx");
+    http_file(req, 200, XLSX_MEDIA, fd, len); /* its private file: sent as it is, whatever its size */
+}
+
+/* The report as JSON, CSV or XLSX (format 0, 1, 2), written as it is walked (report.h's
+ * report_stream): what report_document and http_json, csv_report or xlsx_report would
+ * answer (the workbook's bytes but for its creation time), with the same problems, but never
+ * holding a tree of every row (issue 21). */
+static void report_streamed(http_request *req, int format)
+{
+    int csv = format == 1;
     char as_of[11];
     problem p;
     problem_init(&p);
@@ -103,6 +121,12 @@ static void report_streamed(http_request *req, int csv)
         return;
     }
     json_object_del(heading, "structure_order");
+    if (format == 2) {
+        xlsx_answer(req, r, heading, as_of);
+        report_stream_free(r);
+        json_decref(heading);
+        return;
+    }
     buf b;
     http_answer_init(&b, 0); /* hundreds of MB for a plan of 100,000 objectives: it spills */
     if (csv)
@@ -129,9 +153,8 @@ static void attachment_of(http_request *req, const json_t *report, const char *e
 
 void plan_report(http_request *req)
 {
-    int csv = http_wants_csv(req);
-    if (!report_as_tree() && (csv || !http_wants_format(req, "xlsx", XLSX_MEDIA))) {
-        report_streamed(req, csv);
+    if (!report_as_tree()) {
+        report_streamed(req, http_wants_csv(req) ? 1 : http_wants_format(req, "xlsx", XLSX_MEDIA) ? 2 : 0);
         return;
     }
     json_t *report = report_document(req);

@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "render/csv_report.h"
 #include "render/report_groups.h"
+#include "render/xlsx_report.h"
 
 struct report_stream {
     int64_t plan_id;
@@ -257,6 +258,52 @@ int report_stream_csv(const report_stream *r, const json_t *heading, buf *b)
         b->failed = 1;
     json_decref(e);
     return b->failed ? -1 : 0;
+}
+
+int report_stream_xlsx(const report_stream *r, const json_t *heading, int *fd, size_t *len, const char **err)
+{
+    const scored *s = &r->s;
+    *fd = -1;
+    *len = 0;
+    json_t *head = json_pack("{s:s, s:i, s:O, s:o}", "as_of", s->as_of_text, "revision", s->m.revision, "plan",
+                             (json_t *)heading, "entity", entity_json(r));
+    if (!head) {
+        *err = "out of memory";
+        return -1;
+    }
+    xlsx_book *b = xlsx_book_open(head, NULL, err);
+    json_decref(head);
+    if (!b)
+        return -1;
+    for (int g = 0; g < r->n_listed; g++) { /* the cover's lines first: the totals alone */
+        json_t *t = total_json(r, listed_at(r, g));
+        if (t)
+            xlsx_book_cover_line(b, t);
+        else
+            xlsx_book_fail(b);
+        json_decref(t);
+    }
+    for (int g = 0; g < r->n_listed; g++) { /* then each assignee's sheet, one after the other */
+        int a = listed_at(r, g);
+        if (s->m.assignee[a].kind == PM_PERSON)
+            continue; /* no sheet: the workbook leaves people out */
+        json_t *t = total_json(r, a);
+        int ok = t != NULL;
+        if (ok)
+            xlsx_book_sheet(b, t);
+        else
+            xlsx_book_fail(b);
+        json_decref(t);
+        for (int k = s->by_assignee_start[a]; ok && k < s->by_assignee_start[a + 1]; k++) {
+            json_t *row = row_json(r, a, k, 1);
+            if (row)
+                xlsx_book_row(b, row);
+            else
+                xlsx_book_fail(b);
+            json_decref(row);
+        }
+    }
+    return xlsx_book_close(b, fd, len, err);
 }
 
 void report_stream_free(report_stream *r)

@@ -1,8 +1,8 @@
 /*
  * report.h — the Relazione (the year-end report) as data, and the one place that dresses it
  * for the documents: report.c computes it from scores.c's pieces, documents.c heads it,
- * orders it and answers it as JSON, CSV (written as it is walked, without a tree: issue 21)
- * or XLSX; the HTML Relazione starts from the same value, so no two differ.
+ * orders it and answers it as JSON, CSV or XLSX (written as it is walked, without a tree:
+ * issue 21); the HTML Relazione starts from the same value, so no two differ.
  */
 #ifndef CICLO_API_REPORT_H
 #define CICLO_API_REPORT_H
@@ -40,6 +40,10 @@ int report_stream_order(report_stream *r, const json_t *structure_order);
  * (csv_report's) to b (only appends: b may spill). Returns 0, or -1 with b failed. */
 int report_stream_json(const report_stream *r, const json_t *heading, buf *b);
 int report_stream_csv(const report_stream *r, const json_t *heading, buf *b);
+/* Writes the report as render/xlsx_report.h's workbook (heading: its "plan", borrowed), each
+ * total and row handed to the workbook as built and freed at once (xlsx_book_*). Returns 0
+ * with *fd and *len as xlsx_report's, or -1 with *err (a static sentence). */
+int report_stream_xlsx(const report_stream *r, const json_t *heading, int *fd, size_t *len, const char **err);
 void report_stream_free(report_stream *r);
 
 /* plan_report_json for the plan of the path (req->ids[0]) as of ?as_of= (default today),

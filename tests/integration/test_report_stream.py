@@ -9,9 +9,21 @@ insertion order, managers and people with equal names, several assignees per obj
 missing weights, deviation analyses, measurements, phases, texts that need escaping; read by
 the admin and by a reader whose token names one person (who sees only that person's rows).
 The problems (unknown plan, bad as_of, bad revision) are the same too.
+
+The workbook (?format=xlsx) is written the same way, one row handed to libxlsxwriter at a time
+in constant_memory mode; the tree's path writes it through the same pieces, so the two
+workbooks hold the same files byte for byte, but for the creation time in docProps/core.xml;
+every text is an inline string (no shared string table). test_documents_xlsx reads the
+streamed workbooks in LibreOffice.
 """
+import io
+import re
+import zipfile
+
 from run import expect_problem
 from test_documents import demo
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADERS = ("Content-Type", "Content-Length", "ETag", "Content-Disposition")
 _state = {}
@@ -34,6 +46,38 @@ def same(ctx, path, token="admin", headers=None):
     return a
 
 
+def members(data):
+    """{name: bytes} of a workbook's zip, the creation and modification times of
+    docProps/core.xml blanked (the one part that differs from one writing to the next)."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    out = {n: z.read(n) for n in z.namelist()}
+    out["docProps/core.xml"] = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\1",
+                                      out["docProps/core.xml"])
+    return out
+
+
+def same_xlsx(ctx, path, token="admin"):
+    """GETs path (a workbook) from both servers; asserts the same answer: status, type and file
+    name, and the same files in the workbook. Returns the streamed answer."""
+    a = ctx.get(path, token=token, timeout=300)
+    b = ctx.get(path, token=token, base=tree(ctx).url, timeout=300)
+    assert a.status == b.status, (path, a, b)
+    for h in ("Content-Type", "Content-Disposition"):
+        assert a.header(h) == b.header(h), (path, h, a.header(h), b.header(h))
+    if a.status != 200:
+        assert a.body == b.body, (path, a.body, b.body)
+        return a
+    assert a.header("Content-Type") == XLSX, a
+    x, y = members(a.body), members(b.body)
+    assert sorted(x) == sorted(y), (path, sorted(x), sorted(y))
+    for name in x:
+        assert x[name] == y[name], (path, name, first_difference(x[name], y[name]))
+    assert "xl/sharedStrings.xml" not in x, sorted(x)  # constant_memory: inline strings
+    sheets = [n for n in x if n.startswith("xl/worksheets/sheet")]
+    assert sheets and all(b't="inlineStr"' in x[n] for n in sheets), sheets
+    return a
+
+
 def first_difference(x, y):
     i = next((k for k in range(min(len(x), len(y))) if x[k] != y[k]), min(len(x), len(y)))
     return i, x[max(0, i - 80):i + 80], y[max(0, i - 80):i + 80]
@@ -47,6 +91,7 @@ def both_formats(ctx, plan, as_of, token="admin"):
     assert same(ctx, q, token, headers={"Accept": "text/csv"}).body == c.body
     assert j.status == 200 and c.status == 200, (j, c)
     assert c.body.startswith(b"\xef\xbb\xbf"), c.body[:20]
+    same_xlsx(ctx, q + "&format=xlsx", token)
     return j, c
 
 
@@ -180,3 +225,5 @@ def test_problems_are_the_same(ctx):
         a = same(ctx, q)
         assert a.status in (400, 404, 422), (q, a)
         expect_problem(a, a.status)
+        x = same_xlsx(ctx, q + ("&" if "?" in q else "?") + "format=xlsx")
+        assert x.status == a.status, (q, x)
