@@ -137,10 +137,10 @@ static void report_streamed(http_request *req, int format)
     if (rc < 0 || http_buf(req, 200, csv ? "text/csv; charset=utf-8" : "application/json", &b) < 0) {
         buf_free(&b);
         req->res.disposition[0] = '\0';
-        if (csv) /* as csv_report's failure below, and http_json's */
+        if (csv) /* as csv_report's failure below, and http_json's: a 503, never a part of the text */
             http_error(req, 503, "out_of_memory", "the report is too large to write now");
         else
-            http_error(req, 500, "internal", "the answer could not be encoded");
+            http_unwritten(req);
     }
 }
 

@@ -403,7 +403,7 @@ void plan_scores(http_request *req)
     http_answer_init(&b, 0); /* tens of MB for a plan of 100,000 objectives: it may spill */
     if (scored_plan_text(req, &s, &b) < 0 || http_buf(req, 200, "application/json", &b) < 0) {
         buf_free(&b);
-        http_error(req, 500, "internal", "the answer could not be encoded");
+        http_unwritten(req); /* memory or its file ran out: a 503, never a part of the text */
     }
     timing_header(&s, ms_since(&t0));
     plan_model_free(&s.m);

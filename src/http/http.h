@@ -76,6 +76,9 @@ void http_file(http_request *req, int status, const char *content_type, int fd, 
 int http_answer_in_memory(http_request *req);
 /* The threshold of http_answer_init (CICLO_SPOOL_BYTES), set once at start. */
 void http_spool_bytes(size_t bytes);
+/* Answers 503 (out_of_memory, Retry-After): the text of an answer could not be written whole,
+ * its buf failed (memory, or the write of its temporary file: a full TMPDIR). Never a part of it. */
+void http_unwritten(http_request *req);
 /* Answers again as a stored answer was given (Idempotency-Key): status, content type,
  * Location and ETag are copied (NULL: none), body (malloc'd) is handed over. The answer a
  * handler gives is itself in req->res once it returns: that is what gets stored. */

@@ -104,17 +104,24 @@ void http_replay(http_request *req, int status, const char *content_type, char *
 
 void http_json(http_request *req, int status, json_t *j)
 {
+    if (!j) {
+        http_error(req, 500, "internal", "the answer could not be encoded");
+        return;
+    }
     buf b;
     http_answer_init(&b, 0);
-    int rc = j ? rule_json_dump_buf(j, JSON_COMPACT, &b) : -1;
+    int rc = rule_json_dump_buf(j, JSON_COMPACT, &b);
     json_decref(j);
     if (rc < 0 || http_buf(req, status, "application/json", &b) < 0) {
         buf_free(&b);
-        problem p;
-        problem_init(&p);
-        problem_set(&p, 500, "internal", "the answer could not be encoded");
-        http_problem(req, &p);
+        http_unwritten(req);
     }
+}
+
+void http_unwritten(http_request *req)
+{
+    http_error(req, 503, "out_of_memory", "the answer could not be written now: memory or temporary space ran out");
+    req->res.retry_after = 1;
 }
 
 void http_problem(http_request *req, const problem *p)

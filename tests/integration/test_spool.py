@@ -15,6 +15,7 @@ import tempfile
 import time
 import zipfile
 
+from run import Server, expect_problem
 from test_import import dense_document
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -154,6 +155,37 @@ def test_client_gone_mid_answer_leaves_no_file(ctx):
         c.close()  # gone mid-answer
         no_temp_file_left(s)
     assert "(connection closed early)" in s["spool"].log_text()
+
+
+def test_full_tmpdir_is_a_503_never_a_200_cut_short(ctx):
+    """A TMPDIR that takes no more bytes (here the server's file size limit, RLIMIT_FSIZE, with
+    SIGXFSZ ignored: each write past it fails with EFBIG, as ENOSPC on a full disk) fails the
+    answer being spilled: a 503 the caller may retry, never a 200 cut short nor a 500, and no
+    file is left open."""
+    s = servers(ctx)
+    plan = s["plan"]
+    # dash counts ulimit -f in blocks of 512 bytes: 64 KiB per file
+    limit = ["sh", "-c", 'trap "" XFSZ; ulimit -f 128; exec "$@"', "sh"]
+    full = Server(ctx, {"TMPDIR": s["tmp"], "CICLO_SPOOL_BYTES": "32"}, limit + (ctx.wrap or []))
+    try:
+        small = ctx.get("/v1/plans/%d" % plan, base=full.url)
+        assert small.status == 200, small  # spilled, and within the limit
+        got = {}
+        for path in ["/v1/plans/%d/scores" % plan, "/v1/plans/%d/report" % plan,
+                     "/v1/plans/%d/report?format=csv" % plan, "/v1/plans/%d/report?format=html" % plan,
+                     "/v1/plans/%d/document" % plan, "/v1/plans/%d/export" % plan]:
+            r = ctx.get(path, base=full.url, timeout=300)
+            got[path] = r
+        assert {p: r.status for p, r in got.items()} == {p: 503 for p in got}, {p: r.body[:160] for p, r in got.items()}
+        for r in got.values():
+            expect_problem(r, 503)
+        deadline = time.time() + 10
+        while open_temp_files(full.proc.pid, s["tmp"]) and time.time() < deadline:
+            time.sleep(0.05)
+        assert open_temp_files(full.proc.pid, s["tmp"]) == []
+        assert os.listdir(s["tmp"]) == []
+    finally:
+        assert full.stop() == 0, full.log_text()[-2000:]
 
 
 def test_spool_servers_stop(ctx):
