@@ -25,9 +25,17 @@ struct report_stream {
     int *ind_start, *ind_list; /* indicators grouped by objective (CSR, in s.m.mem) */
     int *ph_start, *ph_list;   /* phases grouped by objective (CSR, in s.m.mem) */
     int *listed;               /* the assignees the report lists, in the model's order (s.m.mem) */
+    unsigned char *carried;    /* by objective: CARRIED_UNSEEN | CARRIED_SEEN (s.m.mem) */
     int n_listed;
     size_t *order; /* report_stream_order's: document order, indexes into listed (s.m.mem) */
 };
+
+/* Whom an objective is assigned to, as the caller sees them: a person (or manager) it may not
+ * see, anyone else. An objective carried only by people it may not see scores those people:
+ * left out of the cascade, as their rows are (docs/SECURITY.md "Personal data"). */
+enum { CARRIED_UNSEEN = 1, CARRIED_SEEN = 2 };
+
+static int cascade_hidden(const report_stream *r, int o) { return r->carried[o] == CARRIED_UNSEEN; }
 
 static json_t *dec(rules_decimal d) { return rule_json_decimal(d); }
 
@@ -141,11 +149,13 @@ report_stream *report_stream_open(http_request *req, int64_t plan_id, const char
     int n_obj = s->m.plan.n_objectives, n_ind = s->m.plan.n_indicators, n_ph = s->m.plan.n_phases;
     int *of_ind = arena_array(a, (size_t)n_ind + 1, sizeof(int)), *of_ph = arena_array(a, (size_t)n_ph + 1, sizeof(int));
     r->listed = arena_array(a, (size_t)s->m.plan.n_assignees + 1, sizeof(int));
+    r->carried = arena_array(a, (size_t)n_obj + 1, 1);
     for (int i = 0; of_ind && i < n_ind; i++)
         of_ind[i] = s->m.plan.indicators[i].objective;
     for (int k = 0; of_ph && k < n_ph; k++)
         of_ph[k] = s->m.plan.phases[k].objective;
-    if (!of_ind || !of_ph || !r->listed || group_by_objective(a, n_obj, n_ind, of_ind, &r->ind_start, &r->ind_list) < 0 ||
+    if (!of_ind || !of_ph || !r->listed || !r->carried ||
+        group_by_objective(a, n_obj, n_ind, of_ind, &r->ind_start, &r->ind_list) < 0 ||
         group_by_objective(a, n_obj, n_ph, of_ph, &r->ph_start, &r->ph_list) < 0) {
         report_stream_free(r);
         http_error(req, 503, "out_of_memory", "the plan is too large to score now");
@@ -158,6 +168,12 @@ report_stream *report_stream_open(http_request *req, int64_t plan_id, const char
         if (x->kind != PM_STRUCTURE && !personal_may_see(api_who(req), PERSONAL_SCORE, x->id, 0))
             continue;
         r->listed[r->n_listed++] = i;
+    }
+    for (int k = 0; k < s->m.plan.n_assignments; k++) {
+        const pm_assignee *x = &s->m.assignee[s->m.plan.assignments[k].assignee];
+        int unseen = (x->kind == PM_PERSON || x->kind == PM_MANAGER) &&
+                     !personal_may_see(api_who(req), PERSONAL_SCORE, x->id, 0);
+        r->carried[s->m.plan.assignments[k].objective] |= unseen ? CARRIED_UNSEEN : CARRIED_SEEN;
     }
     r->analyses = scored_deviation_analyses(req, plan_id, as_of);
     return r;
@@ -221,8 +237,9 @@ int report_stream_json(const report_stream *r, const json_t *heading, buf *b)
         piece(b, g ? "," : "", total_json(r, listed_at(r, g)));
     piece(b, "],\"entity\":", entity_json(r));
     buf_puts(b, ",\"objectives\":[");
-    for (int o = 0; o < s->m.plan.n_objectives && !b->failed; o++)
-        piece(b, o ? "," : "", cascade_json(r, o));
+    for (int o = 0, n_shown = 0; o < s->m.plan.n_objectives && !b->failed; o++)
+        if (!cascade_hidden(r, o))
+            piece(b, n_shown++ ? "," : "", cascade_json(r, o));
     buf_putc(b, ']');
     if (heading)
         piece(b, ",\"plan\":", json_incref((json_t *)heading));
@@ -329,7 +346,8 @@ json_t *plan_report_json(http_request *req, int64_t plan_id, const char *as_of)
         json_array_append_new(totals, total_json(r, a));
     }
     for (int o = 0; o < s->m.plan.n_objectives; o++)
-        json_array_append_new(cascade, cascade_json(r, o));
+        if (!cascade_hidden(r, o))
+            json_array_append_new(cascade, cascade_json(r, o));
     json_t *entity = entity_json(r);
     int revision = s->m.revision;
     report_stream_free(r);
