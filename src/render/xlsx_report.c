@@ -2,6 +2,7 @@
 #include "render/xlsx_report.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -554,6 +555,46 @@ xlsx_book *xlsx_book_open(const json_t *head, const xlsx_report_opts *opts, cons
     return b;
 }
 
+/*
+ * libxlsxwriter 1.1.4 closes a constant_memory sheet's temporary file (unlinked, made in the
+ * workbook's own directory) only as it copies that sheet into the workbook, and the packager's
+ * file of the sheet it was copying when a write failed is never closed either: a workbook_close
+ * that fails part way (a full TMPDIR) would leave them open for good, descriptors and disk. They
+ * are all the descriptors on files in dir (made by mkdtemp for this call: no one else opens a
+ * file there), which this closes. Their FILE structures are gone with the workbook, never to be
+ * used again; the sheets' ones were flushed before the close (flush_sheets), so that nothing
+ * is left in their buffers to be written at exit.
+ */
+static void close_files_in(const char *dir)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return;
+    size_t n = strlen(dir);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char link[64], target[600];
+        int fd = atoi(e->d_name);
+        if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd == dirfd(d))
+            continue;
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t t = readlink(link, target, sizeof target - 1);
+        if (t > (ssize_t)n && strncmp(target, dir, n) == 0 && target[n] == '/')
+            close(fd);
+    }
+    closedir(d);
+}
+
+static void flush_sheets(lxw_workbook *wb)
+{
+    lxw_worksheet *ws;
+    LXW_FOREACH_WORKSHEET(ws, wb)
+    {
+        if (ws->optimize_tmpfile)
+            fflush(ws->optimize_tmpfile);
+    }
+}
+
 int xlsx_book_close(xlsx_book *b, int *fd, size_t *len, const char **err)
 {
     *fd = -1;
@@ -562,7 +603,11 @@ int xlsx_book_close(xlsx_book *b, int *fd, size_t *len, const char **err)
     book_end_sheet(b);
     json_decref(b->as_of);
     json_decref(b->revision);
-    note(w, workbook_close(w->wb)); /* writes the file and frees the workbook */
+    flush_sheets(w->wb);
+    lxw_error closed = workbook_close(w->wb); /* writes the file and frees the workbook */
+    if (closed != LXW_NO_ERROR)
+        close_files_in(b->dir);
+    note(w, closed);
     int rc = -1;
     struct stat st;
     if (w->err != LXW_NO_ERROR)

@@ -173,7 +173,8 @@ def test_full_tmpdir_is_a_503_never_a_200_cut_short(ctx):
         got = {}
         for path in ["/v1/plans/%d/scores" % plan, "/v1/plans/%d/report" % plan,
                      "/v1/plans/%d/report?format=csv" % plan, "/v1/plans/%d/report?format=html" % plan,
-                     "/v1/plans/%d/document" % plan, "/v1/plans/%d/export" % plan]:
+                     "/v1/plans/%d/document" % plan, "/v1/plans/%d/export" % plan,
+                     "/v1/plans/%d/report?format=xlsx" % plan]:
             r = ctx.get(path, base=full.url, timeout=300)
             got[path] = r
         assert {p: r.status for p, r in got.items()} == {p: 503 for p in got}, {p: r.body[:160] for p, r in got.items()}
@@ -182,7 +183,7 @@ def test_full_tmpdir_is_a_503_never_a_200_cut_short(ctx):
         deadline = time.time() + 10
         while open_temp_files(full.proc.pid, s["tmp"]) and time.time() < deadline:
             time.sleep(0.05)
-        assert open_temp_files(full.proc.pid, s["tmp"]) == []
+        assert open_temp_files(full.proc.pid, s["tmp"]) == [], (open_temp_files(full.proc.pid, s["tmp"]), os.listdir(s["tmp"]), full.log_text()[-1500:])
         assert os.listdir(s["tmp"]) == []
     finally:
         assert full.stop() == 0, full.log_text()[-2000:]
