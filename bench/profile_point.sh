@@ -30,8 +30,9 @@ wait "$PERF_PID" || true
 echo "wrk under perf: $1 req/s p99 $2 ms errors $3"
 echo "--- CPU by command (share of all samples)"
 perf report -q -i "$TMP/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep -v '^$' | head -12
-echo "--- ciclo: top symbols"
-perf report -q -i "$TMP/perf.data" --no-children --comm ciclo --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^$' | head -40
+echo "--- the server (all its threads): top symbols, then by library"
+perf report -q -i "$TMP/perf.data" --no-children --pid "$SERVER_PID" --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^$' | head -25
+perf report -q -i "$TMP/perf.data" --no-children --pid "$SERVER_PID" --sort dso --stdio -g none 2>/dev/null | grep -v '^$' | head -8
 echo "--- postgres: top symbols"
 perf report -q -i "$TMP/perf.data" --no-children --comm postgres --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^$' | head -25
 if command -v strace >/dev/null 2>&1; then
