@@ -4,7 +4,8 @@
 # 100,000, 200 structures, 2 indicators and 1 phase each: bench/lib.sh seed_plan), with every
 # answer held in memory (CICLO_SPOOL_BYTES=0) and with the default threshold (1 MiB: the
 # answer's text goes to a temporary file, issue 21), the two servers one after the other in
-# each round. Reads: the scores, the report as JSON, CSV, HTML and XLSX, the export. The client
+# each round. Reads: the scores, the report as JSON, CSV, HTML and XLSX, the plan document, the
+# export (READS="scores document" to choose). The client
 # reads each answer whole as fast as it can; SLOW=1 makes it read 64 KiB every 10 ms instead,
 # as a slow client would, which keeps an answer held in memory for its whole transfer.
 #   OBJECTIVES=100000 ROUNDS=2 sh bench/answers.sh
@@ -39,7 +40,11 @@ while True:
 print("%d %d %.2f" % (r.status, n, time.perf_counter() - t0))
 EOF
 }
-PATHS="/v1/plans/$PLAN/scores /v1/plans/$PLAN/report /v1/plans/$PLAN/report?format=csv /v1/plans/$PLAN/report?format=html /v1/plans/$PLAN/report?format=xlsx /v1/plans/$PLAN/export"
+# READS: which reads of the plan (default all)
+PATHS=
+for read in ${READS:-scores report report?format=csv report?format=html report?format=xlsx document export}; do
+  PATHS="$PATHS /v1/plans/$PLAN/$read"
+done
 : >"$TMP/answers.out"
 r=1
 while [ $r -le "$ROUNDS" ]; do
