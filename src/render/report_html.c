@@ -121,12 +121,8 @@ static void objective_rows(buf *b, const json_t *row, int with_indicators)
     }
 }
 
-/* The section of one assignee: heading, its objectives, its total under them. Managers and
- * people list the objectives of their structures again: without their indicators, which the
- * structures' sections show. */
-static void assignee_section(buf *b, const json_t *by_assignee, const json_t *total)
+void report_html_section_open(buf *b, const json_t *total)
 {
-    const char *kind = str(total, "assignee_kind");
     buf_puts(b, "<h3>");
     if (*str(total, "assignee_code")) {
         html_escape(b, str(total, "assignee_code"));
@@ -142,11 +138,15 @@ static void assignee_section(buf *b, const json_t *by_assignee, const json_t *to
              "<col style=\"width:17mm\"></colgroup>");
     table_head(b);
     buf_puts(b, "<tbody>");
-    size_t i;
-    const json_t *row;
-    char key[48];
-    assignee_key(total, key, sizeof key);
-    json_array_foreach(json_object_get(by_assignee, key), i, row) objective_rows(b, row, strcmp(kind, "structure") == 0);
+}
+
+void report_html_row(buf *b, const json_t *total, const json_t *row)
+{
+    objective_rows(b, row, strcmp(str(total, "assignee_kind"), "structure") == 0);
+}
+
+void report_html_section_close(buf *b, const json_t *total)
+{
     buf_puts(b, "<tr class=\"total\"><th scope=\"row\" colspan=\"2\">Totale (peso misurato ");
     doc_number(b, json_object_get(total, "weight_measured"), 2);
     buf_puts(b, " su ");
@@ -158,21 +158,30 @@ static void assignee_section(buf *b, const json_t *by_assignee, const json_t *to
     buf_printf(b, "<td>%s</td></tr></tbody></table>\n", labels_status(str(total, "status")));
 }
 
-int report_chart_structures(buf *b, const json_t *report, const char *id)
+/* The section of one assignee: heading, its objectives, its total under them. Managers and
+ * people list the objectives of their structures again: without their indicators, which the
+ * structures' sections show. */
+static void assignee_section(buf *b, const json_t *by_assignee, const json_t *total)
 {
-    size_t n = json_array_size(json_object_get(report, "totals"));
-    const json_t **t = calloc(n + 1, sizeof *t);
-    svg_bar *bars = calloc(n + 1, sizeof *bars);
-    if (!t || !bars) {
-        free(t);
-        free(bars);
+    size_t i;
+    const json_t *row;
+    char key[48];
+    report_html_section_open(b, total);
+    assignee_key(total, key, sizeof key);
+    json_array_foreach(json_object_get(by_assignee, key), i, row) report_html_row(b, total, row);
+    report_html_section_close(b, total);
+}
+
+/* The bars of the structures' totals t[0..k) (borrowed) as of as_of. */
+static int chart_structures(buf *b, const json_t *const *t, int k, const char *as_of, const char *id)
+{
+    svg_bar *bars = calloc((size_t)k + 1, sizeof *bars);
+    if (!bars)
         return -1;
-    }
-    int k = totals_of(report, "structure", t, (int)n);
     buf desc;
     buf_init(&desc, 0);
     buf_printf(&desc, "Punteggio di %d strutture al ", k);
-    doc_date(&desc, str(report, "as_of"));
+    doc_date(&desc, as_of);
     buf_puts(&desc, ", con il peso misurato sul peso totale: ");
     for (int i = 0; i < k; i++) {
         const json_t *s = json_object_get(t[i], "score");
@@ -198,22 +207,55 @@ int report_chart_structures(buf *b, const json_t *report, const char *id)
     svg_caption c = {id, "Punteggi per struttura", desc.failed ? "" : desc.data};
     int rc = desc.failed ? -1 : svg_chart_bars(b, &c, bars, k);
     buf_free(&desc);
-    free(t);
     free(bars);
     return rc;
 }
 
-int report_chart_distribution(buf *b, const json_t *report, const char *id)
+int report_chart_structures(buf *b, const json_t *report, const char *id)
 {
-    const json_t *rows = json_object_get(report, "rows");
-    size_t n = json_array_size(rows), i;
-    double *scores = calloc(n + 1, sizeof *scores);
-    if (!scores)
+    size_t n = json_array_size(json_object_get(report, "totals"));
+    const json_t **t = calloc(n + 1, sizeof *t);
+    if (!t)
         return -1;
-    int k = 0, unmeasured = 0;
+    int k = totals_of(report, "structure", t, (int)n);
+    int rc = chart_structures(b, t, k, str(report, "as_of"), id);
+    free(t);
+    return rc;
+}
+
+/* The histogram of the k measured scores (unmeasured more were not) as of as_of. */
+static int chart_distribution(buf *b, const double *scores, int k, int unmeasured, const char *as_of, const char *id)
+{
+    int counts[10];
+    svg_chart_histogram_counts(scores, k, counts);
+    buf desc;
+    buf_init(&desc, 0);
+    buf_printf(&desc, "%d obiettivi delle strutture misurati al ", k);
+    doc_date(&desc, as_of);
+    buf_puts(&desc, ", per classe di punteggio: ");
+    for (int c = 0; c < 10; c++)
+        buf_printf(&desc, "%s%d–%d: %d", c ? "; " : "", c * 10, c * 10 + 10, counts[c]);
+    buf_printf(&desc, ". %d obiettivi non ancora misurati.", unmeasured);
+    svg_caption cap = {id, "Distribuzione dei punteggi degli obiettivi", desc.failed ? "" : desc.data};
+    int rc = desc.failed ? -1 : svg_chart_histogram(b, &cap, scores, k);
+    buf_free(&desc);
+    return rc;
+}
+
+/* The charts' figures out of the tree: the structures' totals and the scores of the objectives
+ * they carry, each objective once (report_chart_structures, report_chart_distribution). Fills c
+ * with t and scores (the caller's, of the report's totals and rows: room enough). */
+static void charts_of(const json_t *report, report_html_charts *c, const json_t **t, double *scores)
+{
+    size_t n = json_array_size(json_object_get(report, "totals"));
+    c->structures = t;
+    c->n_structures = totals_of(report, "structure", t, (int)n);
+    c->scores = scores;
+    c->n_scores = c->unmeasured = 0;
     json_t *seen = json_object();
+    size_t i;
     const json_t *row;
-    json_array_foreach(rows, i, row)
+    json_array_foreach(json_object_get(report, "rows"), i, row)
     {
         if (!is_kind(row, "structure"))
             continue;
@@ -224,24 +266,24 @@ int report_chart_distribution(buf *b, const json_t *report, const char *id)
         json_object_set_new(seen, key, json_true());
         const json_t *s = json_object_get(row, "score");
         if (json_is_number(s))
-            scores[k++] = json_number_value(s);
+            scores[c->n_scores++] = json_number_value(s);
         else
-            unmeasured++;
+            c->unmeasured++;
     }
     json_decref(seen);
-    int counts[10];
-    svg_chart_histogram_counts(scores, k, counts);
-    buf desc;
-    buf_init(&desc, 0);
-    buf_printf(&desc, "%d obiettivi delle strutture misurati al ", k);
-    doc_date(&desc, str(report, "as_of"));
-    buf_puts(&desc, ", per classe di punteggio: ");
-    for (int c = 0; c < 10; c++)
-        buf_printf(&desc, "%s%d–%d: %d", c ? "; " : "", c * 10, c * 10 + 10, counts[c]);
-    buf_printf(&desc, ". %d obiettivi non ancora misurati.", unmeasured);
-    svg_caption cap = {id, "Distribuzione dei punteggi degli obiettivi", desc.failed ? "" : desc.data};
-    int rc = desc.failed ? -1 : svg_chart_histogram(b, &cap, scores, k);
-    buf_free(&desc);
+}
+
+int report_chart_distribution(buf *b, const json_t *report, const char *id)
+{
+    const json_t **t = calloc(json_array_size(json_object_get(report, "totals")) + 1, sizeof *t);
+    double *scores = calloc(json_array_size(json_object_get(report, "rows")) + 1, sizeof *scores);
+    int rc = -1;
+    if (t && scores) {
+        report_html_charts c;
+        charts_of(report, &c, t, scores);
+        rc = chart_distribution(b, c.scores, c.n_scores, c.unmeasured, str(report, "as_of"), id);
+    }
+    free(t);
     free(scores);
     return rc;
 }
@@ -255,16 +297,16 @@ static void figure_end(buf *b, const char *caption)
     buf_puts(b, "</figcaption></figure></section>\n");
 }
 
-int report_html(buf *b, const json_t *report)
+int report_html_head(buf *b, const json_t *head, const report_html_charts *c)
 {
     doc_facts f;
-    doc_facts_read(&f, report, "Relazione sulla performance");
+    doc_facts_read(&f, head, "Relazione sulla performance");
     doc_html_open(b, &f);
     doc_frame_open(b, &f, 1);
     buf_printf(b, "<h1>Relazione sulla performance %d</h1><p class=\"facts\">", f.year);
     doc_facts_line(b, &f);
     buf_puts(b, "</p>");
-    const json_t *e = json_object_get(report, "entity");
+    const json_t *e = json_object_get(head, "entity");
     buf_puts(b, "<p class=\"kpi\">Punteggio dell'ente: <strong>");
     doc_number(b, json_object_get(e, "score"), 2);
     buf_printf(b, "</strong> (%s) · peso misurato <strong>", labels_status(str(e, "status")));
@@ -282,21 +324,53 @@ int report_html(buf *b, const json_t *report)
              "</p><p>Il punteggio è la media ponderata degli obiettivi misurati alla data; il peso misurato "
              "dice quanta parte del peso degli obiettivi è già stata misurata.</p>\n");
     buf_puts(b, "<section class=\"chart\"><h2>Punteggi per struttura</h2><figure>");
-    int rc = report_chart_structures(b, report, "chart-structures");
+    int rc = chart_structures(b, c->structures, c->n_structures, f.as_of, "chart-structures");
     figure_end(b,
                "Barra blu: punteggio della struttura (0–100); barra grigia sottile: quota del suo peso misurata. I "
                "valori sono nelle tabelle che seguono.");
     buf_puts(b, "<section class=\"chart\"><h2>Distribuzione dei punteggi degli obiettivi</h2><figure>");
-    rc |= report_chart_distribution(b, report, "chart-distribution");
+    rc |= chart_distribution(b, c->scores, c->n_scores, c->unmeasured, f.as_of, "chart-distribution");
     figure_end(b,
                "Numero di obiettivi delle strutture per classe di punteggio; gli obiettivi non misurati non sono "
                "contati.");
     doc_frame_close(b);
+    return rc < 0 || b->failed ? -1 : 0;
+}
 
-    size_t n = json_array_size(json_object_get(report, "totals"));
-    const json_t **t = calloc(n + 1, sizeof *t);
-    static const char *const kinds[] = {"structure", "manager", "person"};
+void report_html_part_open(buf *b, const json_t *head, int kind)
+{
     static const char *const titles[] = {"Risultati per struttura", "Risultati per dirigente", "Risultati individuali"};
+    doc_facts f;
+    doc_facts_read(&f, head, "Relazione sulla performance");
+    doc_frame_open(b, &f, 0);
+    buf_printf(b, "<h2>%s</h2>\n", titles[kind >= 0 && kind < 3 ? kind : 2]);
+}
+
+void report_html_part_close(buf *b) { doc_frame_close(b); }
+
+int report_html_end(buf *b)
+{
+    doc_html_close(b);
+    return b->failed ? -1 : 0;
+}
+
+int report_html(buf *b, const json_t *report)
+{
+    size_t n = json_array_size(json_object_get(report, "totals"));
+    size_t nr = json_array_size(json_object_get(report, "rows"));
+    const json_t **t = calloc(n + 1, sizeof *t);
+    double *scores = calloc(nr + 1, sizeof *scores);
+    if (!t || !scores) {
+        free(t);
+        free(scores);
+        b->failed = 1;
+        return -1;
+    }
+    report_html_charts c;
+    charts_of(report, &c, t, scores);
+    int rc = report_html_head(b, report, &c);
+    free(scores);
+    static const char *const kinds[] = {"structure", "manager", "person"};
     /* the rows by assignee, once: {"kind:id": [row, ...]} (a plan of thousands of objectives) */
     json_t *by_assignee = json_object();
     size_t r;
@@ -310,18 +384,17 @@ int report_html(buf *b, const json_t *report)
             json_object_set_new(by_assignee, key, list = json_array());
         json_array_append(list, (json_t *)row);
     }
-    for (int k = 0; t && k < 3; k++) {
+    for (int k = 0; k < 3; k++) {
         int m = totals_of(report, kinds[k], t, (int)n);
         if (m == 0)
             continue;
-        doc_frame_open(b, &f, 0);
-        buf_printf(b, "<h2>%s</h2>\n", titles[k]);
+        report_html_part_open(b, report, k);
         for (int i = 0; i < m; i++)
             assignee_section(b, by_assignee, t[i]);
-        doc_frame_close(b);
+        report_html_part_close(b);
     }
     json_decref(by_assignee);
     free(t);
-    doc_html_close(b);
-    return rc < 0 || b->failed ? -1 : 0;
+    rc |= report_html_end(b);
+    return rc < 0 ? -1 : 0;
 }
