@@ -2,7 +2,8 @@
  * (the machine format) or an Excel workbook (issue 19). The figures are plan_report_json's;
  * this file heads and orders them (report.h) and hands them to a renderer of src/render; the
  * JSON, the CSV and the workbook are written from the scored plan without a tree
- * (report_stream, issue 21). */
+ * (report_stream, issue 21), and so is the HTML (documents_html.c, through
+ * report_stream_begin). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,9 +72,7 @@ static void attachment(http_request *req, int64_t plan_id, const char *as_of, co
              plan_id, as_of, ext);
 }
 
-/* The old way for JSON, CSV and XLSX, report_document's whole tree: a test aid only
- * (tests/integration/test_report_stream.py compares the two), never set in service. */
-static int report_as_tree(void)
+int report_as_tree(void)
 {
     const char *v = getenv("CICLO_REPORT_TREE");
     return v && strcmp(v, "1") == 0;
@@ -94,6 +93,34 @@ static void xlsx_answer(http_request *req, const report_stream *r, const json_t 
     http_file(req, 200, XLSX_MEDIA, fd, len); /* its private file: sent as it is, whatever its size */
 }
 
+int report_stream_begin(http_request *req, char as_of[11], report_stream **out, json_t **heading_out)
+{
+    problem p;
+    problem_init(&p);
+    *out = NULL;
+    *heading_out = NULL;
+    if (http_date_param(req, "as_of", as_of, &p) < 0) {
+        api_fail(req, &p);
+        return -1;
+    }
+    report_stream *r = report_stream_open(req, req->ids[0], as_of);
+    if (!r)
+        return -1;
+    json_t *heading = heading_of(req, report_stream_revision(r), &p);
+    if (heading && report_stream_order(r, json_object_get(heading, "structure_order")) < 0)
+        problem_set(&p, 503, "out_of_memory", "the report is too large to order now");
+    if (p.status) {
+        report_stream_free(r);
+        json_decref(heading);
+        api_fail(req, &p);
+        return -1;
+    }
+    json_object_del(heading, "structure_order");
+    *out = r;
+    *heading_out = heading;
+    return 0;
+}
+
 /* The report as JSON, CSV or XLSX (format 0, 1, 2), written as it is walked (report.h's
  * report_stream): what report_document and http_json, csv_report or xlsx_report would
  * answer (the workbook's bytes but for its creation time), with the same problems, but never
@@ -102,25 +129,10 @@ static void report_streamed(http_request *req, int format)
 {
     int csv = format == 1;
     char as_of[11];
-    problem p;
-    problem_init(&p);
-    if (http_date_param(req, "as_of", as_of, &p) < 0) {
-        api_fail(req, &p);
+    report_stream *r;
+    json_t *heading;
+    if (report_stream_begin(req, as_of, &r, &heading) < 0)
         return;
-    }
-    report_stream *r = report_stream_open(req, req->ids[0], as_of);
-    if (!r)
-        return;
-    json_t *heading = heading_of(req, report_stream_revision(r), &p);
-    if (heading && report_stream_order(r, json_object_get(heading, "structure_order")) < 0)
-        problem_set(&p, 503, "out_of_memory", "the report is too large to order now");
-    if (p.status) {
-        report_stream_free(r);
-        json_decref(heading);
-        api_fail(req, &p);
-        return;
-    }
-    json_object_del(heading, "structure_order");
     if (format == 2) {
         xlsx_answer(req, r, heading, as_of);
         report_stream_free(r);

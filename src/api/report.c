@@ -1,6 +1,7 @@
 /* report.c — the Relazione of a scored plan (api/report.h): as one jansson tree
- * (plan_report_json, which the HTML report and the workbook draw from), or written piece by
- * piece into an answer's buf (report_stream_*: the JSON and CSV answers, issue 21), where each
+ * (plan_report_json: report_document's, the test aid CICLO_REPORT_TREE's and the plan
+ * document's), or written piece by piece into an answer's buf (report_stream_*: the JSON, CSV
+ * and HTML answers and the workbook, issue 21), where each
  * row, total and objective is built as a small tree, dumped and freed at once. Both are made
  * of the same pieces (row_json, total_json, entity_json, cascade_json), so they never differ. */
 #include <inttypes.h>
@@ -16,6 +17,7 @@
 #include "core/buf.h"
 #include "render/csv_report.h"
 #include "render/report_groups.h"
+#include "render/report_html.h"
 #include "render/xlsx_report.h"
 
 struct report_stream {
@@ -274,6 +276,95 @@ int report_stream_csv(const report_stream *r, const json_t *heading, buf *b)
     else
         b->failed = 1;
     json_decref(e);
+    return b->failed ? -1 : 0;
+}
+
+/* The charts' figures (report_html_charts) by walking the structures in document order: their
+ * totals into t (new references, *nt of them: the caller frees them) and the scores of the
+ * objectives they carry, each objective once, into scores. Returns 0, or -1 when memory is
+ * exhausted. */
+static int html_charts(const report_stream *r, json_t **t, int *nt, double *scores, report_html_charts *c)
+{
+    const scored *s = &r->s;
+    unsigned char *seen = calloc((size_t)s->m.plan.n_objectives + 1, 1); /* freed below */
+    *nt = 0;
+    *c = (report_html_charts){(const json_t *const *)t, 0, scores, 0, 0};
+    if (!seen)
+        return -1;
+    int rc = 0;
+    for (int g = 0; g < r->n_listed && rc == 0; g++) {
+        int a = listed_at(r, g);
+        if (s->m.assignee[a].kind != PM_STRUCTURE)
+            continue;
+        if (!(t[*nt] = total_json(r, a)))
+            rc = -1;
+        else
+            ++*nt;
+        for (int k = s->by_assignee_start[a]; k < s->by_assignee_start[a + 1]; k++) {
+            int o = s->m.plan.assignments[s->by_assignee[k]].objective;
+            if (seen[o])
+                continue;
+            seen[o] = 1;
+            rules_objective_result res = scored_result_for(s, o, a);
+            json_t *v = score_or_null(res.status, res.score); /* the row's "score", as row_json's */
+            if (json_is_number(v))
+                scores[c->n_scores++] = json_number_value(v);
+            else
+                c->unmeasured++;
+            json_decref(v);
+        }
+    }
+    c->n_structures = *nt;
+    free(seen);
+    return rc;
+}
+
+int report_stream_html(const report_stream *r, const json_t *heading, buf *b)
+{
+    const scored *s = &r->s;
+    json_t *head = json_pack("{s:s, s:i, s:O, s:o}", "as_of", s->as_of_text, "revision", s->m.revision, "plan",
+                             heading ? (json_t *)heading : json_null(), "entity", entity_json(r));
+    json_t **t = calloc((size_t)r->n_listed + 1, sizeof *t);                      /* freed below */
+    double *scores = calloc((size_t)s->m.plan.n_assignments + 1, sizeof *scores); /* freed below */
+    report_html_charts c;
+    int nt = 0;
+    if (!head || !t || !scores || html_charts(r, t, &nt, scores, &c) < 0 || report_html_head(b, head, &c) < 0)
+        b->failed = 1;
+    for (int i = 0; i < nt; i++)
+        json_decref(t[i]);
+    free(t);
+    free(scores);
+    for (int kind = 0; kind < 3 && !b->failed; kind++) { /* the parts: structures, managers, people */
+        int opened = 0;
+        for (int g = 0; g < r->n_listed && !b->failed; g++) {
+            int a = listed_at(r, g);
+            int ka = s->m.assignee[a].kind == PM_STRUCTURE ? 0 : s->m.assignee[a].kind == PM_MANAGER ? 1 : 2;
+            if (ka != kind)
+                continue;
+            json_t *total = total_json(r, a);
+            if (!total) {
+                b->failed = 1;
+                break;
+            }
+            if (!opened++)
+                report_html_part_open(b, head, kind);
+            report_html_section_open(b, total);
+            for (int k = s->by_assignee_start[a]; k < s->by_assignee_start[a + 1] && !b->failed; k++) {
+                json_t *row = row_json(r, a, k, kind == 0); /* indicators: the structures' alone */
+                if (row)
+                    report_html_row(b, total, row);
+                else
+                    b->failed = 1;
+                json_decref(row);
+            }
+            report_html_section_close(b, total);
+            json_decref(total);
+        }
+        if (opened)
+            report_html_part_close(b);
+    }
+    report_html_end(b);
+    json_decref(head);
     return b->failed ? -1 : 0;
 }
 

@@ -40,11 +40,29 @@ int report_stream_order(report_stream *r, const json_t *structure_order);
  * (csv_report's) to b (only appends: b may spill). Returns 0, or -1 with b failed. */
 int report_stream_json(const report_stream *r, const json_t *heading, buf *b);
 int report_stream_csv(const report_stream *r, const json_t *heading, buf *b);
+/* Appends the report as render/report_html.h's page (report_html of report_document's tree,
+ * byte for byte; heading: its "plan", borrowed): the cover's charts from the structures'
+ * totals and scores, then each assignee's section, each total and row built and freed at once.
+ * Stops as soon as b fails (its limit: api/documents_html.c's DOC_LIMIT). Returns 0, or -1
+ * with b failed. */
+int report_stream_html(const report_stream *r, const json_t *heading, buf *b);
 /* Writes the report as render/xlsx_report.h's workbook (heading: its "plan", borrowed), each
  * total and row handed to the workbook as built and freed at once (xlsx_book_*). Returns 0
  * with *fd and *len as xlsx_report's, or -1 with *err (a static sentence). */
 int report_stream_xlsx(const report_stream *r, const json_t *heading, int *fd, size_t *len, const char **err);
 void report_stream_free(report_stream *r);
+
+/* The start every streamed answer of the report of req->ids[0] shares: ?as_of= (default
+ * today) into as_of, report_stream_open, the heading of the revision scored (store_report_heading,
+ * without its "structure_order") and report_stream_order; the problems report_document would
+ * answer. Returns 0 with *r (free with report_stream_free) and *heading (a new reference), or
+ * -1 after answering. (documents.c) */
+int report_stream_begin(http_request *req, char as_of[11], report_stream **r, json_t **heading);
+
+/* CICLO_REPORT_TREE=1: a test aid (tests/integration/test_report_stream.py compares the two),
+ * never set in service: the report's answers drawn from report_document's whole tree, the old
+ * way, instead of report_stream's. (documents.c) */
+int report_as_tree(void);
 
 /* plan_report_json for the plan of the path (req->ids[0]) as of ?as_of= (default today),
  * dressed for reading: "plan" gets the heading (title, year, kind, status, entity {id, code,

@@ -15,6 +15,12 @@ in constant_memory mode; the tree's path writes it through the same pieces, so t
 workbooks hold the same files byte for byte, but for the creation time in docProps/core.xml;
 every text is an inline string (no shared string table). test_documents_xlsx reads the
 streamed workbooks in LibreOffice.
+
+The HTML Relazione (?format=html) is written the same way (report_stream_html: the cover's charts
+from the structures' totals and scores, then one section per assignee), byte for byte the page
+report_html draws from the tree; test_documents prints it in Chromium. Its limit (DOC_LIMIT,
+lowered here by the test aid CICLO_DOC_LIMIT) bounds only the answer's text: a page of exactly
+the limit is answered, one byte less is the same 503 document_too_large as the tree's.
 """
 import io
 import re
@@ -92,6 +98,10 @@ def both_formats(ctx, plan, as_of, token="admin"):
     assert j.status == 200 and c.status == 200, (j, c)
     assert c.body.startswith(b"\xef\xbb\xbf"), c.body[:20]
     same_xlsx(ctx, q + "&format=xlsx", token)
+    h = same(ctx, q + "&format=html", token)
+    assert h.status == 200 and h.header("Content-Type").startswith("text/html"), h
+    assert h.body.startswith(b"<!DOCTYPE html>") and h.body.rstrip().endswith(b"</html>"), h.body[-40:]
+    assert same(ctx, q, token, headers={"Accept": "text/html"}).body == h.body
     return j, c
 
 
@@ -227,3 +237,30 @@ def test_problems_are_the_same(ctx):
         expect_problem(a, a.status)
         x = same_xlsx(ctx, q + ("&" if "?" in q else "?") + "format=xlsx")
         assert x.status == a.status, (q, x)
+        h = same(ctx, q + ("&" if "?" in q else "?") + "format=html")
+        assert h.status == a.status and h.body == a.body, (q, h)
+
+
+def test_html_limit_bounds_only_the_text(ctx):
+    plan, reader = gen(ctx)
+    q = "/v1/plans/%d/report?as_of=2024-12-31&format=html" % plan
+    full = ctx.get(q, timeout=300)
+    assert full.status == 200 and len(full.body) > 50000, full
+    for limit, status in ((len(full.body), 200), (len(full.body) - 1, 503), (len(full.body) // 2, 503)):
+        env = {"CICLO_DOC_LIMIT": str(limit)}
+        streamed, old = ctx.start_server(env), ctx.start_server(dict(env, CICLO_REPORT_TREE="1"))
+        try:
+            a = ctx.get(q, base=streamed.url, timeout=300)
+            b = ctx.get(q, base=old.url, timeout=300)
+        finally:
+            streamed.stop()
+            old.stop()
+        assert a.status == b.status == status, (limit, a, b)
+        for h in HEADERS:
+            assert a.header(h) == b.header(h), (limit, h, a.header(h), b.header(h))
+        assert a.body == b.body, (limit, a.body[:200], b.body[:200])
+        if status == 200:
+            assert a.body == full.body
+        else:
+            assert expect_problem(a, 503)["code"] == "document_too_large", a.json
+            assert "64 MiB" in a.json["detail"], a.json  # the answer names DOC_LIMIT, as it did
