@@ -70,12 +70,14 @@ static json_t *plan_doc(http_request *req)
     return doc;
 }
 
-/* Answers b (http_answer_init's, handed over) with media type ct, or 503 when it failed. */
+/* Answers b (http_answer_init's, handed over; NULL with rc -1: none was built) with media
+ * type ct, or 503 document_too_large when it failed. */
 static void answer_buf(http_request *req, buf *b, const char *ct, int rc)
 {
     req->res.etag[0] = req->res.disposition[0] = req->res.link[0] = '\0';
     if (rc < 0 || http_buf(req, 200, ct, b) < 0) {
-        buf_free(b);
+        if (b)
+            buf_free(b);
         http_error(req, 503, "document_too_large", "the document could not be built within %u MiB", DOC_LIMIT >> 20);
     }
 }
@@ -158,6 +160,29 @@ void plan_report_formats(http_request *req)
         report_html_streamed(req);
 }
 
+/* Whether the plan document of req->ids[0] is certainly longer than limit, told from its
+ * counts alone (store_plan_document_counts: no report, no document built) through
+ * plan_html_min_size, which is never more than the page's length: then answers the 503
+ * document_too_large that the page's overflow would give, and returns 1. Else 0, also when a
+ * parameter is wrong, the plan is not found or the count fails: the whole way answers then. */
+static int refused_by_bound(http_request *req, size_t limit)
+{
+    api_call *call = api_call_of(req);
+    problem p;
+    problem_init(&p);
+    char as_of[11];
+    int revision = 0;
+    plan_doc_counts n = {0, 0, 0};
+    int found = http_date_param(req, "as_of", as_of, &p) == 0 && http_revision_param(req, 0, &revision, &p) == 0
+                    ? store_plan_document_counts(call->db, call->scope, req->ids[0], revision, &n, &p)
+                    : 0;
+    problem_clear(&p);
+    if (found <= 0 || plan_html_min_size(n.objectives, n.phases, n.indicators) <= limit)
+        return 0;
+    answer_buf(req, NULL, "text/html; charset=utf-8", -1);
+    return 1;
+}
+
 void plan_document(http_request *req)
 {
     const char *f = http_query(req, "format");
@@ -165,11 +190,14 @@ void plan_document(http_request *req)
         http_error(req, 406, "format_not_available", "%s has only the format html", req->path);
         return;
     }
+    size_t limit = doc_limit();
+    if (refused_by_bound(req, limit))
+        return;
     json_t *report, *doc;
     if (report_and_doc(req, &report, &doc) < 0)
         return;
     buf b;
-    http_answer_init(&b, doc_limit());
+    http_answer_init(&b, limit);
     int rc = plan_html(&b, doc, report);
     json_decref(report);
     json_decref(doc);

@@ -460,6 +460,24 @@ int plan_html(buf *b, const json_t *doc, const json_t *report)
     return b->failed ? -1 : 0;
 }
 
+/* n times per, saturating at SIZE_MAX (n < 0 as 0). */
+static size_t times(int64_t n, size_t per)
+{
+    if (n <= 0)
+        return 0;
+    return (uint64_t)n > SIZE_MAX / per ? SIZE_MAX : (size_t)n * per;
+}
+
+size_t plan_html_min_size(int64_t objectives, int64_t phases, int64_t indicators)
+{
+    size_t parts[3] = {times(objectives, PLAN_HTML_MIN_OBJECTIVE), times(phases, PLAN_HTML_MIN_PHASE),
+                       times(indicators, PLAN_HTML_MIN_INDICATOR)};
+    size_t sum = 0;
+    for (int i = 0; i < 3; i++)
+        sum = parts[i] > SIZE_MAX - sum ? SIZE_MAX : sum + parts[i];
+    return sum;
+}
+
 /* The Gantt of phases (the score answer's or the report's: deadline, completed_on, on_time;
  * drawn as "Fase 1", "Fase 2" ... in the order given) of objective code as of as_of_iso. */
 static int gantt(buf *b, const char *code, const char *as_of_iso, const json_t *phases, int year, const char *id)

@@ -53,7 +53,11 @@ static const char doc_sql[] =
     "FROM objectives o LEFT JOIN objectives op ON op.entity_id = o.entity_id AND op.id = o.parent_id "
     "WHERE o.entity_id = pl.entity_id AND o.plan_id = pl.id AND o.removed_in_revision IS NULL), '[]'::json))";
 
-enum { DOC_WORKING, DOC_REVISION };
+enum { DOC_WORKING, DOC_REVISION, DOC_COUNTS_WORKING, DOC_COUNTS_REVISION };
+
+/* The rows doc_sql puts in "objectives" of pl, with alias o. Keep in step with doc_sql. */
+#define LIVE_OBJECTIVES \
+    "objectives o WHERE o.entity_id = pl.entity_id AND o.plan_id = pl.id AND o.removed_in_revision IS NULL"
 
 static char working_sql[sizeof doc_sql + 1024];
 
@@ -63,6 +67,23 @@ static store_stmt st[] = {
                       "SELECT r.document::text FROM plan_revisions r WHERE r.plan_id = $2::bigint "
                       "AND r.number = $3::integer AND " STORE_SQL_SCOPE("r"),
                       3, 0},
+    [DOC_COUNTS_WORKING] = {"plan_doc.counts_working",
+                            "SELECT (SELECT count(*) FROM " LIVE_OBJECTIVES "), "
+                            "(SELECT count(*) FROM phases f, " LIVE_OBJECTIVES
+                            " AND f.entity_id = o.entity_id AND f.objective_id = o.id AND f.removed_in_revision IS NULL), "
+                            "(SELECT count(*) FROM indicators i, " LIVE_OBJECTIVES
+                            " AND i.entity_id = o.entity_id AND i.objective_id = o.id AND i.removed_in_revision IS NULL) "
+                            "FROM plans pl WHERE pl.id = $2::bigint AND " STORE_SQL_SCOPE("pl"),
+                            2, 0},
+    [DOC_COUNTS_REVISION] = {"plan_doc.counts_revision",
+                             "SELECT jsonb_array_length(r.document->'objectives'), "
+                             "(SELECT COALESCE(sum(jsonb_array_length(o->'phases')), 0) "
+                             "FROM jsonb_array_elements(r.document->'objectives') o), "
+                             "(SELECT COALESCE(sum(jsonb_array_length(o->'indicators')), 0) "
+                             "FROM jsonb_array_elements(r.document->'objectives') o) "
+                             "FROM plan_revisions r WHERE r.plan_id = $2::bigint "
+                             "AND r.number = $3::integer AND " STORE_SQL_SCOPE("r"),
+                             3, 0},
 };
 
 const char *store_plan_doc_sql(void) { return doc_sql; }
@@ -86,4 +107,21 @@ int store_plan_document(store_conn *c, const char *scope, int64_t plan_id, char 
 int store_plan_revision_document(store_conn *c, const char *scope, int64_t plan_id, int n, char **doc, problem *p)
 {
     return store_run_text(c, &st[DOC_REVISION], STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id), SA_I64(n)), doc, p);
+}
+
+int store_plan_document_counts(store_conn *c, const char *scope, int64_t plan_id, int revision, plan_doc_counts *out,
+                               problem *p)
+{
+    int rc;
+    PGresult *r = revision > 0
+                      ? store_run_row(c, &st[DOC_COUNTS_REVISION],
+                                      STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id), SA_I64(revision)), &rc, p)
+                      : store_run_row(c, &st[DOC_COUNTS_WORKING], STORE_ARGS(SA_TEXT(scope), SA_I64(plan_id)), &rc, p);
+    if (!r)
+        return rc;
+    out->objectives = row_i64(r, 0, 0);
+    out->phases = row_i64(r, 0, 1);
+    out->indicators = row_i64(r, 0, 2);
+    PQclear(r);
+    return 1;
 }

@@ -45,4 +45,14 @@ int store_plan_document(store_conn *c, const char *scope, int64_t plan_id, char 
  * the plan (in scope) has no revision n, -1 on error (p set). Thread-safe per connection. */
 int store_plan_revision_document(store_conn *c, const char *scope, int64_t plan_id, int n, char **doc, problem *p);
 
+/* How many objectives, phases and indicators the document of plan_id holds (revision 0: the
+ * working copy, as store_plan_document builds it; n >= 1: the snapshot of revision n), read
+ * without building or copying the document: what a caller bounds its size from. Returns 1
+ * with *out set, 0 when there is no such plan or revision in scope, -1 on error (p set). */
+typedef struct plan_doc_counts {
+    int64_t objectives, phases, indicators;
+} plan_doc_counts;
+int store_plan_document_counts(store_conn *c, const char *scope, int64_t plan_id, int revision, plan_doc_counts *out,
+                               problem *p);
+
 #endif

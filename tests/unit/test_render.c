@@ -261,6 +261,55 @@ START_TEST(piano_sheets_and_cronoprogramma)
 }
 END_TEST
 
+/* The length of plan_html's page of a plan of year 2024 whose objectives are n copies of obj
+ * (JSON text), against an empty report: nothing shown for them but what every sheet shows. */
+static size_t piano_length(const char *obj, int n)
+{
+    json_t *doc = json_pack("{s:i, s:[], s:[], s:[]}", "year", 2024, "structures", "people", "objectives");
+    for (int k = 0; k < n; k++)
+        json_array_append_new(json_object_get(doc, "objectives"), J(obj));
+    json_t *report = json_object();
+    buf b;
+    buf_init(&b, 0);
+    ck_assert_int_eq(plan_html(&b, doc, report), 0);
+    size_t len = b.len;
+    buf_free(&b);
+    json_decref(report);
+    json_decref(doc);
+    return len;
+}
+
+/* plan_html_min_size never passes what plan_html writes for objectives, phases and indicators
+ * whose texts are empty and figures absent, in each of the sheet's shorter ways (no assignee,
+ * an assignee hidden from the caller, empty phases and indicators of an unknown group): the
+ * document's lower bound that GET /v1/plans/{id}/document refuses from. */
+START_TEST(piano_never_shorter_than_its_bound)
+{
+    static const struct {
+        const char *obj;
+        int phases, indicators;
+    } shapes[] = {
+        {"{\"id\":1,\"code\":\"\",\"title\":\"\"}", 0, 0},
+        {"{\"id\":1,\"assignments\":[{\"person_external_id\":\"\"}],\"phases\":[],\"indicators\":[]}", 0, 0},
+        {"{\"id\":1,\"phases\":[{\"id\":2}],\"indicators\":[{\"id\":3}]}", 1, 1},
+        {"{\"id\":1,\"assignments\":[{\"person_external_id\":\"\"}],\"phases\":[{},{},{}],"
+         "\"indicators\":[{\"group\":\"x\"},{},{\"group\":\"time\"},{}]}",
+         3, 4},
+    };
+    size_t none = piano_length("{}", 0);
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
+        for (int n = 1; n <= 3; n += 2) {
+            size_t len = piano_length(shapes[k].obj, n);
+            size_t bound = plan_html_min_size(n, (int64_t)n * shapes[k].phases, (int64_t)n * shapes[k].indicators);
+            ck_assert_msg(len - none >= bound, "shape %zu x%d: %zu bytes for a bound of %zu", k, n, len - none, bound);
+        }
+    ck_assert_uint_eq(plan_html_min_size(2, 3, 5),
+                      2 * PLAN_HTML_MIN_OBJECTIVE + 3 * PLAN_HTML_MIN_PHASE + 5 * PLAN_HTML_MIN_INDICATOR);
+    ck_assert_uint_eq(plan_html_min_size(-1, 0, 0), 0);
+    ck_assert_uint_eq(plan_html_min_size(INT64_MAX, INT64_MAX, 1), SIZE_MAX);
+}
+END_TEST
+
 Suite *render_suite(void)
 {
     Suite *s = suite_create("render");
@@ -273,6 +322,7 @@ Suite *render_suite(void)
     tcase_add_test(tc, line_shows_target);
     tcase_add_test(tc, relazione_from_the_report);
     tcase_add_test(tc, piano_sheets_and_cronoprogramma);
+    tcase_add_test(tc, piano_never_shorter_than_its_bound);
     suite_add_tcase(s, tc);
     return s;
 }
