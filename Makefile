@@ -140,7 +140,7 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := $(CSTD) -g -O1 -Iinclude -Isrc -I$(BUILD)/gen -fsanitize=fuzzer,address,undefined
 # The pure parts of the request path (no libpq or libmicrohttpd calls) are linked too.
-FUZZ_LINK := src/core/buf.c src/core/text.c src/core/problem.c src/core/arena.c src/http/headcheck.c
+FUZZ_LINK := src/core/buf.c src/core/log.c src/core/text.c src/core/problem.c src/core/arena.c src/http/headcheck.c
 $(BUILD)/fuzz/%: fuzz/%.c $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(I18N_INC)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(RULES_SRC) $(CODEC_SRC) $(FUZZ_LINK) $(PKG_LIBS) -lm
