@@ -23,6 +23,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+def wait_for(cond, timeout, what, step=0.05):
+    """Polls cond() every step seconds until it is true, and returns its value; fails the test,
+    naming what it waited for, after timeout seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(step)
+    raise AssertionError("timed out after %.1fs waiting for %s" % (timeout, what))
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -32,7 +32,7 @@ import subprocess
 import threading
 import time
 
-from run import ROOT, expect_problem, free_port
+from run import ROOT, expect_problem, free_port, wait_for
 
 WRAPPED = bool(os.environ.get("CICLO_WRAP"))
 SLOW = 15 if WRAPPED else 1
@@ -113,16 +113,6 @@ def check_log(srv):
     log = srv.log_text()
     m = SANITIZER.search(log)
     assert not m, "sanitizer report in the server log:\n" + log[max(0, m.start() - 200):m.start() + 4000]
-
-
-def wait_for(cond, timeout, what, step=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError("timed out after %.1fs waiting for %s" % (timeout, what))
 
 
 def call(ctx, srv, method, path, body=None, token=None, timeout=60, headers=None):
@@ -880,6 +870,21 @@ def adopt_locked(ctx, srv, pg, pid, n, res):
     return ts
 
 
+def adopt_then_queue(ctx, srv, pg, pid, path):
+    """On a server of one heavy thread, with hold_plan_row holding plan pid's row: an adoption that
+    takes the thread and waits on the row, then GET path queued behind it. Returns the threads and
+    their results ([adoption, GET])."""
+    res = [{} for _ in range(2)]
+    ts = adopt_locked(ctx, srv, pg, pid, 1, res)
+    wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ciclo' AND "
+                            "wait_event_type = 'Lock'")[0][0] == "1", 5 * SLOW, "the adoption to wait")
+    ts += [threading.Thread(target=lambda: res[1].update(call(ctx, srv, "GET", path, token=pg.admin,
+                                                              timeout=60 * SLOW)))]
+    ts[1].start()
+    time.sleep(0.3 * SLOW)  # the second is in the queue (it cannot run: the one thread is taken)
+    return ts, res
+
+
 def test_heavy_reads_of_one_entity_do_not_hold_up_another(ctx):
     """Issue 21: with ONE libmicrohttpd worker (every connection on it) and two heavy threads, four
     clients reading the scores of entity A's large plan leave entity B's point reads answering at
@@ -967,15 +972,8 @@ def test_full_heavy_queue_answers_503(ctx):
     try:
         pid = import_plan(ctx, srv, pg, fair_plan("FAIRQ%d" % random.randrange(1 << 30)))
         holder = hold_plan_row(pg, pid)
-        res = [{} for _ in range(2)]
         try:
-            ts = adopt_locked(ctx, srv, pg, pid, 1, res)
-            wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ciclo' AND "
-                                    "wait_event_type = 'Lock'")[0][0] == "1", 5 * SLOW, "the adoption to wait")
-            ts += [threading.Thread(target=lambda: res[1].update(call(
-                ctx, srv, "GET", "/v1/plans/%d/scores" % pid, token=pg.admin, timeout=60 * SLOW)))]
-            ts[1].start()
-            time.sleep(0.3 * SLOW)  # the second is in the queue (it cannot run: the one thread is taken)
+            ts, res = adopt_then_queue(ctx, srv, pg, pid, "/v1/plans/%d/scores" % pid)
             assert not res[1], res
             busy = call(ctx, srv, "GET", "/v1/plans/%d/checks" % pid, token=pg.admin, timeout=10 * SLOW)
             assert busy["dt"] < 2 * SLOW, busy
@@ -1077,15 +1075,8 @@ def test_sigterm_finishes_a_suspended_heavy_request(ctx):
     try:
         pid = import_plan(ctx, srv, pg, fair_plan("FAIRT%d" % random.randrange(1 << 30)))
         holder = hold_plan_row(pg, pid)
-        res = [{} for _ in range(2)]
         try:
-            ts = adopt_locked(ctx, srv, pg, pid, 1, res)
-            wait_for(lambda: pg.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ciclo' AND "
-                                    "wait_event_type = 'Lock'")[0][0] == "1", 5 * SLOW, "the adoption to wait")
-            ts += [threading.Thread(target=lambda: res[1].update(call(
-                ctx, srv, "GET", "/v1/plans/%d/export" % pid, token=pg.admin, timeout=60 * SLOW)))]
-            ts[1].start()
-            time.sleep(0.3 * SLOW)
+            ts, res = adopt_then_queue(ctx, srv, pg, pid, "/v1/plans/%d/export" % pid)
             srv.proc.send_signal(15)  # SIGTERM
             time.sleep(0.5 * SLOW)
             assert srv.proc.poll() is None, "exited with a heavy request in flight"

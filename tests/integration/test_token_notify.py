@@ -10,7 +10,7 @@ import os
 import signal
 import time
 
-from run import expect_problem
+from run import expect_problem, wait_for
 
 
 def metric(ctx, name, base=None):
@@ -19,16 +19,6 @@ def metric(ctx, name, base=None):
         if line.startswith(name + " "):
             return int(float(line.split()[1]))
     raise AssertionError("no %s in /metrics" % name)
-
-
-def wait_for(cond, timeout, what, step=0.01):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError("timed out after %.1fs waiting for %s" % (timeout, what))
 
 
 def listening(ctx, base=None):
