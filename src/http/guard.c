@@ -190,18 +190,6 @@ static void hand_off(http_guard *g, pending *p, long long now)
     free(p);
 }
 
-static const char *reason(int status)
-{
-    switch (status) {
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Bad Request";
-    }
-}
-
 /* Drops what the socket holds (the peeked block, part of a body) so that the close that follows
  * the answer is not a reset. Returns 0 at the end of the stream or on an error. */
 static int drain(int fd)
@@ -236,7 +224,7 @@ static void answer(http_guard *g, pending *p, const head_verdict *v, long long n
         head, sizeof head,
         "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Type: application/problem+json\r\n"
         "Content-Length: %zu\r\nDate: %s\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n\r\n",
-        v->status, reason(v->status), blen, date);
+        v->status, problem_title(v->status), blen, date);
     int open = drain(p->fd);
     struct iovec iov[2] = {{head, (size_t)n}, {body, blen}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = body ? 2 : 1};

@@ -12,9 +12,9 @@
  * copy of the Cookie header. Blocks over MEMORY_BUDGET are refused here with 431, leaving the
  * rest of the pool for the answer's headers (tests/integration/test_guard.py walks the edge).
  */
-#define READ_BUFFER_START (16 * 1024)
+#define READ_BUFFER_START (HEAD_CONNECTION_MEMORY / 2)
 #define RECORD_BYTES 64
-#define MEMORY_BUDGET (24 * 1024)
+#define MEMORY_BUDGET (HEAD_CONNECTION_MEMORY * 3 / 4)
 
 static head_outcome refuse(head_verdict *v, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -23,6 +23,9 @@
 #define HEAD_BYTES_MAX (24 * 1024)
 /* The most header fields (server.c answers the same 431 past it on later requests). */
 #define HEAD_FIELDS_MAX 100
+/* libmicrohttpd's memory pool of each connection (server.c sets it; the guard's budget for a
+ * header block is judged against it). */
+#define HEAD_CONNECTION_MEMORY (32 * 1024)
 
 typedef enum {
     HEAD_MORE,   /* nothing wrong so far, the block is not whole yet */

@@ -19,6 +19,7 @@
 #include "core/metrics.h"
 #include "http/dlist.h"
 #include "http/guard.h"
+#include "http/headcheck.h"
 #include "http/heavy.h"
 #include "http/negotiate.h"
 #include "http/request.h"
@@ -74,12 +75,12 @@ void http_server_timing(const char *value)
  * connections near 32 MB, and still lets headers up to about 31 KiB reach the server, which
  * answers those over HEADER_BYTES_MAX itself (libmicrohttpd's own answer, for headers that do
  * not fit at all, is HTML). */
-#define CONNECTION_MEMORY (32 * 1024)
+#define CONNECTION_MEMORY HEAD_CONNECTION_MEMORY
 /* What the server reads of a request's headers (request line, names and values): past these it
  * answers 431 itself, as problem+json. libmicrohttpd answers on its own, in HTML, only when the
  * headers do not fit in CONNECTION_MEMORY at all (docs/SECURITY.md, "Every answer"). */
 #define HEADER_BYTES_MAX (16 * 1024)
-#define HEADER_FIELDS_MAX 100
+#define HEADER_FIELDS_MAX HEAD_FIELDS_MAX
 
 static long long now_ms(void)
 {
@@ -399,6 +400,13 @@ static void run_dispatch(http_server *srv, http_request *req)
     negotiate_check_answer(req);
 }
 
+/* Answers 503 stopping: the server takes no more heavy work. */
+static void answer_stopping(http_request *req)
+{
+    http_error(req, 503, "stopping", "the server is stopping; try again");
+    req->res.retry_after = 1;
+}
+
 /* A heavy thread's job (http/heavy.h): answers the suspended request, then resumes its
  * connection. Never touches req after the resume: libmicrohttpd may free it at once. */
 static void run_heavy(void *cls, void *job, int refused)
@@ -406,12 +414,10 @@ static void run_heavy(void *cls, void *job, int refused)
     http_server *srv = cls;
     http_request *req = job;
     struct MHD_Connection *conn = req->conn;
-    if (refused) {
-        http_error(req, 503, "stopping", "the server is stopping; try again");
-        req->res.retry_after = 1;
-    } else {
+    if (refused)
+        answer_stopping(req);
+    else
         run_dispatch(srv, req);
-    }
     if (!req->answered) /* else the access handler, called again on resume, would queue it again */
         http_error(req, 500, "internal", "the request was not answered");
     MHD_resume_connection(conn);
@@ -423,8 +429,7 @@ static void run_heavy(void *cls, void *job, int refused)
 static void answer_heavy_busy(http_server *srv, http_request *req, int share)
 {
     if (atomic_load(&srv->stopping)) { /* the heavy threads are stopped, or stopping */
-        http_error(req, 503, "stopping", "the server is stopping; try again");
-        req->res.retry_after = 1;
+        answer_stopping(req);
         return;
     }
     metrics_heavy_refused();

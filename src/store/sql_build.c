@@ -18,23 +18,11 @@ static void field_sql(buf *b, const resource_spec *r, const char *a, const char 
 /* PostgreSQL's limit on a function's arguments (FUNC_MAX_ARGS): two per field. */
 #define BUILD_OBJECT_MAX_FIELDS 50
 
-/* The row's fields as one JSON object: json_build_object when json and the fields fit its
- * arguments (no subquery: PostgreSQL starts each execution of a point read at about half the
- * cost), else a subquery of x turned into JSON by fn (row_to_json, to_jsonb). The values are
- * the same text either way; json_build_object writes " : " and ", " between them. */
-static void row_sql(buf *b, const resource_spec *r, const char *a, const char *fn, int json)
+/* The row's fields as a subquery of x turned into JSON by fn (row_to_json, to_jsonb). */
+static void row_subquery_sql(buf *b, const resource_spec *r, const char *a, const char *fn)
 {
     const char *names[MODEL_MAX_OUTPUT];
     int n = model_output_fields(r, names, MODEL_MAX_OUTPUT);
-    if (json && n <= BUILD_OBJECT_MAX_FIELDS) {
-        buf_puts(b, "json_build_object(");
-        for (int i = 0; i < n; i++) {
-            buf_printf(b, "%s'%s', ", i ? ", " : "", names[i]);
-            field_sql(b, r, a, names[i]);
-        }
-        buf_putc(b, ')');
-        return;
-    }
     buf_printf(b, "(SELECT %s(x) FROM (SELECT ", fn);
     for (int i = 0; i < n; i++) {
         if (i)
@@ -45,9 +33,27 @@ static void row_sql(buf *b, const resource_spec *r, const char *a, const char *f
     buf_puts(b, ") x)");
 }
 
-void store_row_json_sql(buf *b, const resource_spec *r, const char *a) { row_sql(b, r, a, "row_to_json", 1); }
+/* As one json_build_object when the fields fit its arguments (no subquery: PostgreSQL starts
+ * each execution of a point read at about half the cost), else as row_to_json of a subquery.
+ * The values are the same text either way; json_build_object writes " : " and ", " between
+ * them. */
+void store_row_json_sql(buf *b, const resource_spec *r, const char *a)
+{
+    const char *names[MODEL_MAX_OUTPUT];
+    int n = model_output_fields(r, names, MODEL_MAX_OUTPUT);
+    if (n > BUILD_OBJECT_MAX_FIELDS) {
+        row_subquery_sql(b, r, a, "row_to_json");
+        return;
+    }
+    buf_puts(b, "json_build_object(");
+    for (int i = 0; i < n; i++) {
+        buf_printf(b, "%s'%s', ", i ? ", " : "", names[i]);
+        field_sql(b, r, a, names[i]);
+    }
+    buf_putc(b, ')');
+}
 
-void store_row_jsonb_sql(buf *b, const resource_spec *r, const char *a) { row_sql(b, r, a, "to_jsonb", 0); }
+void store_row_jsonb_sql(buf *b, const resource_spec *r, const char *a) { row_subquery_sql(b, r, a, "to_jsonb"); }
 
 const char *store_field_sqltype(const field_spec *f)
 {
