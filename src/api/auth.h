@@ -43,8 +43,11 @@ void auth_token_forget(const char *hash_hex);
 int auth_authenticate(store_conn *c, const char *authorization, principal *who, problem *p);
 /* 1 with *who filled when the token of authorization is in this process's cache (what
  * auth_authenticate would answer from memory, before its guard runs), else 0. Needs no
- * database: the caller learns whose request it is before it takes a connection. */
-int auth_cached(const char *authorization, principal *who);
+ * database: the caller learns whose request it is before it takes a connection. *trusted
+ * (when not NULL) is set to 1 when that answer is final, as auth_authenticate would give it
+ * with no guard (the token listener is live, or an identity provider's JWT): the caller need
+ * not call auth_authenticate at all. */
+int auth_cached(const char *authorization, principal *who, int *trusted);
 
 /* ---- separation of duties (docs/SECURITY.md): the one place that decides who may issue
  * and revoke which token. ---- */

@@ -83,7 +83,7 @@ int64_t api_heavy_key(http_request *req)
 {
     principal who;
     memset(&who, 0, sizeof who);
-    return auth_cached(http_header(req, "Authorization"), &who) ? pool_key(&who) : -1;
+    return auth_cached(http_header(req, "Authorization"), &who, NULL) ? pool_key(&who) : -1;
 }
 
 /* Answers 403 and returns -1 when the route does not admit the caller's role. */
@@ -122,6 +122,13 @@ static void recheck_token(http_request *req, store_conn *c)
 
 int api_admit(http_request *req)
 {
+    principal who; /* the dispatch authenticates again, from the token cache */
+    memset(&who, 0, sizeof who);
+    int trusted;
+    /* a token the cache vouches for needs no connection: the libmicrohttpd worker never waits
+     * for the pool here (a heavy request is admitted on it before it is queued) */
+    if (auth_cached(http_header(req, "Authorization"), &who, &trusted) && trusted)
+        return forbidden(req, &who);
     problem p;
     problem_init(&p);
     store_conn *c = NULL;
@@ -131,8 +138,6 @@ int api_admit(http_request *req)
         problem_clear(&p);
         return -1;
     }
-    principal who; /* the dispatch authenticates again, from the token cache */
-    memset(&who, 0, sizeof who);
     int rc = authenticate(req, c, &who, &p);
     /* a cached token is checked against the database now (when its guard is queued: the token
      * listener is not live), before the role and before the body is read: a revoked one is a
@@ -164,9 +169,10 @@ void api_dispatch(http_request *req)
     /* fairness (store/pool.h): the connection counts against the caller's entity, known before
      * it is taken when the token is cached (else the token is read first, then the connection
      * is counted, or given back when that entity's share is taken, to wait for it like others) */
-    int64_t key = auth_cached(http_header(req, "Authorization"), &call.who) ? pool_key(&call.who) : -1;
+    int trusted;
+    int64_t key = auth_cached(http_header(req, "Authorization"), &call.who, &trusted) ? pool_key(&call.who) : -1;
     call.db = store_acquire_for(the_pool, key, &p);
-    int rc = call.db ? authenticate(req, call.db, &call.who, &p) : -1;
+    int rc = call.db ? (trusted ? 0 : authenticate(req, call.db, &call.who, &p)) : -1;
     if (rc == 0 && key != pool_key(&call.who) && store_pool_key(the_pool, call.db, pool_key(&call.who)) < 0) {
         store_release(the_pool, call.db);
         call.db = store_acquire_for(the_pool, pool_key(&call.who), &p);
