@@ -93,7 +93,7 @@ static void xlsx_answer(http_request *req, const report_stream *r, const json_t 
     http_file(req, 200, XLSX_MEDIA, fd, len); /* its private file: sent as it is, whatever its size */
 }
 
-int report_stream_begin(http_request *req, char as_of[11], report_stream **out, json_t **heading_out)
+int report_stream_begin(http_request *req, char as_of[11], int with_analyses, report_stream **out, json_t **heading_out)
 {
     problem p;
     problem_init(&p);
@@ -103,7 +103,7 @@ int report_stream_begin(http_request *req, char as_of[11], report_stream **out, 
         api_fail(req, &p);
         return -1;
     }
-    report_stream *r = report_stream_open(req, req->ids[0], as_of);
+    report_stream *r = report_stream_open(req, req->ids[0], as_of, with_analyses);
     if (!r)
         return -1;
     json_t *heading = heading_of(req, report_stream_revision(r), &p);
@@ -131,7 +131,7 @@ static void report_streamed(http_request *req, int format)
     char as_of[11];
     report_stream *r;
     json_t *heading;
-    if (report_stream_begin(req, as_of, &r, &heading) < 0)
+    if (report_stream_begin(req, as_of, format == 0, &r, &heading) < 0)
         return;
     if (format == 2) {
         xlsx_answer(req, r, heading, as_of);

@@ -140,7 +140,7 @@ static void report_html_streamed(http_request *req)
     char as_of[11];
     report_stream *r;
     json_t *heading;
-    if (report_stream_begin(req, as_of, &r, &heading) < 0)
+    if (report_stream_begin(req, as_of, 0, &r, &heading) < 0)
         return;
     buf b;
     http_answer_init(&b, doc_limit());

@@ -134,7 +134,7 @@ static json_t *cascade_json(const report_stream *r, int o)
     return phases ? scored_objective_json(&r->s, o, 1, phases) : NULL;
 }
 
-report_stream *report_stream_open(http_request *req, int64_t plan_id, const char *as_of)
+report_stream *report_stream_open(http_request *req, int64_t plan_id, const char *as_of, int with_analyses)
 {
     report_stream *r = calloc(1, sizeof *r); /* freed by report_stream_free */
     if (!r) {
@@ -177,7 +177,7 @@ report_stream *report_stream_open(http_request *req, int64_t plan_id, const char
                      !personal_may_see(api_who(req), PERSONAL_SCORE, x->id, 0);
         r->carried[s->m.plan.assignments[k].objective] |= unseen ? CARRIED_UNSEEN : CARRIED_SEEN;
     }
-    r->analyses = scored_deviation_analyses(req, plan_id, as_of);
+    r->analyses = with_analyses ? scored_deviation_analyses(req, plan_id, as_of) : NULL;
     return r;
 }
 
@@ -425,7 +425,7 @@ void report_stream_free(report_stream *r)
 
 json_t *plan_report_json(http_request *req, int64_t plan_id, const char *as_of)
 {
-    report_stream *r = report_stream_open(req, plan_id, as_of);
+    report_stream *r = report_stream_open(req, plan_id, as_of, 1);
     if (!r)
         return NULL;
     const scored *s = &r->s;

@@ -28,9 +28,11 @@ json_t *plan_report_json(http_request *req, int64_t plan_id, const char *as_of);
  * http_json and csv_report write from report_document's tree, byte for byte. (report.c) */
 typedef struct report_stream report_stream;
 
-/* Loads and scores plan_id as of as_of, as plan_report_json. Returns the report to write
- * (free with report_stream_free), or NULL after answering (404, 422, 503 ...). */
-report_stream *report_stream_open(http_request *req, int64_t plan_id, const char *as_of);
+/* Loads and scores plan_id as of as_of, as plan_report_json; with_analyses 0 leaves out the
+ * reviews' deviation analyses (a query), which only the JSON shows: the rows then carry null.
+ * Returns the report to write (free with report_stream_free), or NULL after answering (404,
+ * 422, 503 ...). */
+report_stream *report_stream_open(http_request *req, int64_t plan_id, const char *as_of, int with_analyses);
 /* The revision scored (for the heading, store_report_heading). */
 int report_stream_revision(const report_stream *r);
 /* Puts the assignees in document order (render/report_groups.h's report_groups_order;
@@ -53,11 +55,11 @@ int report_stream_xlsx(const report_stream *r, const json_t *heading, int *fd, s
 void report_stream_free(report_stream *r);
 
 /* The start every streamed answer of the report of req->ids[0] shares: ?as_of= (default
- * today) into as_of, report_stream_open, the heading of the revision scored (store_report_heading,
+ * today) into as_of, report_stream_open (with_analyses as its), the heading of the revision scored (store_report_heading,
  * without its "structure_order") and report_stream_order; the problems report_document would
  * answer. Returns 0 with *r (free with report_stream_free) and *heading (a new reference), or
  * -1 after answering. (documents.c) */
-int report_stream_begin(http_request *req, char as_of[11], report_stream **r, json_t **heading);
+int report_stream_begin(http_request *req, char as_of[11], int with_analyses, report_stream **r, json_t **heading);
 
 /* CICLO_REPORT_TREE=1: a test aid (tests/integration/test_report_stream.py compares the two),
  * never set in service: the report's answers drawn from report_document's whole tree, the old
