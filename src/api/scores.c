@@ -127,12 +127,10 @@ static void jt_str(buf *b, const char *s)
     for (const char *c = s; *c; c++)
         if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\') { /* rare: jansson's own escaping */
             json_t *j = json_string(s);
-            char *t = j ? rule_json_dumps(j, JSON_ENCODE_ANY) : NULL;
-            if (t)
-                buf_puts(b, t);
+            if (j)
+                rule_json_dump_buf(j, JSON_ENCODE_ANY, b);
             else
                 b->failed = 1;
-            free(t);
             json_decref(j);
             return;
         }
@@ -281,17 +279,11 @@ static void assignee_text(buf *b, const scored *s, int a)
 /* Appends ,"key": and the compact text of j (stolen; NULL: nothing, as a key jansson failed to set). */
 static void jt_tree(buf *b, const char *key, json_t *j)
 {
-    char *t = j ? rule_json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
     if (!j)
         return;
-    if (!t) {
-        b->failed = 1;
-        return;
-    }
     buf_printf(b, ",\"%s\":", key);
-    buf_puts(b, t);
-    free(t);
+    rule_json_dump_buf(j, JSON_COMPACT, b);
+    json_decref(j);
 }
 
 /* Personal scores: the one rule of api/personal.h. */
