@@ -4,17 +4,13 @@
 
 #include <stdlib.h>
 
-int heavyq_share(int cap)
-{
-    int spare = cap / 4 > 1 ? cap / 4 : 1;
-    return cap - spare > 1 ? cap - spare : 1;
-}
+#include "core/share.h"
 
 int heavyq_init(heavyq *q, int cap, int threads)
 {
     q->cap = cap > 0 ? cap : 1;
     q->nkeys = q->cap + (threads > 0 ? threads : 1);
-    q->share = heavyq_share(q->cap);
+    q->share = fair_share(q->cap);
     q->kept = q->waiting = 0;
     q->seq = q->clock = 0;
     q->slots = calloc((size_t)q->cap, sizeof *q->slots);

@@ -5,7 +5,7 @@
  *
  * Fairness between keys (a key is the caller's share of the database pool: its entity, 0 for an
  * admin, -1 unknown; docs/SECURITY.md "Fairness between entities"):
- * - one key keeps at most heavyq_share(cap) places of the queue, so another key always finds
+ * - one key keeps at most fair_share(cap) places (core/share.h) of the queue, so another key always finds
  *   room while one floods it;
  * - a free thread takes a job of the key that has the fewest jobs running now; among those, the
  *   key whose last job started longest ago (a key with none remembered first), then that key's
@@ -37,15 +37,12 @@ typedef struct heavyq {
     heavyq_slot *slots; /* cap */
     heavyq_key *keys;   /* cap + threads */
     int cap, nkeys;
-    int share;   /* heavyq_share(cap) */
+    int share;   /* fair_share(cap) */
     int kept;    /* places kept in all, filled or not */
     int waiting; /* jobs put and not yet taken */
     uint64_t seq, clock;
 } heavyq;
 
-/* Places of a queue of cap that one key may keep: cap - max(1, cap / 4), at least 1 (as the
- * database pool's share, store/pool.c). */
-int heavyq_share(int cap);
 /* Sets up q for cap places (at least 1) and at most threads jobs running. Returns 0, or -1 out
  * of memory. q owns its arrays until heavyq_free. */
 int heavyq_init(heavyq *q, int cap, int threads);

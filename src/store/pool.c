@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/share.h"
 #include "store/exec.h"
 
 static const char *stmt_sql[STORE_MAX_STMTS];
@@ -64,7 +65,7 @@ struct store_pool {
     int wait_ms;
     int timeout_ms;
     int in_use;
-    int key_cap; /* connections one key may hold: size - max(1, size / 4), at least 1 */
+    int key_cap; /* connections one key may hold: fair_share(size) */
     long long wait_timeouts;
     store_conn *conns;
 };
@@ -89,8 +90,7 @@ store_pool *store_pool_new(const char *conninfo, int size, int wait_ms, int time
     pthread_cond_init(&pool->freed, NULL);
     pthread_cond_init(&pool->shared, NULL);
     pool->size = size;
-    int spare = size / 4 > 1 ? size / 4 : 1;
-    pool->key_cap = size - spare > 1 ? size - spare : 1;
+    pool->key_cap = fair_share(size);
     pool->wait_ms = wait_ms;
     pool->timeout_ms = timeout_ms;
     for (int i = 0; i < size; i++)

@@ -1,5 +1,6 @@
 /* test_heavyq.c — the heavy threads' queue (src/http/heavyq.c): each key's share of the places,
  * and which job a free thread takes (fewest running, keys in turn, then the oldest). */
+#include "core/share.h"
 #include "http/heavyq.h"
 #include "suites.h"
 
@@ -25,11 +26,11 @@ static void takes(heavyq *q, int64_t key, int i)
 
 START_TEST(a_key_keeps_at_most_its_share)
 {
-    ck_assert_int_eq(heavyq_share(64), 48);
-    ck_assert_int_eq(heavyq_share(8), 6);
-    ck_assert_int_eq(heavyq_share(4), 3);
-    ck_assert_int_eq(heavyq_share(2), 1);
-    ck_assert_int_eq(heavyq_share(1), 1);
+    ck_assert_int_eq(fair_share(64), 48);
+    ck_assert_int_eq(fair_share(8), 6);
+    ck_assert_int_eq(fair_share(4), 3);
+    ck_assert_int_eq(fair_share(2), 1);
+    ck_assert_int_eq(fair_share(1), 1);
     heavyq q;
     ck_assert_int_eq(heavyq_init(&q, 4, 1), 0);
     for (int i = 0; i < 3; i++)
